@@ -1,0 +1,150 @@
+/**
+ * The only reader of process.env. Parses with zod, fails at start-up naming the
+ * bad key, and returns a frozen, typed configuration.
+ */
+import { z } from 'zod';
+
+const bool = z
+  .enum(['0', '1', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const schema = z.object({
+  PORT: port.default(3978),
+  HOST: z.string().default('127.0.0.1'),
+  LOCAL_TENANT_PORT: port.default(3979),
+  PLAYGROUND: bool.default(true),
+  PLAYGROUND_PORT: port.default(56150),
+  PUBLIC_BASE_URL: z.url().optional(),
+  DATA_DIR: z.string().default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  MicrosoftAppId: z.string().optional(),
+  MicrosoftAppPassword: z.string().optional(),
+  MicrosoftAppTenantId: z.string().optional(),
+  MicrosoftAppType: z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']).default('SingleTenant'),
+  GRAPH_BASE_URL: z.url().default('https://graph.microsoft.com'),
+  AUTHORITY_HOST: z.url().default('https://login.microsoftonline.com'),
+
+  PHOTO_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  PHOTO_MAX_PIXELS: z.coerce.number().int().positive().default(50_000_000),
+  PHOTO_MIN_SIDE: z.coerce.number().int().positive().default(96),
+  PHOTO_BACKGROUND: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #ffffff')
+    .default('#ffffff'),
+  PHOTO_CONCURRENCY: z.coerce.number().int().positive().optional(),
+  PHOTO_QUEUE_LIMIT: z.coerce.number().int().nonnegative().default(8),
+  REQUEST_TTL_HOURS: z.coerce.number().positive().default(24),
+  DOWNLOAD_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  ALLOWED_DOWNLOAD_HOSTS: z.string().optional(),
+  UPLOAD_TICKET_SECRET: z.string().min(32).optional(),
+});
+
+/** Hosts Teams serves attachments from in Microsoft 365 (suffix match). */
+const M365_DOWNLOAD_HOSTS = [
+  '.sharepoint.com',
+  '.sharepoint-df.com',
+  'smba.trafficmanager.net',
+  '.botframework.com',
+  '.teams.microsoft.com',
+  'graph.microsoft.com',
+  '.asm.skype.com',
+];
+
+export type Mode = 'local' | 'm365';
+
+/** The validated, frozen configuration of one service process. */
+export interface Config {
+  mode: Mode;
+  port: number;
+  host: string;
+  publicBaseUrl: string;
+  localTenantPort: number;
+  playground: boolean;
+  playgroundPort: number;
+  dataDir: string;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  bot: { appId?: string; appPassword?: string; tenantId?: string; appType: string };
+  /** Base URL of Microsoft Graph (the local tenant's in local mode). */
+  graphBaseUrl: string;
+  authorityHost: string;
+  photo: {
+    maxBytes: number;
+    maxPixels: number;
+    minSide: number;
+    background: string;
+    concurrency?: number;
+    queueLimit: number;
+  };
+  requestTtlHours: number;
+  download: { timeoutMs: number; allowedHosts: string[]; allowLoopback: boolean };
+  uploadTicketSecret?: string;
+}
+
+/** Thrown when the environment does not describe a valid configuration. */
+export class ConfigError extends Error {}
+
+/** Reads and validates configuration from an environment (process.env by default). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const mode: Mode = e.MicrosoftAppId ? 'm365' : 'local';
+  if (mode === 'm365') {
+    const missing = (['MicrosoftAppTenantId', 'UPLOAD_TICKET_SECRET', 'PUBLIC_BASE_URL'] as const).filter((k) => !e[k]);
+    if (e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) missing.unshift('MicrosoftAppPassword' as never);
+    if (missing.length > 0) {
+      throw new ConfigError(`MicrosoftAppId is set, so m365 mode needs: ${missing.join(', ')}`);
+    }
+  }
+  const localTenantUrl = `http://127.0.0.1:${e.LOCAL_TENANT_PORT}`;
+  const config: Config = {
+    mode,
+    port: e.PORT,
+    host: e.HOST,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ''),
+    localTenantPort: e.LOCAL_TENANT_PORT,
+    playground: mode === 'local' && e.PLAYGROUND,
+    playgroundPort: e.PLAYGROUND_PORT,
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+    bot: {
+      appId: e.MicrosoftAppId,
+      appPassword: e.MicrosoftAppPassword,
+      tenantId: e.MicrosoftAppTenantId,
+      appType: e.MicrosoftAppType,
+    },
+    graphBaseUrl: mode === 'local' ? localTenantUrl : e.GRAPH_BASE_URL.replace(/\/$/, ''),
+    authorityHost: mode === 'local' ? localTenantUrl : e.AUTHORITY_HOST.replace(/\/$/, ''),
+    photo: {
+      maxBytes: e.PHOTO_MAX_BYTES,
+      maxPixels: e.PHOTO_MAX_PIXELS,
+      minSide: e.PHOTO_MIN_SIDE,
+      background: e.PHOTO_BACKGROUND,
+      concurrency: e.PHOTO_CONCURRENCY,
+      queueLimit: e.PHOTO_QUEUE_LIMIT,
+    },
+    requestTtlHours: e.REQUEST_TTL_HOURS,
+    download: {
+      timeoutMs: e.DOWNLOAD_TIMEOUT_MS,
+      allowedHosts: e.ALLOWED_DOWNLOAD_HOSTS
+        ? e.ALLOWED_DOWNLOAD_HOSTS.split(',').map((h) => h.trim()).filter(Boolean)
+        : mode === 'local'
+          ? []
+          : M365_DOWNLOAD_HOSTS,
+      allowLoopback: mode === 'local',
+    },
+    uploadTicketSecret: e.UPLOAD_TICKET_SECRET,
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T extends object>(o: T): Readonly<T> {
+  for (const v of Object.values(o)) if (v && typeof v === 'object') deepFreeze(v as object);
+  return Object.freeze(o);
+}
