@@ -98,6 +98,14 @@ export interface AttachmentFetcher {
   fetch(url: string, options?: { bearerToken?: string }): Promise<Uint8Array>;
 }
 
+/** Reaches a user in their chat when they are not waiting for an answer there. */
+export interface PhotoNotifier {
+  /** Sends the preview of a request to the user's chat; false when there is no conversation to send to. */
+  previewReady(request: PhotoRequest, preview: Uint8Array): Promise<boolean>;
+  /** Tells the user how a request ended (after a restart, or when it expired); false when unreachable. */
+  requestEnded(request: PhotoRequest, preview: Uint8Array | null, error?: { code: string; params: Record<string, string | number> }): Promise<boolean>;
+}
+
 // ---------------------------------------------------------------- persistence
 
 /** States of a photo request. End states: applied, failed, cancelled, expired, superseded. */
@@ -140,8 +148,11 @@ export interface PendingPhoto {
 
 /** Stores photo requests, their photos and undo history. */
 export interface RequestRepository {
-  /** Inserts a new request with its photo, superseding the user's open previews, in one transaction. */
-  create(request: PhotoRequest, photo: PendingPhoto): void;
+  /**
+   * Inserts a new request with its photo, superseding the user's open previews, in one transaction.
+   * Returns the ids of the requests it superseded.
+   */
+  create(request: PhotoRequest, photo: PendingPhoto): string[];
   /** The request, or null. */
   get(id: string): PhotoRequest | null;
   /** The pending photo of a request, or null once it was cleared. */
@@ -153,6 +164,10 @@ export interface RequestRepository {
   transition(id: string, from: RequestState, to: RequestState, at: Date, errorCode?: string): PhotoRequest | null;
   /** Requests in a state, oldest first (used to resume work after a restart). */
   listByState(state: RequestState): PhotoRequest[];
+  /** Ids of previewed requests whose time ran out by `now`. */
+  listExpired(now: Date): string[];
+  /** The user's newest request still waiting for confirmation, or null. */
+  openForUser(userId: string): PhotoRequest | null;
   /** Keeps the photo a user had before an apply, for undo. */
   savePrevious(userId: string, requestId: string, photo: Uint8Array | null, at: Date): void;
 }

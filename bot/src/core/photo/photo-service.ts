@@ -1,0 +1,277 @@
+/**
+ * The "update my photo" use cases: receive a photo, confirm it, cancel it, and
+ * finish work a restart interrupted. No SDK here: everything goes through ports.
+ */
+import { AppError, toAppError } from '../errors';
+import type {
+  AuditLog,
+  Clock,
+  CropRect,
+  ImageProcessor,
+  Locale,
+  PhotoMeta,
+  PhotoNotifier,
+  PhotoRequest,
+  PhotoSource,
+  ProfilePhotos,
+  RequestRepository,
+  RequestState,
+} from '../ports';
+import { canTransition } from './request-lifecycle';
+
+/** What the photo service needs from the world. */
+export interface PhotoServiceDeps {
+  images: ImageProcessor;
+  photos: ProfilePhotos;
+  requests: RequestRepository;
+  audit: AuditLog;
+  clock: Clock;
+  newId: () => string;
+  /** How long a preview waits for confirmation. */
+  requestTtlMs: number;
+  notifier?: PhotoNotifier;
+}
+
+/** A photo someone sent, with who they are. */
+export interface IncomingPhoto {
+  userId: string;
+  tenantId: string;
+  locale: Locale;
+  bytes: Uint8Array;
+  source: PhotoSource;
+  crop?: CropRect;
+}
+
+/** A request together with its card preview. */
+export interface RequestWithPreview {
+  request: PhotoRequest;
+  preview: Uint8Array;
+  /** Requests this one superseded (their preview cards are now stale). */
+  superseded: string[];
+}
+
+/** Receives, confirms and applies profile photos. */
+export class PhotoService {
+  constructor(private readonly deps: PhotoServiceDeps) {}
+
+  /** Runs the pipeline on an upload and stores a previewed request; nothing is written to Microsoft 365 yet. */
+  async receive(input: IncomingPhoto): Promise<RequestWithPreview> {
+    const { images, requests, audit, clock, newId, requestTtlMs } = this.deps;
+    let prepared;
+    try {
+      prepared = await images.prepare(input.bytes, input.crop ? { crop: input.crop } : {});
+    } catch (err) {
+      const e = toAppError(err);
+      audit.append({
+        at: clock.now(),
+        actorId: input.userId,
+        action: 'photo.receive',
+        subjectId: input.userId,
+        outcome: 'refused',
+        detail: { code: e.code, source: input.source, bytes: input.bytes.byteLength },
+      });
+      throw e;
+    }
+    const now = clock.now();
+    const request: PhotoRequest = {
+      id: newId(),
+      userId: input.userId,
+      tenantId: input.tenantId,
+      locale: input.locale,
+      state: 'previewed',
+      source: input.source,
+      warnings: prepared.warnings,
+      sourceInfo: prepared.source,
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: new Date(now.getTime() + requestTtlMs),
+      version: 1,
+    };
+    const superseded = requests.create(request, { master: prepared.master, preview: prepared.preview });
+    audit.append({
+      at: now,
+      actorId: input.userId,
+      action: 'photo.receive',
+      subjectId: input.userId,
+      requestId: request.id,
+      outcome: 'ok',
+      detail: {
+        source: input.source,
+        format: prepared.source.format,
+        width: prepared.source.width,
+        height: prepared.source.height,
+        warnings: prepared.warnings.map((w) => w.code).join(',') || null,
+      },
+    });
+    return { request, preview: prepared.preview, superseded };
+  }
+
+  /** Receives a photo from outside the chat and sends its preview to the user's chat. */
+  async receiveAndNotify(input: IncomingPhoto): Promise<RequestWithPreview & { delivered: boolean }> {
+    const result = await this.receive(input);
+    const delivered = this.deps.notifier ? await this.deps.notifier.previewReady(result.request, result.preview) : false;
+    return { ...result, delivered };
+  }
+
+  /**
+   * Confirms a previewed request and writes the photo to Microsoft 365.
+   * Exactly one of any number of concurrent confirms wins; the others get request.in_progress or request.already_applied.
+   */
+  async confirm(requestId: string, actorId: string): Promise<RequestWithPreview> {
+    const request = this.ownedRequest(requestId, actorId, 'photo.confirm');
+    const now = this.deps.clock.now();
+    if (request.state === 'previewed' && request.expiresAt.getTime() <= now.getTime()) {
+      this.move(request.id, 'previewed', 'expired');
+      throw new AppError('request.expired', undefined, { params: { hours: Math.round(this.deps.requestTtlMs / 3_600_000) } });
+    }
+    const claimed = request.state === 'previewed' ? this.move(request.id, 'previewed', 'applying') : null;
+    if (!claimed) throw this.notConfirmable(this.deps.requests.get(requestId) ?? request);
+    return this.apply(claimed);
+  }
+
+  /** Cancels a previewed request of the actor's. */
+  cancel(requestId: string, actorId: string): PhotoRequest {
+    const request = this.ownedRequest(requestId, actorId, 'photo.cancel');
+    const cancelled = request.state === 'previewed' ? this.move(request.id, 'previewed', 'cancelled') : null;
+    if (!cancelled) throw this.notConfirmable(this.deps.requests.get(requestId) ?? request);
+    this.deps.audit.append({
+      at: this.deps.clock.now(),
+      actorId,
+      action: 'photo.cancel',
+      subjectId: request.userId,
+      requestId,
+      outcome: 'ok',
+    });
+    return cancelled;
+  }
+
+  /** Finishes requests a crash left in `applying` (the write is idempotent) and tells their owners. */
+  async resumeInterrupted(): Promise<number> {
+    const stuck = this.deps.requests.listByState('applying');
+    for (const request of stuck) {
+      let error: AppError | undefined;
+      let preview: Uint8Array | null = null;
+      try {
+        preview = (await this.apply(request)).preview;
+      } catch (err) {
+        error = toAppError(err);
+        preview = this.deps.requests.getPhoto(request.id)?.preview ?? null;
+      }
+      const final = this.deps.requests.get(request.id) ?? request;
+      await this.deps.notifier?.requestEnded(final, preview, error ? { code: error.code, params: error.params } : undefined);
+    }
+    return stuck.length;
+  }
+
+  /** Marks previews whose time ran out as expired and tells their owners. */
+  async expireDue(): Promise<number> {
+    const ids = this.deps.requests.listExpired(this.deps.clock.now());
+    let count = 0;
+    for (const id of ids) {
+      const expired = this.move(id, 'previewed', 'expired');
+      if (!expired) continue;
+      count++;
+      await this.deps.notifier?.requestEnded(expired, null);
+    }
+    return count;
+  }
+
+  /** Cancels the user's open preview, if there is one; returns it, or null when there was nothing to cancel. */
+  cancelOpen(userId: string): PhotoRequest | null {
+    const open = this.deps.requests.openForUser(userId);
+    return open ? this.cancel(open.id, userId) : null;
+  }
+
+  /** What Microsoft 365 holds as the user's photo now (null: no photo). */
+  current(userId: string): Promise<PhotoMeta | null> {
+    return this.deps.photos.getMeta(userId);
+  }
+
+  /** The stored request, or null. */
+  get(requestId: string): PhotoRequest | null {
+    return this.deps.requests.get(requestId);
+  }
+
+  private async apply(request: PhotoRequest): Promise<RequestWithPreview> {
+    const { photos, requests, audit, clock } = this.deps;
+    const photo = requests.getPhoto(request.id);
+    if (!photo) {
+      this.move(request.id, 'applying', 'failed', 'internal');
+      throw new AppError('internal', `request ${request.id} has no pending photo`);
+    }
+    let previousSaved = false;
+    try {
+      requests.savePrevious(request.userId, request.id, await photos.get(request.userId), clock.now());
+      previousSaved = true;
+    } catch {
+      // Undo is a convenience; a failed read of the old photo must not block the new one.
+    }
+    try {
+      await photos.put(request.userId, photo.master);
+    } catch (err) {
+      const e = toAppError(err);
+      // Throttled or down: nothing was written, so the request goes back to previewed and can be confirmed again.
+      if (e.retryable) this.move(request.id, 'applying', 'previewed');
+      else this.move(request.id, 'applying', 'failed', e.code);
+      audit.append({
+        at: clock.now(),
+        actorId: request.userId,
+        action: 'photo.apply',
+        subjectId: request.userId,
+        requestId: request.id,
+        outcome: 'failed',
+        detail: { code: e.code, retryable: e.retryable },
+      });
+      throw e;
+    }
+    const applied = this.move(request.id, 'applying', 'applied');
+    audit.append({
+      at: clock.now(),
+      actorId: request.userId,
+      action: 'photo.apply',
+      subjectId: request.userId,
+      requestId: request.id,
+      outcome: 'ok',
+      detail: { bytes: photo.master.byteLength, previousSaved },
+    });
+    return { request: applied ?? request, preview: photo.preview, superseded: [] };
+  }
+
+  private ownedRequest(requestId: string, actorId: string, action: string): PhotoRequest {
+    const request = typeof requestId === 'string' ? this.deps.requests.get(requestId) : null;
+    if (!request) throw new AppError('request.not_found', `no request ${String(requestId)}`, { status: 404 });
+    if (request.userId !== actorId) {
+      this.deps.audit.append({
+        at: this.deps.clock.now(),
+        actorId,
+        action,
+        subjectId: request.userId,
+        requestId,
+        outcome: 'refused',
+        detail: { reason: 'not_owner' },
+      });
+      throw new AppError('request.not_yours', `actor is not the owner of ${requestId}`, { status: 403 });
+    }
+    return request;
+  }
+
+  private notConfirmable(request: PhotoRequest): AppError {
+    switch (request.state) {
+      case 'applied':
+        return new AppError('request.already_applied');
+      case 'applying':
+        return new AppError('request.in_progress');
+      case 'expired':
+        return new AppError('request.expired', undefined, {
+          params: { hours: Math.round(this.deps.requestTtlMs / 3_600_000) },
+        });
+      default:
+        return new AppError('request.closed', undefined, { params: { state: request.state } });
+    }
+  }
+
+  private move(id: string, from: RequestState, to: RequestState, errorCode?: string): PhotoRequest | null {
+    if (!canTransition(from, to)) throw new Error(`illegal transition ${from} -> ${to}`);
+    return this.deps.requests.transition(id, from, to, this.deps.clock.now(), errorCode);
+  }
+}

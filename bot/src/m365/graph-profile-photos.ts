@@ -1,0 +1,51 @@
+/** ProfilePhotos on Microsoft Graph: `/users/{id}/photo`. */
+import { Client, GraphError, ResponseType } from '@microsoft/microsoft-graph-client';
+import type { PhotoMeta, ProfilePhotos } from '../core/ports';
+import { fromGraphError } from './graph-errors';
+
+const isImageNotFound = (err: unknown): boolean =>
+  err instanceof GraphError && err.statusCode === 404 && err.code === 'ImageNotFound';
+
+/** Reads and writes profile photos through the Graph client (app permission ProfilePhoto.ReadWrite.All). */
+export class GraphProfilePhotos implements ProfilePhotos {
+  constructor(private readonly graph: Client) {}
+
+  async getMeta(userId: string): Promise<PhotoMeta | null> {
+    try {
+      const meta = (await this.graph.api(`/users/${encodeURIComponent(userId)}/photo`).get()) as {
+        width?: number;
+        height?: number;
+        '@odata.mediaEtag'?: string;
+      };
+      return { width: meta.width ?? 0, height: meta.height ?? 0, etag: meta['@odata.mediaEtag'] };
+    } catch (err) {
+      if (isImageNotFound(err)) return null;
+      throw fromGraphError(err);
+    }
+  }
+
+  async get(userId: string): Promise<Uint8Array | null> {
+    try {
+      const body = (await this.graph
+        .api(`/users/${encodeURIComponent(userId)}/photo/$value`)
+        .responseType(ResponseType.ARRAYBUFFER)
+        .get()) as ArrayBuffer;
+      return new Uint8Array(body);
+    } catch (err) {
+      if (isImageNotFound(err)) return null;
+      throw fromGraphError(err);
+    }
+  }
+
+  async put(userId: string, jpeg: Uint8Array): Promise<void> {
+    try {
+      // image/jpeg, not octet-stream: the SDK's RetryHandler only retries bodies it considers buffered.
+      await this.graph
+        .api(`/users/${encodeURIComponent(userId)}/photo/$value`)
+        .header('Content-Type', 'image/jpeg')
+        .put(Buffer.from(jpeg));
+    } catch (err) {
+      throw fromGraphError(err);
+    }
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * App-only access tokens for Microsoft Graph and the Bot Connector.
+ * m365 mode uses MSAL (client credentials); local mode asks the local tenant's
+ * token endpoint over plain HTTP, which MSAL refuses (it requires https authorities).
+ */
+import { ConfidentialClientApplication } from '@azure/msal-node';
+import { z } from 'zod';
+import { AppError } from '../core/errors';
+
+/** Gives a bearer token for a resource scope such as `https://graph.microsoft.com/.default`. */
+export interface TokenSource {
+  /** A token valid for at least a minute more. */
+  getToken(scope: string): Promise<string>;
+}
+
+const tokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.coerce.number().positive() });
+
+/** Refresh this long before a token runs out. */
+const EARLY_REFRESH_MS = 5 * 60_000;
+
+/** Client credentials against an OAuth token endpoint that speaks plain HTTP (the local tenant). */
+export class LocalClientCredentials implements TokenSource {
+  private readonly cache = new Map<string, { token: string; refreshAt: number }>();
+  private readonly inflight = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly authority: string,
+    private readonly tenantId: string,
+    private readonly clientId: string,
+    private readonly clientSecret: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async getToken(scope: string): Promise<string> {
+    const hit = this.cache.get(scope);
+    if (hit && hit.refreshAt > this.now()) return hit.token;
+    const running = this.inflight.get(scope);
+    if (running) return running;
+    const p = this.fetchToken(scope).finally(() => this.inflight.delete(scope));
+    this.inflight.set(scope, p);
+    return p;
+  }
+
+  private async fetchToken(scope: string): Promise<string> {
+    const url = `${this.authority}/${encodeURIComponent(this.tenantId)}/oauth2/v2.0/token`;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: this.clientId,
+          client_secret: this.clientSecret,
+          scope,
+        }),
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch (err) {
+      throw new AppError('m365.unavailable', 'token endpoint unreachable', { retryable: true, cause: err });
+    }
+    if (res.status === 429 || res.status >= 500) {
+      throw new AppError('m365.unavailable', `token endpoint answered ${res.status}`, { retryable: true });
+    }
+    const body: unknown = await res.json().catch(() => null);
+    const parsed = tokenResponse.safeParse(body);
+    if (!res.ok || !parsed.success) {
+      throw new AppError('m365.forbidden', `token request refused (${res.status})`, { status: 502 });
+    }
+    const { access_token, expires_in } = parsed.data;
+    this.cache.set(scope, { token: access_token, refreshAt: this.now() + expires_in * 1000 - EARLY_REFRESH_MS });
+    return access_token;
+  }
+}
+
+/** Client credentials with MSAL (secret), which caches and refreshes tokens itself. */
+export class MsalClientCredentials implements TokenSource {
+  private readonly app: ConfidentialClientApplication;
+
+  constructor(authorityHost: string, tenantId: string, clientId: string, clientSecret: string) {
+    this.app = new ConfidentialClientApplication({
+      auth: { clientId, clientSecret, authority: `${authorityHost}/${tenantId}` },
+    });
+  }
+
+  async getToken(scope: string): Promise<string> {
+    try {
+      const result = await this.app.acquireTokenByClientCredential({ scopes: [scope] });
+      if (!result?.accessToken) throw new Error('no token in the answer');
+      return result.accessToken;
+    } catch (err) {
+      throw new AppError('m365.forbidden', 'token request failed', { status: 502, cause: err });
+    }
+  }
+}

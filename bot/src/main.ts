@@ -1,0 +1,223 @@
+/**
+ * The composition root: reads configuration, builds the adapters and wires them
+ * by hand. `npm start` runs this file; tests call startHeadshot() directly.
+ */
+import crypto from 'node:crypto';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import { startLocalTenant, DEMO_APP, DEMO_TENANT_ID, type LocalTenant } from '../../emulator';
+import { loadConfig, ConfigError, type Config } from './config';
+import type { Clock } from './core/ports';
+import { PhotoService } from './core/photo/photo-service';
+import { createLogger, type Logger } from './logger';
+import { SharpImageProcessor } from './photo/sharp-image-processor';
+import { openDatabase, type Db } from './store/database';
+import { SqliteRequestRepository } from './store/sqlite-request-repository';
+import { SqliteConversationStore } from './store/sqlite-conversation-store';
+import { SqliteAuditLog } from './store/sqlite-audit-log';
+import { getOrCreateSetting, randomSecret } from './store/sqlite-settings';
+import { createGraphClient } from './m365/graph-client';
+import { GraphProfilePhotos } from './m365/graph-profile-photos';
+import { GuardedAttachmentFetcher } from './m365/attachment-fetcher';
+import { LocalClientCredentials, MsalClientCredentials, type TokenSource } from './m365/token-source';
+import { HeadshotBot } from './teams/headshot-bot';
+import { TeamsNotifier } from './teams/teams-notifier';
+import { sendCard } from './teams/headshot-bot';
+import { messageCard } from './teams/cards/message-card';
+import { resolveLocale } from './i18n/i18n';
+import { UploadTickets } from './api/upload-tickets';
+import { createServer } from './api/server';
+import { startPlayground, type Playground } from './playground';
+
+/** Overrides for tests and tools. */
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Use this already running local tenant instead of starting one (local mode). */
+  localTenantUrl?: string;
+}
+
+/** A running Headshot service. */
+export interface RunningHeadshot {
+  url: string;
+  config: Readonly<Config>;
+  localTenant?: LocalTenant;
+  localTenantUrl?: string;
+  playground?: Playground;
+  photos: PhotoService;
+  db: Db;
+  close(): Promise<void>;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+/** Starts the service (and, in local mode, the local tenant unless one is given). */
+export async function startHeadshot(config: Readonly<Config>, options: StartOptions = {}): Promise<RunningHeadshot> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+
+  let localTenant: LocalTenant | undefined;
+  let localTenantUrl = options.localTenantUrl;
+  if (config.mode === 'local' && !localTenantUrl) {
+    localTenant = await startLocalTenant({ port: config.localTenantPort, host: '127.0.0.1' });
+    localTenantUrl = localTenant.url;
+  }
+
+  const db = openDatabase(path.join(config.dataDir, 'headshot.sqlite'));
+  const requests = new SqliteRequestRepository(db);
+  const conversations = new SqliteConversationStore(db);
+  const audit = new SqliteAuditLog(db);
+
+  const tokens: TokenSource =
+    config.mode === 'local'
+      ? new LocalClientCredentials(localTenantUrl as string, DEMO_TENANT_ID, DEMO_APP.clientId, DEMO_APP.clientSecret)
+      : new MsalClientCredentials(config.authorityHost, config.bot.tenantId as string, config.bot.appId as string, config.bot.appPassword as string);
+  const graph = createGraphClient({ baseUrl: config.mode === 'local' ? (localTenantUrl as string) : config.graphBaseUrl, tokens });
+
+  const authOptions: ConfigurationBotFrameworkAuthenticationOptions =
+    config.mode === 'local'
+      ? {}
+      : {
+          MicrosoftAppId: config.bot.appId,
+          MicrosoftAppPassword: config.bot.appPassword,
+          MicrosoftAppTenantId: config.bot.tenantId,
+          MicrosoftAppType: config.bot.appType,
+        };
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(authOptions));
+  adapter.onTurnError = async (context, error) => {
+    logger.error({ err: { message: error.message, name: error.name }, activityId: context.activity.id }, 'unhandled turn error');
+    await sendCard(context, messageCard(resolveLocale(context.activity.locale), { kind: 'error', messageKey: 'errors.internal', params: { correlationId: context.activity.id ?? '' } })).catch(() => undefined);
+  };
+
+  const notifier = new TeamsNotifier(adapter, config.bot.appId ?? '', conversations, logger);
+  const photos = new PhotoService({
+    images: new SharpImageProcessor({
+      maxBytes: config.photo.maxBytes,
+      maxPixels: config.photo.maxPixels,
+      minSide: config.photo.minSide,
+      background: config.photo.background,
+      concurrency: config.photo.concurrency,
+      queueLimit: config.photo.queueLimit,
+    }),
+    photos: new GraphProfilePhotos(graph),
+    requests,
+    audit,
+    clock,
+    newId: () => crypto.randomUUID(),
+    requestTtlMs: config.requestTtlHours * 3_600_000,
+    notifier,
+  });
+
+  const ticketSecret = config.uploadTicketSecret ?? getOrCreateSetting(db, 'upload_ticket_secret', randomSecret);
+  const tickets = new UploadTickets(ticketSecret, 30 * 60, () => clock.now());
+  const botTokens = config.mode === 'm365' ? tokens : undefined;
+
+  const bot = new HeadshotBot({
+    photos,
+    conversations,
+    fetcher: new GuardedAttachmentFetcher({
+      allowedHosts: config.download.allowedHosts,
+      allowLoopback: config.download.allowLoopback,
+      maxBytes: config.photo.maxBytes,
+      timeoutMs: config.download.timeoutMs,
+    }),
+    uploadLink: async (user) => `${config.publicBaseUrl}/upload#ticket=${await tickets.issue(user)}`,
+    botToken: botTokens ? () => botTokens.getToken('https://api.botframework.com/.default') : undefined,
+    allowedTenantId: config.mode === 'm365' && config.bot.appType === 'SingleTenant' ? config.bot.tenantId : undefined,
+    maxUploadMegabytes: Math.round(config.photo.maxBytes / 1048576),
+    clock,
+    logger,
+  });
+
+  const server = createServer({
+    adapter,
+    bot,
+    logger,
+    upload: { photos, tickets, maxBytes: config.photo.maxBytes },
+    health: () => ({ mode: config.mode }),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host}:${port}`;
+
+  // Finish what a previous process left half done, then keep expiring stale previews.
+  const resumed = await photos.resumeInterrupted().catch((err: Error) => {
+    logger.error({ err: { message: err.message } }, 'resuming interrupted requests failed');
+    return 0;
+  });
+  if (resumed > 0) logger.info({ resumed }, 'resumed interrupted photo requests');
+  const sweeper = setInterval(() => {
+    photos.expireDue().catch((err: Error) => logger.warn({ err: { message: err.message } }, 'expiry sweep failed'));
+  }, 60_000);
+  sweeper.unref();
+
+  let playground: Playground | undefined;
+  if (config.playground) playground = await startPlayground({ botEndpoint: `${url}/api/messages`, port: config.playgroundPort, logger });
+
+  return {
+    url,
+    config,
+    localTenant,
+    localTenantUrl,
+    playground,
+    photos,
+    db,
+    async close() {
+      clearInterval(sweeper);
+      await playground?.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      db.close();
+      await localTenant?.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Readonly<Config>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const running = await startHeadshot(config, { logger });
+  const lines = [
+    '',
+    `Headshot is running in ${config.mode} mode.`,
+    `  Bot endpoint:   ${running.url}/api/messages`,
+    `  Health:         ${running.url}/healthz`,
+    `  Upload page:    ${running.url}/upload (open it from the bot's "Open the upload page" button)`,
+  ];
+  if (running.localTenantUrl) lines.push(`  Local tenant:   ${running.localTenantUrl} (control API under /_control)`);
+  if (running.playground) lines.push(`  Chat with it:   ${running.playground.url}  (Microsoft 365 Agents Playground; type "update my photo")`);
+  else if (config.mode === 'local') lines.push('  Playground:     off (PLAYGROUND=0)');
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    running.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+if (require.main === module) {
+  main().catch((err: Error) => {
+    process.stderr.write(`Headshot failed to start: ${err.message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,153 @@
+/**
+ * The image pipeline on sharp/libvips: validates an upload and makes the 648
+ * master and the 96 preview from one decode.
+ *
+ * Errors (AppError code -> params; the i18n team writes sentences from these):
+ * - photo.empty              -> (none)
+ * - photo.unsupported_format -> received: 'svg' | 'xml' | 'html' | 'text' | 'pdf' | 'psd' | 'zip' | 'jxl'
+ *                               | 'bmp' | 'ico' | 'video' | 'heic' | 'unknown'; expected: 'JPEG, PNG, WebP, GIF, TIFF, AVIF'
+ * - photo.corrupt            -> format: detected format ('jpeg', 'png', ...), 'unknown' if none
+ * - photo.too_large_bytes    -> maxMegabytes, receivedMegabytes (MiB, one decimal; received rounded up). HTTP 413
+ * - photo.too_many_pixels    -> width, height, maxMegapixels, receivedMegapixels (width/height 0 if only
+ *                               libvips' own limit caught it)
+ * - photo.too_small          -> width, height (after EXIF orientation), minSide
+ * - photo.busy               -> retryAfterSeconds (>= 1; also AppError.retryAfterSeconds, retryable, HTTP 503)
+ * - photo.decode_timeout     -> timeoutSeconds
+ * - input.invalid (bad crop) -> field: 'crop', reason: 'not_integer' | 'out_of_bounds' | 'too_small',
+ *                               left, top, size, width, height, minSide
+ * - internal                 -> (none; a bug or out of memory, never the user's file)
+ *
+ * Warnings (PhotoWarning code -> params), see quality-checks.ts for thresholds:
+ * - small        -> width, height (of the region used: the image, or the crop)
+ * - dark, bright -> meanLuma (0-255)
+ * - low_contrast -> lumaStdev
+ * - blurry       -> sharpness (Laplacian variance)
+ * - off_centre   -> never produced (no reliable method without face detection)
+ */
+import os from 'node:os';
+import type { CropRect, ImageFormat, ImageProcessor, PreparedPhoto, PrepareOptions, PhotoWarning } from '../core/ports';
+import { validateCrop } from './crop';
+import { normaliseDecodeError } from './decode-error';
+import { Deadline } from './deadline';
+import { detectFormat } from './detect-format';
+import { encodeMaster, encodePreview } from './encode';
+import { QueueFullError, WorkLimiter } from './limiter';
+import { MASTER_SIDE, renderMaster } from './normalise';
+import {
+  busyError,
+  corruptError,
+  decodeTimeoutError,
+  emptyError,
+  tooLargeBytesError,
+  tooSmallError,
+  unsupportedFormatError,
+} from './photo-errors';
+import { lumaStats, qualityWarnings, sizeWarning } from './quality-checks';
+import { openSource } from './source';
+
+/** Default per-photo time budget. */
+export const DEFAULT_TIMEOUT_MS = 20_000;
+
+/** Construction options of SharpImageProcessor. */
+export interface SharpImageProcessorOptions {
+  /** Largest upload in bytes; checked before decoding. */
+  maxBytes: number;
+  /** Largest width x height; checked from the header before decoding. */
+  maxPixels: number;
+  /** Smallest short side (px, after orientation), and smallest crop. */
+  minSide: number;
+  /** Colour transparent areas are flattened onto, '#rrggbb'. */
+  background: string;
+  /** Photos decoded at once; default os.availableParallelism() (sharp uses one thread per photo). */
+  concurrency?: number;
+  /** Photos waiting for a slot; beyond that, photo.busy at once. */
+  queueLimit: number;
+  /** Time budget of one photo once it starts, in ms; default 20 s. */
+  timeoutMs?: number;
+}
+
+/** Throws the AppError for bytes that are empty, too large or not a supported format; returns the format. */
+export function checkUpload(bytes: Uint8Array, maxBytes: number): ImageFormat {
+  if (bytes.length === 0) throw emptyError();
+  if (bytes.length > maxBytes) throw tooLargeBytesError(maxBytes, bytes.length);
+  const detected = detectFormat(bytes);
+  if (detected.kind === 'other') throw unsupportedFormatError(detected.received);
+  if (detected.kind === 'damaged') throw corruptError(detected.format, new Error('damaged file signature'));
+  return detected.format;
+}
+
+/** ImageProcessor on sharp: validation, normalisation, outputs and quality warnings. */
+export class SharpImageProcessor implements ImageProcessor {
+  private readonly limiter: WorkLimiter;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: SharpImageProcessorOptions) {
+    const { maxBytes, maxPixels, minSide, background } = options;
+    for (const [name, value] of Object.entries({ maxBytes, maxPixels, minSide })) {
+      if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+    }
+    if (!/^#[0-9a-fA-F]{6}$/.test(background)) throw new RangeError(`background must be '#rrggbb', got '${background}'`);
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.limiter = new WorkLimiter(options.concurrency ?? os.availableParallelism(), options.queueLimit);
+  }
+
+  /** Validates and normalises one upload; throws AppError (photo.*, input.invalid) on bad input or when busy. */
+  async prepare(input: Uint8Array, options: PrepareOptions = {}): Promise<PreparedPhoto> {
+    // Cheap checks first, without taking a slot.
+    const format = checkUpload(input, this.options.maxBytes);
+
+    let startTimer = (): void => {};
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      startTimer = () => {
+        timer = setTimeout(() => reject(decodeTimeoutError(this.timeoutMs)), this.timeoutMs);
+      };
+    });
+    const work = this.limiter.run(() => {
+      // The budget starts when the photo gets a slot, not while it queues.
+      startTimer();
+      return this.process(input, format, options.crop, new Deadline(this.timeoutMs));
+    });
+    // If the budget runs out first, the work still settles later: never leave that rejection unhandled.
+    work.catch(() => undefined);
+    try {
+      return await Promise.race([work, timedOut]);
+    } catch (err) {
+      if (err instanceof QueueFullError) throw busyError(err.retryAfterSeconds);
+      throw normaliseDecodeError(err, { format, maxPixels: this.options.maxPixels, timeoutMs: this.timeoutMs });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async process(
+    input: Uint8Array,
+    format: ImageFormat,
+    crop: CropRect | undefined,
+    deadline: Deadline,
+  ): Promise<PreparedPhoto> {
+    const { maxPixels, minSide, background } = this.options;
+    const source = await openSource(input, format, { maxPixels });
+    const { width, height } = source;
+    if (Math.min(width, height) < minSide) throw tooSmallError(width, height, minSide);
+    if (crop) validateCrop(crop, width, height, minSide);
+    deadline.check();
+
+    const master = await renderMaster(source, crop, background, deadline);
+    deadline.check();
+    const masterJpeg = await encodeMaster(master, deadline);
+    const previewJpeg = await encodePreview(master, deadline);
+
+    const warnings: PhotoWarning[] = [
+      ...(crop ? sizeWarning(crop.size, crop.size) : sizeWarning(width, height)),
+      ...qualityWarnings(lumaStats(master.data, MASTER_SIDE, MASTER_SIDE)),
+    ];
+    return {
+      master: new Uint8Array(masterJpeg),
+      preview: new Uint8Array(previewJpeg),
+      source: { format, width, height, bytes: input.length },
+      warnings,
+    };
+  }
+}
+

@@ -1,0 +1,182 @@
+/**
+ * The Teams edge of Headshot: turns activities into use-case calls and results
+ * into cards. Everything a user sees is localised; every failure becomes a card.
+ */
+import { ActivityTypes, CardFactory, TeamsActivityHandler, TurnContext, type Activity } from 'botbuilder';
+import { AppError, toAppError } from '../core/errors';
+import type { AttachmentFetcher, ConversationStore, Locale } from '../core/ports';
+import type { PhotoService } from '../core/photo/photo-service';
+import type { Logger } from '../logger';
+import { activityUser, conversationOf, type ActivityUser } from './activity-user';
+import { CARD_ACTIONS, type CardActionContext } from './card-actions';
+import type { AdaptiveCard } from './cards/types';
+import { welcomeCard } from './cards/welcome-card';
+import { howToSendCard } from './cards/how-to-send-card';
+import { errorCard } from './error-card';
+import { recogniseIntent } from './intents';
+import { findPhotoAttachment, hasOnlyOtherAttachments } from './photo-attachments';
+import { sendPreview } from './photo-replies';
+import { messageCard } from './cards/message-card';
+
+/** What the bot needs, wired by main.ts. */
+export interface HeadshotBotDeps {
+  photos: PhotoService;
+  conversations: ConversationStore;
+  fetcher: AttachmentFetcher;
+  /** A link to the upload page that identifies the user (signed, short-lived). */
+  uploadLink: (user: ActivityUser) => Promise<string>;
+  /** A token for fetching inline images from the Bot Connector (m365 mode); undefined in local mode. */
+  botToken?: () => Promise<string>;
+  /** Only activities from this tenant are served (single-tenant deployments); undefined serves any. */
+  allowedTenantId?: string;
+  maxUploadMegabytes: number;
+  clock: { now(): Date };
+  logger: Logger;
+}
+
+/** Sends one Adaptive Card as a reply. */
+export async function sendCard(context: TurnContext, card: AdaptiveCard): Promise<string | undefined> {
+  const res = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+  return res?.id;
+}
+
+/** The Headshot bot. */
+export class HeadshotBot extends TeamsActivityHandler {
+  private readonly welcomed = new Map<string, number>();
+
+  constructor(private readonly deps: HeadshotBotDeps) {
+    super();
+    this.onMessage(async (context, next) => {
+      await this.guarded(context, () => this.handleMessage(context));
+      await next();
+    });
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await this.guarded(context, () => this.welcome(context));
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      const botId = context.activity.recipient?.id;
+      if (context.activity.membersAdded?.some((m) => m.id === botId)) {
+        await this.guarded(context, () => this.welcome(context));
+      }
+      await next();
+    });
+  }
+
+  private async welcome(context: TurnContext): Promise<void> {
+    const user = this.identify(context);
+    // Teams sends installationUpdate and conversationUpdate for one install: greet once.
+    const key = context.activity.conversation.id;
+    const last = this.welcomed.get(key) ?? 0;
+    const now = this.deps.clock.now().getTime();
+    if (now - last < 60_000) return;
+    this.welcomed.set(key, now);
+    await sendCard(context, welcomeCard(user.locale, { uploadUrl: await this.deps.uploadLink(user) }));
+  }
+
+  private async handleMessage(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    const user = this.identify(context);
+    const value = activity.value as { verb?: unknown } | undefined;
+    if (value && typeof value === 'object' && 'verb' in value) {
+      return this.handleCardAction(context, user, value);
+    }
+    const photo = findPhotoAttachment(activity.attachments);
+    if (photo) return this.handlePhoto(context, user, photo);
+    if (hasOnlyOtherAttachments(activity.attachments)) throw new AppError('input.not_a_photo');
+    const { intent } = recogniseIntent(TurnContext.removeRecipientMention(activity) ?? activity.text ?? '');
+    switch (intent) {
+      case 'update_photo':
+      case 'help':
+        await this.sendHowTo(context, user);
+        return;
+      case 'status': {
+        const meta = await this.deps.photos.current(user.userId);
+        await sendCard(
+          context,
+          meta
+            ? messageCard(user.locale, { kind: 'info', messageKey: 'status.has_photo', params: { width: meta.width, height: meta.height } })
+            : messageCard(user.locale, { kind: 'info', messageKey: 'status.no_photo' }),
+        );
+        return;
+      }
+      case 'cancel': {
+        const cancelled = this.deps.photos.cancelOpen(user.userId);
+        await sendCard(context, messageCard(user.locale, { kind: 'info', messageKey: cancelled ? 'photo.cancelled' : 'photo.nothing_to_cancel' }));
+        return;
+      }
+      default:
+        await sendCard(context, messageCard(user.locale, { kind: 'warning', messageKey: 'errors.input.not_a_photo' }));
+        await this.sendHowTo(context, user);
+    }
+  }
+
+  /** Shows how to send a photo, with a fresh upload link. */
+  async sendHowTo(context: TurnContext, user: ActivityUser): Promise<void> {
+    await sendCard(
+      context,
+      howToSendCard(user.locale, {
+        uploadUrl: await this.deps.uploadLink(user),
+        maxMegabytes: this.deps.maxUploadMegabytes,
+      }),
+    );
+  }
+
+  private async handlePhoto(
+    context: TurnContext,
+    user: ActivityUser,
+    photo: ReturnType<typeof findPhotoAttachment> & object,
+  ): Promise<void> {
+    await context.sendActivity({ type: ActivityTypes.Typing });
+    const token = photo.needsBotToken && this.deps.botToken ? await this.deps.botToken() : undefined;
+    const bytes = await this.deps.fetcher.fetch(photo.url, { bearerToken: token });
+    const result = await this.deps.photos.receive({
+      userId: user.userId,
+      tenantId: user.tenantId,
+      locale: user.locale,
+      bytes,
+      source: photo.kind,
+    });
+    await sendPreview(context, result.request, result.preview);
+  }
+
+  private async handleCardAction(context: TurnContext, user: ActivityUser, value: { verb?: unknown }): Promise<void> {
+    const verb = typeof value.verb === 'string' ? value.verb : '';
+    const action = Object.prototype.hasOwnProperty.call(CARD_ACTIONS, verb) ? CARD_ACTIONS[verb] : undefined;
+    if (!action) throw new AppError('input.invalid', `unknown verb ${verb.slice(0, 40)}`);
+    const ctx: CardActionContext = { context, user, data: value as Record<string, unknown>, bot: this, deps: this.deps };
+    await action(ctx);
+  }
+
+  private identify(context: TurnContext): ActivityUser {
+    const stored = context.activity.from?.aadObjectId
+      ? this.deps.conversations.get(context.activity.from.aadObjectId)
+      : null;
+    const user = activityUser(context.activity, stored?.locale);
+    if (this.deps.allowedTenantId && user.tenantId !== this.deps.allowedTenantId) {
+      throw new AppError('auth.forbidden', `tenant ${user.tenantId} is not served`, { status: 403 });
+    }
+    // Keep the reference fresh: proactive messages (previews from the upload page, outcomes) use it.
+    this.deps.conversations.save(conversationOf(context.activity as Activity, user, this.deps.clock.now()));
+    return user;
+  }
+
+  /** Runs a handler; any failure becomes a localised card, and the cause goes to the log without secrets. */
+  private async guarded(context: TurnContext, run: () => Promise<void>): Promise<void> {
+    try {
+      await run();
+    } catch (err) {
+      const e = toAppError(err);
+      const locale: Locale = (() => {
+        try {
+          return activityUser(context.activity).locale;
+        } catch {
+          return 'en';
+        }
+      })();
+      const log = e.code === 'internal' ? this.deps.logger.error.bind(this.deps.logger) : this.deps.logger.info.bind(this.deps.logger);
+      log({ code: e.code, activityId: context.activity.id, err: e.code === 'internal' ? err : undefined }, 'turn failed');
+      await sendCard(context, errorCard(locale, e, context.activity.id));
+    }
+  }
+}

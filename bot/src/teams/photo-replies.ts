@@ -1,0 +1,59 @@
+/** Replies about one photo request: the preview, the outcome, and in-place card updates. */
+import { CardFactory, type TurnContext } from 'botbuilder';
+import type { PhotoRequest } from '../core/ports';
+import type { AdaptiveCard } from './cards/types';
+import { previewCard } from './cards/preview-card';
+import { appliedCard } from './cards/applied-card';
+import { requestClosedCard } from './cards/request-closed-card';
+
+/** A JPEG as a data URI for a card image (previews only: never a full photo). */
+export function jpegDataUri(jpeg: Uint8Array): string {
+  return `data:image/jpeg;base64,${Buffer.from(jpeg).toString('base64')}`;
+}
+
+/** The preview card of a request. */
+export function previewCardFor(request: PhotoRequest, preview: Uint8Array, masterBytes?: number): AdaptiveCard {
+  return previewCard(request.locale, {
+    requestId: request.id,
+    previewDataUri: jpegDataUri(preview),
+    sourceWidth: request.sourceInfo.width,
+    sourceHeight: request.sourceInfo.height,
+    sourceFormat: request.sourceInfo.format,
+    sourceBytes: request.sourceInfo.bytes,
+    masterBytes,
+    warnings: request.warnings,
+  });
+}
+
+/** Sends the preview card of a request as a reply. */
+export async function sendPreview(context: TurnContext, request: PhotoRequest, preview: Uint8Array): Promise<void> {
+  await context.sendActivity({ attachments: [CardFactory.adaptiveCard(previewCardFor(request, preview))] });
+}
+
+/** The success card after a photo was written. */
+export function appliedCardFor(request: PhotoRequest, preview: Uint8Array): AdaptiveCard {
+  return appliedCard(request.locale, { previewDataUri: jpegDataUri(preview) });
+}
+
+/** The closed form of a preview card, so its buttons cannot be pressed again. */
+export function closedCardFor(request: PhotoRequest, preview: Uint8Array | null): AdaptiveCard {
+  return requestClosedCard(request.locale, {
+    state: request.state as 'applied' | 'cancelled' | 'superseded' | 'expired' | 'failed',
+    previewDataUri: preview ? jpegDataUri(preview) : undefined,
+  });
+}
+
+/**
+ * Replaces the card the user clicked (the activity the action replies to) with `card`.
+ * Best effort: a client that cannot update messages still gets the follow-up reply.
+ */
+export async function replaceClickedCard(context: TurnContext, card: AdaptiveCard): Promise<boolean> {
+  const id = context.activity.replyToId;
+  if (!id) return false;
+  try {
+    await context.updateActivity({ id, type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,99 @@
+/** An activity's JSON as the bot sent it (the connector does not interpret it). */
+export type ActivityJson = Record<string, unknown>;
+
+/** How an activity reached the connector. */
+export type ActivityKind = 'send' | 'reply' | 'createConversation';
+
+/** One activity the bot sent, as recorded by the Bot Connector stand-in. */
+export interface RecordedActivity {
+  /** Id assigned by the connector (returned to the bot as `{ id }`). */
+  id: string;
+  conversationId: string;
+  replyToId: string | null;
+  kind: ActivityKind;
+  /** Full current JSON (with `id` set); updates replace it in place. */
+  activity: ActivityJson;
+  receivedAt: string;
+  /** Number of `PUT` updates applied. */
+  updates: number;
+  /** Previous versions, oldest first. */
+  history: ActivityJson[];
+  deleted: boolean;
+}
+
+/** A conversation created with `POST /v3/conversations`. */
+export interface RecordedConversation {
+  id: string;
+  tenantId: string | null;
+  isGroup: boolean;
+  members: Array<{ id: string }>;
+  bot: { id: string } | null;
+  createdAt: string;
+}
+
+/** What the bot sent through the connector, in arrival order. */
+export class ActivityLog {
+  private activities: RecordedActivity[] = [];
+  private conversations = new Map<string, RecordedConversation>();
+  private lastId = 0;
+
+  /** Records an activity and returns its record (with a fresh, increasing numeric id). */
+  record(conversationId: string, replyToId: string | null, kind: ActivityKind, activity: ActivityJson, nowMs: number): RecordedActivity {
+    this.lastId = Math.max(this.lastId + 1, nowMs);
+    const id = String(this.lastId);
+    const rec: RecordedActivity = {
+      id,
+      conversationId,
+      replyToId,
+      kind,
+      activity: { ...activity, id },
+      receivedAt: new Date(nowMs).toISOString(),
+      updates: 0,
+      history: [],
+      deleted: false,
+    };
+    this.activities.push(rec);
+    return rec;
+  }
+
+  /** Finds a recorded activity of a conversation. */
+  find(conversationId: string, activityId: string): RecordedActivity | undefined {
+    return this.activities.find((a) => a.conversationId === conversationId && a.id === activityId);
+  }
+
+  /** Replaces an activity's JSON in place, keeping the previous version in `history`. */
+  update(rec: RecordedActivity, activity: ActivityJson): void {
+    rec.history.push(rec.activity);
+    rec.activity = { ...activity, id: rec.id };
+    rec.updates += 1;
+  }
+
+  /** Activities in arrival order, optionally of one conversation. */
+  list(conversationId?: string): RecordedActivity[] {
+    return this.activities.filter((a) => conversationId === undefined || a.conversationId === conversationId);
+  }
+
+  /** Registers a created conversation (idempotent per id). */
+  addConversation(conv: RecordedConversation): RecordedConversation {
+    const existing = this.conversations.get(conv.id);
+    if (existing !== undefined) return existing;
+    this.conversations.set(conv.id, conv);
+    return conv;
+  }
+
+  /** A created conversation, if known. */
+  conversation(id: string): RecordedConversation | undefined {
+    return this.conversations.get(id);
+  }
+
+  /** Created conversations in creation order. */
+  listConversations(): RecordedConversation[] {
+    return [...this.conversations.values()];
+  }
+
+  /** Forgets activities and conversations. */
+  clear(): void {
+    this.activities = [];
+    this.conversations.clear();
+  }
+}

@@ -1,0 +1,64 @@
+import type { OrgSeed, SeedApp } from './org-seed';
+
+/** The demo tenant id (the Microsoft 365 Agents Playground's; not a valid GUID, accepted as-is). */
+export const DEMO_TENANT_ID = '00000000-0000-0000-0000-0000000000001';
+
+/** The demo app registration: the product's own client credentials in local mode. */
+export const DEMO_APP = {
+  clientId: '00000000-0000-0000-0000-00000000000011',
+  clientSecret: 'local-tenant-dev-secret',
+} as const;
+
+/** Application permissions consented for the demo app. */
+export const DEMO_APP_ROLES: readonly string[] = [
+  'User.Read.All',
+  'ProfilePhoto.ReadWrite.All',
+  'TeamsAppInstallation.ReadWriteSelfForUser.All',
+  'PeopleSettings.Read.All',
+  'MailboxSettings.Read',
+];
+
+/** Object ids of the demo users, by first name (Alex is the Agents Playground's signed-in user). */
+export const DEMO_USERS = {
+  alex: '00000000-0000-0000-0000-0000000000020',
+  megan: '00000000-0000-0000-0000-0000000000021',
+  adele: '00000000-0000-0000-0000-0000000000022',
+  isaiah: '00000000-0000-0000-0000-0000000000023',
+  patti: '00000000-0000-0000-0000-0000000000024',
+  lynne: '00000000-0000-0000-0000-0000000000025',
+  jordan: '00000000-0000-0000-0000-0000000000026',
+  henrietta: '00000000-0000-0000-0000-0000000000027',
+  grady: '00000000-0000-0000-0000-0000000000028',
+} as const;
+
+/** The demo app as a seed entry. */
+export const DEMO_APP_SEED: SeedApp = {
+  clientId: DEMO_APP.clientId,
+  clientSecret: DEMO_APP.clientSecret,
+  displayName: 'Headshot (local)',
+  roles: [...DEMO_APP_ROLES],
+};
+
+/** Builds the demo organisation: every mailbox kind, a guest, a hybrid user, a disabled user, one photo. */
+export function demoSeed(): OrgSeed {
+  const U = DEMO_USERS;
+  const member = { userType: 'Member' as const, accountEnabled: true, onPremisesSyncEnabled: false, licensed: true };
+  return {
+    tenantId: DEMO_TENANT_ID,
+    domain: 'example.com',
+    displayName: 'Example (local tenant)',
+    apps: [DEMO_APP_SEED],
+    photoUpdateSettings: { source: 'cloud', allowedRoles: [] },
+    users: [
+      { ...member, id: U.alex, upn: 'alexw@example.com', displayName: 'Alex Wilber', givenName: 'Alex', surname: 'Wilber', mail: 'alexw@example.com', preferredLanguage: 'en-US', mailbox: 'online', managerId: U.megan, jobTitle: 'Marketing Assistant' },
+      { ...member, id: U.megan, upn: 'meganb@example.com', displayName: 'Megan Bowen', givenName: 'Megan', surname: 'Bowen', mail: 'meganb@example.com', preferredLanguage: 'fi-FI', mailbox: 'online', managerId: U.patti, jobTitle: 'Marketing Manager', photo: { size: 648, color: '#6b4fbb' } },
+      { ...member, id: U.adele, upn: 'adelev@example.com', displayName: 'Adele Vance', givenName: 'Adele', surname: 'Vance', mail: 'adelev@example.com', preferredLanguage: 'nl-NL', mailbox: 'online', managerId: U.megan, jobTitle: 'Retail Manager' },
+      { ...member, id: U.isaiah, upn: 'isaiahl@example.com', displayName: 'Isaiah Langer', givenName: 'Isaiah', surname: 'Langer', mail: 'isaiahl@example.com', preferredLanguage: 'pl-PL', mailbox: 'online', managerId: U.megan, jobTitle: 'Sales Rep', onPremisesSyncEnabled: true, onPremisesThumbnailPhoto: { bytes: 9_216 } },
+      { ...member, id: U.patti, upn: 'pattif@example.com', displayName: 'Patti Fernandez', givenName: 'Patti', surname: 'Fernandez', mail: 'pattif@example.com', preferredLanguage: 'en-US', mailbox: 'online', jobTitle: 'President', roles: ['HeadshotAdmin'] },
+      { ...member, id: U.lynne, upn: 'lynner@example.com', displayName: 'Lynne Robbins', givenName: 'Lynne', surname: 'Robbins', mail: 'lynner@example.com', preferredLanguage: 'fi-FI', mailbox: 'none', managerId: U.patti, jobTitle: 'Planner', licensed: false },
+      { id: U.jordan, upn: 'jordan_contoso.com#EXT#@example.com', displayName: 'Jordan Miller (Contoso)', givenName: 'Jordan', surname: 'Miller', mail: 'jordan@contoso.com', userType: 'Guest', preferredLanguage: 'nl-NL', accountEnabled: true, onPremisesSyncEnabled: false, mailbox: 'none', licensed: false },
+      { ...member, id: U.henrietta, upn: 'henriettam@example.com', displayName: 'Henrietta Mueller', givenName: 'Henrietta', surname: 'Mueller', mail: 'henriettam@example.com', preferredLanguage: 'pl-PL', mailbox: 'online', managerId: U.patti, jobTitle: 'Developer', accountEnabled: false },
+      { ...member, id: U.grady, upn: 'gradya@example.com', displayName: 'Grady Archie', givenName: 'Grady', surname: 'Archie', mail: 'gradya@example.com', preferredLanguage: 'en-US', mailbox: 'onPremises', managerId: U.patti, jobTitle: 'Designer' },
+    ],
+  };
+}

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+
+/** Where a user's mailbox lives: Exchange Online, nowhere, or an on-premises Exchange server. */
+export type MailboxKind = 'online' | 'none' | 'onPremises';
+
+/** Who may change photos in the tenant (Graph beta `photoUpdateSettings`). */
+export interface PhotoUpdateSettings {
+  /** `cloud`: Graph writes allowed; `onPremises`: photos are managed in on-premises AD. */
+  source: 'cloud' | 'onPremises';
+  /** Directory roles allowed to update photos; empty means everyone may update their own. */
+  allowedRoles: string[];
+}
+
+/** One user of the seeded organisation (a JSON-friendly subset of a Graph user plus emulator facts). */
+export interface SeedUser {
+  /** Object id; the Agents Playground uses ids that are not valid GUIDs, so any string is accepted. */
+  id: string;
+  /** userPrincipalName. */
+  upn: string;
+  displayName: string;
+  givenName: string | null;
+  surname: string | null;
+  mail: string | null;
+  userType: 'Member' | 'Guest';
+  /** BCP 47 tag such as `fi-FI`. */
+  preferredLanguage: string | null;
+  accountEnabled: boolean;
+  /** True for hybrid users synced from on-premises AD (Graph shows `null` when false). */
+  onPremisesSyncEnabled: boolean;
+  mailbox: MailboxKind;
+  /** Id of this user's manager. */
+  managerId?: string;
+  /** Application or directory roles held by the user (e.g. `HeadshotAdmin`). */
+  roles?: string[];
+  /** Whether the user holds a Microsoft 365 licence (defaults to true for members with a mailbox). */
+  licensed?: boolean;
+  jobTitle?: string | null;
+  /** Windows time zone name returned by mailboxSettings (derived from the language when absent). */
+  timeZone?: string;
+  /** Hybrid only: the on-premises AD `thumbnailPhoto` attribute (size only; no bytes are kept). */
+  onPremisesThumbnailPhoto?: { bytes: number };
+  /** A generated placeholder portrait to install at seed time (square, solid colour with a gradient). */
+  photo?: { size: number; color: string };
+}
+
+/** An app registration that may obtain client-credential tokens. */
+export interface SeedApp {
+  clientId: string;
+  clientSecret: string;
+  displayName: string;
+  /** Application permissions granted with admin consent (the token's `roles`). */
+  roles: string[];
+}
+
+/** The whole organisation the local tenant serves; accepted as JSON by `POST /_control/seed`. */
+export interface OrgSeed {
+  tenantId: string;
+  /** Primary verified domain, e.g. `example.com`. */
+  domain: string;
+  displayName?: string;
+  users: SeedUser[];
+  /** Registered apps; defaults to the demo app alone. */
+  apps?: SeedApp[];
+  /** Tenant photo policy; defaults to `{ source: 'cloud', allowedRoles: [] }`. */
+  photoUpdateSettings?: PhotoUpdateSettings;
+}
+
+const seedUserSchema = z.object({
+  id: z.string().min(1),
+  upn: z.string().min(3),
+  displayName: z.string().min(1),
+  givenName: z.string().nullable(),
+  surname: z.string().nullable(),
+  mail: z.string().nullable(),
+  userType: z.enum(['Member', 'Guest']),
+  preferredLanguage: z.string().nullable(),
+  accountEnabled: z.boolean(),
+  onPremisesSyncEnabled: z.boolean(),
+  mailbox: z.enum(['online', 'none', 'onPremises']),
+  managerId: z.string().optional(),
+  roles: z.array(z.string()).optional(),
+  licensed: z.boolean().optional(),
+  jobTitle: z.string().nullable().optional(),
+  timeZone: z.string().optional(),
+  onPremisesThumbnailPhoto: z.object({ bytes: z.number().int().nonnegative() }).optional(),
+  photo: z.object({ size: z.number().int().min(48).max(4096), color: z.string().regex(/^#[0-9a-fA-F]{6}$/) }).optional(),
+});
+
+const photoUpdateSettingsSchema = z.object({
+  source: z.enum(['cloud', 'onPremises']),
+  allowedRoles: z.array(z.string()),
+});
+
+/** zod schema for `OrgSeed`; referential checks (unique ids, known managers) are in `checkSeed`. */
+export const orgSeedSchema: z.ZodType<OrgSeed> = z.object({
+  tenantId: z.string().min(1),
+  domain: z.string().min(1),
+  displayName: z.string().optional(),
+  users: z.array(seedUserSchema),
+  apps: z
+    .array(z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1), displayName: z.string(), roles: z.array(z.string()) }))
+    .optional(),
+  photoUpdateSettings: photoUpdateSettingsSchema.optional(),
+});
+
+/** Schema for a PATCH of the photo policy (both fields optional). */
+export const photoUpdateSettingsPatchSchema = photoUpdateSettingsSchema.partial();
+
+/** Validates shape and references of a seed; returns the list of problems (empty when valid). */
+export function checkSeed(input: unknown): { seed: OrgSeed; problems: [] } | { seed: null; problems: string[] } {
+  const parsed = orgSeedSchema.safeParse(input);
+  if (!parsed.success) {
+    return { seed: null, problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`) };
+  }
+  const seed = parsed.data;
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  const upns = new Set<string>();
+  for (const u of seed.users) {
+    if (ids.has(u.id.toLowerCase())) problems.push(`users: duplicate id ${u.id}`);
+    if (upns.has(u.upn.toLowerCase())) problems.push(`users: duplicate upn ${u.upn}`);
+    ids.add(u.id.toLowerCase());
+    upns.add(u.upn.toLowerCase());
+  }
+  for (const u of seed.users) {
+    if (u.managerId !== undefined && !ids.has(u.managerId.toLowerCase())) {
+      problems.push(`users: ${u.id} has unknown managerId ${u.managerId}`);
+    }
+    if (u.managerId !== undefined && u.managerId.toLowerCase() === u.id.toLowerCase()) {
+      problems.push(`users: ${u.id} is their own manager`);
+    }
+  }
+  return problems.length > 0 ? { seed: null, problems } : { seed, problems: [] };
+}

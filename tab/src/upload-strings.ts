@@ -1,0 +1,56 @@
+/** The upload page's own texts, in the four languages the product speaks. */
+export type PageLocale = 'en' | 'fi' | 'nl' | 'pl';
+
+export interface PageStrings {
+  title: string;
+  intro: string;
+  choose: string;
+  upload: string;
+  uploading: string;
+  noTicket: string;
+  failed: string;
+  previewAlt: string;
+}
+
+export const STRINGS: Record<PageLocale, PageStrings> = {
+  en: {
+    title: 'Upload a new profile photo',
+    intro: 'Choose a photo. You will see a preview here and in your chat with Headshot before anything changes.',
+    choose: 'Choose a photo or drag it here',
+    upload: 'Upload',
+    uploading: 'Uploading and checking your photo…',
+    noTicket: 'This link is incomplete. Open the upload page again from your chat with Headshot.',
+    failed: 'The upload failed. Check your connection and try again.',
+    previewAlt: 'Preview of your new profile photo',
+  },
+  fi: {
+    title: 'Lataa uusi profiilikuva',
+    intro: 'Valitse kuva. Näet esikatselun täällä ja Headshot-keskustelussa ennen kuin mitään muutetaan.',
+    choose: 'Valitse kuva tai vedä se tähän',
+    upload: 'Lataa',
+    uploading: 'Ladataan ja tarkistetaan kuvaa…',
+    noTicket: 'Linkki on puutteellinen. Avaa latussivu uudelleen Headshot-keskustelusta.',
+    failed: 'Lataus epäonnistui. Tarkista yhteys ja yritä uudelleen.',
+    previewAlt: 'Uuden profiilikuvasi esikatselu',
+  },
+  nl: {
+    title: 'Een nieuwe profielfoto uploaden',
+    intro: 'Kies een foto. U ziet hier en in uw chat met Headshot een voorbeeld voordat er iets verandert.',
+    choose: 'Kies een foto of sleep deze hierheen',
+    upload: 'Uploaden',
+    uploading: 'Uw foto wordt geüpload en gecontroleerd…',
+    noTicket: 'Deze koppeling is onvolledig. Open de uploadpagina opnieuw vanuit uw chat met Headshot.',
+    failed: 'Het uploaden is mislukt. Controleer uw verbinding en probeer het opnieuw.',
+    previewAlt: 'Voorbeeld van uw nieuwe profielfoto',
+  },
+  pl: {
+    title: 'Prześlij nowe zdjęcie profilowe',
+    intro: 'Wybierz zdjęcie. Zanim cokolwiek się zmieni, zobaczysz podgląd tutaj i w czacie z Headshot.',
+    choose: 'Wybierz zdjęcie lub przeciągnij je tutaj',
+    upload: 'Prześlij',
+    uploading: 'Przesyłanie i sprawdzanie zdjęcia…',
+    noTicket: 'Ten link jest niekompletny. Otwórz stronę przesyłania ponownie z czatu z Headshot.',
+    failed: 'Przesyłanie nie powiodło się. Sprawdź połączenie i spróbuj ponownie.',
+    previewAlt: 'Podgląd nowego zdjęcia profilowego',
+  },
+};

@@ -1,0 +1,156 @@
+/**
+ * A stand-in for the Teams client in tests: sends activities to the real bot
+ * endpoint over HTTP, with the local tenant's Bot Connector as serviceUrl, and
+ * reads what the bot sent from the local tenant's record.
+ */
+import crypto from 'node:crypto';
+
+/** An activity as the connector recorded it. */
+export interface RecordedActivity {
+  id: string;
+  type: string;
+  text?: string;
+  replyToId?: string;
+  conversationId?: string;
+  attachments?: { contentType: string; content?: unknown }[];
+  updates?: number;
+  [k: string]: unknown;
+}
+
+/** One user's personal chat with the bot. */
+export class TeamsChat {
+  readonly conversationId: string;
+  private seen = 0;
+
+  constructor(
+    private readonly botUrl: () => string,
+    private readonly tenantUrl: string,
+    readonly user: { aadObjectId: string; name?: string; locale: string; tenantId: string },
+  ) {
+    this.conversationId = `a:personal-${user.aadObjectId}-${crypto.randomBytes(4).toString('hex')}`;
+  }
+
+  private base(extra: Record<string, unknown>): Record<string, unknown> {
+    return {
+      id: crypto.randomUUID(),
+      channelId: 'msteams',
+      serviceUrl: this.tenantUrl,
+      timestamp: new Date().toISOString(),
+      locale: this.user.locale,
+      from: { id: `29:${this.user.aadObjectId}`, aadObjectId: this.user.aadObjectId, name: this.user.name ?? 'Test user' },
+      recipient: { id: '28:headshot-bot', name: 'Headshot' },
+      conversation: { id: this.conversationId, conversationType: 'personal', tenantId: this.user.tenantId },
+      channelData: { tenant: { id: this.user.tenantId } },
+      ...extra,
+    };
+  }
+
+  /** Posts a raw activity; returns the HTTP status. */
+  async post(activity: Record<string, unknown>): Promise<number> {
+    const res = await fetch(`${this.botUrl()}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
+    await res.arrayBuffer();
+    return res.status;
+  }
+
+  /** The user types `text`. */
+  say(text: string): Promise<number> {
+    return this.post(this.base({ type: 'message', text }));
+  }
+
+  /** Teams installs the app for the user. */
+  install(): Promise<number> {
+    return this.post(this.base({ type: 'installationUpdate', action: 'add' }));
+  }
+
+  /** The user sends a message with attachments. */
+  sendAttachments(attachments: unknown[], text = ''): Promise<number> {
+    return this.post(this.base({ type: 'message', text, attachments }));
+  }
+
+  /** The user sends a file in the chat: it is hosted by the local tenant and arrives as file download info. */
+  async sendFile(bytes: Uint8Array, name: string, contentType = 'application/octet-stream'): Promise<number> {
+    const res = await fetch(`${this.tenantUrl}/_control/files?name=${encodeURIComponent(name)}`, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: Buffer.from(bytes),
+    });
+    const file = (await res.json()) as { downloadUrl: string };
+    return this.sendAttachments([fileAttachment(file.downloadUrl, name)]);
+  }
+
+  /** The user presses an Action.Submit button of a card the bot sent (data merged like Teams does). */
+  click(cardActivity: RecordedActivity, data: Record<string, unknown>): Promise<number> {
+    return this.post(this.base({ type: 'message', text: '', value: data, replyToId: cardActivity.id }));
+  }
+
+  /** Every activity the bot sent to this conversation, as it stands now (updates applied). */
+  async all(): Promise<RecordedActivity[]> {
+    const res = await fetch(`${this.tenantUrl}/_control/connector/activities?conversationId=${encodeURIComponent(this.conversationId)}`);
+    return ((await res.json()) as { value: RecordedActivity[] }).value;
+  }
+
+  /** Messages (not typing indicators) the bot sent since the last call. */
+  async newMessages(): Promise<RecordedActivity[]> {
+    const all = await this.all();
+    const fresh = all.slice(this.seen);
+    this.seen = all.length;
+    return fresh.filter((a) => a.type === 'message');
+  }
+
+  /** The Adaptive Cards among the bot's new messages, with the activity that carried each. */
+  async newCards(): Promise<{ activity: RecordedActivity; card: AdaptiveCardJson }[]> {
+    return (await this.newMessages()).flatMap((activity) =>
+      (activity.attachments ?? [])
+        .filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')
+        .map((a) => ({ activity, card: a.content as AdaptiveCardJson })),
+    );
+  }
+}
+
+/** An Adaptive Card as JSON. */
+export type AdaptiveCardJson = Record<string, unknown> & { body?: unknown[]; actions?: unknown[] };
+
+/** A Teams file attachment (what a file sent in a 1:1 chat looks like). */
+export function fileAttachment(downloadUrl: string, name: string): Record<string, unknown> {
+  const ext = name.includes('.') ? name.split('.').pop() : '';
+  return {
+    contentType: 'application/vnd.microsoft.teams.file.download.info',
+    contentUrl: downloadUrl,
+    name,
+    content: { downloadUrl, uniqueId: crypto.randomUUID(), fileType: ext },
+  };
+}
+
+/** Every string in a card (texts, titles, alt texts), for asserting what the user reads. */
+export function cardTexts(card: unknown): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, key?: string) => {
+    if (typeof v === 'string') {
+      if (key && ['text', 'title', 'altText', 'value', 'fallbackText'].includes(key)) out.push(v);
+    } else if (Array.isArray(v)) v.forEach((x) => walk(x, key));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
+  };
+  walk(card);
+  return out;
+}
+
+/** The Action.Submit / Action.Execute data objects of a card, wherever they are. */
+export function cardActions(card: unknown): { title?: string; type: string; data?: Record<string, unknown>; url?: string }[] {
+  const out: { title?: string; type: string; data?: Record<string, unknown>; url?: string }[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (typeof o.type === 'string' && o.type.startsWith('Action.')) {
+        out.push({ title: o.title as string | undefined, type: o.type, data: o.data as Record<string, unknown> | undefined, url: o.url as string | undefined });
+      }
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return out;
+}
