@@ -60,7 +60,8 @@ export interface Config {
   mode: Mode;
   port: number;
   host: string;
-  publicBaseUrl: string;
+  /** Public address of the service; absent in local mode means "where it listens". */
+  publicBaseUrl?: string;
   localTenantPort: number;
   playground: boolean;
   playgroundPort: number;
@@ -107,7 +108,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mode,
     port: e.PORT,
     host: e.HOST,
-    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ''),
+    publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/$/, ''),
     localTenantPort: e.LOCAL_TENANT_PORT,
     playground: mode === 'local' && e.PLAYGROUND,
     playgroundPort: e.PLAYGROUND_PORT,

@@ -112,6 +112,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
   const ticketSecret = config.uploadTicketSecret ?? getOrCreateSetting(db, 'upload_ticket_secret', randomSecret);
   const tickets = new UploadTickets(ticketSecret, 30 * 60, () => clock.now());
   const botTokens = config.mode === 'm365' ? tokens : undefined;
+  let publicBaseUrl = config.publicBaseUrl ?? '';
 
   const bot = new HeadshotBot({
     photos,
@@ -122,7 +123,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
       maxBytes: config.photo.maxBytes,
       timeoutMs: config.download.timeoutMs,
     }),
-    uploadLink: async (user) => `${config.publicBaseUrl}/upload#ticket=${await tickets.issue(user)}`,
+    uploadLink: async (user) => `${publicBaseUrl}/upload#ticket=${await tickets.issue(user)}`,
     botToken: botTokens ? () => botTokens.getToken('https://api.botframework.com/.default') : undefined,
     allowedTenantId: config.mode === 'm365' && config.bot.appType === 'SingleTenant' ? config.bot.tenantId : undefined,
     maxUploadMegabytes: Math.round(config.photo.maxBytes / 1048576),
@@ -143,6 +144,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host}:${port}`;
+  if (!publicBaseUrl) publicBaseUrl = url;
 
   // Finish what a previous process left half done, then keep expiring stale previews.
   const resumed = await photos.resumeInterrupted().catch((err: Error) => {

@@ -3,7 +3,7 @@ import { UnlimitedConnectorRateLimiter, type ConnectorRateLimiter } from '../con
 import { FileStore } from '../files/file-store';
 import { generatedPortrait } from '../images/generated-portrait';
 import type { TokenSigner } from '../identity/token-signer';
-import { DEMO_APP_SEED, demoSeed } from '../seed/demo-seed';
+import { DEMO_APP_SEED } from '../seed/demo-seed';
 import type { OrgSeed } from '../seed/org-seed';
 import { VirtualClock } from './clock';
 import { Directory } from './directory';
@@ -24,11 +24,14 @@ export class TenantState {
   /** Base URL the server listens on (set once listening; used for issuers and links). */
   baseUrl = '';
 
+  /**
+   * @param initialSeed the organisation `reset` returns to (the demo organisation unless the caller chose one)
+   */
   constructor(
     readonly signer: TokenSigner,
-    seed: OrgSeed,
+    private readonly initialSeed: OrgSeed,
   ) {
-    this.directory = new Directory(seed, [DEMO_APP_SEED]);
+    this.directory = new Directory(initialSeed, [DEMO_APP_SEED]);
   }
 
   /** Token issuer for this tenant, e.g. `http://127.0.0.1:3979/<tenantId>/v2.0`. */
@@ -51,7 +54,7 @@ export class TenantState {
     }
   }
 
-  /** Back to the demo organisation with clean photos, policy, faults, clock, logs, connector and files. */
+  /** Back to the initial organisation with clean photos, policy, faults, clock, logs, connector and files. */
   async reset(): Promise<void> {
     this.clock.reset();
     this.faults.clear();
@@ -59,6 +62,6 @@ export class TenantState {
     this.connector.clear();
     this.connectorLimiter.reset();
     this.files.clear();
-    await this.applySeed(demoSeed());
+    await this.applySeed(this.initialSeed);
   }
 }

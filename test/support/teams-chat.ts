@@ -17,6 +17,15 @@ export interface RecordedActivity {
   [k: string]: unknown;
 }
 
+/** What the local tenant's Bot Connector recorded for one activity. */
+interface ConnectorRecord {
+  id: string;
+  replyToId: string | null;
+  activity: Record<string, unknown>;
+  updates: number;
+  deleted: boolean;
+}
+
 /** One user's personal chat with the bot. */
 export class TeamsChat {
   readonly conversationId: string;
@@ -90,7 +99,10 @@ export class TeamsChat {
   /** Every activity the bot sent to this conversation, as it stands now (updates applied). */
   async all(): Promise<RecordedActivity[]> {
     const res = await fetch(`${this.tenantUrl}/_control/connector/activities?conversationId=${encodeURIComponent(this.conversationId)}`);
-    return ((await res.json()) as { value: RecordedActivity[] }).value;
+    const records = ((await res.json()) as { value: ConnectorRecord[] }).value;
+    return records
+      .filter((r) => !r.deleted)
+      .map((r) => ({ ...r.activity, id: r.id, replyToId: r.replyToId ?? undefined, updates: r.updates }) as RecordedActivity);
   }
 
   /** Messages (not typing indicators) the bot sent since the last call. */

@@ -27,7 +27,7 @@ export function createServer(deps: ServerDeps): Server {
 
   server.post(
     '/api/messages',
-    restify.plugins.jsonBodyParser({ maxBodySize: deps.maxActivityBytes ?? 1024 * 1024, mapParams: false }),
+    restify.plugins.bodyParser({ maxBodySize: deps.maxActivityBytes ?? 1024 * 1024, mapParams: false }),
     async (req, res) => {
       await deps.adapter.process(req, res, (context) => deps.bot.run(context));
     },

@@ -2,13 +2,14 @@
  * The upload page's API: `POST /api/uploads` with an upload ticket as bearer token
  * and the image as the raw body. The preview goes to the user's chat and back to the page.
  */
-import restify, { type Next, type Request, type Response, type Server } from 'restify';
+import { type Next, type Request, type Response, type Server } from 'restify';
 import { z } from 'zod';
 import { AppError } from '../core/errors';
 import type { PhotoService } from '../core/photo/photo-service';
 import type { Locale } from '../core/ports';
 import { t } from '../i18n/i18n';
 import { sendError } from './http-errors';
+import { BodyTooLargeError, readBody } from './read-body';
 import type { TicketSubject, UploadTickets } from './upload-tickets';
 
 type TicketRequest = Request & { headshotLocale?: Locale; ticketSubject?: TicketSubject };
@@ -62,12 +63,12 @@ export function registerUploadRoutes(server: Server, deps: UploadRouteDeps): voi
     '/api/uploads',
     authenticate,
     declaredSize,
-    restify.plugins.bodyReader({ maxBodySize: deps.maxBytes }),
     async (req: TicketRequest, res: Response) => {
       const subject = req.ticketSubject as TicketSubject;
       try {
-        const body = req.body as unknown;
-        const bytes = Buffer.isBuffer(body) ? body : typeof body === 'string' ? Buffer.from(body) : Buffer.alloc(0);
+        const bytes = await readBody(req, deps.maxBytes).catch((err: unknown) => {
+          throw err instanceof BodyTooLargeError ? tooLarge(deps.maxBytes, err.receivedBytes) : err;
+        });
         const crop = parseCrop(req.query);
         const result = await deps.photos.receiveAndNotify({
           userId: subject.userId,

@@ -25,7 +25,7 @@ class BearerTokenMiddleware implements Middleware {
   async execute(context: Context): Promise<void> {
     const token = await this.tokens.getToken(GRAPH_SCOPE);
     const options = (context.options ??= {});
-    const headers = new Headers(options.headers as HeadersInit | undefined);
+    const headers = new Headers(options.headers as ConstructorParameters<typeof Headers>[0]);
     headers.set('Authorization', `Bearer ${token}`);
     options.headers = Object.fromEntries(headers.entries());
     if (!this.next) throw new Error('BearerTokenMiddleware must not be last in the chain');

@@ -39,12 +39,17 @@ function finish(pipeline: Sharp, deadline: Deadline): Promise<RawRgb> {
 
 /** Orientation, flattening and sRGB conversion: the part every path shares. */
 function normalised(source: SourceImage, background: string): Sharp {
-  return source.open().autoOrient().flatten({ background }).toColourspace('srgb');
+  let pipeline = source.open();
+  // libvips flattens a 1-band image with only the first background component
+  // (magenta would become white), so grey+alpha is made RGB first. Such inputs
+  // are never JPEG, so losing shrink-on-load here costs nothing.
+  if (source.greyWithAlpha) pipeline = pipeline.pipelineColourspace('srgb');
+  return pipeline.autoOrient().flatten({ background }).toColourspace('srgb');
 }
 
 /**
  * The 648x648 master. Without a crop, sharp's `attention` strategy picks the
- * square. With a crop, see `renderCrop`.
+ * square (one pass, with shrink-on-load). With a crop, see `renderCrop`.
  */
 export function renderMaster(
   source: SourceImage,
@@ -61,20 +66,28 @@ export function renderMaster(
 }
 
 /**
+ * How much a crop must shrink before JPEG shrink-on-load pays for a second pass.
+ * sharp decodes a JPEG at 1/2 (or less) only when the total shrink is >= 3; below
+ * that, one pass is faster (measured on a 12 MP photo: 1000 px crop 86 ms in one
+ * pass vs 291 ms in two; 2600 px crop 211 ms vs 88 ms).
+ */
+export const TWO_PASS_MIN_SHRINK = 3;
+
+/**
  * A user crop in oriented pixel space. autoOrient() + extract() before resize
- * turns off JPEG shrink-on-load (1.6x slower on a 12 MP photo), so when the crop
- * is shrunk we resize the whole oriented image first (with shrink-on-load) to the
- * scale that makes the crop 648 px, then cut the crop out of those raw pixels.
- * When the crop is enlarged, shrink-on-load cannot help and one pass is cheapest.
+ * turns off JPEG shrink-on-load, so for a JPEG crop that shrinks a lot we resize
+ * the whole oriented image first (with shrink-on-load) to the scale that makes the
+ * crop 648 px, then cut the crop out of those raw pixels. Otherwise one pass.
  */
 async function renderCrop(source: SourceImage, crop: CropRect, background: string, deadline: Deadline): Promise<RawRgb> {
-  const scale = MASTER_SIDE / crop.size;
-  if (scale >= 1) {
+  const shrink = crop.size / MASTER_SIDE;
+  if (source.format !== 'jpeg' || shrink < TWO_PASS_MIN_SHRINK) {
     const pipeline = normalised(source, background)
       .extract({ left: crop.left, top: crop.top, width: crop.size, height: crop.size })
       .resize(MASTER_SIDE, MASTER_SIDE, { fit: 'fill' });
     return finish(pipeline, deadline);
   }
+  const scale = 1 / shrink;
   const width = Math.max(1, Math.round(source.width * scale));
   const height = Math.max(1, Math.round(source.height * scale));
   const scaled = await finish(normalised(source, background).resize(width, height, { fit: 'fill' }), deadline);

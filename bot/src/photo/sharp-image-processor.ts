@@ -43,7 +43,7 @@ import {
   unsupportedFormatError,
 } from './photo-errors';
 import { lumaStats, qualityWarnings, sizeWarning } from './quality-checks';
-import { openSource } from './source';
+import { assertDecodable, openSource } from './source';
 
 /** Default per-photo time budget. */
 export const DEFAULT_TIMEOUT_MS = 20_000;
@@ -66,13 +66,14 @@ export interface SharpImageProcessorOptions {
   timeoutMs?: number;
 }
 
-/** Throws the AppError for bytes that are empty, too large or not a supported format; returns the format. */
+/** Throws the AppError for bytes that are empty, too large or not a decodable format; returns the format. Cheap: no decoding. */
 export function checkUpload(bytes: Uint8Array, maxBytes: number): ImageFormat {
   if (bytes.length === 0) throw emptyError();
   if (bytes.length > maxBytes) throw tooLargeBytesError(maxBytes, bytes.length);
   const detected = detectFormat(bytes);
   if (detected.kind === 'other') throw unsupportedFormatError(detected.received);
   if (detected.kind === 'damaged') throw corruptError(detected.format, new Error('damaged file signature'));
+  assertDecodable(detected.format);
   return detected.format;
 }
 

@@ -25,6 +25,8 @@ export interface SourceImage {
   width: number;
   /** Height after EXIF orientation. */
   height: number;
+  /** Greyscale with an alpha channel: flattening it onto a colour needs RGB first. */
+  greyWithAlpha: boolean;
   /** A fresh sharp pipeline over the input, with the safety limits set. */
   open(): Sharp;
 }
@@ -34,8 +36,11 @@ export interface SourceLimits {
   maxPixels: number;
 }
 
+/** Formats sharp can decode today. */
+export type DecodableFormat = Exclude<ImageFormat, 'heic'>;
+
 /** The decoder sharp reports for each format we accept. */
-const SHARP_FORMAT: Record<Exclude<ImageFormat, 'heic'>, string> = {
+const SHARP_FORMAT: Record<DecodableFormat, string> = {
   jpeg: 'jpeg',
   png: 'png',
   webp: 'webp',
@@ -44,12 +49,17 @@ const SHARP_FORMAT: Record<Exclude<ImageFormat, 'heic'>, string> = {
   avif: 'heif',
 };
 
-/** Reads the header of `bytes` (already detected as `format`) and returns a checked source. */
-export async function openSource(bytes: Uint8Array, format: ImageFormat, limits: SourceLimits): Promise<SourceImage> {
+/** Throws photo.unsupported_format for a recognised format we cannot decode yet (HEIC). */
+export function assertDecodable(format: ImageFormat): asserts format is DecodableFormat {
   if (format === 'heic') {
     // No HEVC decoder in sharp's prebuilt libvips; a WASM decoder (heic-decode) plugs in here later.
     throw unsupportedFormatError('heic');
   }
+}
+
+/** Reads the header of `bytes` (already detected as `format`) and returns a checked source. */
+export async function openSource(bytes: Uint8Array, format: ImageFormat, limits: SourceLimits): Promise<SourceImage> {
+  assertDecodable(format);
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const options: SharpOptions = {
     failOn: FAIL_ON,
@@ -62,7 +72,8 @@ export async function openSource(bytes: Uint8Array, format: ImageFormat, limits:
 
   let meta: Metadata;
   try {
-    meta = await sharp(input, options).metadata();
+    // The header read allocates no pixels; the pixel limit is checked below, with the dimensions in the error.
+    meta = await sharp(input, { ...options, limitInputPixels: false }).metadata();
   } catch (err) {
     throw normaliseDecodeError(err, { format, maxPixels: limits.maxPixels });
   }
@@ -73,15 +84,16 @@ export async function openSource(bytes: Uint8Array, format: ImageFormat, limits:
     throw corruptError(format, new Error(`detected ${format} but decoder reports ${meta.format}`));
   }
   if (!meta.width || !meta.height) throw corruptError(format, new Error('no dimensions in header'));
+  const oriented = meta.autoOrient ?? { width: meta.width, height: meta.height };
   if (meta.width * meta.height > limits.maxPixels) {
-    throw tooManyPixelsError(limits.maxPixels, meta.width, meta.height);
+    throw tooManyPixelsError(limits.maxPixels, oriented.width, oriented.height);
   }
 
-  const oriented = meta.autoOrient ?? { width: meta.width, height: meta.height };
   return {
     format,
     width: oriented.width,
     height: oriented.height,
+    greyWithAlpha: meta.hasAlpha === true && meta.channels === 2,
     open: () => sharp(input, options),
   };
 }

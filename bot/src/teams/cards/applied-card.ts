@@ -1,0 +1,42 @@
+/** Success: the photo is in Microsoft 365, and when each app will show it. */
+import type { Locale } from '../../core/ports';
+import { t } from '../../i18n/i18n';
+import { card, heading, text } from './elements';
+import type { AdaptiveCard, JsonObject } from './types';
+
+/** What the applied card shows. */
+export interface AppliedCardArgs {
+  /** `data:image/jpeg;base64,...` of the 96x96 preview, when at hand. */
+  previewDataUri?: string;
+}
+
+/** The photo is updated; Outlook soon, Teams caches for a while, SharePoint/Delve up to 24 h. */
+export function appliedCard(locale: Locale, args: AppliedCardArgs = {}): AdaptiveCard {
+  const intro = text(t(locale, 'cards.applied.intro'));
+  const top: JsonObject = args.previewDataUri
+    ? {
+        type: 'ColumnSet',
+        columns: [
+          {
+            type: 'Column',
+            width: 'auto',
+            items: [
+              { type: 'Image', url: args.previewDataUri, altText: t(locale, 'cards.applied.alt'), style: 'person', width: '48px' },
+            ],
+          },
+          { type: 'Column', width: 'stretch', verticalContentAlignment: 'Center', items: [intro] },
+        ],
+      }
+    : intro;
+  return card(
+    [
+      heading(t(locale, 'cards.applied.title')),
+      top,
+      text(t(locale, 'cards.applied.outlook'), { spacing: 'medium' }),
+      text(t(locale, 'cards.applied.teams'), { spacing: 'small' }),
+      text(t(locale, 'cards.applied.sharepoint'), { spacing: 'small' }),
+    ],
+    [],
+    t(locale, 'cards.applied.title'),
+  );
+}

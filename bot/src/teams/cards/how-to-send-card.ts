@@ -1,0 +1,41 @@
+/** The answer to "update my photo" and "help": the ways to send a photo, and what makes a good one. */
+import type { Locale } from '../../core/ports';
+import { t } from '../../i18n/i18n';
+import { card, heading, openUrl, text } from './elements';
+import type { AdaptiveCard } from './types';
+
+/** The side Graph's largest photo size needs (648x648); smaller uploads lose sizes. */
+export const RECOMMENDED_SIDE = 648;
+
+/** What the how-to card shows. */
+export interface HowToSendCardArgs {
+  /** The upload page, already signed for this user. */
+  uploadUrl: string;
+  /** The largest upload accepted, in megabytes. */
+  maxMegabytes: number;
+  /** The recommended minimum side in pixels; defaults to 648. */
+  minSide?: number;
+}
+
+/** How to send a photo: attach it here or use the upload page; tips; what happens next. */
+export function howToSendCard(locale: Locale, args: HowToSendCardArgs): AdaptiveCard {
+  const tips = [
+    t(locale, 'cards.how_to.tip_framing'),
+    t(locale, 'cards.how_to.tip_size', { minSide: args.minSide ?? RECOMMENDED_SIDE }),
+    t(locale, 'cards.how_to.tip_formats', { maxMegabytes: args.maxMegabytes }),
+  ];
+  return card(
+    [
+      heading(t(locale, 'cards.how_to.title')),
+      text(t(locale, 'cards.how_to.intro')),
+      text(t(locale, 'cards.how_to.attach'), { spacing: 'small' }),
+      text(t(locale, 'cards.how_to.page'), { spacing: 'small' }),
+      text(t(locale, 'cards.how_to.tips_title'), { weight: 'bolder', spacing: 'medium' }),
+      text(tips.map((tip) => `- ${tip}`).join('\n'), { spacing: 'small' }),
+      text(t(locale, 'cards.how_to.next_title'), { weight: 'bolder', spacing: 'medium' }),
+      text(t(locale, 'cards.how_to.next'), { spacing: 'small' }),
+    ],
+    [openUrl(t(locale, 'cards.common.open_upload_page'), args.uploadUrl)],
+    t(locale, 'cards.how_to.attach'),
+  );
+}

@@ -1,0 +1,61 @@
+/** A generic localised error, warning or info card, e.g. for an AppError's message. */
+import type { Locale } from '../../core/ports';
+import { hasMessage, t, type MessageParams } from '../../i18n/i18n';
+import { card, openUrl, submit, text, type TextOptions } from './elements';
+import type { AdaptiveCard, JsonObject } from './types';
+
+/** The tone of a message card. */
+export type MessageKind = 'error' | 'warning' | 'info';
+
+/** What the message card shows. */
+export interface MessageCardArgs {
+  kind: MessageKind;
+  /** i18n key of the title; defaults to one per kind. */
+  titleKey?: string;
+  /** i18n key of the message, e.g. `errors.photo.too_small` (AppError.messageKey). */
+  messageKey: string;
+  /** Message params; `correlationId`, when present, is also shown as a reference line. */
+  params?: MessageParams;
+  /** A "Try again" button sending this verb (and request id) back. */
+  retry?: { verb: string; requestId?: string; titleKey?: string };
+  /** A button opening a page, e.g. the upload page. */
+  openUrl?: { url: string; titleKey?: string };
+}
+
+const TITLE_KEY: Readonly<Record<MessageKind, string>> = {
+  error: 'cards.message.title_error',
+  warning: 'cards.message.title_warning',
+  info: 'cards.message.title_info',
+};
+
+const TITLE_COLOUR: Readonly<Record<MessageKind, TextOptions['color']>> = {
+  error: 'attention',
+  warning: 'warning',
+  info: 'accent',
+};
+
+/** A title, the message (an unknown key falls back to the generic error) and optional buttons. */
+export function messageCard(locale: Locale, args: MessageCardArgs): AdaptiveCard {
+  const params = args.params ?? {};
+  const messageKey = hasMessage(args.messageKey) ? args.messageKey : 'errors.internal';
+  const message = t(locale, messageKey, params);
+  const body: JsonObject[] = [
+    text(t(locale, args.titleKey && hasMessage(args.titleKey) ? args.titleKey : TITLE_KEY[args.kind]), {
+      weight: 'bolder',
+      color: TITLE_COLOUR[args.kind],
+      style: 'heading',
+    }),
+    text(message, { spacing: 'small' }),
+  ];
+  if (params.correlationId !== undefined && String(params.correlationId) !== '') {
+    body.push(text(t(locale, 'cards.message.reference', { correlationId: params.correlationId }), { size: 'small', isSubtle: true }));
+  }
+  const actions: JsonObject[] = [];
+  if (args.retry) {
+    actions.push(
+      submit(t(locale, args.retry.titleKey ?? 'cards.common.try_again'), { verb: args.retry.verb, requestId: args.retry.requestId }),
+    );
+  }
+  if (args.openUrl) actions.push(openUrl(t(locale, args.openUrl.titleKey ?? 'cards.common.open_upload_page'), args.openUrl.url));
+  return card(body, actions, message);
+}

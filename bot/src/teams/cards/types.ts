@@ -1,0 +1,34 @@
+/** Plain JSON types for Adaptive Cards (the payload Teams receives), and the card action contract. */
+
+/** Any JSON value. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+
+/** A JSON object. */
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+/** An Adaptive Card as sent to Teams: plain JSON, version 1.5 (the highest Teams renders). */
+export interface AdaptiveCard {
+  type: 'AdaptiveCard';
+  $schema?: string;
+  version: '1.5';
+  body: JsonObject[];
+  actions?: JsonObject[];
+  fallbackText?: string;
+  speak?: string;
+  lang?: string;
+}
+
+/** Every verb a Headshot card sends back in `Action.Submit` data. */
+export const CARD_VERBS = ['photo.start', 'photo.confirm', 'photo.choose_another', 'photo.cancel'] as const;
+
+/** A card action verb. */
+export type CardVerb = (typeof CARD_VERBS)[number];
+
+/** The `data` of every `Action.Submit` on our cards; the bot dispatches on `verb`. */
+export interface CardActionData {
+  [key: string]: JsonValue | undefined;
+  verb: string;
+  requestId?: string;
+}

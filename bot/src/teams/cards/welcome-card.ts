@@ -1,0 +1,29 @@
+/** The card a user gets when they install Headshot: what it does and how to start. */
+import type { Locale } from '../../core/ports';
+import { t } from '../../i18n/i18n';
+import { card, heading, openUrl, submit, text } from './elements';
+import type { AdaptiveCard } from './types';
+
+/** What the welcome card shows. */
+export interface WelcomeCardArgs {
+  /** The upload page, already signed for this user. */
+  uploadUrl: string;
+}
+
+/** Welcome: Headshot updates your photo everywhere in Microsoft 365 and shows where it is in place. */
+export function welcomeCard(locale: Locale, args: WelcomeCardArgs): AdaptiveCard {
+  return card(
+    [
+      heading(t(locale, 'cards.welcome.title')),
+      text(t(locale, 'cards.welcome.intro')),
+      text(t(locale, 'cards.welcome.update')),
+      text(t(locale, 'cards.welcome.status'), { spacing: 'small' }),
+      text(t(locale, 'cards.welcome.help'), { isSubtle: true }),
+    ],
+    [
+      submit(t(locale, 'cards.common.update_my_photo'), { verb: 'photo.start' }, 'positive'),
+      openUrl(t(locale, 'cards.common.open_upload_page'), args.uploadUrl),
+    ],
+    t(locale, 'cards.welcome.intro'),
+  );
+}

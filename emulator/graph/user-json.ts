@@ -1,0 +1,73 @@
+import { badRequest } from '../http/graph-error';
+import type { SeedUser } from '../seed/org-seed';
+
+/** A Graph `user` resource as JSON. */
+export type GraphUserJson = Record<string, unknown>;
+
+/** Graph's root for `@odata.context` values (real Graph always names its own host). */
+export const GRAPH_METADATA = (version: string): string => `https://graph.microsoft.com/${version}/$metadata`;
+
+// Microsoft 365 E3; only its presence matters to the product.
+const LICENSE_SKU = '05e9a617-0261-4cee-bb44-138d3ef5d965';
+
+const PROPERTIES: Record<string, (u: SeedUser) => unknown> = {
+  id: (u) => u.id,
+  businessPhones: () => [],
+  displayName: (u) => u.displayName,
+  givenName: (u) => u.givenName,
+  jobTitle: (u) => u.jobTitle ?? null,
+  mail: (u) => u.mail,
+  mobilePhone: () => null,
+  officeLocation: () => null,
+  preferredLanguage: (u) => u.preferredLanguage,
+  surname: (u) => u.surname,
+  userPrincipalName: (u) => u.upn,
+  userType: (u) => u.userType,
+  accountEnabled: (u) => u.accountEnabled,
+  onPremisesSyncEnabled: (u) => (u.onPremisesSyncEnabled ? true : null),
+  assignedLicenses: (u) => (isLicensed(u) ? [{ disabledPlans: [], skuId: LICENSE_SKU }] : []),
+  usageLocation: (u) => (u.preferredLanguage === null ? null : (u.preferredLanguage.split('-')[1] ?? null)),
+  department: () => null,
+  companyName: () => null,
+};
+
+/** Graph v1.0's default property set: what a user read returns without `$select`. */
+export const DEFAULT_USER_PROPERTIES: readonly string[] = [
+  'businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName', 'id',
+];
+
+/** Whether the user holds a licence (members with a cloud mailbox by default). */
+export function isLicensed(u: SeedUser): boolean {
+  return u.licensed ?? (u.userType === 'Member' && u.mailbox === 'online');
+}
+
+/** Parses `$select` (case-insensitive property names); `undefined` means the default set. Throws 400 on unknown names. */
+export function parseSelect(select: string | undefined): string[] | undefined {
+  if (select === undefined || select.trim() === '') return undefined;
+  const known = Object.keys(PROPERTIES);
+  return select.split(',').map((raw) => {
+    const name = raw.trim();
+    const match = known.find((k) => k.toLowerCase() === name.toLowerCase());
+    if (match === undefined) throw badRequest('Request_BadRequest', `Could not find a property named '${name}' on type 'microsoft.graph.user'.`);
+    return match;
+  });
+}
+
+/** Renders a user with the selected properties, in Graph's property names. */
+export function userJson(u: SeedUser, select: readonly string[] | undefined): GraphUserJson {
+  const out: GraphUserJson = {};
+  for (const name of select ?? DEFAULT_USER_PROPERTIES) out[name] = (PROPERTIES[name] as (u: SeedUser) => unknown)(u);
+  return out;
+}
+
+/** The value of one property as Graph would return it (for `$filter`). */
+export function userProperty(u: SeedUser, name: string): unknown {
+  const key = Object.keys(PROPERTIES).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : (PROPERTIES[key] as (u: SeedUser) => unknown)(u);
+}
+
+/** The `@odata.context` for users, e.g. `...$metadata#users(displayName,mail)/$entity`. */
+export function usersContext(version: string, select: readonly string[] | undefined, entity: boolean): string {
+  const sel = select === undefined ? '' : `(${select.join(',')})`;
+  return `${GRAPH_METADATA(version)}#users${sel}${entity ? '/$entity' : ''}`;
+}

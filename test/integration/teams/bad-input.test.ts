@@ -1,0 +1,188 @@
+/**
+ * Bad input through the real endpoint: every case gets a valid, localised card
+ * that says what went wrong, and nothing is written to Microsoft 365.
+ */
+import { DEMO_USERS } from '../../../emulator';
+import { t } from '../../../bot/src/i18n/i18n';
+import type { Locale } from '../../../bot/src/core/ports';
+import { expectValidCard } from '../../support/adaptive-card-validation';
+import { startHarness, type Harness } from '../../support/headshot-harness';
+import { cardActions, cardTexts, fileAttachment, type TeamsChat } from '../../support/teams-chat';
+import { image } from '../../support/photos';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({ PHOTO_MAX_BYTES: String(2 * 1024 * 1024), DOWNLOAD_TIMEOUT_MS: '1500' });
+});
+afterAll(async () => {
+  await h.close();
+});
+beforeEach(async () => {
+  await h.control('POST', '/_control/reset');
+});
+
+const writes = async () =>
+  (await h.control<{ value: unknown[] }>('GET', `/_control/requests?method=PUT&path=${encodeURIComponent('/photo')}`)).value;
+
+/** The one card the bot answered with; checks it is valid and carries the message of `key` in `locale`. */
+async function expectErrorCard(chat: TeamsChat, locale: Locale, key: string): Promise<string> {
+  const cards = await chat.newCards();
+  expect(cards.length).toBeGreaterThanOrEqual(1);
+  for (const c of cards) expectValidCard(c.card);
+  const texts = cards.flatMap((c) => cardTexts(c.card)).join('\n');
+  // The message is rendered with params, so compare the part before the first placeholder.
+  const template = t(locale, key, {});
+  const stem = template.split('…')[0].slice(0, 25);
+  expect(texts).toContain(stem);
+  return texts;
+}
+
+const cases: { locale: Locale; tag: string }[] = [
+  { locale: 'en', tag: 'en-US' },
+  { locale: 'fi', tag: 'fi-FI' },
+  { locale: 'nl', tag: 'nl-NL' },
+  { locale: 'pl', tag: 'pl-PL' },
+];
+
+describe.each(cases)('bad input in $locale', ({ locale, tag }) => {
+  const chat = () => h.chat({ aadObjectId: DEMO_USERS.alex, locale: tag });
+
+  test('text that is not a command gets "send a photo" and the ways to do it', async () => {
+    const c = chat();
+    await c.say('the weather is nice today');
+    const texts = await expectErrorCard(c, locale, 'errors.input.not_a_photo');
+    expect(texts).toContain(t(locale, 'cards.how_to.title'));
+  });
+
+  test('a PDF sent as a file is refused by its bytes, whatever its name', async () => {
+    const c = chat();
+    await c.sendFile(new TextEncoder().encode('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n'), 'photo.jpg');
+    const texts = await expectErrorCard(c, locale, 'errors.photo.unsupported_format');
+    expect(texts).toContain('pdf');
+  });
+
+  test('an SVG is refused', async () => {
+    const c = chat();
+    await c.sendFile(image('sharp-fixtures/check.svg'), 'me.svg');
+    await expectErrorCard(c, locale, 'errors.photo.unsupported_format');
+  });
+
+  test('an empty file is refused', async () => {
+    const c = chat();
+    await c.sendFile(new Uint8Array(0), 'empty.jpg');
+    await expectErrorCard(c, locale, 'errors.photo.empty');
+  });
+
+  test('a truncated JPEG is refused', async () => {
+    const c = chat();
+    await c.sendFile(image('sharp-fixtures/truncated.jpg'), 'cut.jpg');
+    await expectErrorCard(c, locale, 'errors.photo.corrupt');
+  });
+});
+
+test('a file over the size limit is refused before it is decoded', async () => {
+  const c = h.chat({ aadObjectId: DEMO_USERS.alex, locale: 'en-US' });
+  const big = new Uint8Array(3 * 1024 * 1024);
+  big.set(image('exif-orientation-examples/Landscape_1.jpg'));
+  await c.sendFile(big, 'big.jpg');
+  const texts = await expectErrorCard(c, 'en', 'errors.download.too_large');
+  expect(texts).toContain('2');
+});
+
+test('a card or link attachment that is not a file gets "send a photo"', async () => {
+  const c = h.chat({ aadObjectId: DEMO_USERS.alex, locale: 'en-US' });
+  await c.sendAttachments([{ contentType: 'application/vnd.microsoft.card.hero', content: { title: 'hi' } }]);
+  await expectErrorCard(c, 'en', 'errors.input.not_a_photo');
+});
+
+test('a photo too small for a profile picture is refused with its size', async () => {
+  const c = h.chat({ aadObjectId: DEMO_USERS.alex, locale: 'pl-PL' });
+  await c.sendFile(image('pngsuite/png/basn2c08.png'), 'tiny.png');
+  const texts = await expectErrorCard(c, 'pl', 'errors.photo.too_small');
+  expect(texts).toContain('32');
+});
+
+describe('download URLs', () => {
+  const chat = () => h.chat({ aadObjectId: DEMO_USERS.alex, locale: 'en-US' });
+
+  test('a download that fails (404) says so', async () => {
+    const c = chat();
+    await c.sendAttachments([fileAttachment(`${h.tenant.url}/_files/does-not-exist/x.jpg`, 'x.jpg')]);
+    await expectErrorCard(c, 'en', 'errors.download.failed');
+  });
+
+  test.each([
+    ['cloud metadata address', 'http://169.254.169.254/latest/meta-data/'],
+    ['a public host not on the list', 'https://evil.example.com/photo.jpg'],
+    ['a private address', 'http://10.1.2.3/photo.jpg'],
+    ['a non-http scheme', 'file:///etc/passwd'],
+  ])('%s is never fetched', async (_name, url) => {
+    const c = chat();
+    await c.sendAttachments([fileAttachment(url, 'photo.jpg')]);
+    await expectErrorCard(c, 'en', 'errors.download.host_not_allowed');
+  });
+
+  test('a redirect from an allowed host to a forbidden one is checked again and refused', async () => {
+    const c = chat();
+    const to = encodeURIComponent('http://169.254.169.254/latest/meta-data/');
+    await c.sendAttachments([fileAttachment(`${h.tenant.url}/_files/redirect?to=${to}`, 'photo.jpg')]);
+    await expectErrorCard(c, 'en', 'errors.download.host_not_allowed');
+  });
+
+  test('a download that takes too long times out', async () => {
+    const c = chat();
+    const res = await fetch(`${h.tenant.url}/_control/files?name=slow.jpg`, {
+      method: 'POST',
+      body: Buffer.from(image('exif-orientation-examples/Landscape_1.jpg')),
+    });
+    const { id } = (await res.json()) as { id: string };
+    await c.sendAttachments([fileAttachment(`${h.tenant.url}/_files/slow/${id}/slow.jpg?delayMs=5000`, 'slow.jpg')]);
+    await expectErrorCard(c, 'en', 'errors.download.timeout');
+  });
+});
+
+describe('card payloads', () => {
+  test("confirming someone else's request is refused, audited, and writes nothing", async () => {
+    const alex = h.chat({ aadObjectId: DEMO_USERS.alex, locale: 'en-US' });
+    await alex.sendFile(image('exif-orientation-examples/Landscape_1.jpg'), 'me.jpg');
+    const [preview] = await alex.newCards();
+    const requestId = cardActions(preview.card).find((a) => a.data?.verb === 'photo.confirm')?.data?.requestId;
+
+    const megan = h.chat({ aadObjectId: DEMO_USERS.megan, locale: 'fi-FI' });
+    await megan.click(preview.activity, { verb: 'photo.confirm', requestId });
+    await expectErrorCard(megan, 'fi', 'errors.request.not_yours');
+    expect(await writes()).toHaveLength(0);
+    const audit = h.service.db
+      .prepare(`SELECT actor_id, outcome FROM audit_log WHERE action = 'photo.confirm' AND request_id = ?`)
+      .all(requestId);
+    expect(audit).toEqual([{ actor_id: DEMO_USERS.megan, outcome: 'refused' }]);
+  });
+
+  test.each([
+    ['an unknown verb', { verb: 'photo.delete_everything' }, 'errors.input.invalid'],
+    ['a request id that is not one', { verb: 'photo.confirm', requestId: "'; DROP TABLE photo_requests; --" }, 'errors.input.invalid'],
+    ['a request that does not exist', { verb: 'photo.confirm', requestId: '00000000-0000-4000-8000-000000000000' }, 'errors.request.not_found'],
+  ])('%s is refused', async (_name, data, key) => {
+    const c = h.chat({ aadObjectId: DEMO_USERS.alex, locale: 'nl-NL' });
+    await c.click({ id: 'card-1', type: 'message' }, data);
+    await expectErrorCard(c, 'nl', key);
+    expect(await writes()).toHaveLength(0);
+  });
+});
+
+test('an activity without a user or tenant is refused', async () => {
+  const c = h.chat({ aadObjectId: DEMO_USERS.alex, locale: 'en-US' });
+  const status = await c.post({
+    type: 'message',
+    id: 'x',
+    channelId: 'msteams',
+    serviceUrl: h.tenant.url,
+    text: 'update my photo',
+    from: { id: '29:someone' },
+    recipient: { id: '28:bot' },
+    conversation: { id: c.conversationId },
+  });
+  expect(status).toBe(200);
+  await expectErrorCard(c, 'en', 'errors.auth.unauthenticated');
+});
