@@ -27,7 +27,7 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Body
   return result;
 }
 
-/** Reads and parses a JSON body; `undefined` body text yields `{}`; throws `SyntaxError` on bad JSON. */
+/** Reads and parses a JSON body (an empty body reads as `{}`); says why when it is too large or not JSON. */
 export async function readJson(req: IncomingMessage, limitBytes = 1024 * 1024): Promise<{ ok: true; value: unknown } | { ok: false; reason: string }> {
   const body = await readBody(req, limitBytes);
   if (!body.ok) return { ok: false, reason: `Body over ${limitBytes} bytes.` };

@@ -11,7 +11,7 @@ import { FaultInjector } from './fault-injector';
 import { PhotoStore } from './photo-store';
 import { RequestLog } from './request-log';
 
-/** Everything the local tenant knows; route modules read and change it, `reset` restores the demo. */
+/** Everything the local tenant knows; route modules read and change it, `reset` restores the initial seed. */
 export class TenantState {
   readonly clock = new VirtualClock();
   readonly photos = new PhotoStore();

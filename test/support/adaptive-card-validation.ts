@@ -109,7 +109,7 @@ function schema(): CompiledSchema {
   return compiled;
 }
 
-function describe(pointer: string, error: ErrorObject): string {
+function describeError(pointer: string, error: ErrorObject): string {
   const params = Object.keys(error.params).length ? ` ${JSON.stringify(error.params)}` : '';
   return `schema: ${pointer + error.instancePath || '/'} ${error.message ?? error.keyword}${params}`;
 }
@@ -146,7 +146,7 @@ function typedErrors(root: unknown): string[] {
         inner = inner && typeof inner === 'object' ? (inner as Record<string, unknown>)[segment.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
         if (isTyped(inner)) nested = true;
       }
-      if (!nested && error.keyword !== 'anyOf') out.push(describe(pointer, error));
+      if (!nested && error.keyword !== 'anyOf') out.push(describeError(pointer, error));
     }
   };
   walk(root, '');
@@ -158,7 +158,7 @@ export function validateAgainstSchema(card: unknown): CardValidation {
   const { validate } = schema();
   if (validate(card)) return { ok: true, errors: [] };
   const precise = typedErrors(card);
-  const errors = precise.length ? precise : [...new Set((validate.errors ?? []).map((e) => describe('', e)))];
+  const errors = precise.length ? precise : [...new Set((validate.errors ?? []).map((e) => describeError('', e)))];
   return { ok: false, errors };
 }
 

@@ -172,7 +172,7 @@ export function normaliseText(text: string): string {
       // Case first, so that upper- and lower-case input take exactly the same path below.
       .toUpperCase()
       .toLowerCase()
-      .replace(/<at\b[^>]*>[\s\S]*?<\/at>/g, ' ')
+      .replace(/<at\b[^<>]*>[\s\S]*?<\/at>/g, ' ')
       .replace(/<\/?[a-z][^<>]*>/g, ' ')
       .replace(/&(nbsp|amp|lt|gt|quot|apos|#39);/g, (_, name: string) => ENTITIES[name] ?? ' ')
       .normalize('NFKD')
@@ -184,9 +184,13 @@ export function normaliseText(text: string): string {
   );
 }
 
+/** Longer messages are not commands; the cap also bounds the work spent on markup. */
+export const MAX_COMMAND_LENGTH = 2000;
+
 /** What the message asks for; `unknown` when no rule in any language matches. Never throws. */
 export function recogniseIntent(text: string): RecognisedIntent {
-  const normalised = typeof text === 'string' ? normaliseText(text) : '';
+  if (typeof text !== 'string' || text.length > MAX_COMMAND_LENGTH) return { intent: 'unknown' };
+  const normalised = normaliseText(text);
   if (!normalised) return { intent: 'unknown' };
   const padded = ` ${normalised} `;
   for (const { intent, locale, rules } of COMPILED) {

@@ -98,6 +98,17 @@ describe('token endpoint (Entra ID stand-in)', () => {
   });
 });
 
+describe('CORS for pages on loopback (the tab signs in through the control API)', () => {
+  test('a loopback origin gets a preflight grant; another origin gets none', async () => {
+    const ok = await call(`${t.url}/_control/tokens/user`, { method: 'OPTIONS', headers: { Origin: 'http://localhost:3978', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' } });
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get('access-control-allow-origin')).toBe('http://localhost:3978');
+    expect(ok.headers.get('access-control-allow-headers')).toBe('content-type');
+    const evil = await call(`${t.url}/_control/tokens/user`, { method: 'OPTIONS', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' } });
+    expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
 describe('Graph authentication', () => {
   const path = `/v1.0/users/${DEMO_USERS.alex}`;
 

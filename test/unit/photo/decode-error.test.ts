@@ -38,6 +38,7 @@ describe('normaliseDecodeError on what sharp really throws', () => {
   });
 
   it("sharp's timeout -> photo.decode_timeout", () => {
+    // libvips' wording, from sharp src/common.cc: vips_error("timeout", "%d%% complete").
     const err = normaliseDecodeError(new Error('timeout: 12% complete'), { timeoutMs: 20_000 });
     expect(err.code).toBe('photo.decode_timeout');
     expect(err.params).toEqual({ timeoutSeconds: 20 });

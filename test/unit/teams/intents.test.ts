@@ -1,6 +1,6 @@
 import { fc, test as fcTest } from '@fast-check/jest';
 import type { Locale } from '../../../bot/src/core/ports';
-import { normaliseText, recogniseIntent, type Intent } from '../../../bot/src/teams/intents';
+import { MAX_COMMAND_LENGTH, normaliseText, recogniseIntent, type Intent } from '../../../bot/src/teams/intents';
 
 type Case = readonly [phrase: string, intent: Intent];
 
@@ -172,6 +172,11 @@ describe('recogniseIntent', () => {
     expect(recogniseIntent('ZMIEŃ ZDJĘCIE').intent).toBe('update_photo');
     expect(recogniseIntent('zmien zdjecie').intent).toBe('update_photo');
     expect(recogniseIntent('Ｕｐｄａｔｅ ｍｙ ｐｈｏｔｏ').intent).toBe('update_photo');
+  });
+
+  test('a message too long to be a command is not one', () => {
+    expect(recogniseIntent(`update my photo ${'<at>x '.repeat(400)}`.slice(0, MAX_COMMAND_LENGTH)).intent).toBe('update_photo');
+    expect(recogniseIntent(`update my photo ${'x'.repeat(MAX_COMMAND_LENGTH)}`)).toEqual({ intent: 'unknown' });
   });
 
   test('never throws on non-strings coming from untyped activities', () => {

@@ -24,7 +24,7 @@ export function appliedCard(locale: Locale, args: AppliedCardArgs = {}): Adaptiv
               { type: 'Image', url: args.previewDataUri, altText: t(locale, 'cards.applied.alt'), style: 'person', width: '48px' },
             ],
           },
-          { type: 'Column', width: 'stretch', verticalContentAlignment: 'Center', items: [intro] },
+          { type: 'Column', width: 'stretch', verticalContentAlignment: 'center', items: [intro] },
         ],
       }
     : intro;

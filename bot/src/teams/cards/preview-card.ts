@@ -41,7 +41,7 @@ export function previewCard(locale: Locale, args: PreviewCardArgs): AdaptiveCard
         {
           type: 'Column',
           width: 'auto',
-          verticalContentAlignment: 'Center',
+          verticalContentAlignment: 'center',
           items: [
             {
               type: 'Image',

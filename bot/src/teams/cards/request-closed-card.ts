@@ -46,7 +46,7 @@ export function requestClosedCard(locale: Locale, args: RequestClosedCardArgs): 
           width: 'auto',
           items: [{ type: 'Image', url: args.previewDataUri, altText: t(locale, 'cards.closed.alt'), width: '48px' }],
         },
-        { type: 'Column', width: 'stretch', verticalContentAlignment: 'Center', items: lines },
+        { type: 'Column', width: 'stretch', verticalContentAlignment: 'center', items: lines },
       ],
     });
   } else {

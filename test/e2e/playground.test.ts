@@ -1,0 +1,118 @@
+/**
+ * The real chat client: the Microsoft 365 Agents Playground in headless Debian
+ * chromium, talking to the real service, which talks to the real local tenant.
+ * A person types "update my photo", sends a photo (the Playground has no file
+ * upload, so the file attachment activity is injected through its own API, as
+ * Teams would deliver it), presses "Use this photo", and the photo is changed.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { DEMO_USERS } from '../../emulator';
+import { t } from '../../bot/src/i18n/i18n';
+import { startHarness, type Harness } from '../support/headshot-harness';
+import { fileAttachment } from '../support/teams-chat';
+import { image } from '../support/photos';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = path.resolve(__dirname, '..', '..', 'test-results');
+
+jest.setTimeout(120_000);
+
+let h: Harness;
+let browser: Browser;
+let page: Page;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`Debian chromium is needed at ${CHROMIUM} (apt-get install chromium)`);
+  h = await startHarness({ PLAYGROUND: '1', PLAYGROUND_PORT: String(await freePort()) });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  // Nothing leaves the machine: only loopback requests go through.
+  await context.route('**/*', (route) => {
+    const host = new URL(route.request().url()).hostname;
+    return ['localhost', '127.0.0.1', '[::1]'].includes(host) ? route.continue() : route.abort();
+  });
+  page = await context.newPage();
+  fs.mkdirSync(SHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+});
+
+test('in the Playground: "update my photo", send a photo, "Use this photo", and the photo is changed', async () => {
+  const playground = h.service.playground?.url as string;
+  expect(playground).toMatch(/^http:\/\/localhost:\d+$/);
+  await page.goto(playground, { waitUntil: 'networkidle' });
+
+  // Opening the Playground installs the app: the welcome card is rendered.
+  await page.getByText(t('en', 'cards.welcome.title')).first().waitFor({ timeout: 30_000 });
+
+  const box = page.getByRole('textbox').first();
+  await box.click();
+  await box.fill('update my photo');
+  await page.keyboard.press('Enter');
+  await page.getByText(t('en', 'cards.how_to.title')).first().waitFor({ timeout: 15_000 });
+  await page.screenshot({ path: path.join(SHOTS, 'playground-how-to.png') });
+
+  // Teams would deliver a file sent in the chat like this; the Playground lets us inject it.
+  const upload = await fetch(`${h.tenant.url}/_control/files?name=me.jpg`, {
+    method: 'POST',
+    headers: { 'content-type': 'image/jpeg' },
+    body: Buffer.from(image('exif-orientation-examples/Portrait_5.jpg')),
+  });
+  const { downloadUrl } = (await upload.json()) as { downloadUrl: string };
+  const { config } = (await (await fetch(`${playground}/_internal/v1/config`)).json()) as {
+    config: { personalChat: { id: string } };
+  };
+  const conversationId = encodeURIComponent(config.personalChat.id);
+  const template = (await (
+    await fetch(`${playground}/_internal/v1/customActivities/template?conversationId=${conversationId}`)
+  ).json()) as Record<string, unknown>;
+  const injected = await fetch(`${playground}/_internal/v1/customActivities?conversationId=${conversationId}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...template, type: 'message', text: '', attachments: [fileAttachment(downloadUrl, 'me.jpg')] }),
+  });
+  expect(injected.ok).toBe(true);
+
+  const useIt = page.getByRole('button', { name: t('en', 'cards.common.use_this_photo') }).last();
+  await useIt.waitFor({ timeout: 15_000 });
+  await page.screenshot({ path: path.join(SHOTS, 'playground-preview.png') });
+  await useIt.click();
+
+  await page.getByText(t('en', 'cards.applied.title')).first().waitFor({ timeout: 15_000 });
+  await page.screenshot({ path: path.join(SHOTS, 'playground-applied.png') });
+
+  const info = await h.control<{ hasPhoto: boolean; width: number; height: number }>(
+    'GET',
+    `/_control/users/${DEMO_USERS.alex}/photo-info`,
+  );
+  expect(info).toMatchObject({ hasPhoto: true, width: 648, height: 648 });
+});
