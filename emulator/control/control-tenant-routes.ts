@@ -53,7 +53,7 @@ export function registerControlTenantRoutes(server: Server, state: TenantState):
     }
     const audience = body.audience ?? GRAPH;
     const scopes = body.scopes === undefined ? defaultScopes(audience) : Array.isArray(body.scopes) ? body.scopes : body.scopes.split(' ').filter((s) => s !== '');
-    sendJson(res, 200, issueUserToken(state, user, body.clientId ?? DEMO_APP.clientId, audience, scopes));
+    sendJson(res, 200, await issueUserToken(state, user, body.clientId ?? DEMO_APP.clientId, audience, scopes));
   }));
 
   server.post('/_control/tokens/app', plainRoute(async (req, res) => {
@@ -62,6 +62,6 @@ export function registerControlTenantRoutes(server: Server, state: TenantState):
     const registered = state.directory.findApp(clientId);
     const roles = body.roles ?? registered?.roles;
     if (roles === undefined) throw controlBadRequest(`App '${clientId}' is not registered; pass roles explicitly.`);
-    sendJson(res, 200, issueAppToken(state, { clientId, roles }, body.audience ?? GRAPH));
+    sendJson(res, 200, await issueAppToken(state, { clientId, roles }, body.audience ?? GRAPH));
   }));
 }

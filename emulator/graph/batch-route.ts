@@ -79,7 +79,7 @@ async function runInner(state: TenantState, outer: Request, version: string, r: 
 export function registerBatchRoute(server: Server, state: TenantState): void {
   for (const version of ['v1.0', 'beta']) {
     server.post(`/${version}/$batch`, graphRoute(async (req, res) => {
-      authenticateGraph(state, req);
+      await authenticateGraph(state, req);
       const json = await readJson(req, 32 * 1024 * 1024);
       const parsed = json.ok ? batchSchema.safeParse(json.value) : undefined;
       if (parsed === undefined || !parsed.success) throw badRequest('BadRequest', 'Expected a JSON batch: { requests: [{ id, method, url, headers?, body? }] }.');

@@ -34,7 +34,7 @@ export function graphEndpoint(server: Server, state: TenantState, method: Method
   for (const version of ['v1.0', 'beta'] as const) {
     for (const t of templates) {
       server[method](`/${version}${t}`, graphRoute(async (req, res) => {
-        const principal = authenticateGraph(state, req);
+        const principal = await authenticateGraph(state, req);
         const params = req.params as Record<string, string | undefined> | undefined;
         const subject = t.startsWith('/me') ? 'me' : (params?.id ?? '');
         await handler({ state, req, res, version, principal, subject });

@@ -20,11 +20,11 @@ function policyJson(state: TenantState): Record<string, unknown> {
 export function registerPolicyRoutes(server: Server, state: TenantState): void {
   const path = '/beta/admin/people/photoUpdateSettings';
   server.get(path, graphRoute(async (req, res) => {
-    if (!isAllowed(authenticateGraph(state, req), 'peopleSettings.read')) throw requestDenied();
+    if (!isAllowed(await authenticateGraph(state, req), 'peopleSettings.read')) throw requestDenied();
     sendJson(res, 200, policyJson(state));
   }));
   server.patch(path, graphRoute(async (req, res) => {
-    if (!isAllowed(authenticateGraph(state, req), 'peopleSettings.write')) throw requestDenied();
+    if (!isAllowed(await authenticateGraph(state, req), 'peopleSettings.write')) throw requestDenied();
     const body = await readJson(req);
     const parsed = body.ok ? photoUpdateSettingsPatchSchema.safeParse(body.value) : undefined;
     if (parsed === undefined || !parsed.success) {

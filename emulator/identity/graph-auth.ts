@@ -24,11 +24,11 @@ function unauthorized(problem: TokenProblem | 'missing'): GraphError {
 }
 
 /** Verifies the bearer token of a Graph request and returns who is calling; throws a 401 `GraphError` otherwise. */
-export function authenticateGraph(state: TenantState, req: IncomingMessage): Principal {
+export async function authenticateGraph(state: TenantState, req: IncomingMessage): Promise<Principal> {
   const header = req.headers.authorization ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (match === null) throw unauthorized('missing');
-  const check = state.signer.verify(match[1] as string, { issuer: state.issuer(), audiences: GRAPH_AUDIENCES, nowSeconds: state.clock.nowSeconds() });
+  const check = await state.signer.verify(match[1] as string, { issuer: state.issuer(), audiences: GRAPH_AUDIENCES, nowSeconds: state.clock.nowSeconds() });
   if (!check.ok) throw unauthorized(check.problem);
   const c = check.claims;
   if (c.tid !== state.directory.tenantId) throw unauthorized('issuer');

@@ -35,7 +35,7 @@ function asResponse(token: string): TokenResponse {
 }
 
 /** Issues an application (client-credentials) token carrying the app's consented roles. */
-export function issueAppToken(state: TenantState, app: Pick<SeedApp, 'clientId' | 'roles'>, audience: string): TokenResponse {
+export async function issueAppToken(state: TenantState, app: Pick<SeedApp, 'clientId' | 'roles'>, audience: string): Promise<TokenResponse> {
   const claims: TokenClaims = {
     ...baseClaims(state, audience),
     sub: app.clientId,
@@ -45,11 +45,11 @@ export function issueAppToken(state: TenantState, app: Pick<SeedApp, 'clientId' 
     idtyp: 'app',
     roles: [...app.roles],
   };
-  return asResponse(state.signer.sign(claims));
+  return asResponse(await state.signer.sign(claims));
 }
 
 /** Issues a delegated token for a user (what the tab's sign-in would obtain). */
-export function issueUserToken(state: TenantState, user: SeedUser, clientId: string, audience: string, scopes: readonly string[]): TokenResponse {
+export async function issueUserToken(state: TenantState, user: SeedUser, clientId: string, audience: string, scopes: readonly string[]): Promise<TokenResponse> {
   const claims: TokenClaims = {
     ...baseClaims(state, audience),
     sub: randomUUID(),
@@ -62,5 +62,5 @@ export function issueUserToken(state: TenantState, user: SeedUser, clientId: str
     preferred_username: user.upn,
     upn: user.upn,
   };
-  return asResponse(state.signer.sign(claims));
+  return asResponse(await state.signer.sign(claims));
 }

@@ -85,7 +85,7 @@ async function tokenEndpoint(state: TenantState, req: Request, res: Response): P
     aadError(state, res, 400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
     return;
   }
-  sendJson(res, 200, issueAppToken(state, app, audience), { 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache' });
+  sendJson(res, 200, await issueAppToken(state, app, audience), { 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache' });
 }
 
 /** Registers the Entra ID stand-in: token endpoint, OpenID configuration and JWKS. */
