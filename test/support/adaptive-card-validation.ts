@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
 import draft06 from 'ajv/dist/refs/json-schema-draft-06.json';
 import type * as AdaptiveCardsModule from 'adaptivecards';
 
@@ -68,24 +69,6 @@ export function patchKnownSchemaTypos(raw: SchemaNode): SchemaNode {
   return schema;
 }
 
-// RFC 3986 characters: unreserved, sub-delims, gen-delims, and percent-encoded octets.
-const URI_CHARACTERS = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#[\]]|%[0-9A-Fa-f]{2})*$/;
-const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
-
-/** A URI or relative reference (RFC 3986 §4.1): legal characters, one fragment, a valid scheme if any. */
-export function isUriReference(value: string): boolean {
-  if (!URI_CHARACTERS.test(value)) return false;
-  if (value.indexOf('#') !== value.lastIndexOf('#')) return false;
-  const first = value.search(/[:/?#]/);
-  // A colon before any "/", "?" or "#" ends a scheme; a relative path's first segment has none.
-  return first < 0 || value[first] !== ':' || SCHEME.test(value.slice(0, first));
-}
-
-/** An absolute URI (RFC 3986 §3): a reference with a scheme. */
-export function isUri(value: string): boolean {
-  return isUriReference(value) && /^[A-Za-z][A-Za-z0-9+.-]*:/.test(value);
-}
-
 interface CompiledSchema {
   ajv: Ajv;
   id: string;
@@ -99,11 +82,9 @@ function schema(): CompiledSchema {
   if (compiled) return compiled;
   const raw = JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')) as SchemaNode;
   const { id, ...rest } = patchKnownSchemaTypos(raw);
-  // ajv-formats is not a dependency; these two are the only formats the schema uses.
   const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
   ajv.addMetaSchema(draft06);
-  ajv.addFormat('uri', isUri);
-  ajv.addFormat('uri-reference', isUriReference);
+  addFormats(ajv, ['uri', 'uri-reference']);
   const schemaId = String(id);
   compiled = { ajv, id: schemaId, validate: ajv.compile({ $id: schemaId, ...rest }) };
   return compiled;
