@@ -1,0 +1,88 @@
+/**
+ * The upload page in headless Debian chromium: opened from the link the bot gave,
+ * in the user's language, a real file chosen, the preview shown on the page and
+ * sent to the chat; bad files and a broken link get a clear, localised message.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { DEMO_USERS } from '../../emulator';
+import { t } from '../../bot/src/i18n/i18n';
+import { startHarness, type Harness } from '../support/headshot-harness';
+import { cardActions, cardTexts } from '../support/teams-chat';
+import { IMAGES } from '../support/photos';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = path.resolve(__dirname, '..', '..', 'test-results');
+
+jest.setTimeout(60_000);
+
+let h: Harness;
+let browser: Browser;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`Debian chromium is needed at ${CHROMIUM} (apt-get install chromium)`);
+  h = await startHarness();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  context = await browser.newContext();
+  await context.route('**/*', (route) => {
+    const host = new URL(route.request().url()).hostname;
+    return ['localhost', '127.0.0.1'].includes(host) ? route.continue() : route.abort();
+  });
+  fs.mkdirSync(SHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+});
+
+async function uploadLink(locale: string, userId: string): Promise<{ link: string; chat: ReturnType<Harness['chat']> }> {
+  const chat = h.chat({ aadObjectId: userId, locale });
+  await chat.say('help');
+  const [howTo] = await chat.newCards();
+  return { link: cardActions(howTo.card).find((a) => a.type === 'Action.OpenUrl')?.url as string, chat };
+}
+
+test('a Polish user uploads a photo on the page: preview on the page and in the chat', async () => {
+  const { link, chat } = await uploadLink('pl-PL', DEMO_USERS.isaiah);
+  const page = await context.newPage();
+  await page.goto(link);
+  await page.getByRole('heading', { name: 'Prześlij nowe zdjęcie profilowe' }).waitFor();
+  expect(await page.getAttribute('html', 'lang')).toBe('pl');
+
+  await page.setInputFiles('#file', path.join(IMAGES, 'exif-orientation-examples/Portrait_8.jpg'));
+  await page.getByRole('button', { name: 'Prześlij' }).click();
+  await page.getByText(t('pl', 'upload.sent_to_chat')).waitFor();
+  const src = await page.getAttribute('#preview', 'src');
+  expect(src).toMatch(/^data:image\/jpeg;base64,/);
+  await page.screenshot({ path: path.join(SHOTS, 'upload-page-pl.png') });
+
+  const [preview] = await chat.newCards();
+  expect(cardTexts(preview.card)).toContain(t('pl', 'cards.common.use_this_photo'));
+});
+
+test('a file that is not a photo gets the localised reason on the page', async () => {
+  const { link } = await uploadLink('fi-FI', DEMO_USERS.megan);
+  const page = await context.newPage();
+  await page.goto(link);
+  const notAPhoto = path.join(os.tmpdir(), `headshot-not-a-photo-${process.pid}.jpg`);
+  fs.writeFileSync(notAPhoto, '%PDF-1.7\nnot a photo\n');
+  await page.setInputFiles('#file', notAPhoto);
+  await page.getByRole('button', { name: 'Lataa' }).click();
+  await page.locator('#status.error').waitFor();
+  expect(await page.textContent('#status')).toContain('pdf');
+  fs.rmSync(notAPhoto, { force: true });
+});
+
+test('a link without its ticket says how to get a working one, and offers no upload', async () => {
+  const page = await context.newPage();
+  await page.goto(`${h.service.url}/upload`);
+  await page.locator('#status.error').waitFor();
+  expect(await page.isDisabled('#file')).toBe(true);
+});
