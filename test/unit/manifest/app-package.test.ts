@@ -1,0 +1,82 @@
+/** The Teams app package: filled from configuration, valid against the official schema, offline. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import AdmZip from 'adm-zip';
+import AjvDraft04 from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
+import sharp from 'sharp';
+import { AppManifestUtils } from '@microsoft/app-manifest';
+import type { AppManifest } from '@microsoft/app-manifest';
+import { fillManifest, packageFiles, settingsFromEnv, writePackage } from '../../../manifest/package-app';
+
+const ENV = {
+  MicrosoftAppId: '6f1c3a52-9a55-4c0e-8c1e-2b7d1f0a9e11',
+  PUBLIC_BASE_URL: 'https://headshot.contoso.example',
+};
+const settings = settingsFromEnv(ENV, '1.2.3');
+
+test('the filled manifest is valid against the Teams schema shipped in @microsoft/app-manifest', async () => {
+  const manifest = fillManifest(settings);
+  expect(await AppManifestUtils.validateAgainstSchema(manifest as unknown as AppManifest)).toEqual([]);
+  expect(manifest).toMatchObject({
+    id: ENV.MicrosoftAppId,
+    version: '1.2.3',
+    validDomains: ['headshot.contoso.example'],
+    webApplicationInfo: { id: ENV.MicrosoftAppId, resource: `api://headshot.contoso.example/${ENV.MicrosoftAppId}` },
+    bots: [{ botId: ENV.MicrosoftAppId, scopes: ['personal'], supportsFiles: true }],
+  });
+  expect(Number((manifest.manifestVersion as string).split('.')[1])).toBeGreaterThanOrEqual(17);
+});
+
+test('a manifest with a broken field is refused by the same validation (the check can fail)', async () => {
+  const manifest = { ...fillManifest(settings), id: 'not-a-guid' };
+  expect((await AppManifestUtils.validateAgainstSchema(manifest as unknown as AppManifest)).length).toBeGreaterThan(0);
+});
+
+test('every localisation file is valid and names the same bot commands as the manifest', async () => {
+  const manifest = fillManifest(settings) as { localizationInfo: { additionalLanguages: { file: string }[] }; bots: { commandLists: { commands: unknown[] }[] }[] };
+  const files = packageFiles(settings);
+  const schema = JSON.parse(
+    fs.readFileSync(require.resolve('@microsoft/app-manifest/build/json-schemas/teams/v1.24/MicrosoftTeams.Localization.schema.json'), 'utf8'),
+  );
+  // The localisation schema's patterns are not valid unicode regular expressions: compile without the u flag.
+  const ajv = new AjvDraft04({ allErrors: true, strictTypes: false, unicodeRegExp: false });
+  addFormats(ajv, ['uri']);
+  const validate = ajv.compile(schema);
+  expect(validate({ 'name.short': 'x'.repeat(31) })).toBe(false);
+  for (const { file } of manifest.localizationInfo.additionalLanguages) {
+    const loc = JSON.parse((files.get(file) as Buffer).toString('utf8')) as Record<string, string>;
+    expect([file, validate(loc), validate.errors ?? []]).toEqual([file, true, []]);
+    const commands = manifest.bots[0].commandLists[0].commands.length;
+    for (let i = 0; i < commands; i++) expect(loc[`bots[0].commandLists[0].commands[${i}].title`]).toBeTruthy();
+  }
+});
+
+test('icons: colour 192x192, outline 32x32 with a transparent background', async () => {
+  const files = packageFiles(settings);
+  const color = await sharp(files.get('color.png') as Buffer).metadata();
+  expect([color.width, color.height, color.format]).toEqual([192, 192, 'png']);
+  const outline = sharp(files.get('outline.png') as Buffer);
+  const meta = await outline.metadata();
+  expect([meta.width, meta.height, meta.hasAlpha]).toEqual([32, 32, true]);
+  const { data } = await outline.raw().toBuffer({ resolveWithObject: true });
+  expect(data[3]).toBe(0); // the corner pixel is fully transparent
+  // Every visible pixel of the outline icon is white, as Teams requires.
+  for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0) expect([data[i], data[i + 1], data[i + 2]]).toEqual([255, 255, 255]);
+});
+
+test('the zip holds the manifest, the icons and the localisation files', () => {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'headshot-pkg-')), 'app.zip');
+  writePackage(settings, out);
+  const names = new AdmZip(out).getEntries().map((e) => e.entryName).sort();
+  expect(names).toEqual(['color.png', 'fi.json', 'manifest.json', 'nl.json', 'outline.png', 'pl.json']);
+});
+
+test.each([
+  [{}, /MicrosoftAppId/],
+  [{ ...ENV, PUBLIC_BASE_URL: 'http://insecure.example' }, /PUBLIC_BASE_URL/],
+  [{ ...ENV, TEAMS_APP_ID: 'x' }, /TEAMS_APP_ID/],
+])('missing or bad settings are named: %p', (env, message) => {
+  expect(() => settingsFromEnv(env, '1.0.0')).toThrow(message);
+});
