@@ -8,14 +8,14 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, loopbackOnlyContext } from '../support/browser';
 import { DEMO_USERS } from '../../emulator';
 import { t } from '../../bot/src/i18n/i18n';
 import { startHarness, type Harness } from '../support/headshot-harness';
 import { fileAttachment } from '../support/teams-chat';
 import { image } from '../support/photos';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.resolve(__dirname, '..', '..', 'test-results');
 
 jest.setTimeout(120_000);
@@ -36,27 +36,9 @@ async function freePort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`Debian chromium is needed at ${CHROMIUM} (apt-get install chromium)`);
   h = await startHarness({ PLAYGROUND: '1', PLAYGROUND_PORT: String(await freePort()) });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-  // Nothing leaves the machine: only loopback requests go through.
-  await context.route('**/*', (route) => {
-    const host = new URL(route.request().url()).hostname;
-    return ['localhost', '127.0.0.1', '[::1]'].includes(host) ? route.continue() : route.abort();
-  });
+  browser = await launchChromium();
+  const context = await loopbackOnlyContext(browser, { viewport: { width: 1280, height: 1000 } });
   page = await context.newPage();
   fs.mkdirSync(SHOTS, { recursive: true });
 });

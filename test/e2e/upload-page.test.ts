@@ -6,14 +6,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { launchChromium, loopbackOnlyContext } from '../support/browser';
 import { DEMO_USERS } from '../../emulator';
 import { t } from '../../bot/src/i18n/i18n';
 import { startHarness, type Harness } from '../support/headshot-harness';
 import { cardActions, cardTexts } from '../support/teams-chat';
 import { IMAGES } from '../support/photos';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.resolve(__dirname, '..', '..', 'test-results');
 
 jest.setTimeout(60_000);
@@ -23,17 +23,9 @@ let browser: Browser;
 let context: BrowserContext;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`Debian chromium is needed at ${CHROMIUM} (apt-get install chromium)`);
   h = await startHarness();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
-  context = await browser.newContext();
-  await context.route('**/*', (route) => {
-    const host = new URL(route.request().url()).hostname;
-    return ['localhost', '127.0.0.1'].includes(host) ? route.continue() : route.abort();
-  });
+  browser = await launchChromium();
+  context = await loopbackOnlyContext(browser);
   fs.mkdirSync(SHOTS, { recursive: true });
 });
 
