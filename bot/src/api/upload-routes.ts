@@ -66,10 +66,11 @@ export function registerUploadRoutes(server: Server, deps: UploadRouteDeps): voi
     async (req: TicketRequest, res: Response) => {
       const subject = req.ticketSubject as TicketSubject;
       try {
+        // The query first: a bad crop is refused without receiving the photo.
+        const crop = parseCrop(req.query);
         const bytes = await readBody(req, deps.maxBytes).catch((err: unknown) => {
           throw err instanceof BodyTooLargeError ? tooLarge(deps.maxBytes, err.receivedBytes) : err;
         });
-        const crop = parseCrop(req.query);
         const result = await deps.photos.receiveAndNotify({
           userId: subject.userId,
           tenantId: subject.tenantId,

@@ -50,6 +50,8 @@ export class UploadTickets {
         issuer: ISSUER,
         audience: AUDIENCE,
         algorithms: ['HS256'],
+        // A ticket that never expires is not one we issued.
+        requiredClaims: ['exp', 'iat', 'sub'],
         currentDate: this.now(),
       });
       const locale = LOCALES.includes(payload.loc as Locale) ? (payload.loc as Locale) : 'en';

@@ -73,7 +73,7 @@ export class GuardedAttachmentFetcher implements AttachmentFetcher {
     } catch (err) {
       if (err instanceof AppError) throw err;
       if (signal.aborted) {
-        throw new AppError('download.timeout', 'download timed out', { params: { seconds: Math.round(timeoutMs / 1000) } });
+        throw new AppError('download.timeout', 'download timed out', { params: { seconds: Math.max(1, Math.round(timeoutMs / 1000)) } });
       }
       throw new AppError('download.failed', 'download failed', { cause: err });
     }

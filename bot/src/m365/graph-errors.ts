@@ -12,9 +12,29 @@ export function retryAfterSeconds(headers: Headers | undefined, now = Date.now()
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
-/** The Graph error code of a failure, if it carries one. */
+/**
+ * The Graph error code of a failure, if it carries one. When a request asked for bytes
+ * (photo `$value`), the SDK reads the error body as bytes too and leaves `code` empty,
+ * so the code is read from the body (Graph's `{ error: { code } }`).
+ */
 export function graphErrorCode(err: unknown): string | undefined {
-  return err instanceof GraphError ? (err.code ?? undefined) : undefined;
+  if (!(err instanceof GraphError)) return undefined;
+  return err.code || codeFromBody(err.body);
+}
+
+function codeFromBody(body: unknown): string | undefined {
+  let text: string | undefined;
+  if (typeof body === 'string') text = body;
+  else if (body instanceof ArrayBuffer) text = Buffer.from(body).toString('utf8');
+  else if (ArrayBuffer.isView(body)) text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  if (!text) return undefined;
+  try {
+    const parsed = JSON.parse(text) as { error?: { code?: unknown }; code?: unknown } | null;
+    const code = parsed?.error?.code ?? parsed?.code;
+    return typeof code === 'string' && code !== '' ? code : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Maps any error thrown by the Graph client to an AppError with a stable code. */
@@ -24,7 +44,7 @@ export function fromGraphError(err: unknown): AppError {
     return new AppError('m365.unavailable', 'Microsoft Graph unreachable', { retryable: true, cause: err });
   }
   const status = err.statusCode;
-  const code = err.code ?? '';
+  const code = graphErrorCode(err) ?? '';
   const retry = retryAfterSeconds(err.headers);
   if (status === 429) return new AppError('m365.throttled', code, { retryable: true, retryAfterSeconds: retry ?? 30, params: { retryAfterSeconds: retry ?? 30 }, cause: err, status: 503 });
   if (status === 503 || status === 504 || status === 502 || status === -1 || status === 0) {

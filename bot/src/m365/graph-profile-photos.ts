@@ -1,10 +1,11 @@
 /** ProfilePhotos on Microsoft Graph: `/users/{id}/photo`. */
 import { Client, GraphError, ResponseType } from '@microsoft/microsoft-graph-client';
 import type { PhotoMeta, ProfilePhotos } from '../core/ports';
-import { fromGraphError } from './graph-errors';
+import { fromGraphError, graphErrorCode } from './graph-errors';
 
+// graphErrorCode, not err.code: `$value` reads ask for bytes, and the SDK then leaves the error's code empty.
 const isImageNotFound = (err: unknown): boolean =>
-  err instanceof GraphError && err.statusCode === 404 && err.code === 'ImageNotFound';
+  err instanceof GraphError && err.statusCode === 404 && graphErrorCode(err) === 'ImageNotFound';
 
 /** Reads and writes profile photos through the Graph client (app permission ProfilePhoto.ReadWrite.All). */
 export class GraphProfilePhotos implements ProfilePhotos {

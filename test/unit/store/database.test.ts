@@ -18,9 +18,11 @@ const userVersion = (db: Db) => db.pragma('user_version', { simple: true }) as n
 const schema = (db: Db) =>
   db.prepare(`SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name`).all();
 const tables = (db: Db) =>
-  (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map(
-    (r) => r.name,
-  );
+  (
+    db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+      .all() as { name: string }[]
+  ).map((r) => r.name);
 
 let dir: string;
 beforeEach(() => {
@@ -34,7 +36,14 @@ test('a fresh database reaches the latest user_version with every table the stor
   const db = openDatabase(':memory:');
   expect(MIGRATIONS.length).toBeGreaterThan(0);
   expect(userVersion(db)).toBe(MIGRATIONS.length);
-  expect(tables(db)).toEqual(['audit_log', 'conversations', 'pending_photos', 'photo_requests', 'previous_photos', 'settings']);
+  expect(tables(db)).toEqual([
+    'audit_log',
+    'conversations',
+    'pending_photos',
+    'photo_requests',
+    'previous_photos',
+    'settings',
+  ]);
   expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
   db.close();
 });
@@ -69,9 +78,14 @@ test('a database written by a newer build is refused, naming both versions, and 
   raw.exec(`CREATE TABLE from_the_future (x INTEGER)`);
   raw.close();
 
-  expect(() => openDatabase(file)).toThrow(`(version ${MIGRATIONS.length + 1}) is newer than this build knows (${MIGRATIONS.length})`);
+  expect(() => openDatabase(file)).toThrow(
+    `(version ${MIGRATIONS.length + 1}) is newer than this build knows (${MIGRATIONS.length})`,
+  );
 
+  // Closed again, and not switched to WAL: no -wal/-shm files, the journal mode as it was.
+  expect(fs.readdirSync(dir)).toEqual(['newer.sqlite']);
   const check = new Database(file);
+  expect(check.pragma('journal_mode', { simple: true })).toBe('delete');
   expect(check.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length + 1);
   expect(tables(check)).toEqual(['from_the_future']);
   check.close();
@@ -113,10 +127,24 @@ test('everything the store writes to a file survives closing and reopening', () 
   expect(repo.get(request.id)).toEqual(request);
   expect(repo.getPhoto(request.id)).toEqual(photo('a'));
   expect(repo.openForUser('user-a')?.id).toBe(request.id);
-  expect(db.prepare(`SELECT photo FROM previous_photos WHERE request_id = ?`).get(request.id)).toEqual({ photo: Buffer.from([1, 2, 3]) });
-  expect(new SqliteConversationStore(db).get('user-a')).toMatchObject({ conversationId: 'conv-1', locale: 'nl', updatedAt: at });
+  expect(db.prepare(`SELECT photo FROM previous_photos WHERE request_id = ?`).get(request.id)).toEqual({
+    photo: Buffer.from([1, 2, 3]),
+  });
+  expect(new SqliteConversationStore(db).get('user-a')).toMatchObject({
+    conversationId: 'conv-1',
+    locale: 'nl',
+    updatedAt: at,
+  });
   expect(new SqliteAuditLog(db).list({ actorId: 'user-a' })).toEqual([
-    { at, actorId: 'user-a', action: 'photo.receive', outcome: 'ok', detail: { n: 1 }, subjectId: undefined, requestId: undefined },
+    {
+      at,
+      actorId: 'user-a',
+      action: 'photo.receive',
+      outcome: 'ok',
+      detail: { n: 1 },
+      subjectId: undefined,
+      requestId: undefined,
+    },
   ]);
   expect(getOrCreateSetting(db, 'upload_ticket_secret', () => 'second-secret')).toBe('first-secret');
   db.close();

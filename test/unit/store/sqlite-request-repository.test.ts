@@ -47,8 +47,10 @@ describe('create', () => {
 
     expect(repo.get(third.id)).toMatchObject({ state: 'superseded', version: 2, updatedAt: fourth.createdAt });
     expect(repo.getPhoto(third.id)).toBeNull();
-    expect(repo.get(first.id)?.state).toBe('superseded');
-    expect(repo.getPhoto(first.id)).toBeNull();
+    for (const old of [first, second]) {
+      expect(repo.get(old.id)?.state).toBe('superseded');
+      expect(repo.getPhoto(old.id)).toBeNull();
+    }
     // Untouched: another user's preview, and this user's request already being applied.
     expect(repo.get(megans.id)).toMatchObject({ state: 'previewed', version: 1 });
     expect(repo.getPhoto(megans.id)).toEqual(photo('megan'));
