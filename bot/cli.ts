@@ -1,62 +1,27 @@
 #!/usr/bin/env node
 /**
  * The `headshot` command. Every command takes --json for scripts.
- *   headshot photo prepare <file> --out <dir>   run the image pipeline alone
+ *   headshot photo prepare <file> --out <dir>   run the image pipeline alone (exit 0 accepted, 2 rejected, 1 fault)
  *   headshot emulator [--port N]                run the local tenant alone
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './src/config';
-import { AppError } from './src/core/errors';
-import { SharpImageProcessor } from './src/photo/sharp-image-processor';
-import { resolveLocale, t } from './src/i18n/i18n';
+import { runPhotoPrepare, type CliIo } from './src/photo/prepare-command';
+import { statusCommand } from './src/cli/status-command';
+import { approvalsCommand } from './src/cli/approvals-command';
+import { auditCommand } from './src/cli/audit-command';
 import { startLocalTenant } from '../emulator';
 
 const USAGE = `Usage:
-  headshot photo prepare <file> --out <dir> [--json]
+  headshot photo prepare <file> --out <dir> [--json] [--locale en|fi|nl|pl]
   headshot emulator [--port <port>] [--json]
+  headshot status <userPrincipalName|id> [--json] [--ad-photo <file>] [--locale en|fi|nl|pl]
+  headshot approvals policy|list|undo ... [--json]   (headshot approvals for details)
+  headshot audit [--user <id>] [--actor <id>] [--request <id>] [--action <prefix>] [--limit <n>] [--json]
 `;
 
 function print(json: boolean, value: Record<string, unknown>, text: string): void {
   process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${text}\n`);
-}
-
-async function photoPrepare(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { out: { type: 'string' }, json: { type: 'boolean', default: false } },
-  });
-  const file = positionals[0];
-  if (!file || !values.out) {
-    process.stderr.write(USAGE);
-    return 2;
-  }
-  const config = loadConfig();
-  const locale = resolveLocale(process.env.LANG?.split('.')[0].replace('_', '-'));
-  const processor = new SharpImageProcessor({ ...config.photo });
-  try {
-    const prepared = await processor.prepare(new Uint8Array(fs.readFileSync(file)));
-    fs.mkdirSync(values.out, { recursive: true });
-    const base = path.basename(file).replace(/\.[^.]*$/, '');
-    const masterPath = path.join(values.out, `${base}-648.jpg`);
-    const previewPath = path.join(values.out, `${base}-96.jpg`);
-    fs.writeFileSync(masterPath, prepared.master);
-    fs.writeFileSync(previewPath, prepared.preview);
-    const warnings = prepared.warnings.map((w) => ({ code: w.code, message: t(locale, `warnings.${w.code}`, w.params) }));
-    print(
-      values.json,
-      { ok: true, source: prepared.source, outputs: { master: masterPath, preview: previewPath }, masterBytes: prepared.master.byteLength, warnings },
-      [`${masterPath} (648x648, ${prepared.master.byteLength} bytes)`, `${previewPath} (96x96)`, ...warnings.map((w) => `warning: ${w.message}`)].join('\n'),
-    );
-    return 0;
-  } catch (err) {
-    const e = err instanceof AppError ? err : new AppError('internal', String(err));
-    const message = t(locale, e.messageKey, e.params);
-    print(values.json, { ok: false, error: { code: e.code, message } }, `error (${e.code}): ${message}`);
-    return 1;
-  }
 }
 
 async function emulator(args: string[]): Promise<number> {
@@ -72,18 +37,29 @@ async function emulator(args: string[]): Promise<number> {
   return 0;
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Runs the command line `argv` (without node and the script); resolves to the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, sub, ...rest] = argv;
-  if (command === 'photo' && sub === 'prepare') return photoPrepare(rest);
+  if (command === 'photo' && sub === 'prepare') return runPhotoPrepare(rest, io);
   if (command === 'emulator') return emulator([sub, ...rest].filter((a): a is string => a !== undefined));
-  process.stderr.write(USAGE);
-  return 2;
+  if (command === 'status') return statusCommand([sub, ...rest].filter((a): a is string => a !== undefined), io);
+  if (command === 'approvals') return approvalsCommand([sub, ...rest].filter((a): a is string => a !== undefined), io);
+  if (command === 'audit') return auditCommand([sub, ...rest].filter((a): a is string => a !== undefined), io);
+  io.stderr(USAGE);
+  return 64;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    process.stderr.write(`headshot: ${err.message}\n`);
-    process.exit(1);
-  },
-);
+if (require.main === module) {
+  const io: CliIo = {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+  };
+  runCli(process.argv.slice(2), io).then(
+    (code) => process.exit(code),
+    (err: Error) => {
+      process.stderr.write(`headshot: ${err.message}\n`);
+      process.exit(1);
+    },
+  );
+}

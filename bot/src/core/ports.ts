@@ -36,15 +36,37 @@ export interface PrepareOptions {
   crop?: CropRect;
 }
 
-/** What the pipeline made of one upload. */
+/** A square JPEG of a known side. */
+export interface SquareJpeg {
+  /** Width and height in pixels. */
+  side: number;
+  jpeg: Uint8Array;
+}
+
+/** What the pipeline made of one upload. Every image is a baseline sRGB JPEG without metadata, made from one 648 master. */
 export interface PreparedPhoto {
-  /** 648x648 baseline JPEG, sRGB, no metadata: what Graph receives. */
+  /** 648x648 JPEG, at most 4 MB and normally under 500 KB: what Graph (Entra ID, Exchange, Teams) receives. */
   master: Uint8Array;
-  /** 96x96 JPEG for cards. */
+  /** 96x96 JPEG for cards, a few KB (Teams messages stop at about 100 KB). */
   preview: Uint8Array;
-  /** What came in, after orientation. */
-  source: { format: ImageFormat; width: number; height: number; bytes: number };
+  /** SharePoint legacy profile thumbnails (`_SThumb`, `_MThumb`, `_LThumb`); sides configurable, default 48, 72, 200. */
+  thumbnails: { s: SquareJpeg; m: SquareJpeg; l: SquareJpeg };
+  /** 96x96 JPEG of at most 10 KB for on-premises AD `thumbnailPhoto` (Exchange takes it from Entra ID only at <= 10 KB). */
+  adThumbnail: Uint8Array;
+  /** Square JPEGs at Teams avatar sizes, smallest first; the tab masks them round. */
+  avatars: SquareJpeg[];
+  source: PhotoSourceInfo;
   warnings: PhotoWarning[];
+}
+
+/** What came in: format, size after orientation, bytes, and the orientation found. */
+export interface PhotoSourceInfo {
+  format: ImageFormat;
+  width: number;
+  height: number;
+  bytes: number;
+  /** EXIF orientation found, 1-8 (1 when absent or invalid, and for HEIC, whose decoder applies the file's own rotation). */
+  orientation: number;
 }
 
 /** The image pipeline. */
@@ -90,6 +112,128 @@ export interface ProfilePhotos {
   get(userId: string): Promise<Uint8Array | null>;
   /** Writes a JPEG as the user's photo. Throws AppError (m365.*) on failure. */
   put(userId: string, jpeg: Uint8Array): Promise<void>;
+  /** Removes the user's photo (undo back to "no photo"); succeeds when there is none. Throws AppError (m365.*) on failure. */
+  remove(userId: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------- photo status
+
+/** Where a user's mailbox lives: Exchange Online, nowhere (unlicensed, guest), or on-premises Exchange. */
+export type MailboxKind = 'online' | 'none' | 'onPremises';
+
+/** The tenant photo policy (Graph beta `photoUpdateSettings`). */
+export interface PhotoPolicy {
+  /** `onPremises`: photos are managed in on-premises AD and cloud updates are disabled for everyone. */
+  source: 'cloud' | 'onPremises';
+  allowedRoles: string[];
+}
+
+/** Reads the tenant photo policy. */
+export interface PhotoPolicySource {
+  /** The current policy; throws AppError (m365.*) when it cannot be read. */
+  get(): Promise<PhotoPolicy>;
+}
+
+/** An error seen while gathering evidence: the part is unknown, the rest still counts. */
+export interface ObservedError {
+  code: string;
+  retryable: boolean;
+  retryAfterSeconds?: number;
+}
+
+/** A piece of evidence that was read, or the error that kept it from being read. */
+export type Observed<T> = { ok: true; value: T } | { ok: false; error: ObservedError };
+
+/** The photo Graph serves for a user: its metadata and a small rendition for comparing and previews. */
+export interface GraphPhoto extends PhotoMeta {
+  /** The 48x48 JPEG Graph serves, or null when the photo is smaller than that. */
+  small: Uint8Array | null;
+}
+
+/** What one Graph `$batch` tells about a user's photo. */
+export interface GraphPhotoEvidence {
+  /** null when there is no such user. */
+  user: Observed<DirectoryUser | null>;
+  /** null when the user has no photo (ImageNotFound). */
+  photo: Observed<GraphPhoto | null>;
+  mailbox: Observed<MailboxKind>;
+}
+
+/** Counts of one batched run, for benchmarks and logs. */
+export interface BatchStats {
+  /** HTTP requests sent (`$batch` POSTs). */
+  httpRequests: number;
+  /** Inner requests sent, retries included. */
+  innerRequests: number;
+  /** Inner (and outer) answers with status 429. */
+  throttled: number;
+  /** Inner requests sent again after 429, 503 or 504. */
+  retried: number;
+}
+
+/** The photo metadata of many users, read in batches. */
+export interface PhotoScan {
+  /** By user id, in the order asked; null when the user has no photo. */
+  photos: Map<string, Observed<PhotoMeta | null>>;
+  stats: BatchStats;
+}
+
+/** Reads photo evidence from Microsoft Graph with a small, fixed number of requests. */
+export interface PhotoEvidenceReader {
+  /** User, photo metadata, 48 px photo and mailbox kind of one user, in one `$batch`. */
+  read(idOrUpn: string): Promise<GraphPhotoEvidence>;
+  /** Photo metadata of many users: `$batch`es of 20, at most 4 at a time, each inner 429 retried after its own Retry-After. */
+  scan(userIds: readonly string[]): Promise<PhotoScan>;
+}
+
+/** The picture facts of a SharePoint Online user profile. */
+export interface SharePointProfile {
+  accountName: string;
+  /** PictureURL (points to the M thumbnail in legacy tenants), or null when unset. */
+  pictureUrl: string | null;
+  /** SPS-PictureTimestamp: when SharePoint last stored a picture; null when never. */
+  pictureTimestamp: Date | null;
+  /** SPS-PicturePlaceholderState: true when SharePoint shows the placeholder. */
+  placeholder: boolean;
+  /** SPS-PictureExchangeSyncState: 1 copied from Exchange, 0 uploaded in SharePoint (no mailbox); null when unset. */
+  exchangeSyncState: 0 | 1 | null;
+}
+
+/** The three legacy thumbnails, as JPEG. */
+export interface SharePointThumbnails {
+  small: Uint8Array;
+  medium: Uint8Array;
+  large: Uint8Array;
+}
+
+/** SharePoint Online user profiles and their pictures (SharePoint REST). */
+export interface SharePointProfiles {
+  /** The user's profile by UPN; null when SharePoint has none. */
+  getProfile(upn: string): Promise<SharePointProfile | null>;
+  /** The small picture SharePoint shows for the user (`userphoto.aspx`; the placeholder image when it has none). */
+  getShownPicture(upn: string): Promise<Uint8Array>;
+  /** Writes the S/M/L thumbnails to the profile pictures library and points the profile at them. */
+  setPicture(upn: string, thumbnails: SharePointThumbnails, at: Date): Promise<void>;
+}
+
+/** A picture reduced to what comparing and previewing need. */
+export interface PictureFingerprint {
+  /** 64-bit difference hash (dHash of a 9x8 grey image) as 16 hex digits: close hashes, same picture. */
+  hash: string;
+  width: number;
+  height: number;
+  /** A JPEG of at most 48x48 for cards. */
+  preview: Uint8Array;
+}
+
+/** Image work the status use case needs (sharp behind it; the core never sees sharp). */
+export interface PictureTools {
+  /** Hash, size and a small preview of a picture; throws AppError (photo.corrupt) when it cannot be read. */
+  fingerprint(bytes: Uint8Array): Promise<PictureFingerprint>;
+  /** Square JPEGs of the picture at each side, in order. */
+  squares(bytes: Uint8Array, sides: readonly number[]): Promise<Uint8Array[]>;
+  /** A 96x96 JPEG of at most `maxBytes` for on-premises AD's thumbnailPhoto. */
+  adThumbnail(bytes: Uint8Array, maxBytes: number): Promise<Uint8Array>;
 }
 
 /** Fetches an attachment the user sent, guarding against request forgery. */
@@ -108,9 +252,15 @@ export interface PhotoNotifier {
 
 // ---------------------------------------------------------------- persistence
 
-/** States of a photo request. End states: applied, failed, cancelled, expired, superseded. */
+/**
+ * States of a photo request (request-lifecycle.ts has the machine).
+ * End states: applied, failed, cancelled, expired, superseded, rejected.
+ */
 export type RequestState =
   | 'previewed'
+  | 'pending_approval'
+  | 'approved'
+  | 'rejected'
   | 'applying'
   | 'applied'
   | 'failed'
@@ -119,7 +269,10 @@ export type RequestState =
   | 'superseded';
 
 /** How the photo reached us. */
-export type PhotoSource = 'teams-file' | 'inline-image' | 'upload-page';
+export type PhotoSource = 'teams-file' | 'inline-image' | 'upload-page' | 'undo';
+
+/** Which use case owns a request: absent is self-service (confirm writes at once). */
+export type RequestFlow = 'approval' | 'undo';
 
 /** One person's attempt to change their photo. */
 export interface PhotoRequest {
@@ -130,12 +283,17 @@ export interface PhotoRequest {
   state: RequestState;
   source: PhotoSource;
   warnings: PhotoWarning[];
-  sourceInfo: PreparedPhoto['source'];
+  /** The upload's PreparedPhoto['source']; `orientation` is absent on requests stored before it was recorded. */
+  sourceInfo: Omit<PhotoSourceInfo, 'orientation'> & { orientation?: number };
   createdAt: Date;
   updatedAt: Date;
   expiresAt: Date;
   /** Set in failed: the error code that ended it. */
   errorCode?: string;
+  /** `approval` once sent for approval; `undo` for a request restoring a previous photo; absent for self-service. */
+  flow?: RequestFlow;
+  /** For `undo`: the applied request whose previous photo this one restores. */
+  undoOf?: string;
   /** Increments on every transition; guards against lost updates. */
   version: number;
 }
@@ -170,6 +328,15 @@ export interface RequestRepository {
   openForUser(userId: string): PhotoRequest | null;
   /** Keeps the photo a user had before an apply, for undo. */
   savePrevious(userId: string, requestId: string, photo: Uint8Array | null, at: Date): void;
+  /** The photo kept before `requestId` was applied (`photo: null`: the user had none), or null when nothing was kept. */
+  getPrevious(requestId: string): { photo: Uint8Array | null; savedAt: Date } | null;
+  /** The user's most recently applied request, or null. */
+  latestApplied(userId: string): PhotoRequest | null;
+  /**
+   * Inserts an undo request (state `applying`, flow `undo`) with the photo to restore (an empty master means
+   * "remove the photo"); false when another undo of the same request is already under way or done.
+   */
+  createUndo(request: PhotoRequest, photo: PendingPhoto): boolean;
 }
 
 /** A stored conversation with a user, opaque to the core (serialised by the Teams edge). */
@@ -208,5 +375,5 @@ export interface AuditLog {
   /** Appends one entry. */
   append(entry: AuditEntry): void;
   /** Entries about a subject or by an actor, newest first. */
-  list(filter: { subjectId?: string; actorId?: string; limit?: number }): AuditEntry[];
+  list(filter: { subjectId?: string; actorId?: string; requestId?: string; limit?: number }): AuditEntry[];
 }

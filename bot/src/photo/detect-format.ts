@@ -6,7 +6,7 @@ import type { ImageFormat } from '../core/ports';
 
 /** What the first bytes say an upload is. */
 export type DetectedFormat =
-  /** A raster format we know; `heic` is recognised but not decodable yet. */
+  /** A raster format we know (`heic` is decoded by the WebAssembly decoder, the rest by sharp). */
   | { kind: 'image'; format: ImageFormat }
   /** Almost a known signature (a damaged PNG header): a broken file, not a foreign format. */
   | { kind: 'damaged'; format: ImageFormat }

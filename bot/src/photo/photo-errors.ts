@@ -5,7 +5,7 @@
 import { AppError } from '../core/errors';
 
 /** The formats a user may send, for messages that say what was expected. */
-export const EXPECTED_FORMATS = 'JPEG, PNG, WebP, GIF, TIFF, AVIF';
+export const EXPECTED_FORMATS = 'JPEG, PNG, WebP, GIF, TIFF, AVIF, HEIC';
 
 const MIB = 1024 * 1024;
 
@@ -27,7 +27,7 @@ export function emptyError(): AppError {
   return new AppError('photo.empty', 'Expected an image but received 0 bytes');
 }
 
-/** A format we do not take (or cannot decode yet, like HEIC). */
+/** A format we do not take (SVG, PDF, BMP, video...). */
 export function unsupportedFormatError(received: string, cause?: unknown): AppError {
   return new AppError('photo.unsupported_format', `Expected ${EXPECTED_FORMATS} image but received ${received}`, {
     params: { received, expected: EXPECTED_FORMATS },

@@ -2,9 +2,7 @@
  * Cheap quality statistics on the 648 master, turned into warnings (never
  * errors). All figures are on 8-bit luma (Rec. 709 weights on sRGB values).
  *
- * No `off_centre` check: without a face detector there is no reliable way to
- * tell where the subject is, and sharp's `attention` crop already frames the
- * most salient region.
+ * `off_centre` is in subject-position.ts.
  */
 import type { PhotoWarning } from '../core/ports';
 

@@ -1,12 +1,20 @@
 /**
- * The image pipeline on sharp/libvips: validates an upload and makes the 648
- * master and the 96 preview from one decode.
+ * The image pipeline on sharp/libvips: validates an upload, decodes it once into
+ * a 648 master (raw pixels) and makes every Microsoft 365 output from that master:
+ *
+ * | output        | side (px)                                  | budget                              |
+ * |---------------|--------------------------------------------|-------------------------------------|
+ * | master        | 648                                        | <= 500 KB aimed, <= 4 MB always     |
+ * | preview       | 96 (cards)                                 | <= 8 KB                             |
+ * | adThumbnail   | 96 (on-premises AD thumbnailPhoto)         | <= 10 KB, quality lowered to fit    |
+ * | thumbnails    | S 48, M 72, L 200 (SharePoint; options)    | 1 KB + 0.5 byte per pixel           |
+ * | avatars       | 16 20 24 32 36 40 48 56 64 72 96 120 (opt.)| 1 KB + 0.5 byte per pixel           |
  *
  * Errors (AppError code -> params; the i18n team writes sentences from these):
  * - photo.empty              -> (none)
  * - photo.unsupported_format -> received: 'svg' | 'xml' | 'html' | 'text' | 'pdf' | 'psd' | 'zip' | 'jxl'
- *                               | 'bmp' | 'ico' | 'video' | 'heic' | 'unknown'; expected: 'JPEG, PNG, WebP, GIF, TIFF, AVIF'
- * - photo.corrupt            -> format: detected format ('jpeg', 'png', ...), 'unknown' if none
+ *                               | 'bmp' | 'ico' | 'video' | 'unknown'; expected: 'JPEG, PNG, WebP, GIF, TIFF, AVIF, HEIC'
+ * - photo.corrupt            -> format: detected format ('jpeg', 'png', 'heic'...), 'unknown' if none
  * - photo.too_large_bytes    -> maxMegabytes, receivedMegabytes (MiB, one decimal; received rounded up). HTTP 413
  * - photo.too_many_pixels    -> width, height, maxMegapixels, receivedMegapixels (width/height 0 if only
  *                               libvips' own limit caught it)
@@ -17,22 +25,29 @@
  *                               left, top, size, width, height, minSide
  * - internal                 -> (none; a bug or out of memory, never the user's file)
  *
- * Warnings (PhotoWarning code -> params), see quality-checks.ts for thresholds:
+ * Warnings (PhotoWarning code -> params), see quality-checks.ts and subject-position.ts for thresholds:
  * - small        -> width, height (of the region used: the image, or the crop)
  * - dark, bright -> meanLuma (0-255)
  * - low_contrast -> lumaStdev
  * - blurry       -> sharpness (Laplacian variance)
- * - off_centre   -> never produced (no reliable method without face detection)
+ * - off_centre   -> subjectX, subjectY (percent of the side; a saliency heuristic, no face detection)
  */
 import os from 'node:os';
-import type { CropRect, ImageFormat, ImageProcessor, PreparedPhoto, PrepareOptions, PhotoWarning } from '../core/ports';
+import type {
+  CropRect,
+  ImageFormat,
+  ImageProcessor,
+  PreparedPhoto,
+  PrepareOptions,
+  PhotoWarning,
+} from '../core/ports';
 import { validateCrop } from './crop';
 import { normaliseDecodeError } from './decode-error';
 import { Deadline } from './deadline';
 import { detectFormat } from './detect-format';
-import { encodeMaster, encodePreview } from './encode';
 import { QueueFullError, WorkLimiter } from './limiter';
 import { MASTER_SIDE, renderMaster } from './normalise';
+import { renderOutputs } from './outputs';
 import {
   busyError,
   corruptError,
@@ -43,10 +58,17 @@ import {
   unsupportedFormatError,
 } from './photo-errors';
 import { lumaStats, qualityWarnings, sizeWarning } from './quality-checks';
-import { assertDecodable, openSource } from './source';
+import { openSource, type SourceImage } from './source';
+import { offCentreWarning, subjectPosition } from './subject-position';
 
-/** Default per-photo time budget. */
+/** Default per-photo time budget (a 12 MP HEIC takes ~0.7 s to decode here, several seconds on a slow machine). */
 export const DEFAULT_TIMEOUT_MS = 20_000;
+
+/** SharePoint legacy thumbnail sides (PnP ProfilePictureUploader); other tools use L 120 or 300. */
+export const DEFAULT_THUMBNAIL_SIDES: Readonly<{ s: number; m: number; l: number }> = Object.freeze({ s: 48, m: 72, l: 200 });
+
+/** Teams round avatar sizes (Fluent UI Avatar, without 28 and 128). */
+export const DEFAULT_AVATAR_SIDES: readonly number[] = Object.freeze([16, 20, 24, 32, 36, 40, 48, 56, 64, 72, 96, 120]);
 
 /** Construction options of SharpImageProcessor. */
 export interface SharpImageProcessorOptions {
@@ -64,6 +86,10 @@ export interface SharpImageProcessorOptions {
   queueLimit: number;
   /** Time budget of one photo once it starts, in ms; default 20 s. */
   timeoutMs?: number;
+  /** SharePoint thumbnail sides in px, each 1..648; default 48/72/200. */
+  thumbnailSides?: { s: number; m: number; l: number };
+  /** Avatar sides in px, each 1..648; default DEFAULT_AVATAR_SIDES. */
+  avatarSides?: readonly number[];
 }
 
 /** Throws the AppError for bytes that are empty, too large or not a decodable format; returns the format. Cheap: no decoding. */
@@ -73,7 +99,6 @@ export function checkUpload(bytes: Uint8Array, maxBytes: number): ImageFormat {
   const detected = detectFormat(bytes);
   if (detected.kind === 'other') throw unsupportedFormatError(detected.received);
   if (detected.kind === 'damaged') throw corruptError(detected.format, new Error('damaged file signature'));
-  assertDecodable(detected.format);
   return detected.format;
 }
 
@@ -81,6 +106,8 @@ export function checkUpload(bytes: Uint8Array, maxBytes: number): ImageFormat {
 export class SharpImageProcessor implements ImageProcessor {
   private readonly limiter: WorkLimiter;
   private readonly timeoutMs: number;
+  private readonly thumbnailSides: { s: number; m: number; l: number };
+  private readonly avatarSides: number[];
 
   constructor(private readonly options: SharpImageProcessorOptions) {
     const { maxBytes, maxPixels, minSide, background } = options;
@@ -88,6 +115,14 @@ export class SharpImageProcessor implements ImageProcessor {
       if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
     }
     if (!/^#[0-9a-fA-F]{6}$/.test(background)) throw new RangeError(`background must be '#rrggbb', got '${background}'`);
+    this.thumbnailSides = { ...(options.thumbnailSides ?? DEFAULT_THUMBNAIL_SIDES) };
+    this.avatarSides = [...new Set(options.avatarSides ?? DEFAULT_AVATAR_SIDES)].sort((a, b) => a - b);
+    const sides = { ...this.thumbnailSides, ...Object.fromEntries(this.avatarSides.map((side, i) => [`avatar ${i}`, side])) };
+    for (const [name, side] of Object.entries(sides)) {
+      if (!Number.isSafeInteger(side) || side < 1 || side > MASTER_SIDE) {
+        throw new RangeError(`${name} side must be an integer from 1 to ${MASTER_SIDE}, got ${side}`);
+      }
+    }
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.limiter = new WorkLimiter(options.concurrency ?? os.availableParallelism(), options.queueLimit);
   }
@@ -128,7 +163,7 @@ export class SharpImageProcessor implements ImageProcessor {
     deadline: Deadline,
   ): Promise<PreparedPhoto> {
     const { maxPixels, minSide, background } = this.options;
-    const source = await openSource(input, format, { maxPixels });
+    const source = await openSource(input, format, { maxPixels }, deadline);
     const { width, height } = source;
     if (Math.min(width, height) < minSide) throw tooSmallError(width, height, minSide);
     if (crop) validateCrop(crop, width, height, minSide);
@@ -136,19 +171,18 @@ export class SharpImageProcessor implements ImageProcessor {
 
     const master = await renderMaster(source, crop, background, deadline);
     deadline.check();
-    const masterJpeg = await encodeMaster(master, deadline);
-    const previewJpeg = await encodePreview(master, deadline);
-
+    const outputs = renderOutputs(master, { thumbnails: this.thumbnailSides, avatars: this.avatarSides }, deadline);
+    outputs.catch(() => undefined);
+    // Main-thread statistics while sharp's threads encode.
     const warnings: PhotoWarning[] = [
       ...(crop ? sizeWarning(crop.size, crop.size) : sizeWarning(width, height)),
       ...qualityWarnings(lumaStats(master.data, MASTER_SIDE, MASTER_SIDE)),
+      ...offCentreWarning(subjectPosition(master.data, MASTER_SIDE)),
     ];
-    return {
-      master: new Uint8Array(masterJpeg),
-      preview: new Uint8Array(previewJpeg),
-      source: { format, width, height, bytes: input.length },
-      warnings,
-    };
+    return { ...(await outputs), source: describe(source, input.length), warnings };
   }
 }
 
+function describe(source: SourceImage, bytes: number): PreparedPhoto['source'] {
+  return { format: source.format, width: source.width, height: source.height, bytes, orientation: source.orientation };
+}

@@ -1,14 +1,16 @@
 /**
  * Opens an upload for decoding: reads its header with sharp, checks that the
  * decoder agrees with the detected format, and guards the pixel count before any
- * pixel is decoded. This is also the seam for formats sharp cannot decode (HEIC):
- * a decoder for them would turn the bytes into raw pixels here and hand sharp a
- * `{ raw }` input, and nothing downstream would change.
+ * pixel is decoded. HEIC, which sharp cannot decode, is turned into raw pixels by
+ * the WebAssembly decoder (heic-decoder.ts) and handed to sharp as `{ raw }`
+ * input; nothing downstream differs.
  */
 import sharp, { type Sharp, type SharpOptions, type Metadata } from 'sharp';
 import type { ImageFormat } from '../core/ports';
+import type { Deadline } from './deadline';
 import { normaliseDecodeError } from './decode-error';
-import { corruptError, tooManyPixelsError, unsupportedFormatError } from './photo-errors';
+import { decodeHeic } from './heic-decoder';
+import { corruptError, tooManyPixelsError } from './photo-errors';
 
 /**
  * How strict decoding is. 'error' rejects truncated data, bad CRCs and invalid
@@ -25,6 +27,8 @@ export interface SourceImage {
   width: number;
   /** Height after EXIF orientation. */
   height: number;
+  /** The EXIF orientation found, 1-8 (1 when absent, invalid, or applied by the decoder as for HEIC). */
+  orientation: number;
   /** Greyscale with an alpha channel: flattening it onto a colour needs RGB first. */
   greyWithAlpha: boolean;
   /** A fresh sharp pipeline over the input, with the safety limits set. */
@@ -36,11 +40,8 @@ export interface SourceLimits {
   maxPixels: number;
 }
 
-/** Formats sharp can decode today. */
-export type DecodableFormat = Exclude<ImageFormat, 'heic'>;
-
-/** The decoder sharp reports for each format we accept. */
-const SHARP_FORMAT: Record<DecodableFormat, string> = {
+/** The decoder sharp reports for each format it decodes itself. */
+const SHARP_FORMAT: Record<Exclude<ImageFormat, 'heic'>, string> = {
   jpeg: 'jpeg',
   png: 'png',
   webp: 'webp',
@@ -49,39 +50,42 @@ const SHARP_FORMAT: Record<DecodableFormat, string> = {
   avif: 'heif',
 };
 
-/** Throws photo.unsupported_format for a recognised format we cannot decode yet (HEIC). */
-export function assertDecodable(format: ImageFormat): asserts format is DecodableFormat {
-  if (format === 'heic') {
-    // No HEVC decoder in sharp's prebuilt libvips; a WASM decoder (heic-decode) plugs in here later.
-    throw unsupportedFormatError('heic');
-  }
+/** EXIF orientation as a number 1-8; anything else (absent, 0, garbage) means 1. */
+function exifOrientation(value: number | undefined): number {
+  return value !== undefined && Number.isInteger(value) && value >= 1 && value <= 8 ? value : 1;
 }
 
 /** Reads the header of `bytes` (already detected as `format`) and returns a checked source. */
-export async function openSource(bytes: Uint8Array, format: ImageFormat, limits: SourceLimits): Promise<SourceImage> {
-  assertDecodable(format);
+export async function openSource(bytes: Uint8Array, format: ImageFormat, limits: SourceLimits, deadline: Deadline): Promise<SourceImage> {
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const options: SharpOptions = {
     failOn: FAIL_ON,
     // Backstop for the header check below: libvips itself refuses to allocate beyond this.
     limitInputPixels: limits.maxPixels,
-    // First page/frame only (animated GIF/WebP, multi-page TIFF).
+    // One image only: the first frame of an animated GIF/WebP, the first page of a TIFF. For HEIF
+    // (AVIF) no page is named, so libvips takes the primary item (pitm), not the first of several.
     pages: 1,
-    page: 0,
+    ...(format === 'avif' || format === 'heic' ? {} : { page: 0 }),
   };
 
-  let meta: Metadata;
+  let meta: Metadata | undefined;
   try {
     // The header read allocates no pixels; the pixel limit is checked below, with the dimensions in the error.
     meta = await sharp(input, { ...options, limitInputPixels: false }).metadata();
   } catch (err) {
-    throw normaliseDecodeError(err, { format, maxPixels: limits.maxPixels });
+    // libvips cannot even parse most HEIC headers without an HEVC decoder: the WebAssembly decoder decides.
+    if (format !== 'heic') throw normaliseDecodeError(err, { format, maxPixels: limits.maxPixels });
   }
 
-  if (meta.format === 'heif' && meta.compression === 'hevc') throw unsupportedFormatError('heic');
-  if (meta.format !== SHARP_FORMAT[format]) {
+  // HEVC goes to the WebAssembly decoder; an AV1 file with HEIF brands is AVIF in all but name, and sharp reads it.
+  const av1 = meta?.format === 'heif' && meta.compression === 'av1';
+  if (format === 'heic' && !av1) return openHeic(bytes, limits, deadline);
+  if (format === 'avif' && meta?.format === 'heif' && meta.compression === 'hevc') return openHeic(bytes, limits, deadline);
+
+  const expected = format === 'heic' ? 'heif' : SHARP_FORMAT[format];
+  if (!meta || meta.format !== expected) {
     // The magic number said one thing and the decoder found another: a damaged or crafted file.
-    throw corruptError(format, new Error(`detected ${format} but decoder reports ${meta.format}`));
+    throw corruptError(format, new Error(`detected ${format} but decoder reports ${meta?.format}`));
   }
   if (!meta.width || !meta.height) throw corruptError(format, new Error('no dimensions in header'));
   const oriented = meta.autoOrient ?? { width: meta.width, height: meta.height };
@@ -90,10 +94,26 @@ export async function openSource(bytes: Uint8Array, format: ImageFormat, limits:
   }
 
   return {
-    format,
+    // An AV1 image in a file branded only as HEIF is AVIF in all but name.
+    format: av1 ? 'avif' : format,
     width: oriented.width,
     height: oriented.height,
+    orientation: exifOrientation(meta.orientation),
     greyWithAlpha: meta.hasAlpha === true && meta.channels === 2,
     open: () => sharp(input, options),
+  };
+}
+
+/** A HEIC upload, decoded to raw RGBA in a worker (the pixel limit is checked before). */
+async function openHeic(bytes: Uint8Array, limits: SourceLimits, deadline: Deadline): Promise<SourceImage> {
+  const pixels = await decodeHeic(bytes, { maxPixels: limits.maxPixels, deadline });
+  const raw: SharpOptions = { raw: { width: pixels.width, height: pixels.height, channels: pixels.channels } };
+  return {
+    format: 'heic',
+    width: pixels.width,
+    height: pixels.height,
+    orientation: 1,
+    greyWithAlpha: false,
+    open: () => sharp(pixels.data, raw),
   };
 }

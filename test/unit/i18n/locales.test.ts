@@ -108,7 +108,7 @@ describe('rendering', () => {
     expect(t('nl', 'errors.photo.too_small', p)).toContain('80 × 60 pixels');
     expect(t('pl', 'errors.photo.too_small', p)).toContain('80 × 60 px');
     expect(t('en', 'errors.photo.unsupported_format', { received: 'text/plain' })).toMatch(
-      /JPEG, PNG, WebP, GIF, TIFF or AVIF.*text\/plain/,
+      /JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIC.*text\/plain/,
     );
   });
 

@@ -56,15 +56,9 @@ describe('checkUpload', () => {
     expect(() => checkUpload(new Uint8Array(0), 100)).toThrow(expect.objectContaining({ code: 'photo.empty' }));
   });
 
-  it('rejects HEIC as unsupported for now, naming it', () => {
-    try {
-      checkUpload(ftyp('heic', ['mif1', 'heic']), 1e6);
-      throw new Error('accepted');
-    } catch (err) {
-      expect(err).toBeInstanceOf(AppError);
-      expect((err as AppError).code).toBe('photo.unsupported_format');
-      expect((err as AppError).params).toMatchObject({ received: 'heic' });
-    }
+  it('passes HEIC through: it is decoded, not refused', () => {
+    expect(checkUpload(ftyp('heic', ['mif1', 'heic']), 1e6)).toBe('heic');
+    expect(checkUpload(ftyp('mif1', ['mif1', 'heic', 'miaf']), 1e6)).toBe('heic');
   });
 
   it('checks the size before looking at the bytes', () => {

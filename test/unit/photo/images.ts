@@ -7,7 +7,17 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { AppError } from '../../../bot/src/core/errors';
-import { SharpImageProcessor, type SharpImageProcessorOptions } from '../../../bot/src/photo';
+import type { PreparedPhoto, SquareJpeg } from '../../../bot/src/core/ports';
+import {
+  AD_THUMBNAIL_MAX_BYTES,
+  DEFAULT_AVATAR_SIDES,
+  DEFAULT_THUMBNAIL_SIDES,
+  MASTER_TARGET_BYTES,
+  PREVIEW_TARGET_BYTES,
+  SharpImageProcessor,
+  smallOutputBudget,
+  type SharpImageProcessorOptions,
+} from '../../../bot/src/photo';
 
 /** Root of the shared corpus (the repo is /work/main, shared is /work/shared). */
 export const IMAGES = path.resolve(__dirname, '../../../../shared/images');
@@ -116,4 +126,63 @@ export function flatPng(width: number, height: number, rgb: [number, number, num
   return sharp({ create: { width, height, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } })
     .png()
     .toBuffer();
+}
+
+/** A committed HEIC fixture (see fixtures/heic/make-fixtures.js), by file name. */
+export function heic(name: 'landscape' | 'landscape-irot' | 'alpha'): Buffer {
+  return fs.readFileSync(path.join(__dirname, 'fixtures/heic', `${name}.heic`));
+}
+
+/** What an output must be: side, byte budget. */
+export interface OutputExpectation {
+  name: string;
+  jpeg: Uint8Array;
+  side: number;
+  maxBytes: number;
+}
+
+/** Every output of a prepared photo with the side and budget it must meet (default sizes unless given). */
+export function expectedOutputs(
+  result: PreparedPhoto,
+  sides: { thumbnails: { s: number; m: number; l: number }; avatars: readonly number[] } = {
+    thumbnails: DEFAULT_THUMBNAIL_SIDES,
+    avatars: DEFAULT_AVATAR_SIDES,
+  },
+): OutputExpectation[] {
+  const { s, m, l } = sides.thumbnails;
+  return [
+    { name: 'master', jpeg: result.master, side: 648, maxBytes: MASTER_TARGET_BYTES },
+    { name: 'preview', jpeg: result.preview, side: 96, maxBytes: PREVIEW_TARGET_BYTES },
+    { name: 'adThumbnail', jpeg: result.adThumbnail, side: 96, maxBytes: AD_THUMBNAIL_MAX_BYTES },
+    { name: 'thumbnails.s', jpeg: result.thumbnails.s.jpeg, side: s, maxBytes: smallOutputBudget(s) },
+    { name: 'thumbnails.m', jpeg: result.thumbnails.m.jpeg, side: m, maxBytes: smallOutputBudget(m) },
+    { name: 'thumbnails.l', jpeg: result.thumbnails.l.jpeg, side: l, maxBytes: smallOutputBudget(l) },
+    ...[...sides.avatars]
+      .sort((a, b) => a - b)
+      .map((side, i) => ({ name: `avatars[${i}]`, jpeg: result.avatars[i]?.jpeg ?? new Uint8Array(), side, maxBytes: smallOutputBudget(side) })),
+  ];
+}
+
+/**
+ * Checks every output's real encoding: a baseline 3-channel sRGB JPEG of exactly
+ * side x side, within its byte budget, with no metadata. Returns a line per
+ * problem (empty when all is well), so a failure names every broken output at once.
+ */
+export async function outputProblems(result: PreparedPhoto, sides?: Parameters<typeof expectedOutputs>[1]): Promise<string[]> {
+  const problems: string[] = [];
+  const expected = expectedOutputs(result, sides);
+  if (result.avatars.length !== expected.filter((e) => e.name.startsWith('avatars')).length) problems.push(`avatars: ${result.avatars.length}`);
+  for (const e of expected) {
+    const meta = await sharp(e.jpeg).metadata();
+    const got = { format: meta.format, width: meta.width, height: meta.height, channels: meta.channels, space: meta.space, progressive: meta.isProgressive };
+    const want = { format: 'jpeg', width: e.side, height: e.side, channels: 3, space: 'srgb', progressive: false };
+    if (JSON.stringify(got) !== JSON.stringify(want)) problems.push(`${e.name}: ${JSON.stringify(got)}`);
+    if (e.jpeg.length > e.maxBytes) problems.push(`${e.name}: ${e.jpeg.length} bytes > ${e.maxBytes}`);
+    if (meta.exif || meta.icc || meta.xmp || meta.iptc || meta.orientation) problems.push(`${e.name}: carries metadata`);
+  }
+  const side = (a: SquareJpeg): number => a.side;
+  if (JSON.stringify(result.avatars.map(side)) !== JSON.stringify([...(sides?.avatars ?? DEFAULT_AVATAR_SIDES)].sort((a, b) => a - b))) {
+    problems.push(`avatar sides ${result.avatars.map(side).join(',')}`);
+  }
+  return problems;
 }

@@ -1,9 +1,9 @@
 import sharp from 'sharp';
 import type { CropRect } from '../../../bot/src/core/ports';
-import { MASTER_TARGET_BYTES, PREVIEW_TARGET_BYTES } from '../../../bot/src/photo';
+import { AD_THUMBNAIL_MAX_BYTES, MASTER_TARGET_BYTES, PREVIEW_TARGET_BYTES } from '../../../bot/src/photo';
 import { Deadline } from '../../../bot/src/photo/deadline';
-import { encodeMaster } from '../../../bot/src/photo/encode';
-import { appError, exif, image, meanAbsDiff, pixels, processor } from './images';
+import { AD_THUMBNAIL_TARGET, encodeMaster, encodeSquare } from '../../../bot/src/photo/encode';
+import { appError, exif, expectedOutputs, image, meanAbsDiff, outputProblems, pixels, processor } from './images';
 
 const photos = processor();
 
@@ -24,36 +24,103 @@ describe('metadata is stripped', () => {
     const input = await sharp(image(file)).metadata();
     expect(input.exif ?? input.icc).toBeDefined(); // the premise: there is something to strip
     const result = await processor({ minSide: 1 }).prepare(image(file));
-    expect(await leakedMetadata(result.master)).toEqual({});
-    expect(await leakedMetadata(result.preview)).toEqual({});
+    for (const output of expectedOutputs(result)) {
+      expect([output.name, await leakedMetadata(output.jpeg)]).toEqual([output.name, {}]);
+    }
   });
 });
 
+/** Pure noise, the worst case for JPEG: a 648 PNG. */
+const noisePng = (): Promise<Buffer> =>
+  sharp({ create: { width: 648, height: 648, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 90 } } })
+    .png()
+    .toBuffer();
+
 describe('sizes', () => {
   it.each(['Landscape', 'Portrait'].flatMap((k) => [0, 1, 2, 3, 4, 5, 6, 7, 8].map((n) => `${k}_${n}`)))(
-    '%s: master <= 500 KB and preview 96x96 <= 8 KB, both baseline',
+    '%s: every output exact (sides, baseline JPEG, budgets: master <= 500 KB, preview <= 8 KB, AD <= 10 KB...)',
     async (name) => {
       const [kind, n] = name.split('_');
       const result = await photos.prepare(exif(kind as 'Landscape', Number(n)));
+      expect(await outputProblems(result)).toEqual([]);
       expect(result.master.length).toBeLessThanOrEqual(MASTER_TARGET_BYTES);
       expect(result.preview.length).toBeLessThanOrEqual(PREVIEW_TARGET_BYTES);
-      const preview = await sharp(result.preview).metadata();
-      expect([preview.format, preview.width, preview.height, preview.isProgressive]).toEqual(['jpeg', 96, 96, false]);
+      expect(result.adThumbnail.length).toBeLessThanOrEqual(AD_THUMBNAIL_MAX_BYTES);
     },
   );
 
-  it('preview shows the master', async () => {
-    const result = await photos.prepare(exif('Portrait', 3));
-    expect(meanAbsDiff(await pixels(result.master, 32), await pixels(result.preview, 32))).toBeLessThan(4);
+  it('the card preview keeps a card far below the 100 KB Teams message limit', async () => {
+    const result = await photos.prepare(await noisePng());
+    // Embedded as a data: URL, base64 grows it by a third: still a tenth of the limit.
+    expect(Buffer.from(result.preview).toString('base64').length).toBeLessThan(11_000);
   });
 
-  it('pure noise, the worst case for JPEG, still fits', async () => {
-    const noise = await sharp({ create: { width: 648, height: 648, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 90 } } })
-      .png()
-      .toBuffer();
-    const result = await photos.prepare(noise);
-    expect(result.master.length).toBeLessThanOrEqual(MASTER_TARGET_BYTES);
-    expect(result.preview.length).toBeLessThanOrEqual(PREVIEW_TARGET_BYTES);
+  it('every output shows the master', async () => {
+    const result = await photos.prepare(exif('Portrait', 3));
+    const master = await pixels(result.master, 16);
+    for (const output of expectedOutputs(result)) {
+      // Area-averaged 16 px JPEGs against a Lanczos reduction of the master: a few levels apart at most.
+      expect([output.name, meanAbsDiff(master, await pixels(output.jpeg, 16)) < 6]).toEqual([output.name, true]);
+    }
+  });
+
+  it('pure noise, the worst case for JPEG, still fits every budget', async () => {
+    const result = await photos.prepare(await noisePng());
+    expect(await outputProblems(result)).toEqual([]);
+  });
+
+  it('sizes are configurable: SharePoint S/M/L and the avatar list (sorted, deduplicated)', async () => {
+    const sides = { thumbnails: { s: 32, m: 100, l: 300 }, avatars: [120, 28, 64, 28] };
+    const result = await processor({ thumbnailSides: sides.thumbnails, avatarSides: sides.avatars }).prepare(exif('Landscape', 1));
+    expect(result.thumbnails.l.side).toBe(300);
+    expect(result.avatars.map((a) => a.side)).toEqual([28, 64, 120]);
+    expect(await outputProblems(result, { thumbnails: sides.thumbnails, avatars: [28, 64, 120] })).toEqual([]);
+  });
+
+  it.each([
+    [{ thumbnailSides: { s: 0, m: 72, l: 200 } }],
+    [{ thumbnailSides: { s: 48, m: 72, l: 649 } }],
+    [{ avatarSides: [16, 2.5] }],
+  ])('refuses impossible sizes at construction: %o', (options) => {
+    expect(() => processor(options)).toThrow(RangeError);
+  });
+});
+
+describe('AD thumbnailPhoto', () => {
+  /** Random black-and-white pixels in each channel: the most a 96 px 4:2:0 JPEG can cost. */
+  function worstCase96(): { data: Buffer; width: number; height: number; channels: 3 } {
+    const data = Buffer.alloc(96 * 96 * 3);
+    let seed = 42;
+    for (let i = 0; i < data.length; i++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      data[i] = seed & 0x10000 ? 255 : 0;
+    }
+    return { data, width: 96, height: 96, channels: 3 };
+  }
+  const jpegAt = (raw: ReturnType<typeof worstCase96>, quality: number): Promise<Buffer> =>
+    sharp(raw.data, { raw: { width: 96, height: 96, channels: 3 } }).jpeg({ quality, optimiseCoding: true, chromaSubsampling: '4:2:0' }).toBuffer();
+
+  it('lowers the quality step by step until the worst case fits 10 KB, keeping the highest that fits', async () => {
+    const raw = worstCase96();
+    const steps = AD_THUMBNAIL_TARGET.qualities;
+    expect((await jpegAt(raw, steps[0])).length).toBeGreaterThan(AD_THUMBNAIL_MAX_BYTES); // the premise: the first step does not fit
+    const jpeg = await encodeSquare(raw, AD_THUMBNAIL_TARGET, new Deadline(10_000));
+    expect(jpeg.length).toBeLessThanOrEqual(AD_THUMBNAIL_MAX_BYTES);
+    expect(jpeg.equals(await jpegAt(raw, steps[1]))).toBe(true); // the next step down (90), not a lower one
+    expect(await sharp(jpeg).metadata()).toMatchObject({ format: 'jpeg', width: 96, height: 96, isProgressive: false });
+  });
+
+  it('a smaller budget goes further down the same ladder', async () => {
+    const raw = worstCase96();
+    const jpeg = await encodeSquare(raw, { ...AD_THUMBNAIL_TARGET, maxBytes: 5_000 }, new Deadline(10_000));
+    expect(jpeg.length).toBeLessThanOrEqual(5_000);
+    expect(jpeg.length).toBeGreaterThan(3_000);
+  });
+
+  it('a normal photo keeps a high quality well under the limit', async () => {
+    const result = await photos.prepare(exif('Landscape', 1));
+    expect(result.adThumbnail.length).toBeGreaterThan(result.preview.length); // q95 against the preview's q80 + trellis
+    expect(result.adThumbnail.length).toBeLessThanOrEqual(AD_THUMBNAIL_MAX_BYTES);
   });
 });
 
@@ -107,7 +174,7 @@ describe('crop', () => {
     const enlarged = async (kind: 'Landscape' | 'Portrait', n: number, format: 'jpeg' | 'png' = 'jpeg'): Promise<Buffer> => {
       const meta = await sharp(exif(kind, n)).metadata();
       const pipeline = sharp(exif(kind, n))
-        .resize(meta.width * 2.5, meta.height * 2.5)
+        .resize(meta.width * 2.5, meta.height * 2.5, { kernel: 'nearest' }) // nearest: fast, and the same for every orientation
         .withMetadata({ orientation: n });
       return format === 'jpeg' ? pipeline.jpeg({ quality: 90 }).toBuffer() : pipeline.png({ compressionLevel: 1 }).toBuffer();
     };

@@ -14,7 +14,7 @@ describe('rejected before decoding', () => {
     // sharp itself would happily rasterise SVG (librsvg): the byte check must stop it first.
     const err = await appError(photos.prepare(image(file)));
     expect(err.code).toBe('photo.unsupported_format');
-    expect(err.params).toEqual({ received: 'svg', expected: 'JPEG, PNG, WebP, GIF, TIFF, AVIF' });
+    expect(err.params).toEqual({ received: 'svg', expected: 'JPEG, PNG, WebP, GIF, TIFF, AVIF, HEIC' });
   });
 
   it.each([
@@ -26,10 +26,10 @@ describe('rejected before decoding', () => {
     expect([err.code, err.params.received]).toEqual(['photo.unsupported_format', received]);
   });
 
-  it('HEIC -> unsupported_format, received heic (decoder comes later)', async () => {
+  it('a HEIC ftyp with nothing after it -> corrupt heic (HEIC is accepted; this one has no image)', async () => {
     const ftyp = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypheic\0\0\0\0mif1heic', 'latin1'), Buffer.alloc(200)]);
     const err = await appError(photos.prepare(ftyp));
-    expect([err.code, err.params.received]).toEqual(['photo.unsupported_format', 'heic']);
+    expect([err.code, err.params.format]).toEqual(['photo.corrupt', 'heic']);
   });
 
   it('over maxBytes -> too_large_bytes, before looking at the content', async () => {

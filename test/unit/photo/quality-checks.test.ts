@@ -4,11 +4,14 @@ import {
   BRIGHT_MEAN_LUMA_MIN,
   DARK_MEAN_LUMA_MAX,
   LOW_CONTRAST_STDEV_MAX,
+  OFF_CENTRE_DISTANCE_MIN,
   lumaStats,
+  offCentreWarning,
   qualityWarnings,
+  subjectPosition,
 } from '../../../bot/src/photo';
 import type { PhotoWarning } from '../../../bot/src/core/ports';
-import { exif, flatPng, processor } from './images';
+import { exif, flatPng, image, processor } from './images';
 
 const photos = processor();
 const codes = (warnings: PhotoWarning[]): string[] => warnings.map((w) => w.code).sort();
@@ -87,5 +90,54 @@ describe('warnings on real and synthetic images', () => {
   it('a foggy photo (contrast squeezed to a tenth) is low contrast', async () => {
     const foggy = await sharp(exif('Landscape', 1)).linear(0.1, 115).jpeg().toBuffer();
     expect(codes((await photos.prepare(foggy)).warnings)).toEqual(['low_contrast']);
+  });
+});
+
+describe('off_centre (saliency heuristic, no face detection)', () => {
+  /** A colourful, detailed subject (the 320x240 test pattern, 240x180) on a plain blue-grey 1000x1000 backdrop. */
+  async function subjectAt(left: number, top: number): Promise<Buffer> {
+    const subject = await sharp(image('sharp-fixtures/320x240.jpg')).resize(240, 180).toBuffer();
+    return sharp({ create: { width: 1000, height: 1000, channels: 3, background: { r: 90, g: 110, b: 140 } } })
+      .composite([{ input: subject, left, top }])
+      .png()
+      .toBuffer();
+  }
+
+  it('a subject in the middle: no warning', async () => {
+    expect(codes((await photos.prepare(await subjectAt(380, 410))).warnings)).not.toContain('off_centre');
+  });
+
+  it.each([
+    ['at the left edge', 20, 410, { subjectX: 15, subjectY: 50 }],
+    ['in the top right corner', 740, 20, { subjectX: 85, subjectY: 12 }],
+    ['at the bottom left', 20, 800, { subjectX: 15, subjectY: 89 }],
+  ])('a subject %s: off_centre, saying where', async (_, left, top, where) => {
+    const result = await photos.prepare(await subjectAt(left, top));
+    const warning = result.warnings.find((w) => w.code === 'off_centre');
+    expect(warning).toBeDefined();
+    expect(Math.abs(Number(warning?.params?.subjectX) - where.subjectX)).toBeLessThanOrEqual(5);
+    expect(Math.abs(Number(warning?.params?.subjectY) - where.subjectY)).toBeLessThanOrEqual(5);
+  });
+
+  it('a user crop that leaves the subject at the side warns; one around it does not', async () => {
+    const bytes = await subjectAt(380, 410);
+    const aside = await photos.prepare(bytes, { crop: { left: 480, top: 250, size: 500 } });
+    expect(codes(aside.warnings)).toContain('off_centre');
+    const around = await photos.prepare(bytes, { crop: { left: 250, top: 250, size: 500 } });
+    expect(codes(around.warnings)).not.toContain('off_centre');
+  });
+
+  it('flat and uniformly textured images have no subject to place', () => {
+    const flat = Buffer.alloc(648 * 648 * 3, 128);
+    expect(subjectPosition(flat, 648).prominence).toBe(0);
+    expect(offCentreWarning(subjectPosition(flat, 648))).toEqual([]);
+  });
+
+  it('vertical offsets count for less than horizontal ones', () => {
+    const at = (x: number, y: number): string[] => codes(offCentreWarning({ x, y, prominence: 1 }));
+    expect(at(0.5 - OFF_CENTRE_DISTANCE_MIN - 0.01, 0.5)).toEqual(['off_centre']);
+    expect(at(0.5, 0.5 + OFF_CENTRE_DISTANCE_MIN + 0.01)).toEqual([]);
+    expect(at(0.1, 0.5)).toEqual(['off_centre']);
+    expect(codes(offCentreWarning({ x: 0.1, y: 0.5, prominence: 0.05 }))).toEqual([]);
   });
 });
