@@ -3,12 +3,15 @@ import * as restify from 'restify';
 import { registerConnectorRoutes } from './connector/connector-routes';
 import { registerControlConnectorRoutes } from './control/control-connector-routes';
 import { registerControlRoutes } from './control/control-routes';
+import { registerControlSyncRoutes } from './control/control-sync-routes';
+import { registerControlTeamsRoutes } from './control/control-teams-routes';
 import { registerControlTenantRoutes } from './control/control-tenant-routes';
 import { registerFileRoutes } from './files/file-routes';
 import { registerGraphRoutes } from './graph/graph-routes';
 import { graphErrorBody } from './http/graph-error';
 import { pathOf, runPipeline, serviceFamily } from './http/pipeline';
 import { registerTokenRoutes } from './identity/token-routes';
+import { registerSharePointRoutes } from './sharepoint/sharepoint-routes';
 import type { TenantState } from './state/tenant-state';
 
 /** Builds the restify server with every emulated service and the control API (not listening yet). */
@@ -29,11 +32,14 @@ export function createTenantServer(state: TenantState, logger?: (line: string) =
 
   registerTokenRoutes(server, state);
   registerGraphRoutes(server, state);
+  registerSharePointRoutes(server, state);
   registerConnectorRoutes(server, state);
   registerFileRoutes(server, state);
   registerControlRoutes(server, state);
   registerControlTenantRoutes(server, state);
   registerControlConnectorRoutes(server, state);
+  registerControlSyncRoutes(server, state);
+  registerControlTeamsRoutes(server, state);
 
   // A known Graph path with the wrong verb gets Graph's shape, not restify's.
   server.on('MethodNotAllowed', (req: restify.Request, res: restify.Response, _err: unknown, done: () => void) => {

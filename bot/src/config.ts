@@ -40,6 +40,18 @@ const schema = z.object({
   DOWNLOAD_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   ALLOWED_DOWNLOAD_HOSTS: z.string().optional(),
   UPLOAD_TICKET_SECRET: z.string().min(32).optional(),
+  TEAMS_APP_ID: z.string().min(1).optional(),
+  APPROVAL_TICK_SECONDS: z.coerce.number().int().positive().default(60),
+
+  SHAREPOINT_MYSITE_URL: z.url().optional(),
+  SHAREPOINT_RESOURCE: z.url().optional(),
+  SHAREPOINT_PICTURES: z.enum(['legacy', 'modern']).default('legacy'),
+  SHAREPOINT_THUMBNAIL_SIDES: z
+    .string()
+    .regex(/^\s*\d+\s*,\s*\d+\s*,\s*\d+\s*$/, 'three sizes in pixels, S,M,L, like 48,72,200')
+    .default('48,72,200'),
+  TEAMS_PHOTO_CACHE_DAYS: z.coerce.number().positive().default(60),
+  AD_PHOTO_MAX_BYTES: z.coerce.number().int().min(2048).default(10 * 1024),
 });
 
 /** Hosts Teams serves attachments from in Microsoft 365 (suffix match). */
@@ -82,6 +94,28 @@ export interface Config {
   requestTtlHours: number;
   download: { timeoutMs: number; allowedHosts: string[]; allowLoopback: boolean };
   uploadTicketSecret?: string;
+  approvals: {
+    /** The app's id in the tenant app catalog, for installing Headshot for approvers (local mode: the demo catalog's). */
+    teamsAppId?: string;
+    /** How often the approval scheduler looks for due reminders, escalations, expiries and writes. */
+    tickSeconds: number;
+  };
+  sharePoint: {
+    /** The My Site Host (`https://<tenant>-my.sharepoint.com`); in local mode, absent means the local tenant's `/sp`. */
+    mySiteUrl?: string;
+    /** Token resource for SharePoint; absent means the My Site Host's origin (local mode: its URL). */
+    resource?: string;
+    /** How the tenant's SharePoint shows pictures: legacy thumbnails copied from Exchange, or the Graph photo. */
+    pictures: 'legacy' | 'modern';
+    /** Sides of the S, M and L thumbnails Headshot writes. */
+    thumbnailSides: readonly [number, number, number];
+  };
+  status: {
+    /** How long Teams may show an old photo after a change. */
+    teamsCacheDays: number;
+    /** Largest AD-ready photo (Exchange takes AD photos up to 10 KB). */
+    adPhotoMaxBytes: number;
+  };
 }
 
 /** Thrown when the environment does not describe a valid configuration. */
@@ -89,7 +123,10 @@ export class ConfigError extends Error {}
 
 /** Reads and validates configuration from an environment (process.env by default). */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
-  const parsed = schema.safeParse(env);
+  // `KEY=` (an uncommented line of .env.example, an empty CI variable) means "not set": without this an
+  // empty PORT or PHOTO_QUEUE_LIMIT would silently become 0 and an empty URL would be refused.
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = schema.safeParse(given);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -141,6 +178,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allowLoopback: mode === 'local',
     },
     uploadTicketSecret: e.UPLOAD_TICKET_SECRET,
+    approvals: { teamsAppId: e.TEAMS_APP_ID, tickSeconds: e.APPROVAL_TICK_SECONDS },
+    sharePoint: {
+      mySiteUrl: e.SHAREPOINT_MYSITE_URL?.replace(/\/$/, ''),
+      resource: e.SHAREPOINT_RESOURCE?.replace(/\/$/, ''),
+      pictures: e.SHAREPOINT_PICTURES,
+      thumbnailSides: e.SHAREPOINT_THUMBNAIL_SIDES.split(',').map((n) => Number(n.trim())) as unknown as readonly [number, number, number],
+    },
+    status: { teamsCacheDays: e.TEAMS_PHOTO_CACHE_DAYS, adPhotoMaxBytes: e.AD_PHOTO_MAX_BYTES },
   };
   return deepFreeze(config);
 }

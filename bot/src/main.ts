@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
-import { startLocalTenant, DEMO_APP, DEMO_TENANT_ID, type LocalTenant } from '../../emulator';
+import { startLocalTenant, DEMO_APP, DEMO_TEAMS_APP_ID, DEMO_TENANT_ID, type LocalTenant } from '../../emulator';
 import { loadConfig, ConfigError, type Config } from './config';
 import type { Clock } from './core/ports';
 import { PhotoService } from './core/photo/photo-service';
@@ -27,8 +27,13 @@ import { sendCard } from './teams/headshot-bot';
 import { messageCard } from './teams/cards/message-card';
 import { resolveLocale } from './i18n/i18n';
 import { UploadTickets } from './api/upload-tickets';
+import { AD_PHOTO_AUDIENCE } from './api/status-routes';
+import { composeStatus } from './status-composition';
 import { createServer } from './api/server';
 import { startPlayground, type Playground } from './playground';
+import { composeApprovals } from './approval-composition';
+import type { ApprovalService } from './core/approval/approval-service';
+import { LocalTenantClock } from './m365/local-tenant-clock';
 
 /** Overrides for tests and tools. */
 export interface StartOptions {
@@ -36,6 +41,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Use this already running local tenant instead of starting one (local mode). */
   localTenantUrl?: string;
+  /** How long close() waits for background approval work before closing the database (default 5 s). */
+  shutdownGraceMs?: number;
 }
 
 /** A running Headshot service. */
@@ -46,7 +53,10 @@ export interface RunningHeadshot {
   localTenantUrl?: string;
   playground?: Playground;
   photos: PhotoService;
+  approvals: ApprovalService;
   db: Db;
+  /** One scheduler tick now (tests, after moving the local tenant's clock): reminders, escalations, expiry, writes. */
+  tick(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,7 +65,6 @@ const systemClock: Clock = { now: () => new Date() };
 /** Starts the service (and, in local mode, the local tenant unless one is given). */
 export async function startHeadshot(config: Readonly<Config>, options: StartOptions = {}): Promise<RunningHeadshot> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const clock = options.clock ?? systemClock;
 
   let localTenant: LocalTenant | undefined;
   let localTenantUrl = options.localTenantUrl;
@@ -63,6 +72,10 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     localTenant = await startLocalTenant({ port: config.localTenantPort, host: '127.0.0.1' });
     localTenantUrl = localTenant.url;
   }
+  // Local mode follows the local tenant's virtual clock, so that moving it moves reminders and expiry too.
+  const tenantClock = config.mode === 'local' && !options.clock && localTenantUrl ? new LocalTenantClock(localTenantUrl) : undefined;
+  await tenantClock?.sync();
+  const clock = options.clock ?? tenantClock ?? systemClock;
 
   const db = openDatabase(path.join(config.dataDir, 'headshot.sqlite'));
   const requests = new SqliteRequestRepository(db);
@@ -91,6 +104,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
   };
 
   const notifier = new TeamsNotifier(adapter, config.bot.appId ?? '', conversations, logger);
+  const { status, policy } = composeStatus({ config, graph, tokens, localTenantUrl, audit, clock });
   const photos = new PhotoService({
     images: new SharpImageProcessor({
       maxBytes: config.photo.maxBytes,
@@ -107,15 +121,35 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     newId: () => crypto.randomUUID(),
     requestTtlMs: config.requestTtlHours * 3_600_000,
     notifier,
+    policy,
+  });
+
+  const approvals = composeApprovals({
+    config,
+    db,
+    graph,
+    requests,
+    audit,
+    conversations,
+    photos,
+    clock,
+    logger,
+    adapter,
+    localTenantUrl,
+    localTeamsAppId: DEMO_TEAMS_APP_ID,
   });
 
   const ticketSecret = config.uploadTicketSecret ?? getOrCreateSetting(db, 'upload_ticket_secret', randomSecret);
   const tickets = new UploadTickets(ticketSecret, 30 * 60, () => clock.now());
+  // Links to the AD-ready photo: signed like upload tickets, for another audience, valid 10 minutes.
+  const adPhotoTickets = new UploadTickets(ticketSecret, 10 * 60, () => clock.now(), AD_PHOTO_AUDIENCE);
   const botTokens = config.mode === 'm365' ? tokens : undefined;
   let publicBaseUrl = config.publicBaseUrl ?? '';
 
   const bot = new HeadshotBot({
     photos,
+    approvals,
+    status,
     conversations,
     fetcher: new GuardedAttachmentFetcher({
       allowedHosts: config.download.allowedHosts,
@@ -124,6 +158,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
       timeoutMs: config.download.timeoutMs,
     }),
     uploadLink: async (user) => `${publicBaseUrl}/upload#ticket=${await tickets.issue(user)}`,
+    adPhotoLink: async (user) => ({ url: `${publicBaseUrl}/api/status/ad-photo?ticket=${await adPhotoTickets.issue(user)}`, minutes: 10 }),
     botToken: botTokens ? () => botTokens.getToken('https://api.botframework.com/.default') : undefined,
     allowedTenantId: config.mode === 'm365' && config.bot.appType === 'SingleTenant' ? config.bot.tenantId : undefined,
     maxUploadMegabytes: Math.round(config.photo.maxBytes / 1048576),
@@ -136,6 +171,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     bot,
     logger,
     upload: { photos, tickets, maxBytes: config.photo.maxBytes },
+    status: { status, tickets, adPhotoTickets },
     health: () => ({ mode: config.mode }),
   });
   await new Promise<void>((resolve, reject) => {
@@ -156,6 +192,20 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     photos.expireDue().catch((err: Error) => logger.warn({ err: { message: err.message } }, 'expiry sweep failed'));
   }, 60_000);
   sweeper.unref();
+  // Approvals: finish writes a crash interrupted, then the durable scheduler (due times live in SQLite).
+  await approvals.resume().catch((err: Error) => logger.error({ err: { message: err.message } }, 'resuming approvals failed'));
+  const tick = async (): Promise<void> => {
+    await tenantClock?.sync();
+    await approvals.tick();
+    await photos.expireDue();
+  };
+  let ticking: Promise<void> | undefined;
+  const scheduler = setInterval(() => {
+    ticking ??= tick()
+      .catch((err: Error) => logger.warn({ err: { message: err.message } }, 'approval tick failed'))
+      .finally(() => (ticking = undefined));
+  }, config.approvals.tickSeconds * 1000);
+  scheduler.unref();
 
   let playground: Playground | undefined;
   if (config.playground) playground = await startPlayground({ botEndpoint: `${url}/api/messages`, port: config.playgroundPort, logger });
@@ -167,11 +217,16 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     localTenantUrl,
     playground,
     photos,
+    approvals,
     db,
+    tick,
     async close() {
       clearInterval(sweeper);
+      clearInterval(scheduler);
       await playground?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Work still running after the grace is abandoned like in a crash: the next start finishes it.
+      await approvals.worker.work.drain(options.shutdownGraceMs ?? 5_000);
       db.close();
       await localTenant?.close();
     },

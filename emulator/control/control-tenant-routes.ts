@@ -15,23 +15,24 @@ const GRAPH = 'https://graph.microsoft.com';
 
 /** Registers control routes about the tenant's data: photos, policy and tokens. */
 export function registerControlTenantRoutes(server: Server, state: TenantState): void {
+  // The photo Graph serves for the user (their mailbox's, or Entra ID's when they have no Exchange Online mailbox).
   server.get('/_control/users/:id/photo-info', plainRoute(async (req, res) => {
     const user = state.directory.find(param(req, 'id'));
     if (user === undefined) throw new GraphError(404, 'NotFound', `No user '${param(req, 'id')}' in the seed.`);
-    const p = state.photos.get(user.id);
+    const p = state.sync.graphPhoto(user);
     sendJson(res, 200, p === undefined
       ? { hasPhoto: false, width: null, height: null, bytes: null, etag: null, updatedAt: null, contentType: null }
       : { hasPhoto: true, width: p.width, height: p.height, bytes: p.bytes.length, etag: p.etag, updatedAt: p.updatedAt, contentType: p.contentType });
   }));
 
-  // Puts a photo in place without a token or policy checks (test arrangement only).
+  // Puts a photo in place as a Graph write would, without a token or policy checks (test arrangement only).
   server.put('/_control/users/:id/photo', plainRoute(async (req, res) => {
     const user = state.directory.find(param(req, 'id'));
     if (user === undefined) throw new GraphError(404, 'NotFound', `No user '${param(req, 'id')}' in the seed.`);
     const body = await readBody(req, 16 * 1024 * 1024);
     const info = body.ok ? await inspectImage(body.bytes) : null;
     if (!body.ok || info === null || (info.format !== 'jpeg' && info.format !== 'png')) throw controlBadRequest('Expected a JPEG or PNG body up to 16 MB.');
-    state.photos.put(user.id, { bytes: body.bytes, contentType: info.format === 'png' ? 'image/png' : 'image/jpeg', width: info.width, height: info.height, updatedAt: state.clock.iso() });
+    state.sync.write(user, { bytes: body.bytes, contentType: info.format === 'png' ? 'image/png' : 'image/jpeg', width: info.width, height: info.height, updatedAt: state.clock.iso() });
     sendJson(res, 200, { ok: true, width: info.width, height: info.height });
   }));
 

@@ -3,6 +3,8 @@ import { GraphError, badRequest } from '../http/graph-error';
 import { graphRoute } from '../http/route';
 import type { TenantState } from '../state/tenant-state';
 import { registerBatchRoute } from './batch-route';
+import { registerGroupRoutes } from './group-routes';
+import { registerTeamworkRoutes } from './teamwork-routes';
 import { registerMailboxRoutes } from './mailbox-routes';
 import { registerPhotoRoutes } from './photo-routes';
 import { registerPolicyRoutes } from './policy-routes';
@@ -15,6 +17,8 @@ export function registerGraphRoutes(server: Server, state: TenantState): void {
   registerMailboxRoutes(server, state);
   registerPolicyRoutes(server, state);
   registerBatchRoute(server, state);
+  registerGroupRoutes(server, state);
+  registerTeamworkRoutes(server, state);
   let templates: Array<{ method: string; pattern: RegExp }> | undefined;
   const methodsFor = (path: string): string[] => {
     // restify's typings say Route[]; at run time getRoutes() is an object keyed by route name.

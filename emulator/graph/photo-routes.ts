@@ -17,8 +17,9 @@ function imageNotFound(): GraphError {
   return new GraphError(404, 'ImageNotFound', "The photo wasn't found.");
 }
 
+/** The photo Graph serves: the mailbox's for Exchange Online users, Entra ID's for everyone else. */
 function photoOf(call: GraphCall, user: SeedUser): StoredPhoto {
-  const photo = call.state.photos.get(user.id);
+  const photo = call.state.sync.graphPhoto(user);
   if (photo === undefined) throw imageNotFound();
   return photo;
 }
@@ -52,14 +53,15 @@ async function getPhotoMeta(call: GraphCall): Promise<void> {
   const user = subjectUser(call, 'photo.read');
   const photo = photoOf(call, user);
   const context = `${GRAPH_METADATA(call.version)}#users('${encodeURIComponent(user.id)}')/photo/$entity`;
-  sendJson(call.res, 200, { '@odata.context': context, ...sizeMeta(photo, call.state.photos.largestSize(photo)) });
+  sendJson(call.res, 200, { '@odata.context': context, ...sizeMeta(photo, call.state.sync.graphStore(user).largestSize(photo)) });
 }
 
 /** `GET /users/{id}/photo/$value`: bytes of the largest available size. */
 async function getPhotoValue(call: GraphCall): Promise<void> {
   const user = subjectUser(call, 'photo.read');
   const photo = photoOf(call, user);
-  const bytes = await call.state.photos.rendition(user.id, photo, call.state.photos.largestSize(photo));
+  const store = call.state.sync.graphStore(user);
+  const bytes = await store.rendition(user.id, photo, store.largestSize(photo));
   sendBytes(call.res, 200, bytes, 'image/jpeg', { ETag: photo.etag });
 }
 
@@ -69,7 +71,7 @@ async function listPhotos(call: GraphCall): Promise<void> {
   const photo = photoOf(call, user);
   sendJson(call.res, 200, {
     '@odata.context': `${GRAPH_METADATA(call.version)}#users('${encodeURIComponent(user.id)}')/photos`,
-    value: call.state.photos.availableSizes(photo).map((s) => sizeMeta(photo, s)),
+    value: call.state.sync.graphStore(user).availableSizes(photo).map((s) => sizeMeta(photo, s)),
   });
 }
 
@@ -86,7 +88,7 @@ async function getSizeValue(call: GraphCall): Promise<void> {
   const user = subjectUser(call, 'photo.read');
   const photo = photoOf(call, user);
   const size = requestedSize(call, photo);
-  sendBytes(call.res, 200, await call.state.photos.rendition(user.id, photo, size), 'image/jpeg', { ETag: photo.etag });
+  sendBytes(call.res, 200, await call.state.sync.graphStore(user).rendition(user.id, photo, size), 'image/jpeg', { ETag: photo.etag });
 }
 
 /** `PUT /users/{id}/photo/$value`: validates like Graph (type, 4 MB, decodable, at least 48 px) and stores. */
@@ -105,7 +107,7 @@ async function putPhoto(call: GraphCall): Promise<void> {
   }
   if (info.width < MIN_SIDE) throw badRequest('ValidationWidthTooSmall', `Width of the image is too small: ${info.width} px, minimum ${MIN_SIDE} px.`);
   if (info.height < MIN_SIDE) throw badRequest('ValidationHeightTooSmall', `Height of the image is too small: ${info.height} px, minimum ${MIN_SIDE} px.`);
-  call.state.photos.put(user.id, {
+  call.state.sync.write(user, {
     bytes: body.bytes,
     contentType: info.format === 'png' ? 'image/png' : 'image/jpeg',
     width: info.width,
@@ -119,7 +121,7 @@ async function putPhoto(call: GraphCall): Promise<void> {
 async function deletePhoto(call: GraphCall): Promise<void> {
   const user = subjectUser(call, 'photo.write');
   enforcePolicy(call, user);
-  call.state.photos.delete(user.id);
+  call.state.sync.remove(user);
   sendEmpty(call.res, 204);
 }
 

@@ -5,13 +5,14 @@ import { graphErrorBody } from './graph-error';
 import { assignRequestMeta, sendEmpty, sendJson } from './responses';
 
 /** Which emulated service a path belongs to (decides error shapes, logging and faults). */
-export type ServiceFamily = 'control' | 'graph' | 'token' | 'connector' | 'files' | 'other';
+export type ServiceFamily = 'control' | 'graph' | 'sharepoint' | 'token' | 'connector' | 'files' | 'other';
 
 /** Classifies a request path. */
 export function serviceFamily(path: string): ServiceFamily {
   if (path.startsWith('/_control/') || path === '/_control' || path === '/healthz') return 'control';
   if (path.startsWith('/v1.0/') || path.startsWith('/beta/')) return 'graph';
   if (path.startsWith('/v3/')) return 'connector';
+  if (path.startsWith('/sp/')) return 'sharepoint';
   if (path.startsWith('/_files/')) return 'files';
   if (/^\/[^/]+\/(oauth2|v2\.0|discovery)\//.test(path)) return 'token';
   return 'other';
@@ -41,6 +42,26 @@ function applyCors(req: IncomingMessage, res: ServerResponse): boolean {
   return false;
 }
 
+/** Graph's profile photo endpoints, which the optional photo rate limit covers. */
+const PHOTO_PATH = /^\/(?:v1\.0|beta)\/(?:users\/[^/]+|me)\/photos?(?:\/|$)/;
+
+/** The calling app of a bearer token, read without verifying it (the route verifies); 'anonymous' when unreadable. */
+function callerAppId(req: IncomingMessage): string {
+  const token = /^Bearer\s+([^.\s]+)\.([^.\s]+)\./i.exec(req.headers.authorization ?? '');
+  if (token === null) return 'anonymous';
+  try {
+    const claims = JSON.parse(Buffer.from(token[2] as string, 'base64url').toString('utf8')) as { appid?: string; azp?: string };
+    return claims.appid ?? claims.azp ?? 'anonymous';
+  } catch {
+    return 'anonymous';
+  }
+}
+
+/** SharePoint's JSON error shape (`odata.error` with a .NET exception code). */
+function sharePointErrorBody(answer: NonNullable<FaultHit['answer']>): unknown {
+  return { 'odata.error': { code: `-2147024891, ${answer.code}`, message: { lang: 'en-US', value: answer.message } } };
+}
+
 /** Writes an injected fault's answer in the shape of the service it hits. */
 function answerFault(req: IncomingMessage, res: ServerResponse, family: ServiceFamily, answer: NonNullable<FaultHit['answer']>): void {
   const headers = answer.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(answer.retryAfterSeconds) };
@@ -49,12 +70,16 @@ function answerFault(req: IncomingMessage, res: ServerResponse, family: ServiceF
     sendJson(res, answer.status, body, headers);
     return;
   }
+  if (family === 'sharepoint') {
+    sendJson(res, answer.status, sharePointErrorBody(answer), headers);
+    return;
+  }
   sendJson(res, answer.status, graphErrorBody(req, answer.code, answer.message), headers);
 }
 
 /**
- * Runs before routing: CORS, `%24value` normalisation, request ids, the request log
- * and injected faults. Returns true when it answered the request itself.
+ * Runs before routing: CORS, `%24value` normalisation, request ids, the request log,
+ * injected faults and the optional photo rate limit. Returns true when it answered the request itself.
  */
 export async function runPipeline(state: TenantState, req: IncomingMessage, res: ServerResponse, logger?: (line: string) => void): Promise<boolean> {
   if (applyCors(req, res)) return true;
@@ -83,9 +108,18 @@ export async function runPipeline(state: TenantState, req: IncomingMessage, res:
   });
 
   const hit = state.faults.take(method, path);
-  if (hit === undefined) return false;
-  if (hit.latencyMs > 0) await new Promise((r) => setTimeout(r, hit.latencyMs));
-  if (hit.answer === undefined) return false;
-  answerFault(req, res, family, hit.answer);
-  return true;
+  if (hit !== undefined && hit.latencyMs > 0) await new Promise((r) => setTimeout(r, hit.latencyMs));
+  if (hit?.answer !== undefined) {
+    answerFault(req, res, family, hit.answer);
+    return true;
+  }
+  if (family === 'graph' && PHOTO_PATH.test(path)) {
+    const decision = state.photoLimiter.take(callerAppId(req));
+    if (!decision.allowed) {
+      const message = 'Application is over its request rate for profile photos. Retry after the time given in Retry-After.';
+      sendJson(res, 429, graphErrorBody(req, 'ApplicationThrottled', message), { 'Retry-After': String(decision.retryAfterSeconds) });
+      return true;
+    }
+  }
+  return false;
 }

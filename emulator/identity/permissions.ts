@@ -11,7 +11,11 @@ export type GraphOperation =
   | 'photo.write'
   | 'mailboxSettings.read'
   | 'peopleSettings.read'
-  | 'peopleSettings.write';
+  | 'peopleSettings.write'
+  | 'user.memberOf'
+  | 'group.read'
+  | 'teamsApp.read'
+  | 'teamsApp.install';
 
 interface Rule {
   /** Application permissions (token `roles`) that allow the operation on anyone. */
@@ -23,6 +27,9 @@ interface Rule {
 }
 
 const READ_ALL = ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
+const GROUP_READ = ['GroupMember.Read.All', 'Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
+/** `…SelfForUser…` installs only the calling app itself (checked by the route). */
+const TEAMS_APP_INSTALL = ['TeamsAppInstallation.ReadWriteSelfForUser.All', 'TeamsAppInstallation.ReadWriteForUser.All'];
 
 // Least-privilege tables from the Graph permission reference for each API.
 const RULES: Record<GraphOperation, Rule> = {
@@ -37,6 +44,22 @@ const RULES: Record<GraphOperation, Rule> = {
   'mailboxSettings.read': { app: ['MailboxSettings.Read', 'MailboxSettings.ReadWrite'], self: ['MailboxSettings.Read', 'MailboxSettings.ReadWrite'], other: [] },
   'peopleSettings.read': { app: ['PeopleSettings.Read.All', 'PeopleSettings.ReadWrite.All'], self: [], other: ['PeopleSettings.Read.All', 'PeopleSettings.ReadWrite.All'] },
   'peopleSettings.write': { app: ['PeopleSettings.ReadWrite.All'], self: [], other: ['PeopleSettings.ReadWrite.All'] },
+  'user.memberOf': {
+    app: [...READ_ALL, ...GROUP_READ],
+    self: ['User.Read', ...GROUP_READ, ...READ_ALL],
+    other: [...GROUP_READ, ...READ_ALL],
+  },
+  'group.read': { app: GROUP_READ, self: [], other: GROUP_READ },
+  'teamsApp.read': {
+    app: ['TeamsAppInstallation.ReadForUser.All', ...TEAMS_APP_INSTALL],
+    self: ['TeamsAppInstallation.ReadForUser', 'TeamsAppInstallation.ReadWriteSelfForUser', 'TeamsAppInstallation.ReadWriteForUser'],
+    other: [],
+  },
+  'teamsApp.install': {
+    app: TEAMS_APP_INSTALL,
+    self: ['TeamsAppInstallation.ReadWriteSelfForUser', 'TeamsAppInstallation.ReadWriteForUser'],
+    other: [],
+  },
 };
 
 /** Whether `principal` may perform `op` on the user `targetUserId` (undefined for tenant-wide operations). */

@@ -14,9 +14,23 @@ export const DEMO_APP_ROLES: readonly string[] = [
   'User.Read.All',
   'ProfilePhoto.ReadWrite.All',
   'TeamsAppInstallation.ReadWriteSelfForUser.All',
+  // Group membership, for approval policies by group and the approvers group.
+  'GroupMember.Read.All',
   'PeopleSettings.Read.All',
   'MailboxSettings.Read',
+  // SharePoint application permission: user profile properties and the profile pictures library.
+  'Sites.FullControl.All',
 ];
+
+/** Headshot's id in the demo tenant's Teams app catalog (what Graph installs for a user). */
+export const DEMO_TEAMS_APP_ID = '7c1e5f1a-3b0d-4c54-9d2e-0a1f6c9b8e01';
+
+/** Object ids of the demo groups. */
+export const DEMO_GROUPS = {
+  marketing: '00000000-0000-0000-0000-0000000000040',
+  sales: '00000000-0000-0000-0000-0000000000041',
+  approvers: '00000000-0000-0000-0000-0000000000042',
+} as const;
 
 /** Object ids of the demo users, by first name (Alex is the Agents Playground's signed-in user). */
 export const DEMO_USERS = {
@@ -49,6 +63,13 @@ export function demoSeed(): OrgSeed {
     displayName: 'Example (local tenant)',
     apps: [DEMO_APP_SEED],
     photoUpdateSettings: { source: 'cloud', allowedRoles: [] },
+    teamsApps: [{ id: DEMO_TEAMS_APP_ID, externalId: '00000000-0000-0000-0000-00000000000011', displayName: 'Headshot' }],
+    groups: [
+      { id: DEMO_GROUPS.marketing, displayName: 'Marketing', memberIds: [U.alex, U.megan, U.adele] },
+      { id: DEMO_GROUPS.sales, displayName: 'Sales', memberIds: [U.isaiah, U.grady] },
+      // Who approves photos of people without a manager (Patti), and the last escalation step.
+      { id: DEMO_GROUPS.approvers, displayName: 'Photo approvers', memberIds: [U.patti, U.megan] },
+    ],
     users: [
       { ...member, id: U.alex, upn: 'alexw@example.com', displayName: 'Alex Wilber', givenName: 'Alex', surname: 'Wilber', mail: 'alexw@example.com', preferredLanguage: 'en-US', mailbox: 'online', managerId: U.megan, jobTitle: 'Marketing Assistant' },
       { ...member, id: U.megan, upn: 'meganb@example.com', displayName: 'Megan Bowen', givenName: 'Megan', surname: 'Bowen', mail: 'meganb@example.com', preferredLanguage: 'fi-FI', mailbox: 'online', managerId: U.patti, jobTitle: 'Marketing Manager', photo: { size: 648, color: '#6b4fbb' } },

@@ -3,6 +3,13 @@ import { z } from 'zod';
 /** Where a user's mailbox lives: Exchange Online, nowhere, or an on-premises Exchange server. */
 export type MailboxKind = 'online' | 'none' | 'onPremises';
 
+/**
+ * How the tenant's SharePoint shows profile pictures: `legacy` copies the Exchange photo into
+ * S/M/L thumbnails (at most once per 24 h, when the user views their own profile); `modern`
+ * (message MC653734) shows the photo served by Graph.
+ */
+export type SharePointPictures = 'legacy' | 'modern';
+
 /** Who may change photos in the tenant (Graph beta `photoUpdateSettings`). */
 export interface PhotoUpdateSettings {
   /** `cloud`: Graph writes allowed; `onPremises`: photos are managed in on-premises AD. */
@@ -37,10 +44,31 @@ export interface SeedUser {
   jobTitle?: string | null;
   /** Windows time zone name returned by mailboxSettings (derived from the language when absent). */
   timeZone?: string;
-  /** Hybrid only: the on-premises AD `thumbnailPhoto` attribute (size only; no bytes are kept). */
+  /**
+   * Hybrid only: the on-premises AD `thumbnailPhoto` attribute, by size: the local tenant makes a
+   * 96x96 JPEG of exactly that many bytes, and the first directory sync takes it to Entra ID (and,
+   * once and only if it is 10 KB or less, to Exchange Online).
+   */
   onPremisesThumbnailPhoto?: { bytes: number };
   /** A generated placeholder portrait to install at seed time (square, solid colour with a gradient). */
   photo?: { size: number; color: string };
+}
+
+/** A security or Microsoft 365 group (direct members only). */
+export interface SeedGroup {
+  id: string;
+  displayName: string;
+  /** Ids of member users; ids that are not users of the seed are ignored (a seed derived by removing users stays valid). */
+  memberIds: string[];
+}
+
+/** An app in the tenant's Teams app catalog (what `/users/{id}/teamwork/installedApps` can install). */
+export interface SeedTeamsApp {
+  /** The catalog id (`teamsApp@odata.bind` points at `appCatalogs/teamsApps/{id}`). */
+  id: string;
+  /** The manifest id. */
+  externalId: string;
+  displayName: string;
 }
 
 /** An app registration that may obtain client-credential tokens. */
@@ -63,6 +91,12 @@ export interface OrgSeed {
   apps?: SeedApp[];
   /** Tenant photo policy; defaults to `{ source: 'cloud', allowedRoles: [] }`. */
   photoUpdateSettings?: PhotoUpdateSettings;
+  /** How SharePoint shows pictures; defaults to `legacy`. */
+  sharePointPictures?: SharePointPictures;
+  /** Groups; defaults to none. */
+  groups?: SeedGroup[];
+  /** The Teams app catalog; defaults to none (nothing can be installed). */
+  teamsApps?: SeedTeamsApp[];
 }
 
 const seedUserSchema = z.object({
@@ -101,6 +135,9 @@ export const orgSeedSchema: z.ZodType<OrgSeed> = z.object({
     .array(z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1), displayName: z.string(), roles: z.array(z.string()) }))
     .optional(),
   photoUpdateSettings: photoUpdateSettingsSchema.optional(),
+  sharePointPictures: z.enum(['legacy', 'modern']).optional(),
+  groups: z.array(z.object({ id: z.string().min(1), displayName: z.string().min(1), memberIds: z.array(z.string()) })).optional(),
+  teamsApps: z.array(z.object({ id: z.string().min(1), externalId: z.string().min(1), displayName: z.string().min(1) })).optional(),
 });
 
 /** Schema for a PATCH of the photo policy (both fields optional). */
@@ -129,6 +166,11 @@ export function checkSeed(input: unknown): { seed: OrgSeed; problems: [] } | { s
     if (u.managerId !== undefined && u.managerId.toLowerCase() === u.id.toLowerCase()) {
       problems.push(`users: ${u.id} is their own manager`);
     }
+  }
+  const groupIds = new Set<string>();
+  for (const g of seed.groups ?? []) {
+    if (groupIds.has(g.id.toLowerCase()) || ids.has(g.id.toLowerCase())) problems.push(`groups: duplicate id ${g.id}`);
+    groupIds.add(g.id.toLowerCase());
   }
   return problems.length > 0 ? { seed: null, problems } : { seed, problems: [] };
 }

@@ -1,4 +1,4 @@
-import type { OrgSeed, PhotoUpdateSettings, SeedApp, SeedUser } from '../seed/org-seed';
+import type { OrgSeed, PhotoUpdateSettings, SeedApp, SeedGroup, SeedTeamsApp, SeedUser } from '../seed/org-seed';
 
 /** The tenant's directory (Entra ID stand-in): users, app registrations and the photo policy. */
 export class Directory {
@@ -6,6 +6,9 @@ export class Directory {
   readonly domain: string;
   readonly users: readonly SeedUser[];
   readonly apps: readonly SeedApp[];
+  readonly groups: readonly SeedGroup[];
+  /** The Teams app catalog. */
+  readonly teamsApps: readonly SeedTeamsApp[];
   photoPolicy: PhotoUpdateSettings;
   private readonly byId = new Map<string, SeedUser>();
   private readonly byUpn = new Map<string, SeedUser>();
@@ -16,6 +19,8 @@ export class Directory {
     this.users = seed.users.map((u) => ({ ...u }));
     this.apps = (seed.apps ?? defaultApps).map((a) => ({ ...a, roles: [...a.roles] }));
     this.photoPolicy = { ...(seed.photoUpdateSettings ?? { source: 'cloud', allowedRoles: [] }) };
+    this.groups = (seed.groups ?? []).map((g) => ({ ...g, memberIds: [...g.memberIds] }));
+    this.teamsApps = (seed.teamsApps ?? []).map((a) => ({ ...a }));
     for (const u of this.users) {
       this.byId.set(u.id.toLowerCase(), u);
       this.byUpn.set(u.upn.toLowerCase(), u);
@@ -36,6 +41,21 @@ export class Directory {
   /** Users whose manager is `user`, in seed order. */
   directReportsOf(user: SeedUser): SeedUser[] {
     return this.users.filter((u) => u.managerId !== undefined && u.managerId.toLowerCase() === user.id.toLowerCase());
+  }
+
+  /** Finds a group by id (case-insensitive). */
+  findGroup(id: string): SeedGroup | undefined {
+    return this.groups.find((g) => g.id.toLowerCase() === id.toLowerCase());
+  }
+
+  /** The groups `user` is a direct member of, in seed order. */
+  groupsOf(user: SeedUser): SeedGroup[] {
+    return this.groups.filter((g) => g.memberIds.some((m) => m.toLowerCase() === user.id.toLowerCase()));
+  }
+
+  /** The users among a group's members, in member order. */
+  membersOf(group: SeedGroup): SeedUser[] {
+    return group.memberIds.map((m) => this.find(m)).filter((u): u is SeedUser => u !== undefined);
   }
 
   /** Finds an app registration by client id. */

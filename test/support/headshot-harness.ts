@@ -40,8 +40,19 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** How a harness runs the service. */
+export interface HarnessOptions {
+  /**
+   * `test` (default): the service reads `clock`, which tests move by hand. `tenant`: the service runs as
+   * `npm start` does, on the local tenant's virtual clock (move it with POST /_control/clock/advance, then tick).
+   */
+  clock?: 'test' | 'tenant';
+  /** How long a restart waits for the service's background work (default: the service's own). */
+  shutdownGraceMs?: number;
+}
+
 /** Starts a harness; `env` adds configuration. */
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(env: Record<string, string> = {}, options: HarnessOptions = {}): Promise<Harness> {
   const tenant = await startLocalTenant({ port: 0 });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'headshot-test-'));
   const clock = new TestClock();
@@ -53,7 +64,13 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     },
   });
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, PLAYGROUND: '0', LOG_LEVEL: 'debug', ...env });
-  const start = () => startHeadshot(config, { clock, localTenantUrl: tenant.url, logger: createLogger('debug', sink) });
+  const start = () =>
+    startHeadshot(config, {
+      clock: options.clock === 'tenant' ? undefined : clock,
+      localTenantUrl: tenant.url,
+      logger: createLogger('debug', sink),
+      shutdownGraceMs: options.shutdownGraceMs,
+    });
   let service = await start();
   const harness: Harness = {
     tenant,

@@ -35,8 +35,10 @@ export class TeamsChat {
     private readonly botUrl: () => string,
     private readonly tenantUrl: string,
     readonly user: { aadObjectId: string; name?: string; locale: string; tenantId: string },
+    /** An existing conversation, e.g. a chat the bot opened itself; a new personal chat by default. */
+    conversationId?: string,
   ) {
-    this.conversationId = `a:personal-${user.aadObjectId}-${crypto.randomBytes(4).toString('hex')}`;
+    this.conversationId = conversationId ?? `a:personal-${user.aadObjectId}-${crypto.randomBytes(4).toString('hex')}`;
   }
 
   private base(extra: Record<string, unknown>): Record<string, unknown> {
@@ -94,6 +96,31 @@ export class TeamsChat {
   /** The user presses an Action.Submit button of a card the bot sent (data merged like Teams does). */
   click(cardActivity: RecordedActivity, data: Record<string, unknown>): Promise<number> {
     return this.post(this.base({ type: 'message', text: '', value: data, replyToId: cardActivity.id }));
+  }
+
+  /**
+   * The user presses an Action.Execute button (or the client refreshes a card): an `adaptiveCard/action` invoke,
+   * as Teams sends it. Resolves to the HTTP status and the invoke response (`{ statusCode, type, value }`).
+   */
+  async invoke(
+    cardActivity: { id: string } | undefined,
+    verb: string,
+    data: Record<string, unknown>,
+    trigger: 'manual' | 'automatic' = 'manual',
+  ): Promise<{ status: number; body: { statusCode?: number; type?: string; value?: AdaptiveCardJson } }> {
+    const activity = this.base({
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: { action: { type: 'Action.Execute', id: crypto.randomUUID(), verb, data }, trigger },
+      ...(cardActivity ? { replyToId: cardActivity.id } : {}),
+    });
+    const res = await fetch(`${this.botUrl()}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as { statusCode?: number; type?: string; value?: AdaptiveCardJson }) : {} };
   }
 
   /** Every activity the bot sent to this conversation, as it stands now (updates applied). */

@@ -7,12 +7,15 @@ import type { Logger } from '../logger';
 import { projectRoot } from '../paths';
 import { securityHeaders } from './security-headers';
 import { registerUploadRoutes, type UploadRouteDeps } from './upload-routes';
+import { registerStatusRoutes, type StatusRouteDeps } from './status-routes';
 
 /** What the server serves. */
 export interface ServerDeps {
   adapter: CloudAdapter;
   bot: HeadshotBot;
   upload: UploadRouteDeps;
+  /** The status API (the tab's status view, AD photo downloads); absent in tools that serve only uploads. */
+  status?: StatusRouteDeps;
   logger: Logger;
   /** Largest activity body accepted on /api/messages. */
   maxActivityBytes?: number;
@@ -39,6 +42,7 @@ export function createServer(deps: ServerDeps): Server {
   });
 
   registerUploadRoutes(server, deps.upload);
+  if (deps.status) registerStatusRoutes(server, deps.status);
 
   const tabDir = path.join(projectRoot(), 'tab');
   server.get('/upload', (req, res, next) => {

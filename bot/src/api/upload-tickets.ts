@@ -7,7 +7,8 @@ import { SignJWT, jwtVerify } from 'jose';
 import { AppError } from '../core/errors';
 import type { Locale } from '../core/ports';
 
-const AUDIENCE = 'headshot-upload';
+/** The audience of upload tickets; other signed links (the AD photo download) use their own. */
+export const UPLOAD_AUDIENCE = 'headshot-upload';
 const ISSUER = 'headshot';
 const LOCALES: readonly Locale[] = ['en', 'fi', 'nl', 'pl'];
 
@@ -26,6 +27,7 @@ export class UploadTickets {
     secret: string,
     private readonly ttlSeconds = 30 * 60,
     private readonly now: () => Date = () => new Date(),
+    private readonly audience: string = UPLOAD_AUDIENCE,
   ) {
     this.key = new TextEncoder().encode(secret);
   }
@@ -37,7 +39,7 @@ export class UploadTickets {
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(subject.userId)
       .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
+      .setAudience(this.audience)
       .setIssuedAt(iat)
       .setExpirationTime(iat + this.ttlSeconds)
       .sign(this.key);
@@ -48,7 +50,7 @@ export class UploadTickets {
     try {
       const { payload } = await jwtVerify(ticket, this.key, {
         issuer: ISSUER,
-        audience: AUDIENCE,
+        audience: this.audience,
         algorithms: ['HS256'],
         // A ticket that never expires is not one we issued.
         requiredClaims: ['exp', 'iat', 'sub'],
@@ -58,7 +60,7 @@ export class UploadTickets {
       if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string') throw new Error('incomplete ticket');
       return { userId: payload.sub, tenantId: payload.tid, locale };
     } catch (err) {
-      throw new AppError('auth.unauthenticated', 'invalid or expired upload ticket', { status: 401, cause: err });
+      throw new AppError('auth.unauthenticated', `invalid or expired ticket for ${this.audience}`, { status: 401, cause: err });
     }
   }
 }

@@ -29,6 +29,12 @@ export const ERROR_CODES = [
   'request.already_applied',
   'request.in_progress',
   'request.closed',
+  // approvals and undo
+  'approval.not_approver',
+  'approval.no_approver',
+  'approval.reason_required',
+  'undo.nothing_to_undo',
+  'undo.already_done',
   // Microsoft 365
   'm365.throttled',
   'm365.unavailable',
@@ -38,6 +44,8 @@ export const ERROR_CODES = [
   'm365.photo_too_large',
   'm365.image_too_small',
   'm365.user_not_found',
+  'm365.blocked_by_policy',
+  'm365.no_photo',
   'm365.unexpected',
   // callers
   'auth.unauthenticated',
@@ -66,6 +74,8 @@ const DEFAULT_STATUS: Record<string, number> = {
   download: 422,
   input: 400,
   request: 409,
+  approval: 409,
+  undo: 409,
   m365: 502,
   auth: 401,
   internal: 500,

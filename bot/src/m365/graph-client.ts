@@ -24,12 +24,24 @@ class BearerTokenMiddleware implements Middleware {
 
   async execute(context: Context): Promise<void> {
     const token = await this.tokens.getToken(GRAPH_SCOPE);
+    this.authorize(context, token);
+    if (!this.next) throw new Error('BearerTokenMiddleware must not be last in the chain');
+    await this.next.execute(context);
+    // A cached token the far side refuses (revoked, or the local tenant's clock moved): forget it and try once more.
+    if (context.response?.status === 401 && this.tokens.invalidate) {
+      this.tokens.invalidate(GRAPH_SCOPE, token);
+      const fresh = await this.tokens.getToken(GRAPH_SCOPE);
+      if (fresh === token) return;
+      this.authorize(context, fresh);
+      await this.next.execute(context);
+    }
+  }
+
+  private authorize(context: Context, token: string): void {
     const options = (context.options ??= {});
     const headers = new Headers(options.headers as ConstructorParameters<typeof Headers>[0]);
     headers.set('Authorization', `Bearer ${token}`);
     options.headers = Object.fromEntries(headers.entries());
-    if (!this.next) throw new Error('BearerTokenMiddleware must not be last in the chain');
-    return this.next.execute(context);
   }
 
   setNext(next: Middleware): void {

@@ -3,9 +3,11 @@ import { Client, GraphError } from '@microsoft/microsoft-graph-client';
 import type { Directory, DirectoryUser } from '../core/ports';
 import { fromGraphError } from './graph-errors';
 
-const SELECT = 'id,displayName,userPrincipalName,mail,userType,preferredLanguage,onPremisesSyncEnabled,accountEnabled';
+/** The user properties Headshot reads. */
+export const USER_SELECT = 'id,displayName,userPrincipalName,mail,userType,preferredLanguage,onPremisesSyncEnabled,accountEnabled';
 
-interface GraphUser {
+/** A Graph user as returned with USER_SELECT. */
+export interface GraphUser {
   id: string;
   displayName?: string | null;
   userPrincipalName?: string | null;
@@ -18,7 +20,8 @@ interface GraphUser {
 
 const isNotFound = (err: unknown): boolean => err instanceof GraphError && err.statusCode === 404;
 
-function toUser(u: GraphUser): DirectoryUser {
+/** A Graph user in the product's terms. */
+export function toUser(u: GraphUser): DirectoryUser {
   return {
     id: u.id,
     displayName: u.displayName ?? u.userPrincipalName ?? u.id,
@@ -37,7 +40,7 @@ export class GraphDirectory implements Directory {
 
   async getUser(idOrUpn: string): Promise<DirectoryUser | null> {
     try {
-      return toUser(await this.graph.api(`/users/${encodeURIComponent(idOrUpn)}`).select(SELECT).get());
+      return toUser(await this.graph.api(`/users/${encodeURIComponent(idOrUpn)}`).select(USER_SELECT).get());
     } catch (err) {
       if (isNotFound(err)) return null;
       throw fromGraphError(err);
@@ -46,7 +49,7 @@ export class GraphDirectory implements Directory {
 
   async getManager(userId: string): Promise<DirectoryUser | null> {
     try {
-      return toUser(await this.graph.api(`/users/${encodeURIComponent(userId)}/manager`).select(SELECT).get());
+      return toUser(await this.graph.api(`/users/${encodeURIComponent(userId)}/manager`).select(USER_SELECT).get());
     } catch (err) {
       if (isNotFound(err)) return null;
       throw fromGraphError(err);

@@ -49,4 +49,13 @@ export class GraphProfilePhotos implements ProfilePhotos {
       throw fromGraphError(err);
     }
   }
+
+  async remove(userId: string): Promise<void> {
+    try {
+      await this.graph.api(`/users/${encodeURIComponent(userId)}/photo/$value`).delete();
+    } catch (err) {
+      if (isImageNotFound(err)) return;
+      throw fromGraphError(err);
+    }
+  }
 }

@@ -11,6 +11,8 @@ import { AppError } from '../core/errors';
 export interface TokenSource {
   /** A token valid for at least a minute more. */
   getToken(scope: string): Promise<string>;
+  /** Forgets `token` if it is still the cached one for `scope` (the resource answered 401), so the next getToken asks again. */
+  invalidate?(scope: string, token: string): void;
 }
 
 const tokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.coerce.number().positive() });
@@ -39,6 +41,10 @@ export class LocalClientCredentials implements TokenSource {
     const p = this.fetchToken(scope).finally(() => this.inflight.delete(scope));
     this.inflight.set(scope, p);
     return p;
+  }
+
+  invalidate(scope: string, token: string): void {
+    if (this.cache.get(scope)?.token === token) this.cache.delete(scope);
   }
 
   private async fetchToken(scope: string): Promise<string> {

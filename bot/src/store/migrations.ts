@@ -66,4 +66,146 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // 2: manager approvals (docs/approvals.md). SQLite cannot change a CHECK constraint, so
+  // photo_requests is rebuilt: new table, copy, drop, rename, indexes again. With foreign keys
+  // on (they are, and a PRAGMA cannot turn them off inside this transaction), dropping the
+  // parent would cascade-delete its children, so the two child tables are set aside first and
+  // rebuilt after the rename, with the same definitions and data.
+  `
+  CREATE TABLE photo_requests_new (
+    id          TEXT PRIMARY KEY,
+    user_id     TEXT NOT NULL,
+    tenant_id   TEXT NOT NULL,
+    locale      TEXT NOT NULL,
+    state       TEXT NOT NULL CHECK (state IN
+                  ('previewed','pending_approval','approved','applying','applied',
+                   'failed','cancelled','expired','superseded','rejected')),
+    source      TEXT NOT NULL,
+    warnings    TEXT NOT NULL,
+    source_info TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    error_code  TEXT,
+    version     INTEGER NOT NULL DEFAULT 1,
+    flow        TEXT NOT NULL DEFAULT 'self' CHECK (flow IN ('self','approval','undo')),
+    undo_of     TEXT
+  );
+  INSERT INTO photo_requests_new (id, user_id, tenant_id, locale, state, source, warnings, source_info,
+      created_at, updated_at, expires_at, error_code, version)
+    SELECT id, user_id, tenant_id, locale, state, source, warnings, source_info,
+      created_at, updated_at, expires_at, error_code, version FROM photo_requests;
+
+  CREATE TABLE pending_photos_aside AS SELECT * FROM pending_photos;
+  CREATE TABLE previous_photos_aside AS SELECT * FROM previous_photos;
+  DROP TABLE pending_photos;
+  DROP TABLE previous_photos;
+  DROP TABLE photo_requests;
+  ALTER TABLE photo_requests_new RENAME TO photo_requests;
+  CREATE INDEX photo_requests_user_state ON photo_requests (user_id, state);
+  CREATE INDEX photo_requests_state ON photo_requests (state, updated_at);
+  -- One live undo per applied request: a second click (or a second admin) cannot restore twice.
+  CREATE UNIQUE INDEX photo_requests_undo_once ON photo_requests (undo_of)
+    WHERE undo_of IS NOT NULL AND state <> 'failed';
+
+  CREATE TABLE pending_photos (
+    request_id TEXT PRIMARY KEY REFERENCES photo_requests (id) ON DELETE CASCADE,
+    master     BLOB NOT NULL,
+    preview    BLOB NOT NULL
+  );
+  INSERT INTO pending_photos (request_id, master, preview)
+    SELECT request_id, master, preview FROM pending_photos_aside;
+  DROP TABLE pending_photos_aside;
+
+  CREATE TABLE previous_photos (
+    request_id TEXT PRIMARY KEY REFERENCES photo_requests (id) ON DELETE CASCADE,
+    user_id    TEXT NOT NULL,
+    photo      BLOB,
+    saved_at   INTEGER NOT NULL
+  );
+  INSERT INTO previous_photos (request_id, user_id, photo, saved_at)
+    SELECT request_id, user_id, photo, saved_at FROM previous_photos_aside;
+  DROP TABLE previous_photos_aside;
+  CREATE INDEX previous_photos_user ON previous_photos (user_id, saved_at);
+
+  -- The admin's approval policy: one row (absent means no approvals).
+  CREATE TABLE approval_policy (
+    id                     INTEGER PRIMARY KEY CHECK (id = 1),
+    required_for           TEXT NOT NULL CHECK (required_for IN ('nobody','everyone','groups')),
+    group_ids              TEXT NOT NULL,
+    approvers_group_id     TEXT,
+    remind_after_minutes   INTEGER NOT NULL CHECK (remind_after_minutes > 0),
+    escalate_after_minutes INTEGER NOT NULL CHECK (escalate_after_minutes > 0),
+    expire_after_minutes   INTEGER NOT NULL CHECK (expire_after_minutes > 0),
+    updated_at             INTEGER NOT NULL,
+    updated_by             TEXT NOT NULL
+  );
+
+  -- One row per request sent for approval: the decision, the due times, what the cards show.
+  CREATE TABLE approvals (
+    request_id      TEXT PRIMARY KEY REFERENCES photo_requests (id) ON DELETE CASCADE,
+    requester_id    TEXT NOT NULL,
+    requester_name  TEXT NOT NULL,
+    requested_at    INTEGER NOT NULL,
+    remind_at       INTEGER,
+    escalate_at     INTEGER,
+    expires_at      INTEGER NOT NULL,
+    reminded_at     INTEGER,
+    escalated_at    INTEGER,
+    decision        TEXT CHECK (decision IN ('approved','rejected','cancelled','expired','superseded')),
+    decided_by      TEXT,
+    decided_by_name TEXT,
+    decided_at      INTEGER,
+    reason          TEXT,
+    old_photo_hash  TEXT,
+    new_photo_hash  TEXT NOT NULL,
+    old_preview     BLOB,
+    new_preview     BLOB NOT NULL,
+    next_attempt_at INTEGER,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    revision        INTEGER NOT NULL DEFAULT 1,
+    synced_revision INTEGER NOT NULL DEFAULT 0,
+    synced_version  INTEGER NOT NULL DEFAULT 0,
+    notified_state  TEXT NOT NULL DEFAULT 'pending_approval'
+  );
+  CREATE INDEX approvals_requester ON approvals (requester_id, requested_at);
+  CREATE INDEX approvals_remind ON approvals (remind_at) WHERE remind_at IS NOT NULL;
+  CREATE INDEX approvals_escalate ON approvals (escalate_at) WHERE escalate_at IS NOT NULL;
+
+  -- Who may decide: the manager, then (on escalation) the skip-level manager or the approvers group.
+  CREATE TABLE approval_approvers (
+    request_id         TEXT NOT NULL REFERENCES approvals (request_id) ON DELETE CASCADE,
+    user_id            TEXT NOT NULL,
+    display_name       TEXT NOT NULL,
+    preferred_language TEXT,
+    role               TEXT NOT NULL CHECK (role IN ('manager','skip_level','approvers_group')),
+    added_at           INTEGER NOT NULL,
+    notified_at        INTEGER,
+    PRIMARY KEY (request_id, user_id)
+  );
+  CREATE INDEX approval_approvers_user ON approval_approvers (user_id);
+
+  -- Every copy of an approval card the bot sent, so that a decision can update each in place.
+  CREATE TABLE approval_cards (
+    request_id      TEXT NOT NULL REFERENCES approvals (request_id) ON DELETE CASCADE,
+    user_id         TEXT NOT NULL,
+    teams_user_id   TEXT,
+    locale          TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    activity_id     TEXT NOT NULL,
+    reference       TEXT NOT NULL,
+    sent_at         INTEGER NOT NULL,
+    PRIMARY KEY (request_id, conversation_id, activity_id)
+  );
+
+  -- Idempotency keys of card actions: Teams re-sending an invoke finds its key and changes nothing.
+  CREATE TABLE approval_actions (
+    request_id TEXT NOT NULL REFERENCES approvals (request_id) ON DELETE CASCADE,
+    verb       TEXT NOT NULL,
+    actor_id   TEXT NOT NULL,
+    at         INTEGER NOT NULL,
+    outcome    TEXT NOT NULL CHECK (outcome IN ('won','lost')),
+    PRIMARY KEY (request_id, verb, actor_id)
+  );
+  `,
 ];

@@ -34,7 +34,7 @@ export class SqliteAuditLog implements AuditLog {
     );
   }
 
-  list(filter: { subjectId?: string; actorId?: string; limit?: number }): AuditEntry[] {
+  list(filter: { subjectId?: string; actorId?: string; requestId?: string; limit?: number }): AuditEntry[] {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (filter.subjectId) {
@@ -44,6 +44,10 @@ export class SqliteAuditLog implements AuditLog {
     if (filter.actorId) {
       where.push('actor_id = ?');
       args.push(filter.actorId);
+    }
+    if (filter.requestId) {
+      where.push('request_id = ?');
+      args.push(filter.requestId);
     }
     const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
     const rows = this.db.prepare(sql).all(...args, filter.limit ?? 100) as Row[];

@@ -25,10 +25,12 @@ interface Row {
   expires_at: number;
   error_code: string | null;
   version: number;
+  flow: string;
+  undo_of: string | null;
 }
 
 /** States whose photo bytes are no longer needed. */
-const DROPS_PHOTO: ReadonlySet<RequestState> = new Set(['failed', 'cancelled', 'expired', 'superseded']);
+const DROPS_PHOTO: ReadonlySet<RequestState> = new Set(['failed', 'cancelled', 'expired', 'superseded', 'rejected']);
 
 function fromRow(r: Row): PhotoRequest {
   return {
@@ -45,6 +47,9 @@ function fromRow(r: Row): PhotoRequest {
     expiresAt: new Date(r.expires_at),
     errorCode: r.error_code ?? undefined,
     version: r.version,
+    // Self-service requests carry neither field, as before approvals existed.
+    ...(r.flow === 'approval' || r.flow === 'undo' ? { flow: r.flow } : {}),
+    ...(r.undo_of ? { undoOf: r.undo_of } : {}),
   };
 }
 
@@ -60,9 +65,9 @@ export class SqliteRequestRepository implements RequestRepository {
       ),
       insert: db.prepare(
         `INSERT INTO photo_requests (id, user_id, tenant_id, locale, state, source, warnings, source_info,
-           created_at, updated_at, expires_at, error_code, version)
+           created_at, updated_at, expires_at, error_code, version, flow, undo_of)
          VALUES (@id, @user_id, @tenant_id, @locale, @state, @source, @warnings, @source_info,
-           @created_at, @updated_at, @expires_at, @error_code, @version)`,
+           @created_at, @updated_at, @expires_at, @error_code, @version, @flow, @undo_of)`,
       ),
       insertPhoto: db.prepare(`INSERT INTO pending_photos (request_id, master, preview) VALUES (?, ?, ?)`),
       deletePhoto: db.prepare(`DELETE FROM pending_photos WHERE request_id = ?`),
@@ -80,34 +85,71 @@ export class SqliteRequestRepository implements RequestRepository {
       savePrevious: db.prepare(
         `INSERT OR IGNORE INTO previous_photos (request_id, user_id, photo, saved_at) VALUES (?, ?, ?, ?)`,
       ),
+      getPrevious: db.prepare(`SELECT photo, saved_at FROM previous_photos WHERE request_id = ?`),
+      latestApplied: db.prepare(
+        `SELECT * FROM photo_requests WHERE user_id = ? AND state = 'applied' ORDER BY updated_at DESC, rowid DESC LIMIT 1`,
+      ),
+      liveUndo: db.prepare(`SELECT 1 FROM photo_requests WHERE undo_of = ? AND state <> 'failed'`),
     };
   }
 
   create(request: PhotoRequest, photo: PendingPhoto): string[] {
     const run = this.db.transaction((): string[] => {
-      const superseded = (this.stmts.supersede.all(request.createdAt.getTime(), request.userId) as { id: string }[]).map(
-        (r) => r.id,
-      );
+      const superseded = (
+        this.stmts.supersede.all(request.createdAt.getTime(), request.userId) as { id: string }[]
+      ).map((r) => r.id);
       for (const id of superseded) this.stmts.deletePhoto.run(id);
-      this.stmts.insert.run({
-        id: request.id,
-        user_id: request.userId,
-        tenant_id: request.tenantId,
-        locale: request.locale,
-        state: request.state,
-        source: request.source,
-        warnings: JSON.stringify(request.warnings),
-        source_info: JSON.stringify(request.sourceInfo),
-        created_at: request.createdAt.getTime(),
-        updated_at: request.updatedAt.getTime(),
-        expires_at: request.expiresAt.getTime(),
-        error_code: request.errorCode ?? null,
-        version: request.version,
-      });
+      this.insertRow(request);
       this.stmts.insertPhoto.run(request.id, Buffer.from(photo.master), Buffer.from(photo.preview));
       return superseded;
     });
     return run();
+  }
+
+  private insertRow(request: PhotoRequest): void {
+    this.stmts.insert.run({
+      id: request.id,
+      user_id: request.userId,
+      tenant_id: request.tenantId,
+      locale: request.locale,
+      state: request.state,
+      source: request.source,
+      warnings: JSON.stringify(request.warnings),
+      source_info: JSON.stringify(request.sourceInfo),
+      created_at: request.createdAt.getTime(),
+      updated_at: request.updatedAt.getTime(),
+      expires_at: request.expiresAt.getTime(),
+      error_code: request.errorCode ?? null,
+      version: request.version,
+      flow: request.flow ?? 'self',
+      undo_of: request.undoOf ?? null,
+    });
+  }
+
+  createUndo(request: PhotoRequest, photo: PendingPhoto): boolean {
+    const run = this.db.transaction((): boolean => {
+      // Checked first so the usual answer is not an exception; the unique index still decides a true race.
+      if (request.undoOf && this.stmts.liveUndo.get(request.undoOf)) return false;
+      this.insertRow({ ...request, state: 'applying', flow: 'undo' });
+      this.stmts.insertPhoto.run(request.id, Buffer.from(photo.master), Buffer.from(photo.preview));
+      return true;
+    });
+    try {
+      return run.immediate();
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
+      throw err;
+    }
+  }
+
+  getPrevious(requestId: string): { photo: Uint8Array | null; savedAt: Date } | null {
+    const row = this.stmts.getPrevious.get(requestId) as { photo: Buffer | null; saved_at: number } | undefined;
+    return row ? { photo: row.photo ? new Uint8Array(row.photo) : null, savedAt: new Date(row.saved_at) } : null;
+  }
+
+  latestApplied(userId: string): PhotoRequest | null {
+    const row = this.stmts.latestApplied.get(userId) as Row | undefined;
+    return row ? fromRow(row) : null;
   }
 
   get(id: string): PhotoRequest | null {

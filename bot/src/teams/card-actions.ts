@@ -7,6 +7,8 @@ import { sendCard } from './headshot-bot';
 import { errorCard } from './error-card';
 import { appliedCardFor, closedCardFor, replaceClickedCard } from './photo-replies';
 import { messageCard } from './cards/message-card';
+import { adPhotoCard, sendFixed } from './status-replies';
+import { sendForApproval } from './approval-replies';
 
 /** Everything a card action gets. */
 export interface CardActionContext {
@@ -33,6 +35,8 @@ async function confirm({ context, user, data, deps }: CardActionContext): Promis
   const requestId = requestIdOf(data);
   await context.sendActivity({ type: ActivityTypes.Typing });
   try {
+    // When the policy asks for approval, the preview becomes the approval card and nothing is written yet.
+    if (deps.approvals && (await sendForApproval(context, user, requestId, deps.approvals, () => deps.clock.now()))) return;
     const { request, preview } = await deps.photos.confirm(requestId, user.userId);
     await replaceClickedCard(context, closedCardFor(request, preview));
     await sendCard(context, appliedCardFor(request, preview));
@@ -55,10 +59,51 @@ async function chooseAnother({ context, user, data, deps, bot }: CardActionConte
   await bot.sendHowTo(context, user);
 }
 
+/** Runs a status fix; retryable failures get a "Try again" button for the same verb. */
+async function statusFix(ctx: CardActionContext, verb: string, run: () => Promise<void>): Promise<void> {
+  await ctx.context.sendActivity({ type: ActivityTypes.Typing });
+  try {
+    await run();
+  } catch (err) {
+    const e = toAppError(err);
+    if (!e.retryable) throw e;
+    await sendCard(ctx.context, errorCard(ctx.user.locale, e, ctx.context.activity.id, { verb }));
+  }
+}
+
+async function fixSharePoint(ctx: CardActionContext): Promise<void> {
+  const { context, user, deps } = ctx;
+  await statusFix(ctx, 'status.fix_sharepoint', async () => {
+    await deps.status.fixSharePoint(user.userId, user.userId);
+    await sendFixed(context, deps.status, user, 'status.done.fix_sharepoint');
+  });
+}
+
+async function applyAgain(ctx: CardActionContext): Promise<void> {
+  const { context, user, deps } = ctx;
+  await statusFix(ctx, 'status.apply_again', async () => {
+    await deps.status.applyAgain(user.userId, user.userId);
+    await sendFixed(context, deps.status, user, 'status.done.apply_again');
+  });
+}
+
+async function adPhoto(ctx: CardActionContext): Promise<void> {
+  const { context, user, deps } = ctx;
+  await statusFix(ctx, 'status.ad_photo', async () => {
+    // Made now to tell its size and to fail here rather than in the browser; the link makes it again.
+    const jpeg = await deps.status.adReadyPhoto(user.userId, user.userId);
+    const link = await deps.adPhotoLink(user);
+    await sendCard(context, adPhotoCard(user.locale, link.url, jpeg.byteLength, link.minutes));
+  });
+}
+
 /** The verb table. */
 export const CARD_ACTIONS: Readonly<Record<string, CardAction>> = Object.freeze({
   'photo.start': ({ context, user, bot }: CardActionContext) => bot.sendHowTo(context, user),
   'photo.confirm': confirm,
   'photo.cancel': cancel,
   'photo.choose_another': chooseAnother,
+  'status.fix_sharepoint': fixSharePoint,
+  'status.apply_again': applyAgain,
+  'status.ad_photo': adPhoto,
 });

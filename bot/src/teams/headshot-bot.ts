@@ -2,10 +2,20 @@
  * The Teams edge of Headshot: turns activities into use-case calls and results
  * into cards. Everything a user sees is localised; every failure becomes a card.
  */
-import { ActivityTypes, CardFactory, TeamsActivityHandler, TurnContext, type Activity } from 'botbuilder';
+import {
+  ActivityTypes,
+  CardFactory,
+  TeamsActivityHandler,
+  TurnContext,
+  type Activity,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+} from 'botbuilder';
 import { AppError, toAppError } from '../core/errors';
 import type { AttachmentFetcher, ConversationStore, Locale } from '../core/ports';
 import type { PhotoService } from '../core/photo/photo-service';
+import type { ApprovalService } from '../core/approval/approval-service';
+import type { StatusService } from '../core/status/status-service';
 import type { Logger } from '../logger';
 import { activityUser, conversationOf, type ActivityUser } from './activity-user';
 import { CARD_ACTIONS, type CardActionContext } from './card-actions';
@@ -17,14 +27,22 @@ import { recogniseIntent } from './intents';
 import { findPhotoAttachment, hasOnlyOtherAttachments } from './photo-attachments';
 import { sendPreview } from './photo-replies';
 import { messageCard } from './cards/message-card';
+import { sendStatus } from './status-replies';
+import { answerCardAction } from './invoke-actions';
 
 /** What the bot needs, wired by main.ts. */
 export interface HeadshotBotDeps {
   photos: PhotoService;
+  /** Manager approvals; absent: every confirmed photo is written at once. */
+  approvals?: ApprovalService;
+  /** Photo status reports and their fixes. */
+  status: StatusService;
   conversations: ConversationStore;
   fetcher: AttachmentFetcher;
   /** A link to the upload page that identifies the user (signed, short-lived). */
   uploadLink: (user: ActivityUser) => Promise<string>;
+  /** A short-lived signed link that downloads the user's AD-ready photo, and how long it works. */
+  adPhotoLink: (user: ActivityUser) => Promise<{ url: string; minutes: number }>;
   /** A token for fetching inline images from the Bot Connector (m365 mode); undefined in local mode. */
   botToken?: () => Promise<string>;
   /** Only activities from this tenant are served (single-tenant deployments); undefined serves any. */
@@ -90,16 +108,10 @@ export class HeadshotBot extends TeamsActivityHandler {
       case 'help':
         await this.sendHowTo(context, user);
         return;
-      case 'status': {
-        const meta = await this.deps.photos.current(user.userId);
-        await sendCard(
-          context,
-          meta
-            ? messageCard(user.locale, { kind: 'info', messageKey: 'status.has_photo', params: { width: meta.width, height: meta.height } })
-            : messageCard(user.locale, { kind: 'info', messageKey: 'status.no_photo' }),
-        );
+      case 'status':
+        await context.sendActivity({ type: ActivityTypes.Typing });
+        await sendStatus(context, this.deps.status, user);
         return;
-      }
       case 'cancel': {
         const cancelled = this.deps.photos.cancelOpen(user.userId);
         await sendCard(context, messageCard(user.locale, { kind: 'info', messageKey: cancelled ? 'photo.cancelled' : 'photo.nothing_to_cancel' }));
@@ -111,15 +123,33 @@ export class HeadshotBot extends TeamsActivityHandler {
     }
   }
 
-  /** Shows how to send a photo, with a fresh upload link. */
+  /** Shows how to send a photo, with a fresh upload link; says so instead when the tenant policy blocks photo changes. */
   async sendHowTo(context: TurnContext, user: ActivityUser): Promise<void> {
+    if (await this.deps.status.selfServiceBlocked()) {
+      await sendCard(context, messageCard(user.locale, { kind: 'warning', messageKey: 'status.blocked' }));
+      return;
+    }
+    // Say before the upload whether the photo will need approval, and by whom; a directory hiccup only drops the line.
+    const approval = await this.deps.approvals?.requirementFor(user.userId).catch(() => null);
     await sendCard(
       context,
       howToSendCard(user.locale, {
         uploadUrl: await this.deps.uploadLink(user),
         maxMegabytes: this.deps.maxUploadMegabytes,
+        approverName: approval?.required && approval.approverLabel ? approval.approverLabel : undefined,
       }),
     );
+  }
+
+  /** Universal Actions (Action.Execute and card refreshes): see invoke-actions.ts. */
+  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    return answerCardAction({
+      context,
+      invokeValue,
+      identify: () => this.identify(context),
+      deps: this.deps,
+      bot: this,
+    });
   }
 
   private async handlePhoto(

@@ -31,8 +31,13 @@ export async function sendPreview(context: TurnContext, request: PhotoRequest, p
 }
 
 /** The success card after a photo was written. */
-export function appliedCardFor(request: PhotoRequest, preview: Uint8Array): AdaptiveCard {
-  return appliedCard(request.locale, { previewDataUri: jpegDataUri(preview) });
+export function appliedCardFor(request: PhotoRequest, preview: Uint8Array, approvedByName?: string): AdaptiveCard {
+  return appliedCard(request.locale, {
+    // An undo request has no preview of the photo it restored.
+    previewDataUri: preview.byteLength > 0 ? jpegDataUri(preview) : undefined,
+    approvedByName,
+    undoRequestId: request.flow === 'undo' ? undefined : request.id,
+  });
 }
 
 /** The closed form of a preview card, so its buttons cannot be pressed again. */

@@ -168,10 +168,10 @@ test('choose another and cancel close the preview and write nothing', async () =
   expect(await photoWrites(DEMO_USERS.alex)).toHaveLength(0);
 });
 
-test('"photo status" tells whether Microsoft 365 has a photo', async () => {
+test('"photo status" tells whether Microsoft 365 has a photo (the full report: test/integration/status)', async () => {
   const chat = h.chat({ aadObjectId: DEMO_USERS.megan, locale: 'fi-FI' });
   await chat.say('kuvan tila');
   const [status] = await chat.newCards();
   expectValidCard(status.card);
-  expect(cardTexts(status.card).join(' ')).toContain(t('fi', 'status.has_photo', { width: 648, height: 648 }));
+  expect(cardTexts(status.card).join(' ')).toContain(t('fi', 'status.photo_facts', { width: 648, height: 648 }));
 });

@@ -45,6 +45,9 @@ test('an empty environment is local mode with the documented defaults', () => {
     requestTtlHours: 24,
     download: { timeoutMs: 15_000, allowedHosts: [], allowLoopback: true },
     uploadTicketSecret: undefined,
+    sharePoint: { mySiteUrl: undefined, resource: undefined, pictures: 'legacy', thumbnailSides: [48, 72, 200] },
+    status: { teamsCacheDays: 60, adPhotoMaxBytes: 10240 },
+    approvals: { teamsAppId: undefined, tickSeconds: 60 },
   });
 });
 

@@ -37,6 +37,11 @@ test('a fresh database reaches the latest user_version with every table the stor
   expect(MIGRATIONS.length).toBeGreaterThan(0);
   expect(userVersion(db)).toBe(MIGRATIONS.length);
   expect(tables(db)).toEqual([
+    'approval_actions',
+    'approval_approvers',
+    'approval_cards',
+    'approval_policy',
+    'approvals',
     'audit_log',
     'conversations',
     'pending_photos',

@@ -60,7 +60,7 @@ function allCards(locale: Locale): Array<[string, AdaptiveCard]> {
       }),
     ],
     ['message with link', messageCard(locale, { kind: 'info', messageKey: 'status.no_photo', openUrl: { url: UPLOAD_URL } })],
-    ['message status', messageCard(locale, { kind: 'info', messageKey: 'status.has_photo', params: { width: 648, height: 648 } })],
+    ['message status blocked', messageCard(locale, { kind: 'warning', messageKey: 'status.blocked' })],
     ...ERROR_CODES.map((code): [string, AdaptiveCard] => [
       `error ${code}`,
       messageCard(locale, { kind: 'error', messageKey: `errors.${code}`, params: DOCUMENTED_PARAMS[`errors.${code}`] ?? {} }),

@@ -11,6 +11,7 @@ import type {
   Locale,
   PhotoMeta,
   PhotoNotifier,
+  PhotoPolicySource,
   PhotoRequest,
   PhotoSource,
   ProfilePhotos,
@@ -30,6 +31,8 @@ export interface PhotoServiceDeps {
   /** How long a preview waits for confirmation. */
   requestTtlMs: number;
   notifier?: PhotoNotifier;
+  /** The tenant photo policy; with source onPremises, confirm refuses before writing. */
+  policy?: PhotoPolicySource;
 }
 
 /** A photo someone sent, with who they are. */
@@ -124,9 +127,23 @@ export class PhotoService {
       this.move(request.id, 'previewed', 'expired');
       throw new AppError('request.expired', undefined, { params: { hours: Math.round(this.deps.requestTtlMs / 3_600_000) } });
     }
+    if (request.state === 'previewed' && (await this.blockedByPolicy())) {
+      this.deps.audit.append({ at: now, actorId, action: 'photo.confirm', subjectId: request.userId, requestId, outcome: 'refused', detail: { reason: 'policy_on_premises' } });
+      throw new AppError('m365.blocked_by_policy', 'photo policy source is onPremises', { status: 403 });
+    }
     const claimed = request.state === 'previewed' ? this.move(request.id, 'previewed', 'applying') : null;
     if (!claimed) throw this.notConfirmable(this.deps.requests.get(requestId) ?? request);
     return this.apply(claimed);
+  }
+
+  /** True when the tenant policy keeps photos on-premises; a policy that cannot be read does not block (Graph refuses the write itself then). */
+  private async blockedByPolicy(): Promise<boolean> {
+    if (!this.deps.policy) return false;
+    try {
+      return (await this.deps.policy.get()).source === 'onPremises';
+    } catch {
+      return false;
+    }
   }
 
   /** Cancels a previewed request of the actor's. */
@@ -145,9 +162,12 @@ export class PhotoService {
     return cancelled;
   }
 
-  /** Finishes requests a crash left in `applying` (the write is idempotent) and tells their owners. */
+  /**
+   * Finishes requests a crash left in `applying` (the write is idempotent) and tells their owners.
+   * Approved requests are the approval service's to finish (it also updates their cards).
+   */
   async resumeInterrupted(): Promise<number> {
-    const stuck = this.deps.requests.listByState('applying');
+    const stuck = this.deps.requests.listByState('applying').filter((r) => r.flow !== 'approval');
     for (const request of stuck) {
       let error: AppError | undefined;
       let preview: Uint8Array | null = null;
@@ -158,7 +178,7 @@ export class PhotoService {
         preview = this.deps.requests.getPhoto(request.id)?.preview ?? null;
       }
       const final = this.deps.requests.get(request.id) ?? request;
-      await this.deps.notifier?.requestEnded(final, preview, error ? { code: error.code, params: error.params } : undefined);
+      await this.tellEnded(final, preview, error ? { code: error.code, params: error.params } : undefined);
     }
     return stuck.length;
   }
@@ -171,7 +191,7 @@ export class PhotoService {
       const expired = this.move(id, 'previewed', 'expired');
       if (!expired) continue;
       count++;
-      await this.deps.notifier?.requestEnded(expired, null);
+      await this.tellEnded(expired, null);
     }
     return count;
   }
@@ -192,6 +212,74 @@ export class PhotoService {
     return this.deps.requests.get(requestId);
   }
 
+  /**
+   * Writes an approved request's photo. The claim (approved -> applying) is a compare-and-set, so of any
+   * number of callers exactly one writes; the others get null. Busy Microsoft 365: back to approved.
+   */
+  async applyApproved(requestId: string): Promise<RequestWithPreview | null> {
+    const claimed = this.move(requestId, 'approved', 'applying');
+    return claimed ? this.apply(claimed) : null;
+  }
+
+  /** Finishes an approved request a crash left in `applying` (call once, at start-up); null when it is not there. */
+  async finishApplying(requestId: string): Promise<RequestWithPreview | null> {
+    const request = this.deps.requests.get(requestId);
+    return request?.state === 'applying' ? this.apply(request) : null;
+  }
+
+  /**
+   * Restores the photo the user had before their most recent applied change (`requestId`, when given, must be
+   * that change), as a new request of flow `undo`. `asAdmin` lets an admin undo someone else's change.
+   * A change can be undone once; undoing an undo restores the change again.
+   */
+  async undo(userId: string, actorId: string, options: { requestId?: string; asAdmin?: boolean } = {}): Promise<RequestWithPreview> {
+    const { requests, audit, clock, newId } = this.deps;
+    const refuse = (code: 'undo.nothing_to_undo' | 'undo.already_done' | 'request.not_yours', reason: string, requestId?: string): AppError => {
+      audit.append({ at: clock.now(), actorId, action: 'photo.undo', subjectId: userId, requestId, outcome: 'refused', detail: { reason } });
+      return code === 'request.not_yours'
+        ? new AppError(code, `actor ${actorId} may not undo for ${userId}`, { status: 403 })
+        : new AppError(code, reason, { status: 409 });
+    };
+    if (actorId !== userId && !options.asAdmin) throw refuse('request.not_yours', 'not_owner', options.requestId);
+    const latest = requests.latestApplied(userId);
+    const target = options.requestId === undefined ? latest : requests.get(options.requestId);
+    if (target && target.userId !== userId) throw refuse('request.not_yours', 'not_owner', target.id);
+    if (!target || !latest || target.id !== latest.id) throw refuse('undo.nothing_to_undo', 'not_latest_applied', options.requestId);
+    const previous = requests.getPrevious(target.id);
+    if (!previous) throw refuse('undo.nothing_to_undo', 'nothing_kept', target.id);
+    const now = clock.now();
+    const request: PhotoRequest = {
+      id: newId(),
+      userId,
+      tenantId: target.tenantId,
+      locale: target.locale,
+      state: 'applying',
+      source: 'undo',
+      warnings: [],
+      sourceInfo: { format: 'jpeg', width: 0, height: 0, bytes: previous.photo?.byteLength ?? 0 },
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: now,
+      version: 1,
+      flow: 'undo',
+      undoOf: target.id,
+    };
+    // An empty master means "the user had no photo": applying it removes the photo.
+    if (!requests.createUndo(request, { master: previous.photo ?? new Uint8Array(0), preview: new Uint8Array(0) })) {
+      throw refuse('undo.already_done', 'already_undone', target.id);
+    }
+    audit.append({
+      at: now,
+      actorId,
+      action: 'photo.undo',
+      subjectId: userId,
+      requestId: request.id,
+      outcome: 'ok',
+      detail: { undoes: target.id, restores: previous.photo ? 'photo' : 'no_photo', asAdmin: actorId !== userId },
+    });
+    return this.apply(request);
+  }
+
   private async apply(request: PhotoRequest): Promise<RequestWithPreview> {
     const { photos, requests, audit, clock } = this.deps;
     const photo = requests.getPhoto(request.id);
@@ -199,6 +287,7 @@ export class PhotoService {
       this.move(request.id, 'applying', 'failed', 'internal');
       throw new AppError('internal', `request ${request.id} has no pending photo`);
     }
+    const removes = request.flow === 'undo' && photo.master.byteLength === 0;
     let previousSaved = false;
     try {
       requests.savePrevious(request.userId, request.id, await photos.get(request.userId), clock.now());
@@ -207,11 +296,14 @@ export class PhotoService {
       // Undo is a convenience; a failed read of the old photo must not block the new one.
     }
     try {
-      await photos.put(request.userId, photo.master);
+      if (removes) await photos.remove(request.userId);
+      else await photos.put(request.userId, photo.master);
     } catch (err) {
       const e = toAppError(err);
-      // Throttled or down: nothing was written, so the request goes back to previewed and can be confirmed again.
-      if (e.retryable) this.move(request.id, 'applying', 'previewed');
+      // Throttled or down: nothing was written. A self-service request goes back to previewed and can be
+      // confirmed again; an approved one back to approved (the scheduler tries again); an undo fails.
+      const busy = busyStateOf(request);
+      if (e.retryable && busy !== 'failed') this.move(request.id, 'applying', busy);
       else this.move(request.id, 'applying', 'failed', e.code);
       audit.append({
         at: clock.now(),
@@ -232,9 +324,19 @@ export class PhotoService {
       subjectId: request.userId,
       requestId: request.id,
       outcome: 'ok',
-      detail: { bytes: photo.master.byteLength, previousSaved },
+      detail: { bytes: photo.master.byteLength, previousSaved, ...(request.flow ? { flow: request.flow } : {}) },
     });
     return { request: applied ?? request, preview: photo.preview, superseded: [] };
+  }
+
+  /** Tells the owner how a request ended; an unreachable user must not stop the work on everyone else's. */
+  private async tellEnded(request: PhotoRequest, preview: Uint8Array | null, error?: { code: string; params: Record<string, string | number> }): Promise<boolean> {
+    if (!this.deps.notifier) return false;
+    try {
+      return await this.deps.notifier.requestEnded(request, preview, error);
+    } catch {
+      return false;
+    }
   }
 
   private ownedRequest(requestId: string, actorId: string, action: string): PhotoRequest {
@@ -274,4 +376,11 @@ export class PhotoService {
     if (!canTransition(from, to)) throw new Error(`illegal transition ${from} -> ${to}`);
     return this.deps.requests.transition(id, from, to, this.deps.clock.now(), errorCode);
   }
+}
+
+/** Where a request goes when Microsoft 365 is busy while writing it. */
+function busyStateOf(request: PhotoRequest): RequestState {
+  if (request.flow === 'approval') return 'approved';
+  if (request.flow === 'undo') return 'failed';
+  return 'previewed';
 }

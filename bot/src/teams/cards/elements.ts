@@ -31,6 +31,14 @@ export function submit(title: string, data: CardActionData, style?: 'positive' |
   return { type: 'Action.Submit', title, data: clean, ...(style ? { style } : {}) };
 }
 
+/**
+ * An Action.Execute (Universal Actions, 1.4+): Teams and Outlook send it to the bot as an
+ * `adaptiveCard/action` invoke with this verb, and show the card the bot answers with.
+ */
+export function execute(title: string, verb: string, data: Record<string, string>, style?: 'positive' | 'destructive'): JsonObject {
+  return { type: 'Action.Execute', title, verb, data: { ...data }, ...(style ? { style } : {}) };
+}
+
 /** An Action.OpenUrl. */
 export function openUrl(title: string, url: string): JsonObject {
   return { type: 'Action.OpenUrl', title, url };

@@ -15,6 +15,8 @@ export interface HowToSendCardArgs {
   maxMegabytes: number;
   /** The recommended minimum side in pixels; defaults to 648. */
   minSide?: number;
+  /** When the organisation asks for approval: who approves (the manager's or the approvers group's name). */
+  approverName?: string;
 }
 
 /** How to send a photo: attach it here or use the upload page; tips; what happens next. */
@@ -34,6 +36,7 @@ export function howToSendCard(locale: Locale, args: HowToSendCardArgs): Adaptive
       text(tips.map((tip) => `- ${tip}`).join('\n'), { spacing: 'small' }),
       text(t(locale, 'cards.how_to.next_title'), { weight: 'bolder', spacing: 'medium' }),
       text(t(locale, 'cards.how_to.next'), { spacing: 'small' }),
+      ...(args.approverName ? [text(t(locale, 'cards.how_to.approval', { approver: args.approverName }), { spacing: 'small' })] : []),
     ],
     [openUrl(t(locale, 'cards.common.open_upload_page'), args.uploadUrl)],
     t(locale, 'cards.how_to.attach'),

@@ -18,10 +18,20 @@ export interface AdaptiveCard {
   fallbackText?: string;
   speak?: string;
   lang?: string;
+  /** Universal Actions: how (and for whom, `userIds`) the host asks the bot for a fresh, per-user version. */
+  refresh?: JsonObject;
 }
 
 /** Every verb a Headshot card sends back in `Action.Submit` data. */
-export const CARD_VERBS = ['photo.start', 'photo.confirm', 'photo.choose_another', 'photo.cancel'] as const;
+export const CARD_VERBS = [
+  'photo.start',
+  'photo.confirm',
+  'photo.choose_another',
+  'photo.cancel',
+  'status.fix_sharepoint',
+  'status.apply_again',
+  'status.ad_photo',
+] as const;
 
 /** A card action verb. */
 export type CardVerb = (typeof CARD_VERBS)[number];

@@ -13,16 +13,24 @@ import { photo, previewed } from '../../store/store-fixtures';
 /** The documented machine (request-lifecycle.ts header and ports.ts), written out independently. */
 const DOCUMENTED: ReadonlyArray<[RequestState, RequestState]> = [
   ['previewed', 'applying'],
+  ['previewed', 'pending_approval'],
   ['previewed', 'cancelled'],
   ['previewed', 'expired'],
   ['previewed', 'superseded'],
+  ['pending_approval', 'approved'],
+  ['pending_approval', 'rejected'],
+  ['pending_approval', 'cancelled'],
+  ['pending_approval', 'expired'],
+  ['pending_approval', 'superseded'],
+  ['approved', 'applying'],
   ['applying', 'applied'],
   ['applying', 'previewed'],
+  ['applying', 'approved'],
   ['applying', 'failed'],
 ];
-const END_STATES: RequestState[] = ['applied', 'failed', 'cancelled', 'expired', 'superseded'];
+const END_STATES: RequestState[] = ['applied', 'failed', 'cancelled', 'expired', 'superseded', 'rejected'];
 /** States in which the pending photo is still kept. */
-const KEEPS_PHOTO: RequestState[] = ['previewed', 'applying', 'applied'];
+const KEEPS_PHOTO: RequestState[] = ['previewed', 'pending_approval', 'approved', 'applying', 'applied'];
 
 const state = fc.constantFrom<RequestState>(...REQUEST_STATES);
 
@@ -31,10 +39,13 @@ describe('the table', () => {
     expect([...REQUEST_STATES].sort()).toEqual([
       'applied',
       'applying',
+      'approved',
       'cancelled',
       'expired',
       'failed',
+      'pending_approval',
       'previewed',
+      'rejected',
       'superseded',
     ]);
     const allowed = REQUEST_STATES.flatMap((from) =>

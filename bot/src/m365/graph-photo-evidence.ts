@@ -1,0 +1,152 @@
+/**
+ * PhotoEvidenceReader on Microsoft Graph `$batch`: one person's evidence in one batch of four
+ * inner requests, many people's photo metadata in batches of 20.
+ */
+import type {
+  DirectoryUser,
+  GraphPhoto,
+  GraphPhotoEvidence,
+  MailboxKind,
+  Observed,
+  PhotoEvidenceReader,
+  PhotoMeta,
+  PhotoScan,
+} from '../core/ports';
+import type { AppError } from '../core/errors';
+import { emptyStats, innerError, type BatchOutcome, type GraphBatchRunner } from './graph-batch';
+
+const USER_SELECT =
+  'id,displayName,userPrincipalName,mail,userType,preferredLanguage,onPremisesSyncEnabled,accountEnabled';
+
+interface GraphUserJson {
+  id: string;
+  displayName?: string | null;
+  userPrincipalName?: string | null;
+  mail?: string | null;
+  userType?: string | null;
+  preferredLanguage?: string | null;
+  onPremisesSyncEnabled?: boolean | null;
+  accountEnabled?: boolean | null;
+}
+
+const failed = (e: AppError): Observed<never> => ({
+  ok: false,
+  error: { code: e.code, retryable: e.retryable, retryAfterSeconds: e.retryAfterSeconds },
+});
+
+/** The Graph error code of an inner answer, if it has one. */
+function codeOf(outcome: BatchOutcome | undefined): string | undefined {
+  return outcome && 'status' in outcome
+    ? (outcome.body as { error?: { code?: string } } | undefined)?.error?.code
+    : undefined;
+}
+
+/** Maps an inner answer: `ok` for 2xx, `absent` for the given 404 codes, else the error. */
+function classify(
+  outcome: BatchOutcome | undefined,
+  absentCodes: readonly string[],
+): { ok: unknown } | { absent: string } | { error: AppError } {
+  if (outcome === undefined) return { error: innerError({ status: 500, headers: {}, body: undefined }) };
+  if ('error' in outcome) return { error: outcome.error };
+  if (outcome.status >= 200 && outcome.status < 300) return { ok: outcome.body };
+  const code = codeOf(outcome);
+  if (outcome.status === 404 && code !== undefined && absentCodes.includes(code)) return { absent: code };
+  return { error: innerError(outcome) };
+}
+
+function toUser(u: GraphUserJson): DirectoryUser {
+  return {
+    id: u.id,
+    displayName: u.displayName ?? u.userPrincipalName ?? u.id,
+    userPrincipalName: u.userPrincipalName ?? '',
+    mail: u.mail ?? undefined,
+    userType: u.userType === 'Guest' ? 'Guest' : 'Member',
+    preferredLanguage: u.preferredLanguage ?? undefined,
+    onPremisesSyncEnabled: u.onPremisesSyncEnabled === true,
+    accountEnabled: u.accountEnabled !== false,
+  };
+}
+
+function toMeta(body: unknown): PhotoMeta {
+  const m = body as { width?: number; height?: number; '@odata.mediaEtag'?: string };
+  return { width: m.width ?? 0, height: m.height ?? 0, etag: m['@odata.mediaEtag'] };
+}
+
+/** Reads photo evidence through `$batch` (User.Read.All, ProfilePhoto.Read.All, MailboxSettings.Read). */
+export class GraphPhotoEvidenceReader implements PhotoEvidenceReader {
+  /**
+   * @param statusRunner runs one person's four requests (few retries: someone is waiting)
+   * @param scanRunner runs scans (more patience with throttling)
+   */
+  constructor(
+    private readonly statusRunner: GraphBatchRunner,
+    private readonly scanRunner: GraphBatchRunner,
+  ) {}
+
+  async read(idOrUpn: string): Promise<GraphPhotoEvidence> {
+    const u = encodeURIComponent(idOrUpn);
+    const out = await this.statusRunner.run([
+      { id: 'user', method: 'GET', url: `/users/${u}?$select=${USER_SELECT}` },
+      { id: 'photo', method: 'GET', url: `/users/${u}/photo` },
+      { id: 'small', method: 'GET', url: `/users/${u}/photos/48x48/$value` },
+      { id: 'mailbox', method: 'GET', url: `/users/${u}/mailboxSettings` },
+    ]);
+
+    const userAnswer = classify(out.get('user'), ['Request_ResourceNotFound']);
+    const user: Observed<DirectoryUser | null> =
+      'ok' in userAnswer
+        ? { ok: true, value: toUser(userAnswer.ok as GraphUserJson) }
+        : 'absent' in userAnswer
+          ? { ok: true, value: null }
+          : failed(userAnswer.error);
+
+    const meta = classify(out.get('photo'), ['ImageNotFound']);
+    const small = classify(out.get('small'), ['ImageNotFound']);
+    let photo: Observed<GraphPhoto | null>;
+    if ('error' in meta) photo = failed(meta.error);
+    else if ('absent' in meta) photo = { ok: true, value: null };
+    else
+      photo = {
+        ok: true,
+        value: {
+          ...toMeta(meta.ok),
+          small: 'ok' in small && typeof small.ok === 'string' ? new Uint8Array(Buffer.from(small.ok, 'base64')) : null,
+        },
+      };
+
+    const box = classify(out.get('mailbox'), ['MailboxNotEnabledForRESTAPI', 'MailboxNotHostedInExchangeOnline']);
+    const mailbox: Observed<MailboxKind> =
+      'ok' in box
+        ? { ok: true, value: 'online' }
+        : 'absent' in box
+          ? { ok: true, value: box.absent === 'MailboxNotHostedInExchangeOnline' ? 'onPremises' : 'none' }
+          : failed(box.error);
+
+    return { user, photo, mailbox };
+  }
+
+  async scan(userIds: readonly string[]): Promise<PhotoScan> {
+    const stats = emptyStats();
+    const out = await this.scanRunner.run(
+      userIds.map((id, i) => ({
+        id: String(i),
+        method: 'GET' as const,
+        url: `/users/${encodeURIComponent(id)}/photo`,
+      })),
+      stats,
+    );
+    const photos = new Map<string, Observed<PhotoMeta | null>>();
+    userIds.forEach((id, i) => {
+      const answer = classify(out.get(String(i)), ['ImageNotFound']);
+      photos.set(
+        id,
+        'ok' in answer
+          ? { ok: true, value: toMeta(answer.ok) }
+          : 'absent' in answer
+            ? { ok: true, value: null }
+            : failed(answer.error),
+      );
+    });
+    return { photos, stats };
+  }
+}

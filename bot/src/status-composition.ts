@@ -1,0 +1,77 @@
+/**
+ * Wiring of the photo status use cases, shared by the two entry points that need it: the
+ * service (main.ts) and the `headshot status` command. Defaults are documented here.
+ */
+import type { Client } from '@microsoft/microsoft-graph-client';
+import type { Config } from './config';
+import type { AuditLog, Clock, PhotoPolicySource } from './core/ports';
+import { StatusService } from './core/status/status-service';
+import { GraphBatchRunner } from './m365/graph-batch';
+import { GraphDirectory } from './m365/graph-directory';
+import { GraphPhotoEvidenceReader } from './m365/graph-photo-evidence';
+import { GraphPhotoPolicy } from './m365/graph-photo-policy';
+import { GraphProfilePhotos } from './m365/graph-profile-photos';
+import { RestSharePointProfiles } from './m365/sharepoint-profiles';
+import type { TokenSource } from './m365/token-source';
+import { SharpPictureTools } from './photo/picture-tools';
+
+/** SharePoint's copy interval in legacy tenants (seed article: once per 24 hours). */
+const SHAREPOINT_SYNC_HOURS = 24;
+
+/** What status wiring needs. */
+export interface StatusWiringArgs {
+  config: Readonly<Config>;
+  graph: Client;
+  tokens: TokenSource;
+  /** The local tenant's URL in local mode (SharePoint is served under its `/sp`). */
+  localTenantUrl?: string;
+  audit: AuditLog;
+  clock: Clock;
+}
+
+/** The status service and the policy reader (the photo flow checks the policy too). */
+export interface StatusWiring {
+  status: StatusService;
+  policy: PhotoPolicySource;
+  /** The SharePoint My Site Host in use, if any. */
+  mySiteUrl?: string;
+}
+
+/** Builds the status use cases on Graph, SharePoint REST and sharp. */
+export function composeStatus({ config, graph, tokens, localTenantUrl, audit, clock }: StatusWiringArgs): StatusWiring {
+  const policy = new GraphPhotoPolicy(graph);
+  const mySiteUrl =
+    config.sharePoint.mySiteUrl ?? (config.mode === 'local' && localTenantUrl ? `${localTenantUrl}/sp` : undefined);
+  const sharePoint = mySiteUrl
+    ? new RestSharePointProfiles({
+        mySiteUrl,
+        // Local mode: the local tenant accepts its My Site URL as audience; m365: the My Site Host's origin.
+        resource: config.sharePoint.resource ?? (config.mode === 'local' ? mySiteUrl : new URL(mySiteUrl).origin),
+        tokens,
+      })
+    : undefined;
+  const evidence = new GraphPhotoEvidenceReader(
+    // Someone is waiting for one person's report: few attempts, short waits.
+    new GraphBatchRunner(graph, { maxAttempts: 3, maxRetryAfterSeconds: 5 }),
+    // Scans can wait out throttling.
+    new GraphBatchRunner(graph, { maxAttempts: 8, maxRetryAfterSeconds: 60 }),
+  );
+  const status = new StatusService({
+    evidence,
+    policy,
+    sharePoint,
+    photos: new GraphProfilePhotos(graph),
+    directory: new GraphDirectory(graph),
+    tools: new SharpPictureTools(),
+    audit,
+    clock,
+    settings: {
+      sharePointPictures: config.sharePoint.pictures,
+      sharePointSyncHours: SHAREPOINT_SYNC_HOURS,
+      teamsCacheDays: config.status.teamsCacheDays,
+      thumbnailSides: config.sharePoint.thumbnailSides,
+      adPhotoMaxBytes: config.status.adPhotoMaxBytes,
+    },
+  });
+  return { status, policy, mySiteUrl };
+}

@@ -1,0 +1,87 @@
+/** Approval cards from the core's views, and sending a confirmed photo for approval from the chat. */
+import { CardFactory, TurnContext } from 'botbuilder';
+import type { ApprovalService } from '../core/approval/approval-service';
+import type { ApprovalView } from '../core/approval/approval-ports';
+import type { Locale } from '../core/ports';
+import type { MessageParams } from '../i18n/i18n';
+import type { ActivityUser } from './activity-user';
+import { approvalCard, type ApprovalAudience } from './cards/approval-card';
+import type { AdaptiveCard } from './cards/types';
+import { jpegDataUri } from './photo-replies';
+
+/** The approval card of a view for one audience, in `locale`; `extraUserIds` join refresh.userIds. */
+export function approvalCardFor(
+  view: ApprovalView,
+  locale: Locale,
+  audience: ApprovalAudience,
+  options: { notice?: { key: string; params?: MessageParams }; extraUserIds?: string[] } = {},
+): AdaptiveCard {
+  const firstRole = view.approvers[0]?.role;
+  return approvalCard(locale, {
+    requestId: view.requestId,
+    audience,
+    state: view.state,
+    requesterName: view.requesterName,
+    approverNames: view.approvers.map((a) => a.displayName),
+    escalatedNames: view.escalatedAt
+      ? view.approvers.filter((a) => a.role !== firstRole).map((a) => a.displayName)
+      : [],
+    requestedAt: view.requestedAt.toISOString(),
+    expiresAt: view.expiresAt.toISOString(),
+    remindedAt: view.remindedAt?.toISOString(),
+    escalatedAt: view.escalatedAt?.toISOString(),
+    decidedByName: view.decidedByName,
+    decidedAt: view.decidedAt?.toISOString(),
+    reason: view.reason,
+    errorCode: view.errorCode,
+    warnings: view.warnings,
+    oldPreviewDataUri: view.oldPreview ? jpegDataUri(view.oldPreview) : undefined,
+    newPreviewDataUri: jpegDataUri(view.newPreview),
+    canUndo: view.canUndo,
+    refreshUserIds: [...view.teamsUserIds, ...(options.extraUserIds ?? [])],
+    notice: options.notice,
+  });
+}
+
+/**
+ * "Use this photo" when approval may be needed: if the policy asks for it, the preview card the user clicked
+ * becomes the request's approval card (the requester's copy, updated in place from then on) and true is
+ * returned; false means no approval is needed and the caller writes the photo as before.
+ */
+export async function sendForApproval(
+  context: TurnContext,
+  user: ActivityUser,
+  requestId: string,
+  approvals: ApprovalService,
+  now: () => Date,
+): Promise<boolean> {
+  const outcome = await approvals.submit(requestId, user.userId);
+  if (!outcome.routed) return false;
+  const teamsUserId = context.activity.from?.id;
+  const card = approvalCardFor(outcome.view, user.locale, 'base', { extraUserIds: teamsUserId ? [teamsUserId] : [] });
+  const attachments = [CardFactory.adaptiveCard(card)];
+  let activityId = context.activity.replyToId;
+  if (activityId) {
+    try {
+      await context.updateActivity({ id: activityId, type: 'message', attachments });
+    } catch {
+      activityId = undefined;
+    }
+  }
+  // A client that cannot update messages gets the card as a new one.
+  if (!activityId) activityId = (await context.sendActivity({ attachments }))?.id;
+  if (activityId) {
+    const reference = JSON.stringify(TurnContext.getConversationReference(context.activity));
+    approvals.addCopy({
+      requestId,
+      userId: user.userId,
+      teamsUserId,
+      locale: user.locale,
+      conversationId: context.activity.conversation.id,
+      activityId,
+      reference,
+      sentAt: now(),
+    });
+  }
+  return true;
+}
