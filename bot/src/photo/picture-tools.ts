@@ -2,14 +2,15 @@
  * PictureTools on sharp: perceptual hashes and small previews for photo status, square
  * thumbnails for SharePoint, and the 96x96 under-10 KB JPEG on-premises AD takes.
  */
-import sharp, { type OutputInfo } from 'sharp';
+import sharp from 'sharp';
 import { AppError } from '../core/errors';
 import type { PictureFingerprint, PictureTools } from '../core/ports';
+import { Deadline } from './deadline';
+import { AD_THUMBNAIL_SIDE, AD_THUMBNAIL_TARGET, encodeSquare, smallTarget } from './encode';
+import type { RawRgb } from './normalise';
 
 /** Side of the previews on status cards. */
 export const STATUS_PREVIEW_SIDE = 48;
-/** Side of an AD thumbnailPhoto by convention. */
-export const AD_THUMBNAIL_SIDE = 96;
 
 const unreadable = (cause: unknown): AppError =>
   new AppError('photo.corrupt', 'picture could not be read', { params: { format: 'unknown' }, cause });
@@ -53,45 +54,34 @@ export class SharpPictureTools implements PictureTools {
   }
 
   async squares(bytes: Uint8Array, sides: readonly number[]): Promise<Uint8Array[]> {
-    try {
-      const input = Buffer.from(bytes);
-      return await Promise.all(
-        sides.map(
-          async (side) =>
-            new Uint8Array(
-              await sharp(input)
-                .rotate()
-                .flatten({ background: '#ffffff' })
-                .resize(side, side, { fit: 'cover' })
-                .jpeg({ quality: 85 })
-                .toBuffer(),
-            ),
-        ),
-      );
-    } catch (err) {
-      throw unreadable(err);
-    }
+    // One decode to the largest side; every size is encoded from it, as in the pipeline.
+    const master = await rawSquare(bytes, Math.max(...sides));
+    const deadline = new Deadline(PICTURE_BUDGET_MS);
+    return Promise.all(sides.map(async (side) => new Uint8Array(await encodeSquare(master, smallTarget(side), deadline))));
   }
 
   async adThumbnail(bytes: Uint8Array, maxBytes: number): Promise<Uint8Array> {
-    let square: { data: Buffer; info: OutputInfo };
-    try {
-      square = await sharp(Buffer.from(bytes))
-        .rotate()
-        .flatten({ background: '#ffffff' })
-        .resize(AD_THUMBNAIL_SIDE, AD_THUMBNAIL_SIDE, { fit: 'cover' })
-        .toColourspace('srgb')
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-    } catch (err) {
-      throw unreadable(err);
-    }
-    const raw = { raw: { width: square.info.width, height: square.info.height, channels: square.info.channels } };
-    // Highest quality that fits: a 96x96 portrait is usually 3-5 KB at 85.
-    for (let quality = 85; quality >= 25; quality -= 10) {
-      const jpeg = await sharp(square.data, raw).jpeg({ quality, chromaSubsampling: '4:2:0' }).toBuffer();
-      if (jpeg.length <= maxBytes) return new Uint8Array(jpeg);
-    }
-    throw new AppError('internal', `no 96x96 JPEG of this picture fits in ${maxBytes} bytes`);
+    const square = await rawSquare(bytes, AD_THUMBNAIL_SIDE);
+    return new Uint8Array(await encodeSquare(square, { ...AD_THUMBNAIL_TARGET, maxBytes }, new Deadline(PICTURE_BUDGET_MS)));
+  }
+}
+
+/** Time budget for re-encoding a photo Microsoft 365 already holds (small: at most 648 px). */
+const PICTURE_BUDGET_MS = 10_000;
+
+/** The picture oriented, on white, in sRGB, cropped square at `side` px, as raw RGB. */
+async function rawSquare(bytes: Uint8Array, side: number): Promise<RawRgb> {
+  try {
+    const { data, info } = await sharp(Buffer.from(bytes))
+      .rotate()
+      .flatten({ background: '#ffffff' })
+      .resize(side, side, { fit: 'cover' })
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height, channels: 3 };
+  } catch (err) {
+    throw unreadable(err);
   }
 }
