@@ -37,14 +37,22 @@ export class TeamsNotifier implements PhotoNotifier {
     const conversation = this.conversations.get(userId);
     if (!conversation) return false;
     const reference = JSON.parse(conversation.reference) as Partial<ConversationReference>;
+    // Failures are caught inside the turn: botbuilder would hand them to onTurnError, which
+    // shows the user an error card and does not re-throw, so the caller would see success.
+    let failure: unknown;
     try {
       await this.adapter.continueConversationAsync(this.botAppId, reference, async (context) => {
-        for (const card of cards) await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+        try {
+          for (const card of cards) await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+        } catch (err) {
+          failure = err;
+        }
       });
-      return true;
     } catch (err) {
-      this.logger.warn({ err: { message: (err as Error).message }, conversationId: conversation.conversationId }, 'proactive send failed');
-      return false;
+      failure = err;
     }
+    if (failure === undefined) return true;
+    this.logger.warn({ err: { message: (failure as Error).message }, conversationId: conversation.conversationId }, 'proactive send failed');
+    return false;
   }
 }

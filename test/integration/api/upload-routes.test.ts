@@ -288,6 +288,22 @@ describe('a good upload', () => {
   });
 });
 
+describe('a chat that cannot be reached', () => {
+  test('the page is told the preview did not reach the chat, and no error card is sent anywhere', async () => {
+    const chat = h.chat({ aadObjectId: DEMO_USERS.alex, locale: 'en-US' });
+    expect(await chat.install()).toBe(200);
+    await chat.newCards();
+    // The stored chat now points at a connector that is not there (a closed port).
+    h.service.db
+      .prepare(`UPDATE conversations SET reference = json_set(reference, '$.serviceUrl', 'http://127.0.0.1:9') WHERE user_id = ?`)
+      .run(DEMO_USERS.alex);
+    const res = await upload(photo, await bearer(subject(DEMO_USERS.alex, 'en')));
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ state: 'previewed', deliveredToChat: false, message: t('en', 'upload.no_chat') });
+    expect(await chat.newCards()).toEqual([]);
+  });
+});
+
 describe('security headers', () => {
   test.each(['/upload', '/healthz'])('%s is served with CSP frame-ancestors, nosniff and no-referrer', async (path) => {
     const res = await fetch(`${h.service.url}${path}`);
