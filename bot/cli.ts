@@ -25,10 +25,17 @@ function print(json: boolean, value: Record<string, unknown>, text: string): voi
 }
 
 async function emulator(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string' }, json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    args,
+    options: { port: { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
   const port = values.port ? Number(values.port) : loadConfig().localTenantPort;
   const tenant = await startLocalTenant({ port });
-  print(values.json, { url: tenant.url, tenantId: tenant.tenantId }, `Local tenant listening on ${tenant.url} (tenant ${tenant.tenantId}); Ctrl+C stops it.`);
+  print(
+    values.json,
+    { url: tenant.url, tenantId: tenant.tenantId },
+    `Local tenant listening on ${tenant.url} (tenant ${tenant.tenantId}); Ctrl+C stops it.`,
+  );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -42,9 +49,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, sub, ...rest] = argv;
   if (command === 'photo' && sub === 'prepare') return runPhotoPrepare(rest, io);
   if (command === 'emulator') return emulator([sub, ...rest].filter((a): a is string => a !== undefined));
-  if (command === 'status') return statusCommand([sub, ...rest].filter((a): a is string => a !== undefined), io);
-  if (command === 'approvals') return approvalsCommand([sub, ...rest].filter((a): a is string => a !== undefined), io);
-  if (command === 'audit') return auditCommand([sub, ...rest].filter((a): a is string => a !== undefined), io);
+  if (command === 'status')
+    return statusCommand(
+      [sub, ...rest].filter((a): a is string => a !== undefined),
+      io,
+    );
+  if (command === 'approvals')
+    return approvalsCommand(
+      [sub, ...rest].filter((a): a is string => a !== undefined),
+      io,
+    );
+  if (command === 'audit')
+    return auditCommand(
+      [sub, ...rest].filter((a): a is string => a !== undefined),
+      io,
+    );
   io.stderr(USAGE);
   return 64;
 }

@@ -6,8 +6,25 @@ import { checkSeed } from './seed/org-seed';
 import { createTenantServer } from './server';
 import { TenantState } from './state/tenant-state';
 
-export { DEMO_APP, DEMO_APP_ROLES, DEMO_GROUPS, DEMO_TEAMS_APP_ID, DEMO_TENANT_ID, DEMO_USERS, demoSeed } from './seed/demo-seed';
-export type { MailboxKind, OrgSeed, PhotoUpdateSettings, SeedApp, SeedGroup, SeedTeamsApp, SeedUser, SharePointPictures } from './seed/org-seed';
+export {
+  DEMO_APP,
+  DEMO_APP_ROLES,
+  DEMO_GROUPS,
+  DEMO_TEAMS_APP_ID,
+  DEMO_TENANT_ID,
+  DEMO_USERS,
+  demoSeed,
+} from './seed/demo-seed';
+export type {
+  MailboxKind,
+  OrgSeed,
+  PhotoUpdateSettings,
+  SeedApp,
+  SeedGroup,
+  SeedTeamsApp,
+  SeedUser,
+  SharePointPictures,
+} from './seed/org-seed';
 export { SHAREPOINT_PREFIX } from './state/sharepoint-store';
 
 /** How to start the local tenant. */

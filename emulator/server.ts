@@ -44,7 +44,14 @@ export function createTenantServer(state: TenantState, logger?: (line: string) =
   // A known Graph path with the wrong verb gets Graph's shape, not restify's.
   server.on('MethodNotAllowed', (req: restify.Request, res: restify.Response, _err: unknown, done: () => void) => {
     if (serviceFamily(pathOf(req)) === 'graph') {
-      res.send(405, graphErrorBody(req, 'Request_BadRequest', `The requested resource does not support http method '${req.method ?? ''}'.`));
+      res.send(
+        405,
+        graphErrorBody(
+          req,
+          'Request_BadRequest',
+          `The requested resource does not support http method '${req.method ?? ''}'.`,
+        ),
+      );
     }
     done();
   });

@@ -29,7 +29,8 @@ export function settingsFromEnv(env: Record<string, string | undefined>, version
   const problems: string[] = [];
   if (!GUID.test(botId)) problems.push('MicrosoftAppId must be the bot app registration id (a GUID)');
   if (!GUID.test(teamsAppId)) problems.push('TEAMS_APP_ID must be a GUID (defaults to MicrosoftAppId)');
-  if (!/^https:\/\/[^/]+$/.test(publicBaseUrl)) problems.push('PUBLIC_BASE_URL must be the https origin of the service, e.g. https://headshot.contoso.com');
+  if (!/^https:\/\/[^/]+$/.test(publicBaseUrl))
+    problems.push('PUBLIC_BASE_URL must be the https origin of the service, e.g. https://headshot.contoso.com');
   if (problems.length) throw new Error(`Cannot build the app package:\n  ${problems.join('\n  ')}`);
   return { botId, teamsAppId, publicBaseUrl, version, developerName: env.APP_DEVELOPER_NAME ?? 'Headshot' };
 }
@@ -76,8 +77,13 @@ export function writePackage(settings: PackageSettings, outFile: string): string
 if (require.main === module) {
   try {
     const pkg = JSON.parse(fs.readFileSync(path.resolve(HERE, '..', 'package.json'), 'utf8')) as { version: string };
-    const out = writePackage(settingsFromEnv(process.env, pkg.version), path.resolve(HERE, '..', 'dist', 'headshot-teams-app.zip'));
-    process.stdout.write(`Wrote ${out}\nUpload it in Teams (Apps > Manage your apps > Upload an app) or the Teams admin center.\n`);
+    const out = writePackage(
+      settingsFromEnv(process.env, pkg.version),
+      path.resolve(HERE, '..', 'dist', 'headshot-teams-app.zip'),
+    );
+    process.stdout.write(
+      `Wrote ${out}\nUpload it in Teams (Apps > Manage your apps > Upload an app) or the Teams admin center.\n`,
+    );
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     process.exit(2);

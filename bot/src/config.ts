@@ -27,7 +27,11 @@ const schema = z.object({
   GRAPH_BASE_URL: z.url().default('https://graph.microsoft.com'),
   AUTHORITY_HOST: z.url().default('https://login.microsoftonline.com'),
 
-  PHOTO_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  PHOTO_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(20 * 1024 * 1024),
   PHOTO_MAX_PIXELS: z.coerce.number().int().positive().default(50_000_000),
   PHOTO_MIN_SIDE: z.coerce.number().int().positive().default(96),
   PHOTO_BACKGROUND: z
@@ -51,7 +55,11 @@ const schema = z.object({
     .regex(/^\s*\d+\s*,\s*\d+\s*,\s*\d+\s*$/, 'three sizes in pixels, S,M,L, like 48,72,200')
     .default('48,72,200'),
   TEAMS_PHOTO_CACHE_DAYS: z.coerce.number().positive().default(60),
-  AD_PHOTO_MAX_BYTES: z.coerce.number().int().min(2048).default(10 * 1024),
+  AD_PHOTO_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(2048)
+    .default(10 * 1024),
 });
 
 /** Hosts Teams serves attachments from in Microsoft 365 (suffix match). */
@@ -135,7 +143,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const mode: Mode = e.MicrosoftAppId ? 'm365' : 'local';
   if (mode === 'm365') {
     const missing = (['MicrosoftAppTenantId', 'UPLOAD_TICKET_SECRET', 'PUBLIC_BASE_URL'] as const).filter((k) => !e[k]);
-    if (e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) missing.unshift('MicrosoftAppPassword' as never);
+    if (e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword)
+      missing.unshift('MicrosoftAppPassword' as never);
     if (missing.length > 0) {
       throw new ConfigError(`MicrosoftAppId is set, so m365 mode needs: ${missing.join(', ')}`);
     }
@@ -171,7 +180,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     download: {
       timeoutMs: e.DOWNLOAD_TIMEOUT_MS,
       allowedHosts: e.ALLOWED_DOWNLOAD_HOSTS
-        ? e.ALLOWED_DOWNLOAD_HOSTS.split(',').map((h) => h.trim()).filter(Boolean)
+        ? e.ALLOWED_DOWNLOAD_HOSTS.split(',')
+            .map((h) => h.trim())
+            .filter(Boolean)
         : mode === 'local'
           ? []
           : M365_DOWNLOAD_HOSTS,
@@ -183,7 +194,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mySiteUrl: e.SHAREPOINT_MYSITE_URL?.replace(/\/$/, ''),
       resource: e.SHAREPOINT_RESOURCE?.replace(/\/$/, ''),
       pictures: e.SHAREPOINT_PICTURES,
-      thumbnailSides: e.SHAREPOINT_THUMBNAIL_SIDES.split(',').map((n) => Number(n.trim())) as unknown as readonly [number, number, number],
+      thumbnailSides: e.SHAREPOINT_THUMBNAIL_SIDES.split(',').map((n) => Number(n.trim())) as unknown as readonly [
+        number,
+        number,
+        number,
+      ],
     },
     status: { teamsCacheDays: e.TEAMS_PHOTO_CACHE_DAYS, adPhotoMaxBytes: e.AD_PHOTO_MAX_BYTES },
   };

@@ -5,7 +5,11 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+} from 'botbuilder';
 import { startLocalTenant, DEMO_APP, DEMO_TEAMS_APP_ID, DEMO_TENANT_ID, type LocalTenant } from '../../emulator';
 import { loadConfig, ConfigError, type Config } from './config';
 import type { Clock } from './core/ports';
@@ -73,7 +77,8 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     localTenantUrl = localTenant.url;
   }
   // Local mode follows the local tenant's virtual clock, so that moving it moves reminders and expiry too.
-  const tenantClock = config.mode === 'local' && !options.clock && localTenantUrl ? new LocalTenantClock(localTenantUrl) : undefined;
+  const tenantClock =
+    config.mode === 'local' && !options.clock && localTenantUrl ? new LocalTenantClock(localTenantUrl) : undefined;
   await tenantClock?.sync();
   const clock = options.clock ?? tenantClock ?? systemClock;
 
@@ -85,8 +90,16 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
   const tokens: TokenSource =
     config.mode === 'local'
       ? new LocalClientCredentials(localTenantUrl as string, DEMO_TENANT_ID, DEMO_APP.clientId, DEMO_APP.clientSecret)
-      : new MsalClientCredentials(config.authorityHost, config.bot.tenantId as string, config.bot.appId as string, config.bot.appPassword as string);
-  const graph = createGraphClient({ baseUrl: config.mode === 'local' ? (localTenantUrl as string) : config.graphBaseUrl, tokens });
+      : new MsalClientCredentials(
+          config.authorityHost,
+          config.bot.tenantId as string,
+          config.bot.appId as string,
+          config.bot.appPassword as string,
+        );
+  const graph = createGraphClient({
+    baseUrl: config.mode === 'local' ? (localTenantUrl as string) : config.graphBaseUrl,
+    tokens,
+  });
 
   const authOptions: ConfigurationBotFrameworkAuthenticationOptions =
     config.mode === 'local'
@@ -99,8 +112,18 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
         };
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(authOptions));
   adapter.onTurnError = async (context, error) => {
-    logger.error({ err: { message: error.message, name: error.name }, activityId: context.activity.id }, 'unhandled turn error');
-    await sendCard(context, messageCard(resolveLocale(context.activity.locale), { kind: 'error', messageKey: 'errors.internal', params: { correlationId: context.activity.id ?? '' } })).catch(() => undefined);
+    logger.error(
+      { err: { message: error.message, name: error.name }, activityId: context.activity.id },
+      'unhandled turn error',
+    );
+    await sendCard(
+      context,
+      messageCard(resolveLocale(context.activity.locale), {
+        kind: 'error',
+        messageKey: 'errors.internal',
+        params: { correlationId: context.activity.id ?? '' },
+      }),
+    ).catch(() => undefined);
   };
 
   const notifier = new TeamsNotifier(adapter, config.bot.appId ?? '', conversations, logger);
@@ -158,7 +181,10 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
       timeoutMs: config.download.timeoutMs,
     }),
     uploadLink: async (user) => `${publicBaseUrl}/upload#ticket=${await tickets.issue(user)}`,
-    adPhotoLink: async (user) => ({ url: `${publicBaseUrl}/api/status/ad-photo?ticket=${await adPhotoTickets.issue(user)}`, minutes: 10 }),
+    adPhotoLink: async (user) => ({
+      url: `${publicBaseUrl}/api/status/ad-photo?ticket=${await adPhotoTickets.issue(user)}`,
+      minutes: 10,
+    }),
     botToken: botTokens ? () => botTokens.getToken('https://api.botframework.com/.default') : undefined,
     allowedTenantId: config.mode === 'm365' && config.bot.appType === 'SingleTenant' ? config.bot.tenantId : undefined,
     maxUploadMegabytes: Math.round(config.photo.maxBytes / 1048576),
@@ -193,7 +219,9 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
   }, 60_000);
   sweeper.unref();
   // Approvals: finish writes a crash interrupted, then the durable scheduler (due times live in SQLite).
-  await approvals.resume().catch((err: Error) => logger.error({ err: { message: err.message } }, 'resuming approvals failed'));
+  await approvals
+    .resume()
+    .catch((err: Error) => logger.error({ err: { message: err.message } }, 'resuming approvals failed'));
   const tick = async (): Promise<void> => {
     await tenantClock?.sync();
     await approvals.tick();
@@ -208,7 +236,8 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
   scheduler.unref();
 
   let playground: Playground | undefined;
-  if (config.playground) playground = await startPlayground({ botEndpoint: `${url}/api/messages`, port: config.playgroundPort, logger });
+  if (config.playground)
+    playground = await startPlayground({ botEndpoint: `${url}/api/messages`, port: config.playgroundPort, logger });
 
   return {
     url,
@@ -254,7 +283,10 @@ async function main(): Promise<void> {
     `  Upload page:    ${running.url}/upload (open it from the bot's "Open the upload page" button)`,
   ];
   if (running.localTenantUrl) lines.push(`  Local tenant:   ${running.localTenantUrl} (control API under /_control)`);
-  if (running.playground) lines.push(`  Chat with it:   ${running.playground.url}  (Microsoft 365 Agents Playground; type "update my photo")`);
+  if (running.playground)
+    lines.push(
+      `  Chat with it:   ${running.playground.url}  (Microsoft 365 Agents Playground; type "update my photo")`,
+    );
   else if (config.mode === 'local') lines.push('  Playground:     off (PLAYGROUND=0)');
   process.stdout.write(`${lines.join('\n')}\n\n`);
 

@@ -31,7 +31,10 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     { env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the Agents Playground did not start in time')), options.startTimeoutMs ?? 60_000);
+    const timer = setTimeout(
+      () => reject(new Error('the Agents Playground did not start in time')),
+      options.startTimeoutMs ?? 60_000,
+    );
     const onData = (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       options.logger.debug({ playground: text.trim().slice(0, 500) }, 'playground output');

@@ -38,7 +38,13 @@ export class ActivityLog {
   private lastId = 0;
 
   /** Records an activity and returns its record (with a fresh, increasing numeric id). */
-  record(conversationId: string, replyToId: string | null, kind: ActivityKind, activity: ActivityJson, nowMs: number): RecordedActivity {
+  record(
+    conversationId: string,
+    replyToId: string | null,
+    kind: ActivityKind,
+    activity: ActivityJson,
+    nowMs: number,
+  ): RecordedActivity {
     this.lastId = Math.max(this.lastId + 1, nowMs);
     const id = String(this.lastId);
     const rec: RecordedActivity = {

@@ -32,11 +32,19 @@ async function activityBody(req: Request): Promise<ActivityJson> {
 function checkRate(state: TenantState, conversationId: string): void {
   const decision = state.connectorLimiter.check(conversationId, state.clock.nowMs());
   if (!decision.allowed) {
-    throw new GraphError(429, 'TooManyRequests', 'Too many requests for this conversation.', { 'Retry-After': String(decision.retryAfterSeconds) });
+    throw new GraphError(429, 'TooManyRequests', 'Too many requests for this conversation.', {
+      'Retry-After': String(decision.retryAfterSeconds),
+    });
   }
 }
 
-async function record(state: TenantState, req: Request, res: Response, kind: ActivityKind, replyToId: string | null): Promise<void> {
+async function record(
+  state: TenantState,
+  req: Request,
+  res: Response,
+  kind: ActivityKind,
+  replyToId: string | null,
+): Promise<void> {
   const conversationId = param(req, 'conversationId');
   const activity = await activityBody(req);
   checkRate(state, conversationId);
@@ -68,10 +76,18 @@ async function createConversation(state: TenantState, req: Request, res: Respons
   }
   const bot = typeof body.bot === 'object' && body.bot !== null ? (body.bot as { id?: unknown }) : {};
   const channelData = (body.channelData ?? {}) as { tenant?: { id?: unknown } };
-  const tenantId = typeof body.tenantId === 'string' ? body.tenantId : typeof channelData.tenant?.id === 'string' ? channelData.tenant.id : null;
+  const tenantId =
+    typeof body.tenantId === 'string'
+      ? body.tenantId
+      : typeof channelData.tenant?.id === 'string'
+        ? channelData.tenant.id
+        : null;
   const isGroup = body.isGroup === true;
   const memberIds = members.map((m) => String(m.id));
-  const digest = createHash('sha256').update(JSON.stringify([bot.id ?? '', tenantId, memberIds, isGroup ? Date.now() : 0])).digest('base64url').slice(0, 32);
+  const digest = createHash('sha256')
+    .update(JSON.stringify([bot.id ?? '', tenantId, memberIds, isGroup ? Date.now() : 0]))
+    .digest('base64url')
+    .slice(0, 32);
   const id = isGroup ? `19:${digest}@thread.v2` : `a:1${digest}`;
   checkRate(state, id);
   state.connector.addConversation({
@@ -84,46 +100,82 @@ async function createConversation(state: TenantState, req: Request, res: Respons
   });
   const answer: Record<string, unknown> = { id };
   if (typeof body.activity === 'object' && body.activity !== null) {
-    answer.activityId = state.connector.record(id, null, 'createConversation', body.activity as ActivityJson, state.clock.nowMs()).id;
+    answer.activityId = state.connector.record(
+      id,
+      null,
+      'createConversation',
+      body.activity as ActivityJson,
+      state.clock.nowMs(),
+    ).id;
   }
   sendJson(res, 201, answer);
 }
 
 /** Registers `/v3/conversations...`: create, send, reply, update, delete, members. */
 export function registerConnectorRoutes(server: Server, state: TenantState): void {
-  server.post('/v3/conversations', plainRoute((req, res) => createConversation(state, req, res)));
-  server.post('/v3/conversations/:conversationId/activities', plainRoute((req, res) => record(state, req, res, 'send', null)));
-  server.post('/v3/conversations/:conversationId/activities/:activityId', plainRoute((req, res) => record(state, req, res, 'reply', param(req, 'activityId'))));
+  server.post(
+    '/v3/conversations',
+    plainRoute((req, res) => createConversation(state, req, res)),
+  );
+  server.post(
+    '/v3/conversations/:conversationId/activities',
+    plainRoute((req, res) => record(state, req, res, 'send', null)),
+  );
+  server.post(
+    '/v3/conversations/:conversationId/activities/:activityId',
+    plainRoute((req, res) => record(state, req, res, 'reply', param(req, 'activityId'))),
+  );
 
-  server.put('/v3/conversations/:conversationId/activities/:activityId', plainRoute(async (req, res) => {
-    const conversationId = param(req, 'conversationId');
-    const activity = await activityBody(req);
-    const rec = state.connector.find(conversationId, param(req, 'activityId'));
-    if (rec === undefined || rec.deleted) throw connectorError(404, 'ActivityNotFound', 'The activity was not found in this conversation.');
-    checkRate(state, conversationId);
-    state.connector.update(rec, activity);
-    sendJson(res, 200, { id: rec.id });
-  }));
+  server.put(
+    '/v3/conversations/:conversationId/activities/:activityId',
+    plainRoute(async (req, res) => {
+      const conversationId = param(req, 'conversationId');
+      const activity = await activityBody(req);
+      const rec = state.connector.find(conversationId, param(req, 'activityId'));
+      if (rec === undefined || rec.deleted)
+        throw connectorError(404, 'ActivityNotFound', 'The activity was not found in this conversation.');
+      checkRate(state, conversationId);
+      state.connector.update(rec, activity);
+      sendJson(res, 200, { id: rec.id });
+    }),
+  );
 
-  server.del('/v3/conversations/:conversationId/activities/:activityId', plainRoute(async (req, res) => {
-    const conversationId = param(req, 'conversationId');
-    const rec = state.connector.find(conversationId, param(req, 'activityId'));
-    if (rec === undefined || rec.deleted) throw connectorError(404, 'ActivityNotFound', 'The activity was not found in this conversation.');
-    checkRate(state, conversationId);
-    rec.deleted = true;
-    sendJson(res, 200, {});
-  }));
+  server.del(
+    '/v3/conversations/:conversationId/activities/:activityId',
+    plainRoute(async (req, res) => {
+      const conversationId = param(req, 'conversationId');
+      const rec = state.connector.find(conversationId, param(req, 'activityId'));
+      if (rec === undefined || rec.deleted)
+        throw connectorError(404, 'ActivityNotFound', 'The activity was not found in this conversation.');
+      checkRate(state, conversationId);
+      rec.deleted = true;
+      sendJson(res, 200, {});
+    }),
+  );
 
-  server.get('/v3/conversations/:conversationId/members', plainRoute(async (req, res) => {
-    const conv = state.connector.conversation(param(req, 'conversationId'));
-    if (conv === undefined) throw connectorError(404, 'ConversationNotFound', 'The conversation was not found.');
-    const users = conv.members.map((m) => state.directory.find(m.id.replace(/^29:/, ''))).filter((u): u is SeedUser => u !== undefined);
-    sendJson(res, 200, users.map((u) => teamsMember(state, u)));
-  }));
+  server.get(
+    '/v3/conversations/:conversationId/members',
+    plainRoute(async (req, res) => {
+      const conv = state.connector.conversation(param(req, 'conversationId'));
+      if (conv === undefined) throw connectorError(404, 'ConversationNotFound', 'The conversation was not found.');
+      const users = conv.members
+        .map((m) => state.directory.find(m.id.replace(/^29:/, '')))
+        .filter((u): u is SeedUser => u !== undefined);
+      sendJson(
+        res,
+        200,
+        users.map((u) => teamsMember(state, u)),
+      );
+    }),
+  );
 
-  server.get('/v3/conversations/:conversationId/members/:memberId', plainRoute(async (req, res) => {
-    const user = state.directory.find(param(req, 'memberId').replace(/^29:/, ''));
-    if (user === undefined) throw connectorError(404, 'MemberNotFoundInConversation', 'The member was not found in the conversation.');
-    sendJson(res, 200, teamsMember(state, user));
-  }));
+  server.get(
+    '/v3/conversations/:conversationId/members/:memberId',
+    plainRoute(async (req, res) => {
+      const user = state.directory.find(param(req, 'memberId').replace(/^29:/, ''));
+      if (user === undefined)
+        throw connectorError(404, 'MemberNotFoundInConversation', 'The member was not found in the conversation.');
+      sendJson(res, 200, teamsMember(state, user));
+    }),
+  );
 }

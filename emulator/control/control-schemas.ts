@@ -11,7 +11,9 @@ export const faultSchema = z
     latencyMs: z.number().int().min(0).max(120_000).optional(),
     code: z.string().min(1).optional(),
   })
-  .refine((f) => f.status !== undefined || f.latencyMs !== undefined, { message: 'give a status, a latencyMs, or both' });
+  .refine((f) => f.status !== undefined || f.latencyMs !== undefined, {
+    message: 'give a status, a latencyMs, or both',
+  });
 
 /** Body of `POST /_control/clock`: an ISO instant or epoch milliseconds. */
 export const setClockSchema = z.object({ now: z.union([z.string().min(1), z.number()]) });

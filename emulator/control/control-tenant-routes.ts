@@ -16,53 +16,99 @@ const GRAPH = 'https://graph.microsoft.com';
 /** Registers control routes about the tenant's data: photos, policy and tokens. */
 export function registerControlTenantRoutes(server: Server, state: TenantState): void {
   // The photo Graph serves for the user (their mailbox's, or Entra ID's when they have no Exchange Online mailbox).
-  server.get('/_control/users/:id/photo-info', plainRoute(async (req, res) => {
-    const user = state.directory.find(param(req, 'id'));
-    if (user === undefined) throw new GraphError(404, 'NotFound', `No user '${param(req, 'id')}' in the seed.`);
-    const p = state.sync.graphPhoto(user);
-    sendJson(res, 200, p === undefined
-      ? { hasPhoto: false, width: null, height: null, bytes: null, etag: null, updatedAt: null, contentType: null }
-      : { hasPhoto: true, width: p.width, height: p.height, bytes: p.bytes.length, etag: p.etag, updatedAt: p.updatedAt, contentType: p.contentType });
-  }));
+  server.get(
+    '/_control/users/:id/photo-info',
+    plainRoute(async (req, res) => {
+      const user = state.directory.find(param(req, 'id'));
+      if (user === undefined) throw new GraphError(404, 'NotFound', `No user '${param(req, 'id')}' in the seed.`);
+      const p = state.sync.graphPhoto(user);
+      sendJson(
+        res,
+        200,
+        p === undefined
+          ? { hasPhoto: false, width: null, height: null, bytes: null, etag: null, updatedAt: null, contentType: null }
+          : {
+              hasPhoto: true,
+              width: p.width,
+              height: p.height,
+              bytes: p.bytes.length,
+              etag: p.etag,
+              updatedAt: p.updatedAt,
+              contentType: p.contentType,
+            },
+      );
+    }),
+  );
 
   // Puts a photo in place as a Graph write would, without a token or policy checks (test arrangement only).
-  server.put('/_control/users/:id/photo', plainRoute(async (req, res) => {
-    const user = state.directory.find(param(req, 'id'));
-    if (user === undefined) throw new GraphError(404, 'NotFound', `No user '${param(req, 'id')}' in the seed.`);
-    const body = await readBody(req, 16 * 1024 * 1024);
-    const info = body.ok ? await inspectImage(body.bytes) : null;
-    if (!body.ok || info === null || (info.format !== 'jpeg' && info.format !== 'png')) throw controlBadRequest('Expected a JPEG or PNG body up to 16 MB.');
-    state.sync.write(user, { bytes: body.bytes, contentType: info.format === 'png' ? 'image/png' : 'image/jpeg', width: info.width, height: info.height, updatedAt: state.clock.iso() });
-    sendJson(res, 200, { ok: true, width: info.width, height: info.height });
-  }));
+  server.put(
+    '/_control/users/:id/photo',
+    plainRoute(async (req, res) => {
+      const user = state.directory.find(param(req, 'id'));
+      if (user === undefined) throw new GraphError(404, 'NotFound', `No user '${param(req, 'id')}' in the seed.`);
+      const body = await readBody(req, 16 * 1024 * 1024);
+      const info = body.ok ? await inspectImage(body.bytes) : null;
+      if (!body.ok || info === null || (info.format !== 'jpeg' && info.format !== 'png'))
+        throw controlBadRequest('Expected a JPEG or PNG body up to 16 MB.');
+      state.sync.write(user, {
+        bytes: body.bytes,
+        contentType: info.format === 'png' ? 'image/png' : 'image/jpeg',
+        width: info.width,
+        height: info.height,
+        updatedAt: state.clock.iso(),
+      });
+      sendJson(res, 200, { ok: true, width: info.width, height: info.height });
+    }),
+  );
 
-  server.get('/_control/photo-policy', plainRoute(async (_req, res) => sendJson(res, 200, state.directory.photoPolicy)));
+  server.get(
+    '/_control/photo-policy',
+    plainRoute(async (_req, res) => sendJson(res, 200, state.directory.photoPolicy)),
+  );
 
-  server.put('/_control/photo-policy', plainRoute(async (req, res) => {
-    const patch = await controlBody(req, photoUpdateSettingsPatchSchema);
-    state.directory.photoPolicy = { ...state.directory.photoPolicy, ...patch };
-    sendJson(res, 200, state.directory.photoPolicy);
-  }));
+  server.put(
+    '/_control/photo-policy',
+    plainRoute(async (req, res) => {
+      const patch = await controlBody(req, photoUpdateSettingsPatchSchema);
+      state.directory.photoPolicy = { ...state.directory.photoPolicy, ...patch };
+      sendJson(res, 200, state.directory.photoPolicy);
+    }),
+  );
 
-  server.post('/_control/tokens/user', plainRoute(async (req, res) => {
-    const body = await controlBody(req, userTokenSchema);
-    const user = state.directory.find(body.userId);
-    if (user === undefined) throw controlBadRequest(`No user '${body.userId}' in the seed.`);
-    if (!user.accountEnabled) {
-      sendJson(res, 400, { error: 'invalid_grant', error_description: 'AADSTS50057: The user account is disabled.', error_codes: [50057] });
-      return;
-    }
-    const audience = body.audience ?? GRAPH;
-    const scopes = body.scopes === undefined ? defaultScopes(audience) : Array.isArray(body.scopes) ? body.scopes : body.scopes.split(' ').filter((s) => s !== '');
-    sendJson(res, 200, await issueUserToken(state, user, body.clientId ?? DEMO_APP.clientId, audience, scopes));
-  }));
+  server.post(
+    '/_control/tokens/user',
+    plainRoute(async (req, res) => {
+      const body = await controlBody(req, userTokenSchema);
+      const user = state.directory.find(body.userId);
+      if (user === undefined) throw controlBadRequest(`No user '${body.userId}' in the seed.`);
+      if (!user.accountEnabled) {
+        sendJson(res, 400, {
+          error: 'invalid_grant',
+          error_description: 'AADSTS50057: The user account is disabled.',
+          error_codes: [50057],
+        });
+        return;
+      }
+      const audience = body.audience ?? GRAPH;
+      const scopes =
+        body.scopes === undefined
+          ? defaultScopes(audience)
+          : Array.isArray(body.scopes)
+            ? body.scopes
+            : body.scopes.split(' ').filter((s) => s !== '');
+      sendJson(res, 200, await issueUserToken(state, user, body.clientId ?? DEMO_APP.clientId, audience, scopes));
+    }),
+  );
 
-  server.post('/_control/tokens/app', plainRoute(async (req, res) => {
-    const body = await controlBody(req, appTokenSchema);
-    const clientId = body.clientId ?? DEMO_APP.clientId;
-    const registered = state.directory.findApp(clientId);
-    const roles = body.roles ?? registered?.roles;
-    if (roles === undefined) throw controlBadRequest(`App '${clientId}' is not registered; pass roles explicitly.`);
-    sendJson(res, 200, await issueAppToken(state, { clientId, roles }, body.audience ?? GRAPH));
-  }));
+  server.post(
+    '/_control/tokens/app',
+    plainRoute(async (req, res) => {
+      const body = await controlBody(req, appTokenSchema);
+      const clientId = body.clientId ?? DEMO_APP.clientId;
+      const registered = state.directory.findApp(clientId);
+      const roles = body.roles ?? registered?.roles;
+      if (roles === undefined) throw controlBadRequest(`App '${clientId}' is not registered; pass roles explicitly.`);
+      sendJson(res, 200, await issueAppToken(state, { clientId, roles }, body.audience ?? GRAPH));
+    }),
+  );
 }

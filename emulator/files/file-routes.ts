@@ -18,26 +18,36 @@ function serveFile(state: TenantState, req: Request, res: Response): void {
  * (SharePoint/OneDrive stand-in): plain GETs with no Authorization, like `downloadUrl`.
  */
 export function registerFileRoutes(server: Server, state: TenantState): void {
-  server.get('/_files/redirect', plainRoute(async (req, res) => {
-    const to = query(req, 'to');
-    if (to === undefined || !/^https?:\/\//i.test(to)) throw new GraphError(400, 'invalidRequest', 'Expected ?to=<absolute http(s) URL>.');
-    res.writeHead(302, { Location: to, 'Content-Length': 0 });
-    res.end();
-  }));
+  server.get(
+    '/_files/redirect',
+    plainRoute(async (req, res) => {
+      const to = query(req, 'to');
+      if (to === undefined || !/^https?:\/\//i.test(to))
+        throw new GraphError(400, 'invalidRequest', 'Expected ?to=<absolute http(s) URL>.');
+      res.writeHead(302, { Location: to, 'Content-Length': 0 });
+      res.end();
+    }),
+  );
 
-  server.get('/_files/slow/:id/:name', plainRoute(async (req, res) => {
-    const delay = Math.min(Math.max(Number(query(req, 'delayMs') ?? '5000') || 0, 0), MAX_DELAY_MS);
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, delay);
-      // A client that gives up (the point of this route) must not keep the timer alive.
-      res.on('close', () => {
-        clearTimeout(timer);
-        resolve();
+  server.get(
+    '/_files/slow/:id/:name',
+    plainRoute(async (req, res) => {
+      const delay = Math.min(Math.max(Number(query(req, 'delayMs') ?? '5000') || 0, 0), MAX_DELAY_MS);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        // A client that gives up (the point of this route) must not keep the timer alive.
+        res.on('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
-    });
-    if (res.writableEnded || res.destroyed) return;
-    serveFile(state, req, res);
-  }));
+      if (res.writableEnded || res.destroyed) return;
+      serveFile(state, req, res);
+    }),
+  );
 
-  server.get('/_files/:id/:name', plainRoute(async (req, res) => serveFile(state, req, res)));
+  server.get(
+    '/_files/:id/:name',
+    plainRoute(async (req, res) => serveFile(state, req, res)),
+  );
 }

@@ -29,16 +29,25 @@ type Method = 'get' | 'put' | 'patch' | 'post' | 'del';
  * Registers one Graph route for both versions and, when the template starts with
  * `/users/:id`, its `/me` alias; authentication happens before the handler runs.
  */
-export function graphEndpoint(server: Server, state: TenantState, method: Method, template: string, handler: GraphHandler): void {
+export function graphEndpoint(
+  server: Server,
+  state: TenantState,
+  method: Method,
+  template: string,
+  handler: GraphHandler,
+): void {
   const templates = template.startsWith('/users/:id') ? [template, template.replace('/users/:id', '/me')] : [template];
   for (const version of ['v1.0', 'beta'] as const) {
     for (const t of templates) {
-      server[method](`/${version}${t}`, graphRoute(async (req, res) => {
-        const principal = await authenticateGraph(state, req);
-        const params = req.params as Record<string, string | undefined> | undefined;
-        const subject = t.startsWith('/me') ? 'me' : (params?.id ?? '');
-        await handler({ state, req, res, version, principal, subject });
-      }));
+      server[method](
+        `/${version}${t}`,
+        graphRoute(async (req, res) => {
+          const principal = await authenticateGraph(state, req);
+          const params = req.params as Record<string, string | undefined> | undefined;
+          const subject = t.startsWith('/me') ? 'me' : (params?.id ?? '');
+          await handler({ state, req, res, version, principal, subject });
+        }),
+      );
     }
   }
 }

@@ -22,17 +22,30 @@ export function registerGraphRoutes(server: Server, state: TenantState): void {
   let templates: Array<{ method: string; pattern: RegExp }> | undefined;
   const methodsFor = (path: string): string[] => {
     // restify's typings say Route[]; at run time getRoutes() is an object keyed by route name.
-    templates ??= Object.values(server.router.getRoutes() as unknown as Record<string, { method: string; path: string }>)
+    templates ??= Object.values(
+      server.router.getRoutes() as unknown as Record<string, { method: string; path: string }>,
+    )
       .filter((r) => !r.path.endsWith('/*'))
-      .map((r) => ({ method: r.method.toUpperCase(), pattern: new RegExp(`^${r.path.replace(/[.$]/g, '\\$&').replace(/:[^/]+/g, '[^/]+')}$`) }));
+      .map((r) => ({
+        method: r.method.toUpperCase(),
+        pattern: new RegExp(`^${r.path.replace(/[.$]/g, '\\$&').replace(/:[^/]+/g, '[^/]+')}$`),
+      }));
     return templates.filter((r) => r.pattern.test(path)).map((r) => r.method);
   };
   const unknown = graphRoute(async (req) => {
     const path = new URL(req.url ?? '/', 'http://local').pathname;
     if (methodsFor(path).length > 0) {
-      throw new GraphError(405, 'Request_BadRequest', `The requested resource does not support http method '${req.method ?? ''}'.`);
+      throw new GraphError(
+        405,
+        'Request_BadRequest',
+        `The requested resource does not support http method '${req.method ?? ''}'.`,
+      );
     }
-    const segment = path.split('/').filter((s) => s !== '').pop() ?? '';
+    const segment =
+      path
+        .split('/')
+        .filter((s) => s !== '')
+        .pop() ?? '';
     throw badRequest('BadRequest', `Resource not found for the segment '${segment}'.`);
   });
   for (const version of ['v1.0', 'beta']) {

@@ -23,10 +23,18 @@ const LANGUAGE_NAMES: Record<string, string> = {
 /** The error Exchange-backed Graph calls give for users without an Exchange Online mailbox; undefined if it has one. */
 export function mailboxError(user: SeedUser): GraphError | undefined {
   if (user.userType === 'Guest' || user.mailbox === 'none') {
-    return new GraphError(404, 'MailboxNotEnabledForRESTAPI', 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.');
+    return new GraphError(
+      404,
+      'MailboxNotEnabledForRESTAPI',
+      'The mailbox is either inactive, soft-deleted, or is hosted on-premise.',
+    );
   }
   if (user.mailbox === 'onPremises') {
-    return new GraphError(404, 'MailboxNotHostedInExchangeOnline', 'The mailbox is hosted on-premises and is not available through Exchange Online REST APIs.');
+    return new GraphError(
+      404,
+      'MailboxNotHostedInExchangeOnline',
+      'The mailbox is hosted on-premises and is not available through Exchange Online REST APIs.',
+    );
   }
   return undefined;
 }

@@ -25,7 +25,13 @@ function photoOf(call: GraphCall, user: SeedUser): StoredPhoto {
 }
 
 function sizeMeta(photo: StoredPhoto, size: number): Record<string, unknown> {
-  return { '@odata.mediaContentType': 'image/jpeg', '@odata.mediaEtag': photo.etag, id: `${size}X${size}`, width: size, height: size };
+  return {
+    '@odata.mediaContentType': 'image/jpeg',
+    '@odata.mediaEtag': photo.etag,
+    id: `${size}X${size}`,
+    width: size,
+    height: size,
+  };
 }
 
 /** Parses a `{size}` segment such as `48x48` / `48X48` into one of the photo's available sizes; 404 otherwise. */
@@ -41,9 +47,15 @@ function requestedSize(call: GraphCall, photo: StoredPhoto): number {
 function enforcePolicy(call: GraphCall, user: SeedUser): void {
   const policy = call.state.directory.photoPolicy;
   if (policy.source === 'onPremises') {
-    throw requestDenied("Photo updates are managed on-premises for this organization (photoUpdateSettings source is 'onPremises'). Update the photo in on-premises Active Directory.");
+    throw requestDenied(
+      "Photo updates are managed on-premises for this organization (photoUpdateSettings source is 'onPremises'). Update the photo in on-premises Active Directory.",
+    );
   }
-  if (call.principal.kind === 'user' && policy.allowedRoles.length > 0 && !(user.roles ?? []).some((r) => policy.allowedRoles.includes(r))) {
+  if (
+    call.principal.kind === 'user' &&
+    policy.allowedRoles.length > 0 &&
+    !(user.roles ?? []).some((r) => policy.allowedRoles.includes(r))
+  ) {
     throw requestDenied('Photo updates are restricted by the organization to users with specific roles.');
   }
 }
@@ -53,7 +65,10 @@ async function getPhotoMeta(call: GraphCall): Promise<void> {
   const user = subjectUser(call, 'photo.read');
   const photo = photoOf(call, user);
   const context = `${GRAPH_METADATA(call.version)}#users('${encodeURIComponent(user.id)}')/photo/$entity`;
-  sendJson(call.res, 200, { '@odata.context': context, ...sizeMeta(photo, call.state.sync.graphStore(user).largestSize(photo)) });
+  sendJson(call.res, 200, {
+    '@odata.context': context,
+    ...sizeMeta(photo, call.state.sync.graphStore(user).largestSize(photo)),
+  });
 }
 
 /** `GET /users/{id}/photo/$value`: bytes of the largest available size. */
@@ -71,7 +86,10 @@ async function listPhotos(call: GraphCall): Promise<void> {
   const photo = photoOf(call, user);
   sendJson(call.res, 200, {
     '@odata.context': `${GRAPH_METADATA(call.version)}#users('${encodeURIComponent(user.id)}')/photos`,
-    value: call.state.sync.graphStore(user).availableSizes(photo).map((s) => sizeMeta(photo, s)),
+    value: call.state.sync
+      .graphStore(user)
+      .availableSizes(photo)
+      .map((s) => sizeMeta(photo, s)),
   });
 }
 
@@ -80,7 +98,10 @@ async function getSizeMeta(call: GraphCall): Promise<void> {
   const user = subjectUser(call, 'photo.read');
   const photo = photoOf(call, user);
   const size = requestedSize(call, photo);
-  sendJson(call.res, 200, { '@odata.context': `${GRAPH_METADATA(call.version)}#users('${encodeURIComponent(user.id)}')/photos/$entity`, ...sizeMeta(photo, size) });
+  sendJson(call.res, 200, {
+    '@odata.context': `${GRAPH_METADATA(call.version)}#users('${encodeURIComponent(user.id)}')/photos/$entity`,
+    ...sizeMeta(photo, size),
+  });
 }
 
 /** `GET /users/{id}/photos/{size}/$value`: bytes of one size, resized from the original. */
@@ -88,7 +109,9 @@ async function getSizeValue(call: GraphCall): Promise<void> {
   const user = subjectUser(call, 'photo.read');
   const photo = photoOf(call, user);
   const size = requestedSize(call, photo);
-  sendBytes(call.res, 200, await call.state.sync.graphStore(user).rendition(user.id, photo, size), 'image/jpeg', { ETag: photo.etag });
+  sendBytes(call.res, 200, await call.state.sync.graphStore(user).rendition(user.id, photo, size), 'image/jpeg', {
+    ETag: photo.etag,
+  });
 }
 
 /** `PUT /users/{id}/photo/$value`: validates like Graph (type, 4 MB, decodable, at least 48 px) and stores. */
@@ -97,16 +120,34 @@ async function putPhoto(call: GraphCall): Promise<void> {
   if (!body.ok) throw new GraphError(413, 'RequestBodyTooLarge', 'Request Entity Too Large');
   const user = subjectUser(call, 'photo.write');
   enforcePolicy(call, user);
-  const declared = String(call.req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const declared =
+    String(call.req.headers['content-type'] ?? '')
+      .split(';')[0]
+      ?.trim()
+      .toLowerCase() ?? '';
   if (declared !== 'image/jpeg' && declared !== 'image/png') {
-    throw badRequest('BadRequest', `Expected Content-Type image/jpeg or image/png but received '${declared || '(none)'}'.`);
+    throw badRequest(
+      'BadRequest',
+      `Expected Content-Type image/jpeg or image/png but received '${declared || '(none)'}'.`,
+    );
   }
   const info = body.bytes.length === 0 ? null : await inspectImage(body.bytes);
   if (info === null || (info.format !== 'jpeg' && info.format !== 'png')) {
-    throw badRequest('ImageTypeNotSupported', `The photo could not be decoded as a JPEG or PNG image (received ${body.bytes.length} bytes${info === null ? '' : ` of ${info.format}`}).`);
+    throw badRequest(
+      'ImageTypeNotSupported',
+      `The photo could not be decoded as a JPEG or PNG image (received ${body.bytes.length} bytes${info === null ? '' : ` of ${info.format}`}).`,
+    );
   }
-  if (info.width < MIN_SIDE) throw badRequest('ValidationWidthTooSmall', `Width of the image is too small: ${info.width} px, minimum ${MIN_SIDE} px.`);
-  if (info.height < MIN_SIDE) throw badRequest('ValidationHeightTooSmall', `Height of the image is too small: ${info.height} px, minimum ${MIN_SIDE} px.`);
+  if (info.width < MIN_SIDE)
+    throw badRequest(
+      'ValidationWidthTooSmall',
+      `Width of the image is too small: ${info.width} px, minimum ${MIN_SIDE} px.`,
+    );
+  if (info.height < MIN_SIDE)
+    throw badRequest(
+      'ValidationHeightTooSmall',
+      `Height of the image is too small: ${info.height} px, minimum ${MIN_SIDE} px.`,
+    );
   call.state.sync.write(user, {
     bytes: body.bytes,
     contentType: info.format === 'png' ? 'image/png' : 'image/jpeg',

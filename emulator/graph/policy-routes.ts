@@ -19,18 +19,24 @@ function policyJson(state: TenantState): Record<string, unknown> {
 /** Registers `GET`/`PATCH /beta/admin/people/photoUpdateSettings` (beta only, as in Graph). */
 export function registerPolicyRoutes(server: Server, state: TenantState): void {
   const path = '/beta/admin/people/photoUpdateSettings';
-  server.get(path, graphRoute(async (req, res) => {
-    if (!isAllowed(await authenticateGraph(state, req), 'peopleSettings.read')) throw requestDenied();
-    sendJson(res, 200, policyJson(state));
-  }));
-  server.patch(path, graphRoute(async (req, res) => {
-    if (!isAllowed(await authenticateGraph(state, req), 'peopleSettings.write')) throw requestDenied();
-    const body = await readJson(req);
-    const parsed = body.ok ? photoUpdateSettingsPatchSchema.safeParse(body.value) : undefined;
-    if (parsed === undefined || !parsed.success) {
-      throw badRequest('BadRequest', "Expected { source?: 'cloud' | 'onPremises', allowedRoles?: string[] }.");
-    }
-    state.directory.photoPolicy = { ...state.directory.photoPolicy, ...parsed.data };
-    sendJson(res, 200, policyJson(state));
-  }));
+  server.get(
+    path,
+    graphRoute(async (req, res) => {
+      if (!isAllowed(await authenticateGraph(state, req), 'peopleSettings.read')) throw requestDenied();
+      sendJson(res, 200, policyJson(state));
+    }),
+  );
+  server.patch(
+    path,
+    graphRoute(async (req, res) => {
+      if (!isAllowed(await authenticateGraph(state, req), 'peopleSettings.write')) throw requestDenied();
+      const body = await readJson(req);
+      const parsed = body.ok ? photoUpdateSettingsPatchSchema.safeParse(body.value) : undefined;
+      if (parsed === undefined || !parsed.success) {
+        throw badRequest('BadRequest', "Expected { source?: 'cloud' | 'onPremises', allowedRoles?: string[] }.");
+      }
+      state.directory.photoPolicy = { ...state.directory.photoPolicy, ...parsed.data };
+      sendJson(res, 200, policyJson(state));
+    }),
+  );
 }

@@ -5,10 +5,25 @@ import { userProperty } from './user-json';
 /** A compiled `$filter`: true when a user matches. */
 export type UserPredicate = (u: SeedUser) => boolean;
 
-const FILTERABLE = ['id', 'userType', 'accountEnabled', 'mail', 'userPrincipalName', 'displayName', 'givenName', 'surname', 'preferredLanguage', 'onPremisesSyncEnabled'];
+const FILTERABLE = [
+  'id',
+  'userType',
+  'accountEnabled',
+  'mail',
+  'userPrincipalName',
+  'displayName',
+  'givenName',
+  'surname',
+  'preferredLanguage',
+  'onPremisesSyncEnabled',
+];
 
 function unsupported(clause: string): GraphError {
-  return new GraphError(400, 'Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified: '${clause}'. The local tenant supports 'prop eq value', 'startswith(prop,'text')' and 'and'.`);
+  return new GraphError(
+    400,
+    'Request_UnsupportedQuery',
+    `Unsupported or invalid query filter clause specified: '${clause}'. The local tenant supports 'prop eq value', 'startswith(prop,'text')' and 'and'.`,
+  );
 }
 
 function literal(raw: string, clause: string): string | boolean | null {
@@ -26,7 +41,8 @@ function property(name: string, clause: string): string {
 }
 
 function same(actual: unknown, expected: string | boolean | null): boolean {
-  if (typeof actual === 'string' && typeof expected === 'string') return actual.toLowerCase() === expected.toLowerCase();
+  if (typeof actual === 'string' && typeof expected === 'string')
+    return actual.toLowerCase() === expected.toLowerCase();
   return actual === expected;
 }
 

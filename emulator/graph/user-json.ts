@@ -33,7 +33,17 @@ const PROPERTIES: Record<string, (u: SeedUser) => unknown> = {
 
 /** Graph v1.0's default property set: what a user read returns without `$select`. */
 export const DEFAULT_USER_PROPERTIES: readonly string[] = [
-  'businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName', 'id',
+  'businessPhones',
+  'displayName',
+  'givenName',
+  'jobTitle',
+  'mail',
+  'mobilePhone',
+  'officeLocation',
+  'preferredLanguage',
+  'surname',
+  'userPrincipalName',
+  'id',
 ];
 
 /** Whether the user holds a licence (members with a cloud mailbox by default). */
@@ -48,7 +58,11 @@ export function parseSelect(select: string | undefined): string[] | undefined {
   return select.split(',').map((raw) => {
     const name = raw.trim();
     const match = known.find((k) => k.toLowerCase() === name.toLowerCase());
-    if (match === undefined) throw badRequest('Request_BadRequest', `Could not find a property named '${name}' on type 'microsoft.graph.user'.`);
+    if (match === undefined)
+      throw badRequest(
+        'Request_BadRequest',
+        `Could not find a property named '${name}' on type 'microsoft.graph.user'.`,
+      );
     return match;
   });
 }

@@ -14,7 +14,12 @@ const UNSUPPORTED_OPTIONS = ['$expand', '$orderby', '$search', '$skip'];
 
 function rejectUnsupported(call: GraphCall): void {
   for (const opt of UNSUPPORTED_OPTIONS) {
-    if (queryParam(call, opt) !== undefined) throw new GraphError(400, 'Request_UnsupportedQuery', `The query option '${opt}' is not supported by the local tenant.`);
+    if (queryParam(call, opt) !== undefined)
+      throw new GraphError(
+        400,
+        'Request_UnsupportedQuery',
+        `The query option '${opt}' is not supported by the local tenant.`,
+      );
   }
 }
 
@@ -22,15 +27,26 @@ function parseTop(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_TOP;
   const top = Number(raw);
   if (!Number.isInteger(top) || top < 1 || top > MAX_TOP) {
-    throw badRequest('Request_UnsupportedQuery', `Invalid page size specified: '${raw}'. Must be between 1 and ${MAX_TOP} inclusive.`);
+    throw badRequest(
+      'Request_UnsupportedQuery',
+      `Invalid page size specified: '${raw}'. Must be between 1 and ${MAX_TOP} inclusive.`,
+    );
   }
   return top;
 }
 
 function parseSkipToken(raw: string | undefined): number {
   if (raw === undefined) return 0;
-  const offset = Number(Buffer.from(raw, 'base64url').toString('utf8').replace(/^offset:/, ''));
-  if (!Number.isInteger(offset) || offset < 0) throw badRequest('Directory_ExpiredPageToken', 'The specified page token value has expired and can no longer be included in your request.');
+  const offset = Number(
+    Buffer.from(raw, 'base64url')
+      .toString('utf8')
+      .replace(/^offset:/, ''),
+  );
+  if (!Number.isInteger(offset) || offset < 0)
+    throw badRequest(
+      'Directory_ExpiredPageToken',
+      'The specified page token value has expired and can no longer be included in your request.',
+    );
   return offset;
 }
 
@@ -52,7 +68,8 @@ async function listUsers(call: GraphCall): Promise<void> {
   if (count === 'true') body['@odata.count'] = matching.length;
   if (offset + top < matching.length) {
     const next = new URL(`${call.state.baseUrl}/${call.version}/users`);
-    for (const [k, v] of new URL(call.req.url ?? '/', 'http://local').searchParams) if (k !== '$skiptoken') next.searchParams.set(k, v);
+    for (const [k, v] of new URL(call.req.url ?? '/', 'http://local').searchParams)
+      if (k !== '$skiptoken') next.searchParams.set(k, v);
     next.searchParams.set('$skiptoken', Buffer.from(`offset:${offset + top}`).toString('base64url'));
     body['@odata.nextLink'] = next.toString().replace(/%24/g, '$');
   }
@@ -86,7 +103,9 @@ async function getDirectReports(call: GraphCall): Promise<void> {
   const select = parseSelect(queryParam(call, '$select'));
   sendJson(call.res, 200, {
     '@odata.context': `${GRAPH_METADATA(call.version)}#directoryObjects`,
-    value: call.state.directory.directReportsOf(user).map((u) => ({ '@odata.type': '#microsoft.graph.user', ...userJson(u, select) })),
+    value: call.state.directory
+      .directReportsOf(user)
+      .map((u) => ({ '@odata.type': '#microsoft.graph.user', ...userJson(u, select) })),
   });
 }
 

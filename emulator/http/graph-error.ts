@@ -37,7 +37,11 @@ export function sendGraphError(req: IncomingMessage, res: ServerResponse, err: G
 
 /** 404 `Request_ResourceNotFound` for a missing directory object. */
 export function resourceNotFound(what: string): GraphError {
-  return new GraphError(404, 'Request_ResourceNotFound', `Resource '${what}' does not exist or one of its queried reference-property objects are not present.`);
+  return new GraphError(
+    404,
+    'Request_ResourceNotFound',
+    `Resource '${what}' does not exist or one of its queried reference-property objects are not present.`,
+  );
 }
 
 /** 403 `Authorization_RequestDenied` (missing permission or blocked by policy). */

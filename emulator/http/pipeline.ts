@@ -35,7 +35,10 @@ function applyCors(req: IncomingMessage, res: ServerResponse): boolean {
   }
   if (req.method === 'OPTIONS') {
     res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
-    res.setHeader('Access-Control-Allow-Headers', String(req.headers['access-control-request-headers'] ?? 'Authorization, Content-Type'));
+    res.setHeader(
+      'Access-Control-Allow-Headers',
+      String(req.headers['access-control-request-headers'] ?? 'Authorization, Content-Type'),
+    );
     sendEmpty(res, 204);
     return true;
   }
@@ -50,7 +53,10 @@ function callerAppId(req: IncomingMessage): string {
   const token = /^Bearer\s+([^.\s]+)\.([^.\s]+)\./i.exec(req.headers.authorization ?? '');
   if (token === null) return 'anonymous';
   try {
-    const claims = JSON.parse(Buffer.from(token[2] as string, 'base64url').toString('utf8')) as { appid?: string; azp?: string };
+    const claims = JSON.parse(Buffer.from(token[2] as string, 'base64url').toString('utf8')) as {
+      appid?: string;
+      azp?: string;
+    };
     return claims.appid ?? claims.azp ?? 'anonymous';
   } catch {
     return 'anonymous';
@@ -63,10 +69,19 @@ function sharePointErrorBody(answer: NonNullable<FaultHit['answer']>): unknown {
 }
 
 /** Writes an injected fault's answer in the shape of the service it hits. */
-function answerFault(req: IncomingMessage, res: ServerResponse, family: ServiceFamily, answer: NonNullable<FaultHit['answer']>): void {
+function answerFault(
+  req: IncomingMessage,
+  res: ServerResponse,
+  family: ServiceFamily,
+  answer: NonNullable<FaultHit['answer']>,
+): void {
   const headers = answer.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(answer.retryAfterSeconds) };
   if (family === 'token') {
-    const body = { error: answer.status === 429 ? 'temporarily_unavailable' : 'server_error', error_description: `AADSTS90000: ${answer.message}`, error_codes: [90000] };
+    const body = {
+      error: answer.status === 429 ? 'temporarily_unavailable' : 'server_error',
+      error_description: `AADSTS90000: ${answer.message}`,
+      error_codes: [90000],
+    };
     sendJson(res, answer.status, body, headers);
     return;
   }
@@ -81,7 +96,12 @@ function answerFault(req: IncomingMessage, res: ServerResponse, family: ServiceF
  * Runs before routing: CORS, `%24value` normalisation, request ids, the request log,
  * injected faults and the optional photo rate limit. Returns true when it answered the request itself.
  */
-export async function runPipeline(state: TenantState, req: IncomingMessage, res: ServerResponse, logger?: (line: string) => void): Promise<boolean> {
+export async function runPipeline(
+  state: TenantState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  logger?: (line: string) => void,
+): Promise<boolean> {
   if (applyCors(req, res)) return true;
   let path = pathOf(req);
   const family = serviceFamily(path);
@@ -103,7 +123,14 @@ export async function runPipeline(state: TenantState, req: IncomingMessage, res:
   const method = (req.method ?? 'GET').toUpperCase();
   res.on('finish', () => {
     const ua = req.headers['user-agent'];
-    state.requests.add({ method, path, status: res.statusCode, at: meta.at, requestId: meta.requestId, ...(typeof ua === 'string' ? { userAgent: ua } : {}) });
+    state.requests.add({
+      method,
+      path,
+      status: res.statusCode,
+      at: meta.at,
+      requestId: meta.requestId,
+      ...(typeof ua === 'string' ? { userAgent: ua } : {}),
+    });
     logger?.(`${method} ${path} ${res.statusCode} ${Date.now() - started}ms`);
   });
 
@@ -116,8 +143,11 @@ export async function runPipeline(state: TenantState, req: IncomingMessage, res:
   if (family === 'graph' && PHOTO_PATH.test(path)) {
     const decision = state.photoLimiter.take(callerAppId(req));
     if (!decision.allowed) {
-      const message = 'Application is over its request rate for profile photos. Retry after the time given in Retry-After.';
-      sendJson(res, 429, graphErrorBody(req, 'ApplicationThrottled', message), { 'Retry-After': String(decision.retryAfterSeconds) });
+      const message =
+        'Application is over its request rate for profile photos. Retry after the time given in Retry-After.';
+      sendJson(res, 429, graphErrorBody(req, 'ApplicationThrottled', message), {
+        'Retry-After': String(decision.retryAfterSeconds),
+      });
       return true;
     }
   }

@@ -20,7 +20,13 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Body
       received += chunk.length;
       if (received <= limitBytes) chunks.push(chunk);
     });
-    req.on('end', () => resolve(received > limitBytes ? { ok: false, tooLarge: true, receivedBytes: received } : { ok: true, bytes: Buffer.concat(chunks) }));
+    req.on('end', () =>
+      resolve(
+        received > limitBytes
+          ? { ok: false, tooLarge: true, receivedBytes: received }
+          : { ok: true, bytes: Buffer.concat(chunks) },
+      ),
+    );
     req.on('error', reject);
   });
   bodies.set(req, result);
@@ -28,7 +34,10 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Body
 }
 
 /** Reads and parses a JSON body (an empty body reads as `{}`); says why when it is too large or not JSON. */
-export async function readJson(req: IncomingMessage, limitBytes = 1024 * 1024): Promise<{ ok: true; value: unknown } | { ok: false; reason: string }> {
+export async function readJson(
+  req: IncomingMessage,
+  limitBytes = 1024 * 1024,
+): Promise<{ ok: true; value: unknown } | { ok: false; reason: string }> {
   const body = await readBody(req, limitBytes);
   if (!body.ok) return { ok: false, reason: `Body over ${limitBytes} bytes.` };
   const text = body.bytes.toString('utf8').trim();

@@ -15,7 +15,11 @@ const metas = new WeakMap<IncomingMessage, RequestMeta>();
 export function assignRequestMeta(req: IncomingMessage, at: string): RequestMeta {
   const requestId = randomUUID();
   const sent = req.headers['client-request-id'];
-  const meta: RequestMeta = { requestId, clientRequestId: typeof sent === 'string' && sent !== '' ? sent : requestId, at };
+  const meta: RequestMeta = {
+    requestId,
+    clientRequestId: typeof sent === 'string' && sent !== '' ? sent : requestId,
+    at,
+  };
   metas.set(req, meta);
   return meta;
 }
@@ -28,12 +32,22 @@ export function requestMeta(req: IncomingMessage): RequestMeta {
 /** Writes a JSON body. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: OutgoingHttpHeaders = {}): void {
   const bytes = Buffer.from(JSON.stringify(body));
-  res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': bytes.length });
+  res.writeHead(status, {
+    ...headers,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': bytes.length,
+  });
   res.end(bytes);
 }
 
 /** Writes a binary body with its content type. */
-export function sendBytes(res: ServerResponse, status: number, bytes: Buffer, contentType: string, headers: OutgoingHttpHeaders = {}): void {
+export function sendBytes(
+  res: ServerResponse,
+  status: number,
+  bytes: Buffer,
+  contentType: string,
+  headers: OutgoingHttpHeaders = {},
+): void {
   res.writeHead(status, { ...headers, 'Content-Type': contentType, 'Content-Length': bytes.length });
   res.end(bytes);
 }

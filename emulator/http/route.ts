@@ -25,7 +25,8 @@ export function plainRoute(handler: Handler): Handler {
       await handler(req, res);
     } catch (err) {
       if (res.headersSent) return;
-      if (err instanceof GraphError) sendJson(res, err.status, { error: { code: err.code, message: err.message } }, err.headers);
+      if (err instanceof GraphError)
+        sendJson(res, err.status, { error: { code: err.code, message: err.message } }, err.headers);
       else sendJson(res, 500, { error: { code: 'InternalError', message: (err as Error).message } });
     }
   };

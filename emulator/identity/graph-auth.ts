@@ -5,7 +5,10 @@ import type { Principal } from './permissions';
 import type { TokenProblem } from './token-signer';
 
 /** Audiences Graph accepts: its resource URI and its well-known app id. */
-export const GRAPH_AUDIENCES: readonly string[] = ['https://graph.microsoft.com', '00000003-0000-0000-c000-000000000000'];
+export const GRAPH_AUDIENCES: readonly string[] = [
+  'https://graph.microsoft.com',
+  '00000003-0000-0000-c000-000000000000',
+];
 
 const MESSAGES: Record<TokenProblem | 'missing', string> = {
   missing: 'Access token is empty.',
@@ -19,7 +22,8 @@ const MESSAGES: Record<TokenProblem | 'missing', string> = {
 
 function unauthorized(problem: TokenProblem | 'missing'): GraphError {
   return new GraphError(401, 'InvalidAuthenticationToken', MESSAGES[problem], {
-    'WWW-Authenticate': 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
+    'WWW-Authenticate':
+      'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
   });
 }
 
@@ -28,7 +32,11 @@ export async function authenticateGraph(state: TenantState, req: IncomingMessage
   const header = req.headers.authorization ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (match === null) throw unauthorized('missing');
-  const check = await state.signer.verify(match[1] as string, { issuer: state.issuer(), audiences: GRAPH_AUDIENCES, nowSeconds: state.clock.nowSeconds() });
+  const check = await state.signer.verify(match[1] as string, {
+    issuer: state.issuer(),
+    audiences: GRAPH_AUDIENCES,
+    nowSeconds: state.clock.nowSeconds(),
+  });
   if (!check.ok) throw unauthorized(check.problem);
   const c = check.claims;
   if (c.tid !== state.directory.tenantId) throw unauthorized('issuer');

@@ -27,22 +27,54 @@ interface Rule {
 }
 
 const READ_ALL = ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
-const GROUP_READ = ['GroupMember.Read.All', 'Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
+const GROUP_READ = [
+  'GroupMember.Read.All',
+  'Group.Read.All',
+  'Group.ReadWrite.All',
+  'Directory.Read.All',
+  'Directory.ReadWrite.All',
+];
 /** `…SelfForUser…` installs only the calling app itself (checked by the route). */
-const TEAMS_APP_INSTALL = ['TeamsAppInstallation.ReadWriteSelfForUser.All', 'TeamsAppInstallation.ReadWriteForUser.All'];
+const TEAMS_APP_INSTALL = [
+  'TeamsAppInstallation.ReadWriteSelfForUser.All',
+  'TeamsAppInstallation.ReadWriteForUser.All',
+];
 
 // Least-privilege tables from the Graph permission reference for each API.
 const RULES: Record<GraphOperation, Rule> = {
-  'user.read': { app: [...READ_ALL, 'User.ReadBasic.All'], self: ['User.Read', 'User.ReadWrite', 'User.ReadBasic.All', ...READ_ALL], other: ['User.ReadBasic.All', ...READ_ALL] },
+  'user.read': {
+    app: [...READ_ALL, 'User.ReadBasic.All'],
+    self: ['User.Read', 'User.ReadWrite', 'User.ReadBasic.All', ...READ_ALL],
+    other: ['User.ReadBasic.All', ...READ_ALL],
+  },
   'user.list': { app: [...READ_ALL, 'User.ReadBasic.All'], self: [], other: ['User.ReadBasic.All', ...READ_ALL] },
   'photo.read': {
     app: ['ProfilePhoto.Read.All', 'ProfilePhoto.ReadWrite.All', ...READ_ALL],
-    self: ['User.Read', 'User.ReadWrite', 'User.ReadBasic.All', 'ProfilePhoto.Read.All', 'ProfilePhoto.ReadWrite.All', ...READ_ALL],
+    self: [
+      'User.Read',
+      'User.ReadWrite',
+      'User.ReadBasic.All',
+      'ProfilePhoto.Read.All',
+      'ProfilePhoto.ReadWrite.All',
+      ...READ_ALL,
+    ],
     other: ['User.ReadBasic.All', 'ProfilePhoto.Read.All', 'ProfilePhoto.ReadWrite.All', ...READ_ALL],
   },
-  'photo.write': { app: ['ProfilePhoto.ReadWrite.All', 'User.ReadWrite.All'], self: ['User.ReadWrite', 'User.ReadWrite.All'], other: [] },
-  'mailboxSettings.read': { app: ['MailboxSettings.Read', 'MailboxSettings.ReadWrite'], self: ['MailboxSettings.Read', 'MailboxSettings.ReadWrite'], other: [] },
-  'peopleSettings.read': { app: ['PeopleSettings.Read.All', 'PeopleSettings.ReadWrite.All'], self: [], other: ['PeopleSettings.Read.All', 'PeopleSettings.ReadWrite.All'] },
+  'photo.write': {
+    app: ['ProfilePhoto.ReadWrite.All', 'User.ReadWrite.All'],
+    self: ['User.ReadWrite', 'User.ReadWrite.All'],
+    other: [],
+  },
+  'mailboxSettings.read': {
+    app: ['MailboxSettings.Read', 'MailboxSettings.ReadWrite'],
+    self: ['MailboxSettings.Read', 'MailboxSettings.ReadWrite'],
+    other: [],
+  },
+  'peopleSettings.read': {
+    app: ['PeopleSettings.Read.All', 'PeopleSettings.ReadWrite.All'],
+    self: [],
+    other: ['PeopleSettings.Read.All', 'PeopleSettings.ReadWrite.All'],
+  },
   'peopleSettings.write': { app: ['PeopleSettings.ReadWrite.All'], self: [], other: ['PeopleSettings.ReadWrite.All'] },
   'user.memberOf': {
     app: [...READ_ALL, ...GROUP_READ],
@@ -52,7 +84,11 @@ const RULES: Record<GraphOperation, Rule> = {
   'group.read': { app: GROUP_READ, self: [], other: GROUP_READ },
   'teamsApp.read': {
     app: ['TeamsAppInstallation.ReadForUser.All', ...TEAMS_APP_INSTALL],
-    self: ['TeamsAppInstallation.ReadForUser', 'TeamsAppInstallation.ReadWriteSelfForUser', 'TeamsAppInstallation.ReadWriteForUser'],
+    self: [
+      'TeamsAppInstallation.ReadForUser',
+      'TeamsAppInstallation.ReadWriteSelfForUser',
+      'TeamsAppInstallation.ReadWriteForUser',
+    ],
     other: [],
   },
   'teamsApp.install': {

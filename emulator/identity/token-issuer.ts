@@ -16,7 +16,9 @@ export interface TokenResponse {
 
 /** Default delegated scopes for a user token, by audience (Graph gets what the tab needs). */
 export function defaultScopes(audience: string): string[] {
-  return audience === 'https://graph.microsoft.com' ? ['User.Read', 'User.ReadWrite', 'User.ReadBasic.All'] : ['access_as_user'];
+  return audience === 'https://graph.microsoft.com'
+    ? ['User.Read', 'User.ReadWrite', 'User.ReadBasic.All']
+    : ['access_as_user'];
 }
 
 /** Turns an OAuth scope (`https://graph.microsoft.com/.default`) into the token audience. */
@@ -25,17 +27,37 @@ export function audienceFromScope(scope: string): string | undefined {
   return first === undefined ? undefined : first.slice(0, -'/.default'.length);
 }
 
-function baseClaims(state: TenantState, audience: string): Pick<TokenClaims, 'aud' | 'iss' | 'iat' | 'nbf' | 'exp' | 'tid' | 'ver'> {
+function baseClaims(
+  state: TenantState,
+  audience: string,
+): Pick<TokenClaims, 'aud' | 'iss' | 'iat' | 'nbf' | 'exp' | 'tid' | 'ver'> {
   const now = state.clock.nowSeconds();
-  return { aud: audience, iss: state.issuer(), iat: now, nbf: now, exp: now + TOKEN_LIFETIME_SECONDS, tid: state.directory.tenantId, ver: '2.0' };
+  return {
+    aud: audience,
+    iss: state.issuer(),
+    iat: now,
+    nbf: now,
+    exp: now + TOKEN_LIFETIME_SECONDS,
+    tid: state.directory.tenantId,
+    ver: '2.0',
+  };
 }
 
 function asResponse(token: string): TokenResponse {
-  return { token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS, ext_expires_in: TOKEN_LIFETIME_SECONDS, access_token: token };
+  return {
+    token_type: 'Bearer',
+    expires_in: TOKEN_LIFETIME_SECONDS,
+    ext_expires_in: TOKEN_LIFETIME_SECONDS,
+    access_token: token,
+  };
 }
 
 /** Issues an application (client-credentials) token carrying the app's consented roles. */
-export async function issueAppToken(state: TenantState, app: Pick<SeedApp, 'clientId' | 'roles'>, audience: string): Promise<TokenResponse> {
+export async function issueAppToken(
+  state: TenantState,
+  app: Pick<SeedApp, 'clientId' | 'roles'>,
+  audience: string,
+): Promise<TokenResponse> {
   const claims: TokenClaims = {
     ...baseClaims(state, audience),
     sub: app.clientId,
@@ -49,7 +71,13 @@ export async function issueAppToken(state: TenantState, app: Pick<SeedApp, 'clie
 }
 
 /** Issues a delegated token for a user (what the tab's sign-in would obtain). */
-export async function issueUserToken(state: TenantState, user: SeedUser, clientId: string, audience: string, scopes: readonly string[]): Promise<TokenResponse> {
+export async function issueUserToken(
+  state: TenantState,
+  user: SeedUser,
+  clientId: string,
+  audience: string,
+  scopes: readonly string[],
+): Promise<TokenResponse> {
   const claims: TokenClaims = {
     ...baseClaims(state, audience),
     sub: randomUUID(),

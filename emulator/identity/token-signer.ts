@@ -52,7 +52,14 @@ export class TokenSigner {
     const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength: 2048 });
     const raw = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(raw, 'sha256');
-    return new TokenSigner(privateKey, publicKey, { kty: 'RSA', use: 'sig', alg: 'RS256', kid, n: String(raw.n), e: String(raw.e) });
+    return new TokenSigner(privateKey, publicKey, {
+      kty: 'RSA',
+      use: 'sig',
+      alg: 'RS256',
+      kid,
+      n: String(raw.n),
+      e: String(raw.e),
+    });
   }
 
   /** The JWKS document (`{ keys: [...] }`). */
@@ -62,11 +69,16 @@ export class TokenSigner {
 
   /** Signs claims as a compact RS256 JWS. */
   sign(claims: TokenClaims): Promise<string> {
-    return new SignJWT({ ...claims }).setProtectedHeader({ typ: 'JWT', alg: 'RS256', kid: this.jwk.kid }).sign(this.privateKey);
+    return new SignJWT({ ...claims })
+      .setProtectedHeader({ typ: 'JWT', alg: 'RS256', kid: this.jwk.kid })
+      .sign(this.privateKey);
   }
 
   /** Checks signature, issuer, audience and lifetime against the virtual time `nowSeconds`. */
-  async verify(token: string, expected: { issuer: string; audiences: readonly string[]; nowSeconds: number }): Promise<TokenCheck> {
+  async verify(
+    token: string,
+    expected: { issuer: string; audiences: readonly string[]; nowSeconds: number },
+  ): Promise<TokenCheck> {
     try {
       const { payload } = await jwtVerify(token, this.publicKey, {
         algorithms: ['RS256'],
@@ -93,6 +105,7 @@ function problemOf(err: unknown): TokenProblem {
     if (err.claim === 'exp') return 'expired';
     return 'malformed';
   }
-  if (err instanceof errors.JWSSignatureVerificationFailed || err instanceof errors.JOSEAlgNotAllowed) return 'signature';
+  if (err instanceof errors.JWSSignatureVerificationFailed || err instanceof errors.JOSEAlgNotAllowed)
+    return 'signature';
   return 'malformed';
 }

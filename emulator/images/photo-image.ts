@@ -21,5 +21,9 @@ export async function inspectImage(bytes: Buffer): Promise<ImageInfo | null> {
 
 /** Renders a centre-cropped `size` x `size` JPEG from the stored original, as Exchange does. */
 export async function renderSquareJpeg(original: Buffer, size: number): Promise<Buffer> {
-  return sharp(original).rotate().resize(size, size, { fit: 'cover', position: 'centre' }).jpeg({ quality: 88 }).toBuffer();
+  return sharp(original)
+    .rotate()
+    .resize(size, size, { fit: 'cover', position: 'centre' })
+    .jpeg({ quality: 88 })
+    .toBuffer();
 }

@@ -117,7 +117,9 @@ const seedUserSchema = z.object({
   jobTitle: z.string().nullable().optional(),
   timeZone: z.string().optional(),
   onPremisesThumbnailPhoto: z.object({ bytes: z.number().int().nonnegative() }).optional(),
-  photo: z.object({ size: z.number().int().min(48).max(4096), color: z.string().regex(/^#[0-9a-fA-F]{6}$/) }).optional(),
+  photo: z
+    .object({ size: z.number().int().min(48).max(4096), color: z.string().regex(/^#[0-9a-fA-F]{6}$/) })
+    .optional(),
 });
 
 const photoUpdateSettingsSchema = z.object({
@@ -132,12 +134,23 @@ export const orgSeedSchema: z.ZodType<OrgSeed> = z.object({
   displayName: z.string().optional(),
   users: z.array(seedUserSchema),
   apps: z
-    .array(z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1), displayName: z.string(), roles: z.array(z.string()) }))
+    .array(
+      z.object({
+        clientId: z.string().min(1),
+        clientSecret: z.string().min(1),
+        displayName: z.string(),
+        roles: z.array(z.string()),
+      }),
+    )
     .optional(),
   photoUpdateSettings: photoUpdateSettingsSchema.optional(),
   sharePointPictures: z.enum(['legacy', 'modern']).optional(),
-  groups: z.array(z.object({ id: z.string().min(1), displayName: z.string().min(1), memberIds: z.array(z.string()) })).optional(),
-  teamsApps: z.array(z.object({ id: z.string().min(1), externalId: z.string().min(1), displayName: z.string().min(1) })).optional(),
+  groups: z
+    .array(z.object({ id: z.string().min(1), displayName: z.string().min(1), memberIds: z.array(z.string()) }))
+    .optional(),
+  teamsApps: z
+    .array(z.object({ id: z.string().min(1), externalId: z.string().min(1), displayName: z.string().min(1) }))
+    .optional(),
 });
 
 /** Schema for a PATCH of the photo policy (both fields optional). */

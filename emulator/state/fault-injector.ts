@@ -62,14 +62,22 @@ export class FaultInjector {
   /** Consumes one hit of the first fault matching this request, if any. */
   take(method: string, path: string): FaultHit | undefined {
     const fault = this.faults.find(
-      (f) => f.remaining > 0 && (f.method === undefined || f.method.toUpperCase() === method.toUpperCase()) && f.regex.test(path),
+      (f) =>
+        f.remaining > 0 &&
+        (f.method === undefined || f.method.toUpperCase() === method.toUpperCase()) &&
+        f.regex.test(path),
     );
     if (fault === undefined) return undefined;
     fault.remaining -= 1;
     const hit: FaultHit = { faultId: fault.id, latencyMs: fault.latencyMs ?? 0 };
     if (fault.status !== undefined) {
       const d = DEFAULTS[fault.status] ?? { code: 'UnknownError', message: `Injected fault (HTTP ${fault.status}).` };
-      hit.answer = { status: fault.status, code: fault.code ?? d.code, message: d.message, retryAfterSeconds: fault.retryAfterSeconds };
+      hit.answer = {
+        status: fault.status,
+        code: fault.code ?? d.code,
+        message: d.message,
+        retryAfterSeconds: fault.retryAfterSeconds,
+      };
     }
     return hit;
   }

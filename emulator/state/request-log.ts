@@ -24,7 +24,9 @@ export class RequestLog {
   /** Entries in completion order, optionally filtered by method and a path RegExp. */
   query(method?: string, pathPattern?: RegExp): LoggedRequest[] {
     return this.entries.filter(
-      (e) => (method === undefined || e.method === method.toUpperCase()) && (pathPattern === undefined || pathPattern.test(e.path)),
+      (e) =>
+        (method === undefined || e.method === method.toUpperCase()) &&
+        (pathPattern === undefined || pathPattern.test(e.path)),
     );
   }
 

@@ -67,11 +67,18 @@ export class TenantState {
   async applySeed(seed: OrgSeed): Promise<void> {
     const directory = new Directory(seed, [DEMO_APP_SEED]);
     const portraits = await Promise.all(
-      directory.users.map(async (u) => (u.photo === undefined ? undefined : { user: u, bytes: await generatedPortrait(u.photo.size, u.photo.color) })),
+      directory.users.map(async (u) =>
+        u.photo === undefined ? undefined : { user: u, bytes: await generatedPortrait(u.photo.size, u.photo.color) },
+      ),
     );
     const thumbnails = await Promise.all(
       directory.users.map(async (u) =>
-        u.onPremisesThumbnailPhoto === undefined ? undefined : { user: u, bytes: padJpeg(await generatedPortrait(96, adPortraitColour(u.id)), u.onPremisesThumbnailPhoto.bytes) },
+        u.onPremisesThumbnailPhoto === undefined
+          ? undefined
+          : {
+              user: u,
+              bytes: padJpeg(await generatedPortrait(96, adPortraitColour(u.id)), u.onPremisesThumbnailPhoto.bytes),
+            },
       ),
     );
     this.directory = directory;
@@ -83,7 +90,13 @@ export class TenantState {
     for (const p of portraits) {
       if (p === undefined || p.user.photo === undefined) continue;
       const size = p.user.photo.size;
-      this.sync.write(p.user, { bytes: p.bytes, contentType: 'image/jpeg', width: size, height: size, updatedAt: this.clock.iso() });
+      this.sync.write(p.user, {
+        bytes: p.bytes,
+        contentType: 'image/jpeg',
+        width: size,
+        height: size,
+        updatedAt: this.clock.iso(),
+      });
     }
     for (const a of thumbnails) if (a !== undefined) await this.sync.setAdThumbnail(a.user, a.bytes);
     this.sync.directorySync();

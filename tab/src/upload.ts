@@ -16,7 +16,9 @@ function ticketFromFragment(): string | null {
 function pageLocale(ticket: string | null): PageLocale {
   const known: PageLocale[] = ['en', 'fi', 'nl', 'pl'];
   try {
-    const payload = JSON.parse(atob((ticket ?? '').split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as { loc?: string };
+    const payload = JSON.parse(atob((ticket ?? '').split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as {
+      loc?: string;
+    };
     if (payload.loc && known.includes(payload.loc as PageLocale)) return payload.loc as PageLocale;
   } catch {
     // no readable ticket: fall back to the browser

@@ -80,7 +80,12 @@ test('in the Playground: "update my photo", send a photo, "Use this photo", and 
   const injected = await fetch(`${playground}/_internal/v1/customActivities?conversationId=${conversationId}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ...template, type: 'message', text: '', attachments: [fileAttachment(downloadUrl, 'me.jpg')] }),
+    body: JSON.stringify({
+      ...template,
+      type: 'message',
+      text: '',
+      attachments: [fileAttachment(downloadUrl, 'me.jpg')],
+    }),
   });
   expect(injected.ok).toBe(true);
 

@@ -34,7 +34,10 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function uploadLink(locale: string, userId: string): Promise<{ link: string; chat: ReturnType<Harness['chat']> }> {
+async function uploadLink(
+  locale: string,
+  userId: string,
+): Promise<{ link: string; chat: ReturnType<Harness['chat']> }> {
   const chat = h.chat({ aadObjectId: userId, locale });
   await chat.say('help');
   const [howTo] = await chat.newCards();

@@ -27,18 +27,26 @@ const AC = require('adaptivecards/dist/adaptivecards.js') as typeof AdaptiveCard
 
 function child(node: unknown, key: string, where: string): SchemaNode {
   const value = (node as SchemaNode | undefined)?.[key];
-  if (!value || typeof value !== 'object') throw new Error(`schema patch: ${where} has no "${key}"; did the schema change?`);
+  if (!value || typeof value !== 'object')
+    throw new Error(`schema patch: ${where} has no "${key}"; did the schema change?`);
   return value as SchemaNode;
 }
 
 function renameProperty(definitions: SchemaNode, definition: string, from: string, to: string): void {
   const props = child(child(definitions, definition, 'definitions'), 'properties', definition);
-  if (!(from in props)) throw new Error(`schema patch: ${definition} has no property "${from}"; did the schema change?`);
+  if (!(from in props))
+    throw new Error(`schema patch: ${definition} has no property "${from}"; did the schema change?`);
   props[to] = props[from];
   delete props[from];
 }
 
-const ACTION_DEFINITIONS = ['Action.Execute', 'Action.OpenUrl', 'Action.ShowCard', 'Action.Submit', 'Action.ToggleVisibility'];
+const ACTION_DEFINITIONS = [
+  'Action.Execute',
+  'Action.OpenUrl',
+  'Action.ShowCard',
+  'Action.Submit',
+  'Action.ToggleVisibility',
+];
 
 /**
  * The typos and omissions of the official 1.5 schema listed in docs/toolchain.md, which
@@ -54,7 +62,8 @@ export function patchKnownSchemaTypos(raw: SchemaNode): SchemaNode {
   // firstRowAsHeader for firstRowAsHeaders.
   renameProperty(definitions, 'Table', 'firstRowAsHeader', 'firstRowAsHeaders');
   // Input.ChoiceSet style "filtered" (1.5) missing from the enum.
-  const choiceStyles = child(definitions, 'ChoiceInputStyle', 'definitions').anyOf as Array<{ enum?: string[] }> | undefined;
+  const choiceStyles = child(definitions, 'ChoiceInputStyle', 'definitions').anyOf as
+    Array<{ enum?: string[] }> | undefined;
   const choiceEnum = choiceStyles?.find((alt) => Array.isArray(alt.enum));
   if (!choiceEnum?.enum) throw new Error('schema patch: ChoiceInputStyle has no enum; did the schema change?');
   choiceEnum.enum = [...choiceEnum.enum, 'filtered'];
@@ -63,9 +72,11 @@ export function patchKnownSchemaTypos(raw: SchemaNode): SchemaNode {
   // Action role missing (Button, Link, Tab, Menu, MenuItem; case-insensitive like every enum here).
   child(child(definitions, 'Extendable.Action', 'definitions'), 'properties', 'Extendable.Action').role = {
     type: 'string',
-    pattern: '^([bB][uU][tT][tT][oO][nN]|[lL][iI][nN][kK]|[tT][aA][bB]|[mM][eE][nN][uU]|[mM][eE][nN][uU][iI][tT][eE][mM])$',
+    pattern:
+      '^([bB][uU][tT][tT][oO][nN]|[lL][iI][nN][kK]|[tT][aA][bB]|[mM][eE][nN][uU]|[mM][eE][nN][uU][iI][tT][eE][mM])$',
   };
-  for (const action of ACTION_DEFINITIONS) child(child(definitions, action, 'definitions'), 'properties', action).role = {};
+  for (const action of ACTION_DEFINITIONS)
+    child(child(definitions, action, 'definitions'), 'properties', action).role = {};
   return schema;
 }
 
@@ -96,7 +107,9 @@ function describeError(pointer: string, error: ErrorObject): string {
 }
 
 function isTyped(node: unknown): node is { type: string } {
-  return !!node && typeof node === 'object' && !Array.isArray(node) && typeof (node as { type?: unknown }).type === 'string';
+  return (
+    !!node && typeof node === 'object' && !Array.isArray(node) && typeof (node as { type?: unknown }).type === 'string'
+  );
 }
 
 /**
@@ -110,7 +123,8 @@ function typedErrors(root: unknown): string[] {
   const out: string[] = [];
   const walk = (node: unknown, pointer: string): void => {
     if (!node || typeof node !== 'object') return;
-    for (const [key, value] of Object.entries(node)) walk(value, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    for (const [key, value] of Object.entries(node))
+      walk(value, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
     if (!isTyped(node)) return;
     const validate = ajv.getSchema(`${id}#/definitions/${node.type}`);
     if (!validate) {
@@ -124,7 +138,10 @@ function typedErrors(root: unknown): string[] {
       let inner: unknown = node;
       let nested = false;
       for (const segment of segments) {
-        inner = inner && typeof inner === 'object' ? (inner as Record<string, unknown>)[segment.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+        inner =
+          inner && typeof inner === 'object'
+            ? (inner as Record<string, unknown>)[segment.replace(/~1/g, '/').replace(/~0/g, '~')]
+            : undefined;
         if (isTyped(inner)) nested = true;
       }
       if (!nested && error.keyword !== 'anyOf') out.push(describeError(pointer, error));
@@ -149,7 +166,8 @@ const HARMLESS = new Set<number>([AC.ValidationEvent.Hint]);
 /** Parses with the `adaptivecards` library as a 1.5 host would; reports every parse and validation event. */
 export function validateWithLibrary(card: unknown): CardValidation {
   const errors: string[] = [];
-  if (!card || typeof card !== 'object' || Array.isArray(card)) return { ok: false, errors: ['library: not a JSON object'] };
+  if (!card || typeof card !== 'object' || Array.isArray(card))
+    return { ok: false, errors: ['library: not a JSON object'] };
   const context = new AC.SerializationContext(AC.Versions.v1_5);
   const parsed = new AC.AdaptiveCard();
   try {
@@ -162,7 +180,8 @@ export function validateWithLibrary(card: unknown): CardValidation {
     if (!HARMLESS.has(event.event)) errors.push(`library parse: ${AC.ValidationEvent[event.event]}: ${event.message}`);
   }
   for (const event of parsed.validateProperties().validationEvents) {
-    if (!HARMLESS.has(event.event)) errors.push(`library validate: ${AC.ValidationEvent[event.event]}: ${event.message}`);
+    if (!HARMLESS.has(event.event))
+      errors.push(`library validate: ${AC.ValidationEvent[event.event]}: ${event.message}`);
   }
   return { ok: errors.length === 0, errors };
 }

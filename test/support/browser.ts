@@ -23,7 +23,10 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** A browser context whose requests may only reach loopback; anything else is aborted. */
-export async function loopbackOnlyContext(browser: Browser, options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
+export async function loopbackOnlyContext(
+  browser: Browser,
+  options: Parameters<Browser['newContext']>[0] = {},
+): Promise<BrowserContext> {
   const context = await browser.newContext(options);
   await context.route('**/*', (route) => {
     const host = new URL(route.request().url()).hostname;

@@ -48,7 +48,11 @@ export class TeamsChat {
       serviceUrl: this.tenantUrl,
       timestamp: new Date().toISOString(),
       locale: this.user.locale,
-      from: { id: `29:${this.user.aadObjectId}`, aadObjectId: this.user.aadObjectId, name: this.user.name ?? 'Test user' },
+      from: {
+        id: `29:${this.user.aadObjectId}`,
+        aadObjectId: this.user.aadObjectId,
+        name: this.user.name ?? 'Test user',
+      },
       recipient: { id: '28:headshot-bot', name: 'Headshot' },
       conversation: { id: this.conversationId, conversationType: 'personal', tenantId: this.user.tenantId },
       channelData: { tenant: { id: this.user.tenantId } },
@@ -120,16 +124,24 @@ export class TeamsChat {
       body: JSON.stringify(activity),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as { statusCode?: number; type?: string; value?: AdaptiveCardJson }) : {} };
+    return {
+      status: res.status,
+      body: text ? (JSON.parse(text) as { statusCode?: number; type?: string; value?: AdaptiveCardJson }) : {},
+    };
   }
 
   /** Every activity the bot sent to this conversation, as it stands now (updates applied). */
   async all(): Promise<RecordedActivity[]> {
-    const res = await fetch(`${this.tenantUrl}/_control/connector/activities?conversationId=${encodeURIComponent(this.conversationId)}`);
+    const res = await fetch(
+      `${this.tenantUrl}/_control/connector/activities?conversationId=${encodeURIComponent(this.conversationId)}`,
+    );
     const records = ((await res.json()) as { value: ConnectorRecord[] }).value;
     return records
       .filter((r) => !r.deleted)
-      .map((r) => ({ ...r.activity, id: r.id, replyToId: r.replyToId ?? undefined, updates: r.updates }) as RecordedActivity);
+      .map(
+        (r) =>
+          ({ ...r.activity, id: r.id, replyToId: r.replyToId ?? undefined, updates: r.updates }) as RecordedActivity,
+      );
   }
 
   /** Messages (not typing indicators) the bot sent since the last call. */
@@ -178,14 +190,21 @@ export function cardTexts(card: unknown): string[] {
 }
 
 /** The Action.Submit / Action.Execute data objects of a card, wherever they are. */
-export function cardActions(card: unknown): { title?: string; type: string; data?: Record<string, unknown>; url?: string }[] {
+export function cardActions(
+  card: unknown,
+): { title?: string; type: string; data?: Record<string, unknown>; url?: string }[] {
   const out: { title?: string; type: string; data?: Record<string, unknown>; url?: string }[] = [];
   const walk = (v: unknown) => {
     if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
       if (typeof o.type === 'string' && o.type.startsWith('Action.')) {
-        out.push({ title: o.title as string | undefined, type: o.type, data: o.data as Record<string, unknown> | undefined, url: o.url as string | undefined });
+        out.push({
+          title: o.title as string | undefined,
+          type: o.type,
+          data: o.data as Record<string, unknown> | undefined,
+          url: o.url as string | undefined,
+        });
       }
       Object.values(o).forEach(walk);
     }

@@ -45,17 +45,21 @@ export function createServer(deps: ServerDeps): Server {
   if (deps.status) registerStatusRoutes(server, deps.status);
 
   const tabDir = path.join(projectRoot(), 'tab');
-  server.get('/upload', (req, res, next) => {
-    req.url = '/upload.html';
-    next();
-  }, restify.plugins.serveStatic({ directory: tabDir, file: 'upload.html' }));
   server.get(
-    '/tab/*',
-    restify.plugins.serveStaticFiles(path.join(tabDir, 'dist')),
+    '/upload',
+    (req, res, next) => {
+      req.url = '/upload.html';
+      next();
+    },
+    restify.plugins.serveStatic({ directory: tabDir, file: 'upload.html' }),
   );
+  server.get('/tab/*', restify.plugins.serveStaticFiles(path.join(tabDir, 'dist')));
 
   server.on('restifyError', (req, res, err, cb) => {
-    deps.logger.info({ status: (err as { statusCode?: number }).statusCode, path: req.path(), name: err.name }, 'request refused');
+    deps.logger.info(
+      { status: (err as { statusCode?: number }).statusCode, path: req.path(), name: err.name },
+      'request refused',
+    );
     return cb();
   });
   server.on('after', (req, res) => {

@@ -59,45 +59,46 @@ export function registerUploadRoutes(server: Server, deps: UploadRouteDeps): voi
     return next();
   };
 
-  server.post(
-    '/api/uploads',
-    authenticate,
-    declaredSize,
-    async (req: TicketRequest, res: Response) => {
-      const subject = req.ticketSubject as TicketSubject;
-      try {
-        // The query first: a bad crop is refused without receiving the photo.
-        const crop = parseCrop(req.query);
-        const bytes = await readBody(req, deps.maxBytes).catch((err: unknown) => {
-          throw err instanceof BodyTooLargeError ? tooLarge(deps.maxBytes, err.receivedBytes) : err;
-        });
-        const result = await deps.photos.receiveAndNotify({
-          userId: subject.userId,
-          tenantId: subject.tenantId,
-          locale: subject.locale,
-          bytes: new Uint8Array(bytes),
-          source: 'upload-page',
-          crop,
-        });
-        res.json({
-          requestId: result.request.id,
-          state: result.request.state,
-          preview: `data:image/jpeg;base64,${Buffer.from(result.preview).toString('base64')}`,
-          warnings: result.request.warnings.map((w) => ({ code: w.code, message: t(subject.locale, `warnings.${w.code}`, w.params) })),
-          deliveredToChat: result.delivered,
-          message: t(subject.locale, result.delivered ? 'upload.sent_to_chat' : 'upload.no_chat'),
-        });
-      } catch (err) {
-        sendError(req, res, err);
-      }
-    },
-  );
+  server.post('/api/uploads', authenticate, declaredSize, async (req: TicketRequest, res: Response) => {
+    const subject = req.ticketSubject as TicketSubject;
+    try {
+      // The query first: a bad crop is refused without receiving the photo.
+      const crop = parseCrop(req.query);
+      const bytes = await readBody(req, deps.maxBytes).catch((err: unknown) => {
+        throw err instanceof BodyTooLargeError ? tooLarge(deps.maxBytes, err.receivedBytes) : err;
+      });
+      const result = await deps.photos.receiveAndNotify({
+        userId: subject.userId,
+        tenantId: subject.tenantId,
+        locale: subject.locale,
+        bytes: new Uint8Array(bytes),
+        source: 'upload-page',
+        crop,
+      });
+      res.json({
+        requestId: result.request.id,
+        state: result.request.state,
+        preview: `data:image/jpeg;base64,${Buffer.from(result.preview).toString('base64')}`,
+        warnings: result.request.warnings.map((w) => ({
+          code: w.code,
+          message: t(subject.locale, `warnings.${w.code}`, w.params),
+        })),
+        deliveredToChat: result.delivered,
+        message: t(subject.locale, result.delivered ? 'upload.sent_to_chat' : 'upload.no_chat'),
+      });
+    } catch (err) {
+      sendError(req, res, err);
+    }
+  });
 }
 
 function tooLarge(maxBytes: number, received: number): AppError {
   return new AppError('photo.too_large_bytes', 'upload over the limit', {
     status: 413,
-    params: { maxMegabytes: Math.round(maxBytes / 1048576), receivedMegabytes: Math.round((received / 1048576) * 10) / 10 },
+    params: {
+      maxMegabytes: Math.round(maxBytes / 1048576),
+      receivedMegabytes: Math.round((received / 1048576) * 10) / 10,
+    },
   });
 }
 

@@ -60,7 +60,10 @@ export class UploadTickets {
       if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string') throw new Error('incomplete ticket');
       return { userId: payload.sub, tenantId: payload.tid, locale };
     } catch (err) {
-      throw new AppError('auth.unauthenticated', `invalid or expired ticket for ${this.audience}`, { status: 401, cause: err });
+      throw new AppError('auth.unauthenticated', `invalid or expired ticket for ${this.audience}`, {
+        status: 401,
+        cause: err,
+      });
     }
   }
 }

@@ -247,7 +247,11 @@ export interface PhotoNotifier {
   /** Sends the preview of a request to the user's chat; false when there is no conversation to send to. */
   previewReady(request: PhotoRequest, preview: Uint8Array): Promise<boolean>;
   /** Tells the user how a request ended (after a restart, or when it expired); false when unreachable. */
-  requestEnded(request: PhotoRequest, preview: Uint8Array | null, error?: { code: string; params: Record<string, string | number> }): Promise<boolean>;
+  requestEnded(
+    request: PhotoRequest,
+    preview: Uint8Array | null,
+    error?: { code: string; params: Record<string, string | number> },
+  ): Promise<boolean>;
 }
 
 // ---------------------------------------------------------------- persistence

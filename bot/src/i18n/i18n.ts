@@ -68,7 +68,8 @@ function countOf(params: MessageParams): number | undefined {
   if (params.count !== undefined) return undefined;
   for (const name of COUNT_PARAMS) {
     const value = Number(params[name]);
-    if (params[name] !== undefined && params[name] !== '' && Number.isFinite(value)) return Math.max(0, Math.ceil(value));
+    if (params[name] !== undefined && params[name] !== '' && Number.isFinite(value))
+      return Math.max(0, Math.ceil(value));
   }
   return undefined;
 }

@@ -22,10 +22,26 @@ export interface AttachmentFetcherOptions {
 
 const blocked = new net.BlockList();
 for (const [addr, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16],
-  ['172.16.0.0', 12], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) blocked.addSubnet(addr, prefix, 'ipv4');
-for (const [addr, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['::ffff:0:0', 96]] as const) {
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  blocked.addSubnet(addr, prefix, 'ipv4');
+for (const [addr, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+  ['::ffff:0:0', 96],
+] as const) {
   blocked.addSubnet(addr, prefix, 'ipv6');
 }
 
@@ -73,7 +89,9 @@ export class GuardedAttachmentFetcher implements AttachmentFetcher {
     } catch (err) {
       if (err instanceof AppError) throw err;
       if (signal.aborted) {
-        throw new AppError('download.timeout', 'download timed out', { params: { seconds: Math.max(1, Math.round(timeoutMs / 1000)) } });
+        throw new AppError('download.timeout', 'download timed out', {
+          params: { seconds: Math.max(1, Math.round(timeoutMs / 1000)) },
+        });
       }
       throw new AppError('download.failed', 'download failed', { cause: err });
     }
@@ -105,7 +123,10 @@ export class GuardedAttachmentFetcher implements AttachmentFetcher {
     const declared = Number(res.headers.get('content-length'));
     const tooLarge = (received: number) =>
       new AppError('download.too_large', 'download over the limit', {
-        params: { maxMegabytes: Math.round(maxBytes / 1048576), receivedMegabytes: Math.round((received / 1048576) * 10) / 10 },
+        params: {
+          maxMegabytes: Math.round(maxBytes / 1048576),
+          receivedMegabytes: Math.round((received / 1048576) * 10) / 10,
+        },
       });
     if (Number.isFinite(declared) && declared > maxBytes) {
       await res.body?.cancel();

@@ -4,7 +4,8 @@ import type { Directory, DirectoryUser } from '../core/ports';
 import { fromGraphError } from './graph-errors';
 
 /** The user properties Headshot reads. */
-export const USER_SELECT = 'id,displayName,userPrincipalName,mail,userType,preferredLanguage,onPremisesSyncEnabled,accountEnabled';
+export const USER_SELECT =
+  'id,displayName,userPrincipalName,mail,userType,preferredLanguage,onPremisesSyncEnabled,accountEnabled';
 
 /** A Graph user as returned with USER_SELECT. */
 export interface GraphUser {
@@ -40,7 +41,12 @@ export class GraphDirectory implements Directory {
 
   async getUser(idOrUpn: string): Promise<DirectoryUser | null> {
     try {
-      return toUser(await this.graph.api(`/users/${encodeURIComponent(idOrUpn)}`).select(USER_SELECT).get());
+      return toUser(
+        await this.graph
+          .api(`/users/${encodeURIComponent(idOrUpn)}`)
+          .select(USER_SELECT)
+          .get(),
+      );
     } catch (err) {
       if (isNotFound(err)) return null;
       throw fromGraphError(err);
@@ -49,7 +55,12 @@ export class GraphDirectory implements Directory {
 
   async getManager(userId: string): Promise<DirectoryUser | null> {
     try {
-      return toUser(await this.graph.api(`/users/${encodeURIComponent(userId)}/manager`).select(USER_SELECT).get());
+      return toUser(
+        await this.graph
+          .api(`/users/${encodeURIComponent(userId)}/manager`)
+          .select(USER_SELECT)
+          .get(),
+      );
     } catch (err) {
       if (isNotFound(err)) return null;
       throw fromGraphError(err);

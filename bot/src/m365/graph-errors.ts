@@ -46,15 +46,30 @@ export function fromGraphError(err: unknown): AppError {
   const status = err.statusCode;
   const code = graphErrorCode(err) ?? '';
   const retry = retryAfterSeconds(err.headers);
-  if (status === 429) return new AppError('m365.throttled', code, { retryable: true, retryAfterSeconds: retry ?? 30, params: { retryAfterSeconds: retry ?? 30 }, cause: err, status: 503 });
+  if (status === 429)
+    return new AppError('m365.throttled', code, {
+      retryable: true,
+      retryAfterSeconds: retry ?? 30,
+      params: { retryAfterSeconds: retry ?? 30 },
+      cause: err,
+      status: 503,
+    });
   if (status === 503 || status === 504 || status === 502 || status === -1 || status === 0) {
-    return new AppError('m365.unavailable', code || String(status), { retryable: true, retryAfterSeconds: retry, params: { retryAfterSeconds: retry ?? 30 }, cause: err, status: 503 });
+    return new AppError('m365.unavailable', code || String(status), {
+      retryable: true,
+      retryAfterSeconds: retry,
+      params: { retryAfterSeconds: retry ?? 30 },
+      cause: err,
+      status: 503,
+    });
   }
   if (code === 'MailboxNotEnabledForRESTAPI') return new AppError('m365.mailbox_not_enabled', code, { cause: err });
-  if (code === 'MailboxNotHostedInExchangeOnline') return new AppError('m365.mailbox_on_premises', code, { cause: err });
+  if (code === 'MailboxNotHostedInExchangeOnline')
+    return new AppError('m365.mailbox_on_premises', code, { cause: err });
   if (status === 413) return new AppError('m365.photo_too_large', code, { cause: err });
   if (status === 400 && /^Validation/.test(code)) return new AppError('m365.image_too_small', code, { cause: err });
   if (status === 401 || status === 403) return new AppError('m365.forbidden', code, { cause: err });
-  if (status === 404 && code === 'Request_ResourceNotFound') return new AppError('m365.user_not_found', code, { cause: err, status: 404 });
+  if (status === 404 && code === 'Request_ResourceNotFound')
+    return new AppError('m365.user_not_found', code, { cause: err, status: 404 });
   return new AppError('m365.unexpected', `${status} ${code}`, { cause: err });
 }

@@ -26,11 +26,9 @@ export class GraphTeamsApps {
       let installation = await this.find(base);
       if (!installation) {
         try {
-          await this.graph
-            .api(base)
-            .post({
-              'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${this.teamsAppId}`,
-            });
+          await this.graph.api(base).post({
+            'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${this.teamsAppId}`,
+          });
         } catch (err) {
           // 409: installed meanwhile (by the user, or by a second Headshot instance): fine, look it up.
           if (!(err instanceof GraphError && err.statusCode === 409)) throw err;

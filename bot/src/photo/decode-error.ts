@@ -36,7 +36,12 @@ export function normaliseDecodeError(err: unknown, context: DecodeErrorContext =
     return new AppError('internal', `Out of memory while decoding: ${message}`, { retryable: true, cause: err });
   }
   // Programming errors (ours) must not be blamed on the user's file.
-  if (INVALID_PARAMETER.test(message) || err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError) {
+  if (
+    INVALID_PARAMETER.test(message) ||
+    err instanceof TypeError ||
+    err instanceof RangeError ||
+    err instanceof ReferenceError
+  ) {
     return new AppError('internal', message, { cause: err });
   }
   // Everything else libvips says about an input it could not read ("corrupt header",

@@ -20,7 +20,23 @@ const AVIF_BRANDS = new Set(['avif', 'avis']);
 /** ISO-BMFF brands of HEIC/HEIF (HEVC or generic HEIF structure). */
 const HEIF_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'hevm', 'hevs', 'mif1', 'msf1', 'mif2']);
 /** Brands of video containers, which share the `ftyp` box with HEIF. */
-const VIDEO_BRANDS = new Set(['isom', 'iso2', 'iso4', 'iso5', 'iso6', 'mp41', 'mp42', 'avc1', 'qt  ', 'M4V ', 'M4A ', '3gp4', '3gp5', '3g2a', 'dash']);
+const VIDEO_BRANDS = new Set([
+  'isom',
+  'iso2',
+  'iso4',
+  'iso5',
+  'iso6',
+  'mp41',
+  'mp42',
+  'avc1',
+  'qt  ',
+  'M4V ',
+  'M4A ',
+  '3gp4',
+  '3gp5',
+  '3g2a',
+  'dash',
+]);
 
 /** How many leading bytes the text sniffers look at. */
 const SNIFF_LENGTH = 1024;

@@ -29,8 +29,10 @@ export class WorkLimiter {
     readonly queueLimit: number,
     private readonly now: () => number = () => performance.now(),
   ) {
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be an integer >= 1, got ${concurrency}`);
-    if (!Number.isInteger(queueLimit) || queueLimit < 0) throw new RangeError(`queueLimit must be an integer >= 0, got ${queueLimit}`);
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new RangeError(`concurrency must be an integer >= 1, got ${concurrency}`);
+    if (!Number.isInteger(queueLimit) || queueLimit < 0)
+      throw new RangeError(`queueLimit must be an integer >= 0, got ${queueLimit}`);
   }
 
   /** Tasks running now. */

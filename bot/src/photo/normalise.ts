@@ -79,7 +79,12 @@ export const TWO_PASS_MIN_SHRINK = 3;
  * the whole oriented image first (with shrink-on-load) to the scale that makes the
  * crop 648 px, then cut the crop out of those raw pixels. Otherwise one pass.
  */
-async function renderCrop(source: SourceImage, crop: CropRect, background: string, deadline: Deadline): Promise<RawRgb> {
+async function renderCrop(
+  source: SourceImage,
+  crop: CropRect,
+  background: string,
+  deadline: Deadline,
+): Promise<RawRgb> {
   const shrink = crop.size / MASTER_SIDE;
   if (source.format !== 'jpeg' || shrink < TWO_PASS_MIN_SHRINK) {
     const pipeline = normalised(source, background)

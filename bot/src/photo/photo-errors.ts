@@ -56,26 +56,26 @@ export function tooLargeBytesError(maxBytes: number, receivedBytes: number): App
 
 /** More pixels than allowed (decompression-bomb guard). Width/height are 0 when unknown. */
 export function tooManyPixelsError(maxPixels: number, width: number, height: number, cause?: unknown): AppError {
-  return new AppError(
-    'photo.too_many_pixels',
-    `Expected at most ${maxPixels} pixels but received ${width}x${height}`,
-    {
-      params: {
-        width,
-        height,
-        maxMegapixels: megapixels(maxPixels),
-        receivedMegapixels: megapixels(width * height),
-      },
-      cause,
+  return new AppError('photo.too_many_pixels', `Expected at most ${maxPixels} pixels but received ${width}x${height}`, {
+    params: {
+      width,
+      height,
+      maxMegapixels: megapixels(maxPixels),
+      receivedMegapixels: megapixels(width * height),
     },
-  );
+    cause,
+  });
 }
 
 /** The short side (after orientation) is below the minimum. */
 export function tooSmallError(width: number, height: number, minSide: number): AppError {
-  return new AppError('photo.too_small', `Expected at least ${minSide}px on the short side but received ${width}x${height}`, {
-    params: { width, height, minSide },
-  });
+  return new AppError(
+    'photo.too_small',
+    `Expected at least ${minSide}px on the short side but received ${width}x${height}`,
+    {
+      params: { width, height, minSide },
+    },
+  );
 }
 
 /** Too many photos in flight; try again shortly. */

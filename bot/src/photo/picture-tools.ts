@@ -57,12 +57,16 @@ export class SharpPictureTools implements PictureTools {
     // One decode to the largest side; every size is encoded from it, as in the pipeline.
     const master = await rawSquare(bytes, Math.max(...sides));
     const deadline = new Deadline(PICTURE_BUDGET_MS);
-    return Promise.all(sides.map(async (side) => new Uint8Array(await encodeSquare(master, smallTarget(side), deadline))));
+    return Promise.all(
+      sides.map(async (side) => new Uint8Array(await encodeSquare(master, smallTarget(side), deadline))),
+    );
   }
 
   async adThumbnail(bytes: Uint8Array, maxBytes: number): Promise<Uint8Array> {
     const square = await rawSquare(bytes, AD_THUMBNAIL_SIDE);
-    return new Uint8Array(await encodeSquare(square, { ...AD_THUMBNAIL_TARGET, maxBytes }, new Deadline(PICTURE_BUDGET_MS)));
+    return new Uint8Array(
+      await encodeSquare(square, { ...AD_THUMBNAIL_TARGET, maxBytes }, new Deadline(PICTURE_BUDGET_MS)),
+    );
   }
 }
 

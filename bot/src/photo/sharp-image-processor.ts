@@ -33,14 +33,7 @@
  * - off_centre   -> subjectX, subjectY (percent of the side; a saliency heuristic, no face detection)
  */
 import os from 'node:os';
-import type {
-  CropRect,
-  ImageFormat,
-  ImageProcessor,
-  PreparedPhoto,
-  PrepareOptions,
-  PhotoWarning,
-} from '../core/ports';
+import type { CropRect, ImageFormat, ImageProcessor, PreparedPhoto, PrepareOptions, PhotoWarning } from '../core/ports';
 import { validateCrop } from './crop';
 import { normaliseDecodeError } from './decode-error';
 import { Deadline } from './deadline';
@@ -65,7 +58,11 @@ import { offCentreWarning, subjectPosition } from './subject-position';
 export const DEFAULT_TIMEOUT_MS = 20_000;
 
 /** SharePoint legacy thumbnail sides (PnP ProfilePictureUploader); other tools use L 120 or 300. */
-export const DEFAULT_THUMBNAIL_SIDES: Readonly<{ s: number; m: number; l: number }> = Object.freeze({ s: 48, m: 72, l: 200 });
+export const DEFAULT_THUMBNAIL_SIDES: Readonly<{ s: number; m: number; l: number }> = Object.freeze({
+  s: 48,
+  m: 72,
+  l: 200,
+});
 
 /** Teams round avatar sizes (Fluent UI Avatar, without 28 and 128). */
 export const DEFAULT_AVATAR_SIDES: readonly number[] = Object.freeze([16, 20, 24, 32, 36, 40, 48, 56, 64, 72, 96, 120]);
@@ -112,12 +109,17 @@ export class SharpImageProcessor implements ImageProcessor {
   constructor(private readonly options: SharpImageProcessorOptions) {
     const { maxBytes, maxPixels, minSide, background } = options;
     for (const [name, value] of Object.entries({ maxBytes, maxPixels, minSide })) {
-      if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+      if (!Number.isSafeInteger(value) || value < 1)
+        throw new RangeError(`${name} must be a positive integer, got ${value}`);
     }
-    if (!/^#[0-9a-fA-F]{6}$/.test(background)) throw new RangeError(`background must be '#rrggbb', got '${background}'`);
+    if (!/^#[0-9a-fA-F]{6}$/.test(background))
+      throw new RangeError(`background must be '#rrggbb', got '${background}'`);
     this.thumbnailSides = { ...(options.thumbnailSides ?? DEFAULT_THUMBNAIL_SIDES) };
     this.avatarSides = [...new Set(options.avatarSides ?? DEFAULT_AVATAR_SIDES)].sort((a, b) => a - b);
-    const sides = { ...this.thumbnailSides, ...Object.fromEntries(this.avatarSides.map((side, i) => [`avatar ${i}`, side])) };
+    const sides = {
+      ...this.thumbnailSides,
+      ...Object.fromEntries(this.avatarSides.map((side, i) => [`avatar ${i}`, side])),
+    };
     for (const [name, side] of Object.entries(sides)) {
       if (!Number.isSafeInteger(side) || side < 1 || side > MASTER_SIDE) {
         throw new RangeError(`${name} side must be an integer from 1 to ${MASTER_SIDE}, got ${side}`);

@@ -56,7 +56,12 @@ function exifOrientation(value: number | undefined): number {
 }
 
 /** Reads the header of `bytes` (already detected as `format`) and returns a checked source. */
-export async function openSource(bytes: Uint8Array, format: ImageFormat, limits: SourceLimits, deadline: Deadline): Promise<SourceImage> {
+export async function openSource(
+  bytes: Uint8Array,
+  format: ImageFormat,
+  limits: SourceLimits,
+  deadline: Deadline,
+): Promise<SourceImage> {
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const options: SharpOptions = {
     failOn: FAIL_ON,
@@ -80,7 +85,8 @@ export async function openSource(bytes: Uint8Array, format: ImageFormat, limits:
   // HEVC goes to the WebAssembly decoder; an AV1 file with HEIF brands is AVIF in all but name, and sharp reads it.
   const av1 = meta?.format === 'heif' && meta.compression === 'av1';
   if (format === 'heic' && !av1) return openHeic(bytes, limits, deadline);
-  if (format === 'avif' && meta?.format === 'heif' && meta.compression === 'hevc') return openHeic(bytes, limits, deadline);
+  if (format === 'avif' && meta?.format === 'heif' && meta.compression === 'hevc')
+    return openHeic(bytes, limits, deadline);
 
   const expected = format === 'heic' ? 'heif' : SHARP_FORMAT[format];
   if (!meta || meta.format !== expected) {

@@ -36,7 +36,8 @@ async function confirm({ context, user, data, deps }: CardActionContext): Promis
   await context.sendActivity({ type: ActivityTypes.Typing });
   try {
     // When the policy asks for approval, the preview becomes the approval card and nothing is written yet.
-    if (deps.approvals && (await sendForApproval(context, user, requestId, deps.approvals, () => deps.clock.now()))) return;
+    if (deps.approvals && (await sendForApproval(context, user, requestId, deps.approvals, () => deps.clock.now())))
+      return;
     const { request, preview } = await deps.photos.confirm(requestId, user.userId);
     await replaceClickedCard(context, closedCardFor(request, preview));
     await sendCard(context, appliedCardFor(request, preview));

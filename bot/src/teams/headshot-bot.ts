@@ -114,7 +114,13 @@ export class HeadshotBot extends TeamsActivityHandler {
         return;
       case 'cancel': {
         const cancelled = this.deps.photos.cancelOpen(user.userId);
-        await sendCard(context, messageCard(user.locale, { kind: 'info', messageKey: cancelled ? 'photo.cancelled' : 'photo.nothing_to_cancel' }));
+        await sendCard(
+          context,
+          messageCard(user.locale, {
+            kind: 'info',
+            messageKey: cancelled ? 'photo.cancelled' : 'photo.nothing_to_cancel',
+          }),
+        );
         return;
       }
       default:
@@ -142,7 +148,10 @@ export class HeadshotBot extends TeamsActivityHandler {
   }
 
   /** Universal Actions (Action.Execute and card refreshes): see invoke-actions.ts. */
-  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+  protected override async onAdaptiveCardInvoke(
+    context: TurnContext,
+    invokeValue: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
     return answerCardAction({
       context,
       invokeValue,
@@ -174,7 +183,13 @@ export class HeadshotBot extends TeamsActivityHandler {
     const verb = typeof value.verb === 'string' ? value.verb : '';
     const action = Object.prototype.hasOwnProperty.call(CARD_ACTIONS, verb) ? CARD_ACTIONS[verb] : undefined;
     if (!action) throw new AppError('input.invalid', `unknown verb ${verb.slice(0, 40)}`);
-    const ctx: CardActionContext = { context, user, data: value as Record<string, unknown>, bot: this, deps: this.deps };
+    const ctx: CardActionContext = {
+      context,
+      user,
+      data: value as Record<string, unknown>,
+      bot: this,
+      deps: this.deps,
+    };
     await action(ctx);
   }
 
@@ -204,8 +219,14 @@ export class HeadshotBot extends TeamsActivityHandler {
           return 'en';
         }
       })();
-      const log = e.code === 'internal' ? this.deps.logger.error.bind(this.deps.logger) : this.deps.logger.info.bind(this.deps.logger);
-      log({ code: e.code, activityId: context.activity.id, err: e.code === 'internal' ? err : undefined }, 'turn failed');
+      const log =
+        e.code === 'internal'
+          ? this.deps.logger.error.bind(this.deps.logger)
+          : this.deps.logger.info.bind(this.deps.logger);
+      log(
+        { code: e.code, activityId: context.activity.id, err: e.code === 'internal' ? err : undefined },
+        'turn failed',
+      );
       await sendCard(context, errorCard(locale, e, context.activity.id));
     }
   }

@@ -29,8 +29,7 @@ type LanguageTable = Readonly<Record<KnownIntent, readonly Rule[]>>;
 
 const EN_PHOTO = 'photos?|pictures?|pics?|pfp|avatar|headshot|images?|selfie|photograph';
 const EN_MY_PHOTO = `(?:my )?(?:new )?(?:profile )?(?:${EN_PHOTO})`;
-const EN_CHANGE =
-  'update|updating|change|changing|set|upload|uploading|replace|new|send|add|edit|swap|submit|put';
+const EN_CHANGE = 'update|updating|change|changing|set|upload|uploading|replace|new|send|add|edit|swap|submit|put';
 const EN_VISIBLE =
   'not|isnt|hasnt|doesnt|didnt|wont|still|old|wrong|missing|show|shows|showing|shown|visible|appear|appearing|update|updated|change|changed|sync|synced|live|working|there';
 
@@ -97,7 +96,11 @@ export const INTENT_TABLE: Readonly<Record<Locale, LanguageTable>> = Object.free
     ],
     update_photo: [{ all: [FI_CHANGE, FI_PHOTO] }, { whole: FI_PHOTO }],
     help: [
-      { all: ['apua|apu|ohje[a-z]*|auta|autatko|neuvo[a-z]*|mita osaat|mita voit tehda|mita teet|miten (?:tama )?toimii|komennot'] },
+      {
+        all: [
+          'apua|apu|ohje[a-z]*|auta|autatko|neuvo[a-z]*|mita osaat|mita voit tehda|mita teet|miten (?:tama )?toimii|komennot',
+        ],
+      },
     ],
   },
   nl: {
@@ -113,7 +116,11 @@ export const INTENT_TABLE: Readonly<Record<Locale, LanguageTable>> = Object.free
       { all: ['controleer|controleren|check', NL_PHOTO] },
     ],
     update_photo: [{ all: [NL_CHANGE, NL_PHOTO] }, { whole: `(?:mijn )?(?:${NL_PHOTO})` }],
-    help: [{ all: ['help|hulp|helpen|wat kun je|wat kan je|wat kan jij|wat doe je|hoe werkt (?:dit|het)|uitleg|instructies'] }],
+    help: [
+      {
+        all: ['help|hulp|helpen|wat kun je|wat kan je|wat kan jij|wat doe je|hoe werkt (?:dit|het)|uitleg|instructies'],
+      },
+    ],
   },
   pl: {
     cancel: [
@@ -128,7 +135,11 @@ export const INTENT_TABLE: Readonly<Record<Locale, LanguageTable>> = Object.free
     ],
     update_photo: [{ all: [PL_CHANGE, PL_PHOTO] }, { whole: `(?:moje )?(?:${PL_PHOTO})(?: profilowe)?` }],
     help: [
-      { all: ['pomoc[a-z]*|pomoz[a-z]*|pomocy|co potrafisz|co umiesz|co mozesz|jak to dziala|jak dzialasz|instrukcj[a-z]*|komendy'] },
+      {
+        all: [
+          'pomoc[a-z]*|pomoz[a-z]*|pomocy|co potrafisz|co umiesz|co mozesz|jak to dziala|jak dzialasz|instrukcj[a-z]*|komendy',
+        ],
+      },
     ],
   },
 });
@@ -152,14 +163,23 @@ function compile(rule: Rule): CompiledRule {
   return 'whole' in rule ? [new RegExp(`^ (?:${rule.whole}) $`)] : rule.all.map(anywhere);
 }
 
-const COMPILED: ReadonlyArray<{ intent: KnownIntent; locale: Locale; rules: readonly CompiledRule[] }> = INTENT_ORDER.flatMap(
-  (intent) => LANGUAGE_ORDER.map((locale) => ({ intent, locale, rules: INTENT_TABLE[locale][intent].map(compile) })),
-);
+const COMPILED: ReadonlyArray<{ intent: KnownIntent; locale: Locale; rules: readonly CompiledRule[] }> =
+  INTENT_ORDER.flatMap((intent) =>
+    LANGUAGE_ORDER.map((locale) => ({ intent, locale, rules: INTENT_TABLE[locale][intent].map(compile) })),
+  );
 
 /** Letters that Unicode decomposition leaves alone but our users type without. */
 const FOLD: Readonly<Record<string, string>> = { ł: 'l', ø: 'o', æ: 'ae', œ: 'oe', ß: 'ss', đ: 'd', ı: 'i', ŀ: 'l' };
 
-const ENTITIES: Readonly<Record<string, string>> = { nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", '#39': "'" };
+const ENTITIES: Readonly<Record<string, string>> = {
+  nbsp: ' ',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  '#39': "'",
+};
 
 /**
  * Lower-case ASCII-ish words separated by single spaces: folds case and diacritics,

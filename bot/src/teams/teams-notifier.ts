@@ -52,7 +52,10 @@ export class TeamsNotifier implements PhotoNotifier {
       failure = err;
     }
     if (failure === undefined) return true;
-    this.logger.warn({ err: { message: (failure as Error).message }, conversationId: conversation.conversationId }, 'proactive send failed');
+    this.logger.warn(
+      { err: { message: (failure as Error).message }, conversationId: conversation.conversationId },
+      'proactive send failed',
+    );
     return false;
   }
 }

@@ -295,7 +295,9 @@ describe('a chat that cannot be reached', () => {
     await chat.newCards();
     // The stored chat now points at a connector that is not there (a closed port).
     h.service.db
-      .prepare(`UPDATE conversations SET reference = json_set(reference, '$.serviceUrl', 'http://127.0.0.1:9') WHERE user_id = ?`)
+      .prepare(
+        `UPDATE conversations SET reference = json_set(reference, '$.serviceUrl', 'http://127.0.0.1:9') WHERE user_id = ?`,
+      )
       .run(DEMO_USERS.alex);
     const res = await upload(photo, await bearer(subject(DEMO_USERS.alex, 'en')));
     expect(res.status).toBe(200);

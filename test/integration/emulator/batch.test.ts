@@ -33,7 +33,12 @@ describe('POST /v1.0/$batch', () => {
   });
 
   test('an inner request can hit its own 429 while the batch is 200', async () => {
-    const fault = await t.control('POST', '/_control/faults', { method: 'GET', path: '^/v1.0/users/[^/]+/photo/\\$value$', status: 429, retryAfterSeconds: 7 });
+    const fault = await t.control('POST', '/_control/faults', {
+      method: 'GET',
+      path: '^/v1.0/users/[^/]+/photo/\\$value$',
+      status: 429,
+      retryAfterSeconds: 7,
+    });
     expect(fault.status).toBe(201);
     const a = await batch([
       { id: 'a', method: 'GET', url: `/users/${DEMO_USERS.megan}/photo/$value` },
@@ -49,9 +54,20 @@ describe('POST /v1.0/$batch', () => {
 
   test('a photo PUT inside a batch (base64 body) is applied and logged once', async () => {
     const jpeg = await squareJpeg(648);
-    const a = await batch([{ id: 'put', method: 'PUT', url: `/users/${DEMO_USERS.alex}/photo/$value`, headers: { 'Content-Type': 'image/jpeg' }, body: jpeg.toString('base64') }]);
+    const a = await batch([
+      {
+        id: 'put',
+        method: 'PUT',
+        url: `/users/${DEMO_USERS.alex}/photo/$value`,
+        headers: { 'Content-Type': 'image/jpeg' },
+        body: jpeg.toString('base64'),
+      },
+    ]);
     expect(a.json.responses[0].status).toBe(200);
-    expect((await t.control('GET', `/_control/users/${DEMO_USERS.alex}/photo-info`)).json).toMatchObject({ hasPhoto: true, bytes: jpeg.length });
+    expect((await t.control('GET', `/_control/users/${DEMO_USERS.alex}/photo-info`)).json).toMatchObject({
+      hasPhoto: true,
+      bytes: jpeg.length,
+    });
     const log = await t.control('GET', `/_control/requests?method=PUT&path=${encodeURIComponent('/photo/\\$value$')}`);
     expect(log.json.value).toHaveLength(1);
   });
@@ -65,7 +81,11 @@ describe('POST /v1.0/$batch', () => {
   });
 
   test('more than 20 requests is 400; the batch itself needs a valid token', async () => {
-    const many = Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: 'GET', url: `/users/${DEMO_USERS.alex}` }));
+    const many = Array.from({ length: 21 }, (_, i) => ({
+      id: String(i),
+      method: 'GET',
+      url: `/users/${DEMO_USERS.alex}`,
+    }));
     const a = await batch(many);
     expect(a.status).toBe(400);
     expect(a.json.error.message).toContain('20');

@@ -16,7 +16,12 @@ const alexPath = `/v1.0/users/${DEMO_USERS.alex}`;
 
 describe('injected faults', () => {
   test('429 with Retry-After hits exactly `times` matching requests, then the service answers normally', async () => {
-    await t.control('POST', '/_control/faults', { path: '^/v1.0/users/[^/]+$', status: 429, retryAfterSeconds: 3, times: 2 });
+    await t.control('POST', '/_control/faults', {
+      path: '^/v1.0/users/[^/]+$',
+      status: 429,
+      retryAfterSeconds: 3,
+      times: 2,
+    });
     for (let i = 0; i < 2; i += 1) {
       const a = await t.graph(app, 'GET', alexPath);
       expect(a.status).toBe(429);
@@ -28,9 +33,17 @@ describe('injected faults', () => {
   });
 
   test('method filter, custom code, and other paths untouched', async () => {
-    await t.control('POST', '/_control/faults', { method: 'PUT', path: '/photo/\\$value$', status: 503, code: 'serviceNotAvailable' });
+    await t.control('POST', '/_control/faults', {
+      method: 'PUT',
+      path: '/photo/\\$value$',
+      status: 503,
+      code: 'serviceNotAvailable',
+    });
     expect((await t.graph(app, 'GET', `/v1.0/users/${DEMO_USERS.megan}/photo/$value`)).status).toBe(200);
-    const put = await t.graph(app, 'PUT', `/v1.0/users/${DEMO_USERS.megan}/photo/$value`, { bytes: Buffer.from('x'), contentType: 'image/jpeg' });
+    const put = await t.graph(app, 'PUT', `/v1.0/users/${DEMO_USERS.megan}/photo/$value`, {
+      bytes: Buffer.from('x'),
+      contentType: 'image/jpeg',
+    });
     expect(put.status).toBe(503);
     expect(put.json.error.code).toBe('serviceNotAvailable');
     expect(put.headers.get('retry-after')).toBeNull();
@@ -48,7 +61,12 @@ describe('injected faults', () => {
     await t.control('POST', '/_control/faults', { path: '/oauth2/v2.0/token$', status: 503, retryAfterSeconds: 1 });
     const a = await call(`${t.url}/${DEMO_TENANT_ID}/oauth2/v2.0/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: DEMO_APP.clientId, client_secret: DEMO_APP.clientSecret, scope: 'https://graph.microsoft.com/.default' }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: DEMO_APP.clientId,
+        client_secret: DEMO_APP.clientSecret,
+        scope: 'https://graph.microsoft.com/.default',
+      }),
     });
     expect(a.status).toBe(503);
     expect(a.headers.get('retry-after')).toBe('1');
@@ -61,7 +79,7 @@ describe('injected faults', () => {
     expect((await t.control('GET', '/_control/faults')).json.value).toHaveLength(1);
     await t.control('DELETE', '/_control/faults');
     expect((await t.graph(app, 'GET', alexPath)).status).toBe(200);
-    expect((await t.control('POST', '/_control/faults', { path: '(' , status: 429 })).status).toBe(400);
+    expect((await t.control('POST', '/_control/faults', { path: '(', status: 429 })).status).toBe(400);
     expect((await t.control('POST', '/_control/faults', { path: '.*' })).status).toBe(400);
   });
 
@@ -79,14 +97,19 @@ describe('request log', () => {
     await t.graph(undefined, 'GET', alexPath);
     await t.graph(app, 'GET', '/v1.0/users?$top=1');
     const all = await t.control('GET', '/_control/requests');
-    expect(all.json.value.map((r: { method: string; path: string; status: number }) => [r.method, r.path, r.status])).toEqual([
+    expect(
+      all.json.value.map((r: { method: string; path: string; status: number }) => [r.method, r.path, r.status]),
+    ).toEqual([
       ['GET', alexPath, 200],
       ['GET', alexPath, 401],
       ['GET', '/v1.0/users', 200],
     ]);
     expect(all.json.value[0].userAgent).toBe('headshot-test/1');
     expect(JSON.stringify(all.json)).not.toContain(app);
-    const filtered = await t.control('GET', `/_control/requests?method=GET&path=${encodeURIComponent('^/v1.0/users$')}`);
+    const filtered = await t.control(
+      'GET',
+      `/_control/requests?method=GET&path=${encodeURIComponent('^/v1.0/users$')}`,
+    );
     expect(filtered.json.value).toHaveLength(1);
   });
 });
@@ -112,7 +135,10 @@ describe('virtual clock', () => {
     expect((await t.control('GET', '/_control/clock')).json.now.slice(0, 16)).toBe('2030-01-02T03:04');
     const token = await t.appToken();
     const jpeg = (await t.graph(token, 'GET', `/v1.0/users/${DEMO_USERS.megan}/photo/$value`)).bytes;
-    await t.graph(token, 'PUT', `/v1.0/users/${DEMO_USERS.alex}/photo/$value`, { bytes: jpeg, contentType: 'image/jpeg' });
+    await t.graph(token, 'PUT', `/v1.0/users/${DEMO_USERS.alex}/photo/$value`, {
+      bytes: jpeg,
+      contentType: 'image/jpeg',
+    });
     const info = await t.control('GET', `/_control/users/${DEMO_USERS.alex}/photo-info`);
     expect(info.json.updatedAt.slice(0, 16)).toBe('2030-01-02T03:04');
     expect((await t.control('POST', '/_control/clock', { now: 'yesterday' })).status).toBe(400);

@@ -7,8 +7,16 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function upload(name: string, bytes: Buffer, contentType: string): Promise<{ id: string; downloadUrl: string; contentUrl: string }> {
-  const a = await call(`${t.url}/_control/files?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { 'Content-Type': contentType }, body: bytes });
+async function upload(
+  name: string,
+  bytes: Buffer,
+  contentType: string,
+): Promise<{ id: string; downloadUrl: string; contentUrl: string }> {
+  const a = await call(`${t.url}/_control/files?name=${encodeURIComponent(name)}`, {
+    method: 'POST',
+    headers: { 'Content-Type': contentType },
+    body: bytes,
+  });
   expect(a.status).toBe(201);
   return a.json;
 }
@@ -57,7 +65,10 @@ describe('reset and seed', () => {
   test('reset restores photos, policy, faults, clock, logs, connector and files', async () => {
     const app = await t.appToken();
     await t.graph(app, 'DELETE', `/v1.0/users/${DEMO_USERS.megan}/photo`);
-    await t.graph(app, 'PUT', `/v1.0/users/${DEMO_USERS.alex}/photo/$value`, { bytes: await squareJpeg(648), contentType: 'image/jpeg' });
+    await t.graph(app, 'PUT', `/v1.0/users/${DEMO_USERS.alex}/photo/$value`, {
+      bytes: await squareJpeg(648),
+      contentType: 'image/jpeg',
+    });
     await t.control('PUT', '/_control/photo-policy', { source: 'onPremises' });
     await t.control('POST', '/_control/faults', { path: '^/nothing$', status: 500, times: 3 });
     await t.control('POST', '/_control/clock/advance', { seconds: 86_400 });
@@ -66,7 +77,10 @@ describe('reset and seed', () => {
 
     expect((await t.control('POST', '/_control/reset')).status).toBe(200);
 
-    expect((await t.control('GET', `/_control/users/${DEMO_USERS.megan}/photo-info`)).json).toMatchObject({ hasPhoto: true, width: 648 });
+    expect((await t.control('GET', `/_control/users/${DEMO_USERS.megan}/photo-info`)).json).toMatchObject({
+      hasPhoto: true,
+      width: 648,
+    });
     expect((await t.control('GET', `/_control/users/${DEMO_USERS.alex}/photo-info`)).json.hasPhoto).toBe(false);
     expect((await t.control('GET', '/_control/photo-policy')).json).toEqual({ source: 'cloud', allowedRoles: [] });
     expect((await t.control('GET', '/_control/faults')).json.value).toEqual([]);
@@ -81,19 +95,59 @@ describe('reset and seed', () => {
       tenantId: 'tenant-b',
       domain: 'contoso.test',
       users: [
-        { id: 'u1', upn: 'ann@contoso.test', displayName: 'Ann', givenName: 'Ann', surname: null, mail: 'ann@contoso.test', userType: 'Member', preferredLanguage: 'fi-FI', accountEnabled: true, onPremisesSyncEnabled: false, mailbox: 'online' },
-        { id: 'u2', upn: 'bo@contoso.test', displayName: 'Bo', givenName: 'Bo', surname: null, mail: null, userType: 'Member', preferredLanguage: null, accountEnabled: true, onPremisesSyncEnabled: false, mailbox: 'none', managerId: 'u1', photo: { size: 96, color: '#336699' } },
+        {
+          id: 'u1',
+          upn: 'ann@contoso.test',
+          displayName: 'Ann',
+          givenName: 'Ann',
+          surname: null,
+          mail: 'ann@contoso.test',
+          userType: 'Member',
+          preferredLanguage: 'fi-FI',
+          accountEnabled: true,
+          onPremisesSyncEnabled: false,
+          mailbox: 'online',
+        },
+        {
+          id: 'u2',
+          upn: 'bo@contoso.test',
+          displayName: 'Bo',
+          givenName: 'Bo',
+          surname: null,
+          mail: null,
+          userType: 'Member',
+          preferredLanguage: null,
+          accountEnabled: true,
+          onPremisesSyncEnabled: false,
+          mailbox: 'none',
+          managerId: 'u1',
+          photo: { size: 96, color: '#336699' },
+        },
       ],
       apps: [{ clientId: 'app-b', clientSecret: 's3cret', displayName: 'B', roles: ['User.Read.All'] }],
     };
     expect((await t.control('POST', '/_control/seed', seed)).status).toBe(200);
-    const token = await call(`${t.url}/tenant-b/oauth2/v2.0/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'app-b', client_secret: 's3cret', scope: 'https://graph.microsoft.com/.default' }) });
+    const token = await call(`${t.url}/tenant-b/oauth2/v2.0/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: 'app-b',
+        client_secret: 's3cret',
+        scope: 'https://graph.microsoft.com/.default',
+      }),
+    });
     expect(token.status).toBe(200);
     const users = await t.graph(token.json.access_token, 'GET', '/v1.0/users?$select=id');
     expect(users.json.value).toEqual([{ id: 'u1' }, { id: 'u2' }]);
-    expect((await t.graph(token.json.access_token, 'GET', '/v1.0/users/u2/photo')).json).toMatchObject({ id: '96X96', width: 96 });
+    expect((await t.graph(token.json.access_token, 'GET', '/v1.0/users/u2/photo')).json).toMatchObject({
+      id: '96X96',
+      width: 96,
+    });
 
-    const bad = await t.control('POST', '/_control/seed', { ...seed, users: [{ ...seed.users[1], managerId: 'nobody' }] });
+    const bad = await t.control('POST', '/_control/seed', {
+      ...seed,
+      users: [{ ...seed.users[1], managerId: 'nobody' }],
+    });
     expect(bad.status).toBe(400);
     expect(bad.json.error.message).toContain('unknown managerId nobody');
     expect((await t.control('POST', '/_control/seed', { tenantId: 'x' })).status).toBe(400);

@@ -44,8 +44,17 @@ export class TenantClient {
 
   /** Client-credentials token for the demo app, through the real token endpoint. */
   async appToken(): Promise<string> {
-    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: DEMO_APP.clientId, client_secret: DEMO_APP.clientSecret, scope: 'https://graph.microsoft.com/.default' });
-    const a = await call(`${this.url}/${this.tenant.tenantId}/oauth2/v2.0/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form });
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: DEMO_APP.clientId,
+      client_secret: DEMO_APP.clientSecret,
+      scope: 'https://graph.microsoft.com/.default',
+    });
+    const a = await call(`${this.url}/${this.tenant.tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: form,
+    });
     if (a.status !== 200) throw new Error(`token endpoint answered ${a.status}: ${a.bytes.toString()}`);
     return a.json.access_token as string;
   }
@@ -57,13 +66,21 @@ export class TenantClient {
 
   /** Delegated token for a demo user (control API). */
   async userToken(userId: string, scopes?: string[]): Promise<string> {
-    const a = await this.control('POST', '/_control/tokens/user', { userId, ...(scopes === undefined ? {} : { scopes }) });
+    const a = await this.control('POST', '/_control/tokens/user', {
+      userId,
+      ...(scopes === undefined ? {} : { scopes }),
+    });
     if (a.status !== 200) throw new Error(`user token answered ${a.status}: ${a.bytes.toString()}`);
     return a.json.access_token as string;
   }
 
   /** Calls Graph with a bearer token. */
-  graph(token: string | undefined, method: string, path: string, body?: { bytes: Buffer; contentType: string } | { json: unknown }): Promise<Answer> {
+  graph(
+    token: string | undefined,
+    method: string,
+    path: string,
+    body?: { bytes: Buffer; contentType: string } | { json: unknown },
+  ): Promise<Answer> {
     const headers: Record<string, string> = token === undefined ? {} : { Authorization: `Bearer ${token}` };
     let payload: Buffer | string | undefined;
     if (body !== undefined && 'bytes' in body) {
@@ -83,7 +100,10 @@ export class TenantClient {
 }
 
 /** A real camera photo shared by the team (`../shared` next to the repository, as the docs assume). */
-export const LANDSCAPE_JPEG = path.resolve(__dirname, '../../../../shared/images/exif-orientation-examples/Landscape_1.jpg');
+export const LANDSCAPE_JPEG = path.resolve(
+  __dirname,
+  '../../../../shared/images/exif-orientation-examples/Landscape_1.jpg',
+);
 
 /** The shared landscape fixture as a centre-cropped square JPEG of `size` px. */
 export function squareJpeg(size: number): Promise<Buffer> {

@@ -15,7 +15,10 @@ describe('mailboxSettings by mailbox kind', () => {
   test('Exchange Online mailbox: 200 with the user language and a Windows time zone', async () => {
     const a = await t.graph(app, 'GET', settings(DEMO_USERS.megan));
     expect(a.status).toBe(200);
-    expect(a.json).toMatchObject({ timeZone: 'FLE Standard Time', language: { locale: 'fi-FI', displayName: 'Finnish (Finland)' } });
+    expect(a.json).toMatchObject({
+      timeZone: 'FLE Standard Time',
+      language: { locale: 'fi-FI', displayName: 'Finnish (Finland)' },
+    });
     expect(a.json['@odata.context']).toContain('/mailboxSettings');
   });
 

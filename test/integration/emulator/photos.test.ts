@@ -15,15 +15,26 @@ afterAll(() => t.close());
 beforeEach(() => t.control('POST', '/_control/reset'));
 
 const photo = (id: string, suffix = ''): string => `/v1.0/users/${id}/photo${suffix}`;
-const put = (token: string, id: string, bytes: Buffer, contentType = 'image/jpeg') => t.graph(token, 'PUT', photo(id, '/$value'), { bytes, contentType });
+const put = (token: string, id: string, bytes: Buffer, contentType = 'image/jpeg') =>
+  t.graph(token, 'PUT', photo(id, '/$value'), { bytes, contentType });
 
 describe('profile photos', () => {
   test('Megan has a 648 px photo from the seed; Alex has none (404 ImageNotFound on every read)', async () => {
     const megan = await t.graph(app, 'GET', photo(DEMO_USERS.megan));
     expect(megan.status).toBe(200);
-    expect(megan.json).toMatchObject({ '@odata.mediaContentType': 'image/jpeg', id: '648X648', width: 648, height: 648 });
+    expect(megan.json).toMatchObject({
+      '@odata.mediaContentType': 'image/jpeg',
+      id: '648X648',
+      width: 648,
+      height: 648,
+    });
     expect(megan.json['@odata.mediaEtag']).toMatch(/^W\/".+"$/);
-    for (const path of [photo(DEMO_USERS.alex), photo(DEMO_USERS.alex, '/$value'), `/v1.0/users/${DEMO_USERS.alex}/photos`, `/v1.0/users/${DEMO_USERS.alex}/photos/48x48/$value`]) {
+    for (const path of [
+      photo(DEMO_USERS.alex),
+      photo(DEMO_USERS.alex, '/$value'),
+      `/v1.0/users/${DEMO_USERS.alex}/photos`,
+      `/v1.0/users/${DEMO_USERS.alex}/photos/48x48/$value`,
+    ]) {
       const a = await t.graph(app, 'GET', path);
       expect(a.status).toBe(404);
       expect(a.json.error).toMatchObject({ code: 'ImageNotFound', message: "The photo wasn't found." });
@@ -44,7 +55,17 @@ describe('profile photos', () => {
     expect(await sharp(value.bytes).metadata()).toMatchObject({ format: 'jpeg', width: 648, height: 648 });
 
     const list = await t.graph(app, 'GET', `/v1.0/users/${DEMO_USERS.alex}/photos`);
-    expect((list.json.value as Array<{ id: string }>).map((p) => p.id)).toEqual(['48X48', '64X64', '96X96', '120X120', '240X240', '360X360', '432X432', '504X504', '648X648']);
+    expect((list.json.value as Array<{ id: string }>).map((p) => p.id)).toEqual([
+      '48X48',
+      '64X64',
+      '96X96',
+      '120X120',
+      '240X240',
+      '360X360',
+      '432X432',
+      '504X504',
+      '648X648',
+    ]);
 
     const small = await t.graph(app, 'GET', `/v1.0/users/${DEMO_USERS.alex}/photos/96x96/$value`);
     expect(small.status).toBe(200);
@@ -53,7 +74,14 @@ describe('profile photos', () => {
     expect(sizeMeta.json).toMatchObject({ id: '240X240', width: 240, height: 240 });
 
     const info = await t.control('GET', `/_control/users/${DEMO_USERS.alex}/photo-info`);
-    expect(info.json).toMatchObject({ hasPhoto: true, width: 648, height: 648, bytes: jpeg648.length, contentType: 'image/jpeg', etag: meta.json['@odata.mediaEtag'] });
+    expect(info.json).toMatchObject({
+      hasPhoto: true,
+      width: 648,
+      height: 648,
+      bytes: jpeg648.length,
+      contentType: 'image/jpeg',
+      etag: meta.json['@odata.mediaEtag'],
+    });
   });
 
   test('a 504 px upload has no 648 size', async () => {
@@ -88,9 +116,13 @@ describe('profile photos', () => {
     const junk = await put(app, DEMO_USERS.alex, Buffer.from('definitely not an image'));
     expect(junk.status).toBe(400);
     expect(junk.json.error.code).toBe('ImageTypeNotSupported');
-    const gif = await sharp({ create: { width: 100, height: 100, channels: 3, background: '#888' } }).gif().toBuffer();
+    const gif = await sharp({ create: { width: 100, height: 100, channels: 3, background: '#888' } })
+      .gif()
+      .toBuffer();
     expect((await put(app, DEMO_USERS.alex, gif)).json.error.code).toBe('ImageTypeNotSupported');
-    const tiny = await sharp({ create: { width: 40, height: 100, channels: 3, background: '#888' } }).png().toBuffer();
+    const tiny = await sharp({ create: { width: 40, height: 100, channels: 3, background: '#888' } })
+      .png()
+      .toBuffer();
     const small = await put(app, DEMO_USERS.alex, tiny, 'image/png');
     expect(small.status).toBe(400);
     expect(small.json.error.code).toBe('ValidationWidthTooSmall');
@@ -124,7 +156,9 @@ describe('profile photos', () => {
     expect((await put(await t.appTokenWithRoles(['User.ReadWrite.All']), DEMO_USERS.alex, jpeg648)).status).toBe(200);
 
     const alex = await t.userToken(DEMO_USERS.alex, ['User.ReadWrite']);
-    expect((await t.graph(alex, 'PUT', '/v1.0/me/photo/$value', { bytes: jpeg504, contentType: 'image/jpeg' })).status).toBe(200);
+    expect(
+      (await t.graph(alex, 'PUT', '/v1.0/me/photo/$value', { bytes: jpeg504, contentType: 'image/jpeg' })).status,
+    ).toBe(200);
     expect((await t.graph(alex, 'GET', '/v1.0/me/photo')).json.id).toBe('504X504');
     expect((await put(alex, DEMO_USERS.adele, jpeg648)).status).toBe(403);
     const readOnlyUser = await t.userToken(DEMO_USERS.alex, ['User.Read']);
@@ -148,7 +182,11 @@ describe('tenant photo policy (beta photoUpdateSettings)', () => {
   test('reads as cloud by default with PeopleSettings.Read.All', async () => {
     const a = await t.graph(app, 'GET', settings);
     expect(a.status).toBe(200);
-    expect(a.json).toEqual({ '@odata.context': 'https://graph.microsoft.com/beta/$metadata#admin/people/photoUpdateSettings/$entity', source: 'cloud', allowedRoles: [] });
+    expect(a.json).toEqual({
+      '@odata.context': 'https://graph.microsoft.com/beta/$metadata#admin/people/photoUpdateSettings/$entity',
+      source: 'cloud',
+      allowedRoles: [],
+    });
     expect((await t.graph(await t.appTokenWithRoles(['User.Read.All']), 'GET', settings)).status).toBe(403);
     expect((await t.graph(app, 'GET', '/v1.0/admin/people/photoUpdateSettings')).status).toBe(400);
   });
@@ -172,8 +210,12 @@ describe('tenant photo policy (beta photoUpdateSettings)', () => {
   test('allowedRoles restricts delegated self-service to holders of a role', async () => {
     await t.control('PUT', '/_control/photo-policy', { allowedRoles: ['HeadshotAdmin'] });
     const alex = await t.userToken(DEMO_USERS.alex, ['User.ReadWrite']);
-    expect((await t.graph(alex, 'PUT', '/v1.0/me/photo/$value', { bytes: jpeg648, contentType: 'image/jpeg' })).status).toBe(403);
+    expect(
+      (await t.graph(alex, 'PUT', '/v1.0/me/photo/$value', { bytes: jpeg648, contentType: 'image/jpeg' })).status,
+    ).toBe(403);
     const patti = await t.userToken(DEMO_USERS.patti, ['User.ReadWrite']);
-    expect((await t.graph(patti, 'PUT', '/v1.0/me/photo/$value', { bytes: jpeg648, contentType: 'image/jpeg' })).status).toBe(200);
+    expect(
+      (await t.graph(patti, 'PUT', '/v1.0/me/photo/$value', { bytes: jpeg648, contentType: 'image/jpeg' })).status,
+    ).toBe(200);
   });
 });

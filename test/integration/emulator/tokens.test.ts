@@ -25,13 +25,31 @@ const graphScope = 'https://graph.microsoft.com/.default';
 
 describe('token endpoint (Entra ID stand-in)', () => {
   test('issues an app token that Graph accepts and the published JWKS verifies', async () => {
-    const a = await tokenRequest({ grant_type: 'client_credentials', client_id: DEMO_APP.clientId, client_secret: DEMO_APP.clientSecret, scope: graphScope });
+    const a = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: DEMO_APP.clientId,
+      client_secret: DEMO_APP.clientSecret,
+      scope: graphScope,
+    });
     expect(a.status).toBe(200);
     expect(a.json).toMatchObject({ token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599 });
     const jwt = a.json.access_token as string;
     const claims = claimsOf(jwt);
-    expect(claims).toMatchObject({ iss: `${t.url}/${DEMO_TENANT_ID}/v2.0`, tid: DEMO_TENANT_ID, aud: 'https://graph.microsoft.com', appid: DEMO_APP.clientId, azp: DEMO_APP.clientId });
-    expect(claims.roles).toEqual(expect.arrayContaining(['User.Read.All', 'ProfilePhoto.ReadWrite.All', 'TeamsAppInstallation.ReadWriteSelfForUser.All', 'PeopleSettings.Read.All']));
+    expect(claims).toMatchObject({
+      iss: `${t.url}/${DEMO_TENANT_ID}/v2.0`,
+      tid: DEMO_TENANT_ID,
+      aud: 'https://graph.microsoft.com',
+      appid: DEMO_APP.clientId,
+      azp: DEMO_APP.clientId,
+    });
+    expect(claims.roles).toEqual(
+      expect.arrayContaining([
+        'User.Read.All',
+        'ProfilePhoto.ReadWrite.All',
+        'TeamsAppInstallation.ReadWriteSelfForUser.All',
+        'PeopleSettings.Read.All',
+      ]),
+    );
     expect((claims.exp as number) - (claims.iat as number)).toBe(3599);
 
     // Verify the signature independently from the discovery documents.
@@ -41,7 +59,9 @@ describe('token endpoint (Entra ID stand-in)', () => {
     const [h, p, s] = jwt.split('.') as [string, string, string];
     const header = JSON.parse(Buffer.from(h, 'base64url').toString()) as { kid: string; alg: string };
     expect(header.alg).toBe('RS256');
-    const jwk = (jwks.json.keys as Array<{ kid: string; n: string; e: string; kty: string }>).find((k) => k.kid === header.kid);
+    const jwk = (jwks.json.keys as Array<{ kid: string; n: string; e: string; kty: string }>).find(
+      (k) => k.kid === header.kid,
+    );
     expect(jwk).toBeDefined();
     const key = createPublicKey({ key: { kty: 'RSA', n: jwk?.n, e: jwk?.e }, format: 'jwk' });
     expect(verify('sha256', Buffer.from(`${h}.${p}`), key, Buffer.from(s, 'base64url'))).toBe(true);
@@ -54,14 +74,22 @@ describe('token endpoint (Entra ID stand-in)', () => {
   test('accepts client credentials in HTTP Basic auth', async () => {
     const a = await call(`${t.url}/example.com/oauth2/v2.0/token`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: `Basic ${Buffer.from(`${DEMO_APP.clientId}:${DEMO_APP.clientSecret}`).toString('base64')}` },
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Authorization: `Basic ${Buffer.from(`${DEMO_APP.clientId}:${DEMO_APP.clientSecret}`).toString('base64')}`,
+      },
       body: new URLSearchParams({ grant_type: 'client_credentials', scope: graphScope }),
     });
     expect(a.status).toBe(200);
   });
 
   test('wrong secret is 401 invalid_client AADSTS7000215', async () => {
-    const a = await tokenRequest({ grant_type: 'client_credentials', client_id: DEMO_APP.clientId, client_secret: 'nope', scope: graphScope });
+    const a = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: DEMO_APP.clientId,
+      client_secret: 'nope',
+      scope: graphScope,
+    });
     expect(a.status).toBe(401);
     expect(a.json.error).toBe('invalid_client');
     expect(a.json.error_description).toMatch(/^AADSTS7000215: Invalid client secret provided/);
@@ -69,17 +97,30 @@ describe('token endpoint (Entra ID stand-in)', () => {
   });
 
   test('unknown app is 400 unauthorized_client AADSTS700016', async () => {
-    const a = await tokenRequest({ grant_type: 'client_credentials', client_id: 'someone-else', client_secret: 'x', scope: graphScope });
+    const a = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: 'someone-else',
+      client_secret: 'x',
+      scope: graphScope,
+    });
     expect(a.status).toBe(400);
     expect(a.json.error).toBe('unauthorized_client');
     expect(a.json.error_description).toMatch(/^AADSTS700016/);
   });
 
   test('scope without /.default and unknown tenant are refused', async () => {
-    const scope = await tokenRequest({ grant_type: 'client_credentials', client_id: DEMO_APP.clientId, client_secret: DEMO_APP.clientSecret, scope: 'User.Read' });
+    const scope = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: DEMO_APP.clientId,
+      client_secret: DEMO_APP.clientSecret,
+      scope: 'User.Read',
+    });
     expect(scope.status).toBe(400);
     expect(scope.json.error).toBe('invalid_scope');
-    const tenant = await call(`${t.url}/other-tenant/oauth2/v2.0/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials' }) });
+    const tenant = await call(`${t.url}/other-tenant/oauth2/v2.0/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'client_credentials' }),
+    });
     expect(tenant.status).toBe(400);
     expect(tenant.json.error).toBe('invalid_tenant');
   });
@@ -88,10 +129,20 @@ describe('token endpoint (Entra ID stand-in)', () => {
     const a = await t.control('POST', '/_control/tokens/user', { userId: 'alexw@example.com' });
     expect(a.status).toBe(200);
     const claims = claimsOf(a.json.access_token as string);
-    expect(claims).toMatchObject({ oid: DEMO_USERS.alex, scp: 'User.Read User.ReadWrite User.ReadBasic.All', preferred_username: 'alexw@example.com' });
+    expect(claims).toMatchObject({
+      oid: DEMO_USERS.alex,
+      scp: 'User.Read User.ReadWrite User.ReadBasic.All',
+      preferred_username: 'alexw@example.com',
+    });
     expect(claims.roles).toBeUndefined();
-    const api = await t.control('POST', '/_control/tokens/user', { userId: DEMO_USERS.alex, audience: `api://localhost/${DEMO_APP.clientId}` });
-    expect(claimsOf(api.json.access_token as string)).toMatchObject({ aud: `api://localhost/${DEMO_APP.clientId}`, scp: 'access_as_user' });
+    const api = await t.control('POST', '/_control/tokens/user', {
+      userId: DEMO_USERS.alex,
+      audience: `api://localhost/${DEMO_APP.clientId}`,
+    });
+    expect(claimsOf(api.json.access_token as string)).toMatchObject({
+      aud: `api://localhost/${DEMO_APP.clientId}`,
+      scp: 'access_as_user',
+    });
     const disabled = await t.control('POST', '/_control/tokens/user', { userId: DEMO_USERS.henrietta });
     expect(disabled.status).toBe(400);
     expect(disabled.json.error_description).toMatch(/^AADSTS50057/);
@@ -100,11 +151,21 @@ describe('token endpoint (Entra ID stand-in)', () => {
 
 describe('CORS for pages on loopback (the tab signs in through the control API)', () => {
   test('a loopback origin gets a preflight grant; another origin gets none', async () => {
-    const ok = await call(`${t.url}/_control/tokens/user`, { method: 'OPTIONS', headers: { Origin: 'http://localhost:3978', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' } });
+    const ok = await call(`${t.url}/_control/tokens/user`, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: 'http://localhost:3978',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
+    });
     expect(ok.status).toBe(204);
     expect(ok.headers.get('access-control-allow-origin')).toBe('http://localhost:3978');
     expect(ok.headers.get('access-control-allow-headers')).toBe('content-type');
-    const evil = await call(`${t.url}/_control/tokens/user`, { method: 'OPTIONS', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' } });
+    const evil = await call(`${t.url}/_control/tokens/user`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' },
+    });
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
@@ -116,7 +177,11 @@ describe('Graph authentication', () => {
     const a = await t.graph(undefined, 'GET', path);
     expect(a.status).toBe(401);
     expect(a.json.error.code).toBe('InvalidAuthenticationToken');
-    expect(a.json.error.innerError).toEqual({ date: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/), 'request-id': a.headers.get('request-id'), 'client-request-id': a.headers.get('client-request-id') });
+    expect(a.json.error.innerError).toEqual({
+      date: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/),
+      'request-id': a.headers.get('request-id'),
+      'client-request-id': a.headers.get('client-request-id'),
+    });
   });
 
   test('echoes client-request-id', async () => {

@@ -18,16 +18,32 @@ describe('GET /v1.0/users', () => {
     expect(a.json['@odata.nextLink']).toBeUndefined();
     const alex = (a.json.value as Array<Record<string, unknown>>).find((u) => u.id === DEMO_USERS.alex);
     expect(alex).toEqual({
-      businessPhones: [], displayName: 'Alex Wilber', givenName: 'Alex', jobTitle: 'Marketing Assistant', mail: 'alexw@example.com', mobilePhone: null,
-      officeLocation: null, preferredLanguage: 'en-US', surname: 'Wilber', userPrincipalName: 'alexw@example.com', id: DEMO_USERS.alex,
+      businessPhones: [],
+      displayName: 'Alex Wilber',
+      givenName: 'Alex',
+      jobTitle: 'Marketing Assistant',
+      mail: 'alexw@example.com',
+      mobilePhone: null,
+      officeLocation: null,
+      preferredLanguage: 'en-US',
+      surname: 'Wilber',
+      userPrincipalName: 'alexw@example.com',
+      id: DEMO_USERS.alex,
     });
   });
 
   test('$select returns only the chosen properties; onPremisesSyncEnabled is null unless synced', async () => {
     const a = await t.graph(app, 'GET', '/v1.0/users?$select=id,userType,accountEnabled,onPremisesSyncEnabled');
-    expect(a.json['@odata.context']).toBe('https://graph.microsoft.com/v1.0/$metadata#users(id,userType,accountEnabled,onPremisesSyncEnabled)');
+    expect(a.json['@odata.context']).toBe(
+      'https://graph.microsoft.com/v1.0/$metadata#users(id,userType,accountEnabled,onPremisesSyncEnabled)',
+    );
     const byId = new Map((a.json.value as Array<Record<string, unknown>>).map((u) => [u.id, u]));
-    expect(byId.get(DEMO_USERS.isaiah)).toEqual({ id: DEMO_USERS.isaiah, userType: 'Member', accountEnabled: true, onPremisesSyncEnabled: true });
+    expect(byId.get(DEMO_USERS.isaiah)).toEqual({
+      id: DEMO_USERS.isaiah,
+      userType: 'Member',
+      accountEnabled: true,
+      onPremisesSyncEnabled: true,
+    });
     expect(byId.get(DEMO_USERS.alex)?.onPremisesSyncEnabled).toBeNull();
     expect(byId.get(DEMO_USERS.henrietta)?.accountEnabled).toBe(false);
     expect(byId.get(DEMO_USERS.jordan)?.userType).toBe('Guest');
@@ -69,7 +85,10 @@ describe('GET /v1.0/users', () => {
   test.each([
     ["userType eq 'Guest'", [DEMO_USERS.jordan]],
     ['accountEnabled eq false', [DEMO_USERS.henrietta]],
-    ["userType eq 'Member' and accountEnabled eq true and startswith(displayName,'a')", [DEMO_USERS.alex, DEMO_USERS.adele]],
+    [
+      "userType eq 'Member' and accountEnabled eq true and startswith(displayName,'a')",
+      [DEMO_USERS.alex, DEMO_USERS.adele],
+    ],
     ["preferredLanguage eq 'fi-FI'", [DEMO_USERS.megan, DEMO_USERS.lynne]],
   ])('$filter %s', async (filter, expected) => {
     const a = await t.graph(app, 'GET', `/v1.0/users?$select=id&$filter=${encodeURIComponent(filter)}`);
@@ -85,7 +104,9 @@ describe('GET /v1.0/users', () => {
 
   test('$count needs ConsistencyLevel: eventual', async () => {
     expect((await t.graph(app, 'GET', '/v1.0/users?$count=true')).status).toBe(400);
-    const a = await call(`${t.url}/v1.0/users?$count=true&$top=2`, { headers: { Authorization: `Bearer ${app}`, ConsistencyLevel: 'eventual' } });
+    const a = await call(`${t.url}/v1.0/users?$count=true&$top=2`, {
+      headers: { Authorization: `Bearer ${app}`, ConsistencyLevel: 'eventual' },
+    });
     expect(a.json['@odata.count']).toBe(9);
     expect(a.json.value).toHaveLength(2);
   });
@@ -96,7 +117,11 @@ describe('single users, managers and reports', () => {
     const byId = await t.graph(app, 'GET', `/v1.0/users/${DEMO_USERS.megan}`);
     expect(byId.json['@odata.context']).toBe('https://graph.microsoft.com/v1.0/$metadata#users/$entity');
     expect(byId.json.userPrincipalName).toBe('meganb@example.com');
-    const guest = await t.graph(app, 'GET', `/v1.0/users/${encodeURIComponent('Jordan_contoso.com#EXT#@example.com')}?$select=id,userType`);
+    const guest = await t.graph(
+      app,
+      'GET',
+      `/v1.0/users/${encodeURIComponent('Jordan_contoso.com#EXT#@example.com')}?$select=id,userType`,
+    );
     expect(guest.status).toBe(200);
     expect(guest.json).toMatchObject({ id: DEMO_USERS.jordan, userType: 'Guest' });
   });
@@ -110,7 +135,11 @@ describe('single users, managers and reports', () => {
   test('manager chain and 404 at the top', async () => {
     const alexManager = await t.graph(app, 'GET', `/v1.0/users/${DEMO_USERS.alex}/manager`);
     expect(alexManager.status).toBe(200);
-    expect(alexManager.json).toMatchObject({ '@odata.type': '#microsoft.graph.user', id: DEMO_USERS.megan, displayName: 'Megan Bowen' });
+    expect(alexManager.json).toMatchObject({
+      '@odata.type': '#microsoft.graph.user',
+      id: DEMO_USERS.megan,
+      displayName: 'Megan Bowen',
+    });
     const meganManager = await t.graph(app, 'GET', `/v1.0/users/${DEMO_USERS.megan}/manager?$select=id`);
     expect(meganManager.json.id).toBe(DEMO_USERS.patti);
     const top = await t.graph(app, 'GET', `/v1.0/users/${DEMO_USERS.patti}/manager`);
@@ -121,7 +150,11 @@ describe('single users, managers and reports', () => {
   test('directReports', async () => {
     const a = await t.graph(app, 'GET', `/v1.0/users/${DEMO_USERS.megan}/directReports?$select=id`);
     expect(a.status).toBe(200);
-    expect((a.json.value as Array<{ id: string }>).map((u) => u.id)).toEqual([DEMO_USERS.alex, DEMO_USERS.adele, DEMO_USERS.isaiah]);
+    expect((a.json.value as Array<{ id: string }>).map((u) => u.id)).toEqual([
+      DEMO_USERS.alex,
+      DEMO_USERS.adele,
+      DEMO_USERS.isaiah,
+    ]);
     const none = await t.graph(app, 'GET', `/v1.0/users/${DEMO_USERS.alex}/directReports`);
     expect(none.json.value).toEqual([]);
   });
@@ -144,7 +177,10 @@ describe('delegated access and permissions', () => {
     for (const path of ['/v1.0/users', `/v1.0/users/${DEMO_USERS.megan}`]) {
       const a = await t.graph(token, 'GET', path);
       expect(a.status).toBe(403);
-      expect(a.json.error).toMatchObject({ code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' });
+      expect(a.json.error).toMatchObject({
+        code: 'Authorization_RequestDenied',
+        message: 'Insufficient privileges to complete the operation.',
+      });
     }
   });
 

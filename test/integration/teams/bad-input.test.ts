@@ -23,7 +23,8 @@ beforeEach(async () => {
 });
 
 const writes = async () =>
-  (await h.control<{ value: unknown[] }>('GET', `/_control/requests?method=PUT&path=${encodeURIComponent('/photo')}`)).value;
+  (await h.control<{ value: unknown[] }>('GET', `/_control/requests?method=PUT&path=${encodeURIComponent('/photo')}`))
+    .value;
 
 /** The one card the bot answered with; checks it is valid and carries the message of `key` in `locale`. */
 async function expectErrorCard(chat: TeamsChat, locale: Locale, key: string): Promise<string> {
@@ -161,8 +162,16 @@ describe('card payloads', () => {
 
   test.each([
     ['an unknown verb', { verb: 'photo.delete_everything' }, 'errors.input.invalid'],
-    ['a request id that is not one', { verb: 'photo.confirm', requestId: "'; DROP TABLE photo_requests; --" }, 'errors.input.invalid'],
-    ['a request that does not exist', { verb: 'photo.confirm', requestId: '00000000-0000-4000-8000-000000000000' }, 'errors.request.not_found'],
+    [
+      'a request id that is not one',
+      { verb: 'photo.confirm', requestId: "'; DROP TABLE photo_requests; --" },
+      'errors.input.invalid',
+    ],
+    [
+      'a request that does not exist',
+      { verb: 'photo.confirm', requestId: '00000000-0000-4000-8000-000000000000' },
+      'errors.request.not_found',
+    ],
   ])('%s is refused', async (_name, data, key) => {
     const c = h.chat({ aadObjectId: DEMO_USERS.alex, locale: 'nl-NL' });
     await c.click({ id: 'card-1', type: 'message' }, data);

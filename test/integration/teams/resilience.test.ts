@@ -57,7 +57,13 @@ test('a restart between preview and confirm loses nothing: confirm still works',
 test('a Graph 429 with Retry-After is retried after the wait, and the photo is written exactly once', async () => {
   const chat = h.chat({ aadObjectId: DEMO_USERS.alex, locale: 'en-US' });
   const p = await preview(chat);
-  await h.control('POST', '/_control/faults', { method: 'PUT', path: PHOTO_PATH, status: 429, retryAfterSeconds: 1, times: 1 });
+  await h.control('POST', '/_control/faults', {
+    method: 'PUT',
+    path: PHOTO_PATH,
+    status: 429,
+    retryAfterSeconds: 1,
+    times: 1,
+  });
   const started = Date.now();
   await chat.click(p.activity, { verb: 'photo.confirm', requestId: p.requestId });
   expect(Date.now() - started).toBeGreaterThanOrEqual(900);
@@ -68,13 +74,21 @@ test('a Graph 429 with Retry-After is retried after the wait, and the photo is w
 test('Microsoft 365 busy for longer than the retries: the user is told in plain words, can try again, and it then works', async () => {
   const chat = h.chat({ aadObjectId: DEMO_USERS.megan, locale: 'fi-FI' });
   const p = await preview(chat);
-  await h.control('POST', '/_control/faults', { method: 'PUT', path: PHOTO_PATH, status: 503, retryAfterSeconds: 0, times: 10 });
+  await h.control('POST', '/_control/faults', {
+    method: 'PUT',
+    path: PHOTO_PATH,
+    status: 503,
+    retryAfterSeconds: 0,
+    times: 10,
+  });
   await chat.click(p.activity, { verb: 'photo.confirm', requestId: p.requestId });
   const cards = await chat.newCards();
   const busy = cards.find((c) => cardActions(c.card).some((a) => a.data?.verb === 'photo.confirm'));
   expect(busy).toBeDefined();
   expectValidCard(busy?.card);
-  expect(cardTexts(busy?.card).join('\n')).toContain(t('fi', 'errors.m365.unavailable', { retryAfterSeconds: 30 }).slice(0, 20));
+  expect(cardTexts(busy?.card).join('\n')).toContain(
+    t('fi', 'errors.m365.unavailable', { retryAfterSeconds: 30 }).slice(0, 20),
+  );
   expect((await photoPuts(DEMO_USERS.megan)).every((s) => s === 503)).toBe(true);
 
   await h.control('DELETE', '/_control/faults');

@@ -77,7 +77,10 @@ describe.each(people)('the whole flow in $locale', ({ locale, tag, userId, phras
 
     const { card, requestId } = await sendPhotoAndGetPreview(chat, image('exif-orientation-examples/Portrait_6.jpg'));
     expect(cardTexts(card)).toContain(t(locale, 'cards.common.use_this_photo'));
-    const preview = (card.body as unknown[]).length > 0 ? JSON.stringify(card).match(/data:image\/jpeg;base64,([A-Za-z0-9+/=]+)/) : null;
+    const preview =
+      (card.body as unknown[]).length > 0
+        ? JSON.stringify(card).match(/data:image\/jpeg;base64,([A-Za-z0-9+/=]+)/)
+        : null;
     expect(preview).not.toBeNull();
     const previewMeta = await sharp(Buffer.from((preview as RegExpMatchArray)[1], 'base64')).metadata();
     expect([previewMeta.width, previewMeta.height, previewMeta.format]).toEqual([96, 96, 'jpeg']);
@@ -111,7 +114,9 @@ test('a photo pasted inline (image/*, contentUrl) works like a file', async () =
     body: Buffer.from(await sharp(image('exif-orientation-examples/Landscape_1.jpg')).png().toBuffer()),
   });
   const file = (await res.json()) as { contentUrl: string };
-  expect(await chat.sendAttachments([{ contentType: 'image/png', contentUrl: file.contentUrl, name: 'image.png' }])).toBe(200);
+  expect(
+    await chat.sendAttachments([{ contentType: 'image/png', contentUrl: file.contentUrl, name: 'image.png' }]),
+  ).toBe(200);
   const [preview] = await chat.newCards();
   expectValidCard(preview.card);
   expect(cardActions(preview.card).map((a) => a.data?.verb)).toEqual(
@@ -136,7 +141,12 @@ test('the upload page posts a photo; the preview arrives in the chat and confirm
     headers: { authorization: `Bearer ${ticket}`, 'content-type': 'application/octet-stream' },
     body: Buffer.from(image('exif-orientation-examples/Landscape_3.jpg')),
   });
-  const answer = (await res.json()) as { requestId: string; deliveredToChat: boolean; message: string; preview: string };
+  const answer = (await res.json()) as {
+    requestId: string;
+    deliveredToChat: boolean;
+    message: string;
+    preview: string;
+  };
   expect([res.status, answer]).toMatchObject([200, { deliveredToChat: true }]);
   expect(answer.message).toBe(t('nl', 'upload.sent_to_chat'));
   expect(answer.preview).toMatch(/^data:image\/jpeg;base64,/);

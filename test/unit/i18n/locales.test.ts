@@ -1,6 +1,14 @@
 import { ERROR_CODES } from '../../../bot/src/core/errors';
 import type { Locale, PhotoWarning } from '../../../bot/src/core/ports';
-import { DEFAULT_LOCALE, LOCALES, MISSING_VALUE, formatBytes, hasMessage, resolveLocale, t } from '../../../bot/src/i18n/i18n';
+import {
+  DEFAULT_LOCALE,
+  LOCALES,
+  MISSING_VALUE,
+  formatBytes,
+  hasMessage,
+  resolveLocale,
+  t,
+} from '../../../bot/src/i18n/i18n';
 import { DOCUMENTED_PARAMS } from '../../../bot/src/i18n/message-params';
 import en from '../../../bot/src/i18n/locales/en.json';
 import fi from '../../../bot/src/i18n/locales/fi.json';
@@ -14,7 +22,9 @@ const WARNING_CODES: PhotoWarning['code'][] = ['small', 'dark', 'bright', 'low_c
 /** Every leaf as [dotted key, value]. */
 function leaves(node: unknown, prefix = ''): Array<[string, unknown]> {
   if (node && typeof node === 'object' && !Array.isArray(node)) {
-    return Object.entries(node as Record<string, unknown>).flatMap(([k, v]) => leaves(v, prefix ? `${prefix}.${k}` : k));
+    return Object.entries(node as Record<string, unknown>).flatMap(([k, v]) =>
+      leaves(v, prefix ? `${prefix}.${k}` : k),
+    );
   }
   return [[prefix, node]];
 }
@@ -41,7 +51,8 @@ describe('locale files', () => {
     const plurals = new Map<string, string[]>();
     for (const [key] of leaves(FILES[locale])) {
       const m = PLURAL_SUFFIX.exec(key);
-      if (m) plurals.set(key.replace(PLURAL_SUFFIX, ''), [...(plurals.get(key.replace(PLURAL_SUFFIX, '')) ?? []), m[1]]);
+      if (m)
+        plurals.set(key.replace(PLURAL_SUFFIX, ''), [...(plurals.get(key.replace(PLURAL_SUFFIX, '')) ?? []), m[1]]);
     }
     expect(plurals.size).toBeGreaterThan(0);
     for (const [base, forms] of plurals) {
@@ -52,7 +63,12 @@ describe('locale files', () => {
   });
 
   test('Polish really uses four forms, as its grammar needs', () => {
-    expect([...new Intl.PluralRules('pl').resolvedOptions().pluralCategories].sort()).toEqual(['few', 'many', 'one', 'other']);
+    expect([...new Intl.PluralRules('pl').resolvedOptions().pluralCategories].sort()).toEqual([
+      'few',
+      'many',
+      'one',
+      'other',
+    ]);
   });
 });
 
@@ -150,7 +166,10 @@ describe('rendering', () => {
   });
 
   test('params are data, never options or markup: no language switch, no nesting, no escaping', () => {
-    const out = t('fi', 'errors.photo.unsupported_format', { received: 'a/b $t(cards.common.cancel) {{lng}}', lng: 'en' });
+    const out = t('fi', 'errors.photo.unsupported_format', {
+      received: 'a/b $t(cards.common.cancel) {{lng}}',
+      lng: 'en',
+    });
     expect(out).toContain('”a/b $t(cards.common.cancel) {{lng}}”');
     expect(out).toMatch(/^En voi käyttää/);
   });

@@ -35,10 +35,16 @@ test('a manifest with a broken field is refused by the same validation (the chec
 });
 
 test('every localisation file is valid and names the same bot commands as the manifest', async () => {
-  const manifest = fillManifest(settings) as { localizationInfo: { additionalLanguages: { file: string }[] }; bots: { commandLists: { commands: unknown[] }[] }[] };
+  const manifest = fillManifest(settings) as {
+    localizationInfo: { additionalLanguages: { file: string }[] };
+    bots: { commandLists: { commands: unknown[] }[] }[];
+  };
   const files = packageFiles(settings);
   const schema = JSON.parse(
-    fs.readFileSync(require.resolve('@microsoft/app-manifest/build/json-schemas/teams/v1.24/MicrosoftTeams.Localization.schema.json'), 'utf8'),
+    fs.readFileSync(
+      require.resolve('@microsoft/app-manifest/build/json-schemas/teams/v1.24/MicrosoftTeams.Localization.schema.json'),
+      'utf8',
+    ),
   );
   // The localisation schema's patterns are not valid unicode regular expressions: compile without the u flag.
   const ajv = new AjvDraft04({ allErrors: true, strictTypes: false, unicodeRegExp: false });
@@ -63,13 +69,17 @@ test('icons: colour 192x192, outline 32x32 with a transparent background', async
   const { data } = await outline.raw().toBuffer({ resolveWithObject: true });
   expect(data[3]).toBe(0); // the corner pixel is fully transparent
   // Every visible pixel of the outline icon is white, as Teams requires.
-  for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0) expect([data[i], data[i + 1], data[i + 2]]).toEqual([255, 255, 255]);
+  for (let i = 0; i < data.length; i += 4)
+    if (data[i + 3] > 0) expect([data[i], data[i + 1], data[i + 2]]).toEqual([255, 255, 255]);
 });
 
 test('the zip holds the manifest, the icons and the localisation files', () => {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'headshot-pkg-')), 'app.zip');
   writePackage(settings, out);
-  const names = new AdmZip(out).getEntries().map((e) => e.entryName).sort();
+  const names = new AdmZip(out)
+    .getEntries()
+    .map((e) => e.entryName)
+    .sort();
   expect(names).toEqual(['color.png', 'fi.json', 'manifest.json', 'nl.json', 'outline.png', 'pl.json']);
 });
 

@@ -52,7 +52,9 @@ describe('normaliseDecodeError keeps bugs apart from bad files', () => {
   });
 
   it("maps sharp's parameter validation and TypeErrors to internal", () => {
-    expect(normaliseDecodeError(new Error('Expected integer for width but received 1.5 of type number')).code).toBe('internal');
+    expect(normaliseDecodeError(new Error('Expected integer for width but received 1.5 of type number')).code).toBe(
+      'internal',
+    );
     expect(normaliseDecodeError(new TypeError('x is not a function')).code).toBe('internal');
     expect(normaliseDecodeError('a string').code).toBe('internal');
   });

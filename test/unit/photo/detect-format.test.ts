@@ -20,22 +20,33 @@ describe('detectFormat on the corpus', () => {
     expect(detectFormat(image(file))).toEqual({ kind: 'image', format });
   });
 
-  it.each(pngSuite().filter((f) => /^x(s|cr|lf)/.test(f)))('damaged PNG signature %s is recognised as a damaged png', (f) => {
-    expect(detectFormat(image(`pngsuite/png/${f}`))).toEqual({ kind: 'damaged', format: 'png' });
-  });
+  it.each(pngSuite().filter((f) => /^x(s|cr|lf)/.test(f)))(
+    'damaged PNG signature %s is recognised as a damaged png',
+    (f) => {
+      expect(detectFormat(image(`pngsuite/png/${f}`))).toEqual({ kind: 'damaged', format: 'png' });
+    },
+  );
 
   it.each(['sharp-fixtures/check.svg', 'sharp-fixtures/circle.svg'])('%s is svg', (file) => {
     expect(detectFormat(image(file))).toEqual({ kind: 'other', received: 'svg' });
   });
 
   it('names text, pdf and other foreign formats', () => {
-    expect(detectFormat(image('sharp-fixtures/LICENSE-sharp-code-Apache-2.0.txt'))).toEqual({ kind: 'other', received: 'text' });
-    expect(detectFormat(Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj', 'latin1'))).toEqual({ kind: 'other', received: 'pdf' });
-    expect(detectFormat(Buffer.from('<?xml version="1.0"?><note/>'))).toEqual({ kind: 'other', received: 'xml' });
-    expect(detectFormat(Buffer.from('\ufeff<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>'))).toEqual({
+    expect(detectFormat(image('sharp-fixtures/LICENSE-sharp-code-Apache-2.0.txt'))).toEqual({
       kind: 'other',
-      received: 'svg',
+      received: 'text',
     });
+    expect(detectFormat(Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj', 'latin1'))).toEqual({
+      kind: 'other',
+      received: 'pdf',
+    });
+    expect(detectFormat(Buffer.from('<?xml version="1.0"?><note/>'))).toEqual({ kind: 'other', received: 'xml' });
+    expect(detectFormat(Buffer.from('\ufeff<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>'))).toEqual(
+      {
+        kind: 'other',
+        received: 'svg',
+      },
+    );
     expect(detectFormat(Buffer.from('<!DOCTYPE html><html></html>'))).toEqual({ kind: 'other', received: 'html' });
     expect(detectFormat(Buffer.from('BM' + '\0'.repeat(60), 'latin1'))).toEqual({ kind: 'other', received: 'bmp' });
     expect(detectFormat(Buffer.from([0, 1, 2, 3, 0, 0, 0, 0]))).toEqual({ kind: 'other', received: 'unknown' });
@@ -62,7 +73,9 @@ describe('checkUpload', () => {
   });
 
   it('checks the size before looking at the bytes', () => {
-    expect(() => checkUpload(Buffer.from('<svg/>'), 3)).toThrow(expect.objectContaining({ code: 'photo.too_large_bytes' }));
+    expect(() => checkUpload(Buffer.from('<svg/>'), 3)).toThrow(
+      expect.objectContaining({ code: 'photo.too_large_bytes' }),
+    );
   });
 });
 
@@ -86,6 +99,9 @@ describe('properties', () => {
   );
 
   it.prop([fc.uint8Array({ maxLength: 512 })])('anything starting with FF D8 FF is taken as JPEG', (rest) => {
-    expect(detectFormat(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), rest]))).toEqual({ kind: 'image', format: 'jpeg' });
+    expect(detectFormat(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), rest]))).toEqual({
+      kind: 'image',
+      format: 'jpeg',
+    });
   });
 });

@@ -159,7 +159,12 @@ export function expectedOutputs(
     { name: 'thumbnails.l', jpeg: result.thumbnails.l.jpeg, side: l, maxBytes: smallOutputBudget(l) },
     ...[...sides.avatars]
       .sort((a, b) => a - b)
-      .map((side, i) => ({ name: `avatars[${i}]`, jpeg: result.avatars[i]?.jpeg ?? new Uint8Array(), side, maxBytes: smallOutputBudget(side) })),
+      .map((side, i) => ({
+        name: `avatars[${i}]`,
+        jpeg: result.avatars[i]?.jpeg ?? new Uint8Array(),
+        side,
+        maxBytes: smallOutputBudget(side),
+      })),
   ];
 }
 
@@ -168,20 +173,35 @@ export function expectedOutputs(
  * side x side, within its byte budget, with no metadata. Returns a line per
  * problem (empty when all is well), so a failure names every broken output at once.
  */
-export async function outputProblems(result: PreparedPhoto, sides?: Parameters<typeof expectedOutputs>[1]): Promise<string[]> {
+export async function outputProblems(
+  result: PreparedPhoto,
+  sides?: Parameters<typeof expectedOutputs>[1],
+): Promise<string[]> {
   const problems: string[] = [];
   const expected = expectedOutputs(result, sides);
-  if (result.avatars.length !== expected.filter((e) => e.name.startsWith('avatars')).length) problems.push(`avatars: ${result.avatars.length}`);
+  if (result.avatars.length !== expected.filter((e) => e.name.startsWith('avatars')).length)
+    problems.push(`avatars: ${result.avatars.length}`);
   for (const e of expected) {
     const meta = await sharp(e.jpeg).metadata();
-    const got = { format: meta.format, width: meta.width, height: meta.height, channels: meta.channels, space: meta.space, progressive: meta.isProgressive };
+    const got = {
+      format: meta.format,
+      width: meta.width,
+      height: meta.height,
+      channels: meta.channels,
+      space: meta.space,
+      progressive: meta.isProgressive,
+    };
     const want = { format: 'jpeg', width: e.side, height: e.side, channels: 3, space: 'srgb', progressive: false };
     if (JSON.stringify(got) !== JSON.stringify(want)) problems.push(`${e.name}: ${JSON.stringify(got)}`);
     if (e.jpeg.length > e.maxBytes) problems.push(`${e.name}: ${e.jpeg.length} bytes > ${e.maxBytes}`);
-    if (meta.exif || meta.icc || meta.xmp || meta.iptc || meta.orientation) problems.push(`${e.name}: carries metadata`);
+    if (meta.exif || meta.icc || meta.xmp || meta.iptc || meta.orientation)
+      problems.push(`${e.name}: carries metadata`);
   }
   const side = (a: SquareJpeg): number => a.side;
-  if (JSON.stringify(result.avatars.map(side)) !== JSON.stringify([...(sides?.avatars ?? DEFAULT_AVATAR_SIDES)].sort((a, b) => a - b))) {
+  if (
+    JSON.stringify(result.avatars.map(side)) !==
+    JSON.stringify([...(sides?.avatars ?? DEFAULT_AVATAR_SIDES)].sort((a, b) => a - b))
+  ) {
     problems.push(`avatar sides ${result.avatars.map(side).join(',')}`);
   }
   return problems;

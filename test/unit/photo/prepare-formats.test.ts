@@ -60,7 +60,11 @@ describe('other formats from the corpus', () => {
     const bytes = image('sharp-fixtures/Channel_digital_image_CMYK_color_no_profile.jpg');
     const result = await strict.prepare(bytes);
     await expectMaster(result.master);
-    const reference = await sharp(bytes).resize(648, 648, { position: 'attention' }).toColourspace('srgb').jpeg().toBuffer();
+    const reference = await sharp(bytes)
+      .resize(648, 648, { position: 'attention' })
+      .toColourspace('srgb')
+      .jpeg()
+      .toBuffer();
     expect(meanAbsDiff(await pixels(result.master, 64), await pixels(reference, 64))).toBeLessThan(4);
   });
 
@@ -83,7 +87,14 @@ describe('other formats from the corpus', () => {
     await expectMaster(result.master);
     expect(result.source).toMatchObject({ format: 'gif', width: 370, height: 285 });
     const frame = async (page: number): Promise<Buffer> =>
-      pixels(await sharp(bytes, { page }).flatten({ background: '#ffffff' }).resize(648, 648, { position: 'attention' }).png().toBuffer(), 64);
+      pixels(
+        await sharp(bytes, { page })
+          .flatten({ background: '#ffffff' })
+          .resize(648, 648, { position: 'attention' })
+          .png()
+          .toBuffer(),
+        64,
+      );
     const ours = await pixels(result.master, 64);
     const first = meanAbsDiff(ours, await frame(0));
     const last = meanAbsDiff(ours, await frame(9));

@@ -16,9 +16,14 @@ const settle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, m
 describe('bounded work', () => {
   it('concurrency 1, queueLimit 0: of two simultaneous photos one succeeds and one is busy', async () => {
     const photos = processor({ concurrency: 1, queueLimit: 0 });
-    const outcomes = await Promise.allSettled([photos.prepare(exif('Landscape', 1)), photos.prepare(exif('Landscape', 2))]);
+    const outcomes = await Promise.allSettled([
+      photos.prepare(exif('Landscape', 1)),
+      photos.prepare(exif('Landscape', 2)),
+    ]);
     expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
-    const busy = await appError(Promise.reject((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason));
+    const busy = await appError(
+      Promise.reject((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason),
+    );
     expect(busy.code).toBe('photo.busy');
     expect(busy.params.retryAfterSeconds).toBeGreaterThanOrEqual(1);
     expect([busy.retryable, busy.retryAfterSeconds, busy.status]).toEqual([true, busy.params.retryAfterSeconds, 503]);
@@ -58,9 +63,18 @@ describe('bounded work', () => {
     const watch = watchUnhandled();
     try {
       const photos = processor({ concurrency: 2, queueLimit: 50, minSide: 1 });
-      const broken = ['sharp-fixtures/truncated.jpg', 'sharp-fixtures/truncated.png', 'sharp-fixtures/corrupt-header.jpg', 'pngsuite/png/xcsn0g01.png'];
-      const outcomes = await Promise.allSettled(broken.flatMap((f) => [image(f), image(f), image(f)]).map((b) => photos.prepare(b)));
-      expect(outcomes.every((o) => o.status === 'rejected' && (o.reason as { code: string }).code === 'photo.corrupt')).toBe(true);
+      const broken = [
+        'sharp-fixtures/truncated.jpg',
+        'sharp-fixtures/truncated.png',
+        'sharp-fixtures/corrupt-header.jpg',
+        'pngsuite/png/xcsn0g01.png',
+      ];
+      const outcomes = await Promise.allSettled(
+        broken.flatMap((f) => [image(f), image(f), image(f)]).map((b) => photos.prepare(b)),
+      );
+      expect(
+        outcomes.every((o) => o.status === 'rejected' && (o.reason as { code: string }).code === 'photo.corrupt'),
+      ).toBe(true);
       const ok: PreparedPhoto = await photos.prepare(exif('Portrait', 1));
       expect(ok.master.length).toBeGreaterThan(0);
       await settle(50);

@@ -25,8 +25,12 @@ describe.each(['Landscape', 'Portrait'] as const)('%s EXIF orientations', (kind)
   });
 
   it('a wrongly oriented master really differs (the comparison can fail)', async () => {
-    const mirrored = await sharp((await photos.prepare(exif(kind, 1))).master).flop().toBuffer();
-    const rotated = await sharp((await photos.prepare(exif(kind, 1))).master).rotate(90).toBuffer();
+    const mirrored = await sharp((await photos.prepare(exif(kind, 1))).master)
+      .flop()
+      .toBuffer();
+    const rotated = await sharp((await photos.prepare(exif(kind, 1))).master)
+      .rotate(90)
+      .toBuffer();
     expect(meanAbsDiff(upright, await pixels(mirrored, 64))).toBeGreaterThan(3 * SAME);
     expect(meanAbsDiff(upright, await pixels(rotated, 64))).toBeGreaterThan(3 * SAME);
   });

@@ -10,7 +10,14 @@ const photos = processor();
 /** The metadata fields that must never reach an output. */
 async function leakedMetadata(jpeg: Uint8Array): Promise<Record<string, unknown>> {
   const meta = await sharp(jpeg).metadata();
-  const leaked = { exif: meta.exif, icc: meta.icc, xmp: meta.xmp, iptc: meta.iptc, orientation: meta.orientation, comments: meta.comments };
+  const leaked = {
+    exif: meta.exif,
+    icc: meta.icc,
+    xmp: meta.xmp,
+    iptc: meta.iptc,
+    orientation: meta.orientation,
+    comments: meta.comments,
+  };
   return Object.fromEntries(Object.entries(leaked).filter(([, v]) => v !== undefined));
 }
 
@@ -32,7 +39,15 @@ describe('metadata is stripped', () => {
 
 /** Pure noise, the worst case for JPEG: a 648 PNG. */
 const noisePng = (): Promise<Buffer> =>
-  sharp({ create: { width: 648, height: 648, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 90 } } })
+  sharp({
+    create: {
+      width: 648,
+      height: 648,
+      channels: 3,
+      background: '#808080',
+      noise: { type: 'gaussian', mean: 128, sigma: 90 },
+    },
+  })
     .png()
     .toBuffer();
 
@@ -71,7 +86,9 @@ describe('sizes', () => {
 
   it('sizes are configurable: SharePoint S/M/L and the avatar list (sorted, deduplicated)', async () => {
     const sides = { thumbnails: { s: 32, m: 100, l: 300 }, avatars: [120, 28, 64, 28] };
-    const result = await processor({ thumbnailSides: sides.thumbnails, avatarSides: sides.avatars }).prepare(exif('Landscape', 1));
+    const result = await processor({ thumbnailSides: sides.thumbnails, avatarSides: sides.avatars }).prepare(
+      exif('Landscape', 1),
+    );
     expect(result.thumbnails.l.side).toBe(300);
     expect(result.avatars.map((a) => a.side)).toEqual([28, 64, 120]);
     expect(await outputProblems(result, { thumbnails: sides.thumbnails, avatars: [28, 64, 120] })).toEqual([]);
@@ -98,7 +115,9 @@ describe('AD thumbnailPhoto', () => {
     return { data, width: 96, height: 96, channels: 3 };
   }
   const jpegAt = (raw: ReturnType<typeof worstCase96>, quality: number): Promise<Buffer> =>
-    sharp(raw.data, { raw: { width: 96, height: 96, channels: 3 } }).jpeg({ quality, optimiseCoding: true, chromaSubsampling: '4:2:0' }).toBuffer();
+    sharp(raw.data, { raw: { width: 96, height: 96, channels: 3 } })
+      .jpeg({ quality, optimiseCoding: true, chromaSubsampling: '4:2:0' })
+      .toBuffer();
 
   it('lowers the quality step by step until the worst case fits 10 KB, keeping the highest that fits', async () => {
     const raw = worstCase96();
@@ -126,7 +145,15 @@ describe('AD thumbnailPhoto', () => {
 
 describe('encodeMaster', () => {
   it('steps quality down until the JPEG fits the target', async () => {
-    const data = await sharp({ create: { width: 648, height: 648, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 90 } } })
+    const data = await sharp({
+      create: {
+        width: 648,
+        height: 648,
+        channels: 3,
+        background: '#808080',
+        noise: { type: 'gaussian', mean: 128, sigma: 90 },
+      },
+    })
       .raw()
       .toBuffer();
     const master = { data, width: 648, height: 648, channels: 3 as const };
@@ -171,12 +198,18 @@ describe('crop', () => {
 
   describe('two passes (JPEG crop shrunk 3x or more, for shrink-on-load)', () => {
     /** The EXIF example with its stored pixels enlarged 2.5x (to 4500x3000 displayed) and its orientation tag kept. */
-    const enlarged = async (kind: 'Landscape' | 'Portrait', n: number, format: 'jpeg' | 'png' = 'jpeg'): Promise<Buffer> => {
+    const enlarged = async (
+      kind: 'Landscape' | 'Portrait',
+      n: number,
+      format: 'jpeg' | 'png' = 'jpeg',
+    ): Promise<Buffer> => {
       const meta = await sharp(exif(kind, n)).metadata();
       const pipeline = sharp(exif(kind, n))
         .resize(meta.width * 2.5, meta.height * 2.5, { kernel: 'nearest' }) // nearest: fast, and the same for every orientation
         .withMetadata({ orientation: n });
-      return format === 'jpeg' ? pipeline.jpeg({ quality: 90 }).toBuffer() : pipeline.png({ compressionLevel: 1 }).toBuffer();
+      return format === 'jpeg'
+        ? pipeline.jpeg({ quality: 90 }).toBuffer()
+        : pipeline.png({ compressionLevel: 1 }).toBuffer();
     };
     const big = { Landscape: crop(1500, 300, 2400), Portrait: crop(300, 1500, 2400) };
     const upright: Record<string, Buffer> = {};
@@ -188,7 +221,10 @@ describe('crop', () => {
     });
 
     it('gives the same picture as the one-pass path (a PNG of the same pixels)', async () => {
-      const png = await processor({ maxBytes: 100 * 1024 * 1024 }).prepare(await enlarged('Landscape', 6, 'png'), big.Landscape);
+      const png = await processor({ maxBytes: 100 * 1024 * 1024 }).prepare(
+        await enlarged('Landscape', 6, 'png'),
+        big.Landscape,
+      );
       expect(meanAbsDiff(upright.Landscape, await pixels(png.master, 64))).toBeLessThan(3);
     });
 

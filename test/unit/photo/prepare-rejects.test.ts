@@ -10,12 +10,15 @@ describe('rejected before decoding', () => {
     expect((await appError(photos.prepare(new Uint8Array(0)))).code).toBe('photo.empty');
   });
 
-  it.each(['sharp-fixtures/check.svg', 'sharp-fixtures/circle.svg'])('%s -> unsupported_format, received svg', async (file) => {
-    // sharp itself would happily rasterise SVG (librsvg): the byte check must stop it first.
-    const err = await appError(photos.prepare(image(file)));
-    expect(err.code).toBe('photo.unsupported_format');
-    expect(err.params).toEqual({ received: 'svg', expected: 'JPEG, PNG, WebP, GIF, TIFF, AVIF, HEIC' });
-  });
+  it.each(['sharp-fixtures/check.svg', 'sharp-fixtures/circle.svg'])(
+    '%s -> unsupported_format, received svg',
+    async (file) => {
+      // sharp itself would happily rasterise SVG (librsvg): the byte check must stop it first.
+      const err = await appError(photos.prepare(image(file)));
+      expect(err.code).toBe('photo.unsupported_format');
+      expect(err.params).toEqual({ received: 'svg', expected: 'JPEG, PNG, WebP, GIF, TIFF, AVIF, HEIC' });
+    },
+  );
 
   it.each([
     ['text', image('sharp-fixtures/LICENSE-sharp-code-Apache-2.0.txt')],
@@ -27,7 +30,11 @@ describe('rejected before decoding', () => {
   });
 
   it('a HEIC ftyp with nothing after it -> corrupt heic (HEIC is accepted; this one has no image)', async () => {
-    const ftyp = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypheic\0\0\0\0mif1heic', 'latin1'), Buffer.alloc(200)]);
+    const ftyp = Buffer.concat([
+      Buffer.from([0, 0, 0, 24]),
+      Buffer.from('ftypheic\0\0\0\0mif1heic', 'latin1'),
+      Buffer.alloc(200),
+    ]);
     const err = await appError(photos.prepare(ftyp));
     expect([err.code, err.params.format]).toEqual(['photo.corrupt', 'heic']);
   });

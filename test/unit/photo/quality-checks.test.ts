@@ -19,7 +19,11 @@ const codes = (warnings: PhotoWarning[]): string[] => warnings.map((w) => w.code
 describe('lumaStats', () => {
   it('is zero-variance on a flat image and high on a checkerboard', () => {
     const flat = Buffer.alloc(16 * 16 * 3, 100);
-    expect(lumaStats(flat, 16, 16)).toEqual({ mean: expect.closeTo(100, 5), stdev: expect.closeTo(0, 5), laplacianVariance: 0 });
+    expect(lumaStats(flat, 16, 16)).toEqual({
+      mean: expect.closeTo(100, 5),
+      stdev: expect.closeTo(0, 5),
+      laplacianVariance: 0,
+    });
     const checker = Buffer.alloc(16 * 16 * 3);
     for (let i = 0; i < 256; i++) checker.fill(((i % 16) + Math.floor(i / 16)) % 2 ? 255 : 0, i * 3, i * 3 + 3);
     const stats = lumaStats(checker, 16, 16);

@@ -12,7 +12,9 @@ import {
 
 const SCHEMAS = path.dirname(SCHEMA_PATH);
 const SAMPLES = path.join(SCHEMAS, 'adaptivecards-samples-v1.5');
-const REPORT = JSON.parse(fs.readFileSync(path.join(SCHEMAS, 'adaptivecards-samples-v1.5.validation.json'), 'utf8')) as {
+const REPORT = JSON.parse(
+  fs.readFileSync(path.join(SCHEMAS, 'adaptivecards-samples-v1.5.validation.json'), 'utf8'),
+) as {
   results: Record<string, { valid: boolean; causes?: string[] }>;
 };
 
@@ -46,30 +48,45 @@ describe('official v1.5 samples', () => {
   test('the report covers all 69 samples: 66 truly valid once the typos are patched, 3 really invalid', () => {
     expect(samples).toHaveLength(69);
     expect(samples.filter((s) => s.trulyValid)).toHaveLength(66);
-    expect(samples.filter((s) => !s.trulyValid).map((s) => s.file).sort()).toEqual([
-      'Scenarios/FlightUpdateTable.json',
-      'Tests/Image.Svg.json',
-      'Tests/StandaloneTableRow.json',
-    ]);
+    expect(
+      samples
+        .filter((s) => !s.trulyValid)
+        .map((s) => s.file)
+        .sort(),
+    ).toEqual(['Scenarios/FlightUpdateTable.json', 'Tests/Image.Svg.json', 'Tests/StandaloneTableRow.json']);
   });
 
-  test.each(samples.filter((s) => s.trulyValid).map((s) => [s.file, s.card] as const))('schema accepts %s', (_file, card) => {
-    expect(validateAgainstSchema(card).errors).toEqual([]);
-  });
+  test.each(samples.filter((s) => s.trulyValid).map((s) => [s.file, s.card] as const))(
+    'schema accepts %s',
+    (_file, card) => {
+      expect(validateAgainstSchema(card).errors).toEqual([]);
+    },
+  );
 
-  test.each(samples.filter((s) => !s.trulyValid).map((s) => [s.file, s.card] as const))('schema still rejects %s', (_file, card) => {
-    expect(validateAgainstSchema(card).ok).toBe(false);
-  });
+  test.each(samples.filter((s) => !s.trulyValid).map((s) => [s.file, s.card] as const))(
+    'schema still rejects %s',
+    (_file, card) => {
+      expect(validateAgainstSchema(card).ok).toBe(false);
+    },
+  );
 
-  test.each(samples.filter((s) => s.trulyValid).map((s) => [s.file, s.card] as const))('library accepts %s, or says why', (file, card) => {
-    const result = validateWithLibrary(card);
-    if (LIBRARY_FINDINGS[file]) expect(result.errors.join('\n')).toMatch(LIBRARY_FINDINGS[file]);
-    else expect(result.errors).toEqual([]);
-  });
+  test.each(samples.filter((s) => s.trulyValid).map((s) => [s.file, s.card] as const))(
+    'library accepts %s, or says why',
+    (file, card) => {
+      const result = validateWithLibrary(card);
+      if (LIBRARY_FINDINGS[file]) expect(result.errors.join('\n')).toMatch(LIBRARY_FINDINGS[file]);
+      else expect(result.errors).toEqual([]);
+    },
+  );
 });
 
 describe('broken cards are rejected', () => {
-  const base = (body: unknown[], extra: Record<string, unknown> = {}) => ({ type: 'AdaptiveCard', version: '1.5', body, ...extra });
+  const base = (body: unknown[], extra: Record<string, unknown> = {}) => ({
+    type: 'AdaptiveCard',
+    version: '1.5',
+    body,
+    ...extra,
+  });
   const good = base([{ type: 'TextBlock', text: 'Hello', wrap: true }], {
     actions: [{ type: 'Action.Submit', title: 'Go', data: { verb: 'photo.start' } }],
   });
@@ -83,11 +100,19 @@ describe('broken cards are rejected', () => {
     ['a TextBlock without text', base([{ type: 'TextBlock', wrap: true }]), /TextBlock|text/],
     ['an unknown element type', base([{ type: 'Carousel3D', items: [] }]), /.+/],
     ['an Image with a non-URI url', base([{ type: 'Image', url: 'not a url' }]), /format/],
-    ['an Image with spaces in a data URI', base([{ type: 'Image', url: 'data:image/svg+xml;utf8,<svg width="1"/>' }]), /format/],
+    [
+      'an Image with spaces in a data URI',
+      base([{ type: 'Image', url: 'data:image/svg+xml;utf8,<svg width="1"/>' }]),
+      /format/,
+    ],
     ['an unknown top-level property', base([], { msteams: { width: 'Full' } }), /additional/],
     ['a misspelt TextBlock property', base([{ type: 'TextBlock', text: 'x', warp: true }]), /additional/],
     ['an Action.OpenUrl without url', base([], { actions: [{ type: 'Action.OpenUrl', title: 'x' }] }), /url/],
-    ['an Action.Submit with data that is a number', base([], { actions: [{ type: 'Action.Submit', title: 'x', data: 3 }] }), /.+/],
+    [
+      'an Action.Submit with data that is a number',
+      base([], { actions: [{ type: 'Action.Submit', title: 'x', data: 3 }] }),
+      /.+/,
+    ],
     ['not a card', { type: 'Message', text: 'hi' }, /.+/],
   ])('%s', (_name, card, expected) => {
     const result = validateCard(card);
@@ -113,7 +138,9 @@ describe('schema patches', () => {
 
   test('fix only the listed typos and leave the file untouched', () => {
     const before = JSON.stringify(raw);
-    const patched = patchKnownSchemaTypos(raw) as { definitions: Record<string, { properties: Record<string, unknown> }> };
+    const patched = patchKnownSchemaTypos(raw) as {
+      definitions: Record<string, { properties: Record<string, unknown> }>;
+    };
     expect(JSON.stringify(raw)).toBe(before);
     expect(patched.definitions.Container.properties).toHaveProperty('rtl');
     expect(patched.definitions.Container.properties).not.toHaveProperty(['rtl?']);
@@ -122,7 +149,9 @@ describe('schema patches', () => {
   });
 
   test('fail loudly when the schema no longer has the typo they fix', () => {
-    const fixed = JSON.parse(JSON.stringify(raw)) as { definitions: Record<string, { properties: Record<string, unknown> }> };
+    const fixed = JSON.parse(JSON.stringify(raw)) as {
+      definitions: Record<string, { properties: Record<string, unknown> }>;
+    };
     delete fixed.definitions.Container.properties['rtl?'];
     expect(() => patchKnownSchemaTypos(fixed)).toThrow(/Container has no property "rtl\?"/);
   });
@@ -131,13 +160,12 @@ describe('schema patches', () => {
 describe('URI formats (ajv-formats) in image urls', () => {
   const imageCard = (url: string) => ({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'Image', url }] });
 
-  test.each([
-    'https://example.com/a?b=c#d',
-    'data:image/jpeg;base64,/9j/4AAQSkZJRg+/=',
-    'symbol:adaptive-card.svg',
-  ])('%s is accepted', (value) => {
-    expect(validateAgainstSchema(imageCard(value)).errors).toEqual([]);
-  });
+  test.each(['https://example.com/a?b=c#d', 'data:image/jpeg;base64,/9j/4AAQSkZJRg+/=', 'symbol:adaptive-card.svg'])(
+    '%s is accepted',
+    (value) => {
+      expect(validateAgainstSchema(imageCard(value)).errors).toEqual([]);
+    },
+  );
 
   test.each(['not a url', 'http://exa mple.com', 'http://x/%zz'])('%p is refused', (value) => {
     expect(validateAgainstSchema(imageCard(value)).ok).toBe(false);

@@ -47,7 +47,10 @@ function allCards(locale: Locale): Array<[string, AdaptiveCard]> {
     ['preview without master size', previewCard(locale, { ...previewArgs(), masterBytes: undefined })],
     ['applied', appliedCard(locale, { previewDataUri: PREVIEW })],
     ['applied without image', appliedCard(locale, {})],
-    ...CLOSED_STATES.map((state): [string, AdaptiveCard] => [`closed ${state}`, requestClosedCard(locale, { state, previewDataUri: PREVIEW })]),
+    ...CLOSED_STATES.map((state): [string, AdaptiveCard] => [
+      `closed ${state}`,
+      requestClosedCard(locale, { state, previewDataUri: PREVIEW }),
+    ]),
     ['closed failed with reason', requestClosedCard(locale, { state: 'failed', errorCode: 'm365.forbidden' })],
     ['closed cancelled without image', requestClosedCard(locale, { state: 'cancelled' })],
     [
@@ -59,11 +62,18 @@ function allCards(locale: Locale): Array<[string, AdaptiveCard]> {
         retry: { verb: 'photo.confirm', requestId: REQUEST_ID },
       }),
     ],
-    ['message with link', messageCard(locale, { kind: 'info', messageKey: 'status.no_photo', openUrl: { url: UPLOAD_URL } })],
+    [
+      'message with link',
+      messageCard(locale, { kind: 'info', messageKey: 'status.no_photo', openUrl: { url: UPLOAD_URL } }),
+    ],
     ['message status blocked', messageCard(locale, { kind: 'warning', messageKey: 'status.blocked' })],
     ...ERROR_CODES.map((code): [string, AdaptiveCard] => [
       `error ${code}`,
-      messageCard(locale, { kind: 'error', messageKey: `errors.${code}`, params: DOCUMENTED_PARAMS[`errors.${code}`] ?? {} }),
+      messageCard(locale, {
+        kind: 'error',
+        messageKey: `errors.${code}`,
+        params: DOCUMENTED_PARAMS[`errors.${code}`] ?? {},
+      }),
     ]),
   ];
 }
@@ -96,7 +106,9 @@ function actionsOf(c: AdaptiveCard): JsonObject[] {
 
 /** Text that reads the same in every language: numbers, units, format names. */
 function languageNeutral(s: string): boolean {
-  return s.replace(/\b(px|kB|kt|MB|Mt|B|byte|JPEG|PNG|WebP|GIF|TIFF|AVIF|HEIC)\b/g, '').replace(/[\d\s.,×:()-]/g, '') === '';
+  return (
+    s.replace(/\b(px|kB|kt|MB|Mt|B|byte|JPEG|PNG|WebP|GIF|TIFF|AVIF|HEIC)\b/g, '').replace(/[\d\s.,×:()-]/g, '') === ''
+  );
 }
 
 /** Words that are genuinely the same in a language and in English. */
@@ -128,7 +140,9 @@ describe.each([...LOCALES])('cards in %s', (locale) => {
     const theirs = visibleStrings(english);
     expect(mine).toHaveLength(theirs.length);
     if (locale === 'en') return;
-    const leaks = mine.filter((s, i) => s === theirs[i] && !languageNeutral(s) && !(SAME_AS_ENGLISH[locale] ?? []).includes(s));
+    const leaks = mine.filter(
+      (s, i) => s === theirs[i] && !languageNeutral(s) && !(SAME_AS_ENGLISH[locale] ?? []).includes(s),
+    );
     expect(leaks).toEqual([]);
   });
 
@@ -162,7 +176,9 @@ describe.each([...LOCALES])('cards in %s', (locale) => {
 
   test('the preview card shows every warning, in attention colour, with its params', () => {
     const c = previewCard(locale, previewArgs(ALL_WARNINGS));
-    const attention = nodes(c).filter((n) => n.type === 'TextBlock' && n.color === 'attention').map((n) => n.text);
+    const attention = nodes(c)
+      .filter((n) => n.type === 'TextBlock' && n.color === 'attention')
+      .map((n) => n.text);
     expect(attention).toEqual(ALL_WARNINGS.map((w) => t(locale, `warnings.${w.code}`, w.params)));
     expect(attention[0]).toContain('400 × 400');
     // And none when there are none.
@@ -172,7 +188,11 @@ describe.each([...LOCALES])('cards in %s', (locale) => {
   test('the welcome card offers to start and links to the upload page', () => {
     const c = welcomeCard(locale, { uploadUrl: UPLOAD_URL });
     expect(actionsOf(c)).toEqual([
-      expect.objectContaining({ type: 'Action.Submit', title: t(locale, 'cards.common.update_my_photo'), data: { verb: 'photo.start' } }),
+      expect.objectContaining({
+        type: 'Action.Submit',
+        title: t(locale, 'cards.common.update_my_photo'),
+        data: { verb: 'photo.start' },
+      }),
       { type: 'Action.OpenUrl', title: t(locale, 'cards.common.open_upload_page'), url: UPLOAD_URL },
     ]);
   });
@@ -217,7 +237,11 @@ describe.each([...LOCALES])('cards in %s', (locale) => {
     expect(seen).toContain(t(locale, 'errors.photo.busy', { retryAfterSeconds: 5 }));
     expect(seen.some((s) => s.includes('corr-42'))).toBe(true);
     expect(actionsOf(c)).toEqual([
-      { type: 'Action.Submit', title: t(locale, 'cards.common.try_again'), data: { verb: 'photo.confirm', requestId: REQUEST_ID } },
+      {
+        type: 'Action.Submit',
+        title: t(locale, 'cards.common.try_again'),
+        data: { verb: 'photo.confirm', requestId: REQUEST_ID },
+      },
     ]);
   });
 

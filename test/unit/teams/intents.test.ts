@@ -161,7 +161,10 @@ describe('recogniseIntent', () => {
 
   test('strips the Teams mention of the bot, before or after the words', () => {
     expect(recogniseIntent('<at>Headshot</at> update my photo')).toEqual({ intent: 'update_photo', locale: 'en' });
-    expect(recogniseIntent('<at>Headshot Bot</at>&nbsp;päivitä kuvani')).toEqual({ intent: 'update_photo', locale: 'fi' });
+    expect(recogniseIntent('<at>Headshot Bot</at>&nbsp;päivitä kuvani')).toEqual({
+      intent: 'update_photo',
+      locale: 'fi',
+    });
     expect(recogniseIntent('<p>fotostatus <at>Headshot</at></p>')).toEqual({ intent: 'status', locale: 'nl' });
     // The mention's own words never count: a bot called "Help" does not make everything help.
     expect(recogniseIntent('<at>Help Desk</at> hello').intent).toBe('unknown');
@@ -175,7 +178,9 @@ describe('recogniseIntent', () => {
   });
 
   test('a message too long to be a command is not one', () => {
-    expect(recogniseIntent(`update my photo ${'<at>x '.repeat(400)}`.slice(0, MAX_COMMAND_LENGTH)).intent).toBe('update_photo');
+    expect(recogniseIntent(`update my photo ${'<at>x '.repeat(400)}`.slice(0, MAX_COMMAND_LENGTH)).intent).toBe(
+      'update_photo',
+    );
     expect(recogniseIntent(`update my photo ${'x'.repeat(MAX_COMMAND_LENGTH)}`)).toEqual({ intent: 'unknown' });
   });
 
@@ -231,9 +236,12 @@ describe('recogniseIntent properties', () => {
     expect(['update_photo', 'help', 'status', 'cancel', 'unknown']).toContain(result.intent);
   });
 
-  fcTest.prop([fc.string({ unit: 'binary', maxLength: 200 })])('never throws on arbitrary code points, lone surrogates included', (text) => {
-    expect(() => recogniseIntent(text)).not.toThrow();
-  });
+  fcTest.prop([fc.string({ unit: 'binary', maxLength: 200 })])(
+    'never throws on arbitrary code points, lone surrogates included',
+    (text) => {
+      expect(() => recogniseIntent(text)).not.toThrow();
+    },
+  );
 
   fcTest.prop([fc.string({ unit: 'grapheme', maxLength: 100 })])('is invariant under upper-casing', (text) => {
     expect(recogniseIntent(text.toUpperCase())).toEqual(recogniseIntent(text));

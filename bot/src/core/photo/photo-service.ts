@@ -112,7 +112,9 @@ export class PhotoService {
   /** Receives a photo from outside the chat and sends its preview to the user's chat. */
   async receiveAndNotify(input: IncomingPhoto): Promise<RequestWithPreview & { delivered: boolean }> {
     const result = await this.receive(input);
-    const delivered = this.deps.notifier ? await this.deps.notifier.previewReady(result.request, result.preview) : false;
+    const delivered = this.deps.notifier
+      ? await this.deps.notifier.previewReady(result.request, result.preview)
+      : false;
     return { ...result, delivered };
   }
 
@@ -125,10 +127,20 @@ export class PhotoService {
     const now = this.deps.clock.now();
     if (request.state === 'previewed' && request.expiresAt.getTime() <= now.getTime()) {
       this.move(request.id, 'previewed', 'expired');
-      throw new AppError('request.expired', undefined, { params: { hours: Math.round(this.deps.requestTtlMs / 3_600_000) } });
+      throw new AppError('request.expired', undefined, {
+        params: { hours: Math.round(this.deps.requestTtlMs / 3_600_000) },
+      });
     }
     if (request.state === 'previewed' && (await this.blockedByPolicy())) {
-      this.deps.audit.append({ at: now, actorId, action: 'photo.confirm', subjectId: request.userId, requestId, outcome: 'refused', detail: { reason: 'policy_on_premises' } });
+      this.deps.audit.append({
+        at: now,
+        actorId,
+        action: 'photo.confirm',
+        subjectId: request.userId,
+        requestId,
+        outcome: 'refused',
+        detail: { reason: 'policy_on_premises' },
+      });
       throw new AppError('m365.blocked_by_policy', 'photo policy source is onPremises', { status: 403 });
     }
     const claimed = request.state === 'previewed' ? this.move(request.id, 'previewed', 'applying') : null;
@@ -232,10 +244,26 @@ export class PhotoService {
    * that change), as a new request of flow `undo`. `asAdmin` lets an admin undo someone else's change.
    * A change can be undone once; undoing an undo restores the change again.
    */
-  async undo(userId: string, actorId: string, options: { requestId?: string; asAdmin?: boolean } = {}): Promise<RequestWithPreview> {
+  async undo(
+    userId: string,
+    actorId: string,
+    options: { requestId?: string; asAdmin?: boolean } = {},
+  ): Promise<RequestWithPreview> {
     const { requests, audit, clock, newId } = this.deps;
-    const refuse = (code: 'undo.nothing_to_undo' | 'undo.already_done' | 'request.not_yours', reason: string, requestId?: string): AppError => {
-      audit.append({ at: clock.now(), actorId, action: 'photo.undo', subjectId: userId, requestId, outcome: 'refused', detail: { reason } });
+    const refuse = (
+      code: 'undo.nothing_to_undo' | 'undo.already_done' | 'request.not_yours',
+      reason: string,
+      requestId?: string,
+    ): AppError => {
+      audit.append({
+        at: clock.now(),
+        actorId,
+        action: 'photo.undo',
+        subjectId: userId,
+        requestId,
+        outcome: 'refused',
+        detail: { reason },
+      });
       return code === 'request.not_yours'
         ? new AppError(code, `actor ${actorId} may not undo for ${userId}`, { status: 403 })
         : new AppError(code, reason, { status: 409 });
@@ -244,7 +272,8 @@ export class PhotoService {
     const latest = requests.latestApplied(userId);
     const target = options.requestId === undefined ? latest : requests.get(options.requestId);
     if (target && target.userId !== userId) throw refuse('request.not_yours', 'not_owner', target.id);
-    if (!target || !latest || target.id !== latest.id) throw refuse('undo.nothing_to_undo', 'not_latest_applied', options.requestId);
+    if (!target || !latest || target.id !== latest.id)
+      throw refuse('undo.nothing_to_undo', 'not_latest_applied', options.requestId);
     const previous = requests.getPrevious(target.id);
     if (!previous) throw refuse('undo.nothing_to_undo', 'nothing_kept', target.id);
     const now = clock.now();
@@ -330,7 +359,11 @@ export class PhotoService {
   }
 
   /** Tells the owner how a request ended; an unreachable user must not stop the work on everyone else's. */
-  private async tellEnded(request: PhotoRequest, preview: Uint8Array | null, error?: { code: string; params: Record<string, string | number> }): Promise<boolean> {
+  private async tellEnded(
+    request: PhotoRequest,
+    preview: Uint8Array | null,
+    error?: { code: string; params: Record<string, string | number> },
+  ): Promise<boolean> {
     if (!this.deps.notifier) return false;
     try {
       return await this.deps.notifier.requestEnded(request, preview, error);

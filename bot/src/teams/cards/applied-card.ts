@@ -25,14 +25,22 @@ export function appliedCard(locale: Locale, args: AppliedCardArgs = {}): Adaptiv
             type: 'Column',
             width: 'auto',
             items: [
-              { type: 'Image', url: args.previewDataUri, altText: t(locale, 'cards.applied.alt'), style: 'person', width: '48px' },
+              {
+                type: 'Image',
+                url: args.previewDataUri,
+                altText: t(locale, 'cards.applied.alt'),
+                style: 'person',
+                width: '48px',
+              },
             ],
           },
           { type: 'Column', width: 'stretch', verticalContentAlignment: 'center', items: [intro] },
         ],
       }
     : intro;
-  const approved = args.approvedByName ? [text(t(locale, 'cards.applied.approved_by', { name: args.approvedByName }), { spacing: 'small' })] : [];
+  const approved = args.approvedByName
+    ? [text(t(locale, 'cards.applied.approved_by', { name: args.approvedByName }), { spacing: 'small' })]
+    : [];
   return card(
     [
       heading(t(locale, 'cards.applied.title')),
@@ -42,7 +50,9 @@ export function appliedCard(locale: Locale, args: AppliedCardArgs = {}): Adaptiv
       text(t(locale, 'cards.applied.teams'), { spacing: 'small' }),
       text(t(locale, 'cards.applied.sharepoint'), { spacing: 'small' }),
     ],
-    args.undoRequestId ? [execute(t(locale, 'cards.applied.undo'), 'photo.undo', { requestId: args.undoRequestId })] : [],
+    args.undoRequestId
+      ? [execute(t(locale, 'cards.applied.undo'), 'photo.undo', { requestId: args.undoRequestId })]
+      : [],
     t(locale, 'cards.applied.title'),
   );
 }

@@ -35,7 +35,12 @@ export function submit(title: string, data: CardActionData, style?: 'positive' |
  * An Action.Execute (Universal Actions, 1.4+): Teams and Outlook send it to the bot as an
  * `adaptiveCard/action` invoke with this verb, and show the card the bot answers with.
  */
-export function execute(title: string, verb: string, data: Record<string, string>, style?: 'positive' | 'destructive'): JsonObject {
+export function execute(
+  title: string,
+  verb: string,
+  data: Record<string, string>,
+  style?: 'positive' | 'destructive',
+): JsonObject {
   return { type: 'Action.Execute', title, verb, data: { ...data }, ...(style ? { style } : {}) };
 }
 

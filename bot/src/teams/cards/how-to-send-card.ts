@@ -36,7 +36,9 @@ export function howToSendCard(locale: Locale, args: HowToSendCardArgs): Adaptive
       text(tips.map((tip) => `- ${tip}`).join('\n'), { spacing: 'small' }),
       text(t(locale, 'cards.how_to.next_title'), { weight: 'bolder', spacing: 'medium' }),
       text(t(locale, 'cards.how_to.next'), { spacing: 'small' }),
-      ...(args.approverName ? [text(t(locale, 'cards.how_to.approval', { approver: args.approverName }), { spacing: 'small' })] : []),
+      ...(args.approverName
+        ? [text(t(locale, 'cards.how_to.approval', { approver: args.approverName }), { spacing: 'small' })]
+        : []),
     ],
     [openUrl(t(locale, 'cards.common.open_upload_page'), args.uploadUrl)],
     t(locale, 'cards.how_to.attach'),

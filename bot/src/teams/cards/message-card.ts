@@ -48,14 +48,23 @@ export function messageCard(locale: Locale, args: MessageCardArgs): AdaptiveCard
     text(message, { spacing: 'small' }),
   ];
   if (params.correlationId !== undefined && String(params.correlationId) !== '') {
-    body.push(text(t(locale, 'cards.message.reference', { correlationId: params.correlationId }), { size: 'small', isSubtle: true }));
+    body.push(
+      text(t(locale, 'cards.message.reference', { correlationId: params.correlationId }), {
+        size: 'small',
+        isSubtle: true,
+      }),
+    );
   }
   const actions: JsonObject[] = [];
   if (args.retry) {
     actions.push(
-      submit(t(locale, args.retry.titleKey ?? 'cards.common.try_again'), { verb: args.retry.verb, requestId: args.retry.requestId }),
+      submit(t(locale, args.retry.titleKey ?? 'cards.common.try_again'), {
+        verb: args.retry.verb,
+        requestId: args.retry.requestId,
+      }),
     );
   }
-  if (args.openUrl) actions.push(openUrl(t(locale, args.openUrl.titleKey ?? 'cards.common.open_upload_page'), args.openUrl.url));
+  if (args.openUrl)
+    actions.push(openUrl(t(locale, args.openUrl.titleKey ?? 'cards.common.open_upload_page'), args.openUrl.url));
   return card(body, actions, message);
 }

@@ -36,7 +36,9 @@ export function previewCard(locale: Locale, args: PreviewCardArgs): AdaptiveCard
         {
           type: 'Column',
           width: 'auto',
-          items: [{ type: 'Image', url: args.previewDataUri, altText: t(locale, 'cards.preview.alt_square'), width: '96px' }],
+          items: [
+            { type: 'Image', url: args.previewDataUri, altText: t(locale, 'cards.preview.alt_square'), width: '96px' },
+          ],
         },
         {
           type: 'Column',
@@ -55,15 +57,22 @@ export function previewCard(locale: Locale, args: PreviewCardArgs): AdaptiveCard
       ],
     },
     facts([
-      [t(locale, 'cards.preview.original'), t(locale, 'cards.preview.original_value', { width: args.sourceWidth, height: args.sourceHeight })],
+      [
+        t(locale, 'cards.preview.original'),
+        t(locale, 'cards.preview.original_value', { width: args.sourceWidth, height: args.sourceHeight }),
+      ],
       [t(locale, 'cards.preview.format'), formatName(args.sourceFormat)],
       [t(locale, 'cards.preview.file_size'), formatBytes(locale, args.sourceBytes)],
-      [t(locale, 'cards.preview.result'), args.masterBytes === undefined ? result : `${result}, ${formatBytes(locale, args.masterBytes)}`],
+      [
+        t(locale, 'cards.preview.result'),
+        args.masterBytes === undefined ? result : `${result}, ${formatBytes(locale, args.masterBytes)}`,
+      ],
     ]),
   ];
   if (warnings.length > 0) {
     body.push(text(t(locale, 'cards.preview.warnings_title'), { weight: 'bolder', spacing: 'medium' }));
-    for (const w of warnings) body.push(text(t(locale, `warnings.${w.code}`, w.params), { color: 'attention', spacing: 'small' }));
+    for (const w of warnings)
+      body.push(text(t(locale, `warnings.${w.code}`, w.params), { color: 'attention', spacing: 'small' }));
   }
   body.push(text(t(locale, 'cards.preview.question'), { spacing: 'medium' }));
   return card(

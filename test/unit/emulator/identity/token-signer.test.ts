@@ -1,7 +1,15 @@
 import { TokenSigner, type TokenClaims } from '../../../../emulator/identity/token-signer';
 
 const claims = (overrides: Partial<TokenClaims> = {}): TokenClaims => ({
-  aud: 'https://graph.microsoft.com', iss: 'http://t/v2.0', iat: 1000, nbf: 1000, exp: 4599, tid: 't', ver: '2.0', sub: 's', ...overrides,
+  aud: 'https://graph.microsoft.com',
+  iss: 'http://t/v2.0',
+  iat: 1000,
+  nbf: 1000,
+  exp: 4599,
+  tid: 't',
+  ver: '2.0',
+  sub: 's',
+  ...overrides,
 });
 const expected = { issuer: 'http://t/v2.0', audiences: ['https://graph.microsoft.com'], nowSeconds: 2000 };
 
@@ -12,7 +20,10 @@ describe('TokenSigner', () => {
   });
 
   test('round-trips its own tokens', async () => {
-    expect(await signer.verify(await signer.sign(claims({ roles: ['A'] })), expected)).toEqual({ ok: true, claims: claims({ roles: ['A'] }) });
+    expect(await signer.verify(await signer.sign(claims({ roles: ['A'] })), expected)).toEqual({
+      ok: true,
+      claims: claims({ roles: ['A'] }),
+    });
   });
 
   test.each([
@@ -37,7 +48,9 @@ describe('TokenSigner', () => {
     const { keys } = signer.jwks();
     expect(keys).toHaveLength(1);
     expect(keys[0]).toMatchObject({ kty: 'RSA', use: 'sig', alg: 'RS256', e: 'AQAB' });
-    const header = JSON.parse(Buffer.from((await signer.sign(claims())).split('.')[0] as string, 'base64url').toString()) as { kid: string };
+    const header = JSON.parse(
+      Buffer.from((await signer.sign(claims())).split('.')[0] as string, 'base64url').toString(),
+    ) as { kid: string };
     expect(header.kid).toBe(keys[0]?.kid);
   });
 });

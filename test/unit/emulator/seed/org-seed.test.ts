@@ -7,8 +7,15 @@ describe('demo seed', () => {
     expect(checkSeed(seed).problems).toEqual([]);
     expect(seed.tenantId).toBe(DEMO_TENANT_ID);
     const by = (id: string) => seed.users.find((u) => u.id === id);
-    expect(by(DEMO_USERS.alex)).toMatchObject({ upn: 'alexw@example.com', managerId: DEMO_USERS.megan, mailbox: 'online' });
-    expect(by(DEMO_USERS.isaiah)).toMatchObject({ onPremisesSyncEnabled: true, onPremisesThumbnailPhoto: { bytes: expect.any(Number) } });
+    expect(by(DEMO_USERS.alex)).toMatchObject({
+      upn: 'alexw@example.com',
+      managerId: DEMO_USERS.megan,
+      mailbox: 'online',
+    });
+    expect(by(DEMO_USERS.isaiah)).toMatchObject({
+      onPremisesSyncEnabled: true,
+      onPremisesThumbnailPhoto: { bytes: expect.any(Number) },
+    });
     expect(by(DEMO_USERS.patti)?.roles).toContain('HeadshotAdmin');
     expect(by(DEMO_USERS.lynne)?.mailbox).toBe('none');
     expect(by(DEMO_USERS.jordan)).toMatchObject({ userType: 'Guest', upn: 'jordan_contoso.com#EXT#@example.com' });
@@ -22,7 +29,10 @@ describe('demo seed', () => {
     const seed = demoSeed();
     const first = seed.users[0];
     if (first === undefined) throw new Error('empty seed');
-    seed.users.push({ ...first, upn: 'other@example.com' }, { ...first, id: 'x', upn: 'ALEXW@example.com', managerId: 'ghost' });
+    seed.users.push(
+      { ...first, upn: 'other@example.com' },
+      { ...first, id: 'x', upn: 'ALEXW@example.com', managerId: 'ghost' },
+    );
     expect(checkSeed(seed).problems).toEqual([
       `users: duplicate id ${first.id}`,
       'users: duplicate upn ALEXW@example.com',

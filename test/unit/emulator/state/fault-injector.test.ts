@@ -6,7 +6,12 @@ describe('FaultInjector', () => {
     f.add({ method: 'put', path: '/photo/\\$value$', status: 429, retryAfterSeconds: 5, times: 2 });
     f.add({ path: '^/v1.0/', status: 503 });
     expect(f.take('GET', '/v1.0/users/x/photo/$value')?.answer?.status).toBe(503);
-    expect(f.take('PUT', '/v1.0/users/x/photo/$value')?.answer).toEqual({ status: 429, code: 'TooManyRequests', message: expect.any(String), retryAfterSeconds: 5 });
+    expect(f.take('PUT', '/v1.0/users/x/photo/$value')?.answer).toEqual({
+      status: 429,
+      code: 'TooManyRequests',
+      message: expect.any(String),
+      retryAfterSeconds: 5,
+    });
     expect(f.take('PUT', '/v1.0/users/x/photo/$value')?.answer?.status).toBe(429);
     expect(f.take('PUT', '/v1.0/users/x/photo/$value')).toBeUndefined();
     expect(f.list()).toEqual([]);
