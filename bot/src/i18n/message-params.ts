@@ -8,6 +8,7 @@ import type { MessageParams } from './i18n';
 export const DOCUMENTED_PARAMS: Readonly<Record<string, MessageParams>> = Object.freeze({
   'errors.photo.unsupported_format': { received: 'text/plain' },
   'errors.photo.too_large_bytes': { maxMegabytes: 20, receivedMegabytes: 24.6 },
+  'errors.download.too_large': { maxMegabytes: 20, receivedMegabytes: 20.1 },
   'errors.photo.too_many_pixels': { maxMegapixels: 50, receivedMegapixels: 61.2 },
   'errors.photo.too_small': { width: 80, height: 60, minSide: 96 },
   'errors.photo.busy': { retryAfterSeconds: 5 },
