@@ -102,3 +102,32 @@ export async function startHarness(env: Record<string, string> = {}, options: Ha
   };
   return harness;
 }
+
+/**
+ * One harness for a whole test file: started before the first test, closed after the
+ * last, and reset to the demo organisation (then `afterReset`) before each test.
+ * Returns a stand-in that forwards to the running harness.
+ */
+export function useHarness(
+  env: Record<string, string> = {},
+  options: HarnessOptions = {},
+  afterReset?: (h: Harness) => Promise<void>,
+): Harness {
+  let current: Harness | undefined;
+  beforeAll(async () => {
+    current = await startHarness(env, options);
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  beforeEach(async () => {
+    const h = running();
+    await h.control('POST', '/_control/reset');
+    await afterReset?.(h);
+  });
+  const running = (): Harness => {
+    if (!current) throw new Error('the harness is used before it started (outside a test?)');
+    return current;
+  };
+  return new Proxy({} as Harness, { get: (_target, key) => Reflect.get(running(), key) });
+}

@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { DEMO_GROUPS, DEMO_USERS } from '../../../emulator';
 import { t } from '../../../bot/src/i18n/i18n';
 import { expectValidCard } from '../../support/adaptive-card-validation';
-import { startHarness, type Harness } from '../../support/headshot-harness';
+import { useHarness } from '../../support/headshot-harness';
 import { cardTexts, type AdaptiveCardJson, type TeamsChat } from '../../support/teams-chat';
 import {
   approvalCopies,
@@ -23,16 +23,7 @@ import {
   setPolicy,
 } from './approval-helpers';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  await h.control('POST', '/_control/reset');
+const h = useHarness({}, {}, async (h) => {
   await setPolicy(h, '--required-for', 'everyone', '--approvers-group', DEMO_GROUPS.approvers);
 });
 

@@ -6,21 +6,12 @@
 import sharp from 'sharp';
 import { DEMO_USERS, demoSeed } from '../../../emulator';
 import { t } from '../../../bot/src/i18n/i18n';
-import { startHarness, type Harness } from '../../support/headshot-harness';
+import { useHarness } from '../../support/headshot-harness';
 import { image } from '../../support/photos';
 import { cardActions, cardTexts } from '../../support/teams-chat';
 import { askStatus, photoState, putGraphPhoto, syncClocks, verbsOf } from './status-support';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  await h.control('POST', '/_control/reset');
+const h = useHarness({}, {}, async (h) => {
   await syncClocks(h);
 });
 

@@ -5,21 +5,11 @@
 import { DEMO_USERS } from '../../../emulator';
 import { t } from '../../../bot/src/i18n/i18n';
 import { expectValidCard } from '../../support/adaptive-card-validation';
-import { startHarness, type Harness } from '../../support/headshot-harness';
+import { useHarness } from '../../support/headshot-harness';
 import { cardActions, cardTexts, type TeamsChat } from '../../support/teams-chat';
 import { image } from '../../support/photos';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  await h.control('POST', '/_control/reset');
-});
+const h = useHarness();
 
 const PHOTO_PATH = '^/v1\\.0/users/[^/]+/photo/\\$value$';
 
