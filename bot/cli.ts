@@ -10,6 +10,7 @@ import { runPhotoPrepare, type CliIo } from './src/photo/prepare-command';
 import { statusCommand } from './src/cli/status-command';
 import { approvalsCommand } from './src/cli/approvals-command';
 import { auditCommand } from './src/cli/audit-command';
+import { broadcastCommand, coverageCommand } from './src/cli/admin-commands';
 import { startLocalTenant } from '../emulator';
 
 const USAGE = `Usage:
@@ -18,6 +19,9 @@ const USAGE = `Usage:
   headshot status <userPrincipalName|id> [--json] [--ad-photo <file>] [--locale en|fi|nl|pl]
   headshot approvals policy|list|undo ... [--json]   (headshot approvals for details)
   headshot audit [--user <id>] [--actor <id>] [--request <id>] [--action <prefix>] [--limit <n>] [--json]
+  headshot coverage --as <upn> [--json|--csv] [--cached]
+  headshot broadcast --as <upn> --audience <category|group:<id>|everyone> --message <file|reminder> [--at <time>] [--dry-run]
+  headshot broadcast report|cancel <campaignId> --as <upn> [--json|--csv]   headshot broadcast list --as <upn>
 `;
 
 function print(json: boolean, value: Record<string, unknown>, text: string): void {
@@ -56,6 +60,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     );
   if (command === 'approvals')
     return approvalsCommand(
+      [sub, ...rest].filter((a): a is string => a !== undefined),
+      io,
+    );
+  if (command === 'coverage')
+    return coverageCommand(
+      [sub, ...rest].filter((a): a is string => a !== undefined),
+      io,
+    );
+  if (command === 'broadcast')
+    return broadcastCommand(
       [sub, ...rest].filter((a): a is string => a !== undefined),
       io,
     );

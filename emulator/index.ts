@@ -37,6 +37,8 @@ export interface LocalTenantOptions {
   seed?: OrgSeed;
   /** Receives one line per answered request (`PUT /v1.0/... 200 12ms`); silent when absent. */
   logger?: (line: string) => void;
+  /** Enforce Teams' bot rate limits on the connector from the start (also after reset); default off. */
+  teamsRateLimits?: boolean;
 }
 
 /** A running local tenant. */
@@ -60,7 +62,7 @@ export async function startLocalTenant(options: LocalTenantOptions = {}): Promis
   const seed = options.seed ?? demoSeed();
   const checked = checkSeed(seed);
   if (checked.seed === null) throw new Error(`Invalid OrgSeed: ${checked.problems.join('; ')}`);
-  const state = new TenantState(await TokenSigner.create(), checked.seed);
+  const state = new TenantState(await TokenSigner.create(), checked.seed, options.teamsRateLimits === true);
   await state.applySeed(checked.seed);
   const server = createTenantServer(state, options.logger);
 

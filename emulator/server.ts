@@ -2,6 +2,7 @@ import pino from 'pino';
 import * as restify from 'restify';
 import { registerConnectorRoutes } from './connector/connector-routes';
 import { registerControlConnectorRoutes } from './control/control-connector-routes';
+import { registerControlRateLimitRoutes } from './control/control-rate-limit-routes';
 import { registerControlRoutes } from './control/control-routes';
 import { registerControlSyncRoutes } from './control/control-sync-routes';
 import { registerControlTeamsRoutes } from './control/control-teams-routes';
@@ -11,6 +12,7 @@ import { registerGraphRoutes } from './graph/graph-routes';
 import { graphErrorBody } from './http/graph-error';
 import { pathOf, runPipeline, serviceFamily } from './http/pipeline';
 import { registerTokenRoutes } from './identity/token-routes';
+import { registerBotFrameworkRoutes } from './identity/bot-framework-routes';
 import { registerSharePointRoutes } from './sharepoint/sharepoint-routes';
 import type { TenantState } from './state/tenant-state';
 
@@ -31,6 +33,7 @@ export function createTenantServer(state: TenantState, logger?: (line: string) =
   });
 
   registerTokenRoutes(server, state);
+  registerBotFrameworkRoutes(server, state);
   registerGraphRoutes(server, state);
   registerSharePointRoutes(server, state);
   registerConnectorRoutes(server, state);
@@ -40,6 +43,7 @@ export function createTenantServer(state: TenantState, logger?: (line: string) =
   registerControlConnectorRoutes(server, state);
   registerControlSyncRoutes(server, state);
   registerControlTeamsRoutes(server, state);
+  registerControlRateLimitRoutes(server, state);
 
   // A known Graph path with the wrong verb gets Graph's shape, not restify's.
   server.on('MethodNotAllowed', (req: restify.Request, res: restify.Response, _err: unknown, done: () => void) => {

@@ -3,6 +3,8 @@
  * bad key, and returns a frozen, typed configuration.
  */
 import { z } from 'zod';
+import { readAppCredential, type AppCredentialConfig } from './config-credentials';
+import { ConfigError } from './config-error';
 
 const bool = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no'])
@@ -26,6 +28,19 @@ const schema = z.object({
   MicrosoftAppType: z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']).default('SingleTenant'),
   GRAPH_BASE_URL: z.url().default('https://graph.microsoft.com'),
   AUTHORITY_HOST: z.url().default('https://login.microsoftonline.com'),
+  MicrosoftAppCertificatePath: z.string().optional(),
+  MicrosoftAppCertificateThumbprint: z
+    .string()
+    .regex(/^[0-9a-fA-F:]{64,95}$/, 'the SHA-256 thumbprint of the certificate, in hex')
+    .optional(),
+  BOT_OPENID_METADATA_URL: z.url().default('https://login.botframework.com/v1/.well-known/openidconfiguration'),
+  BOT_TOKEN_ISSUER: z.string().min(1).default('https://api.botframework.com'),
+  BOT_CONNECTOR_SCOPE: z.url().default('https://api.botframework.com'),
+  SSO_AUDIENCE: z.string().min(1).optional(),
+  UPLOAD_RATE_PER_MINUTE: z.coerce.number().positive().default(6),
+  UPLOAD_RATE_BURST: z.coerce.number().int().positive().default(5),
+  METRICS_TOKEN: z.string().min(16).optional(),
+  METRICS_LOG_SECONDS: z.coerce.number().int().nonnegative().default(300),
 
   PHOTO_MAX_BYTES: z.coerce
     .number()
@@ -60,6 +75,20 @@ const schema = z.object({
     .int()
     .min(2048)
     .default(10 * 1024),
+
+  ADMIN_UPNS: z.string().optional(),
+  ADMIN_GROUP_ID: z.string().min(1).optional(),
+  ADMIN_APP_ROLE: z.string().min(1).optional(),
+  COVERAGE_REFRESH_HOURS: z.coerce.number().nonnegative().default(24),
+  COVERAGE_MIN_PHOTO_SIDE: z.coerce.number().int().min(48).max(648).default(240),
+  BROADCAST_RATE: z.coerce.number().positive().max(10_000).default(50),
+  BROADCAST_CONCURRENCY: z.coerce.number().int().positive().max(256).default(16),
+  BROADCAST_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  BROADCAST_LEASE_SECONDS: z.coerce.number().positive().default(30),
+  BROADCAST_PROGRESS_SECONDS: z.coerce.number().positive().default(3),
+  BROADCAST_POLL_MS: z.coerce.number().int().positive().default(1000),
+  BROADCAST_BACKOFF_MS: z.coerce.number().int().positive().default(1000),
+  TEAMS_SERVICE_URL: z.url().optional(),
 });
 
 /** Hosts Teams serves attachments from in Microsoft 365 (suffix match). */
@@ -88,6 +117,16 @@ export interface Config {
   dataDir: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   bot: { appId?: string; appPassword?: string; tenantId?: string; appType: string };
+  /** How the app authenticates to Entra ID in m365 mode (absent in local mode). */
+  credential?: AppCredentialConfig;
+  /** What incoming Bot Framework tokens must look like, and where replies get their token's audience. */
+  botAuth: { openIdMetadataUrl: string; tokenIssuer: string; connectorScope: string };
+  /** The tab's single sign-on: the audiences its tokens must carry (admins come from `admins`). */
+  sso: { audiences: string[] };
+  /** Photos one person may send per minute (upload page and chat attachments), and the burst allowed. */
+  uploadRate: { perMinute: number; burst: number };
+  /** `GET /metrics` bearer (besides loopback), and how often counters are logged (0: never). */
+  metrics: { token?: string; logSeconds: number };
   /** Base URL of Microsoft Graph (the local tenant's in local mode). */
   graphBaseUrl: string;
   authorityHost: string;
@@ -124,10 +163,29 @@ export interface Config {
     /** Largest AD-ready photo (Exchange takes AD photos up to 10 KB). */
     adPhotoMaxBytes: number;
   };
+  /** Who is an admin (any rule); local mode without any rule: the app role `HeadshotAdmin` (Patti in the demo). */
+  admins: { upns: string[]; groupId?: string; appRole?: string };
+  coverage: {
+    /** A finished scan older than this is refreshed by the scheduler (0: only on demand). */
+    refreshHours: number;
+    /** A photo smaller than this (pixels a side) counts as stale. */
+    minPhotoSide: number;
+  };
+  broadcast: {
+    /** Bot Connector requests per second for all instances together (Teams: 50 per app per tenant). */
+    ratePerSecond: number;
+    concurrency: number;
+    maxAttempts: number;
+    leaseSeconds: number;
+    progressSeconds: number;
+    pollMs: number;
+    backoffMs: number;
+    /** Teams' service URL for people Headshot never talked to (m365; default: the newest stored chat's). */
+    serviceUrl?: string;
+  };
 }
 
-/** Thrown when the environment does not describe a valid configuration. */
-export class ConfigError extends Error {}
+export { ConfigError };
 
 /** Reads and validates configuration from an environment (process.env by default). */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
@@ -141,13 +199,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const mode: Mode = e.MicrosoftAppId ? 'm365' : 'local';
+  let credential: AppCredentialConfig | undefined;
   if (mode === 'm365') {
     const missing = (['MicrosoftAppTenantId', 'UPLOAD_TICKET_SECRET', 'PUBLIC_BASE_URL'] as const).filter((k) => !e[k]);
-    if (e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword)
-      missing.unshift('MicrosoftAppPassword' as never);
+    if (e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword && !e.MicrosoftAppCertificatePath)
+      missing.unshift('MicrosoftAppPassword or MicrosoftAppCertificatePath' as never);
     if (missing.length > 0) {
       throw new ConfigError(`MicrosoftAppId is set, so m365 mode needs: ${missing.join(', ')}`);
     }
+    credential = readAppCredential(e);
   }
   const localTenantUrl = `http://127.0.0.1:${e.LOCAL_TENANT_PORT}`;
   const config: Config = {
@@ -166,6 +226,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tenantId: e.MicrosoftAppTenantId,
       appType: e.MicrosoftAppType,
     },
+    credential,
+    botAuth: {
+      openIdMetadataUrl: e.BOT_OPENID_METADATA_URL,
+      tokenIssuer: e.BOT_TOKEN_ISSUER,
+      connectorScope: e.BOT_CONNECTOR_SCOPE.replace(/\/$/, ''),
+    },
+    sso: {
+      audiences: e.SSO_AUDIENCE
+        ? [e.SSO_AUDIENCE]
+        : e.MicrosoftAppId && e.PUBLIC_BASE_URL
+          ? [`api://${new URL(e.PUBLIC_BASE_URL).host}/${e.MicrosoftAppId}`, e.MicrosoftAppId]
+          : [],
+    },
+    uploadRate: { perMinute: e.UPLOAD_RATE_PER_MINUTE, burst: e.UPLOAD_RATE_BURST },
+    metrics: { token: e.METRICS_TOKEN, logSeconds: e.METRICS_LOG_SECONDS },
     graphBaseUrl: mode === 'local' ? localTenantUrl : e.GRAPH_BASE_URL.replace(/\/$/, ''),
     authorityHost: mode === 'local' ? localTenantUrl : e.AUTHORITY_HOST.replace(/\/$/, ''),
     photo: {
@@ -201,8 +276,37 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ],
     },
     status: { teamsCacheDays: e.TEAMS_PHOTO_CACHE_DAYS, adPhotoMaxBytes: e.AD_PHOTO_MAX_BYTES },
+    admins: adminRules(mode, e.ADMIN_UPNS, e.ADMIN_GROUP_ID, e.ADMIN_APP_ROLE),
+    coverage: { refreshHours: e.COVERAGE_REFRESH_HOURS, minPhotoSide: e.COVERAGE_MIN_PHOTO_SIDE },
+    broadcast: {
+      ratePerSecond: e.BROADCAST_RATE,
+      concurrency: e.BROADCAST_CONCURRENCY,
+      maxAttempts: e.BROADCAST_MAX_ATTEMPTS,
+      leaseSeconds: e.BROADCAST_LEASE_SECONDS,
+      progressSeconds: e.BROADCAST_PROGRESS_SECONDS,
+      pollMs: e.BROADCAST_POLL_MS,
+      backoffMs: e.BROADCAST_BACKOFF_MS,
+      serviceUrl: e.TEAMS_SERVICE_URL?.replace(/\/$/, ''),
+    },
   };
+  if (mode === 'm365' && config.sharePoint.mySiteUrl && credential?.kind === 'secret') {
+    throw new ConfigError(
+      'SHAREPOINT_MYSITE_URL is set, but SharePoint Online refuses app-only tokens obtained with a client secret: ' +
+        'set MicrosoftAppCertificatePath (a PEM with the private key and certificate registered on the app) ' +
+        'or use a managed identity (MicrosoftAppType=UserAssignedMSI), or unset SHAREPOINT_MYSITE_URL.',
+    );
+  }
   return deepFreeze(config);
+}
+
+/** The admin rules; local mode with none configured uses the demo's app role. */
+function adminRules(mode: Mode, upns?: string, groupId?: string, appRole?: string): Config['admins'] {
+  const list = (upns ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
+  if (mode === 'local' && list.length === 0 && !groupId && !appRole) return { upns: [], appRole: 'HeadshotAdmin' };
+  return { upns: list, groupId, appRole };
 }
 
 function deepFreeze<T extends object>(o: T): Readonly<T> {

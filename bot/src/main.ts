@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { Server } from 'restify';
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
@@ -24,7 +25,17 @@ import { getOrCreateSetting, randomSecret } from './store/sqlite-settings';
 import { createGraphClient } from './m365/graph-client';
 import { GraphProfilePhotos } from './m365/graph-profile-photos';
 import { GuardedAttachmentFetcher } from './m365/attachment-fetcher';
-import { LocalClientCredentials, MsalClientCredentials, type TokenSource } from './m365/token-source';
+import type { TokenSource } from './m365/token-source';
+import { createTokenSource } from './m365/token-source-selection';
+import { createBotFrameworkAuthentication } from './m365/bot-framework-auth';
+import { CountingAuditLog, Metrics } from './metrics';
+import { countProactiveSends } from './teams/counted-sends';
+import { UploadRateLimiter } from './core/photo/upload-rate-limiter';
+import { SsoValidator } from './api/sso-auth';
+import { GraphRoleResolver } from './m365/graph-roles';
+import { GraphDirectory } from './m365/graph-directory';
+import { GraphAdminDirectory } from './m365/graph-admin-directory';
+import { AdminPolicy } from './core/admin/admin-policy';
 import { HeadshotBot } from './teams/headshot-bot';
 import { TeamsNotifier } from './teams/teams-notifier';
 import { sendCard } from './teams/headshot-bot';
@@ -38,6 +49,8 @@ import { startPlayground, type Playground } from './playground';
 import { composeApprovals } from './approval-composition';
 import type { ApprovalService } from './core/approval/approval-service';
 import { LocalTenantClock } from './m365/local-tenant-clock';
+import { composeAdmin, type AdminWiring } from './admin-composition';
+import { DownloadTickets } from './api/download-tickets';
 
 /** Overrides for tests and tools. */
 export interface StartOptions {
@@ -58,7 +71,13 @@ export interface RunningHeadshot {
   playground?: Playground;
   photos: PhotoService;
   approvals: ApprovalService;
+  /** Coverage and broadcasts (docs/broadcast.md). */
+  admin: AdminWiring;
   db: Db;
+  /** The HTTP server (route enumeration in tests). */
+  server: Server;
+  /** Counters behind GET /metrics. */
+  metrics: Metrics;
   /** One scheduler tick now (tests, after moving the local tenant's clock): reminders, escalations, expiry, writes. */
   tick(): Promise<void>;
   close(): Promise<void>;
@@ -73,7 +92,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
   let localTenant: LocalTenant | undefined;
   let localTenantUrl = options.localTenantUrl;
   if (config.mode === 'local' && !localTenantUrl) {
-    localTenant = await startLocalTenant({ port: config.localTenantPort, host: '127.0.0.1' });
+    localTenant = await startLocalTenant({ port: config.localTenantPort, host: '127.0.0.1', teamsRateLimits: true });
     localTenantUrl = localTenant.url;
   }
   // Local mode follows the local tenant's virtual clock, so that moving it moves reminders and expiry too.
@@ -85,32 +104,32 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
   const db = openDatabase(path.join(config.dataDir, 'headshot.sqlite'));
   const requests = new SqliteRequestRepository(db);
   const conversations = new SqliteConversationStore(db);
-  const audit = new SqliteAuditLog(db);
+  const metrics = new Metrics();
+  const audit = new CountingAuditLog(new SqliteAuditLog(db), metrics);
 
-  const tokens: TokenSource =
-    config.mode === 'local'
-      ? new LocalClientCredentials(localTenantUrl as string, DEMO_TENANT_ID, DEMO_APP.clientId, DEMO_APP.clientSecret)
-      : new MsalClientCredentials(
-          config.authorityHost,
-          config.bot.tenantId as string,
-          config.bot.appId as string,
-          config.bot.appPassword as string,
-        );
+  const tokens: TokenSource = createTokenSource(config, { tenantId: DEMO_TENANT_ID, ...DEMO_APP }, localTenantUrl);
   const graph = createGraphClient({
     baseUrl: config.mode === 'local' ? (localTenantUrl as string) : config.graphBaseUrl,
     tokens,
   });
 
-  const authOptions: ConfigurationBotFrameworkAuthenticationOptions =
+  // Local mode: no app id, no token checks (the Playground sends none). m365 mode: only Bot Framework channel
+  // tokens for our app id get in, and replies are signed with a token from `tokens` (bot-framework-auth.ts).
+  const noAuth: ConfigurationBotFrameworkAuthenticationOptions = {};
+  const adapter = new CloudAdapter(
     config.mode === 'local'
-      ? {}
-      : {
-          MicrosoftAppId: config.bot.appId,
-          MicrosoftAppPassword: config.bot.appPassword,
-          MicrosoftAppTenantId: config.bot.tenantId,
-          MicrosoftAppType: config.bot.appType,
-        };
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(authOptions));
+      ? new ConfigurationBotFrameworkAuthentication(noAuth)
+      : createBotFrameworkAuthentication({
+          appId: config.bot.appId as string,
+          tenantId: config.bot.tenantId as string,
+          openIdMetadataUrl: config.botAuth.openIdMetadataUrl,
+          tokenIssuer: config.botAuth.tokenIssuer,
+          connectorScope: config.botAuth.connectorScope,
+          authorityHost: config.authorityHost,
+          tokens,
+        }),
+  );
+  countProactiveSends(adapter, metrics);
   adapter.onTurnError = async (context, error) => {
     logger.error(
       { err: { message: error.message, name: error.name }, activityId: context.activity.id },
@@ -127,7 +146,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
   };
 
   const notifier = new TeamsNotifier(adapter, config.bot.appId ?? '', conversations, logger);
-  const { status, policy } = composeStatus({ config, graph, tokens, localTenantUrl, audit, clock });
+  const { status, policy, sharePoint } = composeStatus({ config, graph, tokens, localTenantUrl, audit, clock });
   const photos = new PhotoService({
     images: new SharpImageProcessor({
       maxBytes: config.photo.maxBytes,
@@ -162,11 +181,34 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     localTeamsAppId: DEMO_TEAMS_APP_ID,
   });
 
+  const admin = composeAdmin({
+    config,
+    db,
+    graph,
+    tokens,
+    conversations,
+    clock,
+    logger,
+    tenantId: config.mode === 'local' ? DEMO_TENANT_ID : (config.bot.tenantId as string),
+    appClientId: config.mode === 'local' ? DEMO_APP.clientId : (config.bot.appId as string),
+    sharePoint,
+    localTenantUrl,
+    localTeamsAppId: DEMO_TEAMS_APP_ID,
+    dispatch: true,
+  });
+
   const ticketSecret = config.uploadTicketSecret ?? getOrCreateSetting(db, 'upload_ticket_secret', randomSecret);
+  // Admin CSV downloads: signed links naming the admin and the file, valid 10 minutes.
+  const downloadTickets = new DownloadTickets(ticketSecret, 10 * 60, () => clock.now());
   const tickets = new UploadTickets(ticketSecret, 30 * 60, () => clock.now());
   // Links to the AD-ready photo: signed like upload tickets, for another audience, valid 10 minutes.
   const adPhotoTickets = new UploadTickets(ticketSecret, 10 * 60, () => clock.now(), AD_PHOTO_AUDIENCE);
   const botTokens = config.mode === 'm365' ? tokens : undefined;
+  const uploadLimiter = new UploadRateLimiter({
+    perMinute: config.uploadRate.perMinute,
+    burst: config.uploadRate.burst,
+    now: () => clock.now().getTime(),
+  });
   let publicBaseUrl = config.publicBaseUrl ?? '';
 
   const bot = new HeadshotBot({
@@ -174,6 +216,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     approvals,
     status,
     conversations,
+    uploadLimiter,
     fetcher: new GuardedAttachmentFetcher({
       allowedHosts: config.download.allowedHosts,
       allowLoopback: config.download.allowLoopback,
@@ -188,6 +231,19 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     botToken: botTokens ? () => botTokens.getToken('https://api.botframework.com/.default') : undefined,
     allowedTenantId: config.mode === 'm365' && config.bot.appType === 'SingleTenant' ? config.bot.tenantId : undefined,
     maxUploadMegabytes: Math.round(config.photo.maxBytes / 1048576),
+    admin: {
+      broadcasts: admin.broadcasts,
+      coverage: admin.coverage,
+      coverageStore: admin.coverageStore,
+      downloadLink: async (user, resource) => {
+        const name = resource.kind === 'coverage' ? `coverage:${resource.scanId}` : `report:${resource.campaignId}`;
+        const file = resource.kind === 'coverage' ? 'coverage.csv' : 'broadcast-report.csv';
+        const ticket = await downloadTickets.issue({ userId: user.userId, resource: name });
+        return { url: `${publicBaseUrl}/api/admin/${file}?ticket=${ticket}`, minutes: downloadTickets.ttlSeconds / 60 };
+      },
+      coverageMaxAgeMs: (config.coverage.refreshHours || 24) * 3_600_000,
+      now: () => clock.now(),
+    },
     clock,
     logger,
   });
@@ -196,9 +252,19 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     adapter,
     bot,
     logger,
-    upload: { photos, tickets, maxBytes: config.photo.maxBytes },
+    upload: { photos, tickets, maxBytes: config.photo.maxBytes, rateLimiter: uploadLimiter },
     status: { status, tickets, adPhotoTickets },
+    adminDownloads: { tickets: downloadTickets, broadcasts: admin.broadcasts, coverage: admin.coverageStore },
     health: () => ({ mode: config.mode }),
+    access: composeAccess(config, graph, localTenantUrl),
+    ops: {
+      metrics,
+      metricsToken: config.metrics.token,
+      checks: {
+        database: async () => void db.prepare('SELECT 1').get(),
+        graphToken: async () => void (await tokens.getToken('https://graph.microsoft.com/.default')),
+      },
+    },
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -222,10 +288,20 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
   await approvals
     .resume()
     .catch((err: Error) => logger.error({ err: { message: err.message } }, 'resuming approvals failed'));
+  // Coverage: take over scans a dead process left; refresh a stale one on the schedule. Broadcasts: the dispatcher.
+  admin.coverage.resumeAbandoned();
+  admin.dispatcher?.start(config.broadcast.pollMs);
+  const refreshCoverage = (): void => {
+    if (config.coverage.refreshHours <= 0) return;
+    const latest = admin.coverage.view();
+    const age = latest ? clock.now().getTime() - Date.parse(latest.finishedAt ?? latest.startedAt) : Infinity;
+    if (latest?.state !== 'running' && age > config.coverage.refreshHours * 3_600_000) admin.coverage.start('schedule');
+  };
   const tick = async (): Promise<void> => {
     await tenantClock?.sync();
     await approvals.tick();
     await photos.expireDue();
+    refreshCoverage();
   };
   let ticking: Promise<void> | undefined;
   const scheduler = setInterval(() => {
@@ -234,6 +310,12 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
       .finally(() => (ticking = undefined));
   }, config.approvals.tickSeconds * 1000);
   scheduler.unref();
+
+  const metricsLog =
+    config.metrics.logSeconds > 0
+      ? setInterval(() => logger.info({ metrics: metrics.snapshot() }, 'metrics'), config.metrics.logSeconds * 1000)
+      : undefined;
+  metricsLog?.unref();
 
   let playground: Playground | undefined;
   if (config.playground)
@@ -247,19 +329,47 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     playground,
     photos,
     approvals,
+    admin,
     db,
+    server,
+    metrics,
     tick,
     async close() {
       clearInterval(sweeper);
       clearInterval(scheduler);
+      clearInterval(metricsLog);
       await playground?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // Work still running after the grace is abandoned like in a crash: the next start finishes it.
       await approvals.worker.work.drain(options.shutdownGraceMs ?? 5_000);
+      // Broadcasts: with a grace, sends in flight are recorded and claimed jobs go back to the queue; without, a crash.
+      await admin.dispatcher?.stop(options.shutdownGraceMs ?? 5_000);
+      let graceTimer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        admin.coverage.idle(),
+        new Promise((r) => (graceTimer = setTimeout(r, options.shutdownGraceMs ?? 5_000))),
+      ]);
+      clearTimeout(graceTimer);
       db.close();
       await localTenant?.close();
     },
   };
+}
+
+/** The tab's SSO check and role answers (tab-sso routes): the tenant's Entra ID, or the local tenant's. */
+function composeAccess(
+  config: Readonly<Config>,
+  graph: ReturnType<typeof createGraphClient>,
+  localTenantUrl: string | undefined,
+): { sso?: SsoValidator; roles: GraphRoleResolver } {
+  const admins = new AdminPolicy(config.admins, new GraphAdminDirectory(graph, config.bot.appId ?? DEMO_APP.clientId));
+  const roles = new GraphRoleResolver(new GraphDirectory(graph), admins);
+  const audiences =
+    config.mode === 'local' ? [`api://localhost/${DEMO_APP.clientId}`, DEMO_APP.clientId] : config.sso.audiences;
+  if (audiences.length === 0) return { roles };
+  const authorityHost = config.mode === 'local' ? (localTenantUrl as string) : config.authorityHost;
+  const tenantId = config.mode === 'local' ? DEMO_TENANT_ID : (config.bot.tenantId as string);
+  return { sso: new SsoValidator({ authorityHost, tenantId, audiences }), roles };
 }
 
 async function main(): Promise<void> {

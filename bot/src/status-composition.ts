@@ -4,7 +4,7 @@
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Config } from './config';
-import type { AuditLog, Clock, PhotoPolicySource } from './core/ports';
+import type { AuditLog, Clock, PhotoPolicySource, SharePointProfiles } from './core/ports';
 import { StatusService } from './core/status/status-service';
 import { GraphBatchRunner } from './m365/graph-batch';
 import { GraphDirectory } from './m365/graph-directory';
@@ -35,6 +35,8 @@ export interface StatusWiring {
   policy: PhotoPolicySource;
   /** The SharePoint My Site Host in use, if any. */
   mySiteUrl?: string;
+  /** SharePoint profiles, when a My Site Host is configured (the admin coverage scan reads placeholders). */
+  sharePoint?: SharePointProfiles;
 }
 
 /** Builds the status use cases on Graph, SharePoint REST and sharp. */
@@ -73,5 +75,5 @@ export function composeStatus({ config, graph, tokens, localTenantUrl, audit, cl
       adPhotoMaxBytes: config.status.adPhotoMaxBytes,
     },
   });
-  return { status, policy, mySiteUrl };
+  return { status, policy, mySiteUrl, sharePoint };
 }

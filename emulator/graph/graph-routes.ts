@@ -2,6 +2,7 @@ import type { Server } from 'restify';
 import { GraphError, badRequest } from '../http/graph-error';
 import { graphRoute } from '../http/route';
 import type { TenantState } from '../state/tenant-state';
+import { registerAppRoleRoutes } from './app-role-routes';
 import { registerBatchRoute } from './batch-route';
 import { registerGroupRoutes } from './group-routes';
 import { registerTeamworkRoutes } from './teamwork-routes';
@@ -19,6 +20,7 @@ export function registerGraphRoutes(server: Server, state: TenantState): void {
   registerBatchRoute(server, state);
   registerGroupRoutes(server, state);
   registerTeamworkRoutes(server, state);
+  registerAppRoleRoutes(server, state);
   let templates: Array<{ method: string; pattern: RegExp }> | undefined;
   const methodsFor = (path: string): string[] => {
     // restify's typings say Route[]; at run time getRoutes() is an object keyed by route name.

@@ -1,5 +1,5 @@
 import { ActivityLog } from '../connector/activity-log';
-import { UnlimitedConnectorRateLimiter, type ConnectorRateLimiter } from '../connector/rate-limit';
+import { TeamsConnectorRateLimiter } from '../connector/rate-limit';
 import { FileStore } from '../files/file-store';
 import { generatedPortrait } from '../images/generated-portrait';
 import { padJpeg } from '../images/jpeg-padding';
@@ -36,7 +36,8 @@ export class TenantState {
   readonly faults = new FaultInjector();
   readonly requests = new RequestLog();
   readonly connector = new ActivityLog();
-  readonly connectorLimiter: ConnectorRateLimiter = new UnlimitedConnectorRateLimiter();
+  /** Teams' bot rate limits on the connector (off unless the start options or the control API turn them on). */
+  readonly connectorLimiter: TeamsConnectorRateLimiter;
   readonly files = new FileStore();
   /** Teams apps installed for users (and the bot chats that come with them). */
   readonly teamsApps = new TeamsAppInstallations();
@@ -50,7 +51,9 @@ export class TenantState {
   constructor(
     readonly signer: TokenSigner,
     private readonly initialSeed: OrgSeed,
+    teamsRateLimits = false,
   ) {
+    this.connectorLimiter = new TeamsConnectorRateLimiter(teamsRateLimits);
     this.directory = new Directory(initialSeed, [DEMO_APP_SEED]);
   }
 

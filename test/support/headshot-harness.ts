@@ -63,7 +63,15 @@ export async function startHarness(env: Record<string, string> = {}, options: Ha
       cb();
     },
   });
-  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, PLAYGROUND: '0', LOG_LEVEL: 'debug', ...env });
+  // Tests send many photos as the same few people: the per-user upload rate is lifted unless a test sets it.
+  const config = loadConfig({
+    PORT: '0',
+    DATA_DIR: dataDir,
+    PLAYGROUND: '0',
+    LOG_LEVEL: 'debug',
+    UPLOAD_RATE_BURST: '1000',
+    ...env,
+  });
   const start = () =>
     startHeadshot(config, {
       clock: options.clock === 'tenant' ? undefined : clock,

@@ -8,6 +8,10 @@ import { projectRoot } from '../paths';
 import { securityHeaders } from './security-headers';
 import { registerUploadRoutes, type UploadRouteDeps } from './upload-routes';
 import { registerStatusRoutes, type StatusRouteDeps } from './status-routes';
+import { registerAdminDownloadRoutes, type AdminDownloadDeps } from './admin-download-routes';
+import { route, unruledRoutes, type AccessControl } from './route-rules';
+import { registerOpsRoutes, type OpsRouteDeps } from './ops-routes';
+import type { Metrics } from '../metrics';
 
 /** What the server serves. */
 export interface ServerDeps {
@@ -16,10 +20,18 @@ export interface ServerDeps {
   upload: UploadRouteDeps;
   /** The status API (the tab's status view, AD photo downloads); absent in tools that serve only uploads. */
   status?: StatusRouteDeps;
+  /** Admin CSV downloads behind signed links (coverage, campaign reports). */
+  adminDownloads?: AdminDownloadDeps;
   logger: Logger;
   /** Largest activity body accepted on /api/messages. */
   maxActivityBytes?: number;
   health: () => Record<string, unknown>;
+  /** SSO validator and role resolver for tab-sso routes. */
+  access?: AccessControl;
+  /** /readyz checks and /metrics; absent in tools that serve only uploads. */
+  ops?: OpsRouteDeps;
+  /** Counts answers by status when given (ops.metrics by default). */
+  metrics?: Metrics;
 }
 
 /** Builds (does not start) the restify server. */
@@ -28,32 +40,44 @@ export function createServer(deps: ServerDeps): Server {
   server.use(securityHeaders);
   server.use(restify.plugins.queryParser({ mapParams: false }));
 
-  server.post(
-    '/api/messages',
+  const access: AccessControl = deps.access ?? {};
+  route(
+    server,
+    access,
+    { method: 'POST', path: '/api/messages', auth: 'bot-framework' },
     restify.plugins.bodyParser({ maxBodySize: deps.maxActivityBytes ?? 1024 * 1024, mapParams: false }),
     async (req, res) => {
       await deps.adapter.process(req, res, (context) => deps.bot.run(context));
     },
   );
 
-  server.get('/healthz', (_req, res, next) => {
+  route(server, access, { method: 'GET', path: '/healthz', auth: 'public' }, (_req, res, next) => {
     res.json({ ok: true, ...deps.health() });
     next();
   });
 
-  registerUploadRoutes(server, deps.upload);
-  if (deps.status) registerStatusRoutes(server, deps.status);
+  registerUploadRoutes(server, deps.upload, access);
+  if (deps.status) registerStatusRoutes(server, deps.status, access);
+  if (deps.adminDownloads) registerAdminDownloadRoutes(server, deps.adminDownloads, access);
+  if (deps.ops) registerOpsRoutes(server, access, deps.ops);
 
   const tabDir = path.join(projectRoot(), 'tab');
-  server.get(
-    '/upload',
+  route(
+    server,
+    access,
+    { method: 'GET', path: '/upload', auth: 'public' },
     (req, res, next) => {
       req.url = '/upload.html';
       next();
     },
     restify.plugins.serveStatic({ directory: tabDir, file: 'upload.html' }),
   );
-  server.get('/tab/*', restify.plugins.serveStaticFiles(path.join(tabDir, 'dist')));
+  route(
+    server,
+    access,
+    { method: 'GET', path: '/tab/*', auth: 'public' },
+    restify.plugins.serveStaticFiles(path.join(tabDir, 'dist')),
+  );
 
   server.on('restifyError', (req, res, err, cb) => {
     deps.logger.info(
@@ -62,8 +86,15 @@ export function createServer(deps: ServerDeps): Server {
     );
     return cb();
   });
+  const metrics = deps.metrics ?? deps.ops?.metrics;
   server.on('after', (req, res) => {
+    metrics?.inc('headshot_http_requests_total', { status: String(res.statusCode) });
+    if (res.statusCode === 429) metrics?.inc('headshot_throttled_total', { source: 'headshot' });
     deps.logger.debug({ method: req.method, path: req.path(), status: res.statusCode, reqId: req.id() }, 'request');
   });
+  // Every route says who may call it (route-rules.ts); one registered around route() is a defect.
+  const unruled = unruledRoutes(server);
+  if (unruled.length > 0)
+    deps.logger.error({ routes: unruled.map((r) => `${r.method} ${r.path}`) }, 'routes without an access rule');
   return server;
 }

@@ -9,6 +9,7 @@ import type { StatusService } from '../core/status/status-service';
 import { reportJson } from '../i18n/status-messages';
 import { sendError } from './http-errors';
 import type { UploadTickets } from './upload-tickets';
+import { route, type AccessControl } from './route-rules';
 
 /** The audience of AD photo download links. */
 export const AD_PHOTO_AUDIENCE = 'headshot-ad-photo';
@@ -23,35 +24,45 @@ export interface StatusRouteDeps {
 }
 
 /** Registers the status API on `server`. */
-export function registerStatusRoutes(server: Server, deps: StatusRouteDeps): void {
-  server.get('/api/status', async (req: Request, res: Response) => {
-    try {
-      const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-      if (!match) throw new AppError('auth.unauthenticated', 'no ticket', { status: 401 });
-      const subject = await deps.tickets.verify(match[1] as string);
-      (req as Request & { headshotLocale?: string }).headshotLocale = subject.locale;
-      res.header('Cache-Control', 'no-store');
-      res.json(reportJson(subject.locale, await deps.status.report(subject.userId)));
-    } catch (err) {
-      sendError(req, res, err);
-    }
-  });
+export function registerStatusRoutes(server: Server, deps: StatusRouteDeps, access: AccessControl = {}): void {
+  route(
+    server,
+    access,
+    { method: 'GET', path: '/api/status', auth: 'upload-ticket', roles: ['self'] },
+    async (req: Request, res: Response) => {
+      try {
+        const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+        if (!match) throw new AppError('auth.unauthenticated', 'no ticket', { status: 401 });
+        const subject = await deps.tickets.verify(match[1] as string);
+        (req as Request & { headshotLocale?: string }).headshotLocale = subject.locale;
+        res.header('Cache-Control', 'no-store');
+        res.json(reportJson(subject.locale, await deps.status.report(subject.userId)));
+      } catch (err) {
+        sendError(req, res, err);
+      }
+    },
+  );
 
-  server.get('/api/status/ad-photo', async (req: Request, res: Response) => {
-    try {
-      const ticket = new URL(req.url ?? '/', 'http://local').searchParams.get('ticket') ?? '';
-      const subject = await deps.adPhotoTickets.verify(ticket);
-      (req as Request & { headshotLocale?: string }).headshotLocale = subject.locale;
-      const jpeg = await deps.status.adReadyPhoto(subject.userId, subject.userId);
-      res.writeHead(200, {
-        'Content-Type': 'image/jpeg',
-        'Content-Length': jpeg.byteLength,
-        'Content-Disposition': 'attachment; filename="headshot-ad-photo-96x96.jpg"',
-        'Cache-Control': 'no-store',
-      });
-      res.end(Buffer.from(jpeg));
-    } catch (err) {
-      sendError(req, res, err);
-    }
-  });
+  route(
+    server,
+    access,
+    { method: 'GET', path: '/api/status/ad-photo', auth: 'ad-photo-ticket', roles: ['self'] },
+    async (req: Request, res: Response) => {
+      try {
+        const ticket = new URL(req.url ?? '/', 'http://local').searchParams.get('ticket') ?? '';
+        const subject = await deps.adPhotoTickets.verify(ticket);
+        (req as Request & { headshotLocale?: string }).headshotLocale = subject.locale;
+        const jpeg = await deps.status.adReadyPhoto(subject.userId, subject.userId);
+        res.writeHead(200, {
+          'Content-Type': 'image/jpeg',
+          'Content-Length': jpeg.byteLength,
+          'Content-Disposition': 'attachment; filename="headshot-ad-photo-96x96.jpg"',
+          'Cache-Control': 'no-store',
+        });
+        res.end(Buffer.from(jpeg));
+      } catch (err) {
+        sendError(req, res, err);
+      }
+    },
+  );
 }

@@ -11,6 +11,8 @@ import { t } from '../i18n/i18n';
 import { sendError } from './http-errors';
 import { BodyTooLargeError, readBody } from './read-body';
 import type { TicketSubject, UploadTickets } from './upload-tickets';
+import type { UploadRateLimiter } from '../core/photo/upload-rate-limiter';
+import { route, type AccessControl } from './route-rules';
 
 type TicketRequest = Request & { headshotLocale?: Locale; ticketSubject?: TicketSubject };
 
@@ -27,10 +29,12 @@ export interface UploadRouteDeps {
   photos: PhotoService;
   tickets: UploadTickets;
   maxBytes: number;
+  /** Photos per user per minute; checked after the ticket, before the body is read. */
+  rateLimiter?: UploadRateLimiter;
 }
 
 /** Registers the upload API on `server`. */
-export function registerUploadRoutes(server: Server, deps: UploadRouteDeps): void {
+export function registerUploadRoutes(server: Server, deps: UploadRouteDeps, access: AccessControl = {}): void {
   // Callback style on purpose: restify calls next() itself after an async handler resolves.
   const authenticate = (req: TicketRequest, res: Response, next: Next): void => {
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
@@ -59,7 +63,20 @@ export function registerUploadRoutes(server: Server, deps: UploadRouteDeps): voi
     return next();
   };
 
-  server.post('/api/uploads', authenticate, declaredSize, async (req: TicketRequest, res: Response) => {
+  const rateLimited = (req: TicketRequest, res: Response, next: Next) => {
+    try {
+      deps.rateLimiter?.take((req.ticketSubject as TicketSubject).userId);
+      return next();
+    } catch (err) {
+      // Refused before a byte of the photo is read: the connection is closed rather than drained.
+      res.header('Connection', 'close');
+      sendError(req, res, err);
+      return next(false);
+    }
+  };
+
+  const rule = { method: 'POST', path: '/api/uploads', auth: 'upload-ticket', roles: ['self'] } as const;
+  route(server, access, rule, authenticate, rateLimited, declaredSize, async (req: TicketRequest, res: Response) => {
     const subject = req.ticketSubject as TicketSubject;
     try {
       // The query first: a bad crop is refused without receiving the photo.

@@ -21,7 +21,8 @@ import { createGraphClient } from '../m365/graph-client';
 import { GraphDirectory } from '../m365/graph-directory';
 import { GraphProfilePhotos } from '../m365/graph-profile-photos';
 import { LocalTenantClock } from '../m365/local-tenant-clock';
-import { LocalClientCredentials, MsalClientCredentials, type TokenSource } from '../m365/token-source';
+import { LocalClientCredentials, type TokenSource } from '../m365/token-source';
+import { createTokenSource } from '../m365/token-source-selection';
 import { openDatabase, type Db } from '../store/database';
 import { SqliteApprovalPolicyStore } from '../store/sqlite-approval-policy';
 import { SqliteApprovalRepository } from '../store/sqlite-approval-repository';
@@ -116,12 +117,7 @@ function summaryJson({ request, approval }: ApprovalSummary): Record<string, unk
 function tokensFor(config: Readonly<Config>): TokenSource {
   return config.mode === 'local'
     ? new LocalClientCredentials(config.authorityHost, DEMO_TENANT_ID, DEMO_APP.clientId, DEMO_APP.clientSecret)
-    : new MsalClientCredentials(
-        config.authorityHost,
-        config.bot.tenantId as string,
-        config.bot.appId as string,
-        config.bot.appPassword as string,
-      );
+    : createTokenSource(config, { tenantId: DEMO_TENANT_ID, ...DEMO_APP });
 }
 
 /** The command never prepares photos; undo restores bytes Headshot kept. */

@@ -14,7 +14,8 @@ import type { StatusReport } from '../core/status/status-types';
 import { formatBytes, resolveLocale, t } from '../i18n/i18n';
 import { describeVerdict, fixTitle, plainDate, reportJson } from '../i18n/status-messages';
 import { createGraphClient } from '../m365/graph-client';
-import { LocalClientCredentials, MsalClientCredentials, type TokenSource } from '../m365/token-source';
+import { LocalClientCredentials, type TokenSource } from '../m365/token-source';
+import { createTokenSource } from '../m365/token-source-selection';
 import { composeStatus } from '../status-composition';
 
 /** Where the command writes, and what it reads instead of process.env. */
@@ -39,12 +40,7 @@ const defaultIo: StatusCommandIo = {
 function tokensFor(config: Readonly<Config>): TokenSource {
   return config.mode === 'local'
     ? new LocalClientCredentials(config.authorityHost, DEMO_TENANT_ID, DEMO_APP.clientId, DEMO_APP.clientSecret)
-    : new MsalClientCredentials(
-        config.authorityHost,
-        config.bot.tenantId as string,
-        config.bot.appId as string,
-        config.bot.appPassword as string,
-      );
+    : createTokenSource(config, { tenantId: DEMO_TENANT_ID, ...DEMO_APP });
 }
 
 /** The report as lines of text. */

@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'download.timeout',
   'input.not_a_photo',
   'input.invalid',
+  'input.rate_limited',
   // requests
   'request.not_found',
   'request.not_yours',
@@ -35,6 +36,11 @@ export const ERROR_CODES = [
   'approval.reason_required',
   'undo.nothing_to_undo',
   'undo.already_done',
+  // admins: coverage and broadcasts
+  'admin.forbidden',
+  'broadcast.invalid',
+  'broadcast.no_coverage',
+  'broadcast.not_found',
   // Microsoft 365
   'm365.throttled',
   'm365.unavailable',
@@ -76,6 +82,8 @@ const DEFAULT_STATUS: Record<string, number> = {
   request: 409,
   approval: 409,
   undo: 409,
+  admin: 403,
+  broadcast: 409,
   m365: 502,
   auth: 401,
   internal: 500,

@@ -3,7 +3,7 @@
  * m365 mode uses MSAL (client credentials); local mode asks the local tenant's
  * token endpoint over plain HTTP, which MSAL refuses (it requires https authorities).
  */
-import { ConfidentialClientApplication } from '@azure/msal-node';
+import { ConfidentialClientApplication, ManagedIdentityApplication } from '@azure/msal-node';
 import { z } from 'zod';
 import { AppError } from '../core/errors';
 
@@ -79,13 +79,36 @@ export class LocalClientCredentials implements TokenSource {
   }
 }
 
-/** Client credentials with MSAL (secret), which caches and refreshes tokens itself. */
+/** How the app proves who it is to Entra ID in m365 mode. */
+export type AppCredential =
+  | { kind: 'secret'; secret: string }
+  | { kind: 'certificate'; privateKeyPem: string; thumbprintSha256: string; x5c?: string }
+  | { kind: 'managed-identity'; clientId?: string };
+
+/** Client credentials with MSAL (secret or certificate), which caches and refreshes tokens itself. */
 export class MsalClientCredentials implements TokenSource {
   private readonly app: ConfidentialClientApplication;
 
-  constructor(authorityHost: string, tenantId: string, clientId: string, clientSecret: string) {
+  constructor(
+    authorityHost: string,
+    tenantId: string,
+    clientId: string,
+    credential: Exclude<AppCredential, { kind: 'managed-identity' }>,
+  ) {
     this.app = new ConfidentialClientApplication({
-      auth: { clientId, clientSecret, authority: `${authorityHost}/${tenantId}` },
+      auth: {
+        clientId,
+        authority: `${authorityHost}/${tenantId}`,
+        ...(credential.kind === 'secret'
+          ? { clientSecret: credential.secret }
+          : {
+              clientCertificate: {
+                thumbprintSha256: credential.thumbprintSha256,
+                privateKey: credential.privateKeyPem,
+                ...(credential.x5c ? { x5c: credential.x5c } : {}),
+              },
+            }),
+      },
     });
   }
 
@@ -96,6 +119,27 @@ export class MsalClientCredentials implements TokenSource {
       return result.accessToken;
     } catch (err) {
       throw new AppError('m365.forbidden', 'token request failed', { status: 502, cause: err });
+    }
+  }
+}
+
+/** App Service managed identity (system- or user-assigned) through MSAL; MSAL caches per resource. */
+export class MsalManagedIdentity implements TokenSource {
+  private readonly app: ManagedIdentityApplication;
+
+  constructor(userAssignedClientId?: string) {
+    this.app = new ManagedIdentityApplication(
+      userAssignedClientId ? { managedIdentityIdParams: { userAssignedClientId } } : {},
+    );
+  }
+
+  async getToken(scope: string): Promise<string> {
+    try {
+      const result = await this.app.acquireToken({ resource: scope.replace(/\/\.default$/, '') });
+      if (!result?.accessToken) throw new Error('no token in the answer');
+      return result.accessToken;
+    } catch (err) {
+      throw new AppError('m365.forbidden', 'managed identity token request failed', { status: 502, cause: err });
     }
   }
 }

@@ -208,4 +208,90 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (request_id, verb, actor_id)
   );
   `,
+  // 4: admin coverage snapshots and broadcast campaigns (docs/broadcast.md).
+  `
+  CREATE TABLE coverage_scans (
+    id           TEXT PRIMARY KEY,
+    started_at   INTEGER NOT NULL,
+    finished_at  INTEGER,
+    state        TEXT NOT NULL CHECK (state IN ('running','done','failed')),
+    requested_by TEXT,
+    scanned      INTEGER NOT NULL DEFAULT 0,
+    owner        TEXT,
+    lease_until  INTEGER,
+    error        TEXT,
+    card_ref     TEXT,
+    card_activity_id TEXT,
+    card_locale  TEXT
+  );
+  -- One row per user of a scan: what the coverage card counts and category audiences stream from.
+  CREATE TABLE coverage_users (
+    scan_id            TEXT NOT NULL REFERENCES coverage_scans (id) ON DELETE CASCADE,
+    user_id            TEXT NOT NULL,
+    upn                TEXT NOT NULL,
+    display_name       TEXT NOT NULL,
+    preferred_language TEXT,
+    user_type          TEXT NOT NULL,
+    account_enabled    INTEGER NOT NULL,
+    category           TEXT NOT NULL,
+    reason             TEXT NOT NULL,
+    photo_side         INTEGER,
+    PRIMARY KEY (scan_id, user_id)
+  );
+  CREATE INDEX coverage_users_category ON coverage_users (scan_id, category);
+
+  CREATE TABLE broadcast_campaigns (
+    id            TEXT PRIMARY KEY,
+    created_by    TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    message       TEXT NOT NULL,
+    audience      TEXT NOT NULL,
+    send_at       INTEGER NOT NULL,
+    state         TEXT NOT NULL CHECK (state IN ('scheduled','enqueuing','sending','done','cancelled')),
+    enqueued      INTEGER NOT NULL DEFAULT 0,
+    enqueue_owner TEXT,
+    enqueue_until INTEGER,
+    started_at    INTEGER,
+    finished_at   INTEGER,
+    cancelled_by  TEXT,
+    throttled     INTEGER NOT NULL DEFAULT 0,
+    progress_ref         TEXT,
+    progress_activity_id TEXT,
+    progress_locale      TEXT,
+    progress_synced      TEXT,
+    progress_final       INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX broadcast_campaigns_state ON broadcast_campaigns (state, send_at);
+
+  -- One durable job per recipient; the key makes a campaign reach a person at most once.
+  CREATE TABLE broadcast_recipients (
+    campaign_id     TEXT NOT NULL REFERENCES broadcast_campaigns (id) ON DELETE CASCADE,
+    user_id         TEXT NOT NULL,
+    upn             TEXT NOT NULL,
+    display_name    TEXT NOT NULL,
+    locale          TEXT NOT NULL,
+    state           TEXT NOT NULL CHECK (state IN ('queued','claimed','sending','sent','failed','cancelled')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    throttles       INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL DEFAULT 0,
+    lease_owner     TEXT,
+    lease_until     INTEGER,
+    activity_id     TEXT,
+    conversation_id TEXT,
+    reason          TEXT,
+    sent_at         INTEGER,
+    updated_at      INTEGER NOT NULL,
+    PRIMARY KEY (campaign_id, user_id)
+  );
+  CREATE INDEX broadcast_recipients_due ON broadcast_recipients (state, next_attempt_at);
+  CREATE INDEX broadcast_recipients_sent ON broadcast_recipients (campaign_id, sent_at);
+
+  -- The shared pace of every service instance on this store: next free send slot, and a 429's pause.
+  CREATE TABLE broadcast_pacer (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    next_slot_at REAL NOT NULL,
+    paused_until INTEGER NOT NULL
+  );
+  INSERT INTO broadcast_pacer (id, next_slot_at, paused_until) VALUES (1, 0, 0);
+  `,
 ];

@@ -9,6 +9,7 @@ import { appliedCardFor, closedCardFor, replaceClickedCard } from './photo-repli
 import { messageCard } from './cards/message-card';
 import { adPhotoCard, sendFixed } from './status-replies';
 import { sendForApproval } from './approval-replies';
+import { ADMIN_CARD_ACTIONS } from './admin-replies';
 
 /** Everything a card action gets. */
 export interface CardActionContext {
@@ -107,4 +108,6 @@ export const CARD_ACTIONS: Readonly<Record<string, CardAction>> = Object.freeze(
   'status.fix_sharepoint': fixSharePoint,
   'status.apply_again': applyAgain,
   'status.ad_photo': adPhoto,
+  // Admins: coverage and broadcasts (admin-replies.ts); each refuses anyone who is not an admin.
+  ...ADMIN_CARD_ACTIONS,
 });

@@ -29,6 +29,8 @@ import { sendPreview } from './photo-replies';
 import { messageCard } from './cards/message-card';
 import { sendStatus } from './status-replies';
 import { answerCardAction } from './invoke-actions';
+import { recogniseAdminCommand } from './admin-intents';
+import { answerAdminCommand, type AdminFeatures } from './admin-replies';
 
 /** What the bot needs, wired by main.ts. */
 export interface HeadshotBotDeps {
@@ -37,8 +39,12 @@ export interface HeadshotBotDeps {
   approvals?: ApprovalService;
   /** Photo status reports and their fixes. */
   status: StatusService;
+  /** Coverage and broadcasts for admins; absent: those commands are refused. */
+  admin?: AdminFeatures;
   conversations: ConversationStore;
   fetcher: AttachmentFetcher;
+  /** Photos per user per minute: throws input.rate_limited before anything is downloaded. */
+  uploadLimiter?: { take(userId: string): void };
   /** A link to the upload page that identifies the user (signed, short-lived). */
   uploadLink: (user: ActivityUser) => Promise<string>;
   /** A short-lived signed link that downloads the user's AD-ready photo, and how long it works. */
@@ -102,7 +108,10 @@ export class HeadshotBot extends TeamsActivityHandler {
     const photo = findPhotoAttachment(activity.attachments);
     if (photo) return this.handlePhoto(context, user, photo);
     if (hasOnlyOtherAttachments(activity.attachments)) throw new AppError('input.not_a_photo');
-    const { intent } = recogniseIntent(TurnContext.removeRecipientMention(activity) ?? activity.text ?? '');
+    const typed = TurnContext.removeRecipientMention(activity) ?? activity.text ?? '';
+    const adminCommand = recogniseAdminCommand(typed);
+    if (adminCommand) return answerAdminCommand(context, user, this.deps, adminCommand);
+    const { intent } = recogniseIntent(typed);
     switch (intent) {
       case 'update_photo':
       case 'help':
@@ -166,6 +175,7 @@ export class HeadshotBot extends TeamsActivityHandler {
     user: ActivityUser,
     photo: ReturnType<typeof findPhotoAttachment> & object,
   ): Promise<void> {
+    this.deps.uploadLimiter?.take(user.userId);
     await context.sendActivity({ type: ActivityTypes.Typing });
     const token = photo.needsBotToken && this.deps.botToken ? await this.deps.botToken() : undefined;
     const bytes = await this.deps.fetcher.fetch(photo.url, { bearerToken: token });

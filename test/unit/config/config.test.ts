@@ -32,6 +32,15 @@ test('an empty environment is local mode with the documented defaults', () => {
     dataDir: './data',
     logLevel: 'info',
     bot: { appId: undefined, appPassword: undefined, tenantId: undefined, appType: 'SingleTenant' },
+    credential: undefined,
+    botAuth: {
+      openIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+      tokenIssuer: 'https://api.botframework.com',
+      connectorScope: 'https://api.botframework.com',
+    },
+    sso: { audiences: [] },
+    uploadRate: { perMinute: 6, burst: 5 },
+    metrics: { token: undefined, logSeconds: 300 },
     graphBaseUrl: 'http://127.0.0.1:3979',
     authorityHost: 'http://127.0.0.1:3979',
     photo: {
@@ -48,6 +57,27 @@ test('an empty environment is local mode with the documented defaults', () => {
     sharePoint: { mySiteUrl: undefined, resource: undefined, pictures: 'legacy', thumbnailSides: [48, 72, 200] },
     status: { teamsCacheDays: 60, adPhotoMaxBytes: 10240 },
     approvals: { teamsAppId: undefined, tickSeconds: 60 },
+    admins: { upns: [], appRole: 'HeadshotAdmin' },
+    coverage: { refreshHours: 24, minPhotoSide: 240 },
+    broadcast: {
+      ratePerSecond: 50,
+      concurrency: 16,
+      maxAttempts: 5,
+      leaseSeconds: 30,
+      progressSeconds: 3,
+      pollMs: 1000,
+      backoffMs: 1000,
+      serviceUrl: undefined,
+    },
+  });
+});
+
+test('admins are configured, never hard-coded: m365 mode without rules has no admin', () => {
+  expect(loadConfig({ ...M365 }).admins).toEqual({ upns: [], groupId: undefined, appRole: undefined });
+  expect(loadConfig({ ADMIN_UPNS: ' a@x.com, b@x.com ,', ADMIN_GROUP_ID: 'g1' }).admins).toEqual({
+    upns: ['a@x.com', 'b@x.com'],
+    groupId: 'g1',
+    appRole: undefined,
   });
 });
 

@@ -31,6 +31,13 @@ export const CARD_VERBS = [
   'status.fix_sharepoint',
   'status.apply_again',
   'status.ad_photo',
+  'coverage.refresh',
+  'coverage.csv',
+  'broadcast.compose',
+  'broadcast.preview',
+  'broadcast.send',
+  'broadcast.cancel',
+  'broadcast.report',
 ] as const;
 
 /** A card action verb. */

@@ -1,0 +1,144 @@
+/**
+ * Wiring of the admin features (docs/broadcast.md): who is an admin, the coverage scan, and
+ * broadcasts (store, pacer, dispatcher, Bot Connector transport). Used by the service
+ * (main.ts, with a dispatcher) and by the `headshot coverage` / `headshot broadcast` commands
+ * (without one: the running service sends what the command queued).
+ */
+import crypto from 'node:crypto';
+import type { Client } from '@microsoft/microsoft-graph-client';
+import type { Config } from './config';
+import { AdminPolicy } from './core/admin/admin-policy';
+import { BroadcastDispatcher } from './core/broadcast/broadcast-dispatcher';
+import { BroadcastService } from './core/broadcast/broadcast-service';
+import { CoverageService } from './core/coverage/coverage-service';
+import type { Clock, ConversationStore, SharePointProfiles } from './core/ports';
+import { resolveLocale } from './i18n/i18n';
+import type { Logger } from './logger';
+import { BotConnectorClient } from './m365/bot-connector-client';
+import { GraphAdminDirectory } from './m365/graph-admin-directory';
+import { GraphAppInstaller } from './m365/graph-app-installer';
+import { GraphAudienceSource, GraphUserPages } from './m365/graph-audience';
+import { GraphBatchRunner } from './m365/graph-batch';
+import { GraphPhotoEvidenceReader } from './m365/graph-photo-evidence';
+import type { TokenSource } from './m365/token-source';
+import type { Db } from './store/database';
+import { SqliteBroadcastStore } from './store/sqlite-broadcast-store';
+import { SqliteCoverageStore } from './store/sqlite-coverage-store';
+import { TeamsCampaignTransport } from './teams/broadcast-transport';
+import { TeamsCoverageSink } from './teams/coverage-sink';
+
+/** What admin wiring needs. */
+export interface AdminWiringArgs {
+  config: Readonly<Config>;
+  db: Db;
+  graph: Client;
+  tokens: TokenSource;
+  conversations: ConversationStore;
+  clock: Clock;
+  logger: Logger;
+  /** The tenant served (local: the demo tenant; m365: MicrosoftAppTenantId). */
+  tenantId: string;
+  /** Headshot's app (client) id: its service principal holds the admin app role. */
+  appClientId: string;
+  /** SharePoint profiles, when configured: the coverage scan asks them for placeholders. */
+  sharePoint?: SharePointProfiles;
+  /** Local mode: the local tenant (its Bot Connector). */
+  localTenantUrl?: string;
+  /** Local mode: Headshot's id in the local tenant's app catalog. */
+  localTeamsAppId?: string;
+  /** Build a dispatcher (the service) or not (the CLI). */
+  dispatch: boolean;
+}
+
+/** The admin features. */
+export interface AdminWiring {
+  admins: AdminPolicy;
+  coverage: CoverageService;
+  coverageStore: SqliteCoverageStore;
+  broadcasts: BroadcastService;
+  broadcastStore: SqliteBroadcastStore;
+  dispatcher?: BroadcastDispatcher;
+}
+
+/** Builds the admin features. */
+export function composeAdmin(a: AdminWiringArgs): AdminWiring {
+  const owner = `${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+  const admins = new AdminPolicy(a.config.admins, new GraphAdminDirectory(a.graph, a.appClientId));
+  const coverageStore = new SqliteCoverageStore(a.db);
+  const broadcastStore = new SqliteBroadcastStore(a.db);
+  const connector = new BotConnectorClient({
+    token: a.config.mode === 'm365' ? () => a.tokens.getToken('https://api.botframework.com/.default') : undefined,
+  });
+  // Scans wait out Graph throttling: the same batching engine and settings as the status scan.
+  const scanRunner = new GraphBatchRunner(a.graph, { maxAttempts: 8, maxRetryAfterSeconds: 60 });
+  const coverage = new CoverageService({
+    users: new GraphUserPages(a.graph),
+    evidence: new GraphPhotoEvidenceReader(scanRunner, scanRunner),
+    sharePoint: a.sharePoint
+      ? {
+          showsPlaceholder: async (upn) => {
+            const profile = await a.sharePoint?.getProfile(upn);
+            return profile ? profile.placeholder : null;
+          },
+        }
+      : undefined,
+    store: coverageStore,
+    clock: a.clock,
+    newId: () => crypto.randomUUID(),
+    owner,
+    minPhotoSide: a.config.coverage.minPhotoSide,
+    sink: a.dispatch ? new TeamsCoverageSink(connector) : undefined,
+    onError: (err) => a.logger.warn({ err: { message: (err as Error)?.message ?? String(err) } }, 'coverage scan'),
+  });
+  const b = a.config.broadcast;
+  const teamsAppId = a.config.approvals.teamsAppId ?? (a.config.mode === 'local' ? a.localTeamsAppId : undefined);
+  const dispatcher = a.dispatch
+    ? new BroadcastDispatcher({
+        store: broadcastStore,
+        transport: new TeamsCampaignTransport({
+          connector,
+          conversations: a.conversations,
+          installer: teamsAppId ? new GraphAppInstaller(a.graph, teamsAppId) : undefined,
+          serviceUrl: () =>
+            a.config.mode === 'local' ? a.localTenantUrl : (b.serviceUrl ?? newestServiceUrl(a.db)),
+          botAppId: a.config.bot.appId ?? 'headshot-bot',
+          tenantId: a.tenantId,
+          now: () => a.clock.now(),
+        }),
+        audience: new GraphAudienceSource(a.graph, coverageStore),
+        clock: a.clock,
+        owner,
+        localeOf: (m) => a.conversations.get(m.userId)?.locale ?? resolveLocale(m.preferredLanguage),
+        settings: {
+          ratePerSecond: b.ratePerSecond,
+          concurrency: b.concurrency,
+          maxAttempts: b.maxAttempts,
+          maxThrottles: 50,
+          leaseMs: b.leaseSeconds * 1000,
+          progressEveryMs: b.progressSeconds * 1000,
+          baseBackoffMs: b.backoffMs,
+          maxBackoffMs: 60_000,
+        },
+        onError: (what, err) =>
+          a.logger.warn({ what, err: { message: (err as Error)?.message ?? String(err) } }, 'broadcast'),
+      })
+    : undefined;
+  const broadcasts = new BroadcastService({
+    store: broadcastStore,
+    coverage: coverageStore,
+    admins,
+    dispatcher,
+    clock: a.clock,
+    newId: () => crypto.randomBytes(12).toString('base64url'),
+    ratePerSecond: b.ratePerSecond,
+  });
+  return { admins, coverage, coverageStore, broadcasts, broadcastStore, dispatcher };
+}
+
+/** Teams serves a tenant from one region: the service URL of the newest stored chat. */
+function newestServiceUrl(db: Db): string | undefined {
+  const row = db.prepare(`SELECT service_url FROM conversations ORDER BY updated_at DESC LIMIT 1`).get() as
+    | { service_url: string }
+    | undefined;
+  return row?.service_url;
+}

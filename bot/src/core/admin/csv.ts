@@ -1,0 +1,62 @@
+/** CSV exports for admins (RFC 4180, UTF-8 with a BOM so that Excel reads the names right), streamed by pages. */
+import type { CoverageEntry } from '../coverage/coverage-types';
+import type { RecipientOutcome } from '../broadcast/broadcast-types';
+
+/** A cell: quoted when needed; a leading = + - @ is neutralised so that a spreadsheet never runs it as a formula. */
+export function csvCell(value: string | number | null | undefined): string {
+  let s = value === null || value === undefined ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** One CSV line. */
+export function csvLine(cells: ReadonlyArray<string | number | null | undefined>): string {
+  return `${cells.map(csvCell).join(',')}\r\n`;
+}
+
+/** The byte order mark that starts every export. */
+export const CSV_BOM = '\uFEFF';
+
+/** Header of the coverage export. */
+export const COVERAGE_CSV_HEADER = csvLine([
+  'userId',
+  'userPrincipalName',
+  'displayName',
+  'category',
+  'reason',
+  'photoSide',
+  'userType',
+  'accountEnabled',
+]);
+
+/** One coverage row. */
+export function coverageCsvLine(e: CoverageEntry): string {
+  return csvLine([
+    e.user.id,
+    e.user.userPrincipalName,
+    e.user.displayName,
+    e.category,
+    e.reason,
+    e.photoSide ?? '',
+    e.user.userType,
+    e.user.accountEnabled ? 'true' : 'false',
+  ]);
+}
+
+/** Header of a campaign's report. */
+export const REPORT_CSV_HEADER = csvLine([
+  'userId',
+  'userPrincipalName',
+  'displayName',
+  'locale',
+  'outcome',
+  'attempts',
+  'reason',
+  'sentAt',
+  'activityId',
+]);
+
+/** One report row. */
+export function reportCsvLine(o: RecipientOutcome): string {
+  return csvLine([o.userId, o.upn, o.displayName, o.locale, o.state, o.attempts, o.reason, o.sentAt, o.activityId]);
+}

@@ -1,0 +1,373 @@
+/**
+ * Sends campaigns: enqueues audiences (streamed, a page at a time), claims recipient jobs
+ * with a lease, paces every Bot Connector request on the store's shared slots (all
+ * instances together stay under the app's per-tenant limit), retries what Teams asks to be
+ * retried, and keeps the admin's progress card current. See docs/broadcast.md.
+ */
+import type { Clock, Locale } from '../ports';
+import { backoffMs } from './backoff';
+import { UNKNOWN_OUTCOME, type BroadcastStore } from './broadcast-store';
+import type {
+  AudienceMember,
+  AudienceSource,
+  Campaign,
+  CampaignProgress,
+  CampaignTransport,
+  DeliveryOutcome,
+  RecipientJob,
+} from './broadcast-types';
+
+/** Dispatcher settings (config.ts documents the defaults). */
+export interface DispatcherSettings {
+  /** Bot Connector requests per second, for all instances together. */
+  ratePerSecond: number;
+  /** Requests in flight per instance. */
+  concurrency: number;
+  /** Tries per recipient (throttles do not count). */
+  maxAttempts: number;
+  /** Throttles per recipient before it is failed. */
+  maxThrottles: number;
+  /** Lease of claimed jobs; renewed while the process lives. */
+  leaseMs: number;
+  /** Least time between two updates of a progress card. */
+  progressEveryMs: number;
+  baseBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+/** What the dispatcher needs. */
+export interface DispatcherDeps {
+  store: BroadcastStore;
+  transport: CampaignTransport;
+  audience: AudienceSource;
+  /** Business time: when a scheduled campaign is due. Pacing, leases and backoff use wall time. */
+  clock: Clock;
+  /** This process, for leases. */
+  owner: string;
+  /** The card language of a member (their stored chat's, else their directory language). */
+  localeOf: (member: AudienceMember) => Locale;
+  settings: DispatcherSettings;
+  random?: () => number;
+  onError?: (what: string, err: unknown) => void;
+}
+
+const ENQUEUE_CHUNK = 500;
+const RATE_WINDOW_MS = 10_000;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+/** The progress of a campaign from its record and counts. */
+export function progressOf(
+  c: Campaign,
+  counts: ReturnType<BroadcastStore['counts']>,
+  sentRecently: number,
+  ratePerSecond: number,
+): CampaignProgress {
+  const rate = sentRecently / (RATE_WINDOW_MS / 1000);
+  const active = c.state === 'sending' || c.state === 'enqueuing';
+  return {
+    id: c.id,
+    state: c.state,
+    createdBy: c.createdBy,
+    createdAt: c.createdAt.toISOString(),
+    sendAt: c.sendAt.toISOString(),
+    startedAt: c.startedAt?.toISOString() ?? null,
+    finishedAt: c.finishedAt?.toISOString() ?? null,
+    message: c.message,
+    audience: c.audience,
+    total: counts.total,
+    sent: counts.sent,
+    failed: counts.failed,
+    unknown: counts.unknown,
+    waiting: counts.waiting,
+    cancelled: counts.cancelled,
+    ratePerSecond: Math.round(rate * 10) / 10,
+    secondsLeft: active && counts.waiting > 0 ? Math.ceil(counts.waiting / (rate > 0 ? rate : ratePerSecond)) : null,
+    throttled: c.throttled,
+  };
+}
+
+/** One instance's sender. */
+export class BroadcastDispatcher {
+  private readonly local: RecipientJob[] = [];
+  private pumping?: Promise<void>;
+  private readonly enqueuing = new Map<string, Promise<void>>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopped = false;
+  private timer?: NodeJS.Timeout;
+  private lastProgressAt = 0;
+  private lastRenewAt = 0;
+  private readonly random: () => number;
+  /** Counters for benchmarks and logs. */
+  readonly stats = { requests: 0, throttled: 0, delivered: 0, retried: 0, failed: 0 };
+
+  constructor(private readonly d: DispatcherDeps) {
+    this.random = d.random ?? Math.random;
+  }
+
+  /** Starts the periodic tick (every `pollMs`). */
+  start(pollMs = 1000): void {
+    this.timer = setInterval(() => void this.tick(), pollMs);
+    this.timer.unref();
+    void this.tick();
+  }
+
+  /** One round: due campaigns enqueued, jobs sent, leases renewed, cards updated. Never throws. */
+  async tick(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const now = Date.now();
+      if (now - this.lastRenewAt > this.d.settings.leaseMs / 3) {
+        this.lastRenewAt = now;
+        this.d.store.renew(this.d.owner, now + this.d.settings.leaseMs);
+      }
+      this.startEnqueues();
+      this.kick();
+      await this.syncProgress(false);
+    } catch (err) {
+      this.d.onError?.('tick', err);
+    }
+  }
+
+  /** Starts sending at once (after a new campaign), unless already at it. */
+  kick(): void {
+    if (this.stopped || this.pumping) return;
+    this.pumping = this.pump()
+      .catch((err: unknown) => this.d.onError?.('pump', err))
+      .finally(() => {
+        this.pumping = undefined;
+      });
+  }
+
+  /** Resolves when every active campaign has ended (tests, the benchmark); ticks while waiting. */
+  async settle(timeoutMs = 60_000, pollMs = 50): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      await this.tick();
+      await this.pumping;
+      await Promise.allSettled([...this.enqueuing.values()]);
+      const open = this.d.store
+        .listCampaigns(1000)
+        .filter((c) => c.state === 'enqueuing' || c.state === 'sending' || (c.state === 'scheduled' && c.sendAt <= this.d.clock.now()));
+      if (open.length === 0) {
+        await this.syncProgress(true);
+        return;
+      }
+      if (Date.now() > end) throw new Error(`campaigns still open after ${timeoutMs} ms: ${open.map((c) => c.id).join(', ')}`);
+      await sleep(pollMs);
+    }
+  }
+
+  /**
+   * Stops. With a grace: no new claims, requests in flight finish and are recorded, claimed jobs go back to
+   * the queue. With none (a crash, for tests): everything is abandoned as it is; leases run out elsewhere.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    if (graceMs <= 0) return;
+    const end = Date.now() + graceMs;
+    while (this.inFlight.size > 0 && Date.now() < end)
+      await Promise.race([Promise.allSettled([...this.inFlight]), sleep(end - Date.now())]);
+    try {
+      this.local.length = 0;
+      this.d.store.release(this.d.owner, Date.now());
+    } catch (err) {
+      this.d.onError?.('release', err);
+    }
+  }
+
+  private startEnqueues(): void {
+    const now = Date.now();
+    for (const c of this.d.store.dueForEnqueue(now, this.d.clock.now())) {
+      if (this.enqueuing.has(c.id)) continue;
+      if (!this.d.store.claimEnqueue(c.id, this.d.owner, now + this.d.settings.leaseMs, now, this.d.clock.now()))
+        continue;
+      const job = this.enqueue(c)
+        .catch((err: unknown) => this.d.onError?.(`enqueue ${c.id}`, err))
+        .finally(() => this.enqueuing.delete(c.id));
+      this.enqueuing.set(c.id, job);
+    }
+  }
+
+  /** Streams the audience into recipient jobs; running it again after a crash adds only who is missing. */
+  private async enqueue(c: Campaign): Promise<void> {
+    const { includeGuests, includeDisabled } = c.audience;
+    for await (const page of this.d.audience.pages(c.audience)) {
+      if (this.stopped) return;
+      const members = page.filter(
+        (m) => (includeGuests || m.userType !== 'Guest') && (includeDisabled || m.accountEnabled),
+      );
+      for (let i = 0; i < members.length; i += ENQUEUE_CHUNK) {
+        const chunk = members.slice(i, i + ENQUEUE_CHUNK).map((m) => ({
+          userId: m.userId,
+          upn: m.upn,
+          displayName: m.displayName,
+          locale: this.d.localeOf(m),
+        }));
+        const now = Date.now();
+        if (!this.d.store.addRecipients(c.id, this.d.owner, chunk, now + this.d.settings.leaseMs, now)) return;
+        this.kick();
+      }
+    }
+    this.d.store.finishEnqueue(c.id, this.d.owner, Date.now());
+    this.kick();
+  }
+
+  /** Claims and sends until nothing is due. */
+  private async pump(): Promise<void> {
+    const { concurrency } = this.d.settings;
+    const workers: Promise<void>[] = [];
+    for (let i = 0; i < concurrency; i++) workers.push(this.worker());
+    await Promise.all(workers);
+    for (const c of this.d.store.listCampaigns(50))
+      if (c.state === 'sending' && this.d.store.finishIfDone(c.id, Date.now())) await this.syncProgress(true);
+  }
+
+  private async worker(): Promise<void> {
+    while (!this.stopped) {
+      const job = this.next();
+      if (!job) return;
+      const p = this.send(job).catch((err: unknown) => this.d.onError?.('send', err));
+      this.inFlight.add(p);
+      await p;
+      this.inFlight.delete(p);
+    }
+  }
+
+  private next(): RecipientJob | undefined {
+    if (this.local.length === 0) {
+      const now = Date.now();
+      // A small claim: jobs wait in memory at most about a second's worth of sends.
+      const limit = Math.max(this.d.settings.concurrency, Math.ceil(this.d.settings.ratePerSecond));
+      this.local.push(...this.d.store.claim(this.d.owner, limit, now + this.d.settings.leaseMs, now));
+    }
+    return this.local.shift();
+  }
+
+  /** Waits for the shared pace: a slot of its own, and no pause in force. */
+  private readonly gate = async (_request?: 'message' | 'other'): Promise<void> => {
+    const interval = 1000 / this.d.settings.ratePerSecond;
+    for (;;) {
+      if (this.stopped) throw new Error('stopped');
+      const slot = this.d.store.acquireSlot(interval, Date.now());
+      await sleep(slot - Date.now());
+      if (this.stopped) throw new Error('stopped');
+      if (Date.now() >= this.d.store.pausedUntil()) {
+        this.stats.requests++;
+        return;
+      }
+    }
+  };
+
+  private async send(job: RecipientJob): Promise<void> {
+    const campaign = this.d.store.getCampaign(job.campaignId);
+    if (!campaign || campaign.state === 'cancelled') return;
+    // The pace is taken before the job is marked as being sent: a crash while waiting leaves it safely claimed.
+    let outcome: DeliveryOutcome;
+    let marked = false;
+    const gateThenMark = async (request: 'message' | 'other'): Promise<void> => {
+      await this.gate();
+      if (request === 'message' && !marked) {
+        if (!this.d.store.startSending(job, this.d.owner, Date.now())) throw new Error('claim lost');
+        marked = true;
+        job.attempts++;
+      }
+    };
+    try {
+      outcome = await this.d.transport.deliver(job, campaign.message, gateThenMark);
+    } catch (err) {
+      if (!marked) return; // stopped or lost the claim before anything was sent
+      outcome = { kind: 'unknown', reason: (err as Error)?.message ?? 'error' };
+    }
+    if (!marked) {
+      // Failed before any connector request (e.g. Graph refused the install): nothing was sent.
+      if (!this.d.store.startSending(job, this.d.owner, Date.now())) return;
+      job.attempts++;
+    }
+    this.record(job, outcome);
+  }
+
+  private record(job: RecipientJob, outcome: DeliveryOutcome): void {
+    const { store, owner, settings } = this.d;
+    const now = Date.now();
+    switch (outcome.kind) {
+      case 'delivered':
+        this.stats.delivered++;
+        store.recordSent(job, owner, outcome.activityId, outcome.conversationId, now);
+        return;
+      case 'throttled': {
+        this.stats.throttled++;
+        const until = now + Math.max(1, outcome.retryAfterSeconds) * 1000;
+        store.pause(until);
+        store.noteThrottled(job.campaignId);
+        if (job.throttles + 1 >= settings.maxThrottles) store.recordFailed(job, owner, 'throttled_too_often', now);
+        else store.recordRetry(job, owner, until, 'throttled', true, now);
+        return;
+      }
+      case 'busy':
+        if (job.attempts >= settings.maxAttempts) {
+          this.stats.failed++;
+          store.recordFailed(job, owner, `http_${outcome.status}_after_${job.attempts}_tries`, now);
+          return;
+        }
+        this.stats.retried++;
+        store.recordRetry(
+          job,
+          owner,
+          now +
+            backoffMs(job.attempts, outcome.retryAfterSeconds, {
+              baseMs: settings.baseBackoffMs,
+              maxMs: settings.maxBackoffMs,
+              random: this.random,
+            }),
+          `http_${outcome.status}`,
+          false,
+          now,
+        );
+        return;
+      case 'failed':
+        this.stats.failed++;
+        store.recordFailed(job, owner, outcome.reason, now);
+        return;
+      case 'unknown':
+        // At most once: the request may have reached Teams, so it is never sent again (docs/broadcast.md).
+        this.stats.failed++;
+        store.recordFailed(job, owner, `${UNKNOWN_OUTCOME}: ${outcome.reason}`.slice(0, 200), now);
+        return;
+    }
+  }
+
+  /** Updates progress cards that lag (at most every `progressEveryMs`, at once when `force`). */
+  private async syncProgress(force: boolean): Promise<void> {
+    const now = Date.now();
+    if (!force && now - this.lastProgressAt < this.d.settings.progressEveryMs) return;
+    this.lastProgressAt = now;
+    for (const id of this.d.store.campaignsWithOpenCards()) {
+      const card = this.d.store.progressCard(id);
+      const progress = this.progress(id);
+      if (!card || !progress) continue;
+      const final = (progress.state === 'done' || progress.state === 'cancelled') && progress.waiting === 0;
+      const key = JSON.stringify([progress.state, progress.sent, progress.failed, progress.waiting, progress.cancelled, progress.total]);
+      if (key === card.synced) continue;
+      const outcome = await this.d.transport.updateProgress(card, progress, this.gate).catch((err: unknown) => {
+        this.d.onError?.('progress card', err);
+        return null;
+      });
+      // A 429 here is about the admin's own chat (its per-conversation window): try again next round, pause nobody.
+      if (outcome?.kind === 'delivered' || outcome?.kind === 'failed') this.d.store.markProgressSynced(id, key, final);
+    }
+  }
+
+  /** A campaign's progress now. */
+  progress(id: string): CampaignProgress | null {
+    const c = this.d.store.getCampaign(id);
+    if (!c) return null;
+    return progressOf(
+      c,
+      this.d.store.counts(id),
+      this.d.store.sentSince(id, Date.now() - RATE_WINDOW_MS),
+      this.d.settings.ratePerSecond,
+    );
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The admin's broadcast use cases: create a campaign (now or at a time), cancel it, watch its
+ * progress, read its report. Every call checks that the actor is an admin.
+ */
+import { AppError } from '../errors';
+import type { Clock } from '../ports';
+import type { AdminPolicy } from '../admin/admin-policy';
+import { REMINDABLE_CATEGORIES, type CoverageCategory } from '../coverage/coverage-types';
+import type { CoverageStore } from '../coverage/coverage-service';
+import type { BroadcastStore } from './broadcast-store';
+import { progressOf, type BroadcastDispatcher } from './broadcast-dispatcher';
+import type {
+  Campaign,
+  CampaignAudience,
+  CampaignMessage,
+  CampaignProgress,
+  ProgressCardRef,
+  RecipientOutcome,
+} from './broadcast-types';
+
+/** Longest admin text (Teams messages stop at about 100 KB; a reminder should be short). */
+export const MAX_CUSTOM_TEXT = 2000;
+const CAMPAIGN_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** A campaign as the admin composed it. */
+export interface CampaignDraft {
+  /** Chosen by the composing card, so that a double click creates one campaign. */
+  id?: string;
+  message: CampaignMessage;
+  audience: CampaignAudience;
+  /** Absent: now. */
+  sendAt?: Date;
+}
+
+/** What the service needs. */
+export interface BroadcastServiceDeps {
+  store: BroadcastStore;
+  coverage: CoverageStore;
+  admins: AdminPolicy;
+  /** Absent in the CLI: the running service's dispatcher picks campaigns up from the store. */
+  dispatcher?: BroadcastDispatcher;
+  clock: Clock;
+  newId: () => string;
+  ratePerSecond: number;
+}
+
+/** Campaigns for admins. */
+export class BroadcastService {
+  constructor(private readonly d: BroadcastServiceDeps) {}
+
+  /** Throws admin.forbidden unless `actorId` (object id or UPN) is an admin. */
+  async requireAdmin(actorId: string): Promise<void> {
+    if (!(await this.d.admins.isAdmin(actorId)))
+      throw new AppError('admin.forbidden', `${actorId} is not a Headshot admin`, { status: 403 });
+  }
+
+  /** Checks a draft; throws broadcast.invalid (what was expected, what came) or broadcast.no_coverage. */
+  validate(draft: CampaignDraft): void {
+    const { message, audience } = draft;
+    if (draft.id !== undefined && !CAMPAIGN_ID.test(draft.id))
+      throw new AppError('broadcast.invalid', `campaign id must match ${CAMPAIGN_ID}`);
+    if (message.kind === 'custom') {
+      const text = message.text.trim();
+      if (text.length === 0 || text.length > MAX_CUSTOM_TEXT)
+        throw new AppError('broadcast.invalid', `Expected a message of 1 to ${MAX_CUSTOM_TEXT} characters; received ${text.length}.`, {
+          params: { max: MAX_CUSTOM_TEXT },
+        });
+    }
+    if (audience.kind === 'category') {
+      if (!audience.category || !REMINDABLE_CATEGORIES.includes(audience.category))
+        throw new AppError('broadcast.invalid', `Expected an audience of ${REMINDABLE_CATEGORIES.join(', ')}, a group or everyone; received ${String(audience.category)}.`);
+      if (!this.d.coverage.latestDone()) throw new AppError('broadcast.no_coverage', 'no finished coverage scan');
+    }
+    if (audience.kind === 'group' && !/^[A-Za-z0-9-]{1,64}$/.test(audience.groupId ?? ''))
+      throw new AppError('broadcast.invalid', `Expected a group id (a GUID); received '${String(audience.groupId).slice(0, 70)}'.`);
+  }
+
+  /** How many a category audience reaches now (from the newest coverage scan); null for groups and everyone. */
+  audienceSize(audience: CampaignAudience): number | null {
+    if (audience.kind !== 'category' || !audience.category) return null;
+    const scan = this.d.coverage.latestDone();
+    return scan ? this.d.coverage.counts(scan.id)[audience.category as CoverageCategory] : null;
+  }
+
+  /** Creates a campaign (idempotent by draft id) and starts it when due; returns it and whether it is new. */
+  async create(actorId: string, draft: CampaignDraft): Promise<{ campaign: Campaign; created: boolean }> {
+    await this.requireAdmin(actorId);
+    this.validate(draft);
+    const now = this.d.clock.now();
+    const campaign: Campaign = {
+      id: draft.id ?? this.d.newId(),
+      createdBy: actorId,
+      createdAt: now,
+      message: draft.message.kind === 'custom' ? { kind: 'custom', text: draft.message.text.trim() } : draft.message,
+      audience: draft.audience,
+      sendAt: draft.sendAt && draft.sendAt > now ? draft.sendAt : now,
+      state: 'scheduled',
+      enqueued: 0,
+      throttled: 0,
+    };
+    const created = this.d.store.createCampaign(campaign);
+    if (created) void this.d.dispatcher?.tick();
+    return { campaign: created ? campaign : (this.d.store.getCampaign(campaign.id) as Campaign), created };
+  }
+
+  /** Where the admin's progress card is (set after sending it). */
+  attachProgressCard(campaignId: string, card: ProgressCardRef): void {
+    this.d.store.setProgressCard(campaignId, card);
+  }
+
+  /** Cancels a campaign; false when it had already ended. */
+  async cancel(actorId: string, campaignId: string): Promise<boolean> {
+    await this.requireAdmin(actorId);
+    this.get(campaignId);
+    const cancelled = this.d.store.cancel(campaignId, actorId, Date.now());
+    if (cancelled) void this.d.dispatcher?.tick();
+    return cancelled;
+  }
+
+  /** The campaign, or broadcast.not_found. */
+  get(campaignId: string): Campaign {
+    const c = CAMPAIGN_ID.test(campaignId) ? this.d.store.getCampaign(campaignId) : null;
+    if (!c) throw new AppError('broadcast.not_found', `no campaign ${campaignId.slice(0, 70)}`);
+    return c;
+  }
+
+  /** The progress JSON (documented in broadcast-types.ts) for an admin. */
+  async progress(actorId: string, campaignId: string): Promise<CampaignProgress> {
+    await this.requireAdmin(actorId);
+    return this.progressNow(campaignId);
+  }
+
+  /** Progress without the admin check (the caller checked). */
+  progressNow(campaignId: string): CampaignProgress {
+    const c = this.get(campaignId);
+    return progressOf(c, this.d.store.counts(c.id), this.d.store.sentSince(c.id, Date.now() - 10_000), this.d.ratePerSecond);
+  }
+
+  /** Newest campaigns first. */
+  async list(actorId: string, limit = 20): Promise<Campaign[]> {
+    await this.requireAdmin(actorId);
+    return this.d.store.listCampaigns(limit);
+  }
+
+  /** Every recipient's outcome, a page at a time (by user id): the report streams, it is never all in memory. */
+  *outcomes(campaignId: string, pageSize = 1000): Generator<RecipientOutcome[]> {
+    this.get(campaignId);
+    for (let after = ''; ; ) {
+      const page = this.d.store.outcomes(campaignId, after, pageSize);
+      if (page.length === 0) return;
+      yield page;
+      after = (page[page.length - 1] as RecipientOutcome).userId;
+    }
+  }
+}

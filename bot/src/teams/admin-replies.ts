@@ -1,0 +1,257 @@
+/**
+ * The admin's side of the bot: the coverage card (with progress while a scan runs), composing,
+ * previewing and sending a broadcast, its progress card, cancelling, and CSV links. Everything
+ * is refused, with a clear card, for anyone who is not an admin.
+ */
+import crypto from 'node:crypto';
+import { TurnContext, type Activity } from 'botbuilder';
+import { AppError } from '../core/errors';
+import type { Locale } from '../core/ports';
+import type { BroadcastService, CampaignDraft } from '../core/broadcast/broadcast-service';
+import type { CampaignAudience, CampaignMessage } from '../core/broadcast/broadcast-types';
+import type { CoverageService, CoverageStore } from '../core/coverage/coverage-service';
+import { REMINDABLE_CATEGORIES, type CoverageCategory } from '../core/coverage/coverage-types';
+import { formatNumber, t } from '../i18n/i18n';
+import type { ActivityUser } from './activity-user';
+import type { AdminCommand } from './admin-intents';
+import type { CardAction, CardActionContext } from './card-actions';
+import { audienceLabel, progressCard } from './cards/broadcast-progress-card';
+import { COMPOSE_INPUTS, composeCard } from './cards/broadcast-compose-card';
+import { ADMIN_VERBS, coverageCard } from './cards/coverage-card';
+import { card, heading, submit, text } from './cards/elements';
+import { messageCard } from './cards/message-card';
+import { reminderCard } from './cards/reminder-card';
+import type { AdaptiveCard, JsonObject } from './cards/types';
+import { sendCard } from './headshot-bot';
+
+/** What a download link points at. */
+export type DownloadResource = { kind: 'coverage'; scanId: string } | { kind: 'report'; campaignId: string };
+
+/** The admin features the bot offers (wired by main.ts). */
+export interface AdminFeatures {
+  broadcasts: BroadcastService;
+  coverage: CoverageService;
+  coverageStore: CoverageStore;
+  /** A short-lived signed link to a CSV, for this admin. */
+  downloadLink: (user: ActivityUser, resource: DownloadResource) => Promise<{ url: string; minutes: number }>;
+  /** How old a finished scan may be before "coverage" starts a new one. */
+  coverageMaxAgeMs: number;
+  now: () => Date;
+}
+
+function adminOf(ctx: { deps: { admin?: AdminFeatures } }): AdminFeatures {
+  if (!ctx.deps.admin) throw new AppError('admin.forbidden', 'admin features are not configured', { status: 403 });
+  return ctx.deps.admin;
+}
+
+/** Refuses non-admins with admin.forbidden (the error card says so in their language). */
+async function requireAdmin(admin: AdminFeatures, user: ActivityUser): Promise<void> {
+  await admin.broadcasts.requireAdmin(user.userId);
+}
+
+function referenceOf(context: TurnContext): string {
+  return JSON.stringify(TurnContext.getConversationReference(context.activity as Activity));
+}
+
+/** Sends the coverage card; starts a scan when none is recent, and lets the scan update the card in place. */
+async function showCoverage(context: TurnContext, user: ActivityUser, admin: AdminFeatures, refresh: boolean): Promise<void> {
+  const latest = admin.coverage.view();
+  const done = admin.coverage.latestDone();
+  const stale = !done || admin.now().getTime() - Date.parse(done.finishedAt ?? done.startedAt) > admin.coverageMaxAgeMs;
+  let scanId: string | undefined;
+  if (latest?.state === 'running') scanId = latest.scanId;
+  else if (refresh || stale) scanId = admin.coverage.start(`teams:${user.userId}`).scan.id;
+  const view = scanId ? admin.coverage.view(scanId) : done;
+  const activityId = await sendCard(context, coverageCard(user.locale, view));
+  if (scanId && activityId && admin.coverage.view(scanId)?.state === 'running')
+    admin.coverageStore.setCard(scanId, { reference: referenceOf(context), activityId, locale: user.locale });
+  else if (scanId && activityId) {
+    // Finished while the card was on its way: show the result.
+    await context.updateActivity({ ...cardReply(coverageCard(user.locale, admin.coverage.view(scanId))), id: activityId });
+  }
+}
+
+function cardReply(c: AdaptiveCard): Partial<Activity> {
+  return { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: c }] };
+}
+
+/** Handles a typed admin command. */
+export async function answerAdminCommand(
+  context: TurnContext,
+  user: ActivityUser,
+  deps: { admin?: AdminFeatures },
+  command: AdminCommand,
+): Promise<void> {
+  const admin = adminOf({ deps });
+  await requireAdmin(admin, user);
+  if (command === 'coverage') return showCoverage(context, user, admin, false);
+  await sendCard(context, composeCard(user.locale, { draftId: newDraftId() }));
+}
+
+const newDraftId = (): string => crypto.randomBytes(12).toString('base64url');
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** When to send, from the card's date and time in the admin's time zone (Teams' localTimestamp offset). */
+function sendAtOf(data: Record<string, unknown>, context: TurnContext, now: Date): Date | undefined {
+  const date = str(data[COMPOSE_INPUTS.date]);
+  const time = str(data[COMPOSE_INPUTS.time]);
+  if (!date && !time) return undefined;
+  if ((date && !/^\d{4}-\d{2}-\d{2}$/.test(date)) || (time && !/^\d{2}:\d{2}$/.test(time)))
+    throw new AppError('broadcast.invalid', `Expected a date like 2025-05-01 and a time like 09:30; received '${date}' '${time}'.`);
+  const local = context.activity.localTimestamp as unknown;
+  const offset = /([+-]\d{2}:\d{2}|Z)$/.exec(typeof local === 'string' ? local : (local as Date | undefined)?.toISOString?.() ?? '')?.[1] ?? 'Z';
+  const day = date || now.toISOString().slice(0, 10);
+  const at = new Date(`${day}T${time || '00:00'}:00${offset}`);
+  if (Number.isNaN(at.getTime())) throw new AppError('broadcast.invalid', 'unreadable send time');
+  return at;
+}
+
+/** The draft an admin's card action carries (the compose card's inputs, or the preview's copy of them). */
+export function draftOf(data: Record<string, unknown>, context: TurnContext, now: Date): CampaignDraft {
+  const id = str(data.draftId);
+  const message: CampaignMessage =
+    str(data[COMPOSE_INPUTS.message]) === 'custom' ? { kind: 'custom', text: str(data[COMPOSE_INPUTS.customText]) } : { kind: 'reminder' };
+  const chosen = str(data[COMPOSE_INPUTS.audience]) || 'category:no_photo';
+  const flags = {
+    includeGuests: str(data[COMPOSE_INPUTS.includeGuests]) === 'true',
+    includeDisabled: str(data[COMPOSE_INPUTS.includeDisabled]) === 'true',
+  };
+  let audience: CampaignAudience;
+  if (chosen.startsWith('category:')) {
+    const category = chosen.slice('category:'.length) as CoverageCategory;
+    if (!REMINDABLE_CATEGORIES.includes(category))
+      throw new AppError('broadcast.invalid', `Expected an audience like category:no_photo, group or everyone; received '${chosen.slice(0, 40)}'.`);
+    audience = { kind: 'category', category, ...flags };
+  } else if (chosen === 'group') audience = { kind: 'group', groupId: str(data[COMPOSE_INPUTS.groupId]).trim(), ...flags };
+  else if (chosen === 'everyone') audience = { kind: 'everyone', ...flags };
+  else throw new AppError('broadcast.invalid', `Expected an audience like category:no_photo, group or everyone; received '${chosen.slice(0, 40)}'.`);
+  return { id: id || undefined, message, audience, sendAt: sendAtOf(data, context, now) };
+}
+
+/** The data of a "Send" button that repeats a draft (the preview's confirm card). */
+function draftData(data: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of ['draftId', ...Object.values(COMPOSE_INPUTS)]) {
+    const v = data[key];
+    if (typeof v === 'string' && v !== '') out[key] = v;
+  }
+  return out;
+}
+
+/** The confirm card after a preview: who gets it, how many, when; Send and Change. */
+function confirmCard(locale: Locale, draft: CampaignDraft, size: number | null, data: Record<string, string>): AdaptiveCard {
+  const body: JsonObject[] = [
+    heading(t(locale, 'admin.preview.title')),
+    text(t(locale, 'admin.preview.above'), { spacing: 'small' }),
+    text(`${t(locale, 'admin.progress.audience')}: ${audienceLabel(locale, draft.audience)}`, { weight: 'bolder' }),
+    text(
+      size === null ? t(locale, 'admin.preview.size_unknown') : t(locale, 'admin.preview.size', { people: formatNumber(locale, size) }),
+      { spacing: 'small' },
+    ),
+  ];
+  return card(
+    body,
+    [
+      submit(t(locale, 'admin.compose.send'), { ...data, verb: ADMIN_VERBS.send }, 'positive'),
+      submit(t(locale, 'admin.preview.change'), { ...data, verb: ADMIN_VERBS.compose }),
+    ],
+    t(locale, 'admin.preview.title'),
+  );
+}
+
+const coverageRefresh: CardAction = async (ctx) => {
+  const admin = adminOf(ctx);
+  await requireAdmin(admin, ctx.user);
+  await showCoverage(ctx.context, ctx.user, admin, true);
+};
+
+const coverageCsv: CardAction = async (ctx) => {
+  const admin = adminOf(ctx);
+  await requireAdmin(admin, ctx.user);
+  const scanId = str(ctx.data.scanId) || admin.coverage.latestDone()?.scanId;
+  if (!scanId || !admin.coverage.view(scanId)) throw new AppError('broadcast.no_coverage', 'no scan to export');
+  await sendLink(ctx, admin, { kind: 'coverage', scanId }, 'admin.coverage.link');
+};
+
+async function sendLink(ctx: CardActionContext, admin: AdminFeatures, resource: DownloadResource, key: string): Promise<void> {
+  const link = await admin.downloadLink(ctx.user, resource);
+  await sendCard(
+    ctx.context,
+    messageCard(ctx.user.locale, {
+      kind: 'info',
+      messageKey: key,
+      params: { minutes: link.minutes },
+      openUrl: { url: link.url, titleKey: 'admin.download' },
+    }),
+  );
+}
+
+const compose: CardAction = async (ctx) => {
+  const admin = adminOf(ctx);
+  await requireAdmin(admin, ctx.user);
+  const d = ctx.data;
+  await sendCard(
+    ctx.context,
+    composeCard(ctx.user.locale, {
+      draftId: str(d.draftId) || newDraftId(),
+      audience: str(d[COMPOSE_INPUTS.audience]) || undefined,
+      message: str(d[COMPOSE_INPUTS.message]) === 'custom' ? 'custom' : undefined,
+      customText: str(d[COMPOSE_INPUTS.customText]) || undefined,
+      groupId: str(d[COMPOSE_INPUTS.groupId]) || undefined,
+    }),
+  );
+};
+
+const preview: CardAction = async (ctx) => {
+  const admin = adminOf(ctx);
+  await requireAdmin(admin, ctx.user);
+  const draft = draftOf(ctx.data, ctx.context, admin.now());
+  admin.broadcasts.validate(draft);
+  await sendCard(ctx.context, reminderCard(ctx.user.locale, draft.message));
+  await sendCard(ctx.context, confirmCard(ctx.user.locale, draft, admin.broadcasts.audienceSize(draft.audience), draftData(ctx.data)));
+};
+
+const send: CardAction = async (ctx) => {
+  const admin = adminOf(ctx);
+  const draft = draftOf(ctx.data, ctx.context, admin.now());
+  const { campaign, created } = await admin.broadcasts.create(ctx.user.userId, draft);
+  if (!created) {
+    await sendCard(ctx.context, messageCard(ctx.user.locale, { kind: 'info', messageKey: 'admin.broadcast.already' }));
+    return;
+  }
+  const activityId = await sendCard(ctx.context, progressCard(ctx.user.locale, admin.broadcasts.progressNow(campaign.id)));
+  if (activityId)
+    admin.broadcasts.attachProgressCard(campaign.id, {
+      reference: referenceOf(ctx.context),
+      activityId,
+      locale: ctx.user.locale,
+    });
+};
+
+const cancel: CardAction = async (ctx) => {
+  const admin = adminOf(ctx);
+  const cancelled = await admin.broadcasts.cancel(ctx.user.userId, str(ctx.data.campaignId));
+  await sendCard(
+    ctx.context,
+    messageCard(ctx.user.locale, { kind: 'info', messageKey: cancelled ? 'admin.broadcast.cancelled' : 'admin.broadcast.ended' }),
+  );
+};
+
+const report: CardAction = async (ctx) => {
+  const admin = adminOf(ctx);
+  await requireAdmin(admin, ctx.user);
+  const campaign = admin.broadcasts.get(str(ctx.data.campaignId));
+  await sendLink(ctx, admin, { kind: 'report', campaignId: campaign.id }, 'admin.broadcast.report_link');
+};
+
+/** The admin verbs (merged into the bot's verb table). */
+export const ADMIN_CARD_ACTIONS: Readonly<Record<string, CardAction>> = Object.freeze({
+  [ADMIN_VERBS.coverageRefresh]: coverageRefresh,
+  [ADMIN_VERBS.coverageCsv]: coverageCsv,
+  [ADMIN_VERBS.compose]: compose,
+  [ADMIN_VERBS.preview]: preview,
+  [ADMIN_VERBS.send]: send,
+  [ADMIN_VERBS.cancel]: cancel,
+  [ADMIN_VERBS.report]: report,
+});

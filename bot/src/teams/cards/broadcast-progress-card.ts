@@ -1,0 +1,56 @@
+/** The admin's progress card, updated in place while a campaign sends; ends as the report. */
+import type { Locale } from '../../core/ports';
+import type { CampaignAudience, CampaignProgress } from '../../core/broadcast/broadcast-types';
+import { formatNumber, t } from '../../i18n/i18n';
+import { cardInstant } from './approval-card';
+import { ADMIN_VERBS, bar } from './coverage-card';
+import { card, facts, heading, submit, text } from './elements';
+import type { AdaptiveCard } from './types';
+
+/** The audience in words. */
+export function audienceLabel(locale: Locale, a: CampaignAudience): string {
+  const base =
+    a.kind === 'category'
+      ? t(locale, `admin.category.${a.category ?? 'no_photo'}`)
+      : a.kind === 'group'
+        ? t(locale, 'admin.progress.group', { id: a.groupId ?? '' })
+        : t(locale, 'admin.compose.audience_everyone');
+  const extra = [a.includeGuests ? t(locale, 'admin.compose.guests') : '', a.includeDisabled ? t(locale, 'admin.compose.disabled') : '']
+    .filter(Boolean)
+    .join(', ');
+  return extra ? `${base} (${extra})` : base;
+}
+
+/** The progress card of a campaign. */
+export function progressCard(locale: Locale, p: CampaignProgress): AdaptiveCard {
+  const n = (v: number) => formatNumber(locale, v);
+  const active = p.state === 'scheduled' || p.state === 'enqueuing' || p.state === 'sending';
+  const title = t(locale, `admin.progress.state.${p.state}`);
+  const rows: Array<[string, string]> = [
+    [t(locale, 'admin.progress.audience'), audienceLabel(locale, p.audience)],
+    [t(locale, 'admin.progress.sent'), `${n(p.sent)} / ${n(p.total)}`],
+    [t(locale, 'admin.progress.failed'), n(p.failed)],
+  ];
+  if (p.waiting > 0 || active) rows.push([t(locale, 'admin.progress.waiting'), n(p.waiting)]);
+  if (p.cancelled > 0) rows.push([t(locale, 'admin.progress.cancelled'), n(p.cancelled)]);
+  if (active && p.state !== 'scheduled') {
+    rows.push([t(locale, 'admin.progress.rate'), t(locale, 'admin.progress.rate_value', { rate: n(p.ratePerSecond) })]);
+    if (p.secondsLeft !== null)
+      rows.push([
+        t(locale, 'admin.progress.left'),
+        t(locale, 'admin.progress.left_value', { minutes: n(Math.max(1, Math.ceil(p.secondsLeft / 60))) }),
+      ]);
+  }
+  if (p.throttled > 0) rows.push([t(locale, 'admin.progress.throttled'), n(p.throttled)]);
+  const body = [
+    heading(t(locale, 'admin.progress.title')),
+    text(title, { weight: 'bolder', spacing: 'small', color: p.state === 'done' ? 'good' : 'default' }),
+  ];
+  if (p.state === 'scheduled') body.push(text(t(locale, 'admin.progress.starts', { at: cardInstant(p.sendAt) }), { spacing: 'small' }));
+  body.push(text(bar(p.total > 0 ? (p.sent + p.failed + p.cancelled) / p.total : 0), { color: 'accent', spacing: 'small' }));
+  body.push(facts(rows));
+  const actions = active
+    ? [submit(t(locale, 'admin.progress.cancel'), { verb: ADMIN_VERBS.cancel, campaignId: p.id }, 'destructive')]
+    : [submit(t(locale, 'admin.progress.report'), { verb: ADMIN_VERBS.report, campaignId: p.id })];
+  return card(body, actions, title);
+}

@@ -1,0 +1,33 @@
+import type { Server } from 'restify';
+import { z } from 'zod';
+import { sendJson } from '../http/responses';
+import { plainRoute } from '../http/route';
+import type { TenantState } from '../state/tenant-state';
+import { controlBody } from './control-body';
+
+const window = z.object({ requests: z.number().int().positive(), seconds: z.number().positive() });
+const limitsPatch = z.object({
+  enabled: z.boolean().optional(),
+  appPerSecond: z.number().positive().optional(),
+  conversation: z.array(window).optional(),
+});
+
+/** `GET/PUT /_control/connector/rate-limits`: Teams' bot rate limits on the connector, and what they refused. */
+export function registerControlRateLimitRoutes(server: Server, state: TenantState): void {
+  const answer = () => ({
+    ...state.connectorLimiter.config,
+    throttled: state.connectorLimiter.throttled,
+    allowed: state.connectorLimiter.allowed,
+  });
+  server.get(
+    '/_control/connector/rate-limits',
+    plainRoute(async (_req, res) => sendJson(res, 200, answer())),
+  );
+  server.put(
+    '/_control/connector/rate-limits',
+    plainRoute(async (req, res) => {
+      state.connectorLimiter.configure(await controlBody(req, limitsPatch));
+      sendJson(res, 200, answer());
+    }),
+  );
+}

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import type { Server } from 'restify';
+import { badRequest } from '../http/graph-error';
+import { sendJson } from '../http/responses';
+import type { SeedApp } from '../seed/org-seed';
+import type { TenantState } from '../state/tenant-state';
+import { graphEndpoint, queryParam, requireTenantPermission, subjectUser, type GraphCall } from './graph-call';
+import { GRAPH_METADATA } from './user-json';
+
+/** A stable GUID-shaped id for a name (service principals and app roles have GUIDs). */
+function guid(kind: string, name: string): string {
+  const h = createHash('sha256').update(`${kind}:${name.toLowerCase()}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Every app role any seed user holds: the seed's `roles` are app roles on each registered app. */
+function roleNames(state: TenantState): string[] {
+  return [...new Set(state.directory.users.flatMap((u) => u.roles ?? []))].sort();
+}
+
+function servicePrincipalJson(state: TenantState, app: SeedApp): Record<string, unknown> {
+  return {
+    id: guid('sp', app.clientId),
+    appId: app.clientId,
+    displayName: app.displayName,
+    appRoles: roleNames(state).map((value) => ({
+      id: guid('role', value),
+      value,
+      displayName: value,
+      allowedMemberTypes: ['User'],
+      isEnabled: true,
+      description: value,
+    })),
+  };
+}
+
+/** `GET /servicePrincipals?$filter=appId eq '…'`: the enterprise app of a registration, with its app roles. */
+async function listServicePrincipals(call: GraphCall): Promise<void> {
+  requireTenantPermission(call, 'user.list');
+  const filter = queryParam(call, '$filter');
+  const m = filter === undefined ? null : /^\s*appId\s+eq\s+'([^']*)'\s*$/i.exec(filter);
+  if (filter !== undefined && m === null)
+    throw badRequest('Request_UnsupportedQuery', "The local tenant supports only $filter=appId eq '{id}' here.");
+  const apps = state(call).directory.apps.filter((a) => m === null || a.clientId.toLowerCase() === (m[1] as string).toLowerCase());
+  sendJson(call.res, 200, {
+    '@odata.context': `${GRAPH_METADATA(call.version)}#servicePrincipals`,
+    value: apps.map((a) => servicePrincipalJson(state(call), a)),
+  });
+}
+
+/** `GET /users/{id}/appRoleAssignments[?$filter=resourceId eq {id}]`: the user's roles on every registered app. */
+async function listAssignments(call: GraphCall): Promise<void> {
+  const user = subjectUser(call, 'user.read');
+  const filter = queryParam(call, '$filter');
+  const m = filter === undefined ? null : /^\s*resourceId\s+eq\s+'?([0-9a-f-]+)'?\s*$/i.exec(filter);
+  if (filter !== undefined && m === null)
+    throw badRequest('Request_UnsupportedQuery', 'The local tenant supports only $filter=resourceId eq {id} here.');
+  const value = state(call)
+    .directory.apps.map((app) => ({ app, spId: guid('sp', app.clientId) }))
+    .filter(({ spId }) => m === null || spId === (m[1] as string).toLowerCase())
+    .flatMap(({ app, spId }) =>
+      (user.roles ?? []).map((role) => ({
+        id: guid('assignment', `${user.id}/${app.clientId}/${role}`),
+        appRoleId: guid('role', role),
+        principalId: user.id,
+        principalDisplayName: user.displayName,
+        principalType: 'User',
+        resourceId: spId,
+        resourceDisplayName: app.displayName,
+      })),
+    );
+  sendJson(call.res, 200, {
+    '@odata.context': `${GRAPH_METADATA(call.version)}#users('${encodeURIComponent(user.id)}')/appRoleAssignments`,
+    value,
+  });
+}
+
+const state = (call: GraphCall): TenantState => call.state;
+
+/** Registers service principals (app roles) and users' app role assignments. */
+export function registerAppRoleRoutes(server: Server, tenant: TenantState): void {
+  graphEndpoint(server, tenant, 'get', '/servicePrincipals', listServicePrincipals);
+  graphEndpoint(server, tenant, 'get', '/users/:id/appRoleAssignments', listAssignments);
+}
