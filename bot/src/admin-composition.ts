@@ -99,8 +99,7 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
           connector,
           conversations: a.conversations,
           installer: teamsAppId ? new GraphAppInstaller(a.graph, teamsAppId) : undefined,
-          serviceUrl: () =>
-            a.config.mode === 'local' ? a.localTenantUrl : (b.serviceUrl ?? newestServiceUrl(a.db)),
+          serviceUrl: () => (a.config.mode === 'local' ? a.localTenantUrl : (b.serviceUrl ?? newestServiceUrl(a.db))),
           botAppId: a.config.bot.appId ?? 'headshot-bot',
           tenantId: a.tenantId,
           now: () => a.clock.now(),
@@ -110,7 +109,7 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
         owner,
         localeOf: (m) => a.conversations.get(m.userId)?.locale ?? resolveLocale(m.preferredLanguage),
         settings: {
-          ratePerSecond: b.ratePerSecond,
+          ratePerSecond: b.ratePerSecond * b.headroom,
           concurrency: b.concurrency,
           maxAttempts: b.maxAttempts,
           maxThrottles: 50,
@@ -138,7 +137,6 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
 /** Teams serves a tenant from one region: the service URL of the newest stored chat. */
 function newestServiceUrl(db: Db): string | undefined {
   const row = db.prepare(`SELECT service_url FROM conversations ORDER BY updated_at DESC LIMIT 1`).get() as
-    | { service_url: string }
-    | undefined;
+    { service_url: string } | undefined;
   return row?.service_url;
 }

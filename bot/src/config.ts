@@ -82,6 +82,7 @@ const schema = z.object({
   COVERAGE_REFRESH_HOURS: z.coerce.number().nonnegative().default(24),
   COVERAGE_MIN_PHOTO_SIDE: z.coerce.number().int().min(48).max(648).default(240),
   BROADCAST_RATE: z.coerce.number().positive().max(10_000).default(50),
+  BROADCAST_HEADROOM: z.coerce.number().min(0.5).max(1).default(0.95),
   BROADCAST_CONCURRENCY: z.coerce.number().int().positive().max(256).default(16),
   BROADCAST_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   BROADCAST_LEASE_SECONDS: z.coerce.number().positive().default(30),
@@ -174,6 +175,8 @@ export interface Config {
   broadcast: {
     /** Bot Connector requests per second for all instances together (Teams: 50 per app per tenant). */
     ratePerSecond: number;
+    /** Share of the limit the pacer spaces requests at (jitter at 100% tips the connector's sliding window over). */
+    headroom: number;
     concurrency: number;
     maxAttempts: number;
     leaseSeconds: number;
@@ -280,6 +283,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     coverage: { refreshHours: e.COVERAGE_REFRESH_HOURS, minPhotoSide: e.COVERAGE_MIN_PHOTO_SIDE },
     broadcast: {
       ratePerSecond: e.BROADCAST_RATE,
+      headroom: e.BROADCAST_HEADROOM,
       concurrency: e.BROADCAST_CONCURRENCY,
       maxAttempts: e.BROADCAST_MAX_ATTEMPTS,
       leaseSeconds: e.BROADCAST_LEASE_SECONDS,

@@ -124,7 +124,8 @@ export class TeamsConnectorRateLimiter implements ConnectorRateLimiter {
     if (log) {
       log.prune(nowMs - longest * 1000);
       for (const w of this.limits.conversation) {
-        if (log.countAfter(nowMs - w.seconds * 1000) >= w.requests) return this.refuse(log, w.requests, w.seconds, nowMs);
+        if (log.countAfter(nowMs - w.seconds * 1000) >= w.requests)
+          return this.refuse(log, w.requests, w.seconds, nowMs);
       }
     } else {
       log = new Log();

@@ -41,7 +41,9 @@ async function listServicePrincipals(call: GraphCall): Promise<void> {
   const m = filter === undefined ? null : /^\s*appId\s+eq\s+'([^']*)'\s*$/i.exec(filter);
   if (filter !== undefined && m === null)
     throw badRequest('Request_UnsupportedQuery', "The local tenant supports only $filter=appId eq '{id}' here.");
-  const apps = state(call).directory.apps.filter((a) => m === null || a.clientId.toLowerCase() === (m[1] as string).toLowerCase());
+  const apps = state(call).directory.apps.filter(
+    (a) => m === null || a.clientId.toLowerCase() === (m[1] as string).toLowerCase(),
+  );
   sendJson(call.res, 200, {
     '@odata.context': `${GRAPH_METADATA(call.version)}#servicePrincipals`,
     value: apps.map((a) => servicePrincipalJson(state(call), a)),

@@ -17,7 +17,12 @@ import { ConfigError, loadConfig, type Config } from '../config';
 import { COVERAGE_CSV_HEADER, CSV_BOM, REPORT_CSV_HEADER, coverageCsvLine, reportCsvLine } from '../core/admin/csv';
 import { toAppError } from '../core/errors';
 import type { CampaignAudience, CampaignMessage, CampaignProgress } from '../core/broadcast/broadcast-types';
-import { COVERAGE_CATEGORIES, REMINDABLE_CATEGORIES, type CoverageCategory, type CoverageView } from '../core/coverage/coverage-types';
+import {
+  COVERAGE_CATEGORIES,
+  REMINDABLE_CATEGORIES,
+  type CoverageCategory,
+  type CoverageView,
+} from '../core/coverage/coverage-types';
 import { t } from '../i18n/i18n';
 import { createLogger } from '../logger';
 import { createGraphClient } from '../m365/graph-client';
@@ -139,7 +144,7 @@ export async function coverageCommand(args: string[], io: AdminCommandIo): Promi
     if (!view) throw new UsageError('No finished coverage scan yet: run without --cached.');
     if (values.csv) {
       io.stdout(CSV_BOM + COVERAGE_CSV_HEADER);
-      for (let after = ''; ; ) {
+      for (let after = ''; ;) {
         const rows = admin.coverageStore.page(view.scanId, after, 1000);
         if (rows.length === 0) break;
         io.stdout(rows.map(coverageCsvLine).join(''));
@@ -222,7 +227,13 @@ export async function broadcastCommand(args: string[], io: AdminCommandIo): Prom
       if (!id) throw new UsageError(`headshot broadcast ${sub} needs a campaign id.`);
       if (sub === 'cancel') {
         const cancelled = await b.cancel(actor, id);
-        io.stdout(json ? `${JSON.stringify({ id, cancelled })}\n` : cancelled ? `Cancelled ${id}.\n` : `${id} had already ended.\n`);
+        io.stdout(
+          json
+            ? `${JSON.stringify({ id, cancelled })}\n`
+            : cancelled
+              ? `Cancelled ${id}.\n`
+              : `${id} had already ended.\n`,
+        );
         return 0;
       }
       const progress = await b.progress(actor, id);
@@ -235,12 +246,19 @@ export async function broadcastCommand(args: string[], io: AdminCommandIo): Prom
     if (sub !== undefined) throw new UsageError(`Unknown broadcast command '${sub}'.`);
     if (typeof values.audience !== 'string' || typeof values.message !== 'string')
       throw new UsageError('--audience and --message are required.');
-    const draftAudience = parseAudience(values.audience, values['include-guests'] === true, values['include-disabled'] === true);
+    const draftAudience = parseAudience(
+      values.audience,
+      values['include-guests'] === true,
+      values['include-disabled'] === true,
+    );
     const message = readMessage(values.message);
     let sendAt: Date | undefined;
     if (typeof values.at === 'string') {
       sendAt = new Date(values.at);
-      if (Number.isNaN(sendAt.getTime())) throw new UsageError(`Expected --at as an ISO 8601 time like 2025-05-01T09:00:00+02:00; received '${values.at}'.`);
+      if (Number.isNaN(sendAt.getTime()))
+        throw new UsageError(
+          `Expected --at as an ISO 8601 time like 2025-05-01T09:00:00+02:00; received '${values.at}'.`,
+        );
     }
     if (draftAudience.kind === 'category' && !admin.coverageStore.latestDone()) {
       io.stderr('No finished coverage scan: scanning now (category audiences use it).\n');
@@ -252,7 +270,9 @@ export async function broadcastCommand(args: string[], io: AdminCommandIo): Prom
       let recipients = 0;
       for await (const page of audience.pages(draftAudience))
         recipients += page.filter(
-          (m) => (draftAudience.includeGuests || m.userType !== 'Guest') && (draftAudience.includeDisabled || m.accountEnabled),
+          (m) =>
+            (draftAudience.includeGuests || m.userType !== 'Guest') &&
+            (draftAudience.includeDisabled || m.accountEnabled),
         ).length;
       const out = { dryRun: true, recipients, audience: draftAudience, message, sendAt: sendAt?.toISOString() ?? null };
       io.stdout(json ? `${JSON.stringify(out)}\n` : `Dry run: ${recipients} recipients; nothing was queued.\n`);

@@ -55,8 +55,17 @@ export class BotConnectorClient {
   }
 
   /** `POST /v3/conversations/{id}/activities`. */
-  send(serviceUrl: string, conversationId: string, activity: Record<string, unknown>): Promise<ConnectorAnswer<{ id: string }>> {
-    return this.call('POST', serviceUrl, `/v3/conversations/${encodeURIComponent(conversationId)}/activities`, activity);
+  send(
+    serviceUrl: string,
+    conversationId: string,
+    activity: Record<string, unknown>,
+  ): Promise<ConnectorAnswer<{ id: string }>> {
+    return this.call(
+      'POST',
+      serviceUrl,
+      `/v3/conversations/${encodeURIComponent(conversationId)}/activities`,
+      activity,
+    );
   }
 
   /** `PUT /v3/conversations/{id}/activities/{activityId}`: replaces a message in place. */

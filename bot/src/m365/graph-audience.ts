@@ -57,8 +57,18 @@ async function* graphPages(graph: Client, first: string): AsyncGenerator<GraphUs
       throw fromGraphError(err);
     }
     yield (body.value ?? []).filter((o) => !o['@odata.type'] || o['@odata.type'] === '#microsoft.graph.user');
-    next = body['@odata.nextLink'];
+    next = relative(body['@odata.nextLink']);
   }
+}
+
+/**
+ * A nextLink as a path under the version root: the SDK takes only https URLs as absolute, so the
+ * local tenant's http links (and any link) are passed as path and query.
+ */
+function relative(link: string | undefined): string | undefined {
+  if (!link || !/^https?:\/\//i.test(link)) return link;
+  const u = new URL(link);
+  return `${u.pathname.replace(/^\/(v1\.0|beta)(?=\/)/, '')}${u.search}`;
 }
 
 /** Every user of the tenant, 999 a page (User.Read.All). */
@@ -82,7 +92,7 @@ export class GraphAudienceSource implements AudienceSource {
     if (audience.kind === 'category') {
       const scan = this.coverage.latestDone();
       if (!scan || !audience.category) throw new AppError('broadcast.no_coverage', 'no finished coverage scan');
-      for (let after = ''; ; ) {
+      for (let after = ''; ;) {
         const rows = this.coverage.page(scan.id, after, PAGE, [audience.category]);
         if (rows.length === 0) return;
         yield rows.map((r) => toMember(r.user));

@@ -133,8 +133,14 @@ export class SqliteBroadcastStore implements BroadcastStore {
           `INSERT OR IGNORE INTO broadcast_campaigns (id, created_by, created_at, message, audience, send_at, state)
            VALUES (?, ?, ?, ?, ?, ?, 'scheduled')`,
         )
-        .run(c.id, c.createdBy, c.createdAt.getTime(), JSON.stringify(c.message), JSON.stringify(c.audience), c.sendAt.getTime())
-        .changes === 1
+        .run(
+          c.id,
+          c.createdBy,
+          c.createdAt.getTime(),
+          JSON.stringify(c.message),
+          JSON.stringify(c.audience),
+          c.sendAt.getTime(),
+        ).changes === 1
     );
   }
 
@@ -145,7 +151,9 @@ export class SqliteBroadcastStore implements BroadcastStore {
 
   listCampaigns(limit: number): Campaign[] {
     return (
-      this.db.prepare(`SELECT * FROM broadcast_campaigns ORDER BY created_at DESC, rowid DESC LIMIT ?`).all(limit) as CampaignRow[]
+      this.db
+        .prepare(`SELECT * FROM broadcast_campaigns ORDER BY created_at DESC, rowid DESC LIMIT ?`)
+        .all(limit) as CampaignRow[]
     ).map(toCampaign);
   }
 
@@ -171,50 +179,66 @@ export class SqliteBroadcastStore implements BroadcastStore {
     );
   }
 
-  addRecipients(id: string, owner: string, recipients: readonly NewRecipient[], leaseUntilMs: number, nowMs: number): boolean {
+  addRecipients(
+    id: string,
+    owner: string,
+    recipients: readonly NewRecipient[],
+    leaseUntilMs: number,
+    nowMs: number,
+  ): boolean {
     const insert = this.db.prepare(
       `INSERT OR IGNORE INTO broadcast_recipients (campaign_id, user_id, upn, display_name, locale, state, updated_at)
        VALUES (?, ?, ?, ?, ?, 'queued', ?)`,
     );
-    return this.db.transaction(() => {
-      let added = 0;
-      const owned = this.db
-        .prepare(`SELECT 1 FROM broadcast_campaigns WHERE id = ? AND state = 'enqueuing' AND enqueue_owner = ?`)
-        .get(id, owner);
-      if (!owned) return false;
-      for (const r of recipients) added += insert.run(id, r.userId, r.upn, r.displayName, r.locale, nowMs).changes;
-      this.db
-        .prepare(`UPDATE broadcast_campaigns SET enqueued = enqueued + ?, enqueue_until = ? WHERE id = ?`)
-        .run(added, leaseUntilMs, id);
-      return true;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        let added = 0;
+        const owned = this.db
+          .prepare(`SELECT 1 FROM broadcast_campaigns WHERE id = ? AND state = 'enqueuing' AND enqueue_owner = ?`)
+          .get(id, owner);
+        if (!owned) return false;
+        for (const r of recipients) added += insert.run(id, r.userId, r.upn, r.displayName, r.locale, nowMs).changes;
+        this.db
+          .prepare(`UPDATE broadcast_campaigns SET enqueued = enqueued + ?, enqueue_until = ? WHERE id = ?`)
+          .run(added, leaseUntilMs, id);
+        return true;
+      })
+      .immediate();
   }
 
   finishEnqueue(id: string, owner: string): boolean {
     return (
       this.db
-        .prepare(`UPDATE broadcast_campaigns SET state = 'sending' WHERE id = ? AND state = 'enqueuing' AND enqueue_owner = ?`)
+        .prepare(
+          `UPDATE broadcast_campaigns SET state = 'sending' WHERE id = ? AND state = 'enqueuing' AND enqueue_owner = ?`,
+        )
         .run(id, owner).changes === 1
     );
   }
 
   claim(owner: string, limit: number, leaseUntilMs: number, nowMs: number): RecipientJob[] {
-    return this.db.transaction(() => {
-      this.s.expiredClaims.run(nowMs, nowMs);
-      this.s.expiredSends.run(nowMs, nowMs);
-      return (this.s.claim.all(owner, leaseUntilMs, nowMs, nowMs, limit) as RecipientRow[]).map(toJob);
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        this.s.expiredClaims.run(nowMs, nowMs);
+        this.s.expiredSends.run(nowMs, nowMs);
+        return (this.s.claim.all(owner, leaseUntilMs, nowMs, nowMs, limit) as RecipientRow[]).map(toJob);
+      })
+      .immediate();
   }
 
   renew(owner: string, leaseUntilMs: number): void {
-    this.db.transaction(() => {
-      this.db
-        .prepare(`UPDATE broadcast_recipients SET lease_until = ? WHERE lease_owner = ? AND state IN ('claimed','sending')`)
-        .run(leaseUntilMs, owner);
-      this.db
-        .prepare(`UPDATE broadcast_campaigns SET enqueue_until = ? WHERE enqueue_owner = ? AND state = 'enqueuing'`)
-        .run(leaseUntilMs, owner);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.db
+          .prepare(
+            `UPDATE broadcast_recipients SET lease_until = ? WHERE lease_owner = ? AND state IN ('claimed','sending')`,
+          )
+          .run(leaseUntilMs, owner);
+        this.db
+          .prepare(`UPDATE broadcast_campaigns SET enqueue_until = ? WHERE enqueue_owner = ? AND state = 'enqueuing'`)
+          .run(leaseUntilMs, owner);
+      })
+      .immediate();
   }
 
   startSending(job: RecipientJob, owner: string, nowMs: number): boolean {
@@ -225,7 +249,14 @@ export class SqliteBroadcastStore implements BroadcastStore {
     return this.s.sent.run(activityId, conversationId, nowMs, nowMs, job.campaignId, job.userId, owner).changes === 1;
   }
 
-  recordRetry(job: RecipientJob, owner: string, nextAttemptAt: number, reason: string, throttled: boolean, nowMs: number): boolean {
+  recordRetry(
+    job: RecipientJob,
+    owner: string,
+    nextAttemptAt: number,
+    reason: string,
+    throttled: boolean,
+    nowMs: number,
+  ): boolean {
     const t = throttled ? 1 : 0;
     return this.s.retry.run(nextAttemptAt, reason, t, t, nowMs, job.campaignId, job.userId, owner).changes === 1;
   }
@@ -260,22 +291,24 @@ export class SqliteBroadcastStore implements BroadcastStore {
   }
 
   cancel(id: string, by: string, nowMs: number): boolean {
-    return this.db.transaction(() => {
-      const r = this.db
-        .prepare(
-          `UPDATE broadcast_campaigns SET state = 'cancelled', cancelled_by = ?, finished_at = ?
+    return this.db
+      .transaction(() => {
+        const r = this.db
+          .prepare(
+            `UPDATE broadcast_campaigns SET state = 'cancelled', cancelled_by = ?, finished_at = ?
            WHERE id = ? AND state IN ('scheduled','enqueuing','sending')`,
-        )
-        .run(by, nowMs, id);
-      if (r.changes === 0) return false;
-      this.db
-        .prepare(
-          `UPDATE broadcast_recipients SET state = 'cancelled', lease_owner = NULL, lease_until = NULL, updated_at = ?
+          )
+          .run(by, nowMs, id);
+        if (r.changes === 0) return false;
+        this.db
+          .prepare(
+            `UPDATE broadcast_recipients SET state = 'cancelled', lease_owner = NULL, lease_until = NULL, updated_at = ?
            WHERE campaign_id = ? AND state IN ('queued','claimed')`,
-        )
-        .run(nowMs, id);
-      return true;
-    }).immediate();
+          )
+          .run(nowMs, id);
+        return true;
+      })
+      .immediate();
   }
 
   counts(id: string): RecipientCounts {
@@ -331,7 +364,9 @@ export class SqliteBroadcastStore implements BroadcastStore {
 
   setProgressCard(id: string, card: ProgressCardRef): void {
     this.db
-      .prepare(`UPDATE broadcast_campaigns SET progress_ref = ?, progress_activity_id = ?, progress_locale = ? WHERE id = ?`)
+      .prepare(
+        `UPDATE broadcast_campaigns SET progress_ref = ?, progress_activity_id = ?, progress_locale = ? WHERE id = ?`,
+      )
       .run(card.reference, card.activityId, card.locale, id);
   }
 
@@ -376,12 +411,14 @@ export class SqliteBroadcastStore implements BroadcastStore {
   }
 
   acquireSlot(intervalMs: number, nowMs: number): number {
-    return this.db.transaction(() => {
-      const r = this.s.slot.get() as { next_slot_at: number; paused_until: number };
-      const slot = Math.max(nowMs, r.next_slot_at, r.paused_until);
-      this.s.setSlot.run(slot + intervalMs);
-      return slot;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const r = this.s.slot.get() as { next_slot_at: number; paused_until: number };
+        const slot = Math.max(nowMs, r.next_slot_at, r.paused_until);
+        this.s.setSlot.run(slot + intervalMs);
+        return slot;
+      })
+      .immediate();
   }
 
   pause(untilMs: number): void {

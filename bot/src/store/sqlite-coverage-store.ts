@@ -51,36 +51,44 @@ export class SqliteCoverageStore implements CoverageStore {
   constructor(private readonly db: Db) {}
 
   begin(scan: CoverageScanRecord, owner: string, leaseUntil: Date): { scan: CoverageScanRecord; started: boolean } {
-    return this.db.transaction(() => {
-      const live = this.db
-        .prepare(`SELECT * FROM coverage_scans WHERE state = 'running' AND lease_until > ? ORDER BY started_at DESC LIMIT 1`)
-        .get(Date.now()) as ScanRow | undefined;
-      if (live) return { scan: toScan(live), started: false };
-      this.db
-        .prepare(
-          `INSERT INTO coverage_scans (id, started_at, state, requested_by, scanned, owner, lease_until) VALUES (?, ?, 'running', ?, 0, ?, ?)`,
-        )
-        .run(scan.id, scan.startedAt.getTime(), scan.requestedBy ?? null, owner, leaseUntil.getTime());
-      return { scan, started: true };
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const live = this.db
+          .prepare(
+            `SELECT * FROM coverage_scans WHERE state = 'running' AND lease_until > ? ORDER BY started_at DESC LIMIT 1`,
+          )
+          .get(Date.now()) as ScanRow | undefined;
+        if (live) return { scan: toScan(live), started: false };
+        this.db
+          .prepare(
+            `INSERT INTO coverage_scans (id, started_at, state, requested_by, scanned, owner, lease_until) VALUES (?, ?, 'running', ?, 0, ?, ?)`,
+          )
+          .run(scan.id, scan.startedAt.getTime(), scan.requestedBy ?? null, owner, leaseUntil.getTime());
+        return { scan, started: true };
+      })
+      .immediate();
   }
 
   takeOver(scanId: string, owner: string, leaseUntil: Date): boolean {
-    return this.db.transaction(() => {
-      const r = this.db
-        .prepare(
-          `UPDATE coverage_scans SET owner = ?, lease_until = ?, scanned = 0 WHERE id = ? AND state = 'running' AND lease_until <= ?`,
-        )
-        .run(owner, leaseUntil.getTime(), scanId, Date.now());
-      if (r.changes === 0) return false;
-      this.db.prepare(`DELETE FROM coverage_users WHERE scan_id = ?`).run(scanId);
-      return true;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const r = this.db
+          .prepare(
+            `UPDATE coverage_scans SET owner = ?, lease_until = ?, scanned = 0 WHERE id = ? AND state = 'running' AND lease_until <= ?`,
+          )
+          .run(owner, leaseUntil.getTime(), scanId, Date.now());
+        if (r.changes === 0) return false;
+        this.db.prepare(`DELETE FROM coverage_users WHERE scan_id = ?`).run(scanId);
+        return true;
+      })
+      .immediate();
   }
 
   abandoned(): CoverageScanRecord[] {
     return (
-      this.db.prepare(`SELECT * FROM coverage_scans WHERE state = 'running' AND lease_until <= ?`).all(Date.now()) as ScanRow[]
+      this.db
+        .prepare(`SELECT * FROM coverage_scans WHERE state = 'running' AND lease_until <= ?`)
+        .all(Date.now()) as ScanRow[]
     ).map(toScan);
   }
 
@@ -89,33 +97,37 @@ export class SqliteCoverageStore implements CoverageStore {
       `INSERT OR REPLACE INTO coverage_users (scan_id, user_id, upn, display_name, preferred_language, user_type, account_enabled, category, reason, photo_side)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    return this.db.transaction(() => {
-      const r = this.db
-        .prepare(
-          `UPDATE coverage_scans SET scanned = scanned + ?, lease_until = ? WHERE id = ? AND owner = ? AND state = 'running'`,
-        )
-        .run(entries.length, leaseUntil.getTime(), scanId, owner);
-      if (r.changes === 0) return false;
-      for (const e of entries)
-        insert.run(
-          scanId,
-          e.user.id,
-          e.user.userPrincipalName,
-          e.user.displayName,
-          e.user.preferredLanguage ?? null,
-          e.user.userType,
-          e.user.accountEnabled ? 1 : 0,
-          e.category,
-          e.reason,
-          e.photoSide ?? null,
-        );
-      return true;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const r = this.db
+          .prepare(
+            `UPDATE coverage_scans SET scanned = scanned + ?, lease_until = ? WHERE id = ? AND owner = ? AND state = 'running'`,
+          )
+          .run(entries.length, leaseUntil.getTime(), scanId, owner);
+        if (r.changes === 0) return false;
+        for (const e of entries)
+          insert.run(
+            scanId,
+            e.user.id,
+            e.user.userPrincipalName,
+            e.user.displayName,
+            e.user.preferredLanguage ?? null,
+            e.user.userType,
+            e.user.accountEnabled ? 1 : 0,
+            e.category,
+            e.reason,
+            e.photoSide ?? null,
+          );
+        return true;
+      })
+      .immediate();
   }
 
   finish(scanId: string, owner: string, state: 'done' | 'failed', at: Date, error?: string): void {
     this.db
-      .prepare(`UPDATE coverage_scans SET state = ?, finished_at = ?, error = ? WHERE id = ? AND owner = ? AND state = 'running'`)
+      .prepare(
+        `UPDATE coverage_scans SET state = ?, finished_at = ?, error = ? WHERE id = ? AND owner = ? AND state = 'running'`,
+      )
       .run(state, at.getTime(), error ?? null, scanId, owner);
   }
 
@@ -126,8 +138,7 @@ export class SqliteCoverageStore implements CoverageStore {
 
   latest(): CoverageScanRecord | null {
     const r = this.db.prepare(`SELECT * FROM coverage_scans ORDER BY started_at DESC, rowid DESC LIMIT 1`).get() as
-      | ScanRow
-      | undefined;
+      ScanRow | undefined;
     return r ? toScan(r) : null;
   }
 
@@ -147,7 +158,12 @@ export class SqliteCoverageStore implements CoverageStore {
     return counts;
   }
 
-  page(scanId: string, afterUserId: string, limit: number, categories?: readonly string[]): Array<CoverageEntry & { scanId: string }> {
+  page(
+    scanId: string,
+    afterUserId: string,
+    limit: number,
+    categories?: readonly string[],
+  ): Array<CoverageEntry & { scanId: string }> {
     const filter = categories?.length ? `AND category IN (${categories.map(() => '?').join(',')})` : '';
     const rows = this.db
       .prepare(`SELECT * FROM coverage_users WHERE scan_id = ? AND user_id > ? ${filter} ORDER BY user_id LIMIT ?`)
@@ -179,7 +195,8 @@ export class SqliteCoverageStore implements CoverageStore {
   card(scanId: string): CoverageCardTarget | null {
     const r = this.db
       .prepare(`SELECT card_ref, card_activity_id, card_locale FROM coverage_scans WHERE id = ?`)
-      .get(scanId) as { card_ref: string | null; card_activity_id: string | null; card_locale: string | null } | undefined;
+      .get(scanId) as
+      { card_ref: string | null; card_activity_id: string | null; card_locale: string | null } | undefined;
     if (!r?.card_ref || !r.card_activity_id) return null;
     return { reference: r.card_ref, activityId: r.card_activity_id, locale: (r.card_locale ?? 'en') as Locale };
   }

@@ -4,7 +4,16 @@
 export type AdminCommand = 'coverage' | 'broadcast';
 
 const WORDS: Readonly<Record<AdminCommand, readonly string[]>> = {
-  coverage: ['coverage', 'photo coverage', 'kattavuus', 'kuvakattavuus', 'dekking', 'fotodekking', 'pokrycie', 'pokrycie zdjec'],
+  coverage: [
+    'coverage',
+    'photo coverage',
+    'kattavuus',
+    'kuvakattavuus',
+    'dekking',
+    'fotodekking',
+    'pokrycie',
+    'pokrycie zdjec',
+  ],
   broadcast: [
     'broadcast',
     'send reminder',

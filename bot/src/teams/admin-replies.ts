@@ -54,7 +54,12 @@ function referenceOf(context: TurnContext): string {
 }
 
 /** Sends the coverage card; starts a scan when none is recent, and lets the scan update the card in place. */
-async function showCoverage(context: TurnContext, user: ActivityUser, admin: AdminFeatures, refresh: boolean): Promise<void> {
+async function showCoverage(
+  context: TurnContext,
+  user: ActivityUser,
+  admin: AdminFeatures,
+  refresh: boolean,
+): Promise<void> {
   const latest = admin.coverage.view();
   const done = admin.coverage.latestDone();
   const stale = !done || admin.now().getTime() - Date.parse(done.finishedAt ?? done.startedAt) > admin.coverageMaxAgeMs;
@@ -67,7 +72,10 @@ async function showCoverage(context: TurnContext, user: ActivityUser, admin: Adm
     admin.coverageStore.setCard(scanId, { reference: referenceOf(context), activityId, locale: user.locale });
   else if (scanId && activityId) {
     // Finished while the card was on its way: show the result.
-    await context.updateActivity({ ...cardReply(coverageCard(user.locale, admin.coverage.view(scanId))), id: activityId });
+    await context.updateActivity({
+      ...cardReply(coverageCard(user.locale, admin.coverage.view(scanId))),
+      id: activityId,
+    });
   }
 }
 
@@ -98,9 +106,15 @@ function sendAtOf(data: Record<string, unknown>, context: TurnContext, now: Date
   const time = str(data[COMPOSE_INPUTS.time]);
   if (!date && !time) return undefined;
   if ((date && !/^\d{4}-\d{2}-\d{2}$/.test(date)) || (time && !/^\d{2}:\d{2}$/.test(time)))
-    throw new AppError('broadcast.invalid', `Expected a date like 2025-05-01 and a time like 09:30; received '${date}' '${time}'.`);
+    throw new AppError(
+      'broadcast.invalid',
+      `Expected a date like 2025-05-01 and a time like 09:30; received '${date}' '${time}'.`,
+    );
   const local = context.activity.localTimestamp as unknown;
-  const offset = /([+-]\d{2}:\d{2}|Z)$/.exec(typeof local === 'string' ? local : (local as Date | undefined)?.toISOString?.() ?? '')?.[1] ?? 'Z';
+  const offset =
+    /([+-]\d{2}:\d{2}|Z)$/.exec(
+      typeof local === 'string' ? local : ((local as Date | undefined)?.toISOString?.() ?? ''),
+    )?.[1] ?? 'Z';
   const day = date || now.toISOString().slice(0, 10);
   const at = new Date(`${day}T${time || '00:00'}:00${offset}`);
   if (Number.isNaN(at.getTime())) throw new AppError('broadcast.invalid', 'unreadable send time');
@@ -111,7 +125,9 @@ function sendAtOf(data: Record<string, unknown>, context: TurnContext, now: Date
 export function draftOf(data: Record<string, unknown>, context: TurnContext, now: Date): CampaignDraft {
   const id = str(data.draftId);
   const message: CampaignMessage =
-    str(data[COMPOSE_INPUTS.message]) === 'custom' ? { kind: 'custom', text: str(data[COMPOSE_INPUTS.customText]) } : { kind: 'reminder' };
+    str(data[COMPOSE_INPUTS.message]) === 'custom'
+      ? { kind: 'custom', text: str(data[COMPOSE_INPUTS.customText]) }
+      : { kind: 'reminder' };
   const chosen = str(data[COMPOSE_INPUTS.audience]) || 'category:no_photo';
   const flags = {
     includeGuests: str(data[COMPOSE_INPUTS.includeGuests]) === 'true',
@@ -121,11 +137,19 @@ export function draftOf(data: Record<string, unknown>, context: TurnContext, now
   if (chosen.startsWith('category:')) {
     const category = chosen.slice('category:'.length) as CoverageCategory;
     if (!REMINDABLE_CATEGORIES.includes(category))
-      throw new AppError('broadcast.invalid', `Expected an audience like category:no_photo, group or everyone; received '${chosen.slice(0, 40)}'.`);
+      throw new AppError(
+        'broadcast.invalid',
+        `Expected an audience like category:no_photo, group or everyone; received '${chosen.slice(0, 40)}'.`,
+      );
     audience = { kind: 'category', category, ...flags };
-  } else if (chosen === 'group') audience = { kind: 'group', groupId: str(data[COMPOSE_INPUTS.groupId]).trim(), ...flags };
+  } else if (chosen === 'group')
+    audience = { kind: 'group', groupId: str(data[COMPOSE_INPUTS.groupId]).trim(), ...flags };
   else if (chosen === 'everyone') audience = { kind: 'everyone', ...flags };
-  else throw new AppError('broadcast.invalid', `Expected an audience like category:no_photo, group or everyone; received '${chosen.slice(0, 40)}'.`);
+  else
+    throw new AppError(
+      'broadcast.invalid',
+      `Expected an audience like category:no_photo, group or everyone; received '${chosen.slice(0, 40)}'.`,
+    );
   return { id: id || undefined, message, audience, sendAt: sendAtOf(data, context, now) };
 }
 
@@ -140,13 +164,20 @@ function draftData(data: Record<string, unknown>): Record<string, string> {
 }
 
 /** The confirm card after a preview: who gets it, how many, when; Send and Change. */
-function confirmCard(locale: Locale, draft: CampaignDraft, size: number | null, data: Record<string, string>): AdaptiveCard {
+function confirmCard(
+  locale: Locale,
+  draft: CampaignDraft,
+  size: number | null,
+  data: Record<string, string>,
+): AdaptiveCard {
   const body: JsonObject[] = [
     heading(t(locale, 'admin.preview.title')),
     text(t(locale, 'admin.preview.above'), { spacing: 'small' }),
     text(`${t(locale, 'admin.progress.audience')}: ${audienceLabel(locale, draft.audience)}`, { weight: 'bolder' }),
     text(
-      size === null ? t(locale, 'admin.preview.size_unknown') : t(locale, 'admin.preview.size', { people: formatNumber(locale, size) }),
+      size === null
+        ? t(locale, 'admin.preview.size_unknown')
+        : t(locale, 'admin.preview.size', { people: formatNumber(locale, size) }),
       { spacing: 'small' },
     ),
   ];
@@ -174,7 +205,12 @@ const coverageCsv: CardAction = async (ctx) => {
   await sendLink(ctx, admin, { kind: 'coverage', scanId }, 'admin.coverage.link');
 };
 
-async function sendLink(ctx: CardActionContext, admin: AdminFeatures, resource: DownloadResource, key: string): Promise<void> {
+async function sendLink(
+  ctx: CardActionContext,
+  admin: AdminFeatures,
+  resource: DownloadResource,
+  key: string,
+): Promise<void> {
   const link = await admin.downloadLink(ctx.user, resource);
   await sendCard(
     ctx.context,
@@ -209,7 +245,10 @@ const preview: CardAction = async (ctx) => {
   const draft = draftOf(ctx.data, ctx.context, admin.now());
   admin.broadcasts.validate(draft);
   await sendCard(ctx.context, reminderCard(ctx.user.locale, draft.message));
-  await sendCard(ctx.context, confirmCard(ctx.user.locale, draft, admin.broadcasts.audienceSize(draft.audience), draftData(ctx.data)));
+  await sendCard(
+    ctx.context,
+    confirmCard(ctx.user.locale, draft, admin.broadcasts.audienceSize(draft.audience), draftData(ctx.data)),
+  );
 };
 
 const send: CardAction = async (ctx) => {
@@ -220,7 +259,10 @@ const send: CardAction = async (ctx) => {
     await sendCard(ctx.context, messageCard(ctx.user.locale, { kind: 'info', messageKey: 'admin.broadcast.already' }));
     return;
   }
-  const activityId = await sendCard(ctx.context, progressCard(ctx.user.locale, admin.broadcasts.progressNow(campaign.id)));
+  const activityId = await sendCard(
+    ctx.context,
+    progressCard(ctx.user.locale, admin.broadcasts.progressNow(campaign.id)),
+  );
   if (activityId)
     admin.broadcasts.attachProgressCard(campaign.id, {
       reference: referenceOf(ctx.context),
@@ -234,7 +276,10 @@ const cancel: CardAction = async (ctx) => {
   const cancelled = await admin.broadcasts.cancel(ctx.user.userId, str(ctx.data.campaignId));
   await sendCard(
     ctx.context,
-    messageCard(ctx.user.locale, { kind: 'info', messageKey: cancelled ? 'admin.broadcast.cancelled' : 'admin.broadcast.ended' }),
+    messageCard(ctx.user.locale, {
+      kind: 'info',
+      messageKey: cancelled ? 'admin.broadcast.cancelled' : 'admin.broadcast.ended',
+    }),
   );
 };
 

@@ -18,7 +18,14 @@ for (let i = 0; i < EACH; i++) {
   users.push(member(`hybrid-${i}`, i, { onPremisesSyncEnabled: true }));
 }
 for (let i = 0; i < 12; i++) {
-  users.push(member(`guest-${i}`, i, { userType: 'Guest', upn: `guest-${i}_contoso.com#EXT#@example.com`, mailbox: 'none', licensed: false }));
+  users.push(
+    member(`guest-${i}`, i, {
+      userType: 'Guest',
+      upn: `guest-${i}_contoso.com#EXT#@example.com`,
+      mailbox: 'none',
+      licensed: false,
+    }),
+  );
   users.push(member(`disabled-${i}`, i, { accountEnabled: false }));
   users.push(member(`unlicensed-${i}`, i, { mailbox: 'none', licensed: false }));
 }
@@ -50,7 +57,13 @@ test('someone who is not an admin is refused, in the chat and in the CLI', async
   expectValidCard(refused);
   expect(texts(refused)).toContain('Vain Headshotin ylläpitäjät voivat tehdä tämän');
   // Pressing an admin button from a forwarded card does not help either.
-  expect(await alex.post({ ...(await baseOf(alex)), type: 'message', value: { verb: 'broadcast.send', audience: 'everyone' } })).toBe(200);
+  expect(
+    await alex.post({
+      ...(await baseOf(alex)),
+      type: 'message',
+      value: { verb: 'broadcast.send', audience: 'everyone' },
+    }),
+  ).toBe(200);
   const [again] = cardsOf(await alex.newCards());
   expect(texts(again)).toContain('Vain Headshotin ylläpitäjät');
   expect(h.service.admin.broadcastStore.listCampaigns(10)).toEqual([]);
@@ -58,7 +71,9 @@ test('someone who is not an admin is refused, in the chat and in the CLI', async
   const cmd = await cli(h, 'coverage', '--as', 'alexw@example.com', '--json');
   expect(cmd.code).toBe(77);
   expect(cmd.err).toContain('Only Headshot admins can do this');
-  expect((await cli(h, 'broadcast', '--as', 'alexw@example.com', '--audience', 'everyone', '--message', 'reminder')).code).toBe(77);
+  expect(
+    (await cli(h, 'broadcast', '--as', 'alexw@example.com', '--audience', 'everyone', '--message', 'reminder')).code,
+  ).toBe(77);
 });
 
 test('the admin sees coverage counted exactly as the tenant holds it, updated in place while it runs', async () => {
@@ -72,11 +87,18 @@ test('the admin sees coverage counted exactly as the tenant holds it, updated in
   expect(view?.coverage).toBeCloseTo(EXPECTED.has_photo / (TOTAL - 36), 5);
 
   // The card that said "checking" now shows the numbers (updated in place, not a new message).
-  await until(async () => {
-    const now = (await patti.all()).find((a) => a.id === first?.activity.id);
-    return texts(now?.attachments?.[0]?.content).includes(`${EXPECTED.placeholder_or_stale}`) && (now?.updates ?? 0) > 0;
-  }, 5_000, 'card update');
-  const updated = (await patti.all()).find((a) => a.id === first?.activity.id)?.attachments?.[0]?.content as AdaptiveCardJson;
+  await until(
+    async () => {
+      const now = (await patti.all()).find((a) => a.id === first?.activity.id);
+      return (
+        texts(now?.attachments?.[0]?.content).includes(`${EXPECTED.placeholder_or_stale}`) && (now?.updates ?? 0) > 0
+      );
+    },
+    5_000,
+    'card update',
+  );
+  const updated = (await patti.all()).find((a) => a.id === first?.activity.id)?.attachments?.[0]
+    ?.content as AdaptiveCardJson;
   expectValidCard(updated);
   expect(texts(updated)).toContain('Placeholder or outdated photo');
   const verbs = cardActions(updated).map((a) => a.data?.verb);
@@ -104,7 +126,10 @@ test('the CLI gives the same numbers as JSON and CSV', async () => {
   expect(JSON.parse(json.out)).toMatchObject({ state: 'done', scanned: TOTAL, counts: EXPECTED });
   const csv = await cli(h, 'coverage', '--as', 'pattif@example.com', '--csv', '--cached');
   expect(csv.code).toBe(0);
-  const rows = csv.out.replace(/^\uFEFF/, '').trim().split('\r\n');
+  const rows = csv.out
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split('\r\n');
   expect(rows[0]).toBe('userId,userPrincipalName,displayName,category,reason,photoSide,userType,accountEnabled');
   expect(rows).toHaveLength(TOTAL + 1);
   expect(rows.find((r) => r.startsWith('stale-3,'))).toContain(',placeholder_or_stale,small_photo,96,');

@@ -65,7 +65,8 @@ export async function cli(
 }
 
 /** Patti's chat (the admin). */
-export const pattiChat = (h: Harness): TeamsChat => h.chat({ aadObjectId: PATTI, locale: 'en-US', name: 'Patti Fernandez' });
+export const pattiChat = (h: Harness): TeamsChat =>
+  h.chat({ aadObjectId: PATTI, locale: 'en-US', name: 'Patti Fernandez' });
 
 /** Waits until `check` holds (polling), or fails after `ms`. */
 export async function until(check: () => boolean | Promise<boolean>, ms = 20_000, what = 'condition'): Promise<void> {
@@ -79,7 +80,9 @@ export async function until(check: () => boolean | Promise<boolean>, ms = 20_000
 /** Every message the connector recorded, by conversation. */
 export async function connectorRecords(
   h: Harness,
-): Promise<Array<{ id: string; conversationId: string; kind: string; activity: Record<string, unknown>; updates: number }>> {
+): Promise<
+  Array<{ id: string; conversationId: string; kind: string; activity: Record<string, unknown>; updates: number }>
+> {
   const res = await fetch(`${h.tenant.url}/_control/connector/activities`);
   return ((await res.json()) as { value: never[] }).value;
 }

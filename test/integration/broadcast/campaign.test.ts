@@ -44,8 +44,19 @@ test('a campaign reaches every recipient exactly once, within Teams limits, with
 
   // Teams' limit below the pace we configured (150/s), plus a burst of 503s and a 429 with its own Retry-After.
   await h.control('PUT', '/_control/connector/rate-limits', { enabled: true, appPerSecond: 120 });
-  await h.control('POST', '/_control/faults', { method: 'POST', path: '^/v3/conversations/a:[^/]+/activities$', status: 503, times: 5 });
-  await h.control('POST', '/_control/faults', { method: 'POST', path: '^/v3/conversations$', status: 429, retryAfterSeconds: 1, times: 1 });
+  await h.control('POST', '/_control/faults', {
+    method: 'POST',
+    path: '^/v3/conversations/a:[^/]+/activities$',
+    status: 503,
+    times: 5,
+  });
+  await h.control('POST', '/_control/faults', {
+    method: 'POST',
+    path: '^/v3/conversations$',
+    status: 429,
+    retryAfterSeconds: 1,
+    times: 1,
+  });
 
   // The inputs come back merged into the button's data, as Teams sends them; a double click creates one campaign.
   const data = { ...send!.data, message: 'reminder', audience: 'category:no_photo' };
@@ -67,7 +78,12 @@ test('a campaign reaches every recipient exactly once, within Teams limits, with
 
   // Exactly one reminder per recipient, in their language; recipients Headshot never talked to got the app installed.
   const records = await connectorRecords(h);
-  const conversations = (await h.control<{ value: Array<{ id: string; members: Array<{ id: string }> }> }>('GET', '/_control/connector/conversations')).value;
+  const conversations = (
+    await h.control<{ value: Array<{ id: string; members: Array<{ id: string }> }> }>(
+      'GET',
+      '/_control/connector/conversations',
+    )
+  ).value;
   const userOf = new Map(conversations.map((c) => [c.id, c.members[0]?.id]));
   userOf.set(patti.conversationId, PATTI);
   const reminders = records.filter((r) => {
@@ -75,7 +91,8 @@ test('a campaign reaches every recipient exactly once, within Teams limits, with
     return Object.values(TITLE).some((title) => cardTexts(content).includes(title));
   });
   const perUser = new Map<string, number>();
-  for (const r of reminders) perUser.set(userOf.get(r.conversationId) ?? '?', (perUser.get(userOf.get(r.conversationId) ?? '?') ?? 0) + 1);
+  for (const r of reminders)
+    perUser.set(userOf.get(r.conversationId) ?? '?', (perUser.get(userOf.get(r.conversationId) ?? '?') ?? 0) + 1);
   expect(perUser.size).toBe(recipients);
   expect([...perUser.values()].every((n) => n === 1)).toBe(true);
   for (const [i, u] of users.entries()) {
@@ -90,10 +107,14 @@ test('a campaign reaches every recipient exactly once, within Teams limits, with
   }
 
   // The admin's progress card was updated in place and ends as the report, with the counts.
-  await until(async () => {
-    const card = (await patti.all()).find((a) => a.id === progress?.activity.id);
-    return cardTexts(card?.attachments?.[0]?.content).includes('Done');
-  }, 5_000, 'final progress card');
+  await until(
+    async () => {
+      const card = (await patti.all()).find((a) => a.id === progress?.activity.id);
+      return cardTexts(card?.attachments?.[0]?.content).includes('Done');
+    },
+    5_000,
+    'final progress card',
+  );
   const final = (await patti.all()).find((a) => a.id === progress?.activity.id);
   expect(final?.updates).toBeGreaterThan(0);
   const finalCard = final?.attachments?.[0]?.content as AdaptiveCardJson;
@@ -105,7 +126,11 @@ test('a campaign reaches every recipient exactly once, within Teams limits, with
   // The report: one line per recipient, every one sent.
   const csv = await cli(h, 'broadcast', 'report', campaign!.id, '--as', 'pattif@example.com', '--csv');
   expect(csv.code).toBe(0);
-  const rows = csv.out.replace(/^\uFEFF/, '').trim().split('\r\n').slice(1);
+  const rows = csv.out
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split('\r\n')
+    .slice(1);
   expect(rows).toHaveLength(recipients);
   expect(rows.every((r) => r.split(',')[4] === 'sent')).toBe(true);
   // Through the bot, as a signed link.
@@ -122,7 +147,12 @@ test('preview shows the admin the card and who gets it; a cancelled campaign sto
   await patti.say('broadcast');
   const [compose] = await patti.newCards();
   const preview = cardActions(compose?.card).find((a) => a.data?.verb === 'broadcast.preview');
-  const data = { ...preview!.data, message: 'custom', customText: 'Hi! Please add a photo.', audience: 'category:no_photo' };
+  const data = {
+    ...preview!.data,
+    message: 'custom',
+    customText: 'Hi! Please add a photo.',
+    audience: 'category:no_photo',
+  };
   expect(await patti.click(compose!.activity, data)).toBe(200);
   const [sample, confirm] = await patti.newCards();
   expectValidCard(sample?.card);

@@ -27,7 +27,10 @@ const everyone = { kind: 'everyone' as const, includeGuests: false, includeDisab
 /** Reminder messages the connector recorded, per recipient (by the conversation's member). */
 async function remindersPerUser(h: Harness): Promise<Map<string, number>> {
   const conversations = (
-    await h.control<{ value: Array<{ id: string; members: Array<{ id: string }> }> }>('GET', '/_control/connector/conversations')
+    await h.control<{ value: Array<{ id: string; members: Array<{ id: string }> }> }>(
+      'GET',
+      '/_control/connector/conversations',
+    )
   ).value;
   const userOf = new Map(conversations.map((c) => [c.id, c.members[0]?.id as string]));
   const counts = new Map<string, number>();
@@ -40,7 +43,10 @@ async function remindersPerUser(h: Harness): Promise<Map<string, number>> {
 }
 
 async function started(h: Harness): Promise<string> {
-  const { campaign } = await h.service.admin.broadcasts.create(PATTI, { message: { kind: 'reminder' }, audience: everyone });
+  const { campaign } = await h.service.admin.broadcasts.create(PATTI, {
+    message: { kind: 'reminder' },
+    audience: everyone,
+  });
   return campaign.id;
 }
 
@@ -98,7 +104,8 @@ describe('killed in the middle (no grace: requests in flight are abandoned)', ()
     expect([...perUser.values()].every((n) => n === 1)).toBe(true);
     const outcomes = [...h.service.admin.broadcasts.outcomes(id)].flat();
     for (const o of outcomes) {
-      if (o.state === 'sent') expect({ user: o.userId, messages: perUser.get(o.userId) }).toEqual({ user: o.userId, messages: 1 });
+      if (o.state === 'sent')
+        expect({ user: o.userId, messages: perUser.get(o.userId) }).toEqual({ user: o.userId, messages: 1 });
       else expect(o.reason).toMatch(/^unknown_outcome/);
     }
     // Recipients marked sent all have their message; the others got it at most once.

@@ -61,6 +61,7 @@ test('an empty environment is local mode with the documented defaults', () => {
     coverage: { refreshHours: 24, minPhotoSide: 240 },
     broadcast: {
       ratePerSecond: 50,
+      headroom: 0.95,
       concurrency: 16,
       maxAttempts: 5,
       leaseSeconds: 30,

@@ -148,12 +148,18 @@ export class BroadcastDispatcher {
       await Promise.allSettled([...this.enqueuing.values()]);
       const open = this.d.store
         .listCampaigns(1000)
-        .filter((c) => c.state === 'enqueuing' || c.state === 'sending' || (c.state === 'scheduled' && c.sendAt <= this.d.clock.now()));
+        .filter(
+          (c) =>
+            c.state === 'enqueuing' ||
+            c.state === 'sending' ||
+            (c.state === 'scheduled' && c.sendAt <= this.d.clock.now()),
+        );
       if (open.length === 0) {
         await this.syncProgress(true);
         return;
       }
-      if (Date.now() > end) throw new Error(`campaigns still open after ${timeoutMs} ms: ${open.map((c) => c.id).join(', ')}`);
+      if (Date.now() > end)
+        throw new Error(`campaigns still open after ${timeoutMs} ms: ${open.map((c) => c.id).join(', ')}`);
       await sleep(pollMs);
     }
   }
@@ -184,7 +190,12 @@ export class BroadcastDispatcher {
       if (!this.d.store.claimEnqueue(c.id, this.d.owner, now + this.d.settings.leaseMs, now, this.d.clock.now()))
         continue;
       const job = this.enqueue(c)
-        .catch((err: unknown) => this.d.onError?.(`enqueue ${c.id}`, err))
+        .catch((err: unknown) => {
+          this.d.onError?.(`enqueue ${c.id}`, err);
+          // A permanent failure (no such group, no coverage scan) ends the campaign; others retry after the lease.
+          if ((err as { retryable?: unknown })?.retryable === false)
+            this.d.store.cancel(c.id, 'headshot:audience_failed', Date.now());
+        })
         .finally(() => this.enqueuing.delete(c.id));
       this.enqueuing.set(c.id, job);
     }
@@ -348,7 +359,14 @@ export class BroadcastDispatcher {
       const progress = this.progress(id);
       if (!card || !progress) continue;
       const final = (progress.state === 'done' || progress.state === 'cancelled') && progress.waiting === 0;
-      const key = JSON.stringify([progress.state, progress.sent, progress.failed, progress.waiting, progress.cancelled, progress.total]);
+      const key = JSON.stringify([
+        progress.state,
+        progress.sent,
+        progress.failed,
+        progress.waiting,
+        progress.cancelled,
+        progress.total,
+      ]);
       if (key === card.synced) continue;
       const outcome = await this.d.transport.updateProgress(card, progress, this.gate).catch((err: unknown) => {
         this.d.onError?.('progress card', err);

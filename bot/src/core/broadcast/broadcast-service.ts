@@ -62,17 +62,27 @@ export class BroadcastService {
     if (message.kind === 'custom') {
       const text = message.text.trim();
       if (text.length === 0 || text.length > MAX_CUSTOM_TEXT)
-        throw new AppError('broadcast.invalid', `Expected a message of 1 to ${MAX_CUSTOM_TEXT} characters; received ${text.length}.`, {
-          params: { max: MAX_CUSTOM_TEXT },
-        });
+        throw new AppError(
+          'broadcast.invalid',
+          `Expected a message of 1 to ${MAX_CUSTOM_TEXT} characters; received ${text.length}.`,
+          {
+            params: { max: MAX_CUSTOM_TEXT },
+          },
+        );
     }
     if (audience.kind === 'category') {
       if (!audience.category || !REMINDABLE_CATEGORIES.includes(audience.category))
-        throw new AppError('broadcast.invalid', `Expected an audience of ${REMINDABLE_CATEGORIES.join(', ')}, a group or everyone; received ${String(audience.category)}.`);
+        throw new AppError(
+          'broadcast.invalid',
+          `Expected an audience of ${REMINDABLE_CATEGORIES.join(', ')}, a group or everyone; received ${String(audience.category)}.`,
+        );
       if (!this.d.coverage.latestDone()) throw new AppError('broadcast.no_coverage', 'no finished coverage scan');
     }
     if (audience.kind === 'group' && !/^[A-Za-z0-9-]{1,64}$/.test(audience.groupId ?? ''))
-      throw new AppError('broadcast.invalid', `Expected a group id (a GUID); received '${String(audience.groupId).slice(0, 70)}'.`);
+      throw new AppError(
+        'broadcast.invalid',
+        `Expected a group id (a GUID); received '${String(audience.groupId).slice(0, 70)}'.`,
+      );
   }
 
   /** How many a category audience reaches now (from the newest coverage scan); null for groups and everyone. */
@@ -133,7 +143,12 @@ export class BroadcastService {
   /** Progress without the admin check (the caller checked). */
   progressNow(campaignId: string): CampaignProgress {
     const c = this.get(campaignId);
-    return progressOf(c, this.d.store.counts(c.id), this.d.store.sentSince(c.id, Date.now() - 10_000), this.d.ratePerSecond);
+    return progressOf(
+      c,
+      this.d.store.counts(c.id),
+      this.d.store.sentSince(c.id, Date.now() - 10_000),
+      this.d.ratePerSecond,
+    );
   }
 
   /** Newest campaigns first. */
@@ -145,7 +160,7 @@ export class BroadcastService {
   /** Every recipient's outcome, a page at a time (by user id): the report streams, it is never all in memory. */
   *outcomes(campaignId: string, pageSize = 1000): Generator<RecipientOutcome[]> {
     this.get(campaignId);
-    for (let after = ''; ; ) {
+    for (let after = ''; ;) {
       const page = this.d.store.outcomes(campaignId, after, pageSize);
       if (page.length === 0) return;
       yield page;

@@ -35,7 +35,13 @@ export interface BroadcastStore {
   /** Takes the enqueue step (scheduled → enqueuing, or a dead owner's enqueuing); false when someone else has it. */
   claimEnqueue(id: string, owner: string, leaseUntilMs: number, nowMs: number, sendBefore: Date): boolean;
   /** Adds recipients (a unique key per campaign and user: adding twice changes nothing); false when no longer the owner. */
-  addRecipients(id: string, owner: string, recipients: readonly NewRecipient[], leaseUntilMs: number, nowMs: number): boolean;
+  addRecipients(
+    id: string,
+    owner: string,
+    recipients: readonly NewRecipient[],
+    leaseUntilMs: number,
+    nowMs: number,
+  ): boolean;
   /** enqueuing → sending. */
   finishEnqueue(id: string, owner: string, nowMs: number): boolean;
   /**
@@ -50,7 +56,14 @@ export interface BroadcastStore {
   /** sending → sent with the activity id, in one transaction (also over an UNKNOWN_OUTCOME the owner left). */
   recordSent(job: RecipientJob, owner: string, activityId: string, conversationId: string, nowMs: number): boolean;
   /** sending → queued, due at `nextAttemptAt`; a throttle does not count as an attempt. */
-  recordRetry(job: RecipientJob, owner: string, nextAttemptAt: number, reason: string, throttled: boolean, nowMs: number): boolean;
+  recordRetry(
+    job: RecipientJob,
+    owner: string,
+    nextAttemptAt: number,
+    reason: string,
+    throttled: boolean,
+    nowMs: number,
+  ): boolean;
   /** sending → failed with a reason. */
   recordFailed(job: RecipientJob, owner: string, reason: string, nowMs: number): boolean;
   /** The owner's claimed jobs back to queued (shutdown). */

@@ -15,7 +15,10 @@ export function audienceLabel(locale: Locale, a: CampaignAudience): string {
       : a.kind === 'group'
         ? t(locale, 'admin.progress.group', { id: a.groupId ?? '' })
         : t(locale, 'admin.compose.audience_everyone');
-  const extra = [a.includeGuests ? t(locale, 'admin.compose.guests') : '', a.includeDisabled ? t(locale, 'admin.compose.disabled') : '']
+  const extra = [
+    a.includeGuests ? t(locale, 'admin.compose.guests') : '',
+    a.includeDisabled ? t(locale, 'admin.compose.disabled') : '',
+  ]
     .filter(Boolean)
     .join(', ');
   return extra ? `${base} (${extra})` : base;
@@ -46,8 +49,11 @@ export function progressCard(locale: Locale, p: CampaignProgress): AdaptiveCard 
     heading(t(locale, 'admin.progress.title')),
     text(title, { weight: 'bolder', spacing: 'small', color: p.state === 'done' ? 'good' : 'default' }),
   ];
-  if (p.state === 'scheduled') body.push(text(t(locale, 'admin.progress.starts', { at: cardInstant(p.sendAt) }), { spacing: 'small' }));
-  body.push(text(bar(p.total > 0 ? (p.sent + p.failed + p.cancelled) / p.total : 0), { color: 'accent', spacing: 'small' }));
+  if (p.state === 'scheduled')
+    body.push(text(t(locale, 'admin.progress.starts', { at: cardInstant(p.sendAt) }), { spacing: 'small' }));
+  body.push(
+    text(bar(p.total > 0 ? (p.sent + p.failed + p.cancelled) / p.total : 0), { color: 'accent', spacing: 'small' }),
+  );
   body.push(facts(rows));
   const actions = active
     ? [submit(t(locale, 'admin.progress.cancel'), { verb: ADMIN_VERBS.cancel, campaignId: p.id }, 'destructive')]

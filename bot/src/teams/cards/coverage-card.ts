@@ -30,7 +30,11 @@ export function coverageCard(locale: Locale, view: CoverageView | null): Adaptiv
   const body: JsonObject[] = [heading(t(locale, 'admin.coverage.title'))];
   if (!view) {
     body.push(text(t(locale, 'admin.coverage.none')));
-    return card(body, [submit(t(locale, 'admin.coverage.refresh'), { verb: ADMIN_VERBS.coverageRefresh })], t(locale, 'admin.coverage.none'));
+    return card(
+      body,
+      [submit(t(locale, 'admin.coverage.refresh'), { verb: ADMIN_VERBS.coverageRefresh })],
+      t(locale, 'admin.coverage.none'),
+    );
   }
   const scanned = formatNumber(locale, view.scanned);
   const status =
@@ -39,7 +43,13 @@ export function coverageCard(locale: Locale, view: CoverageView | null): Adaptiv
       : view.state === 'failed'
         ? t(locale, 'admin.coverage.failed')
         : t(locale, 'admin.coverage.done', { people: scanned, at: cardInstant(view.finishedAt ?? view.startedAt) });
-  body.push(text(status, { spacing: 'small', isSubtle: view.state !== 'failed', color: view.state === 'failed' ? 'warning' : 'default' }));
+  body.push(
+    text(status, {
+      spacing: 'small',
+      isSubtle: view.state !== 'failed',
+      color: view.state === 'failed' ? 'warning' : 'default',
+    }),
+  );
   if (view.coverage !== null)
     body.push(
       text(
