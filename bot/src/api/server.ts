@@ -93,8 +93,10 @@ export function createServer(deps: ServerDeps): Server {
     deps.logger.debug({ method: req.method, path: req.path(), status: res.statusCode, reqId: req.id() }, 'request');
   });
   // Every route says who may call it (route-rules.ts); one registered around route() is a defect.
+  // Fail closed: the service does not start with a route nobody decided the access of.
   const unruled = unruledRoutes(server);
-  if (unruled.length > 0)
-    deps.logger.error({ routes: unruled.map((r) => `${r.method} ${r.path}`) }, 'routes without an access rule');
+  if (unruled.length > 0) {
+    throw new Error(`routes without an access rule: ${unruled.map((r) => `${r.method} ${r.path}`).join(', ')}`);
+  }
   return server;
 }
