@@ -5,7 +5,9 @@ import type { CloudAdapter } from 'botbuilder';
 import type { HeadshotBot } from '../teams/headshot-bot';
 import type { Logger } from '../logger';
 import { projectRoot } from '../paths';
+import { AppError } from '../core/errors';
 import { securityHeaders } from './security-headers';
+import { sendError } from './http-errors';
 import { registerUploadRoutes, type UploadRouteDeps } from './upload-routes';
 import { registerStatusRoutes, type StatusRouteDeps } from './status-routes';
 import { registerAdminDownloadRoutes, type AdminDownloadDeps } from './admin-download-routes';
@@ -47,6 +49,12 @@ export function createServer(deps: ServerDeps): Server {
     { method: 'POST', path: '/api/messages', auth: 'bot-framework' },
     restify.plugins.bodyParser({ maxBodySize: deps.maxActivityBytes ?? 1024 * 1024, mapParams: false }),
     async (req, res) => {
+      // botbuilder answers 500 to a body that is not an activity; that is the caller's mistake: 400.
+      const body = req.body as { type?: unknown } | undefined;
+      if (!body || typeof body !== 'object' || typeof body.type !== 'string' || body.type === '') {
+        sendError(req, res, new AppError('input.invalid', 'not a Bot Framework activity', { status: 400 }));
+        return;
+      }
       await deps.adapter.process(req, res, (context) => deps.bot.run(context));
     },
   );

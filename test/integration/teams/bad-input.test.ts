@@ -195,3 +195,17 @@ test('an activity without a user or tenant is refused', async () => {
   expect(status).toBe(200);
   await expectErrorCard(c, 'en', 'errors.auth.unauthenticated');
 });
+
+test.each([
+  ['an empty object', '{}'],
+  ['an activity without a type', '{"text":"update my photo"}'],
+  ['not JSON', 'update my photo'],
+])('%s posted to /api/messages is a 400, not a crash', async (_name, body) => {
+  const res = await fetch(`${h.service.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+  expect(res.status).toBe(400);
+  await res.arrayBuffer();
+});
