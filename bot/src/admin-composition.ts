@@ -25,11 +25,15 @@ import type { Db } from './store/database';
 import { SqliteBroadcastStore } from './store/sqlite-broadcast-store';
 import { SqliteCoverageStore } from './store/sqlite-coverage-store';
 import { TeamsCampaignTransport } from './teams/broadcast-transport';
+import { countedTransport, type Metrics } from './metrics';
+import type { CampaignTransport } from './core/broadcast/broadcast-types';
 import { TeamsCoverageSink } from './teams/coverage-sink';
 
 /** What admin wiring needs. */
 export interface AdminWiringArgs {
   config: Readonly<Config>;
+  /** Counts broadcast deliveries when given (the service; the CLI only queues). */
+  metrics?: Metrics;
   db: Db;
   graph: Client;
   tokens: TokenSource;
@@ -92,18 +96,21 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
   });
   const b = a.config.broadcast;
   const teamsAppId = a.config.approvals.teamsAppId ?? (a.config.mode === 'local' ? a.localTeamsAppId : undefined);
+  const withMetrics = (t: CampaignTransport): CampaignTransport => (a.metrics ? countedTransport(t, a.metrics) : t);
   const dispatcher = a.dispatch
     ? new BroadcastDispatcher({
         store: broadcastStore,
-        transport: new TeamsCampaignTransport({
-          connector,
-          conversations: a.conversations,
-          installer: teamsAppId ? new GraphAppInstaller(a.graph, teamsAppId) : undefined,
-          serviceUrl: () => (a.config.mode === 'local' ? a.localTenantUrl : (b.serviceUrl ?? newestServiceUrl(a.db))),
-          botAppId: a.config.bot.appId ?? 'headshot-bot',
-          tenantId: a.tenantId,
-          now: () => a.clock.now(),
-        }),
+        transport: withMetrics(
+          new TeamsCampaignTransport({
+            connector,
+            conversations: a.conversations,
+            installer: teamsAppId ? new GraphAppInstaller(a.graph, teamsAppId) : undefined,
+            serviceUrl: () => (a.config.mode === 'local' ? a.localTenantUrl : (b.serviceUrl ?? newestServiceUrl(a.db))),
+            botAppId: a.config.bot.appId ?? 'headshot-bot',
+            tenantId: a.tenantId,
+            now: () => a.clock.now(),
+          }),
+        ),
         audience: new GraphAudienceSource(a.graph, coverageStore),
         clock: a.clock,
         owner,

@@ -183,6 +183,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
 
   const admin = composeAdmin({
     config,
+    metrics,
     db,
     graph,
     tokens,

@@ -4,6 +4,7 @@
  * as a periodic pino line (Application Insights picks both up from stdout).
  */
 import type { AuditEntry, AuditLog } from './core/ports';
+import type { CampaignTransport } from './core/broadcast/broadcast-types';
 
 type Labels = Record<string, string>;
 
@@ -92,4 +93,17 @@ export class CountingAuditLog implements AuditLog {
   list(filter: Parameters<AuditLog['list']>[0]): AuditEntry[] {
     return this.inner.list(filter);
   }
+}
+
+/** A CampaignTransport that counts broadcast deliveries by outcome, and 429s as throttling. */
+export function countedTransport(inner: CampaignTransport, metrics: Metrics): CampaignTransport {
+  return {
+    async deliver(job, message, gate) {
+      const outcome = await inner.deliver(job, message, gate);
+      metrics.inc('headshot_broadcast_sends_total', { outcome: outcome.kind });
+      if (outcome.kind === 'throttled') metrics.inc('headshot_throttled_total', { source: 'bot-connector' });
+      return outcome;
+    },
+    updateProgress: (card, progress, gate) => inner.updateProgress(card, progress, gate),
+  };
 }

@@ -140,6 +140,9 @@ test('a campaign reaches every recipient exactly once, within Teams limits, with
   const url = cardActions(link?.card).find((a) => a.type === 'Action.OpenUrl')?.url as string;
   const body = await (await fetch(url)).text();
   expect(body.trim().split('\r\n')).toHaveLength(recipients + 1);
+  // Operators see the deliveries in the counters.
+  const metrics = await (await fetch(`${h.service.url}/metrics`)).text();
+  expect(metrics).toMatch(new RegExp(`^headshot_broadcast_sends_total\\{outcome="delivered"\\} ${recipients}$`, 'm'));
 }, 60_000);
 
 test('preview shows the admin the card and who gets it; a cancelled campaign stops and says so', async () => {
