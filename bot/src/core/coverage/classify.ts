@@ -30,7 +30,8 @@ export function classify(
   const side = photo.value ? Math.min(photo.value.width, photo.value.height) : undefined;
   if (user.onPremisesSyncEnabled) {
     if (side === undefined) return { category: 'hybrid_stuck', reason: 'hybrid_no_photo' };
-    if (side <= AD_THUMBNAIL_SIDE) return { category: 'hybrid_stuck', reason: 'hybrid_ad_thumbnail_only', photoSide: side };
+    if (side <= AD_THUMBNAIL_SIDE)
+      return { category: 'hybrid_stuck', reason: 'hybrid_ad_thumbnail_only', photoSide: side };
   }
   if (side === undefined) return { category: 'no_photo', reason: 'no_photo' };
   if (side < minSide) return { category: 'placeholder_or_stale', reason: 'small_photo', photoSide: side };

@@ -123,7 +123,8 @@ export class CoverageService {
   resumeAbandoned(): void {
     const now = this.d.clock.now();
     for (const scan of this.d.store.abandoned(now))
-      if (this.d.store.takeOver(scan.id, this.d.owner, new Date(now.getTime() + LEASE_MS), now)) void this.launch(scan.id);
+      if (this.d.store.takeOver(scan.id, this.d.owner, new Date(now.getTime() + LEASE_MS), now))
+        void this.launch(scan.id);
   }
 
   /** The view of a scan (the newest when no id is given), or null. */
@@ -174,7 +175,9 @@ export class CoverageService {
 
   private async classifyPage(users: readonly CoverageUser[]): Promise<CoverageEntry[]> {
     const applicable = users.filter((u) => notApplicableReason(u) === null);
-    const { photos } = applicable.length ? await this.d.evidence.scan(applicable.map((u) => u.id)) : { photos: new Map() };
+    const { photos } = applicable.length
+      ? await this.d.evidence.scan(applicable.map((u) => u.id))
+      : { photos: new Map() };
     const placeholders = new Map<string, boolean | null>();
     if (this.d.sharePoint) {
       const withPhoto = applicable.filter((u) => {
@@ -185,7 +188,10 @@ export class CoverageService {
       const worker = async (): Promise<void> => {
         while (next < withPhoto.length) {
           const u = withPhoto[next++] as CoverageUser;
-          placeholders.set(u.id, await this.d.sharePoint?.showsPlaceholder(u.userPrincipalName).catch(() => null) ?? null);
+          placeholders.set(
+            u.id,
+            (await this.d.sharePoint?.showsPlaceholder(u.userPrincipalName).catch(() => null)) ?? null,
+          );
         }
       };
       await Promise.all(Array.from({ length: SHAREPOINT_CONCURRENCY }, worker));
