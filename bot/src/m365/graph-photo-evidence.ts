@@ -14,20 +14,10 @@ import type {
 } from '../core/ports';
 import type { AppError } from '../core/errors';
 import { emptyStats, innerError, type BatchOutcome, type GraphBatchRunner } from './graph-batch';
+import { toUser, type GraphUser } from './graph-directory';
 
 const USER_SELECT =
   'id,displayName,userPrincipalName,mail,userType,preferredLanguage,onPremisesSyncEnabled,accountEnabled';
-
-interface GraphUserJson {
-  id: string;
-  displayName?: string | null;
-  userPrincipalName?: string | null;
-  mail?: string | null;
-  userType?: string | null;
-  preferredLanguage?: string | null;
-  onPremisesSyncEnabled?: boolean | null;
-  accountEnabled?: boolean | null;
-}
 
 const failed = (e: AppError): Observed<never> => ({
   ok: false,
@@ -52,19 +42,6 @@ function classify(
   const code = codeOf(outcome);
   if (outcome.status === 404 && code !== undefined && absentCodes.includes(code)) return { absent: code };
   return { error: innerError(outcome) };
-}
-
-function toUser(u: GraphUserJson): DirectoryUser {
-  return {
-    id: u.id,
-    displayName: u.displayName ?? u.userPrincipalName ?? u.id,
-    userPrincipalName: u.userPrincipalName ?? '',
-    mail: u.mail ?? undefined,
-    userType: u.userType === 'Guest' ? 'Guest' : 'Member',
-    preferredLanguage: u.preferredLanguage ?? undefined,
-    onPremisesSyncEnabled: u.onPremisesSyncEnabled === true,
-    accountEnabled: u.accountEnabled !== false,
-  };
 }
 
 function toMeta(body: unknown): PhotoMeta {
@@ -95,7 +72,7 @@ export class GraphPhotoEvidenceReader implements PhotoEvidenceReader {
     const userAnswer = classify(out.get('user'), ['Request_ResourceNotFound']);
     const user: Observed<DirectoryUser | null> =
       'ok' in userAnswer
-        ? { ok: true, value: toUser(userAnswer.ok as GraphUserJson) }
+        ? { ok: true, value: toUser(userAnswer.ok as GraphUser) }
         : 'absent' in userAnswer
           ? { ok: true, value: null }
           : failed(userAnswer.error);
