@@ -25,6 +25,18 @@ export class TestClock implements Clock {
   }
 }
 
+/** A log destination that keeps every line (JSON) for "no secrets in logs" checks. */
+export function captureLogs(): { logLines: string[]; sink: Writable } {
+  const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logLines.push(chunk.toString('utf8'));
+      cb();
+    },
+  });
+  return { logLines, sink };
+}
+
 /** A running service + local tenant pair. */
 export interface Harness {
   tenant: LocalTenant;
@@ -56,13 +68,7 @@ export async function startHarness(env: Record<string, string> = {}, options: Ha
   const tenant = await startLocalTenant({ port: 0 });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'headshot-test-'));
   const clock = new TestClock();
-  const logLines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      logLines.push(chunk.toString('utf8'));
-      cb();
-    },
-  });
+  const { logLines, sink } = captureLogs();
   // Tests send many photos as the same few people: the per-user upload rate is lifted unless a test sets it.
   const config = loadConfig({
     PORT: '0',

@@ -6,12 +6,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { DEMO_APP, DEMO_TENANT_ID, startLocalTenant, type LocalTenant } from '../../../emulator';
 import { BOT_OPENID_METADATA_PATH } from '../../../emulator/identity/bot-framework-routes';
 import { loadConfig } from '../../../bot/src/config';
 import { createLogger } from '../../../bot/src/logger';
 import { startHeadshot, type RunningHeadshot } from '../../../bot/src/main';
+import { captureLogs } from '../../support/headshot-harness';
 
 /** A running m365-mode service and its local tenant. */
 export interface M365Harness {
@@ -31,13 +31,7 @@ export const TICKET_SECRET = 'm365-harness-ticket-secret-0123456789abcdef';
 export async function startM365Harness(env: Record<string, string> = {}): Promise<M365Harness> {
   const tenant = await startLocalTenant({ port: 0 });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'headshot-m365-'));
-  const logLines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      logLines.push(chunk.toString('utf8'));
-      cb();
-    },
-  });
+  const { logLines, sink } = captureLogs();
   const config = loadConfig({
     PORT: '0',
     DATA_DIR: dataDir,
