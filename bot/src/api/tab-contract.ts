@@ -1,0 +1,341 @@
+/**
+ * The tab's HTTP contract: the JSON the service's `/api/...` routes for the personal tab
+ * answer and accept. Types only: the tab (`tab/src`) imports this file with `import type`
+ * and nothing else from `bot/` (design.md, "tab/ shares only type-only contracts").
+ *
+ * Every route below except the `public` ones takes `Authorization: Bearer <SSO token>`:
+ * in a host the token from `authentication.getAuthToken()`, in local mode outside a host
+ * the token from `POST /api/local/sign-in`. The same SsoValidator checks both. The user is
+ * always taken from the token, never from the body or the query. `Accept-Language` picks the
+ * language of `message` texts (en, fi, nl, pl).
+ *
+ * Errors, everywhere: `{ error: { code, message, retryAfterSeconds? } }` (`ApiErrorBody`),
+ * with the HTTP status of the AppError; `message` is localised and safe to show.
+ *
+ * Routes (rule: tab-sso with the roles given, unless marked public):
+ *   GET  /api/tab/config                                  public        -> TabConfig
+ *   GET  /api/local/people                                public, local mode only (404 otherwise) -> DemoPerson[]
+ *   POST /api/local/sign-in        LocalSignInBody        public, local mode only -> LocalSignInResult
+ *   GET  /api/me                                          self          -> MeView
+ *   GET  /api/me/photo                                    self          -> image/jpeg (404 photo.none when none)
+ *   GET  /api/me/status                                   self          -> StatusReportJson
+ *   POST /api/me/status/fixes/:fix                        self          -> StatusReportJson (fix_sharepoint | apply_again)
+ *   GET  /api/me/ad-photo                                 self          -> image/jpeg (AD-ready 96x96, at most 10 KB)
+ *   POST /api/me/photo-requests?cropLeft&cropTop&cropSize&rotate   raw image body -> PhotoRequestView (state previewed)
+ *   GET  /api/me/photo-requests/latest                    self          -> PhotoRequestView | 404 request.not_found
+ *   GET  /api/me/photo-requests/:requestId                self          -> PhotoRequestView
+ *   POST /api/me/photo-requests/:requestId/submit         self          -> PhotoRequestView (pending_approval or applied)
+ *   POST /api/me/photo-requests/:requestId/cancel         self          -> PhotoRequestView
+ *   GET  /api/approvals?scope=pending|decided             self (approver) -> ApprovalItemView[]
+ *   POST /api/approvals/:requestId/decision  DecisionBody self (approver) -> ApprovalItemView
+ *   GET  /api/admin/coverage                              admin         -> CoverageJson | null
+ *   POST /api/admin/coverage/scans                        admin         -> CoverageJson (the running or started scan)
+ *   POST /api/admin/coverage/:scanId/csv-link             admin         -> DownloadLink
+ *   GET  /api/admin/campaigns                             admin         -> CampaignProgressJson[]
+ *   POST /api/admin/campaigns      CampaignDraftBody      admin         -> CampaignProgressJson
+ *   GET  /api/admin/campaigns/:campaignId                 admin         -> CampaignProgressJson
+ *   POST /api/admin/campaigns/:campaignId/cancel          admin         -> CampaignProgressJson
+ *   POST /api/admin/campaigns/:campaignId/report-link     admin         -> DownloadLink
+ *   GET  /api/admin/audit?limit&before                    admin         -> AuditPage
+ *   GET  /api/admin/settings                              admin         -> TenantSettingsView
+ *   PUT  /api/admin/settings       TenantSettingsUpdate   admin         -> TenantSettingsView
+ */
+
+/** The locales of the product. */
+export type TabLocale = 'en' | 'fi' | 'nl' | 'pl';
+
+/** The error body of every refused call. */
+export interface ApiErrorBody {
+  error: { code: string; message: string; retryAfterSeconds?: number };
+}
+
+// ---------------------------------------------------------------- session
+
+/** What the page needs before anyone signs in. */
+export interface TabConfig {
+  mode: 'local' | 'm365';
+  /** Local mode outside a host: the page offers the demo people (`/api/local/people`). */
+  localSignIn: boolean;
+  /** The Teams app id (manifest `id`), for deep links. */
+  teamsAppId: string;
+  /** Largest photo upload in bytes. */
+  maxUploadBytes: number;
+  /** Smallest side in pixels the server accepts (and smallest crop). */
+  minSide: number;
+  /** The square side the server writes to Microsoft 365 (648). */
+  masterSide: number;
+  /** Sides Teams shows avatars at (the live round previews), smallest first. */
+  avatarSides: number[];
+}
+
+/** One of the local tenant's demo people (local mode only). */
+export interface DemoPerson {
+  id: string;
+  displayName: string;
+  userPrincipalName: string;
+  jobTitle?: string;
+  /** Has direct reports (sees the Approvals page). */
+  isManager: boolean;
+  /** Is a Headshot admin under the current rules (sees the Admin page). */
+  isAdmin: boolean;
+}
+
+/** `POST /api/local/sign-in` body. */
+export interface LocalSignInBody {
+  userId: string;
+}
+
+/** A token issued by the local tenant for a demo person; use it as the bearer token. */
+export interface LocalSignInResult {
+  token: string;
+  /** ISO instant. */
+  expiresAt: string;
+}
+
+/** The signed-in person and what they may open. */
+export interface MeView {
+  id: string;
+  displayName: string;
+  userPrincipalName: string;
+  /** The directory's preferred language mapped to a product locale, when set. */
+  preferredLocale?: TabLocale;
+  /** Approves someone's photos (has direct reports, or is in the approvers group). */
+  isApprover: boolean;
+  isAdmin: boolean;
+  /** The tenant's approval policy applies to this person: a submit goes to approval. */
+  approvalRequired: boolean;
+  /** The tenant keeps photos on-premises: self-service is blocked (say so, offer nothing to submit). */
+  selfServiceBlocked: boolean;
+}
+
+// ---------------------------------------------------------------- status
+
+/**
+ * A fix the status report offers (`FixAction`). The tab runs `fix_sharepoint` and `apply_again` with
+ * `POST /api/me/status/fixes/:fix`; `upload` scrolls to the editor; `ad_photo` downloads
+ * `GET /api/me/ad-photo` (self; image/jpeg, the AD-ready 96x96 at most 10 KB).
+ */
+export type FixName = 'fix_sharepoint' | 'apply_again' | 'upload' | 'ad_photo';
+
+/** One system in the status report, as `reportJson` writes it. */
+export interface StatusSystemJson {
+  system: 'entra' | 'exchange' | 'sharepoint' | 'teams' | 'policy';
+  /** Machine state, e.g. in_sync, pending, not_applicable (status-types.ts SYNC_STATES). */
+  state: string;
+  reasons: string[];
+  fixes: FixName[];
+  instructions: string[];
+  evidence: Record<string, unknown>;
+  /** The same words the status card shows, localised. */
+  text: { system: string; state: string; reasons: string[]; evidence: string[]; instructions: string[] };
+}
+
+/** The status report as `reportJson` writes it. */
+export interface StatusReportJson {
+  user: { id: string; userPrincipalName: string | null; displayName: string | null; mailbox: string | null };
+  checkedAt: string;
+  photo: 'unknown' | null | { width: number; height: number; hash: string | null };
+  systems: StatusSystemJson[];
+  /** Every fix offered, with its localised button title. */
+  fixes: Array<{ fix: FixName; title: string }>;
+}
+
+// ---------------------------------------------------------------- my photo
+
+/** The crop the page sends with the image (query parameters of POST /api/me/photo-requests). */
+export interface CropQuery {
+  /** Square crop in the pixel space of the image after EXIF orientation and then `rotate`. */
+  cropLeft: number;
+  cropTop: number;
+  cropSize: number;
+  /** Clockwise quarter turns applied after EXIF orientation: 0, 90, 180 or 270 (default 0). */
+  rotate?: 0 | 90 | 180 | 270;
+}
+
+/** A quality warning, localised. */
+export interface WarningJson {
+  code: string;
+  message: string;
+}
+
+/** A request's state, as the page shows it. */
+export type PhotoRequestState =
+  | 'previewed'
+  | 'pending_approval'
+  | 'approved'
+  | 'applying'
+  | 'applied'
+  | 'rejected'
+  | 'cancelled'
+  | 'expired'
+  | 'superseded'
+  | 'failed';
+
+/** One photo request of the signed-in person. */
+export interface PhotoRequestView {
+  requestId: string;
+  state: PhotoRequestState;
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: string;
+  /** 96 px preview as a `data:image/jpeg;base64,...` URL (absent once the request ended and its photo was cleared). */
+  preview?: string;
+  /** The Teams avatar renditions, smallest first, as data URLs (only in the answer to the upload). */
+  avatars?: Array<{ side: number; src: string }>;
+  warnings: WarningJson[];
+  source: { format: string; width: number; height: number; bytes: number };
+  /** When pending approval: who may decide, and since when it waits. */
+  approval?: {
+    approvers: Array<{ userId: string; displayName: string; role: string }>;
+    requestedAt: string;
+    expiresAt: string;
+    decidedByName?: string;
+    decidedAt?: string;
+    /** The approver's reason on reject. */
+    reason?: string;
+  };
+  /** Set in failed: the error code, with its localised message. */
+  error?: { code: string; message: string };
+  /** One localised sentence for the state (what happened and what happens next). */
+  message: string;
+}
+
+// ---------------------------------------------------------------- approvals
+
+/** `POST /api/approvals/:requestId/decision` body: the same rules as the card (reason required on reject, at most 500 characters). */
+export interface DecisionBody {
+  decision: 'approve' | 'reject';
+  reason?: string;
+}
+
+/** One request an approver sees. */
+export interface ApprovalItemView {
+  requestId: string;
+  state: PhotoRequestState;
+  requester: { id: string; displayName: string };
+  requestedAt: string;
+  expiresAt: string;
+  /** The requester's current photo (data URL), absent when they have none. */
+  oldPhoto?: string;
+  /** The proposed photo (data URL), absent once the request ended and its photo was cleared. */
+  newPhoto?: string;
+  warnings: WarningJson[];
+  decidedByName?: string;
+  decidedAt?: string;
+  reason?: string;
+  /** The caller may still decide (pending, and they are one of the approvers). */
+  canDecide: boolean;
+  /** One localised sentence for the state. */
+  message: string;
+}
+
+// ---------------------------------------------------------------- admin
+
+/** Coverage as `CoverageView` serialises it. */
+export interface CoverageJson {
+  scanId: string;
+  state: 'running' | 'done' | 'failed';
+  startedAt: string;
+  finishedAt: string | null;
+  scanned: number;
+  counts: Record<
+    'has_photo' | 'no_photo' | 'placeholder_or_stale' | 'hybrid_stuck' | 'not_applicable' | 'unknown',
+    number
+  >;
+  coverage: number | null;
+}
+
+/** A signed, short-lived download link (coverage CSV, campaign report). */
+export interface DownloadLink {
+  url: string;
+  minutes: number;
+}
+
+/** A campaign as `CampaignProgress` serialises it. */
+export interface CampaignProgressJson {
+  id: string;
+  state: string;
+  createdBy: string;
+  createdAt: string;
+  sendAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  message: { kind: 'reminder' } | { kind: 'custom'; text: string };
+  audience: Record<string, unknown>;
+  total: number;
+  sent: number;
+  failed: number;
+  unknown: number;
+  waiting: number;
+  cancelled: number;
+  ratePerSecond: number;
+  secondsLeft: number | null;
+  throttled: number;
+}
+
+/** `POST /api/admin/campaigns` body: the same draft the bot's compose card makes. */
+export interface CampaignDraftBody {
+  message: { kind: 'reminder' } | { kind: 'custom'; text: string };
+  audience:
+    | { kind: 'category'; categories: Array<'no_photo' | 'placeholder_or_stale' | 'hybrid_stuck'> }
+    | { kind: 'group'; groupId: string }
+    | { kind: 'everyone' };
+  includeGuests?: boolean;
+  includeDisabled?: boolean;
+  /** ISO instant; absent: now. */
+  sendAt?: string;
+}
+
+/** One audit entry. */
+export interface AuditEntryJson {
+  at: string;
+  actorId: string;
+  action: string;
+  subjectId?: string;
+  requestId?: string;
+  outcome: 'ok' | 'refused' | 'failed';
+  detail?: Record<string, string | number | boolean | null>;
+}
+
+/** A page of the audit log, newest first; `nextBefore` fetches the next page. */
+export interface AuditPage {
+  entries: AuditEntryJson[];
+  nextBefore: string | null;
+}
+
+/** The reminder's words in one language; null fields fall back to the product's text. */
+export interface ReminderText {
+  title: string | null;
+  text: string | null;
+}
+
+/** The tenant's settings as the admin page edits them. */
+export interface TenantSettingsView {
+  approvalPolicy: {
+    requiredFor: 'everyone' | 'groups' | 'nobody';
+    groupIds: string[];
+    approversGroupId: string | null;
+    remindAfterMinutes: number;
+    escalateAfterMinutes: number;
+    expireAfterMinutes: number;
+  };
+  sharePoint: {
+    /** How the tenant's SharePoint shows pictures (configuration, read-only here). */
+    pictures: 'legacy' | 'modern';
+    /** Write the S/M/L thumbnails and profile properties to SharePoint on every apply. */
+    legacyPush: boolean;
+    /** SharePoint writes are configured (SHAREPOINT_MYSITE_URL / local tenant); legacyPush needs it. */
+    available: boolean;
+  };
+  /** The reminder's words per language, overriding the product's text where set. */
+  reminderTexts: Record<TabLocale, ReminderText>;
+  updatedAt: string | null;
+  updatedBy: string | null;
+}
+
+/** `PUT /api/admin/settings` body: any part; what is absent stays. */
+export interface TenantSettingsUpdate {
+  approvalPolicy?: Partial<TenantSettingsView['approvalPolicy']>;
+  sharePoint?: { legacyPush: boolean };
+  reminderTexts?: Partial<Record<TabLocale, ReminderText>>;
+}
