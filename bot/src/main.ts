@@ -37,6 +37,7 @@ import { GraphDirectory } from './m365/graph-directory';
 import { GraphAdminDirectory } from './m365/graph-admin-directory';
 import { AdminPolicy } from './core/admin/admin-policy';
 import { HeadshotBot } from './teams/headshot-bot';
+import { editorLinksFor } from './teams/editor-links';
 import { TeamsNotifier } from './teams/teams-notifier';
 import { sendCard } from './teams/headshot-bot';
 import { messageCard } from './teams/cards/message-card';
@@ -225,6 +226,14 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
       timeoutMs: config.download.timeoutMs,
     }),
     uploadLink: async (user) => `${publicBaseUrl}/upload#ticket=${await tickets.issue(user)}`,
+    // The editor opens as a dialog; elsewhere the personal tab's deep link (TEAMS_APP_ID, else the manifest id
+    // package-app.ts uses), and in local mode the page itself, since there is no Teams to open a tab in.
+    editorLinks: (user) =>
+      editorLinksFor({
+        publicBaseUrl,
+        teamsAppId: config.mode === 'm365' ? (config.approvals.teamsAppId ?? config.bot.appId) : undefined,
+        locale: user.locale,
+      }),
     adPhotoLink: async (user) => ({
       url: `${publicBaseUrl}/api/status/ad-photo?ticket=${await adPhotoTickets.issue(user)}`,
       minutes: 10,

@@ -130,6 +130,28 @@ export class TeamsChat {
     };
   }
 
+  /**
+   * The user opens a dialog from a card's `msteams: { type: 'task/fetch' }` Action.Submit (`task/fetch`, with the
+   * button's data) or the dialog's page submits (`task/submit`), as Teams sends them. Resolves to the HTTP status
+   * and the invoke response body (`{ task: { type, value } }`, or undefined when empty).
+   */
+  async task(
+    name: 'task/fetch' | 'task/submit',
+    data: unknown,
+  ): Promise<{ status: number; body?: { task?: { type?: string; value?: unknown } } }> {
+    const activity = this.base({ type: 'invoke', name, value: { data, context: { theme: 'default' } } });
+    const res = await fetch(`${this.botUrl()}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
+    const text = await res.text();
+    return {
+      status: res.status,
+      body: text ? (JSON.parse(text) as { task?: { type?: string; value?: unknown } }) : undefined,
+    };
+  }
+
   /** Every activity the bot sent to this conversation, as it stands now (updates applied). */
   async all(): Promise<RecordedActivity[]> {
     const res = await fetch(

@@ -99,9 +99,26 @@ async function adPhoto(ctx: CardActionContext): Promise<void> {
   });
 }
 
+/**
+ * "Open the editor" arriving as a message: the client sent the task/fetch Action.Submit as a plain
+ * submit (no dialogs there), so answer with a link to the editor instead.
+ */
+async function editorWithoutDialog({ context, user, deps }: CardActionContext): Promise<void> {
+  const { tabLink } = deps.editorLinks(user);
+  await sendCard(
+    context,
+    messageCard(user.locale, {
+      kind: 'info',
+      messageKey: 'editor.no_dialog',
+      openUrl: { url: tabLink, titleKey: 'cards.common.open_photo_tab' },
+    }),
+  );
+}
+
 /** The verb table. */
 export const CARD_ACTIONS: Readonly<Record<string, CardAction>> = Object.freeze({
   'photo.start': ({ context, user, bot }: CardActionContext) => bot.sendHowTo(context, user),
+  'photo.editor': editorWithoutDialog,
   'photo.confirm': confirm,
   'photo.cancel': cancel,
   'photo.choose_another': chooseAnother,

@@ -10,6 +10,8 @@ import {
   type Activity,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
+  type TaskModuleRequest,
+  type TaskModuleResponse,
 } from 'botbuilder';
 import { AppError, toAppError } from '../core/errors';
 import type { AttachmentFetcher, ConversationStore, Locale } from '../core/ports';
@@ -31,6 +33,8 @@ import { sendStatus } from './status-replies';
 import { answerCardAction } from './invoke-actions';
 import { recogniseAdminCommand } from './admin-intents';
 import { answerAdminCommand, type AdminFeatures } from './admin-replies';
+import { answerTaskFetch, answerTaskSubmit } from './dialog-actions';
+import type { EditorLinks } from './editor-links';
 
 /** What the bot needs, wired by main.ts. */
 export interface HeadshotBotDeps {
@@ -47,6 +51,8 @@ export interface HeadshotBotDeps {
   uploadLimiter?: { take(userId: string): void };
   /** A link to the upload page that identifies the user (signed, short-lived). */
   uploadLink: (user: ActivityUser) => Promise<string>;
+  /** The editor (the tab's My photo page): the dialog's URL, and the link for clients without dialogs. */
+  editorLinks: (user: ActivityUser) => EditorLinks;
   /** A short-lived signed link that downloads the user's AD-ready photo, and how long it works. */
   adPhotoLink: (user: ActivityUser) => Promise<{ url: string; minutes: number }>;
   /** A token for fetching inline images from the Bot Connector (m365 mode); undefined in local mode. */
@@ -150,6 +156,7 @@ export class HeadshotBot extends TeamsActivityHandler {
       context,
       howToSendCard(user.locale, {
         uploadUrl: await this.deps.uploadLink(user),
+        editorLink: this.deps.editorLinks(user).tabLink,
         maxMegabytes: this.deps.maxUploadMegabytes,
         approverName: approval?.required && approval.approverLabel ? approval.approverLabel : undefined,
       }),
@@ -168,6 +175,21 @@ export class HeadshotBot extends TeamsActivityHandler {
       deps: this.deps,
       bot: this,
     });
+  }
+
+  /** Dialogs (task modules) opened from our cards: see dialog-actions.ts. */
+  protected override async handleTeamsTaskModuleFetch(
+    context: TurnContext,
+    request: TaskModuleRequest,
+  ): Promise<TaskModuleResponse> {
+    return answerTaskFetch({ context, request, identify: () => this.identify(context), deps: this.deps });
+  }
+
+  /** The dialog's page submitted: close it (an empty answer) or say why not. */
+  protected override async handleTeamsTaskModuleSubmit(context: TurnContext): Promise<TaskModuleResponse> {
+    const answer = await answerTaskSubmit({ context, identify: () => this.identify(context), deps: this.deps });
+    // An empty invoke body is how Teams is told to just close the dialog; the SDK's type has no such case.
+    return answer as TaskModuleResponse;
   }
 
   private async handlePhoto(

@@ -29,6 +29,45 @@ test('the filled manifest is valid against the Teams schema shipped in @microsof
   expect(Number((manifest.manifestVersion as string).split('.')[1])).toBeGreaterThanOrEqual(17);
 });
 
+test('personal tabs: My photo and Approvals under the configured https base, with the bot chat kept', async () => {
+  const manifest = fillManifest(settings) as unknown as AppManifest & {
+    staticTabs: { entityId: string; name?: string; contentUrl?: string; websiteUrl?: string; scopes: string[] }[];
+  };
+  expect(await AppManifestUtils.validateAgainstSchema(manifest)).toEqual([]);
+  const tabs = manifest.staticTabs;
+  expect(tabs.map((tab) => tab.entityId)).toEqual(['conversations', 'photo', 'approvals', 'about']);
+  for (const tab of tabs) expect([tab.entityId, tab.scopes]).toEqual([tab.entityId, ['personal']]);
+  for (const [entityId, name] of [
+    ['photo', 'My photo'],
+    ['approvals', 'Approvals'],
+  ]) {
+    const tab = tabs.find((x) => x.entityId === entityId);
+    const url = `${ENV.PUBLIC_BASE_URL}/tab/index.html?page=${entityId}`;
+    expect(tab).toEqual({ entityId, name, contentUrl: url, websiteUrl: url, scopes: ['personal'] });
+    expect(new URL(tab?.contentUrl as string).protocol).toBe('https:');
+    expect(manifest.validDomains).toContain(new URL(tab?.contentUrl as string).host);
+  }
+  // Reserved tabs carry no URL; no tab is bound to the bot (contentBotId), which Outlook and Microsoft 365 lack.
+  expect(tabs.filter((tab) => 'contentBotId' in tab)).toEqual([]);
+  expect(
+    tabs.filter((tab) => tab.contentUrl).every((tab) => tab.contentUrl?.startsWith(`${ENV.PUBLIC_BASE_URL}/`)),
+  ).toBe(true);
+  // Tabs need TeamsJS 2 hosts (Outlook, the Microsoft 365 app): manifest 1.13 or later.
+  expect(Number(manifest.manifestVersion.split('.')[1])).toBeGreaterThanOrEqual(13);
+});
+
+test('the tab URLs follow PUBLIC_BASE_URL, so another deployment gets its own', () => {
+  const other = fillManifest(settingsFromEnv({ ...ENV, PUBLIC_BASE_URL: 'https://photos.fabrikam.example/' }, '1.0.0'));
+  const urls = (other.staticTabs as { contentUrl?: string }[]).flatMap((tab) =>
+    tab.contentUrl ? [tab.contentUrl] : [],
+  );
+  expect(urls).toEqual([
+    'https://photos.fabrikam.example/tab/index.html?page=photo',
+    'https://photos.fabrikam.example/tab/index.html?page=approvals',
+  ]);
+  expect(other.validDomains).toEqual(['photos.fabrikam.example']);
+});
+
 test('a manifest with a broken field is refused by the same validation (the check can fail)', async () => {
   const manifest = { ...fillManifest(settings), id: 'not-a-guid' };
   expect((await AppManifestUtils.validateAgainstSchema(manifest as unknown as AppManifest)).length).toBeGreaterThan(0);
@@ -38,6 +77,7 @@ test('every localisation file is valid and names the same bot commands as the ma
   const manifest = fillManifest(settings) as {
     localizationInfo: { additionalLanguages: { file: string }[] };
     bots: { commandLists: { commands: unknown[] }[] }[];
+    staticTabs: { name?: string }[];
   };
   const files = packageFiles(settings);
   const schema = JSON.parse(
@@ -51,11 +91,20 @@ test('every localisation file is valid and names the same bot commands as the ma
   addFormats(ajv, ['uri']);
   const validate = ajv.compile(schema);
   expect(validate({ 'name.short': 'x'.repeat(31) })).toBe(false);
+  const required = { 'name.short': 'H', 'description.short': 'd', 'description.full': 'd' };
+  expect(validate({ ...required, 'staticTabs[1].name': 'Oma kuva' })).toBe(true);
+  expect(validate({ ...required, 'staticTabs[1].title': 'Oma kuva' })).toBe(false); // only the documented keys
   for (const { file } of manifest.localizationInfo.additionalLanguages) {
     const loc = JSON.parse((files.get(file) as Buffer).toString('utf8')) as Record<string, string>;
     expect([file, validate(loc), validate.errors ?? []]).toEqual([file, true, []]);
     const commands = manifest.bots[0].commandLists[0].commands.length;
     for (let i = 0; i < commands; i++) expect(loc[`bots[0].commandLists[0].commands[${i}].title`]).toBeTruthy();
+    // Every named static tab has its name in this language, and only those tabs.
+    manifest.staticTabs.forEach((tab, i) => {
+      const key = `staticTabs[${i}].name`;
+      expect([file, key, typeof loc[key]]).toEqual([file, key, tab.name ? 'string' : 'undefined']);
+      if (tab.name) expect([file, key, loc[key] !== tab.name]).toEqual([file, key, true]);
+    });
   }
 });
 

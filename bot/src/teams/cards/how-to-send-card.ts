@@ -1,8 +1,8 @@
 /** The answer to "update my photo" and "help": the ways to send a photo, and what makes a good one. */
 import type { Locale } from '../../core/ports';
 import { t } from '../../i18n/i18n';
-import { card, heading, openUrl, text } from './elements';
-import type { AdaptiveCard } from './types';
+import { card, heading, openUrl, submit, text } from './elements';
+import type { AdaptiveCard, JsonObject } from './types';
 
 /** The side Graph's largest photo size needs (648x648); smaller uploads lose sizes. */
 export const RECOMMENDED_SIDE = 648;
@@ -11,6 +11,11 @@ export const RECOMMENDED_SIDE = 648;
 export interface HowToSendCardArgs {
   /** The upload page, already signed for this user. */
   uploadUrl: string;
+  /**
+   * The editor (the tab's My photo page) for clients without dialogs: the personal tab's deep link, or the
+   * page itself. Given, the card also offers the editor as a dialog (an Action.Submit with task/fetch).
+   */
+  editorLink?: string;
   /** The largest upload accepted, in megabytes. */
   maxMegabytes: number;
   /** The recommended minimum side in pixels; defaults to 648. */
@@ -19,7 +24,16 @@ export interface HowToSendCardArgs {
   approverName?: string;
 }
 
-/** How to send a photo: attach it here or use the upload page; tips; what happens next. */
+/** The Action.Submit that Teams turns into a `task/fetch` invoke opening the editor as a dialog. */
+export function openEditorAction(locale: Locale): JsonObject {
+  return submit(
+    t(locale, 'cards.common.open_editor'),
+    { msteams: { type: 'task/fetch' }, verb: 'photo.editor' },
+    'positive',
+  );
+}
+
+/** How to send a photo: attach it here, or use the editor or the upload page; tips; what happens next. */
 export function howToSendCard(locale: Locale, args: HowToSendCardArgs): AdaptiveCard {
   const tips = [
     t(locale, 'cards.how_to.tip_framing'),
@@ -32,6 +46,7 @@ export function howToSendCard(locale: Locale, args: HowToSendCardArgs): Adaptive
       text(t(locale, 'cards.how_to.intro')),
       text(t(locale, 'cards.how_to.attach'), { spacing: 'small' }),
       text(t(locale, 'cards.how_to.page'), { spacing: 'small' }),
+      ...(args.editorLink ? [text(t(locale, 'cards.how_to.editor'), { spacing: 'small' })] : []),
       text(t(locale, 'cards.how_to.tips_title'), { weight: 'bolder', spacing: 'medium' }),
       text(tips.map((tip) => `- ${tip}`).join('\n'), { spacing: 'small' }),
       text(t(locale, 'cards.how_to.next_title'), { weight: 'bolder', spacing: 'medium' }),
@@ -40,7 +55,14 @@ export function howToSendCard(locale: Locale, args: HowToSendCardArgs): Adaptive
         ? [text(t(locale, 'cards.how_to.approval', { approver: args.approverName }), { spacing: 'small' })]
         : []),
     ],
-    [openUrl(t(locale, 'cards.common.open_upload_page'), args.uploadUrl)],
+    // The upload page stays the first link: it works in every client, with or without tabs.
+    args.editorLink
+      ? [
+          openEditorAction(locale),
+          openUrl(t(locale, 'cards.common.open_upload_page'), args.uploadUrl),
+          openUrl(t(locale, 'cards.common.open_photo_tab'), args.editorLink),
+        ]
+      : [openUrl(t(locale, 'cards.common.open_upload_page'), args.uploadUrl)],
     t(locale, 'cards.how_to.attach'),
   );
 }

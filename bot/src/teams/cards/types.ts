@@ -25,6 +25,7 @@ export interface AdaptiveCard {
 /** Every verb a Headshot card sends back in `Action.Submit` data. */
 export const CARD_VERBS = [
   'photo.start',
+  'photo.editor',
   'photo.confirm',
   'photo.choose_another',
   'photo.cancel',
