@@ -11,7 +11,9 @@ import { AdminPolicy } from './core/admin/admin-policy';
 import { BroadcastDispatcher } from './core/broadcast/broadcast-dispatcher';
 import { BroadcastService } from './core/broadcast/broadcast-service';
 import { CoverageService } from './core/coverage/coverage-service';
-import type { Clock, ConversationStore, SharePointProfiles } from './core/ports';
+import type { Clock, ConversationStore, Locale, SharePointProfiles } from './core/ports';
+import { withReminderTexts } from './core/broadcast/reminder-texts';
+import type { ReminderText } from './core/settings/tenant-settings';
 import { resolveLocale } from './i18n/i18n';
 import type { Logger } from './logger';
 import { BotConnectorClient } from './m365/bot-connector-client';
@@ -52,6 +54,8 @@ export interface AdminWiringArgs {
   localTeamsAppId?: string;
   /** Build a dispatcher (the service) or not (the CLI). */
   dispatch: boolean;
+  /** The tenant's own reminder words per language (tenant settings), read as each reminder is sent. */
+  reminderTexts?: () => Partial<Record<Locale, ReminderText>>;
 }
 
 /** The admin features. */
@@ -96,7 +100,10 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
   });
   const b = a.config.broadcast;
   const teamsAppId = a.config.approvals.teamsAppId ?? (a.config.mode === 'local' ? a.localTeamsAppId : undefined);
-  const withMetrics = (t: CampaignTransport): CampaignTransport => (a.metrics ? countedTransport(t, a.metrics) : t);
+  const withMetrics = (t: CampaignTransport): CampaignTransport => {
+    const counted = a.metrics ? countedTransport(t, a.metrics) : t;
+    return a.reminderTexts ? withReminderTexts(counted, a.reminderTexts) : counted;
+  };
   const dispatcher = a.dispatch
     ? new BroadcastDispatcher({
         store: broadcastStore,

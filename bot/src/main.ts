@@ -51,7 +51,9 @@ import { composeApprovals } from './approval-composition';
 import type { ApprovalService } from './core/approval/approval-service';
 import { LocalTenantClock } from './m365/local-tenant-clock';
 import { composeAdmin, type AdminWiring } from './admin-composition';
-import { DownloadTickets } from './api/download-tickets';
+import { DownloadTickets, adminDownloadLinks } from './api/download-tickets';
+import { SqliteTenantSettingsStore } from './store/sqlite-tenant-settings';
+import { composeTab } from './tab-composition';
 
 /** Overrides for tests and tools. */
 export interface StartOptions {
@@ -106,7 +108,10 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
   const requests = new SqliteRequestRepository(db);
   const conversations = new SqliteConversationStore(db);
   const metrics = new Metrics();
-  const audit = new CountingAuditLog(new SqliteAuditLog(db), metrics);
+  const auditStore = new SqliteAuditLog(db);
+  const audit = new CountingAuditLog(auditStore, metrics);
+  // The admin's tab settings (legacy SharePoint push, reminder texts), read on every use.
+  const tenantSettings = new SqliteTenantSettingsStore(db);
 
   const tokens: TokenSource = createTokenSource(config, { tenantId: DEMO_TENANT_ID, ...DEMO_APP }, localTenantUrl);
   const graph = createGraphClient({
@@ -147,7 +152,15 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
   };
 
   const notifier = new TeamsNotifier(adapter, config.bot.appId ?? '', conversations, logger);
-  const { status, policy, sharePoint } = composeStatus({ config, graph, tokens, localTenantUrl, audit, clock });
+  const { status, policy, sharePoint } = composeStatus({
+    config,
+    graph,
+    tokens,
+    localTenantUrl,
+    audit,
+    clock,
+    legacyPush: () => tenantSettings.get().legacyPush,
+  });
   const photos = new PhotoService({
     images: new SharpImageProcessor({
       maxBytes: config.photo.maxBytes,
@@ -165,6 +178,8 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     requestTtlMs: config.requestTtlHours * 3_600_000,
     notifier,
     policy,
+    // With the tenant's legacy push on, every apply also writes SharePoint (a failure is audited, never undoes it).
+    afterApply: (request) => status.afterApply(request.userId, request.userId, request.id),
   });
 
   const approvals = composeApprovals({
@@ -197,6 +212,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     localTenantUrl,
     localTeamsAppId: DEMO_TEAMS_APP_ID,
     dispatch: true,
+    reminderTexts: () => tenantSettings.get().reminderTexts,
   });
 
   const ticketSecret = config.uploadTicketSecret ?? getOrCreateSetting(db, 'upload_ticket_secret', randomSecret);
@@ -212,6 +228,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     now: () => clock.now().getTime(),
   });
   let publicBaseUrl = config.publicBaseUrl ?? '';
+  const adminLinks = adminDownloadLinks(downloadTickets, () => publicBaseUrl);
 
   const bot = new HeadshotBot({
     photos,
@@ -245,12 +262,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
       broadcasts: admin.broadcasts,
       coverage: admin.coverage,
       coverageStore: admin.coverageStore,
-      downloadLink: async (user, resource) => {
-        const name = resource.kind === 'coverage' ? `coverage:${resource.scanId}` : `report:${resource.campaignId}`;
-        const file = resource.kind === 'coverage' ? 'coverage.csv' : 'broadcast-report.csv';
-        const ticket = await downloadTickets.issue({ userId: user.userId, resource: name });
-        return { url: `${publicBaseUrl}/api/admin/${file}?ticket=${ticket}`, minutes: downloadTickets.ttlSeconds / 60 };
-      },
+      downloadLink: (user, resource) => adminLinks(user.userId, resource),
       coverageMaxAgeMs: (config.coverage.refreshHours || 24) * 3_600_000,
       now: () => clock.now(),
     },
@@ -258,6 +270,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     logger,
   });
 
+  const access = composeAccess(config, graph, localTenantUrl);
   const server = createServer({
     adapter,
     bot,
@@ -266,7 +279,30 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     status: { status, tickets, adPhotoTickets },
     adminDownloads: { tickets: downloadTickets, broadcasts: admin.broadcasts, coverage: admin.coverageStore },
     health: () => ({ mode: config.mode }),
-    access: composeAccess(config, graph, localTenantUrl),
+    access,
+    // The tab's API needs the SSO check (always configured in local mode; in m365 mode from SSO_AUDIENCE or the app id).
+    tab: access.sso
+      ? composeTab({
+          config,
+          db,
+          graph,
+          photos,
+          approvals,
+          status,
+          admin,
+          roles: access.roles,
+          audit,
+          auditStore,
+          settings: tenantSettings,
+          uploadLimiter,
+          clock,
+          downloadLink: adminLinks,
+          local:
+            config.mode === 'local' && localTenantUrl
+              ? { tenantUrl: localTenantUrl, clientId: DEMO_APP.clientId, teamsAppId: DEMO_TEAMS_APP_ID }
+              : undefined,
+        })
+      : undefined,
     ops: {
       metrics,
       metricsToken: config.metrics.token,

@@ -27,6 +27,8 @@ export interface StatusWiringArgs {
   localTenantUrl?: string;
   audit: AuditLog;
   clock: Clock;
+  /** The tenant setting "write SharePoint's legacy thumbnails on every apply" (the service); absent: never. */
+  legacyPush?: () => boolean;
 }
 
 /** The status service and the policy reader (the photo flow checks the policy too). */
@@ -40,7 +42,15 @@ export interface StatusWiring {
 }
 
 /** Builds the status use cases on Graph, SharePoint REST and sharp. */
-export function composeStatus({ config, graph, tokens, localTenantUrl, audit, clock }: StatusWiringArgs): StatusWiring {
+export function composeStatus({
+  config,
+  graph,
+  tokens,
+  localTenantUrl,
+  audit,
+  clock,
+  legacyPush,
+}: StatusWiringArgs): StatusWiring {
   const policy = new GraphPhotoPolicy(graph);
   const mySiteUrl =
     config.sharePoint.mySiteUrl ?? (config.mode === 'local' && localTenantUrl ? `${localTenantUrl}/sp` : undefined);
@@ -74,6 +84,7 @@ export function composeStatus({ config, graph, tokens, localTenantUrl, audit, cl
       thumbnailSides: config.sharePoint.thumbnailSides,
       adPhotoMaxBytes: config.status.adPhotoMaxBytes,
     },
+    legacyPush,
   });
   return { status, policy, mySiteUrl, sharePoint };
 }

@@ -13,6 +13,7 @@ import { registerStatusRoutes, type StatusRouteDeps } from './status-routes';
 import { registerAdminDownloadRoutes, type AdminDownloadDeps } from './admin-download-routes';
 import { route, unruledRoutes, type AccessControl } from './route-rules';
 import { registerOpsRoutes, type OpsRouteDeps } from './ops-routes';
+import { registerTabRoutes, type TabRouteDeps } from './tab-routes';
 import type { Metrics } from '../metrics';
 
 /** What the server serves. */
@@ -34,6 +35,8 @@ export interface ServerDeps {
   ops?: OpsRouteDeps;
   /** Counts answers by status when given (ops.metrics by default). */
   metrics?: Metrics;
+  /** The personal tab's API (tab-contract.ts); absent in tools that serve only uploads. Needs `access`. */
+  tab?: TabRouteDeps;
 }
 
 /** Builds (does not start) the restify server. */
@@ -68,6 +71,7 @@ export function createServer(deps: ServerDeps): Server {
   if (deps.status) registerStatusRoutes(server, deps.status, access);
   if (deps.adminDownloads) registerAdminDownloadRoutes(server, deps.adminDownloads, access);
   if (deps.ops) registerOpsRoutes(server, access, deps.ops);
+  if (deps.tab) registerTabRoutes(server, deps.tab, access);
 
   const tabDir = path.join(projectRoot(), 'tab');
   route(

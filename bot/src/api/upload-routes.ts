@@ -3,26 +3,17 @@
  * and the image as the raw body. The preview goes to the user's chat and back to the page.
  */
 import { type Next, type Request, type Response, type Server } from 'restify';
-import { z } from 'zod';
 import { AppError } from '../core/errors';
 import type { PhotoService } from '../core/photo/photo-service';
 import type { Locale } from '../core/ports';
 import { t } from '../i18n/i18n';
 import { sendError } from './http-errors';
-import { BodyTooLargeError, readBody } from './read-body';
+import { declaredSizeGuard, parseCropQuery, rateLimitGuard, readPhotoBody } from './upload-guards';
 import type { TicketSubject, UploadTickets } from './upload-tickets';
 import type { UploadRateLimiter } from '../core/photo/upload-rate-limiter';
 import { route, type AccessControl } from './route-rules';
 
 type TicketRequest = Request & { headshotLocale?: Locale; ticketSubject?: TicketSubject };
-
-const cropQuery = z
-  .object({
-    cropLeft: z.coerce.number().int().nonnegative(),
-    cropTop: z.coerce.number().int().nonnegative(),
-    cropSize: z.coerce.number().int().positive(),
-  })
-  .partial();
 
 /** Dependencies of the upload routes. */
 export interface UploadRouteDeps {
@@ -54,43 +45,27 @@ export function registerUploadRoutes(server: Server, deps: UploadRouteDeps, acce
     );
   };
 
-  const declaredSize = (req: Request, res: Response, next: Next) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > deps.maxBytes) {
-      sendError(req, res, tooLarge(deps.maxBytes, declared));
-      return next(false);
-    }
-    return next();
-  };
-
-  const rateLimited = (req: TicketRequest, res: Response, next: Next) => {
-    try {
-      deps.rateLimiter?.take((req.ticketSubject as TicketSubject).userId);
-      return next();
-    } catch (err) {
-      // Refused before a byte of the photo is read: the connection is closed rather than drained.
-      res.header('Connection', 'close');
-      sendError(req, res, err);
-      return next(false);
-    }
-  };
+  const declaredSize = declaredSizeGuard(deps.maxBytes);
+  const rateLimited = rateLimitGuard(
+    deps.rateLimiter,
+    (req) => ((req as TicketRequest).ticketSubject as TicketSubject).userId,
+  );
 
   const rule = { method: 'POST', path: '/api/uploads', auth: 'upload-ticket', roles: ['self'] } as const;
   route(server, access, rule, authenticate, rateLimited, declaredSize, async (req: TicketRequest, res: Response) => {
     const subject = req.ticketSubject as TicketSubject;
     try {
       // The query first: a bad crop is refused without receiving the photo.
-      const crop = parseCrop(req.query);
-      const bytes = await readBody(req, deps.maxBytes).catch((err: unknown) => {
-        throw err instanceof BodyTooLargeError ? tooLarge(deps.maxBytes, err.receivedBytes) : err;
-      });
+      const { crop, rotate } = parseCropQuery(req.query);
+      const bytes = await readPhotoBody(req, deps.maxBytes);
       const result = await deps.photos.receiveAndNotify({
         userId: subject.userId,
         tenantId: subject.tenantId,
         locale: subject.locale,
-        bytes: new Uint8Array(bytes),
+        bytes,
         source: 'upload-page',
         crop,
+        rotate,
       });
       res.json({
         requestId: result.request.id,
@@ -107,24 +82,4 @@ export function registerUploadRoutes(server: Server, deps: UploadRouteDeps, acce
       sendError(req, res, err);
     }
   });
-}
-
-function tooLarge(maxBytes: number, received: number): AppError {
-  return new AppError('photo.too_large_bytes', 'upload over the limit', {
-    status: 413,
-    params: {
-      maxMegabytes: Math.round(maxBytes / 1048576),
-      receivedMegabytes: Math.round((received / 1048576) * 10) / 10,
-    },
-  });
-}
-
-function parseCrop(query: unknown): { left: number; top: number; size: number } | undefined {
-  const parsed = cropQuery.safeParse(query ?? {});
-  if (!parsed.success) throw new AppError('input.invalid', 'bad crop parameters', { status: 400 });
-  const { cropLeft, cropTop, cropSize } = parsed.data;
-  const given = [cropLeft, cropTop, cropSize].filter((v) => v !== undefined).length;
-  if (given === 0) return undefined;
-  if (given !== 3) throw new AppError('input.invalid', 'crop needs cropLeft, cropTop and cropSize', { status: 400 });
-  return { left: cropLeft as number, top: cropTop as number, size: cropSize as number };
 }

@@ -17,6 +17,7 @@ import type { Clock, ImageProcessor, RequestState } from '../core/ports';
 import { PhotoService } from '../core/photo/photo-service';
 import { REQUEST_STATES } from '../core/photo/request-lifecycle';
 import type { ApprovalPolicy, ApprovalRequiredFor, ApprovalSummary } from '../core/approval/approval-ports';
+import { checkApprovalPolicy, type PolicyFieldNames } from '../core/approval/approval-policy-rules';
 import { createGraphClient } from '../m365/graph-client';
 import { GraphDirectory } from '../m365/graph-directory';
 import { GraphProfilePhotos } from '../m365/graph-profile-photos';
@@ -44,7 +45,14 @@ export const APPROVALS_USAGE = `Usage:
   headshot approvals undo <userPrincipalName|id> [--actor <name>] [--json]
 `;
 
-const REQUIRED_FOR: readonly ApprovalRequiredFor[] = ['nobody', 'everyone', 'groups'];
+/** The policy's fields as this command's flags, for messages. */
+const POLICY_FLAGS: PolicyFieldNames = {
+  requiredFor: '--required-for',
+  groupIds: '--groups <id,id>',
+  remindAfterMinutes: '--remind-after',
+  escalateAfterMinutes: '--escalate-after',
+  expireAfterMinutes: '--expire-after',
+};
 
 /** Thrown for bad command lines (exit 2). */
 class UsageError extends Error {}
@@ -149,8 +157,6 @@ async function policy(db: Db, args: string[], io: AdminCommandIo): Promise<numbe
   });
   const current = store.get();
   const requiredFor = (values['required-for'] ?? current.requiredFor) as ApprovalRequiredFor;
-  if (!REQUIRED_FOR.includes(requiredFor))
-    throw new UsageError(`--required-for must be one of ${REQUIRED_FOR.join(', ')}; received '${requiredFor}'.`);
   const groupIds =
     values.groups === undefined
       ? current.groupIds
@@ -158,8 +164,6 @@ async function policy(db: Db, args: string[], io: AdminCommandIo): Promise<numbe
           .split(',')
           .map((g) => g.trim())
           .filter(Boolean);
-  if (requiredFor === 'groups' && groupIds.length === 0)
-    throw new UsageError('--required-for groups needs --groups <id,id>.');
   const approversGroup = values['approvers-group'];
   const next: ApprovalPolicy = {
     requiredFor,
@@ -180,6 +184,11 @@ async function policy(db: Db, args: string[], io: AdminCommandIo): Promise<numbe
       ? parseDuration(values['expire-after'], '--expire-after')
       : current.expireAfterMinutes,
   };
+  try {
+    checkApprovalPolicy(next, POLICY_FLAGS);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const by = values.by ?? io.env.USER ?? 'cli';
   const stored = store.set(next, new Date(), by);
   new SqliteAuditLog(db).append({

@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'photo.too_small',
   'photo.busy',
   'photo.decode_timeout',
+  // the user has no photo to show (HTTP 404)
+  'photo.none',
   // getting the photo in
   'download.failed',
   'download.host_not_allowed',
@@ -23,6 +25,7 @@ export const ERROR_CODES = [
   'input.not_a_photo',
   'input.invalid',
   'input.rate_limited',
+  'input.not_found',
   // requests
   'request.not_found',
   'request.not_yours',

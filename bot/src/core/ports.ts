@@ -17,7 +17,10 @@ export interface Clock {
 /** Raster formats the pipeline accepts, detected from the bytes. */
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'tiff' | 'avif' | 'heic';
 
-/** A square crop in the oriented source image's pixel space. */
+/** Clockwise quarter turns the user asked for, applied after EXIF orientation. */
+export type QuarterTurn = 0 | 90 | 180 | 270;
+
+/** A square crop in the pixel space of the source image after EXIF orientation and then `rotate`. */
 export interface CropRect {
   left: number;
   top: number;
@@ -34,6 +37,8 @@ export interface PhotoWarning {
 export interface PrepareOptions {
   /** A crop the user chose; absent means automatic (subject kept in frame). */
   crop?: CropRect;
+  /** Clockwise quarter turns after EXIF orientation and before the crop; absent means 0. */
+  rotate?: QuarterTurn;
 }
 
 /** A square JPEG of a known side. */
@@ -273,7 +278,7 @@ export type RequestState =
   | 'superseded';
 
 /** How the photo reached us. */
-export type PhotoSource = 'teams-file' | 'inline-image' | 'upload-page' | 'undo';
+export type PhotoSource = 'teams-file' | 'inline-image' | 'upload-page' | 'tab' | 'undo';
 
 /** Which use case owns a request: absent is self-service (confirm writes at once). */
 export type RequestFlow = 'approval' | 'undo';
@@ -330,6 +335,8 @@ export interface RequestRepository {
   listExpired(now: Date): string[];
   /** The user's newest request still waiting for confirmation, or null. */
   openForUser(userId: string): PhotoRequest | null;
+  /** The user's newest request (any state; undo requests left out), or null. */
+  latestForUser(userId: string): PhotoRequest | null;
   /** Keeps the photo a user had before an apply, for undo. */
   savePrevious(userId: string, requestId: string, photo: Uint8Array | null, at: Date): void;
   /** The photo kept before `requestId` was applied (`photo: null`: the user had none), or null when nothing was kept. */

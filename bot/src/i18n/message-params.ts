@@ -65,4 +65,10 @@ export const DOCUMENTED_PARAMS: Readonly<Record<string, MessageParams>> = Object
   'admin.progress.rate_value': { rate: '49.5' },
   'admin.progress.left_value': { minutes: 3 },
   'admin.broadcast.report_link': { minutes: 10 },
+  // the tab's sentences per state
+  'tab.request.pending_approval': { names: 'Megan Bowen, Patti Fernandez' },
+  'tab.request.rejected': { name: 'Megan Bowen' },
+  'tab.approval.pending_approval': { name: 'Alex Wilber' },
+  'tab.approval.applied': { name: 'Megan Bowen' },
+  'tab.approval.rejected': { name: 'Megan Bowen' },
 });

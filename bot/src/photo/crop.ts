@@ -1,5 +1,5 @@
 /**
- * Validation of a user-chosen square crop against the oriented image.
+ * Validation of a user-chosen square crop against the oriented (and rotated) image.
  */
 import { AppError } from '../core/errors';
 import type { CropRect } from '../core/ports';

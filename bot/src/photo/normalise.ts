@@ -6,7 +6,7 @@
  * ICC or XMP can reach an output.
  */
 import sharp, { type Sharp, type SharpOptions } from 'sharp';
-import type { CropRect } from '../core/ports';
+import type { CropRect, QuarterTurn } from '../core/ports';
 import type { Deadline } from './deadline';
 import type { SourceImage } from './source';
 
@@ -37,14 +37,25 @@ function finish(pipeline: Sharp, deadline: Deadline): Promise<RawRgb> {
     });
 }
 
-/** Orientation, flattening and sRGB conversion: the part every path shares. */
-function normalised(source: SourceImage, background: string): Sharp {
+/**
+ * Orientation (EXIF, then the user's quarter turns), flattening and sRGB conversion: the
+ * part every path shares. sharp applies autoOrient() before rotate(), and both before a
+ * later extract() or resize(), so crops and sizes are in the rotated image's space.
+ */
+function normalised(source: SourceImage, background: string, rotate: QuarterTurn): Sharp {
   let pipeline = source.open();
   // libvips flattens a 1-band image with only the first background component
   // (magenta would become white), so grey+alpha is made RGB first. Such inputs
   // are never JPEG, so losing shrink-on-load here costs nothing.
   if (source.greyWithAlpha) pipeline = pipeline.pipelineColourspace('srgb');
-  return pipeline.autoOrient().flatten({ background }).toColourspace('srgb');
+  pipeline = pipeline.autoOrient();
+  if (rotate !== 0) pipeline = pipeline.rotate(rotate);
+  return pipeline.flatten({ background }).toColourspace('srgb');
+}
+
+/** Width and height of the source after EXIF orientation and `rotate`. */
+export function rotatedSize(source: { width: number; height: number }, rotate: QuarterTurn): [number, number] {
+  return rotate === 90 || rotate === 270 ? [source.height, source.width] : [source.width, source.height];
 }
 
 /**
@@ -56,9 +67,10 @@ export function renderMaster(
   crop: CropRect | undefined,
   background: string,
   deadline: Deadline,
+  rotate: QuarterTurn = 0,
 ): Promise<RawRgb> {
-  if (crop) return renderCrop(source, crop, background, deadline);
-  const pipeline = normalised(source, background).resize(MASTER_SIDE, MASTER_SIDE, {
+  if (crop) return renderCrop(source, crop, background, deadline, rotate);
+  const pipeline = normalised(source, background, rotate).resize(MASTER_SIDE, MASTER_SIDE, {
     fit: 'cover',
     position: 'attention',
   });
@@ -74,7 +86,7 @@ export function renderMaster(
 export const TWO_PASS_MIN_SHRINK = 3;
 
 /**
- * A user crop in oriented pixel space. autoOrient() + extract() before resize
+ * A user crop in oriented (and rotated) pixel space. autoOrient() + extract() before resize
  * turns off JPEG shrink-on-load, so for a JPEG crop that shrinks a lot we resize
  * the whole oriented image first (with shrink-on-load) to the scale that makes the
  * crop 648 px, then cut the crop out of those raw pixels. Otherwise one pass.
@@ -84,18 +96,20 @@ async function renderCrop(
   crop: CropRect,
   background: string,
   deadline: Deadline,
+  rotate: QuarterTurn,
 ): Promise<RawRgb> {
   const shrink = crop.size / MASTER_SIDE;
   if (source.format !== 'jpeg' || shrink < TWO_PASS_MIN_SHRINK) {
-    const pipeline = normalised(source, background)
+    const pipeline = normalised(source, background, rotate)
       .extract({ left: crop.left, top: crop.top, width: crop.size, height: crop.size })
       .resize(MASTER_SIDE, MASTER_SIDE, { fit: 'fill' });
     return finish(pipeline, deadline);
   }
   const scale = 1 / shrink;
-  const width = Math.max(1, Math.round(source.width * scale));
-  const height = Math.max(1, Math.round(source.height * scale));
-  const scaled = await finish(normalised(source, background).resize(width, height, { fit: 'fill' }), deadline);
+  const [rotatedWidth, rotatedHeight] = rotatedSize(source, rotate);
+  const width = Math.max(1, Math.round(rotatedWidth * scale));
+  const height = Math.max(1, Math.round(rotatedHeight * scale));
+  const scaled = await finish(normalised(source, background, rotate).resize(width, height, { fit: 'fill' }), deadline);
   deadline.check();
   const left = Math.min(Math.round(crop.left * scale), width - 1);
   const top = Math.min(Math.round(crop.top * scale), height - 1);

@@ -22,7 +22,8 @@
  * - photo.busy               -> retryAfterSeconds (>= 1; also AppError.retryAfterSeconds, retryable, HTTP 503)
  * - photo.decode_timeout     -> timeoutSeconds
  * - input.invalid (bad crop) -> field: 'crop', reason: 'not_integer' | 'out_of_bounds' | 'too_small',
- *                               left, top, size, width, height, minSide
+ *                               left, top, size, width, height (after orientation and rotate), minSide
+ * - input.invalid (rotate)   -> field: 'rotate' (not 0, 90, 180 or 270)
  * - internal                 -> (none; a bug or out of memory, never the user's file)
  *
  * Warnings (PhotoWarning code -> params), see quality-checks.ts and subject-position.ts for thresholds:
@@ -33,13 +34,22 @@
  * - off_centre   -> subjectX, subjectY (percent of the side; a saliency heuristic, no face detection)
  */
 import os from 'node:os';
-import type { CropRect, ImageFormat, ImageProcessor, PreparedPhoto, PrepareOptions, PhotoWarning } from '../core/ports';
+import { AppError } from '../core/errors';
+import type {
+  CropRect,
+  ImageFormat,
+  ImageProcessor,
+  PreparedPhoto,
+  PrepareOptions,
+  PhotoWarning,
+  QuarterTurn,
+} from '../core/ports';
 import { validateCrop } from './crop';
 import { normaliseDecodeError } from './decode-error';
 import { Deadline } from './deadline';
 import { detectFormat } from './detect-format';
 import { QueueFullError, WorkLimiter } from './limiter';
-import { MASTER_SIDE, renderMaster } from './normalise';
+import { MASTER_SIDE, renderMaster, rotatedSize } from './normalise';
 import { renderOutputs } from './outputs';
 import {
   busyError,
@@ -133,6 +143,7 @@ export class SharpImageProcessor implements ImageProcessor {
   async prepare(input: Uint8Array, options: PrepareOptions = {}): Promise<PreparedPhoto> {
     // Cheap checks first, without taking a slot.
     const format = checkUpload(input, this.options.maxBytes);
+    const rotate = checkRotate(options.rotate);
 
     let startTimer = (): void => {};
     let timer: NodeJS.Timeout | undefined;
@@ -144,7 +155,7 @@ export class SharpImageProcessor implements ImageProcessor {
     const work = this.limiter.run(() => {
       // The budget starts when the photo gets a slot, not while it queues.
       startTimer();
-      return this.process(input, format, options.crop, new Deadline(this.timeoutMs));
+      return this.process(input, format, options.crop, rotate, new Deadline(this.timeoutMs));
     });
     // If the budget runs out first, the work still settles later: never leave that rejection unhandled.
     work.catch(() => undefined);
@@ -162,16 +173,18 @@ export class SharpImageProcessor implements ImageProcessor {
     input: Uint8Array,
     format: ImageFormat,
     crop: CropRect | undefined,
+    rotate: QuarterTurn,
     deadline: Deadline,
   ): Promise<PreparedPhoto> {
     const { maxPixels, minSide, background } = this.options;
     const source = await openSource(input, format, { maxPixels }, deadline);
     const { width, height } = source;
     if (Math.min(width, height) < minSide) throw tooSmallError(width, height, minSide);
-    if (crop) validateCrop(crop, width, height, minSide);
+    // The crop is in the rotated image's pixel space.
+    if (crop) validateCrop(crop, ...rotatedSize(source, rotate), minSide);
     deadline.check();
 
-    const master = await renderMaster(source, crop, background, deadline);
+    const master = await renderMaster(source, crop, background, deadline, rotate);
     deadline.check();
     const outputs = renderOutputs(master, { thumbnails: this.thumbnailSides, avatars: this.avatarSides }, deadline);
     outputs.catch(() => undefined);
@@ -183,6 +196,15 @@ export class SharpImageProcessor implements ImageProcessor {
     ];
     return { ...(await outputs), source: describe(source, input.length), warnings };
   }
+}
+
+/** The quarter turn asked for; anything else is input.invalid (what was expected, what came). */
+function checkRotate(rotate: unknown): QuarterTurn {
+  if (rotate === undefined) return 0;
+  if (rotate === 0 || rotate === 90 || rotate === 180 || rotate === 270) return rotate;
+  throw new AppError('input.invalid', `Expected rotate 0, 90, 180 or 270 but received ${String(rotate)}`, {
+    params: { field: 'rotate' },
+  });
 }
 
 function describe(source: SourceImage, bytes: number): PreparedPhoto['source'] {

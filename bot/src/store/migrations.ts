@@ -294,4 +294,14 @@ export const MIGRATIONS: readonly string[] = [
   );
   INSERT INTO broadcast_pacer (id, next_slot_at, paused_until) VALUES (1, 0, 0);
   `,
+  // 5: the tenant settings the admin edits in the tab (legacy SharePoint push, reminder texts); one row.
+  `
+  CREATE TABLE tenant_settings (
+    id             INTEGER PRIMARY KEY CHECK (id = 1),
+    legacy_push    INTEGER NOT NULL CHECK (legacy_push IN (0, 1)),
+    reminder_texts TEXT NOT NULL,
+    updated_at     INTEGER NOT NULL,
+    updated_by     TEXT NOT NULL
+  );
+  `,
 ];

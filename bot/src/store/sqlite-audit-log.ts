@@ -51,14 +51,33 @@ export class SqliteAuditLog implements AuditLog {
     }
     const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
     const rows = this.db.prepare(sql).all(...args, filter.limit ?? 100) as Row[];
-    return rows.map((r) => ({
-      at: new Date(r.at),
-      actorId: r.actor_id,
-      action: r.action,
-      subjectId: r.subject_id ?? undefined,
-      requestId: r.request_id ?? undefined,
-      outcome: r.outcome as AuditEntry['outcome'],
-      detail: r.detail ? (JSON.parse(r.detail) as AuditEntry['detail']) : undefined,
-    }));
+    return rows.map(fromRow);
   }
+
+  /**
+   * One page of the whole log, newest first: entries older than the `before` cursor (absent: the newest).
+   * `nextBefore` is the cursor of the next page, null after the last. Cursors are opaque to callers.
+   */
+  page(options: { before?: string; limit: number }): { entries: AuditEntry[]; nextBefore: string | null } {
+    const before = options.before === undefined ? Number.MAX_SAFE_INTEGER : Number(options.before);
+    if (!Number.isSafeInteger(before) || before < 0) throw new RangeError(`bad audit cursor '${options.before}'`);
+    const rows = this.db
+      .prepare(`SELECT * FROM audit_log WHERE seq < ? ORDER BY seq DESC LIMIT ?`)
+      .all(before, options.limit + 1) as (Row & { seq: number })[];
+    const page = rows.slice(0, options.limit);
+    const last = page[page.length - 1];
+    return { entries: page.map(fromRow), nextBefore: rows.length > options.limit && last ? String(last.seq) : null };
+  }
+}
+
+function fromRow(r: Row): AuditEntry {
+  return {
+    at: new Date(r.at),
+    actorId: r.actor_id,
+    action: r.action,
+    subjectId: r.subject_id ?? undefined,
+    requestId: r.request_id ?? undefined,
+    outcome: r.outcome as AuditEntry['outcome'],
+    detail: r.detail ? (JSON.parse(r.detail) as AuditEntry['detail']) : undefined,
+  };
 }

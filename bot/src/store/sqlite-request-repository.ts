@@ -81,6 +81,10 @@ export class SqliteRequestRepository implements RequestRepository {
       openForUser: db.prepare(
         `SELECT * FROM photo_requests WHERE user_id = ? AND state = 'previewed' ORDER BY created_at DESC LIMIT 1`,
       ),
+      latestForUser: db.prepare(
+        `SELECT * FROM photo_requests WHERE user_id = ? AND (flow IS NULL OR flow <> 'undo')
+         ORDER BY created_at DESC, rowid DESC LIMIT 1`,
+      ),
       expired: db.prepare(`SELECT id FROM photo_requests WHERE state = 'previewed' AND expires_at <= ?`),
       savePrevious: db.prepare(
         `INSERT OR IGNORE INTO previous_photos (request_id, user_id, photo, saved_at) VALUES (?, ?, ?, ?)`,
@@ -182,6 +186,11 @@ export class SqliteRequestRepository implements RequestRepository {
 
   openForUser(userId: string): PhotoRequest | null {
     const row = this.stmts.openForUser.get(userId) as Row | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  latestForUser(userId: string): PhotoRequest | null {
+    const row = this.stmts.latestForUser.get(userId) as Row | undefined;
     return row ? fromRow(row) : null;
   }
 

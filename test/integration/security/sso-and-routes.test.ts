@@ -2,7 +2,9 @@
  * Every route declares who may call it, and the tab's SSO check with roles works against
  * the local tenant's Entra ID tokens (signature from its JWKS, issuer, audience, tenant, lifetime).
  */
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import restify from 'restify';
 import {
   DEMO_APP,
@@ -71,6 +73,26 @@ describe('every route has a rule', () => {
       ]),
     );
     for (const r of rules) if (r.auth === 'tab-sso') expect(r.roles?.length ?? 0).toBeGreaterThan(0);
+  });
+
+  test('every route of the tab contract is registered with the rule the contract gives it', () => {
+    const contract = fs.readFileSync(path.join(__dirname, '../../../bot/src/api/tab-contract.ts'), 'utf8');
+    const header = contract.slice(0, contract.indexOf('*/'));
+    const listed = [...header.matchAll(/^ \*\s+(GET|POST|PUT)\s+(\/api\/[^\s?]+)\S*\s+(.*)$/gm)].map(
+      ([, method, p, rest]) => {
+        const rule = / public\b/.test(` ${rest}`)
+          ? 'public'
+          : / admin\b/.test(` ${rest}`)
+            ? 'tab-sso admin'
+            : 'tab-sso self';
+        return `${method} ${p} ${rule}`;
+      },
+    );
+    expect(listed.length).toBe(26);
+    const registered = routeRules(h.service.server).map(
+      (r) => `${r.method} ${r.path} ${r.auth}${r.roles && r.auth === 'tab-sso' ? ` ${r.roles.join(',')}` : ''}`,
+    );
+    expect(registered).toEqual(expect.arrayContaining(listed));
   });
 
   test('a route registered around route() is found', () => {

@@ -53,6 +53,7 @@ test('a fresh database reaches the latest user_version with every table the stor
     'photo_requests',
     'previous_photos',
     'settings',
+    'tenant_settings',
   ]);
   expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
   db.close();

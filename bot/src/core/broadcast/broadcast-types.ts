@@ -10,9 +10,15 @@
  */
 import type { Locale } from '../ports';
 import type { CoverageCategory } from '../coverage/coverage-types';
+import type { ReminderText } from '../settings/tenant-settings';
 
-/** What recipients read: the default reminder, or an admin's own text (shown in every language as written). */
-export type CampaignMessage = { kind: 'reminder' } | { kind: 'custom'; text: string };
+/**
+ * What recipients read: the reminder, or an admin's own text (shown in every language as written).
+ * A reminder's `texts` are the tenant's own words for it per language (tenant settings); they are added
+ * when each card is sent (withReminderTexts) and never stored with the campaign.
+ */
+export type CampaignMessage =
+  { kind: 'reminder'; texts?: Partial<Record<Locale, ReminderText>> } | { kind: 'custom'; text: string };
 
 /** Who gets it. Guests and disabled accounts are left out unless asked for. */
 export interface CampaignAudience {

@@ -14,9 +14,12 @@ import type {
   PhotoPolicySource,
   PhotoRequest,
   PhotoSource,
+  PrepareOptions,
   ProfilePhotos,
+  QuarterTurn,
   RequestRepository,
   RequestState,
+  SquareJpeg,
 } from '../ports';
 import { canTransition } from './request-lifecycle';
 
@@ -33,6 +36,11 @@ export interface PhotoServiceDeps {
   notifier?: PhotoNotifier;
   /** The tenant photo policy; with source onPremises, confirm refuses before writing. */
   policy?: PhotoPolicySource;
+  /**
+   * Runs after a photo was written (self-service, approved, undo restoring a photo): the SharePoint legacy push.
+   * It must not throw; if it does anyway, the apply still stands.
+   */
+  afterApply?: (request: PhotoRequest) => Promise<void>;
 }
 
 /** A photo someone sent, with who they are. */
@@ -43,6 +51,8 @@ export interface IncomingPhoto {
   bytes: Uint8Array;
   source: PhotoSource;
   crop?: CropRect;
+  /** Clockwise quarter turns after EXIF orientation, before the crop. */
+  rotate?: QuarterTurn;
 }
 
 /** A request together with its card preview. */
@@ -51,6 +61,8 @@ export interface RequestWithPreview {
   preview: Uint8Array;
   /** Requests this one superseded (their preview cards are now stale). */
   superseded: string[];
+  /** The Teams avatar renditions, smallest first (only right after receiving; they are not stored). */
+  avatars?: SquareJpeg[];
 }
 
 /** Receives, confirms and applies profile photos. */
@@ -62,7 +74,9 @@ export class PhotoService {
     const { images, requests, audit, clock, newId, requestTtlMs } = this.deps;
     let prepared;
     try {
-      prepared = await images.prepare(input.bytes, input.crop ? { crop: input.crop } : {});
+      const options: PrepareOptions = input.crop ? { crop: input.crop } : {};
+      if (input.rotate) options.rotate = input.rotate;
+      prepared = await images.prepare(input.bytes, options);
     } catch (err) {
       const e = toAppError(err);
       audit.append({
@@ -106,7 +120,7 @@ export class PhotoService {
         warnings: prepared.warnings.map((w) => w.code).join(',') || null,
       },
     });
-    return { request, preview: prepared.preview, superseded };
+    return { request, preview: prepared.preview, superseded, avatars: prepared.avatars };
   }
 
   /** Receives a photo from outside the chat and sends its preview to the user's chat. */
@@ -222,6 +236,16 @@ export class PhotoService {
   /** The stored request, or null. */
   get(requestId: string): PhotoRequest | null {
     return this.deps.requests.get(requestId);
+  }
+
+  /** The 96 px preview of a request, or null once the request ended and its photo was cleared. */
+  preview(requestId: string): Uint8Array | null {
+    return this.deps.requests.getPhoto(requestId)?.preview ?? null;
+  }
+
+  /** The user's newest photo request of their own (undo requests left out), or null. */
+  latestFor(userId: string): PhotoRequest | null {
+    return this.deps.requests.latestForUser(userId);
   }
 
   /**
@@ -355,6 +379,7 @@ export class PhotoService {
       outcome: 'ok',
       detail: { bytes: photo.master.byteLength, previousSaved, ...(request.flow ? { flow: request.flow } : {}) },
     });
+    if (!removes && this.deps.afterApply) await this.deps.afterApply(applied ?? request).catch(() => undefined);
     return { request: applied ?? request, preview: photo.preview, superseded: [] };
   }
 

@@ -17,6 +17,7 @@ import type {
   PictureTools,
   ProfilePhotos,
   SharePointProfiles,
+  SharePointThumbnails,
 } from '../ports';
 import type { ShownPicture, StatusReport } from './status-types';
 import {
@@ -48,6 +49,8 @@ export interface StatusServiceDeps {
   audit: AuditLog;
   clock: Clock;
   settings: StatusSettings;
+  /** The tenant's setting: every apply also writes SharePoint's legacy thumbnails; absent means never. */
+  legacyPush?: () => boolean;
 }
 
 /** Audit actions that change the photo Microsoft 365 holds (they start Teams' caching delay). */
@@ -118,18 +121,38 @@ export class StatusService {
    * profile pictures library and sets PictureURL, SPS-PicturePlaceholderState=0 and SPS-PictureTimestamp.
    */
   async fixSharePoint(actorId: string, userId: string): Promise<void> {
-    const { sharePoint, tools, settings, clock } = this.deps;
+    const { sharePoint, clock } = this.deps;
     await this.refuseWhenBlocked(actorId, userId, 'status.fix_sharepoint');
     if (!sharePoint) throw new AppError('internal', 'SharePoint is not configured');
-    const [user, bytes] = await Promise.all([this.userOf(userId), this.currentPhoto(userId)]);
-    const [small, medium, large] = await tools.squares(bytes, settings.thumbnailSides);
+    const { upn, thumbnails } = await this.sharePointThumbnails(userId);
     await this.audited(actorId, userId, 'status.fix_sharepoint', () =>
-      sharePoint.setPicture(
-        user.userPrincipalName,
-        { small: small as Uint8Array, medium: medium as Uint8Array, large: large as Uint8Array },
-        clock.now(),
-      ),
+      sharePoint.setPicture(upn, thumbnails, clock.now()),
     );
+  }
+
+  /** Whether Headshot can write to SharePoint at all (a My Site Host is configured). */
+  get sharePointAvailable(): boolean {
+    return this.deps.sharePoint !== undefined;
+  }
+
+  /**
+   * Called after every successful apply. With the tenant's legacy push on, the same SharePoint write as
+   * fixSharePoint. Never throws: the photo in Microsoft 365 stands; a failure is audited
+   * (`sharepoint.legacy_push`, failed) and the status report shows SharePoint's state as usual.
+   */
+  async afterApply(actorId: string, userId: string, requestId?: string): Promise<void> {
+    const { sharePoint, audit, clock } = this.deps;
+    if (!this.deps.legacyPush?.()) return;
+    const entry = { actorId, action: 'sharepoint.legacy_push', subjectId: userId, requestId };
+    try {
+      if (!sharePoint) throw new AppError('internal', 'SharePoint is not configured');
+      const { upn, thumbnails } = await this.sharePointThumbnails(userId);
+      await sharePoint.setPicture(upn, thumbnails, clock.now());
+      audit.append({ ...entry, at: clock.now(), outcome: 'ok' });
+    } catch (err) {
+      const e = toAppError(err);
+      audit.append({ ...entry, at: clock.now(), outcome: 'failed', detail: { code: e.code, retryable: e.retryable } });
+    }
   }
 
   /** "Apply again": writes the photo Microsoft 365 holds once more (Exchange and Entra ID get it again). */
@@ -137,6 +160,7 @@ export class StatusService {
     await this.refuseWhenBlocked(actorId, userId, 'status.apply_again');
     const bytes = await this.currentPhoto(userId);
     await this.audited(actorId, userId, 'status.apply_again', () => this.deps.photos.put(userId, bytes));
+    await this.afterApply(actorId, userId);
   }
 
   /** A 96x96 JPEG of the current photo, at most adPhotoMaxBytes, for on-premises AD's thumbnailPhoto. */
@@ -180,6 +204,16 @@ export class StatusService {
     return this.deps.audit
       .list({ subjectId: userId, limit: 50 })
       .find((e) => e.outcome === 'ok' && PHOTO_CHANGES.has(e.action))?.at;
+  }
+
+  /** The S/M/L thumbnails of the user's current photo, and whose profile they go to. */
+  private async sharePointThumbnails(userId: string): Promise<{ upn: string; thumbnails: SharePointThumbnails }> {
+    const [user, bytes] = await Promise.all([this.userOf(userId), this.currentPhoto(userId)]);
+    const [small, medium, large] = await this.deps.tools.squares(bytes, this.deps.settings.thumbnailSides);
+    return {
+      upn: user.userPrincipalName,
+      thumbnails: { small: small as Uint8Array, medium: medium as Uint8Array, large: large as Uint8Array },
+    };
   }
 
   private async userOf(userId: string): Promise<DirectoryUser> {

@@ -1,0 +1,209 @@
+/**
+ * The tab's admin page: coverage (the newest scan, start one, a CSV link), broadcast campaigns
+ * (list, create, progress, cancel, a report link) and the audit log a page at a time. Every
+ * route is `admin`; the services check the admin again where they always do.
+ */
+import type { Request, Server } from 'restify';
+import { z } from 'zod';
+import { AppError } from '../core/errors';
+import type { AuditEntry } from '../core/ports';
+import type { BroadcastService, CampaignDraft } from '../core/broadcast/broadcast-service';
+import type { CampaignProgress } from '../core/broadcast/broadcast-types';
+import type { CoverageService } from '../core/coverage/coverage-service';
+import { REMINDABLE_CATEGORIES, type CoverageCategory } from '../core/coverage/coverage-types';
+import { route, type AccessControl } from './route-rules';
+import { TabError, callerOf, jsonHandler, readJson } from './tab-http';
+import type { AdminDownloadResource } from './download-tickets';
+import type { AuditEntryJson, AuditPage, CampaignProgressJson, CoverageJson, DownloadLink } from './tab-contract';
+
+/** What the admin routes need. */
+export interface AdminRouteDeps {
+  coverage: CoverageService;
+  broadcasts: BroadcastService;
+  /** Signed CSV links (the same the bot hands out). */
+  downloadLink: (userId: string, resource: AdminDownloadResource) => Promise<DownloadLink>;
+  /** The audit log, newest first, a page at a time (`before`: the cursor of the previous page). */
+  auditPage: (options: { before?: string; limit: number }) => { entries: AuditEntry[]; nextBefore: string | null };
+}
+
+const AUDIT_DEFAULT = 50;
+const AUDIT_MAX = 200;
+
+const draftBody = z
+  .object({
+    message: z.union([
+      z.object({ kind: z.literal('reminder') }).strict(),
+      z.object({ kind: z.literal('custom'), text: z.string().max(10_000) }).strict(),
+    ]),
+    audience: z.union([
+      z
+        .object({
+          kind: z.literal('category'),
+          // One campaign reaches one category (as the bot's compose card makes it).
+          categories: z.array(z.enum(REMINDABLE_CATEGORIES as [CoverageCategory, ...CoverageCategory[]])).length(1),
+        })
+        .strict(),
+      z.object({ kind: z.literal('group'), groupId: z.string().min(1).max(100) }).strict(),
+      z.object({ kind: z.literal('everyone') }).strict(),
+    ]),
+    includeGuests: z.boolean().optional(),
+    includeDisabled: z.boolean().optional(),
+    sendAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict();
+
+const auditQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(AUDIT_MAX).optional(),
+  before: z
+    .string()
+    .regex(/^\d{1,15}$/)
+    .optional(),
+});
+
+/** Registers the admin routes. */
+export function registerAdminRoutes(server: Server, deps: AdminRouteDeps, access: AccessControl): void {
+  const admin = (method: 'GET' | 'POST', path: string) =>
+    ({ method, path, auth: 'tab-sso', roles: ['admin'] }) as const;
+  const param = (req: Request, name: string): string => (req.params as Record<string, string | undefined>)[name] ?? '';
+
+  route(
+    server,
+    access,
+    admin('GET', '/api/admin/coverage'),
+    jsonHandler(async (_req, res) => {
+      const view: CoverageJson | null = deps.coverage.view();
+      // No scan yet: the contract's `null`, written as is (restify's formatters would not send a bare null).
+      if (view === null) {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end('null');
+        return undefined;
+      }
+      return view;
+    }),
+  );
+
+  route(
+    server,
+    access,
+    admin('POST', '/api/admin/coverage/scans'),
+    jsonHandler(async (req): Promise<CoverageJson> => {
+      const { scan } = deps.coverage.start(callerOf(req).userId);
+      return deps.coverage.view(scan.id) as CoverageJson;
+    }),
+  );
+
+  route(
+    server,
+    access,
+    admin('POST', '/api/admin/coverage/:scanId/csv-link'),
+    jsonHandler(async (req): Promise<DownloadLink> => {
+      const scanId = param(req, 'scanId');
+      if (!deps.coverage.view(scanId))
+        throw new AppError('broadcast.no_coverage', `no scan ${scanId.slice(0, 64)}`, { status: 404 });
+      return deps.downloadLink(callerOf(req).userId, { kind: 'coverage', scanId });
+    }),
+  );
+
+  route(
+    server,
+    access,
+    admin('GET', '/api/admin/campaigns'),
+    jsonHandler(async (req): Promise<CampaignProgressJson[]> => {
+      const campaigns = await deps.broadcasts.list(callerOf(req).userId);
+      return campaigns.map((c) => progressJson(deps.broadcasts.progressNow(c.id)));
+    }),
+  );
+
+  route(
+    server,
+    access,
+    admin('POST', '/api/admin/campaigns'),
+    jsonHandler(async (req): Promise<CampaignProgressJson> => {
+      const body = await readJson(
+        req,
+        draftBody,
+        () => new TabError('broadcast.invalid', 'tab.errors.campaign_invalid', 'bad campaign draft', { status: 400 }),
+      );
+      const flags = { includeGuests: body.includeGuests ?? false, includeDisabled: body.includeDisabled ?? false };
+      const a = body.audience;
+      const draft: CampaignDraft = {
+        message: body.message.kind === 'custom' ? { kind: 'custom', text: body.message.text } : { kind: 'reminder' },
+        audience:
+          a.kind === 'category'
+            ? { kind: 'category', category: a.categories[0], ...flags }
+            : a.kind === 'group'
+              ? { kind: 'group', groupId: a.groupId, ...flags }
+              : { kind: 'everyone', ...flags },
+        ...(body.sendAt ? { sendAt: new Date(body.sendAt) } : {}),
+      };
+      const { campaign } = await deps.broadcasts.create(callerOf(req).userId, draft);
+      return progressJson(deps.broadcasts.progressNow(campaign.id));
+    }),
+  );
+
+  route(
+    server,
+    access,
+    admin('GET', '/api/admin/campaigns/:campaignId'),
+    jsonHandler(async (req): Promise<CampaignProgressJson> =>
+      progressJson(await deps.broadcasts.progress(callerOf(req).userId, param(req, 'campaignId'))),
+    ),
+  );
+
+  route(
+    server,
+    access,
+    admin('POST', '/api/admin/campaigns/:campaignId/cancel'),
+    jsonHandler(async (req): Promise<CampaignProgressJson> => {
+      const campaignId = param(req, 'campaignId');
+      await deps.broadcasts.cancel(callerOf(req).userId, campaignId);
+      return progressJson(deps.broadcasts.progressNow(campaignId));
+    }),
+  );
+
+  route(
+    server,
+    access,
+    admin('POST', '/api/admin/campaigns/:campaignId/report-link'),
+    jsonHandler(async (req): Promise<DownloadLink> => {
+      const campaignId = deps.broadcasts.get(param(req, 'campaignId')).id;
+      return deps.downloadLink(callerOf(req).userId, { kind: 'report', campaignId });
+    }),
+  );
+
+  route(
+    server,
+    access,
+    admin('GET', '/api/admin/audit'),
+    jsonHandler(async (req): Promise<AuditPage> => {
+      const parsed = auditQuery.safeParse(req.query ?? {});
+      if (!parsed.success)
+        throw new AppError('input.invalid', `Expected limit 1-${AUDIT_MAX} and a before cursor from a previous page`, {
+          status: 400,
+        });
+      const page = deps.auditPage({ before: parsed.data.before, limit: parsed.data.limit ?? AUDIT_DEFAULT });
+      return { entries: page.entries.map(auditJson), nextBefore: page.nextBefore };
+    }),
+  );
+}
+
+/** A campaign's progress as the contract has it (the reminder's words are the tenant settings', not the campaign's). */
+function progressJson(p: CampaignProgress): CampaignProgressJson {
+  return {
+    ...p,
+    message: p.message.kind === 'custom' ? { kind: 'custom', text: p.message.text } : { kind: 'reminder' },
+    audience: { ...p.audience },
+  };
+}
+
+function auditJson(e: AuditEntry): AuditEntryJson {
+  return {
+    at: e.at.toISOString(),
+    actorId: e.actorId,
+    action: e.action,
+    ...(e.subjectId ? { subjectId: e.subjectId } : {}),
+    ...(e.requestId ? { requestId: e.requestId } : {}),
+    outcome: e.outcome,
+    ...(e.detail ? { detail: e.detail } : {}),
+  };
+}

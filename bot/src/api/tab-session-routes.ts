@@ -1,0 +1,65 @@
+/**
+ * What the tab needs before anyone signs in: `GET /api/tab/config`, and in local mode the demo
+ * sign-in (`GET /api/local/people`, `POST /api/local/sign-in`). The local routes are always
+ * registered (with their rule) and answer 404 input.not_found outside local mode, so the tab
+ * gets the usual error shape instead of restify's.
+ */
+import type { Server } from 'restify';
+import { z } from 'zod';
+import { route, type AccessControl } from './route-rules';
+import { TabError, jsonHandler, readJson } from './tab-http';
+import type { DemoPerson, LocalSignInResult, TabConfig } from './tab-contract';
+
+/** The demo sign-in of local mode. */
+export interface LocalSignIn {
+  /** The people one can sign in as. */
+  people(): Promise<DemoPerson[]>;
+  /** A token for one of them; AppError for someone unknown (404) or disabled (400). */
+  signIn(userId: string): Promise<LocalSignInResult>;
+}
+
+/** What the session routes need. */
+export interface TabSessionDeps {
+  config: TabConfig;
+  /** Local mode only. */
+  local?: LocalSignIn;
+}
+
+const signInBody = z.object({ userId: z.string().min(1).max(200) }).strict();
+
+/** Registers the session routes. */
+export function registerTabSessionRoutes(server: Server, deps: TabSessionDeps, access: AccessControl): void {
+  const localOnly = (): LocalSignIn => {
+    if (!deps.local) throw new TabError('input.not_found', 'tab.errors.local_only', 'not local mode', { status: 404 });
+    return deps.local;
+  };
+
+  route(
+    server,
+    access,
+    { method: 'GET', path: '/api/tab/config', auth: 'public' },
+    jsonHandler(async () => deps.config),
+  );
+
+  route(
+    server,
+    access,
+    { method: 'GET', path: '/api/local/people', auth: 'public' },
+    jsonHandler(async () => localOnly().people()),
+  );
+
+  route(
+    server,
+    access,
+    { method: 'POST', path: '/api/local/sign-in', auth: 'public' },
+    jsonHandler(async (req) => {
+      const local = localOnly();
+      const body = await readJson(
+        req,
+        signInBody,
+        () => new TabError('input.invalid', 'tab.errors.person_unknown', 'expected { userId }', { status: 400 }),
+      );
+      return local.signIn(body.userId);
+    }),
+  );
+}

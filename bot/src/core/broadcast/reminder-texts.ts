@@ -1,0 +1,16 @@
+/** The tenant's own reminder words, added to each reminder as it is sent (so a change applies at once). */
+import type { Locale } from '../ports';
+import type { ReminderText } from '../settings/tenant-settings';
+import type { CampaignTransport } from './broadcast-types';
+
+/** A transport that gives every reminder the tenant's current texts before `transport` renders it. */
+export function withReminderTexts(
+  transport: CampaignTransport,
+  texts: () => Partial<Record<Locale, ReminderText>>,
+): CampaignTransport {
+  return {
+    deliver: (job, message, gate) =>
+      transport.deliver(job, message.kind === 'reminder' ? { kind: 'reminder', texts: texts() } : message, gate),
+    updateProgress: (card, progress, gate) => transport.updateProgress(card, progress, gate),
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * The tenant's own settings an admin edits in the tab (docs: tab-contract.ts TenantSettingsView):
+ * whether every apply also writes SharePoint's legacy thumbnails, and the reminder's words per
+ * language. The approval policy has its own store (approval-ports.ts). No SDK here.
+ */
+import type { Locale } from '../ports';
+
+/** The reminder's words in one language; null falls back to the product's text. */
+export interface ReminderText {
+  title: string | null;
+  text: string | null;
+}
+
+/** Longest reminder title and text an admin may set (a Teams card stays small). */
+export const MAX_REMINDER_TITLE = 200;
+export const MAX_REMINDER_TEXT = 2000;
+
+/** The settings as stored. */
+export interface TenantSettings {
+  /** After every successful apply, also write the S/M/L thumbnails and profile properties to SharePoint. */
+  legacyPush: boolean;
+  reminderTexts: Record<Locale, ReminderText>;
+  updatedAt?: Date;
+  updatedBy?: string;
+}
+
+/** A change: what is absent stays. */
+export interface TenantSettingsChange {
+  legacyPush?: boolean;
+  reminderTexts?: Partial<Record<Locale, ReminderText>>;
+}
+
+/** The settings when an admin never set any: no legacy push, the product's reminder everywhere. */
+export function defaultTenantSettings(): TenantSettings {
+  const none = (): ReminderText => ({ title: null, text: null });
+  return { legacyPush: false, reminderTexts: { en: none(), fi: none(), nl: none(), pl: none() } };
+}
+
+/** Stores the tenant settings; read on every use, so a change applies at once. */
+export interface TenantSettingsStore {
+  /** The current settings (the defaults when none were set). */
+  get(): TenantSettings;
+  /** Applies `change` and returns what is stored now. */
+  update(change: TenantSettingsChange, at: Date, by: string): TenantSettings;
+}

@@ -1,0 +1,109 @@
+/**
+ * Wiring of the personal tab's API (tab-contract.ts) for the service (main.ts): the same
+ * services the bot uses, plus the tab's own adapters (people, demo sign-in, tenant settings).
+ */
+import type { Client } from '@microsoft/microsoft-graph-client';
+import type { Config } from './config';
+import type { AuditLog, Clock } from './core/ports';
+import type { ApprovalService } from './core/approval/approval-service';
+import type { PhotoService } from './core/photo/photo-service';
+import type { StatusService } from './core/status/status-service';
+import type { UploadRateLimiter } from './core/photo/upload-rate-limiter';
+import type { TenantSettingsStore } from './core/settings/tenant-settings';
+import type { AdminWiring } from './admin-composition';
+import type { RoleResolver } from './api/route-rules';
+import type { TabRouteDeps } from './api/tab-routes';
+import type { AdminDownloadResource } from './api/download-tickets';
+import type { SqliteAuditLog } from './store/sqlite-audit-log';
+import type { Db } from './store/database';
+import { SqliteApprovalPolicyStore } from './store/sqlite-approval-policy';
+import { GraphDirectory } from './m365/graph-directory';
+import { GraphGroups } from './m365/graph-groups';
+import { GraphPeople } from './m365/graph-people';
+import { GraphProfilePhotos } from './m365/graph-profile-photos';
+import { LocalTenantSignIn } from './m365/local-sign-in';
+import { MASTER_SIDE } from './photo/normalise';
+import { DEFAULT_AVATAR_SIDES } from './photo/sharp-image-processor';
+
+/** What the tab's wiring needs. */
+export interface TabWiringArgs {
+  config: Readonly<Config>;
+  db: Db;
+  graph: Client;
+  photos: PhotoService;
+  approvals: ApprovalService;
+  status: StatusService;
+  admin: AdminWiring;
+  /** Admin answers for role checks and `isAdmin` (the same the routes' rules use). */
+  roles: RoleResolver;
+  audit: AuditLog;
+  /** The audit log's own store (paging). */
+  auditStore: SqliteAuditLog;
+  settings: TenantSettingsStore;
+  uploadLimiter: UploadRateLimiter;
+  clock: Clock;
+  downloadLink: (userId: string, resource: AdminDownloadResource) => Promise<{ url: string; minutes: number }>;
+  /** Local mode: the local tenant (demo sign-in) and Headshot's ids in it. */
+  local?: { tenantUrl: string; clientId: string; teamsAppId: string };
+}
+
+/** Builds the tab API's dependencies. */
+export function composeTab(a: TabWiringArgs): TabRouteDeps {
+  const directory = new GraphDirectory(a.graph);
+  const people = new GraphPeople(a.graph);
+  const admins = { isAdmin: (userId: string) => a.roles.isAdmin(userId) };
+  const policy = new SqliteApprovalPolicyStore(a.db);
+  return {
+    session: {
+      config: {
+        mode: a.config.mode,
+        localSignIn: a.local !== undefined,
+        teamsAppId: a.config.approvals.teamsAppId ?? a.local?.teamsAppId ?? '',
+        maxUploadBytes: a.config.photo.maxBytes,
+        minSide: a.config.photo.minSide,
+        masterSide: MASTER_SIDE,
+        avatarSides: [...DEFAULT_AVATAR_SIDES],
+      },
+      local: a.local
+        ? new LocalTenantSignIn({
+            tenantUrl: a.local.tenantUrl,
+            clientId: a.local.clientId,
+            people,
+            directory,
+            admins,
+          })
+        : undefined,
+    },
+    me: {
+      directory,
+      reports: people,
+      groups: new GraphGroups(a.graph),
+      approversGroupId: () => policy.get().approversGroupId,
+      admins,
+      approvals: a.approvals,
+      status: a.status,
+      photos: new GraphProfilePhotos(a.graph),
+    },
+    photoRequests: {
+      photos: a.photos,
+      approvals: a.approvals,
+      maxBytes: a.config.photo.maxBytes,
+      rateLimiter: a.uploadLimiter,
+    },
+    approvals: { approvals: a.approvals },
+    admin: {
+      coverage: a.admin.coverage,
+      broadcasts: a.admin.broadcasts,
+      downloadLink: a.downloadLink,
+      auditPage: (options) => a.auditStore.page(options),
+    },
+    settings: {
+      settings: a.settings,
+      policy,
+      audit: a.audit,
+      clock: a.clock,
+      sharePointPictures: a.config.sharePoint.pictures,
+      sharePointAvailable: a.status.sharePointAvailable,
+    },
+  };
+}
