@@ -437,6 +437,9 @@ async function main(): Promise<void> {
     `  Bot endpoint:   ${running.url}/api/messages`,
     `  Health:         ${running.url}/healthz`,
     `  Upload page:    ${running.url}/upload (open it from the bot's "Open the upload page" button)`,
+    `  Personal tab:   ${running.url}/tab/index.html${
+      config.mode === 'local' ? ' (outside Teams: sign in as one of the demo people)' : ''
+    }`,
   ];
   if (running.localTenantUrl) lines.push(`  Local tenant:   ${running.localTenantUrl} (control API under /_control)`);
   if (running.playground)

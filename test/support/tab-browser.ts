@@ -1,0 +1,92 @@
+/**
+ * The personal tab in a browser, for e2e tests of its pages:
+ *
+ *   const page = await openTab(context, h.service.url, { page: 'approvals', as: 'Megan Bowen' });
+ *
+ * opens /tab/index.html standalone (the local demo sign-in) and signs in through the UI as the
+ * demo person with that display name. Also: an SSO token minted by the local tenant (for a fake
+ * host or a direct API call), an axe-core check, and screenshots into test-results/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { BrowserContext, Page } from 'playwright-core';
+import { DEMO_APP } from '../../emulator';
+
+/** Where screenshots go (git-ignored). */
+export const SHOTS = path.resolve(__dirname, '..', '..', 'test-results');
+
+/** The audience the service accepts for tab SSO tokens in local mode. */
+export const LOCAL_SSO_AUDIENCE = `api://localhost/${DEMO_APP.clientId}`;
+
+/** How to open the tab. */
+export interface OpenTabOptions {
+  /** `?page=` (default photo). */
+  page?: 'photo' | 'approvals' | 'admin';
+  /** Sign in as this demo person (display name, e.g. "Alex Wilber"); absent: stay on the sign-in screen. */
+  as?: string;
+  /** `?locale=` (e.g. `fi`): the language regardless of the person's preferred one. */
+  locale?: string;
+  /** More query parameters (e.g. `{ dialog: '1' }`). */
+  query?: Record<string, string>;
+}
+
+/** The tab's URL on the service at `baseUrl`. */
+export function tabUrl(baseUrl: string, options: Omit<OpenTabOptions, 'as'> = {}): string {
+  const q = new URLSearchParams({ page: options.page ?? 'photo', ...options.query });
+  if (options.locale) q.set('locale', options.locale);
+  return `${baseUrl}/tab/index.html?${q.toString()}`;
+}
+
+/** Opens the tab in a new page of `context`, signed in through the demo sign-in screen when `as` is given. */
+export async function openTab(context: BrowserContext, baseUrl: string, options: OpenTabOptions = {}): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(tabUrl(baseUrl, options));
+  if (options.as) await signInAs(page, options.as);
+  return page;
+}
+
+/** Picks the demo person on the sign-in screen and waits for the page to replace it. */
+export async function signInAs(page: Page, displayName: string): Promise<void> {
+  await page.getByRole('button', { name: displayName, exact: true }).click();
+  await page.locator('ul.people').waitFor({ state: 'detached' });
+  await page.locator('main h1').waitFor();
+}
+
+/** An SSO token for the tab minted by the local tenant for a user (what a host's getAuthToken gives). */
+export async function ssoToken(tenantUrl: string, userId: string): Promise<string> {
+  const res = await fetch(`${tenantUrl}/_control/tokens/user`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId, audience: LOCAL_SSO_AUDIENCE }),
+  });
+  if (!res.ok) throw new Error(`token for ${userId}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+/** axe-core's violations on the page (WCAG 2.x A/AA), as "rule: target" lines to assert empty. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return result.violations.flatMap((v) =>
+    v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} (${n.failureSummary ?? ''})`),
+  );
+}
+
+/** Reads `read()` until `ok` holds (every 100 ms, at most `timeoutMs`); returns the last value or throws with it. */
+export async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`still ${JSON.stringify(value)} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Saves a full-page screenshot as test-results/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const file = path.join(SHOTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
