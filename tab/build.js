@@ -23,5 +23,6 @@ for (const [entry, outfile] of [
 }
 fs.copyFileSync(path.join(here, 'src', 'upload.css'), path.join(out, 'upload.css'));
 fs.copyFileSync(path.join(here, 'src', 'app.css'), path.join(out, 'app.css'));
+fs.copyFileSync(path.join(here, 'src', 'pages', 'pages.css'), path.join(out, 'pages.css'));
 fs.copyFileSync(require.resolve('cropperjs/dist/cropper.css'), path.join(out, 'cropper.css'));
 fs.copyFileSync(path.join(here, 'index.html'), path.join(out, 'index.html'));

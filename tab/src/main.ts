@@ -219,10 +219,11 @@ class Shell {
     byId('switch-person').hidden = this.host.kind !== 'standalone';
   }
 
-  /** Shows a page (the photo page when the person may not open the one asked for). */
-  private async showPage(requested: PageId, push: boolean): Promise<void> {
-    const me = this.me as MeView;
-    const id = PAGES[requested].visible(me) ? requested : 'photo';
+  /**
+   * Shows a page. The navigation offers only the pages `visible(me)` allows, but a page asked for by URL
+   * is shown anyway: its API calls decide (an admin page opened by someone else meets the API's 403).
+   */
+  private async showPage(id: PageId, push: boolean): Promise<void> {
     if (push) window.history.pushState(null, '', urlFor(id));
     this.pageController?.abort();
     const controller = new AbortController();
@@ -236,7 +237,7 @@ class Shell {
       t: this.t.forPage(id),
       locale: this.t.locale,
       config: this.config,
-      me,
+      me: this.me as MeView,
       host: this.host,
       announce: (message) => this.announce(message),
       signal: controller.signal,

@@ -19,7 +19,8 @@ const CSP = [
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
-  "connect-src 'self'",
+  // teams-js fetches its list of trusted host origins from Microsoft's CDN (it falls back to a bundled copy).
+  "connect-src 'self' https://res.cdn.office.net",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'self'",
