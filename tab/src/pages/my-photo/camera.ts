@@ -1,5 +1,9 @@
-/** "Take a photo" in a plain browser: a modal dialog with the camera's picture, Capture and Cancel. */
+/**
+ * "Take a photo": in a host, a file input with `capture` (mobile hosts open their camera for it);
+ * in a plain browser, a modal dialog with the camera's picture, Capture and Cancel.
+ */
 import { button, el } from '../../dom';
+import type { PageContext } from '../../page-context';
 
 type T = (key: string, params?: Record<string, string | number>) => string;
 
@@ -50,4 +54,41 @@ export async function openCamera(t: T, signal: AbortSignal): Promise<File | null
     dialog.showModal();
     capture.focus();
   });
+}
+
+/** The "Take a photo" control; `shot` gets the picture, `failed` is called when there is no camera. */
+export function cameraButton(ctx: PageContext, on: { shot(file: File): Promise<void>; failed(): void }): HTMLElement {
+  const { t, host } = ctx;
+  if (host.kind !== 'standalone') {
+    const capture = el('input', {
+      type: 'file',
+      accept: 'image/*',
+      capture: 'user',
+      class: 'visually-hidden',
+      tabindex: -1,
+      'aria-label': t('editor.takePhoto'),
+    });
+    capture.addEventListener('change', () => {
+      const chosen = capture.files?.[0];
+      if (chosen) void on.shot(chosen);
+    });
+    return el(
+      'span',
+      {},
+      button(t('editor.takePhoto'), () => capture.click(), { class: 'secondary' }),
+      capture,
+    );
+  }
+  return button(
+    t('editor.takePhoto'),
+    async () => {
+      try {
+        const shot = await openCamera(t, ctx.signal);
+        if (shot) await on.shot(shot);
+      } catch {
+        on.failed();
+      }
+    },
+    { class: 'secondary', id: 'take-photo' },
+  );
 }

@@ -8,8 +8,8 @@ import type { CropQuery } from '../../../../bot/src/api/tab-contract';
 import type { PageContext } from '../../page-context';
 import { button, el } from '../../dom';
 import { toCropQuery } from './crop-math';
-import { qualityHints, type QualityHint } from './quality';
-import { openCamera } from './camera';
+import { cameraButton } from './camera';
+import { AvatarPreviews } from './avatar-previews';
 
 /** What the editor does with a checked photo. */
 export interface EditorActions {
@@ -17,8 +17,6 @@ export interface EditorActions {
   submit(file: File, crop: CropQuery | null): Promise<void>;
 }
 
-const SAMPLE_SIDE = 32;
-const HINT_SETTLE_MS = 500;
 const KEY_STEP = 10;
 
 /** Builds the editor section; `element` goes into the page. */
@@ -29,8 +27,7 @@ export class PhotoEditor {
   private readonly error: HTMLElement;
   private readonly workspace: HTMLElement;
   private readonly cropArea: HTMLElement;
-  private readonly previews: Array<{ side: number; canvas: HTMLCanvasElement }> = [];
-  private readonly hintList: HTMLElement;
+  private readonly previews: AvatarPreviews;
   private readonly undecodable: HTMLElement;
   private readonly submitButton: HTMLButtonElement;
   private readonly fileName: HTMLElement;
@@ -39,8 +36,6 @@ export class PhotoEditor {
   private objectUrl: string | null = null;
   private file: File | null = null;
   private frame = 0;
-  private hintTimer = 0;
-  private shownHints = '';
 
   constructor(
     private readonly ctx: PageContext,
@@ -67,7 +62,12 @@ export class PhotoEditor {
     this.wireDrop(this.dropZone);
     const mb = Math.floor((config.maxUploadBytes / (1024 * 1024)) * 10) / 10;
     const rules = el('p', { class: 'hint', id: 'photo-rules' }, t('editor.rules', { mb, minSide: config.minSide }));
-    const camera = host.camera ? this.cameraButton() : null;
+    const camera = host.camera
+      ? cameraButton(ctx, {
+          shot: (file) => this.load(file),
+          failed: () => this.showError(t('editor.cameraFailed')),
+        })
+      : null;
     this.fileName = el('p', { class: 'file-name', hidden: true });
     this.error = el('p', { class: 'error', role: 'alert', hidden: true });
     this.undecodable = el('p', { class: 'notice', hidden: true }, t('editor.undecodable'));
@@ -89,39 +89,14 @@ export class PhotoEditor {
       button(t('editor.rotateRight'), () => this.cropper?.rotate(90)),
       button(t('editor.reset'), () => this.cropper?.reset()),
     );
-    const previewList = el('ul', { class: 'avatar-previews' });
-    for (const side of config.avatarSides) {
-      const canvas = el('canvas', {
-        class: 'avatar',
-        width: side * 2,
-        height: side * 2,
-        role: 'img',
-        'aria-label': t('editor.previewAt', { side }),
-        'data-side': side,
-      });
-      canvas.style.width = `${side}px`;
-      canvas.style.height = `${side}px`;
-      this.previews.push({ side, canvas });
-      previewList.append(el('li', {}, canvas, el('span', { 'aria-hidden': 'true' }, `${side} px`)));
-    }
-    this.hintList = el('ul', { class: 'quality-hints' });
+    this.previews = new AvatarPreviews(ctx);
     this.workspace = el(
       'div',
       { class: 'crop-workspace', hidden: true },
       el('p', { id: 'crop-help', class: 'hint' }, t('editor.cropHelp')),
       el('div', { class: 'crop-row' }, this.cropArea, tools),
-      el(
-        'section',
-        { class: 'previews', 'aria-labelledby': 'previews-title' },
-        el('h3', { id: 'previews-title' }, t('editor.previewsTitle')),
-        previewList,
-      ),
-      el(
-        'div',
-        { class: 'quality', 'aria-live': 'polite', 'aria-labelledby': 'quality-title' },
-        el('h3', { id: 'quality-title', class: 'visually-hidden' }, t('editor.qualityTitle')),
-        this.hintList,
-      ),
+      this.previews.element,
+      this.previews.hintsElement,
     );
     this.submitButton = button(t('editor.submit'), () => void this.send(), {
       class: 'primary',
@@ -161,43 +136,6 @@ export class PhotoEditor {
     this.dropZone.disabled = busy;
   }
 
-  private cameraButton(): HTMLElement {
-    const { t, host } = this.ctx;
-    if (host.kind !== 'standalone') {
-      // Mobile hosts open their camera for a file input with `capture`.
-      const capture = el('input', {
-        type: 'file',
-        accept: 'image/*',
-        capture: 'user',
-        class: 'visually-hidden',
-        tabindex: -1,
-        'aria-label': t('editor.takePhoto'),
-      });
-      capture.addEventListener('change', () => {
-        const chosen = capture.files?.[0];
-        if (chosen) void this.load(chosen);
-      });
-      return el(
-        'span',
-        {},
-        button(t('editor.takePhoto'), () => capture.click(), { class: 'secondary' }),
-        capture,
-      );
-    }
-    return button(
-      t('editor.takePhoto'),
-      async () => {
-        try {
-          const shot = await openCamera(t, this.ctx.signal);
-          if (shot) await this.load(shot);
-        } catch {
-          this.showError(t('editor.cameraFailed'));
-        }
-      },
-      { class: 'secondary', id: 'take-photo' },
-    );
-  }
-
   private wireDrop(zone: HTMLElement): void {
     zone.addEventListener('dragover', (e) => {
       e.preventDefault();
@@ -226,9 +164,8 @@ export class PhotoEditor {
     this.objectUrl = null;
     this.file = null;
     window.cancelAnimationFrame(this.frame);
-    window.clearTimeout(this.hintTimer);
-    this.shownHints = '';
-    this.hintList.replaceChildren();
+    this.frame = 0;
+    this.previews.clear();
     this.workspace.hidden = true;
     this.undecodable.hidden = true;
     this.fileName.hidden = true;
@@ -326,41 +263,11 @@ export class PhotoEditor {
   private update(): void {
     const cropper = this.cropper;
     if (!cropper) return;
-    const largest = Math.max(...this.previews.map((p) => p.side), SAMPLE_SIDE) * 2;
-    const master = cropper.getCroppedCanvas({ width: largest, height: largest, imageSmoothingQuality: 'high' });
-    if (!master || master.width === 0) return;
-    for (const { canvas } of this.previews) {
-      const g = canvas.getContext('2d');
-      if (!g) continue;
-      g.clearRect(0, 0, canvas.width, canvas.height);
-      g.imageSmoothingQuality = 'high';
-      g.drawImage(master, 0, 0, canvas.width, canvas.height);
-    }
-    const sample = document.createElement('canvas');
-    sample.width = SAMPLE_SIDE;
-    sample.height = SAMPLE_SIDE;
-    const sg = sample.getContext('2d', { willReadFrequently: true });
-    if (!sg) return;
-    sg.drawImage(master, 0, 0, SAMPLE_SIDE, SAMPLE_SIDE);
-    const pixels = sg.getImageData(0, 0, SAMPLE_SIDE, SAMPLE_SIDE).data;
-    const side = Math.min(cropper.getData(true).width, cropper.getData(true).height);
-    this.showHints(qualityHints(side, this.ctx.config.masterSide, pixels));
-  }
-
-  /** Shows the hints once they hold still, and only when they changed: the live region is read, not spammed. */
-  private showHints(hints: QualityHint[]): void {
-    const key = hints.join(',');
-    window.clearTimeout(this.hintTimer);
-    if (key === this.shownHints) return;
-    this.hintTimer = window.setTimeout(() => {
-      this.shownHints = key;
-      const { t, config } = this.ctx;
-      this.hintList.replaceChildren(
-        ...hints.map((hint) =>
-          el('li', { class: 'warning', 'data-hint': hint }, t(`quality.${hint}`, { masterSide: config.masterSide })),
-        ),
-      );
-    }, HINT_SETTLE_MS);
+    const data = cropper.getData(true);
+    this.previews.draw(
+      (side) => cropper.getCroppedCanvas({ width: side, height: side, imageSmoothingQuality: 'high' }),
+      Math.min(data.width, data.height),
+    );
   }
 
   private async send(): Promise<void> {
