@@ -1,4 +1,5 @@
-/** A tiny element builder for the tab's pages: text goes in as text, never as HTML. */
+/** A tiny element builder for the tab's pages (text goes in as text, never as HTML), and formatting they share. */
+import { ApiError } from './page-context';
 
 type Attrs = Record<string, string | number | boolean | undefined | null>;
 type Child = Node | string | null | undefined | false;
@@ -50,4 +51,28 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 /** The given nodes without the absent ones (for `replaceChildren`). */
 export function present(...children: Child[]): (Node | string)[] {
   return children.filter((c): c is Node | string => c !== null && c !== undefined && c !== false);
+}
+
+let nextId = 0;
+/** A document-unique id for label/description wiring. */
+export function uid(prefix: string): string {
+  nextId += 1;
+  return `${prefix}-${nextId}`;
+}
+
+/** An ISO instant as a date and time in the user's locale. */
+export function formatInstant(iso: string, locale: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+}
+
+/** A number in the user's locale. */
+export function formatNumber(value: number, locale: string, options: Intl.NumberFormatOptions = {}): string {
+  return new Intl.NumberFormat(locale, options).format(value);
+}
+
+/** The text to show for a failed call: the server's localised message, or the page's own. */
+export function errorText(err: unknown, fallback: string): string {
+  return err instanceof ApiError && err.message ? err.message : fallback;
 }

@@ -9,7 +9,8 @@ import type { CoverageJson, TenantSettingsView } from '../../bot/src/api/tab-con
 import { DEMO_USERS } from '../../emulator';
 import { launchChromium, loopbackOnlyContext } from '../support/browser';
 import { startHarness, type Harness } from '../support/headshot-harness';
-import { axeViolations, openTab, screenshot, ssoToken } from '../support/tab-browser';
+import { apiAs } from '../support/tab-api';
+import { axeViolations, openTab, screenshot } from '../support/tab-browser';
 
 jest.setTimeout(120_000);
 
@@ -26,20 +27,9 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** The service's API as `userId` (an SSO token minted by the local tenant). */
-async function api<T>(userId: string, method: string, pathAndQuery: string, body?: unknown): Promise<T> {
-  const token = await ssoToken(h.tenant.url, userId);
-  const res = await fetch(`${h.service.url}${pathAndQuery}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${pathAndQuery} -> ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
+/** The service's API as `userId` (an SSO token minted by the local tenant), for setting the scene. */
+function api<T>(userId: string, method: string, path: string, body?: unknown): Promise<T> {
+  return apiAs<T>(h, userId, method, path, body);
 }
 
 async function openAdmin(displayName: string, locale = 'en'): Promise<Page> {

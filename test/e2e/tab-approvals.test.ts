@@ -10,8 +10,9 @@ import { t as botT } from '../../bot/src/i18n/i18n';
 import { DEMO_USERS } from '../../emulator';
 import { launchChromium, loopbackOnlyContext } from '../support/browser';
 import { startHarness, type Harness } from '../support/headshot-harness';
+import { apiAs } from '../support/tab-api';
 import { image } from '../support/photos';
-import { axeViolations, openTab, screenshot, ssoToken } from '../support/tab-browser';
+import { axeViolations, openTab, screenshot } from '../support/tab-browser';
 
 jest.setTimeout(90_000);
 
@@ -29,21 +30,8 @@ afterAll(async () => {
 });
 
 /** The service's API as `userId` (an SSO token minted by the local tenant), for setting the scene. */
-async function api<T>(userId: string, method: string, pathAndQuery: string, body?: unknown): Promise<T> {
-  const token = await ssoToken(h.tenant.url, userId);
-  const raw = body instanceof Uint8Array;
-  const res = await fetch(`${h.service.url}${pathAndQuery}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      'accept-language': 'en',
-      ...(body === undefined ? {} : { 'content-type': raw ? 'image/jpeg' : 'application/json' }),
-    },
-    body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${pathAndQuery} -> ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
+function api<T>(userId: string, method: string, path: string, body?: unknown): Promise<T> {
+  return apiAs<T>(h, userId, method, path, body);
 }
 
 /** `userId` sends a photo from the tab API and submits it. */

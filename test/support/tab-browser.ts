@@ -11,13 +11,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { BrowserContext, Page } from 'playwright-core';
-import { DEMO_APP } from '../../emulator';
+import type { Harness } from './headshot-harness';
+import { tokenFor } from './tab-api';
 
 /** Where screenshots go (git-ignored). */
 export const SHOTS = path.resolve(__dirname, '..', '..', 'test-results');
-
-/** The audience the service accepts for tab SSO tokens in local mode. */
-export const LOCAL_SSO_AUDIENCE = `api://localhost/${DEMO_APP.clientId}`;
 
 /** How to open the tab. */
 export interface OpenTabOptions {
@@ -54,14 +52,8 @@ export async function signInAs(page: Page, displayName: string): Promise<void> {
 }
 
 /** An SSO token for the tab minted by the local tenant for a user (what a host's getAuthToken gives). */
-export async function ssoToken(tenantUrl: string, userId: string): Promise<string> {
-  const res = await fetch(`${tenantUrl}/_control/tokens/user`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ userId, audience: LOCAL_SSO_AUDIENCE }),
-  });
-  if (!res.ok) throw new Error(`token for ${userId}: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { access_token: string }).access_token;
+export function ssoToken(tenantUrl: string, userId: string): Promise<string> {
+  return tokenFor({ tenant: { url: tenantUrl } } as Pick<Harness, 'tenant'>, userId);
 }
 
 /** axe-core's violations on the page (WCAG 2.x A/AA), as "rule: target" lines to assert empty. */

@@ -1,47 +1,8 @@
-/** Small DOM helpers for the Admin page (pages share nothing with each other, see page-context.ts). */
+/** The Admin page's own DOM helpers (sections, failures, polling pauses), beside the tab's shared ones in dom.ts. */
 import { ApiError, type PageContext } from '../page-context';
+import { el, errorText, sleep, uid } from '../dom';
 
-type Attr = string | number | boolean | null | undefined;
-type Child = Node | string | null | undefined | false;
-
-/** Creates an element: attributes (`true` sets an empty attribute, false/null/undefined leave it out) and children. */
-export function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, Attr> = {},
-  ...children: Child[]
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === true) node.setAttribute(name, '');
-    else if (value !== false && value !== null && value !== undefined) node.setAttribute(name, String(value));
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
-
-let nextId = 0;
-/** A document-unique id for label/description wiring. */
-export function uid(prefix: string): string {
-  nextId += 1;
-  return `${prefix}-${nextId}`;
-}
-
-/** An ISO instant as a date and time in the user's locale. */
-export function formatInstant(iso: string, locale: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
-}
-
-/** The text to show for a failed call: the server's localised message, or the page's own. */
-export function errorText(err: unknown, fallback: string): string {
-  return err instanceof ApiError && err.message ? err.message : fallback;
-}
-
-/** A number in the user's locale. */
-export function formatNumber(value: number, locale: string, options: Intl.NumberFormatOptions = {}): string {
-  return new Intl.NumberFormat(locale, options).format(value);
-}
+export { el, errorText, formatInstant, formatNumber, uid } from '../dom';
 
 /** True when `err` is the API refusing the caller (not an admin): the page then shows only that message. */
 export function isForbidden(err: unknown): err is ApiError {
@@ -74,17 +35,7 @@ export function showFailure(host: SectionHost, err: unknown, target: HTMLElement
   else target.textContent = errorText(err, host.ctx.t('unexpected'));
 }
 
-/** Waits `ms`, or less when `signal` aborts. */
+/** Waits `ms`, or less when `signal` aborts (the caller checks the signal afterwards). */
 export function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
+  return sleep(ms, signal).catch(() => undefined);
 }

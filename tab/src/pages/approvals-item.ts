@@ -1,7 +1,7 @@
 /** One request on the Approvals page: whose, when, old and new photo, warnings, and the decision controls. */
 import type { ApprovalItemView, DecisionBody } from '../../../bot/src/api/tab-contract';
 import { ApiError, type PageContext } from '../page-context';
-import { el, errorText, formatInstant, uid } from './approvals-dom';
+import { el, errorText, formatInstant, uid } from '../dom';
 
 /** Longest rejection reason the server accepts (DecisionBody). */
 export const MAX_REASON = 500;

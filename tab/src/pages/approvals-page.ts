@@ -5,7 +5,7 @@
  */
 import type { ApprovalItemView } from '../../../bot/src/api/tab-contract';
 import type { PageContext, TabPage } from '../page-context';
-import { el, errorText, uid } from './approvals-dom';
+import { el, errorText, uid } from '../dom';
 import { itemSignature, renderApprovalItem, type ItemHost } from './approvals-item';
 import { approvalsStrings } from './approvals-strings';
 
