@@ -41,6 +41,9 @@
  *   PUT  /api/admin/settings       TenantSettingsUpdate   admin         -> TenantSettingsView
  */
 
+import type { CoverageView } from '../core/coverage/coverage-types';
+import type { CampaignProgress } from '../core/broadcast/broadcast-types';
+
 /** The locales of the product. */
 export type TabLocale = 'en' | 'fi' | 'nl' | 'pl';
 
@@ -231,19 +234,8 @@ export interface ApprovalItemView {
 
 // ---------------------------------------------------------------- admin
 
-/** Coverage as `CoverageView` serialises it. */
-export interface CoverageJson {
-  scanId: string;
-  state: 'running' | 'done' | 'failed';
-  startedAt: string;
-  finishedAt: string | null;
-  scanned: number;
-  counts: Record<
-    'has_photo' | 'no_photo' | 'placeholder_or_stale' | 'hybrid_stuck' | 'not_applicable' | 'unknown',
-    number
-  >;
-  coverage: number | null;
-}
+/** Coverage: the core's `CoverageView` is already plain JSON (ISO strings, counts). */
+export type CoverageJson = CoverageView;
 
 /** A signed, short-lived download link (coverage CSV, campaign report). */
 export interface DownloadLink {
@@ -251,27 +243,8 @@ export interface DownloadLink {
   minutes: number;
 }
 
-/** A campaign as `CampaignProgress` serialises it. */
-export interface CampaignProgressJson {
-  id: string;
-  state: string;
-  createdBy: string;
-  createdAt: string;
-  sendAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  message: { kind: 'reminder' } | { kind: 'custom'; text: string };
-  audience: Record<string, unknown>;
-  total: number;
-  sent: number;
-  failed: number;
-  unknown: number;
-  waiting: number;
-  cancelled: number;
-  ratePerSecond: number;
-  secondsLeft: number | null;
-  throttled: number;
-}
+/** A campaign's progress: the core's `CampaignProgress` is already plain JSON. */
+export type CampaignProgressJson = CampaignProgress;
 
 /** `POST /api/admin/campaigns` body: the same draft the bot's compose card makes. */
 export interface CampaignDraftBody {

@@ -153,12 +153,9 @@ class CampaignCard {
       .filter(Boolean)
       .join(', ');
     let who: string;
-    if (a.kind === 'group') who = t('audienceGroupValue', { id: String(a.groupId ?? '') });
+    if (a.kind === 'group') who = t('audienceGroupValue', { id: a.groupId ?? '' });
     else if (a.kind === 'everyone') who = t('audienceEveryone');
-    else {
-      const list = Array.isArray(a.categories) ? a.categories : a.category ? [a.category] : [];
-      who = list.map((k) => t(`category_${String(k)}`)).join(', ');
-    }
+    else who = a.category ? t(`category_${a.category}`) : '';
     return extras ? `${who} (${extras})` : who;
   }
 
