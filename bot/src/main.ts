@@ -39,7 +39,7 @@ import { AdminPolicy } from './core/admin/admin-policy';
 import { HeadshotBot } from './teams/headshot-bot';
 import { editorLinksFor } from './teams/editor-links';
 import { TeamsNotifier } from './teams/teams-notifier';
-import { sendCard } from './teams/headshot-bot';
+import { sendCard } from './teams/turn';
 import { messageCard } from './teams/cards/message-card';
 import { resolveLocale } from './i18n/i18n';
 import { UploadTickets } from './api/upload-tickets';

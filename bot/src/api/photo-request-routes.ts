@@ -7,6 +7,7 @@ import type { Request, Server } from 'restify';
 import { AppError } from '../core/errors';
 import type { ApprovalService } from '../core/approval/approval-service';
 import type { PhotoService } from '../core/photo/photo-service';
+import { submitPhoto } from '../core/photo/submit-photo';
 import type { PhotoRequest, SquareJpeg } from '../core/ports';
 import type { UploadRateLimiter } from '../core/photo/upload-rate-limiter';
 import { requestLocale } from './http-errors';
@@ -95,8 +96,7 @@ export function registerPhotoRequestRoutes(server: Server, deps: PhotoRequestRou
       const request = own(req);
       const userId = callerOf(req).userId;
       // The same path as the card's "Use this photo": approval when the policy asks for it, else written now.
-      const outcome = await deps.approvals.submit(request.id, userId);
-      if (!outcome.routed) await deps.photos.confirm(request.id, userId);
+      await submitPhoto(deps, request.id, userId);
       return view(req, deps.photos.get(request.id) ?? request);
     }),
   );

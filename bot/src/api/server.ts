@@ -1,8 +1,7 @@
 /** The HTTP server: bot endpoint, health, the tab's pages and the tab's API. */
 import path from 'node:path';
 import restify, { type Server } from 'restify';
-import type { CloudAdapter } from 'botbuilder';
-import type { HeadshotBot } from '../teams/headshot-bot';
+import type { ActivityHandlerBase, CloudAdapter } from 'botbuilder';
 import type { Logger } from '../logger';
 import { projectRoot } from '../paths';
 import { AppError } from '../core/errors';
@@ -19,7 +18,8 @@ import type { Metrics } from '../metrics';
 /** What the server serves. */
 export interface ServerDeps {
   adapter: CloudAdapter;
-  bot: HeadshotBot;
+  /** Whatever answers activities (the Teams edge's handler); the server only runs it. */
+  bot: Pick<ActivityHandlerBase, 'run'>;
   upload: UploadRouteDeps;
   /** The status API (the tab's status view, AD photo downloads); absent in tools that serve only uploads. */
   status?: StatusRouteDeps;

@@ -7,14 +7,12 @@ import crypto from 'node:crypto';
 import { TurnContext, type Activity } from 'botbuilder';
 import { AppError } from '../core/errors';
 import type { Locale } from '../core/ports';
-import type { BroadcastService, CampaignDraft } from '../core/broadcast/broadcast-service';
+import type { CampaignDraft } from '../core/broadcast/broadcast-service';
 import type { CampaignAudience, CampaignMessage } from '../core/broadcast/broadcast-types';
-import type { CoverageService, CoverageStore } from '../core/coverage/coverage-service';
 import { REMINDABLE_CATEGORIES, type CoverageCategory } from '../core/coverage/coverage-types';
 import { formatNumber, t } from '../i18n/i18n';
 import type { ActivityUser } from './activity-user';
 import type { AdminCommand } from './admin-intents';
-import type { CardAction, CardActionContext } from './card-actions';
 import { audienceLabel, progressCard } from './cards/broadcast-progress-card';
 import { COMPOSE_INPUTS, composeCard } from './cards/broadcast-compose-card';
 import { ADMIN_VERBS, coverageCard } from './cards/coverage-card';
@@ -22,39 +20,25 @@ import { card, heading, submit, text } from './cards/elements';
 import { messageCard } from './cards/message-card';
 import { reminderCard } from './cards/reminder-card';
 import type { AdaptiveCard, JsonObject } from './cards/types';
-import { sendCard } from './headshot-bot';
+import { sendCard, type AdminFeatures, type DownloadResource } from './turn';
 
-/** What a download link points at. */
-export type DownloadResource = { kind: 'coverage'; scanId: string } | { kind: 'report'; campaignId: string };
-
-/** The admin features the bot offers (wired by main.ts). */
-export interface AdminFeatures {
-  broadcasts: BroadcastService;
-  coverage: CoverageService;
-  coverageStore: CoverageStore;
-  /** A short-lived signed link to a CSV, for this admin. */
-  downloadLink: (user: ActivityUser, resource: DownloadResource) => Promise<{ url: string; minutes: number }>;
-  /** How old a finished scan may be before "coverage" starts a new one. */
-  coverageMaxAgeMs: number;
-  now: () => Date;
-}
-
-function adminOf(ctx: { deps: { admin?: AdminFeatures } }): AdminFeatures {
+/** The admin features, refused when they are not configured. */
+export function adminOf(ctx: { deps: { admin?: AdminFeatures } }): AdminFeatures {
   if (!ctx.deps.admin) throw new AppError('admin.forbidden', 'admin features are not configured', { status: 403 });
   return ctx.deps.admin;
 }
 
 /** Refuses non-admins with admin.forbidden (the error card says so in their language). */
-async function requireAdmin(admin: AdminFeatures, user: ActivityUser): Promise<void> {
+export async function requireAdmin(admin: AdminFeatures, user: ActivityUser): Promise<void> {
   await admin.broadcasts.requireAdmin(user.userId);
 }
 
-function referenceOf(context: TurnContext): string {
+export function referenceOf(context: TurnContext): string {
   return JSON.stringify(TurnContext.getConversationReference(context.activity as Activity));
 }
 
 /** Sends the coverage card; starts a scan when none is recent, and lets the scan update the card in place. */
-async function showCoverage(
+export async function showCoverage(
   context: TurnContext,
   user: ActivityUser,
   admin: AdminFeatures,
@@ -96,9 +80,9 @@ export async function answerAdminCommand(
   await sendCard(context, composeCard(user.locale, { draftId: newDraftId() }));
 }
 
-const newDraftId = (): string => crypto.randomBytes(12).toString('base64url');
+export const newDraftId = (): string => crypto.randomBytes(12).toString('base64url');
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /** When to send, from the card's date and time in the admin's time zone (Teams' localTimestamp offset). */
 function sendAtOf(data: Record<string, unknown>, context: TurnContext, now: Date): Date | undefined {
@@ -154,7 +138,7 @@ export function draftOf(data: Record<string, unknown>, context: TurnContext, now
 }
 
 /** The data of a "Send" button that repeats a draft (the preview's confirm card). */
-function draftData(data: Record<string, unknown>): Record<string, string> {
+export function draftData(data: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key of ['draftId', ...Object.values(COMPOSE_INPUTS)]) {
     const v = data[key];
@@ -164,7 +148,7 @@ function draftData(data: Record<string, unknown>): Record<string, string> {
 }
 
 /** The confirm card after a preview: who gets it, how many, when; Send and Change. */
-function confirmCard(
+export function confirmCard(
   locale: Locale,
   draft: CampaignDraft,
   size: number | null,
@@ -191,22 +175,9 @@ function confirmCard(
   );
 }
 
-const coverageRefresh: CardAction = async (ctx) => {
-  const admin = adminOf(ctx);
-  await requireAdmin(admin, ctx.user);
-  await showCoverage(ctx.context, ctx.user, admin, true);
-};
-
-const coverageCsv: CardAction = async (ctx) => {
-  const admin = adminOf(ctx);
-  await requireAdmin(admin, ctx.user);
-  const scanId = str(ctx.data.scanId) || admin.coverage.latestDone()?.scanId;
-  if (!scanId || !admin.coverage.view(scanId)) throw new AppError('broadcast.no_coverage', 'no scan to export');
-  await sendLink(ctx, admin, { kind: 'coverage', scanId }, 'admin.coverage.link');
-};
-
-async function sendLink(
-  ctx: CardActionContext,
+/** Sends a signed download link to the admin. */
+export async function sendLink(
+  ctx: { context: TurnContext; user: ActivityUser },
   admin: AdminFeatures,
   resource: DownloadResource,
   key: string,
@@ -222,81 +193,3 @@ async function sendLink(
     }),
   );
 }
-
-const compose: CardAction = async (ctx) => {
-  const admin = adminOf(ctx);
-  await requireAdmin(admin, ctx.user);
-  const d = ctx.data;
-  await sendCard(
-    ctx.context,
-    composeCard(ctx.user.locale, {
-      draftId: str(d.draftId) || newDraftId(),
-      audience: str(d[COMPOSE_INPUTS.audience]) || undefined,
-      message: str(d[COMPOSE_INPUTS.message]) === 'custom' ? 'custom' : undefined,
-      customText: str(d[COMPOSE_INPUTS.customText]) || undefined,
-      groupId: str(d[COMPOSE_INPUTS.groupId]) || undefined,
-    }),
-  );
-};
-
-const preview: CardAction = async (ctx) => {
-  const admin = adminOf(ctx);
-  await requireAdmin(admin, ctx.user);
-  const draft = draftOf(ctx.data, ctx.context, admin.now());
-  admin.broadcasts.validate(draft);
-  await sendCard(ctx.context, reminderCard(ctx.user.locale, draft.message));
-  await sendCard(
-    ctx.context,
-    confirmCard(ctx.user.locale, draft, admin.broadcasts.audienceSize(draft.audience), draftData(ctx.data)),
-  );
-};
-
-const send: CardAction = async (ctx) => {
-  const admin = adminOf(ctx);
-  const draft = draftOf(ctx.data, ctx.context, admin.now());
-  const { campaign, created } = await admin.broadcasts.create(ctx.user.userId, draft);
-  if (!created) {
-    await sendCard(ctx.context, messageCard(ctx.user.locale, { kind: 'info', messageKey: 'admin.broadcast.already' }));
-    return;
-  }
-  const activityId = await sendCard(
-    ctx.context,
-    progressCard(ctx.user.locale, admin.broadcasts.progressNow(campaign.id)),
-  );
-  if (activityId)
-    admin.broadcasts.attachProgressCard(campaign.id, {
-      reference: referenceOf(ctx.context),
-      activityId,
-      locale: ctx.user.locale,
-    });
-};
-
-const cancel: CardAction = async (ctx) => {
-  const admin = adminOf(ctx);
-  const cancelled = await admin.broadcasts.cancel(ctx.user.userId, str(ctx.data.campaignId));
-  await sendCard(
-    ctx.context,
-    messageCard(ctx.user.locale, {
-      kind: 'info',
-      messageKey: cancelled ? 'admin.broadcast.cancelled' : 'admin.broadcast.ended',
-    }),
-  );
-};
-
-const report: CardAction = async (ctx) => {
-  const admin = adminOf(ctx);
-  await requireAdmin(admin, ctx.user);
-  const campaign = admin.broadcasts.get(str(ctx.data.campaignId));
-  await sendLink(ctx, admin, { kind: 'report', campaignId: campaign.id }, 'admin.broadcast.report_link');
-};
-
-/** The admin verbs (merged into the bot's verb table). */
-export const ADMIN_CARD_ACTIONS: Readonly<Record<string, CardAction>> = Object.freeze({
-  [ADMIN_VERBS.coverageRefresh]: coverageRefresh,
-  [ADMIN_VERBS.coverageCsv]: coverageCsv,
-  [ADMIN_VERBS.compose]: compose,
-  [ADMIN_VERBS.preview]: preview,
-  [ADMIN_VERBS.send]: send,
-  [ADMIN_VERBS.cancel]: cancel,
-  [ADMIN_VERBS.report]: report,
-});

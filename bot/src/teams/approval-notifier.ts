@@ -194,7 +194,7 @@ export class TeamsApprovalNotifier implements ApprovalNotifier {
 /** The card of a notice, in the reader's language. */
 function noticeCard(notice: ApprovalNotice, locale: Locale, toRequester: boolean): AdaptiveCard {
   const { view } = notice;
-  const startAgain = { verb: 'photo.start', titleKey: 'cards.approval.start_again' };
+  const startAgain = { verb: 'photo.start', titleKey: 'cards.approval.start_again' } as const;
   switch (notice.kind) {
     case 'escalated':
       return messageCard(locale, {

@@ -44,21 +44,19 @@ export function approvalCardFor(
 }
 
 /**
- * "Use this photo" when approval may be needed: if the policy asks for it, the preview card the user clicked
- * becomes the request's approval card (the requester's copy, updated in place from then on) and true is
- * returned; false means no approval is needed and the caller writes the photo as before.
+ * After "Use this photo" sent the request to approval: the preview card the user clicked becomes the
+ * request's approval card (the requester's copy, updated in place from then on), or a new message
+ * where the client cannot update messages.
  */
-export async function sendForApproval(
+export async function showSubmittedForApproval(
   context: TurnContext,
   user: ActivityUser,
-  requestId: string,
+  view: ApprovalView,
   approvals: ApprovalService,
   now: () => Date,
-): Promise<boolean> {
-  const outcome = await approvals.submit(requestId, user.userId);
-  if (!outcome.routed) return false;
+): Promise<void> {
   const teamsUserId = context.activity.from?.id;
-  const card = approvalCardFor(outcome.view, user.locale, 'base', { extraUserIds: teamsUserId ? [teamsUserId] : [] });
+  const card = approvalCardFor(view, user.locale, 'base', { extraUserIds: teamsUserId ? [teamsUserId] : [] });
   const attachments = [CardFactory.adaptiveCard(card)];
   let activityId = context.activity.replyToId;
   if (activityId) {
@@ -68,12 +66,11 @@ export async function sendForApproval(
       activityId = undefined;
     }
   }
-  // A client that cannot update messages gets the card as a new one.
   if (!activityId) activityId = (await context.sendActivity({ attachments }))?.id;
   if (activityId) {
     const reference = JSON.stringify(TurnContext.getConversationReference(context.activity));
     approvals.addCopy({
-      requestId,
+      requestId: view.requestId,
       userId: user.userId,
       teamsUserId,
       locale: user.locale,
@@ -83,5 +80,13 @@ export async function sendForApproval(
       sentAt: now(),
     });
   }
-  return true;
+}
+
+/** The approval card as one participant sees it: approvers get the buttons, the requester the status. */
+export function participantCard(
+  view: ApprovalView,
+  user: ActivityUser,
+  notice?: { key: string; params?: MessageParams },
+): AdaptiveCard {
+  return approvalCardFor(view, user.locale, view.requesterId === user.userId ? 'requester' : 'approver', { notice });
 }

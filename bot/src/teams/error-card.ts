@@ -1,12 +1,12 @@
 /** Turns an AppError into the localised card a user sees. */
 import type { AppError } from '../core/errors';
 import type { Locale } from '../core/ports';
-import type { AdaptiveCard } from './cards/types';
+import type { AdaptiveCard, CardVerb } from './cards/types';
 import { messageCard } from './cards/message-card';
 
 /** A retry button for errors worth trying again. */
 export interface RetryAction {
-  verb: string;
+  verb: CardVerb;
   requestId?: string;
 }
 

@@ -14,67 +14,27 @@ import {
   type TaskModuleResponse,
 } from 'botbuilder';
 import { AppError, toAppError } from '../core/errors';
-import type { AttachmentFetcher, ConversationStore, Locale } from '../core/ports';
-import type { PhotoService } from '../core/photo/photo-service';
-import type { ApprovalService } from '../core/approval/approval-service';
-import type { StatusService } from '../core/status/status-service';
-import type { Logger } from '../logger';
+import type { Locale } from '../core/ports';
 import { activityUser, conversationOf, type ActivityUser } from './activity-user';
-import { CARD_ACTIONS, type CardActionContext } from './card-actions';
-import type { AdaptiveCard } from './cards/types';
 import { welcomeCard } from './cards/welcome-card';
-import { howToSendCard } from './cards/how-to-send-card';
 import { errorCard } from './error-card';
 import { recogniseIntent } from './intents';
 import { findPhotoAttachment, hasOnlyOtherAttachments } from './photo-attachments';
 import { sendPreview } from './photo-replies';
 import { messageCard } from './cards/message-card';
 import { sendStatus } from './status-replies';
-import { answerCardAction } from './invoke-actions';
 import { recogniseAdminCommand } from './admin-intents';
-import { answerAdminCommand, type AdminFeatures } from './admin-replies';
-import { answerTaskFetch, answerTaskSubmit } from './dialog-actions';
-import type { EditorLinks } from './editor-links';
-
-/** What the bot needs, wired by main.ts. */
-export interface HeadshotBotDeps {
-  photos: PhotoService;
-  /** Manager approvals; absent: every confirmed photo is written at once. */
-  approvals?: ApprovalService;
-  /** Photo status reports and their fixes. */
-  status: StatusService;
-  /** Coverage and broadcasts for admins; absent: those commands are refused. */
-  admin?: AdminFeatures;
-  conversations: ConversationStore;
-  fetcher: AttachmentFetcher;
-  /** Photos per user per minute: throws input.rate_limited before anything is downloaded. */
-  uploadLimiter?: { take(userId: string): void };
-  /** A link to the upload page that identifies the user (signed, short-lived). */
-  uploadLink: (user: ActivityUser) => Promise<string>;
-  /** The editor (the tab's My photo page): the dialog's URL, and the link for clients without dialogs. */
-  editorLinks: (user: ActivityUser) => EditorLinks;
-  /** A short-lived signed link that downloads the user's AD-ready photo, and how long it works. */
-  adPhotoLink: (user: ActivityUser) => Promise<{ url: string; minutes: number }>;
-  /** A token for fetching inline images from the Bot Connector (m365 mode); undefined in local mode. */
-  botToken?: () => Promise<string>;
-  /** Only activities from this tenant are served (single-tenant deployments); undefined serves any. */
-  allowedTenantId?: string;
-  maxUploadMegabytes: number;
-  clock: { now(): Date };
-  logger: Logger;
-}
-
-/** Sends one Adaptive Card as a reply. */
-export async function sendCard(context: TurnContext, card: AdaptiveCard): Promise<string | undefined> {
-  const res = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
-  return res?.id;
-}
+import { answerAdminCommand } from './admin-replies';
+import { sendHowTo } from './how-to';
+import { answerExecute, answerTaskFetch, answerTaskSubmit } from './invoke-answers';
+import { sendCard, type TeamsDeps } from './turn';
+import { resolveVerb } from './verbs/dispatch';
 
 /** The Headshot bot. */
 export class HeadshotBot extends TeamsActivityHandler {
   private readonly welcomed = new Map<string, number>();
 
-  constructor(private readonly deps: HeadshotBotDeps) {
+  constructor(private readonly deps: TeamsDeps) {
     super();
     this.onMessage(async (context, next) => {
       await this.guarded(context, () => this.handleMessage(context));
@@ -121,7 +81,7 @@ export class HeadshotBot extends TeamsActivityHandler {
     switch (intent) {
       case 'update_photo':
       case 'help':
-        await this.sendHowTo(context, user);
+        await sendHowTo({ context, user, deps: this.deps });
         return;
       case 'status':
         await context.sendActivity({ type: ActivityTypes.Typing });
@@ -140,44 +100,19 @@ export class HeadshotBot extends TeamsActivityHandler {
       }
       default:
         await sendCard(context, messageCard(user.locale, { kind: 'warning', messageKey: 'errors.input.not_a_photo' }));
-        await this.sendHowTo(context, user);
+        await sendHowTo({ context, user, deps: this.deps });
     }
   }
 
-  /** Shows how to send a photo, with a fresh upload link; says so instead when the tenant policy blocks photo changes. */
-  async sendHowTo(context: TurnContext, user: ActivityUser): Promise<void> {
-    if (await this.deps.status.selfServiceBlocked()) {
-      await sendCard(context, messageCard(user.locale, { kind: 'warning', messageKey: 'status.blocked' }));
-      return;
-    }
-    // Say before the upload whether the photo will need approval, and by whom; a directory hiccup only drops the line.
-    const approval = await this.deps.approvals?.requirementFor(user.userId).catch(() => null);
-    await sendCard(
-      context,
-      howToSendCard(user.locale, {
-        uploadUrl: await this.deps.uploadLink(user),
-        editorLink: this.deps.editorLinks(user).tabLink,
-        maxMegabytes: this.deps.maxUploadMegabytes,
-        approverName: approval?.required && approval.approverLabel ? approval.approverLabel : undefined,
-      }),
-    );
-  }
-
-  /** Universal Actions (Action.Execute and card refreshes): see invoke-actions.ts. */
+  /** Universal Actions (Action.Execute and card refreshes): the verb table's `execute` handlers. */
   protected override async onAdaptiveCardInvoke(
     context: TurnContext,
     invokeValue: AdaptiveCardInvokeValue,
   ): Promise<AdaptiveCardInvokeResponse> {
-    return answerCardAction({
-      context,
-      invokeValue,
-      identify: () => this.identify(context),
-      deps: this.deps,
-      bot: this,
-    });
+    return answerExecute({ context, invokeValue, identify: () => this.identify(context), deps: this.deps });
   }
 
-  /** Dialogs (task modules) opened from our cards: see dialog-actions.ts. */
+  /** Dialogs (task modules) opened from our cards: the verb table's `fetch` handlers. */
   protected override async handleTeamsTaskModuleFetch(
     context: TurnContext,
     request: TaskModuleRequest,
@@ -212,17 +147,7 @@ export class HeadshotBot extends TeamsActivityHandler {
   }
 
   private async handleCardAction(context: TurnContext, user: ActivityUser, value: { verb?: unknown }): Promise<void> {
-    const verb = typeof value.verb === 'string' ? value.verb : '';
-    const action = Object.prototype.hasOwnProperty.call(CARD_ACTIONS, verb) ? CARD_ACTIONS[verb] : undefined;
-    if (!action) throw new AppError('input.invalid', `unknown verb ${verb.slice(0, 40)}`);
-    const ctx: CardActionContext = {
-      context,
-      user,
-      data: value as Record<string, unknown>,
-      bot: this,
-      deps: this.deps,
-    };
-    await action(ctx);
+    await resolveVerb('submit', value.verb, value, { context, user, deps: this.deps })();
   }
 
   private identify(context: TurnContext): ActivityUser {

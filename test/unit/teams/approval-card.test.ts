@@ -13,7 +13,7 @@ import {
 } from '../../../bot/src/teams/cards/approval-card';
 import { appliedCard } from '../../../bot/src/teams/cards/applied-card';
 import { howToSendCard } from '../../../bot/src/teams/cards/how-to-send-card';
-import { INVOKE_VERBS } from '../../../bot/src/teams/invoke-actions';
+import { verbsFor } from '../../../bot/src/teams/verbs/verb-table';
 import type { AdaptiveCard, JsonObject, JsonValue } from '../../../bot/src/teams/cards/types';
 import { expectValidCard } from '../../support/adaptive-card-validation';
 import { expectValidForOutlook, featuresNewerThan } from '../../support/outlook-card-check';
@@ -177,7 +177,7 @@ describe.each([...LOCALES])('the approval card in %s', (locale) => {
       userIds: ['29:alex', '29:megan', '29:patti'],
     });
     for (const action of execs(c)) {
-      expect(INVOKE_VERBS).toContain(action.verb);
+      expect(verbsFor('execute')).toContain(action.verb);
       expect(action.data).toEqual({ requestId: REQUEST_ID });
     }
     expect(nodes(c).filter((n) => n.type === 'Action.Submit')).toEqual([]); // Outlook has no Action.Submit

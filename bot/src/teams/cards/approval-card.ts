@@ -11,7 +11,7 @@
 import type { Locale, PhotoWarning, RequestState } from '../../core/ports';
 import { hasMessage, t, type MessageParams } from '../../i18n/i18n';
 import { card, execute, facts, text, type TextOptions } from './elements';
-import type { AdaptiveCard, JsonObject } from './types';
+import type { AdaptiveCard, CardVerb, JsonObject } from './types';
 
 /** Whose view: the shared one stored in every copy, or one person's answer to a refresh. */
 export type ApprovalAudience = 'base' | 'approver' | 'requester';
@@ -24,7 +24,7 @@ export const APPROVAL_VERBS = {
   cancel: 'approval.cancel',
   undo: 'photo.undo',
   start: 'photo.start',
-} as const;
+} as const satisfies Record<string, CardVerb>;
 
 /** The id of the reason input (Teams merges it into the reject action's data). */
 export const REASON_INPUT_ID = 'reason';

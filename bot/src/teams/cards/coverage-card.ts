@@ -4,7 +4,7 @@ import { COVERAGE_CATEGORIES, type CoverageView } from '../../core/coverage/cove
 import { formatNumber, t } from '../../i18n/i18n';
 import { cardInstant } from './approval-card';
 import { card, heading, submit, text } from './elements';
-import type { AdaptiveCard, JsonObject } from './types';
+import type { AdaptiveCard, CardVerb, JsonObject } from './types';
 
 /** Verbs of the admin cards (Action.Submit). */
 export const ADMIN_VERBS = {
@@ -15,7 +15,7 @@ export const ADMIN_VERBS = {
   send: 'broadcast.send',
   cancel: 'broadcast.cancel',
   report: 'broadcast.report',
-} as const;
+} as const satisfies Record<string, CardVerb>;
 
 const BAR_CELLS = 20;
 

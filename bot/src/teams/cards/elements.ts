@@ -1,5 +1,5 @@
 /** Small builders for the card elements our cards use; they only shape JSON. */
-import type { AdaptiveCard, CardActionData, JsonObject } from './types';
+import type { AdaptiveCard, CardActionData, CardVerb, JsonObject } from './types';
 
 const SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
 
@@ -37,7 +37,7 @@ export function submit(title: string, data: CardActionData, style?: 'positive' |
  */
 export function execute(
   title: string,
-  verb: string,
+  verb: CardVerb,
   data: Record<string, string>,
   style?: 'positive' | 'destructive',
 ): JsonObject {

@@ -2,7 +2,7 @@
 import type { Locale } from '../../core/ports';
 import { hasMessage, t, type MessageParams } from '../../i18n/i18n';
 import { card, openUrl, submit, text, type TextOptions } from './elements';
-import type { AdaptiveCard, JsonObject } from './types';
+import type { AdaptiveCard, CardVerb, JsonObject } from './types';
 
 /** The tone of a message card. */
 export type MessageKind = 'error' | 'warning' | 'info';
@@ -17,7 +17,7 @@ export interface MessageCardArgs {
   /** Message params; `correlationId`, when present, is also shown as a reference line. */
   params?: MessageParams;
   /** A "Try again" button sending this verb (and request id) back. */
-  retry?: { verb: string; requestId?: string; titleKey?: string };
+  retry?: { verb: CardVerb; requestId?: string; titleKey?: string };
   /** A button opening a page, e.g. the upload page. */
   openUrl?: { url: string; titleKey?: string };
 }

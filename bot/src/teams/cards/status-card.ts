@@ -8,7 +8,7 @@ import type { FixAction, StatusReport, SyncState } from '../../core/status/statu
 import { t } from '../../i18n/i18n';
 import { describeVerdict, fixTitle } from '../../i18n/status-messages';
 import { card, heading, submit, text, type TextOptions } from './elements';
-import type { AdaptiveCard, JsonObject } from './types';
+import type { AdaptiveCard, CardVerb, JsonObject } from './types';
 
 /** What the status card shows. */
 export interface StatusCardArgs {
@@ -19,7 +19,7 @@ export interface StatusCardArgs {
 }
 
 /** The verb each fix button sends (uploading starts the usual photo flow). */
-export const FIX_VERBS: Readonly<Record<FixAction, string>> = Object.freeze({
+export const FIX_VERBS: Readonly<Record<FixAction, CardVerb>> = Object.freeze({
   fix_sharepoint: 'status.fix_sharepoint',
   apply_again: 'status.apply_again',
   upload: 'photo.start',

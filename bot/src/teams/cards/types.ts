@@ -22,16 +22,25 @@ export interface AdaptiveCard {
   refresh?: JsonObject;
 }
 
-/** Every verb a Headshot card sends back in `Action.Submit` data. */
+/**
+ * Every verb a Headshot card sends back (Action.Submit `data.verb`, Action.Execute `verb`, or a
+ * task/fetch Submit's `data.verb`). The Teams edge's verb table (`../verbs/verb-table.ts`) has one
+ * entry per verb, checked by the compiler against this list.
+ */
 export const CARD_VERBS = [
   'photo.start',
   'photo.editor',
   'photo.confirm',
   'photo.choose_another',
   'photo.cancel',
+  'photo.undo',
   'status.fix_sharepoint',
   'status.apply_again',
   'status.ad_photo',
+  'approval.approve',
+  'approval.reject',
+  'approval.cancel',
+  'approval.refresh',
   'coverage.refresh',
   'coverage.csv',
   'broadcast.compose',
@@ -47,6 +56,6 @@ export type CardVerb = (typeof CARD_VERBS)[number];
 /** The `data` of every `Action.Submit` on our cards; the bot dispatches on `verb`. */
 export interface CardActionData {
   [key: string]: JsonValue | undefined;
-  verb: string;
+  verb: CardVerb;
   requestId?: string;
 }

@@ -1,0 +1,74 @@
+/**
+ * What a Teams handler gets: the turn (to reply and update), who is acting, the parsed card data
+ * and the features it may call. Handlers never see the bot object (house style: teams.ts passes an
+ * activity context to its routes; a handler holding the app is how import circles start).
+ */
+import { CardFactory, type TurnContext } from 'botbuilder';
+import type { AttachmentFetcher, ConversationStore } from '../core/ports';
+import type { PhotoService } from '../core/photo/photo-service';
+import type { ApprovalService } from '../core/approval/approval-service';
+import type { StatusService } from '../core/status/status-service';
+import type { BroadcastService } from '../core/broadcast/broadcast-service';
+import type { CoverageService, CoverageStore } from '../core/coverage/coverage-service';
+import type { Logger } from '../logger';
+import type { ActivityUser } from './activity-user';
+import type { AdaptiveCard } from './cards/types';
+import type { EditorLinks } from './editor-links';
+
+/** What a download link points at. */
+export type DownloadResource = { kind: 'coverage'; scanId: string } | { kind: 'report'; campaignId: string };
+
+/** The admin features the bot offers (wired by the composition root). */
+export interface AdminFeatures {
+  broadcasts: BroadcastService;
+  coverage: CoverageService;
+  coverageStore: CoverageStore;
+  /** A short-lived signed link to a CSV, for this admin. */
+  downloadLink: (user: ActivityUser, resource: DownloadResource) => Promise<{ url: string; minutes: number }>;
+  /** How old a finished scan may be before "coverage" starts a new one. */
+  coverageMaxAgeMs: number;
+  now: () => Date;
+}
+
+/** The features the Teams edge calls, wired by the composition root. */
+export interface TeamsDeps {
+  photos: PhotoService;
+  /** Manager approvals; absent: every confirmed photo is written at once. */
+  approvals?: ApprovalService;
+  /** Photo status reports and their fixes. */
+  status: StatusService;
+  /** Coverage and broadcasts for admins; absent: those commands are refused. */
+  admin?: AdminFeatures;
+  conversations: ConversationStore;
+  fetcher: AttachmentFetcher;
+  /** Photos per user per minute: throws input.rate_limited before anything is downloaded. */
+  uploadLimiter?: { take(userId: string): void };
+  /** A link to the upload page that identifies the user (signed, short-lived). */
+  uploadLink: (user: ActivityUser) => Promise<string>;
+  /** The editor (the tab's My photo page): the dialog's URL, and the link for clients without dialogs. */
+  editorLinks: (user: ActivityUser) => EditorLinks;
+  /** A short-lived signed link that downloads the user's AD-ready photo, and how long it works. */
+  adPhotoLink: (user: ActivityUser) => Promise<{ url: string; minutes: number }>;
+  /** A token for fetching inline images from the Bot Connector (m365 mode); undefined in local mode. */
+  botToken?: () => Promise<string>;
+  /** Only activities from this tenant are served (single-tenant deployments); undefined serves any. */
+  allowedTenantId?: string;
+  maxUploadMegabytes: number;
+  clock: { now(): Date };
+  logger: Logger;
+}
+
+/** One turn as a handler sees it; `data` is the verb's payload, already checked against its schema. */
+export interface Turn<Data = Record<string, unknown>> {
+  /** The botbuilder turn: reply (`sendActivity`), update the clicked card, read the activity. */
+  context: TurnContext;
+  user: ActivityUser;
+  data: Data;
+  deps: TeamsDeps;
+}
+
+/** Sends one Adaptive Card as a reply; the new message's id. */
+export async function sendCard(context: TurnContext, card: AdaptiveCard): Promise<string | undefined> {
+  const res = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+  return res?.id;
+}

@@ -1,0 +1,30 @@
+/** Finds a verb's handler for a delivery and checks its payload; anything else is input.invalid. */
+import type { TurnContext } from 'botbuilder';
+import { AppError } from '../../core/errors';
+import type { ActivityUser } from '../activity-user';
+import type { CardVerb } from '../cards/types';
+import type { TeamsDeps, Turn } from '../turn';
+import { VERBS, type Delivery, type VerbEntry } from './verb-table';
+
+type Handler<D extends Delivery> = NonNullable<VerbEntry[D]>;
+
+/** The handler of `verb` for `delivery`, with a turn whose data passed the verb's schema. */
+export function resolveVerb<D extends Delivery>(
+  delivery: D,
+  verb: unknown,
+  raw: unknown,
+  turn: { context: TurnContext; user: ActivityUser; deps: TeamsDeps },
+): () => ReturnType<Handler<D>> {
+  const name = typeof verb === 'string' ? verb : '';
+  const entry: VerbEntry | undefined = Object.prototype.hasOwnProperty.call(VERBS, name)
+    ? VERBS[name as CardVerb]
+    : undefined;
+  const handler = entry?.[delivery] as ((t: Turn<unknown>) => ReturnType<Handler<D>>) | undefined;
+  if (!entry || !handler) throw new AppError('input.invalid', `unknown ${delivery} verb ${name.slice(0, 40)}`);
+  const parsed = entry.payload.safeParse(raw && typeof raw === 'object' ? raw : {});
+  if (!parsed.success) {
+    const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(data)'))].join(', ');
+    throw new AppError('input.invalid', `bad ${fields} in card data for ${name}`);
+  }
+  return () => handler({ ...turn, data: parsed.data });
+}

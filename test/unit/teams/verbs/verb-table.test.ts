@@ -1,0 +1,75 @@
+/**
+ * The verb table: every verb a card can send has an entry that answers at least one delivery,
+ * and dispatch refuses unknown verbs, wrong deliveries and bad payloads before a handler runs.
+ */
+import type { TurnContext } from 'botbuilder';
+import { AppError } from '../../../../bot/src/core/errors';
+import { CARD_VERBS } from '../../../../bot/src/teams/cards/types';
+import { resolveVerb } from '../../../../bot/src/teams/verbs/dispatch';
+import { VERBS, verbsFor } from '../../../../bot/src/teams/verbs/verb-table';
+import type { TeamsDeps } from '../../../../bot/src/teams/turn';
+
+const turn = {
+  context: {} as TurnContext,
+  user: { userId: 'u-1', tenantId: 't-1', locale: 'en' as const },
+  deps: {} as TeamsDeps,
+};
+
+function refusal(run: () => unknown): AppError {
+  try {
+    run();
+  } catch (err) {
+    if (err instanceof AppError) return err;
+    throw err;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('verb table', () => {
+  it('has exactly one entry per card verb, each answering at least one delivery', () => {
+    expect(Object.keys(VERBS).sort()).toEqual([...CARD_VERBS].sort());
+    for (const verb of CARD_VERBS) {
+      const entry = VERBS[verb] as { submit?: unknown; execute?: unknown; fetch?: unknown };
+      expect([entry.submit, entry.execute, entry.fetch].some((h) => typeof h === 'function')).toBe(true);
+    }
+  });
+
+  it('names the deliveries Teams uses for each kind of card action', () => {
+    expect(verbsFor('execute')).toEqual(
+      expect.arrayContaining([
+        'approval.approve',
+        'approval.reject',
+        'approval.cancel',
+        'approval.refresh',
+        'photo.undo',
+      ]),
+    );
+    expect(verbsFor('fetch')).toEqual(['photo.editor']);
+    expect(verbsFor('submit')).toContain('photo.confirm');
+    expect(verbsFor('submit')).not.toContain('approval.approve');
+  });
+
+  it('refuses an unknown verb, and a known verb on a delivery it does not answer', () => {
+    expect(refusal(() => resolveVerb('submit', 'photo.explode', {}, turn)).code).toBe('input.invalid');
+    expect(refusal(() => resolveVerb('submit', 'toString', {}, turn)).code).toBe('input.invalid');
+    expect(refusal(() => resolveVerb('submit', 42, {}, turn)).code).toBe('input.invalid');
+    expect(refusal(() => resolveVerb('execute', 'photo.confirm', { requestId: 'abcdefgh' }, turn)).code).toBe(
+      'input.invalid',
+    );
+  });
+
+  it.each([
+    ['no request id', {}],
+    ['a short request id', { requestId: 'abc' }],
+    ['a request id with a slash', { requestId: '../../etc/passwd' }],
+    ['a number', { requestId: 12345678 }],
+  ])('refuses photo.confirm with %s, naming the field', (_label, data) => {
+    const e = refusal(() => resolveVerb('submit', 'photo.confirm', data, turn));
+    expect(e.code).toBe('input.invalid');
+    expect(e.message).toContain('requestId');
+  });
+
+  it('ignores an unusable request id where the verb does not need one', () => {
+    expect(() => resolveVerb('submit', 'photo.start', { requestId: '../x' }, turn)).not.toThrow();
+  });
+});
