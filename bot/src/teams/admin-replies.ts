@@ -13,12 +13,11 @@ import { REMINDABLE_CATEGORIES, type CoverageCategory } from '../core/coverage/c
 import { formatNumber, t } from '../i18n/i18n';
 import type { ActivityUser } from './activity-user';
 import type { AdminCommand } from './admin-intents';
-import { audienceLabel, progressCard } from './cards/broadcast-progress-card';
+import { audienceLabel } from './cards/broadcast-progress-card';
 import { COMPOSE_INPUTS, composeCard } from './cards/broadcast-compose-card';
 import { ADMIN_VERBS, coverageCard } from './cards/coverage-card';
 import { card, heading, submit, text } from './cards/elements';
 import { messageCard } from './cards/message-card';
-import { reminderCard } from './cards/reminder-card';
 import type { AdaptiveCard, JsonObject } from './cards/types';
 import { sendCard, type AdminFeatures, type DownloadResource } from './turn';
 

@@ -4,7 +4,6 @@
  */
 import {
   ActivityTypes,
-  CardFactory,
   TeamsActivityHandler,
   TurnContext,
   type Activity,

@@ -7,7 +7,7 @@ import { howToSendCard } from '../../../bot/src/teams/cards/how-to-send-card';
 import { messageCard } from '../../../bot/src/teams/cards/message-card';
 import { previewCard, type PreviewCardArgs } from '../../../bot/src/teams/cards/preview-card';
 import { requestClosedCard, type ClosedRequestState } from '../../../bot/src/teams/cards/request-closed-card';
-import { CARD_VERBS, type AdaptiveCard, type JsonObject, type JsonValue } from '../../../bot/src/teams/cards/types';
+import { type AdaptiveCard, type JsonObject, type JsonValue } from '../../../bot/src/teams/cards/types';
 import { verbsFor } from '../../../bot/src/teams/verbs/verb-table';
 import { welcomeCard } from '../../../bot/src/teams/cards/welcome-card';
 import { expectValidCard } from '../../support/adaptive-card-validation';
