@@ -38,7 +38,8 @@ import { openDatabase } from '../bot/src/store/database';
 import { SqliteBroadcastStore } from '../bot/src/store/sqlite-broadcast-store';
 import { SqliteConversationStore } from '../bot/src/store/sqlite-conversation-store';
 import { SqliteCoverageStore } from '../bot/src/store/sqlite-coverage-store';
-import { TeamsCampaignTransport, cardActivity } from '../bot/src/teams/broadcast-transport';
+import { TeamsOutbox } from '../bot/src/outbox/teams-outbox';
+import { TeamsCampaignTransport } from '../bot/src/teams/proactive/campaign-transport';
 import { reminderCard } from '../bot/src/teams/cards/reminder-card';
 
 const USERS = Number(process.env.USERS ?? 10_000);
@@ -154,15 +155,17 @@ async function paced(url: string): Promise<Figures> {
   const store = new SqliteBroadcastStore(db);
   const dispatcher = new BroadcastDispatcher({
     store,
-    transport: new TeamsCampaignTransport({
-      connector: new BotConnectorClient(),
-      conversations,
-      installer: new GraphAppInstaller(graph, DEMO_TEAMS_APP_ID),
-      serviceUrl: () => url,
-      botAppId: 'bench-bot',
-      tenantId: TENANT,
-      now: () => new Date(),
-    }),
+    transport: new TeamsCampaignTransport(
+      new TeamsOutbox({
+        connector: new BotConnectorClient(),
+        conversations,
+        installer: new GraphAppInstaller(graph, DEMO_TEAMS_APP_ID),
+        serviceUrl: () => url,
+        botAppId: 'bench-bot',
+        tenantId: TENANT,
+        now: () => new Date(),
+      }),
+    ),
     audience: new GraphAudienceSource(graph, new SqliteCoverageStore(db)),
     clock: { now: () => new Date() },
     owner: 'bench',
@@ -251,11 +254,15 @@ async function naive(url: string): Promise<Figures> {
           );
           if (!conv.ok) continue;
           await persist(() =>
-            connector.send(
-              url,
-              conv.body.id,
-              cardActivity(reminderCard(resolveLocale(u.preferredLanguage), { kind: 'reminder' })),
-            ),
+            connector.send(url, conv.body.id, {
+              type: 'message',
+              attachments: [
+                {
+                  contentType: 'application/vnd.microsoft.card.adaptive',
+                  content: reminderCard(resolveLocale(u.preferredLanguage), { kind: 'reminder' }),
+                },
+              ],
+            }),
           );
         }
       }),

@@ -67,6 +67,12 @@ function teamsMember(state: TenantState, u: SeedUser): Record<string, unknown> {
   };
 }
 
+/** The chat of the user's app installation (`installedApps/{id}/chat`), for a member id (Entra object id or 29:). */
+function installationChat(state: TenantState, memberId: string): string | undefined {
+  const user = state.directory.find(memberId.replace(/^29:/, ''));
+  return user === undefined ? undefined : state.teamsApps.list(user.id)[0]?.chatId;
+}
+
 /** Creates (or, for the same 1:1 pair, returns) a conversation as Teams does. */
 async function createConversation(state: TenantState, req: Request, res: Response): Promise<void> {
   const body = await activityBody(req);
@@ -84,6 +90,13 @@ async function createConversation(state: TenantState, req: Request, res: Respons
         : null;
   const isGroup = body.isGroup === true;
   const memberIds = members.map((m) => String(m.id));
+  // A 1:1 with someone who has the app installed is the installation's chat, as in Teams: one chat per user and bot.
+  const installed = !isGroup && memberIds.length === 1 ? installationChat(state, memberIds[0]) : undefined;
+  if (installed !== undefined) {
+    checkRate(state, installed);
+    sendJson(res, 201, { id: installed });
+    return;
+  }
   const digest = createHash('sha256')
     .update(JSON.stringify([bot.id ?? '', tenantId, memberIds, isGroup ? Date.now() : 0]))
     .digest('base64url')

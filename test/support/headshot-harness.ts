@@ -10,7 +10,7 @@ import { Writable } from 'node:stream';
 import { startLocalTenant, DEMO_TENANT_ID, type LocalTenant } from '../../emulator';
 import { loadConfig } from '../../bot/src/config';
 import { createLogger } from '../../bot/src/logger';
-import { startHeadshot, type RunningHeadshot } from '../../bot/src/main';
+import { startHeadshot, type RunningHeadshot } from '../../bot/src/wiring/service';
 import type { Clock } from '../../bot/src/core/ports';
 import { TeamsChat } from './teams-chat';
 

@@ -8,6 +8,7 @@ import type { Next, Request, RequestHandler, Response, Server } from 'restify';
 import { AppError } from '../core/errors';
 import { sendError } from './http-errors';
 import type { SsoRequest, SsoValidator } from './sso-auth';
+import type { RoleResolver } from '../core/admin/role-resolver';
 
 /** How a route's caller proves who they are. */
 export type RouteAuth =
@@ -36,12 +37,6 @@ export interface RouteRule {
   auth: RouteAuth;
   /** For tab-sso: who may act on the route's `:userId` (absent `:userId` means the caller themself). */
   roles?: readonly Role[];
-}
-
-/** Answers role questions about a caller (Graph manager chain, admin group). */
-export interface RoleResolver {
-  isManagerOf(callerId: string, userId: string): Promise<boolean>;
-  isAdmin(callerId: string): Promise<boolean>;
 }
 
 /** What tab-sso routes need. */

@@ -43,6 +43,10 @@
 
 import type { CoverageView } from '../core/coverage/coverage-types';
 import type { CampaignProgress } from '../core/broadcast/broadcast-types';
+import type {
+  DemoPerson as CoreDemoPerson,
+  LocalSignInResult as CoreLocalSignInResult,
+} from '../core/session/local-sign-in';
 
 /** The locales of the product. */
 export type TabLocale = 'en' | 'fi' | 'nl' | 'pl';
@@ -72,16 +76,7 @@ export interface TabConfig {
 }
 
 /** One of the local tenant's demo people (local mode only). */
-export interface DemoPerson {
-  id: string;
-  displayName: string;
-  userPrincipalName: string;
-  jobTitle?: string;
-  /** Has direct reports (sees the Approvals page). */
-  isManager: boolean;
-  /** Is a Headshot admin under the current rules (sees the Admin page). */
-  isAdmin: boolean;
-}
+export type DemoPerson = CoreDemoPerson;
 
 /** `POST /api/local/sign-in` body. */
 export interface LocalSignInBody {
@@ -89,11 +84,7 @@ export interface LocalSignInBody {
 }
 
 /** A token issued by the local tenant for a demo person; use it as the bearer token. */
-export interface LocalSignInResult {
-  token: string;
-  /** ISO instant. */
-  expiresAt: string;
-}
+export type LocalSignInResult = CoreLocalSignInResult;
 
 /** The signed-in person and what they may open. */
 export interface MeView {

@@ -18,17 +18,8 @@ const MAX_JSON_BYTES = 64 * 1024;
  * stays the stable machine answer, the message says exactly what to fix.
  */
 export class TabError extends AppError {
-  constructor(
-    code: ErrorCode,
-    private readonly key: string,
-    detail: string,
-    options: AppErrorOptions = {},
-  ) {
-    super(code, detail, options);
-  }
-
-  override get messageKey(): string {
-    return this.key;
+  constructor(code: ErrorCode, key: string, detail: string, options: AppErrorOptions = {}) {
+    super(code, detail, { ...options, messageKey: key });
   }
 }
 

@@ -8,15 +8,8 @@ import type { Server } from 'restify';
 import { z } from 'zod';
 import { route, type AccessControl } from './route-rules';
 import { TabError, jsonHandler, readJson } from './tab-http';
-import type { DemoPerson, LocalSignInResult, TabConfig } from './tab-contract';
-
-/** The demo sign-in of local mode. */
-export interface LocalSignIn {
-  /** The people one can sign in as. */
-  people(): Promise<DemoPerson[]>;
-  /** A token for one of them; AppError for someone unknown (404) or disabled (400). */
-  signIn(userId: string): Promise<LocalSignInResult>;
-}
+import type { TabConfig } from './tab-contract';
+import type { LocalSignIn } from '../core/session/local-sign-in';
 
 /** What the session routes need. */
 export interface TabSessionDeps {

@@ -11,9 +11,8 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEMO_APP, DEMO_TEAMS_APP_ID, DEMO_TENANT_ID } from '../../../emulator';
-import { composeAdmin, type AdminWiring } from '../admin-composition';
-import { ConfigError, loadConfig, type Config } from '../config';
+import { composeAdmin, type AdminWiring } from '../wiring/compose-admin';
+import type { Config } from '../config';
 import { COVERAGE_CSV_HEADER, CSV_BOM, REPORT_CSV_HEADER, coverageCsvLine, reportCsvLine } from '../core/admin/csv';
 import { toAppError } from '../core/errors';
 import type { CampaignAudience, CampaignMessage, CampaignProgress } from '../core/broadcast/broadcast-types';
@@ -25,13 +24,10 @@ import {
 } from '../core/coverage/coverage-types';
 import { t } from '../i18n/i18n';
 import { createLogger } from '../logger';
-import { createGraphClient } from '../m365/graph-client';
 import { GraphAudienceSource } from '../m365/graph-audience';
-import { LocalTenantClock } from '../m365/local-tenant-clock';
-import { createTokenSource } from '../m365/token-source-selection';
 import type { Db } from '../store/database';
 import { SqliteConversationStore } from '../store/sqlite-conversation-store';
-import { openServiceDatabase, type AdminCommandIo } from './approvals-command';
+import { commandContext, type CommandIo } from './prologue';
 
 export const COVERAGE_USAGE = `Usage:
   headshot coverage --as <userPrincipalName> [--json|--csv] [--cached]
@@ -57,44 +53,30 @@ interface Context {
 }
 
 async function withAdmin(
-  io: AdminCommandIo,
+  io: CommandIo,
   usage: string,
   as: string | undefined,
   run: (ctx: Context) => Promise<number>,
 ): Promise<number> {
-  let config: Readonly<Config>;
-  try {
-    config = loadConfig(io.env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    io.stderr(`${err.message}\n`);
-    return 2;
-  }
+  const ctx = commandContext(io);
+  if (typeof ctx === 'number') return ctx;
+  const { config } = ctx;
   const actor = as ?? io.env.HEADSHOT_AS;
   if (!actor) {
     io.stderr(`--as <userPrincipalName> (or HEADSHOT_AS) names the admin running this.\n${usage}`);
     return 2;
   }
-  const db = openServiceDatabase(config);
+  const db = ctx.openDb();
   try {
-    const tokens = createTokenSource(config, { tenantId: DEMO_TENANT_ID, ...DEMO_APP });
-    const graph = createGraphClient({ baseUrl: config.graphBaseUrl, tokens });
-    const localTenantUrl = config.mode === 'local' ? config.graphBaseUrl : undefined;
-    const tenantClock = localTenantUrl ? new LocalTenantClock(localTenantUrl) : undefined;
-    await tenantClock?.sync().catch(() => undefined);
+    const graph = ctx.graph();
     const admin = composeAdmin({
       config,
       db,
       graph,
-      tokens,
+      mode: ctx.mode,
       conversations: new SqliteConversationStore(db),
-      clock: tenantClock ?? { now: () => new Date() },
+      clock: await ctx.clock(),
       logger: createLogger('silent'),
-      tenantId: config.mode === 'local' ? DEMO_TENANT_ID : (config.bot.tenantId as string),
-      appClientId: config.mode === 'local' ? DEMO_APP.clientId : (config.bot.appId as string),
-      localTenantUrl,
-      localTeamsAppId: DEMO_TEAMS_APP_ID,
-      dispatch: false,
     });
     if (!(await admin.admins.isAdmin(actor))) {
       io.stderr(`headshot: ${actor}: ${t('en', 'errors.admin.forbidden')}\n`);
@@ -123,7 +105,7 @@ function coverageText(v: CoverageView): string {
 }
 
 /** `headshot coverage`. */
-export async function coverageCommand(args: string[], io: AdminCommandIo): Promise<number> {
+export async function coverageCommand(args: string[], io: CommandIo): Promise<number> {
   let values: { as?: string; json?: boolean; csv?: boolean; cached?: boolean };
   try {
     ({ values } = parseArgs({
@@ -189,7 +171,7 @@ function progressText(p: CampaignProgress): string {
 }
 
 /** `headshot broadcast`. */
-export async function broadcastCommand(args: string[], io: AdminCommandIo): Promise<number> {
+export async function broadcastCommand(args: string[], io: CommandIo): Promise<number> {
   const sub = args[0] && !args[0].startsWith('--') ? args[0] : undefined;
   let values: Record<string, string | boolean | undefined>;
   let positionals: string[];

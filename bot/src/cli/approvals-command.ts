@@ -8,34 +8,21 @@
  * Exit 0 done, 2 bad input, 1 anything else. The policy is read on every use: a running service follows a change at once.
  */
 import crypto from 'node:crypto';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEMO_APP, DEMO_TENANT_ID } from '../../../emulator';
-import { ConfigError, loadConfig, type Config } from '../config';
 import { toAppError } from '../core/errors';
 import type { Clock, ImageProcessor, RequestState } from '../core/ports';
 import { PhotoService } from '../core/photo/photo-service';
 import { REQUEST_STATES } from '../core/photo/request-lifecycle';
 import type { ApprovalPolicy, ApprovalRequiredFor, ApprovalSummary } from '../core/approval/approval-ports';
 import { checkApprovalPolicy, type PolicyFieldNames } from '../core/approval/approval-policy-rules';
-import { createGraphClient } from '../m365/graph-client';
 import { GraphDirectory } from '../m365/graph-directory';
 import { GraphProfilePhotos } from '../m365/graph-profile-photos';
-import { LocalTenantClock } from '../m365/local-tenant-clock';
-import { LocalClientCredentials, type TokenSource } from '../m365/token-source';
-import { createTokenSource } from '../m365/token-source-selection';
-import { openDatabase, type Db } from '../store/database';
+import type { Db } from '../store/database';
+import { commandContext, type CommandContext, type CommandIo } from './prologue';
 import { SqliteApprovalPolicyStore } from '../store/sqlite-approval-policy';
 import { SqliteApprovalRepository } from '../store/sqlite-approval-repository';
 import { SqliteAuditLog } from '../store/sqlite-audit-log';
 import { SqliteRequestRepository } from '../store/sqlite-request-repository';
-
-/** Where the command writes, and what it reads instead of process.env. */
-export interface AdminCommandIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  env: Record<string, string | undefined>;
-}
 
 export const APPROVALS_USAGE = `Usage:
   headshot approvals policy [--json]
@@ -56,11 +43,6 @@ const POLICY_FLAGS: PolicyFieldNames = {
 
 /** Thrown for bad command lines (exit 2). */
 class UsageError extends Error {}
-
-/** The service's database under DATA_DIR (the same file main.ts opens). */
-export function openServiceDatabase(config: Readonly<Config>): Db {
-  return openDatabase(path.join(config.dataDir, 'headshot.sqlite'));
-}
 
 /** Minutes from `90m`, `24h`, `7d` or a bare number of minutes. */
 export function parseDuration(text: string, what: string): number {
@@ -122,18 +104,12 @@ function summaryJson({ request, approval }: ApprovalSummary): Record<string, unk
   };
 }
 
-function tokensFor(config: Readonly<Config>): TokenSource {
-  return config.mode === 'local'
-    ? new LocalClientCredentials(config.authorityHost, DEMO_TENANT_ID, DEMO_APP.clientId, DEMO_APP.clientSecret)
-    : createTokenSource(config, { tenantId: DEMO_TENANT_ID, ...DEMO_APP });
-}
-
 /** The command never prepares photos; undo restores bytes Headshot kept. */
 const NO_PIPELINE: ImageProcessor = {
   prepare: () => Promise.reject(new Error('the approvals command does not prepare photos')),
 };
 
-async function policy(db: Db, args: string[], io: AdminCommandIo): Promise<number> {
+async function policy(db: Db, args: string[], io: CommandIo): Promise<number> {
   const store = new SqliteApprovalPolicyStore(db);
   const [sub, ...rest] = args;
   if (sub !== undefined && sub !== 'set' && sub !== '--json') throw new UsageError(`Unknown policy command '${sub}'.`);
@@ -202,7 +178,7 @@ async function policy(db: Db, args: string[], io: AdminCommandIo): Promise<numbe
   return 0;
 }
 
-function list(db: Db, args: string[], io: AdminCommandIo): number {
+function list(db: Db, args: string[], io: CommandIo): number {
   const { values } = parseArgs({
     args,
     options: {
@@ -240,7 +216,7 @@ function list(db: Db, args: string[], io: AdminCommandIo): number {
   return 0;
 }
 
-async function undo(db: Db, config: Readonly<Config>, args: string[], io: AdminCommandIo): Promise<number> {
+async function undo(db: Db, ctx: CommandContext, args: string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -249,9 +225,8 @@ async function undo(db: Db, config: Readonly<Config>, args: string[], io: AdminC
   const subject = positionals[0];
   if (positionals.length !== 1 || !subject)
     throw new UsageError('approvals undo takes one user (userPrincipalName or id).');
-  const graph = createGraphClient({ baseUrl: config.graphBaseUrl, tokens: tokensFor(config) });
-  const clock: Clock = config.mode === 'local' ? new LocalTenantClock(config.graphBaseUrl) : { now: () => new Date() };
-  if (clock instanceof LocalTenantClock) await clock.sync();
+  const graph = ctx.graph();
+  const clock: Clock = await ctx.clock();
   const user = await new GraphDirectory(graph).getUser(subject);
   if (!user) throw new UsageError(`No user '${subject}' in the directory.`);
   const photos = new PhotoService({
@@ -261,7 +236,7 @@ async function undo(db: Db, config: Readonly<Config>, args: string[], io: AdminC
     audit: new SqliteAuditLog(db),
     clock,
     newId: () => crypto.randomUUID(),
-    requestTtlMs: config.requestTtlHours * 3_600_000,
+    requestTtlMs: ctx.config.requestTtlHours * 3_600_000,
   });
   const actor = `admin:${values.actor ?? io.env.USER ?? 'cli'}`;
   const { request } = await photos.undo(user.id, actor, { asAdmin: true });
@@ -275,25 +250,19 @@ async function undo(db: Db, config: Readonly<Config>, args: string[], io: AdminC
 }
 
 /** Runs `headshot approvals …`; resolves to the exit code. */
-export async function approvalsCommand(args: string[], io: AdminCommandIo): Promise<number> {
-  let config: Readonly<Config>;
-  try {
-    config = loadConfig(io.env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    io.stderr(`${err.message}\n`);
-    return 2;
-  }
+export async function approvalsCommand(args: string[], io: CommandIo): Promise<number> {
+  const ctx = commandContext(io);
+  if (typeof ctx === 'number') return ctx;
   const [command, ...rest] = args;
   if (command !== 'policy' && command !== 'list' && command !== 'undo') {
     io.stderr(APPROVALS_USAGE);
     return 2;
   }
-  const db = openServiceDatabase(config);
+  const db = ctx.openDb();
   try {
     if (command === 'policy') return await policy(db, rest, io);
     if (command === 'list') return list(db, rest, io);
-    return await undo(db, config, rest, io);
+    return await undo(db, ctx, rest, io);
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.stderr(`${(err as Error).message}\n${APPROVALS_USAGE}`);

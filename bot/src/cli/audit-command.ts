@@ -5,10 +5,9 @@
  * Exit 0, 2 for bad input.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config';
 import type { AuditEntry } from '../core/ports';
 import { SqliteAuditLog } from '../store/sqlite-audit-log';
-import { openServiceDatabase, type AdminCommandIo } from './approvals-command';
+import { commandContext, type CommandIo } from './prologue';
 
 export const AUDIT_USAGE =
   'headshot audit [--user <id>] [--actor <id>] [--request <id>] [--action <prefix>] [--limit <n>] [--json]';
@@ -35,7 +34,7 @@ function entryText(e: AuditEntry): string {
 }
 
 /** Runs `headshot audit`; resolves to the exit code. */
-export async function auditCommand(args: string[], io: AdminCommandIo): Promise<number> {
+export async function auditCommand(args: string[], io: CommandIo): Promise<number> {
   let values;
   try {
     values = parseArgs({
@@ -58,15 +57,9 @@ export async function auditCommand(args: string[], io: AdminCommandIo): Promise<
     io.stderr(`--limit must be a whole number from 1 to 100000; received '${values.limit}'.\nUsage: ${AUDIT_USAGE}\n`);
     return 2;
   }
-  let config;
-  try {
-    config = loadConfig(io.env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    io.stderr(`${err.message}\n`);
-    return 2;
-  }
-  const db = openServiceDatabase(config);
+  const ctx = commandContext(io);
+  if (typeof ctx === 'number') return ctx;
+  const db = ctx.openDb();
   try {
     const action = values.action;
     // The action filter is a prefix ("approval." lists every approval step); read enough rows to fill the page.

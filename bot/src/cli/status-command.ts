@@ -6,24 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEMO_APP, DEMO_TENANT_ID } from '../../../emulator';
-import { ConfigError, loadConfig, type Config } from '../config';
 import { toAppError } from '../core/errors';
 import type { AuditLog, Locale } from '../core/ports';
 import type { StatusReport } from '../core/status/status-types';
 import { formatBytes, resolveLocale, t } from '../i18n/i18n';
 import { describeVerdict, fixTitle, plainDate, reportJson } from '../i18n/status-messages';
-import { createGraphClient } from '../m365/graph-client';
-import { LocalClientCredentials, type TokenSource } from '../m365/token-source';
-import { createTokenSource } from '../m365/token-source-selection';
-import { composeStatus } from '../status-composition';
-
-/** Where the command writes, and what it reads instead of process.env. */
-export interface StatusCommandIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  env: Record<string, string | undefined>;
-}
+import { composeStatus } from '../wiring/compose-status';
+import { commandContext, type CommandIo } from './prologue';
 
 export const STATUS_USAGE =
   'headshot status <userPrincipalName|id> [--json] [--ad-photo <file>] [--locale en|fi|nl|pl]';
@@ -31,17 +20,11 @@ export const STATUS_USAGE =
 /** The command has no audit log of its own: it only reads (and an AD photo is a file on the admin's disk). */
 const NO_AUDIT: AuditLog = { append: () => undefined, list: () => [] };
 
-const defaultIo: StatusCommandIo = {
+const defaultIo: CommandIo = {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   env: process.env,
 };
-
-function tokensFor(config: Readonly<Config>): TokenSource {
-  return config.mode === 'local'
-    ? new LocalClientCredentials(config.authorityHost, DEMO_TENANT_ID, DEMO_APP.clientId, DEMO_APP.clientSecret)
-    : createTokenSource(config, { tenantId: DEMO_TENANT_ID, ...DEMO_APP });
-}
 
 /** The report as lines of text. */
 function reportText(locale: Locale, report: StatusReport): string {
@@ -74,7 +57,7 @@ function reportText(locale: Locale, report: StatusReport): string {
 }
 
 /** Runs the command; resolves to the exit code. */
-export async function statusCommand(args: string[], io: StatusCommandIo = defaultIo): Promise<number> {
+export async function statusCommand(args: string[], io: CommandIo = defaultIo): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -97,20 +80,12 @@ export async function statusCommand(args: string[], io: StatusCommandIo = defaul
     io.stderr(`Usage: ${STATUS_USAGE}\n`);
     return 2;
   }
-  let config: Readonly<Config>;
-  try {
-    config = loadConfig(io.env);
-  } catch (err) {
-    io.stderr(`${err instanceof ConfigError ? err.message : String(err)}\n`);
-    return 2;
-  }
-  const tokens = tokensFor(config);
-  const graph = createGraphClient({ baseUrl: config.graphBaseUrl, tokens });
+  const ctx = commandContext(io);
+  if (typeof ctx === 'number') return ctx;
   const { status } = composeStatus({
-    config,
-    graph,
-    tokens,
-    localTenantUrl: config.mode === 'local' ? config.graphBaseUrl : undefined,
+    config: ctx.config,
+    graph: ctx.graph(),
+    mode: ctx.mode,
     audit: NO_AUDIT,
     clock: { now: () => new Date() },
   });

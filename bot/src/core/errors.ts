@@ -76,6 +76,8 @@ export interface AppErrorOptions {
   retryAfterSeconds?: number;
   params?: ErrorParams;
   cause?: unknown;
+  /** The i18n key of a more exact message than the code's generic one (the tab's `tab.errors.*`). */
+  messageKey?: string;
 }
 
 const DEFAULT_STATUS: Record<string, number> = {
@@ -99,6 +101,7 @@ export class AppError extends Error {
   readonly retryable: boolean;
   readonly retryAfterSeconds?: number;
   readonly params: ErrorParams;
+  private readonly exactMessageKey?: string;
 
   constructor(code: ErrorCode, detail?: string, options: AppErrorOptions = {}) {
     super(detail ?? code, { cause: options.cause });
@@ -108,11 +111,12 @@ export class AppError extends Error {
     this.retryable = options.retryable ?? false;
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.params = options.params ?? {};
+    this.exactMessageKey = options.messageKey;
   }
 
   /** The i18n key of the message shown to users. */
   get messageKey(): string {
-    return `errors.${this.code}`;
+    return this.exactMessageKey ?? `errors.${this.code}`;
   }
 }
 

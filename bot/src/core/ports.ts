@@ -370,6 +370,12 @@ export interface ConversationStore {
   get(userId: string): StoredConversation | null;
 }
 
+/** Installs Headshot for a user (Graph `teamwork/installedApps`), so that the bot may open a chat with them. */
+export interface AppInstaller {
+  /** Installs the app for the user; succeeds when it was installed already. Throws AppError (m365.*). */
+  install(userId: string): Promise<void>;
+}
+
 /** One audit entry: who did what to whom. */
 export interface AuditEntry {
   at: Date;

@@ -5,6 +5,7 @@
  * own would hide them and keep hammering an empty bucket), and a send of thousands should
  * not pay for a turn context per message. Failures are answers, never exceptions.
  */
+import { parseRetryAfter } from './retry-after';
 
 /** An answer from the connector. `sent: false` means the request certainly never reached it. */
 export type ConnectorAnswer<T> =
@@ -25,15 +26,6 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREAC
 function causeCode(err: unknown): string | undefined {
   const c = (err as { cause?: { code?: unknown } })?.cause?.code;
   return typeof c === 'string' ? c : undefined;
-}
-
-/** Seconds from a Retry-After header (seconds or an HTTP date). */
-function retryAfter(raw: string | null): number | undefined {
-  if (!raw) return undefined;
-  const n = Number(raw);
-  if (Number.isFinite(n)) return Math.max(0, n);
-  const at = Date.parse(raw);
-  return Number.isNaN(at) ? undefined : Math.max(0, (at - Date.now()) / 1000);
 }
 
 /** Calls the Bot Connector over fetch. */
@@ -83,7 +75,20 @@ export class BotConnectorClient {
     );
   }
 
-  private async call<T>(method: string, serviceUrl: string, path: string, body: unknown): Promise<ConnectorAnswer<T>> {
+  /** `GET /v3/conversations/{id}/members/{memberId}`: a member's Teams identity (its `29:` id). */
+  member(
+    serviceUrl: string,
+    conversationId: string,
+    memberId: string,
+  ): Promise<ConnectorAnswer<{ id?: string; name?: string; aadObjectId?: string }>> {
+    return this.call(
+      'GET',
+      serviceUrl,
+      `/v3/conversations/${encodeURIComponent(conversationId)}/members/${encodeURIComponent(memberId)}`,
+    );
+  }
+
+  private async call<T>(method: string, serviceUrl: string, path: string, body?: unknown): Promise<ConnectorAnswer<T>> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     try {
       if (this.options.token) headers.authorization = `Bearer ${await this.options.token()}`;
@@ -95,7 +100,7 @@ export class BotConnectorClient {
       res = await fetch(`${serviceUrl.replace(/\/+$/, '')}${path}`, {
         method,
         headers,
-        body: JSON.stringify(body),
+        body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
       });
     } catch (err) {
@@ -115,7 +120,7 @@ export class BotConnectorClient {
       ok: false,
       status: res.status,
       code: typeof code === 'string' ? code : undefined,
-      retryAfterSeconds: retryAfter(res.headers.get('retry-after')),
+      retryAfterSeconds: parseRetryAfter(res.headers.get('retry-after')),
     };
   }
 }

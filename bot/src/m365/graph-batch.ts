@@ -9,6 +9,7 @@
  * learns the rate the service allows and paces batches to it (only while 429s keep coming: the
  * estimate holds under load, and is forgotten a minute after the last 429). Results come back per id.
  */
+import { parseRetryAfter } from './retry-after';
 import { Client, GraphError } from '@microsoft/microsoft-graph-client';
 import type { AppError } from '../core/errors';
 import type { BatchStats } from '../core/ports';
@@ -215,9 +216,9 @@ export class GraphBatchRunner {
       }
       if (answer.status === 429) stats.throttled++;
       if (RETRYABLE.has(answer.status)) {
-        const after = Number(innerHeader(answer.headers, 'retry-after'));
-        if (answer.status === 429 && Number.isFinite(after)) this.throttledFor(after);
-        if (this.requeue(p, Number.isFinite(after) ? after : undefined, queue, stats)) continue;
+        const after = parseRetryAfter(innerHeader(answer.headers, 'retry-after'));
+        if (answer.status === 429 && after !== undefined) this.throttledFor(after);
+        if (this.requeue(p, after, queue, stats)) continue;
       }
       results.set(p.item.id, answer);
       if (answer.status !== 429) this.passedSinceThrottle++;

@@ -1,15 +1,11 @@
 /** Turns Microsoft Graph failures into AppErrors, once, at the edge. */
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { AppError } from '../core/errors';
+import { parseRetryAfter } from './retry-after';
 
 /** Seconds from a Retry-After header (seconds or HTTP date); undefined if absent or unreadable. */
 export function retryAfterSeconds(headers: Headers | undefined, now = Date.now()): number | undefined {
-  const raw = headers?.get('retry-after');
-  if (!raw) return undefined;
-  const secs = Number(raw);
-  if (Number.isFinite(secs)) return Math.max(0, Math.ceil(secs));
-  const at = Date.parse(raw);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+  return parseRetryAfter(headers?.get('retry-after'), now);
 }
 
 /**

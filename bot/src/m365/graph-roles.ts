@@ -3,7 +3,7 @@
  * "admin" from the admin policy (configured UPNs, admin group, app role: core/admin).
  */
 import type { Directory } from '../core/ports';
-import type { RoleResolver } from '../api/route-rules';
+import type { RoleResolver } from '../core/admin/role-resolver';
 
 /** Answers "is this person an admin?" (core/admin's AdminPolicy). */
 export interface AdminCheck {

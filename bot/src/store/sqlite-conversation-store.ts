@@ -16,6 +16,7 @@ interface Row {
 export class SqliteConversationStore implements ConversationStore {
   private readonly upsert;
   private readonly select;
+  private readonly newest;
 
   constructor(db: Db) {
     this.upsert = db.prepare(
@@ -26,6 +27,12 @@ export class SqliteConversationStore implements ConversationStore {
          updated_at = excluded.updated_at`,
     );
     this.select = db.prepare(`SELECT * FROM conversations WHERE user_id = ?`);
+    this.newest = db.prepare(`SELECT service_url FROM conversations ORDER BY updated_at DESC LIMIT 1`);
+  }
+
+  /** The service URL of the newest stored chat (Teams serves a tenant from one region). */
+  newestServiceUrl(): string | undefined {
+    return (this.newest.get() as { service_url: string } | undefined)?.service_url;
   }
 
   save(c: StoredConversation): void {

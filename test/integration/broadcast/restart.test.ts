@@ -6,7 +6,7 @@
  */
 import { loadConfig } from '../../../bot/src/config';
 import { createLogger } from '../../../bot/src/logger';
-import { startHeadshot, type RunningHeadshot } from '../../../bot/src/main';
+import { startHeadshot, type RunningHeadshot } from '../../../bot/src/wiring/service';
 import { startHarness, type Harness } from '../../support/headshot-harness';
 import type { SeedUser } from '../../../emulator';
 import { connectorRecords, member, PATTI, seed, seedWith, until } from './broadcast-support';
@@ -32,7 +32,8 @@ async function remindersPerUser(h: Harness): Promise<Map<string, number>> {
       '/_control/connector/conversations',
     )
   ).value;
-  const userOf = new Map(conversations.map((c) => [c.id, c.members[0]?.id as string]));
+  // A chat's member is the Teams id (29:<object id> in the local tenant) of the person it reached.
+  const userOf = new Map(conversations.map((c) => [c.id, (c.members[0]?.id as string).replace(/^29:/, '')]));
   const counts = new Map<string, number>();
   for (const r of await connectorRecords(h)) {
     if (r.kind !== 'send' || !userOf.has(r.conversationId)) continue;

@@ -10,7 +10,7 @@ import { DEMO_APP, DEMO_TENANT_ID, startLocalTenant, type LocalTenant } from '..
 import { BOT_OPENID_METADATA_PATH } from '../../../emulator/identity/bot-framework-routes';
 import { loadConfig } from '../../../bot/src/config';
 import { createLogger } from '../../../bot/src/logger';
-import { startHeadshot, type RunningHeadshot } from '../../../bot/src/main';
+import { startHeadshot, type RunningHeadshot } from '../../../bot/src/wiring/service';
 import { captureLogs } from '../../support/headshot-harness';
 
 /** A running m365-mode service and its local tenant. */

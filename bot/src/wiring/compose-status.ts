@@ -1,19 +1,19 @@
 /**
  * Wiring of the photo status use cases, shared by the two entry points that need it: the
- * service (main.ts) and the `headshot status` command. Defaults are documented here.
+ * service and the `headshot status` command. Defaults are documented here.
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { Config } from './config';
-import type { AuditLog, Clock, PhotoPolicySource, SharePointProfiles } from './core/ports';
-import { StatusService } from './core/status/status-service';
-import { GraphBatchRunner } from './m365/graph-batch';
-import { GraphDirectory } from './m365/graph-directory';
-import { GraphPhotoEvidenceReader } from './m365/graph-photo-evidence';
-import { GraphPhotoPolicy } from './m365/graph-photo-policy';
-import { GraphProfilePhotos } from './m365/graph-profile-photos';
-import { RestSharePointProfiles } from './m365/sharepoint-profiles';
-import type { TokenSource } from './m365/token-source';
-import { SharpPictureTools } from './photo/picture-tools';
+import type { Config } from '../config';
+import type { AuditLog, Clock, PhotoPolicySource, SharePointProfiles } from '../core/ports';
+import { StatusService } from '../core/status/status-service';
+import { GraphBatchRunner } from '../m365/graph-batch';
+import { GraphDirectory } from '../m365/graph-directory';
+import { GraphPhotoEvidenceReader } from '../m365/graph-photo-evidence';
+import { GraphPhotoPolicy } from '../m365/graph-photo-policy';
+import { GraphProfilePhotos } from '../m365/graph-profile-photos';
+import { RestSharePointProfiles } from '../m365/sharepoint-profiles';
+import { SharpPictureTools } from '../photo/picture-tools';
+import type { Mode } from './mode';
 
 /** SharePoint's copy interval in legacy tenants (seed article: once per 24 hours). */
 const SHAREPOINT_SYNC_HOURS = 24;
@@ -22,9 +22,7 @@ const SHAREPOINT_SYNC_HOURS = 24;
 export interface StatusWiringArgs {
   config: Readonly<Config>;
   graph: Client;
-  tokens: TokenSource;
-  /** The local tenant's URL in local mode (SharePoint is served under its `/sp`). */
-  localTenantUrl?: string;
+  mode: Mode;
   audit: AuditLog;
   clock: Clock;
   /** The tenant setting "write SharePoint's legacy thumbnails on every apply" (the service); absent: never. */
@@ -35,32 +33,15 @@ export interface StatusWiringArgs {
 export interface StatusWiring {
   status: StatusService;
   policy: PhotoPolicySource;
-  /** The SharePoint My Site Host in use, if any. */
-  mySiteUrl?: string;
   /** SharePoint profiles, when a My Site Host is configured (the admin coverage scan reads placeholders). */
   sharePoint?: SharePointProfiles;
 }
 
 /** Builds the status use cases on Graph, SharePoint REST and sharp. */
-export function composeStatus({
-  config,
-  graph,
-  tokens,
-  localTenantUrl,
-  audit,
-  clock,
-  legacyPush,
-}: StatusWiringArgs): StatusWiring {
+export function composeStatus({ config, graph, mode, audit, clock, legacyPush }: StatusWiringArgs): StatusWiring {
   const policy = new GraphPhotoPolicy(graph);
-  const mySiteUrl =
-    config.sharePoint.mySiteUrl ?? (config.mode === 'local' && localTenantUrl ? `${localTenantUrl}/sp` : undefined);
-  const sharePoint = mySiteUrl
-    ? new RestSharePointProfiles({
-        mySiteUrl,
-        // Local mode: the local tenant accepts its My Site URL as audience; m365: the My Site Host's origin.
-        resource: config.sharePoint.resource ?? (config.mode === 'local' ? mySiteUrl : new URL(mySiteUrl).origin),
-        tokens,
-      })
+  const sharePoint = mode.sharePoint
+    ? new RestSharePointProfiles({ ...mode.sharePoint, tokens: mode.tokens })
     : undefined;
   const evidence = new GraphPhotoEvidenceReader(
     // Someone is waiting for one person's report: few attempts, short waits.
@@ -86,5 +67,5 @@ export function composeStatus({
     },
     legacyPush,
   });
-  return { status, policy, mySiteUrl, sharePoint };
+  return { status, policy, sharePoint };
 }

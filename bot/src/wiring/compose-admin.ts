@@ -1,35 +1,34 @@
 /**
  * Wiring of the admin features (docs/broadcast.md): who is an admin, the coverage scan, and
- * broadcasts (store, pacer, dispatcher, Bot Connector transport). Used by the service
- * (main.ts, with a dispatcher) and by the `headshot coverage` / `headshot broadcast` commands
+ * broadcasts (store, pacer, dispatcher, the outbox's campaign transport). Used by the service
+ * (with a dispatcher) and by the `headshot coverage` / `headshot broadcast` commands
  * (without one: the running service sends what the command queued).
  */
 import crypto from 'node:crypto';
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { Config } from './config';
-import { AdminPolicy } from './core/admin/admin-policy';
-import { BroadcastDispatcher } from './core/broadcast/broadcast-dispatcher';
-import { BroadcastService } from './core/broadcast/broadcast-service';
-import { CoverageService } from './core/coverage/coverage-service';
-import type { Clock, ConversationStore, Locale, SharePointProfiles } from './core/ports';
-import { withReminderTexts } from './core/broadcast/reminder-texts';
-import type { ReminderText } from './core/settings/tenant-settings';
-import { resolveLocale } from './i18n/i18n';
-import type { Logger } from './logger';
-import { BotConnectorClient } from './m365/bot-connector-client';
-import { GraphAdminDirectory } from './m365/graph-admin-directory';
-import { GraphAppInstaller } from './m365/graph-app-installer';
-import { GraphAudienceSource, GraphUserPages } from './m365/graph-audience';
-import { GraphBatchRunner } from './m365/graph-batch';
-import { GraphPhotoEvidenceReader } from './m365/graph-photo-evidence';
-import type { TokenSource } from './m365/token-source';
-import type { Db } from './store/database';
-import { SqliteBroadcastStore } from './store/sqlite-broadcast-store';
-import { SqliteCoverageStore } from './store/sqlite-coverage-store';
-import { TeamsCampaignTransport } from './teams/broadcast-transport';
-import { countedTransport, type Metrics } from './metrics';
-import type { CampaignTransport } from './core/broadcast/broadcast-types';
-import { TeamsCoverageSink } from './teams/coverage-sink';
+import type { Config } from '../config';
+import { AdminPolicy } from '../core/admin/admin-policy';
+import { BroadcastDispatcher } from '../core/broadcast/broadcast-dispatcher';
+import { BroadcastService } from '../core/broadcast/broadcast-service';
+import { CoverageService } from '../core/coverage/coverage-service';
+import type { Clock, ConversationStore, Locale, SharePointProfiles } from '../core/ports';
+import { withReminderTexts } from '../core/broadcast/reminder-texts';
+import type { ReminderText } from '../core/settings/tenant-settings';
+import { resolveLocale } from '../i18n/i18n';
+import type { Logger } from '../logger';
+import { GraphAdminDirectory } from '../m365/graph-admin-directory';
+import { GraphAudienceSource, GraphUserPages } from '../m365/graph-audience';
+import { GraphBatchRunner } from '../m365/graph-batch';
+import { GraphPhotoEvidenceReader } from '../m365/graph-photo-evidence';
+import type { Db } from '../store/database';
+import { SqliteBroadcastStore } from '../store/sqlite-broadcast-store';
+import { SqliteCoverageStore } from '../store/sqlite-coverage-store';
+import { TeamsCampaignTransport } from '../teams/proactive/campaign-transport';
+import { countedTransport, type Metrics } from '../metrics';
+import type { CampaignTransport } from '../core/broadcast/broadcast-types';
+import { TeamsCoverageSink } from '../teams/proactive/coverage-sink';
+import type { TeamsOutbox } from '../outbox/teams-outbox';
+import type { Mode } from './mode';
 
 /** What admin wiring needs. */
 export interface AdminWiringArgs {
@@ -38,22 +37,14 @@ export interface AdminWiringArgs {
   metrics?: Metrics;
   db: Db;
   graph: Client;
-  tokens: TokenSource;
+  mode: Mode;
   conversations: ConversationStore;
   clock: Clock;
   logger: Logger;
-  /** The tenant served (local: the demo tenant; m365: MicrosoftAppTenantId). */
-  tenantId: string;
-  /** Headshot's app (client) id: its service principal holds the admin app role. */
-  appClientId: string;
   /** SharePoint profiles, when configured: the coverage scan asks them for placeholders. */
   sharePoint?: SharePointProfiles;
-  /** Local mode: the local tenant (its Bot Connector). */
-  localTenantUrl?: string;
-  /** Local mode: Headshot's id in the local tenant's app catalog. */
-  localTeamsAppId?: string;
-  /** Build a dispatcher (the service) or not (the CLI). */
-  dispatch: boolean;
+  /** Sends reminders and updates cards: the service builds a dispatcher on it; absent (the CLI), none is built. */
+  outbox?: TeamsOutbox;
   /** The tenant's own reminder words per language (tenant settings), read as each reminder is sent. */
   reminderTexts?: () => Partial<Record<Locale, ReminderText>>;
 }
@@ -71,12 +62,9 @@ export interface AdminWiring {
 /** Builds the admin features. */
 export function composeAdmin(a: AdminWiringArgs): AdminWiring {
   const owner = `${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
-  const admins = new AdminPolicy(a.config.admins, new GraphAdminDirectory(a.graph, a.appClientId));
+  const admins = new AdminPolicy(a.config.admins, new GraphAdminDirectory(a.graph, a.mode.appClientId));
   const coverageStore = new SqliteCoverageStore(a.db);
   const broadcastStore = new SqliteBroadcastStore(a.db);
-  const connector = new BotConnectorClient({
-    token: a.config.mode === 'm365' ? () => a.tokens.getToken('https://api.botframework.com/.default') : undefined,
-  });
   // Scans wait out Graph throttling: the same batching engine and settings as the status scan.
   const scanRunner = new GraphBatchRunner(a.graph, { maxAttempts: 8, maxRetryAfterSeconds: 60 });
   const coverage = new CoverageService({
@@ -95,29 +83,18 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
     newId: () => crypto.randomUUID(),
     owner,
     minPhotoSide: a.config.coverage.minPhotoSide,
-    sink: a.dispatch ? new TeamsCoverageSink(connector) : undefined,
+    sink: a.outbox ? new TeamsCoverageSink(a.outbox) : undefined,
     onError: (err) => a.logger.warn({ err: { message: (err as Error)?.message ?? String(err) } }, 'coverage scan'),
   });
   const b = a.config.broadcast;
-  const teamsAppId = a.config.approvals.teamsAppId ?? (a.config.mode === 'local' ? a.localTeamsAppId : undefined);
   const withMetrics = (t: CampaignTransport): CampaignTransport => {
     const counted = a.metrics ? countedTransport(t, a.metrics) : t;
     return a.reminderTexts ? withReminderTexts(counted, a.reminderTexts) : counted;
   };
-  const dispatcher = a.dispatch
+  const dispatcher = a.outbox
     ? new BroadcastDispatcher({
         store: broadcastStore,
-        transport: withMetrics(
-          new TeamsCampaignTransport({
-            connector,
-            conversations: a.conversations,
-            installer: teamsAppId ? new GraphAppInstaller(a.graph, teamsAppId) : undefined,
-            serviceUrl: () => (a.config.mode === 'local' ? a.localTenantUrl : (b.serviceUrl ?? newestServiceUrl(a.db))),
-            botAppId: a.config.bot.appId ?? 'headshot-bot',
-            tenantId: a.tenantId,
-            now: () => a.clock.now(),
-          }),
-        ),
+        transport: withMetrics(new TeamsCampaignTransport(a.outbox)),
         audience: new GraphAudienceSource(a.graph, coverageStore),
         clock: a.clock,
         owner,
@@ -146,11 +123,4 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
     ratePerSecond: b.ratePerSecond,
   });
   return { admins, coverage, coverageStore, broadcasts, broadcastStore, dispatcher };
-}
-
-/** Teams serves a tenant from one region: the service URL of the newest stored chat. */
-function newestServiceUrl(db: Db): string | undefined {
-  const row = db.prepare(`SELECT service_url FROM conversations ORDER BY updated_at DESC LIMIT 1`).get() as
-    { service_url: string } | undefined;
-  return row?.service_url;
 }

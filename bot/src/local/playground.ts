@@ -4,8 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import type { Logger } from './logger';
-import { projectRoot } from './paths';
+import type { Logger } from '../logger';
+import { projectRoot } from '../paths';
 
 /** A running Playground. */
 export interface Playground {

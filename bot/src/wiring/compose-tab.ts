@@ -1,29 +1,30 @@
 /**
- * Wiring of the personal tab's API (tab-contract.ts) for the service (main.ts): the same
+ * Wiring of the personal tab's API (tab-contract.ts) for the service: the same
  * services the bot uses, plus the tab's own adapters (people, demo sign-in, tenant settings).
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { Config } from './config';
-import type { AuditLog, Clock } from './core/ports';
-import type { ApprovalService } from './core/approval/approval-service';
-import type { PhotoService } from './core/photo/photo-service';
-import type { StatusService } from './core/status/status-service';
-import type { UploadRateLimiter } from './core/photo/upload-rate-limiter';
-import type { TenantSettingsStore } from './core/settings/tenant-settings';
-import type { AdminWiring } from './admin-composition';
-import type { RoleResolver } from './api/route-rules';
-import type { TabRouteDeps } from './api/tab-routes';
-import type { AdminDownloadResource } from './api/download-tickets';
-import type { SqliteAuditLog } from './store/sqlite-audit-log';
-import type { Db } from './store/database';
-import { SqliteApprovalPolicyStore } from './store/sqlite-approval-policy';
-import { GraphDirectory } from './m365/graph-directory';
-import { GraphGroups } from './m365/graph-groups';
-import { GraphPeople } from './m365/graph-people';
-import { GraphProfilePhotos } from './m365/graph-profile-photos';
-import { LocalTenantSignIn } from './m365/local-sign-in';
-import { MASTER_SIDE } from './photo/normalise';
-import { DEFAULT_AVATAR_SIDES } from './photo/sharp-image-processor';
+import type { Config } from '../config';
+import type { AuditLog, Clock } from '../core/ports';
+import type { ApprovalService } from '../core/approval/approval-service';
+import type { PhotoService } from '../core/photo/photo-service';
+import type { StatusService } from '../core/status/status-service';
+import type { UploadRateLimiter } from '../core/photo/upload-rate-limiter';
+import type { TenantSettingsStore } from '../core/settings/tenant-settings';
+import type { AdminWiring } from './compose-admin';
+import type { Mode } from './mode';
+import type { RoleResolver } from '../core/admin/role-resolver';
+import type { TabRouteDeps } from '../api/tab-routes';
+import type { AdminDownloadResource } from '../api/download-tickets';
+import type { SqliteAuditLog } from '../store/sqlite-audit-log';
+import type { Db } from '../store/database';
+import { SqliteApprovalPolicyStore } from '../store/sqlite-approval-policy';
+import { GraphDirectory } from '../m365/graph-directory';
+import { GraphGroups } from '../m365/graph-groups';
+import { GraphPeople } from '../m365/graph-people';
+import { GraphProfilePhotos } from '../m365/graph-profile-photos';
+import { LocalTenantSignIn } from '../local/local-sign-in';
+import { MASTER_SIDE } from '../photo/normalise';
+import { DEFAULT_AVATAR_SIDES } from '../photo/sharp-image-processor';
 
 /** What the tab's wiring needs. */
 export interface TabWiringArgs {
@@ -43,8 +44,7 @@ export interface TabWiringArgs {
   uploadLimiter: UploadRateLimiter;
   clock: Clock;
   downloadLink: (userId: string, resource: AdminDownloadResource) => Promise<{ url: string; minutes: number }>;
-  /** Local mode: the local tenant (demo sign-in) and Headshot's ids in it. */
-  local?: { tenantUrl: string; clientId: string; teamsAppId: string };
+  mode: Mode;
 }
 
 /** Builds the tab API's dependencies. */
@@ -57,17 +57,16 @@ export function composeTab(a: TabWiringArgs): TabRouteDeps {
     session: {
       config: {
         mode: a.config.mode,
-        localSignIn: a.local !== undefined,
-        teamsAppId: a.config.approvals.teamsAppId ?? a.local?.teamsAppId ?? '',
+        localSignIn: a.mode.localSignIn !== undefined,
+        teamsAppId: a.mode.catalogAppId ?? '',
         maxUploadBytes: a.config.photo.maxBytes,
         minSide: a.config.photo.minSide,
         masterSide: MASTER_SIDE,
         avatarSides: [...DEFAULT_AVATAR_SIDES],
       },
-      local: a.local
+      local: a.mode.localSignIn
         ? new LocalTenantSignIn({
-            tenantUrl: a.local.tenantUrl,
-            clientId: a.local.clientId,
+            ...a.mode.localSignIn,
             people,
             directory,
             admins,

@@ -5,10 +5,8 @@
  */
 import { AppError } from '../core/errors';
 import type { Directory } from '../core/ports';
-import { TabError } from '../api/tab-http';
-import type { LocalSignIn } from '../api/tab-session-routes';
-import type { DemoPerson, LocalSignInResult } from '../api/tab-contract';
-import type { GraphPeople } from './graph-people';
+import type { DemoPerson, LocalSignIn, LocalSignInResult } from '../core/session/local-sign-in';
+import type { GraphPeople } from '../m365/graph-people';
 
 /** What the demo sign-in needs. */
 export interface LocalTenantSignInDeps {
@@ -48,9 +46,13 @@ export class LocalTenantSignIn implements LocalSignIn {
   /** A token for the person; 404 for someone unknown, 400 for a disabled account. */
   async signIn(userId: string): Promise<LocalSignInResult> {
     const user = await this.d.directory.getUser(userId);
-    if (!user) throw new TabError('input.not_found', 'tab.errors.person_unknown', 'no such person', { status: 404 });
+    if (!user)
+      throw new AppError('input.not_found', 'no such person', { status: 404, messageKey: 'tab.errors.person_unknown' });
     if (!user.accountEnabled)
-      throw new TabError('input.invalid', 'tab.errors.person_disabled', 'account disabled', { status: 400 });
+      throw new AppError('input.invalid', 'account disabled', {
+        status: 400,
+        messageKey: 'tab.errors.person_disabled',
+      });
     const res = await fetch(`${this.d.tenantUrl}/_control/tokens/user`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -1,0 +1,231 @@
+/**
+ * The one way Headshot reaches people in Teams when they are not waiting for an answer in a
+ * turn: previews from the upload page, outcomes, approval cards and their updates, reminders,
+ * progress cards. It opens a chat (the stored conversation; else install the app through Graph,
+ * then `POST /v3/conversations`, the way Company Communicator does), sends and updates through
+ * the Bot Connector's REST API, and answers with a closed outcome instead of throwing: sent,
+ * not sent (and why: certain that nothing reached Teams), or unknown (the request left and no
+ * answer came, so a retry could deliver twice). Every connector call can wait for a shared pace
+ * first (broadcasts). No botbuilder here: the turn machinery would retry on its own and hide
+ * 429s from the pacer (see bot-connector-client.ts).
+ */
+import { AppError } from '../core/errors';
+import type { AppInstaller, ConversationStore, Locale, StoredConversation } from '../core/ports';
+import type { PaceGate } from '../core/broadcast/broadcast-types';
+import type { BotConnectorClient, ConnectorAnswer } from '../m365/bot-connector-client';
+import type { Metrics } from '../metrics';
+
+/** Why nothing was sent (certain: Teams did not get it). */
+export type NotSentReason = 'throttled' | 'busy' | 'failed' | 'no_conversation';
+
+/** What a proactive send or update did. */
+export type SendOutcome =
+  | { kind: 'sent'; activityId: string; conversationId: string }
+  | { kind: 'not_sent'; reason: NotSentReason; detail: string; status?: number; retryAfterSeconds?: number }
+  | { kind: 'unknown'; detail: string };
+
+/** A send that did not happen. */
+export type NotSent = Extract<SendOutcome, { kind: 'not_sent' }>;
+
+/** Waits for the shared pace before a connector call (the broadcast pacer's gate; others do not wait). */
+type Gate = PaceGate;
+
+/** What the outbox needs. */
+export interface TeamsOutboxDeps {
+  connector: BotConnectorClient;
+  conversations: ConversationStore;
+  /** Absent: only people with a stored conversation are reached. */
+  installer?: AppInstaller;
+  /**
+   * The Bot Connector for chats Headshot opens itself (local: the local tenant; m365: TEAMS_SERVICE_URL, else
+   * the service URL of a conversation Teams gave us, `hint` first: Teams serves a tenant from one region).
+   */
+  serviceUrl: (hint?: StoredConversation | null) => string | undefined;
+  botAppId: string;
+  tenantId: string;
+  now: () => Date;
+  /** Counts sends by outcome (headshot_proactive_sends_total) and connector 429s. */
+  metrics?: Metrics;
+}
+
+/** How to open a chat when there is none. */
+export interface OpenOptions {
+  locale: Locale;
+  /** A conversation whose service URL the new chat should use (m365: the requester's region). */
+  hint?: StoredConversation | null;
+  /** Also ask the connector for the user's Teams id (a `29:` MRI: what refresh.userIds lists). */
+  teamsId?: boolean;
+}
+
+const RETRY_STATUSES = new Set([412, 502, 503, 504]);
+const noGate: Gate = async () => undefined;
+
+/** A connector answer as an outcome; `messageSent` says whether a failure without an answer may have delivered it. */
+export function outcomeOf(answer: ConnectorAnswer<unknown>, messageSent: boolean): SendOutcome {
+  if (answer.ok) return { kind: 'not_sent', reason: 'failed', detail: 'unexpected' };
+  if ('sent' in answer) {
+    if (answer.sent && messageSent) return { kind: 'unknown', detail: answer.message };
+    return { kind: 'not_sent', reason: 'busy', status: 0, detail: answer.message };
+  }
+  if (answer.status === 429)
+    return {
+      kind: 'not_sent',
+      reason: 'throttled',
+      status: 429,
+      retryAfterSeconds: answer.retryAfterSeconds ?? 1,
+      detail: 'http_429',
+    };
+  const detail = `http_${answer.status}${answer.code ? `_${answer.code}` : ''}`;
+  if (RETRY_STATUSES.has(answer.status))
+    return {
+      kind: 'not_sent',
+      reason: 'busy',
+      status: answer.status,
+      retryAfterSeconds: answer.retryAfterSeconds,
+      detail,
+    };
+  return { kind: 'not_sent', reason: 'failed', status: answer.status, detail };
+}
+
+interface Reference {
+  serviceUrl?: string;
+  channelId?: string;
+  conversation?: { id?: string } & Record<string, unknown>;
+  bot?: Record<string, unknown>;
+  user?: Record<string, unknown>;
+}
+
+/** The activity carrying one card, addressed like botbuilder addresses a proactive message. */
+function cardActivity(card: object, ref: Reference): Record<string, unknown> {
+  return {
+    type: 'message',
+    channelId: ref.channelId ?? 'msteams',
+    serviceUrl: ref.serviceUrl,
+    conversation: ref.conversation,
+    from: ref.bot,
+    recipient: ref.user,
+    attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }],
+  };
+}
+
+function parseReference(reference: string): Reference {
+  try {
+    const ref = JSON.parse(reference) as unknown;
+    return ref && typeof ref === 'object' ? (ref as Reference) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Opens chats and sends and updates cards in them, proactively. */
+export class TeamsOutbox {
+  constructor(private readonly d: TeamsOutboxDeps) {}
+
+  /** The user's chat: the stored one, else (with `open`) one opened now and stored; or why there is none. */
+  async conversationWith(
+    userId: string,
+    open?: OpenOptions,
+    gate: Gate = noGate,
+  ): Promise<StoredConversation | NotSent> {
+    const stored = this.d.conversations.get(userId);
+    if (stored) return stored;
+    const serviceUrl = open ? this.d.serviceUrl(open.hint) : undefined;
+    if (!open || !this.d.installer || !serviceUrl)
+      return { kind: 'not_sent', reason: 'no_conversation', detail: 'no_conversation' };
+    try {
+      await this.d.installer.install(userId);
+    } catch (err) {
+      const e = err instanceof AppError ? err : new AppError('internal', (err as Error)?.message);
+      if (e.retryable)
+        return {
+          kind: 'not_sent',
+          reason: 'busy',
+          status: e.status,
+          retryAfterSeconds: e.retryAfterSeconds,
+          detail: `install_${e.code}`,
+        };
+      return { kind: 'not_sent', reason: 'failed', detail: `install_${e.code}` };
+    }
+    const bot = { id: `28:${this.d.botAppId}`, name: 'Headshot' };
+    await gate('other');
+    const created = await this.d.connector.createConversation(serviceUrl, {
+      botId: bot.id,
+      userId,
+      tenantId: this.d.tenantId,
+    });
+    if (!created.ok) return this.counted(outcomeOf(created, false)) as NotSent;
+    if (typeof created.body?.id !== 'string')
+      return { kind: 'not_sent', reason: 'failed', detail: 'no conversation id' };
+    const conversationId = created.body.id;
+    const user: Record<string, unknown> = { id: userId, name: '', aadObjectId: userId };
+    if (open.teamsId) {
+      await gate('other');
+      const member = await this.d.connector.member(serviceUrl, conversationId, userId);
+      if (!member.ok) return this.counted(outcomeOf(member, false)) as NotSent;
+      if (typeof member.body?.id === 'string') user.id = member.body.id;
+      if (typeof member.body?.name === 'string') user.name = member.body.name;
+    }
+    const conversation: StoredConversation = {
+      userId,
+      tenantId: this.d.tenantId,
+      conversationId,
+      serviceUrl,
+      locale: open.locale,
+      reference: JSON.stringify({
+        channelId: 'msteams',
+        serviceUrl,
+        conversation: { id: conversationId, conversationType: 'personal', tenantId: this.d.tenantId, isGroup: false },
+        bot,
+        user,
+      }),
+      updatedAt: this.d.now(),
+    };
+    this.d.conversations.save(conversation);
+    return conversation;
+  }
+
+  /** Sends a card into a conversation. */
+  async send(conversation: StoredConversation, card: object, gate: Gate = noGate): Promise<SendOutcome> {
+    // The reference is what Teams gave us (botbuilder sends by it too); the columns are its index.
+    const ref = parseReference(conversation.reference);
+    const serviceUrl = ref.serviceUrl ?? conversation.serviceUrl;
+    await gate('message');
+    const answer = await this.d.connector.send(
+      serviceUrl,
+      ref.conversation?.id ?? conversation.conversationId,
+      cardActivity(card, { ...ref, serviceUrl }),
+    );
+    if (answer.ok && typeof answer.body?.id === 'string')
+      return this.counted({ kind: 'sent', activityId: answer.body.id, conversationId: conversation.conversationId });
+    if (answer.ok) return this.counted({ kind: 'unknown', detail: 'no activity id in the answer' });
+    return this.counted(outcomeOf(answer, true));
+  }
+
+  /** Sends a card to a user: into their chat, opened first when `open` is given and there is none. */
+  async sendTo(userId: string, card: object, open?: OpenOptions, gate: Gate = noGate): Promise<SendOutcome> {
+    const conversation = await this.conversationWith(userId, open, gate);
+    if ('kind' in conversation) return conversation;
+    return this.send(conversation, card, gate);
+  }
+
+  /** Replaces a message in place (the serialised reference of its conversation, and its id). */
+  async update(reference: string, activityId: string, card: object, gate: Gate = noGate): Promise<SendOutcome> {
+    const ref = parseReference(reference);
+    const conversationId = ref.conversation?.id;
+    if (!ref.serviceUrl || !conversationId) return { kind: 'not_sent', reason: 'failed', detail: 'bad reference' };
+    await gate('other');
+    const answer = await this.d.connector.update(ref.serviceUrl, conversationId, activityId, cardActivity(card, ref));
+    if (answer.ok) return this.counted({ kind: 'sent', activityId, conversationId });
+    return this.counted(outcomeOf(answer, false));
+  }
+
+  private counted(outcome: SendOutcome): SendOutcome {
+    const m = this.d.metrics;
+    if (!m) return outcome;
+    const label = outcome.kind === 'sent' ? 'delivered' : outcome.kind === 'unknown' ? 'unknown' : outcome.reason;
+    m.inc('headshot_proactive_sends_total', { outcome: label });
+    if (outcome.kind === 'not_sent' && outcome.reason === 'throttled')
+      m.inc('headshot_throttled_total', { source: 'bot-connector' });
+    return outcome;
+  }
+}

@@ -1,0 +1,310 @@
+/**
+ * The composition root: builds the adapters for the resolved mode (mode.ts) and wires the
+ * service by hand, like Company Communicator's Startup.cs. `npm start` reaches it through
+ * main.ts; tests call startHeadshot() directly.
+ */
+import crypto from 'node:crypto';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'restify';
+import { CloudAdapter } from 'botbuilder';
+import type { Config } from '../config';
+import type { Clock } from '../core/ports';
+import { PhotoService } from '../core/photo/photo-service';
+import type { ApprovalService } from '../core/approval/approval-service';
+import { UploadRateLimiter } from '../core/photo/upload-rate-limiter';
+import type { AdminPolicy } from '../core/admin/admin-policy';
+import { createLogger, type Logger } from '../logger';
+import { SharpImageProcessor } from '../photo/sharp-image-processor';
+import { openDatabase, type Db } from '../store/database';
+import { SqliteRequestRepository } from '../store/sqlite-request-repository';
+import { SqliteConversationStore } from '../store/sqlite-conversation-store';
+import { SqliteAuditLog } from '../store/sqlite-audit-log';
+import { SqliteTenantSettingsStore } from '../store/sqlite-tenant-settings';
+import { getOrCreateSetting, randomSecret } from '../store/sqlite-settings';
+import { createGraphClient } from '../m365/graph-client';
+import { GraphProfilePhotos } from '../m365/graph-profile-photos';
+import { GuardedAttachmentFetcher } from '../m365/attachment-fetcher';
+import { BotConnectorClient } from '../m365/bot-connector-client';
+import { GraphAppInstaller } from '../m365/graph-app-installer';
+import { GraphRoleResolver } from '../m365/graph-roles';
+import { GraphDirectory } from '../m365/graph-directory';
+import { CountingAuditLog, Metrics } from '../metrics';
+import { TeamsOutbox } from '../outbox/teams-outbox';
+import { HeadshotBot } from '../teams/headshot-bot';
+import { editorLinksFor } from '../teams/editor-links';
+import { TeamsPhotoNotifier } from '../teams/proactive/photo-notifier';
+import { sendCard } from '../teams/turn';
+import { messageCard } from '../teams/cards/message-card';
+import { resolveLocale } from '../i18n/i18n';
+import { SsoValidator } from '../api/sso-auth';
+import { UploadTickets } from '../api/upload-tickets';
+import { AD_PHOTO_AUDIENCE } from '../api/status-routes';
+import { DownloadTickets, adminDownloadLinks } from '../api/download-tickets';
+import { createServer } from '../api/server';
+import { startLocal, type LocalParts } from '../local/local-parts';
+import { composeStatus } from './compose-status';
+import { composeApprovals } from './compose-approvals';
+import { composeAdmin, type AdminWiring } from './compose-admin';
+import { composeTab } from './compose-tab';
+import { resolveMode, type Mode } from './mode';
+import { startBackground } from './timers';
+
+/** Overrides for tests and tools. */
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Use this already running local tenant instead of starting one (local mode). */
+  localTenantUrl?: string;
+  /** How long close() waits for background work before closing the database (default 5 s). */
+  shutdownGraceMs?: number;
+}
+
+/** A running Headshot service. */
+export interface RunningHeadshot extends LocalParts {
+  url: string;
+  config: Readonly<Config>;
+  photos: PhotoService;
+  approvals: ApprovalService;
+  /** Coverage and broadcasts (docs/broadcast.md). */
+  admin: AdminWiring;
+  db: Db;
+  /** The HTTP server (route enumeration in tests). */
+  server: Server;
+  /** Counters behind GET /metrics. */
+  metrics: Metrics;
+  /** One scheduler tick now (tests, after moving the local tenant's clock): reminders, escalations, expiry, writes. */
+  tick(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+/** Starts the service (and, in local mode, the local tenant unless one is given). */
+export async function startHeadshot(config: Readonly<Config>, options: StartOptions = {}): Promise<RunningHeadshot> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  // Local mode: the local tenant (started here unless given), whose virtual clock the service follows.
+  const local = config.mode === 'local' ? await startLocal(config, options) : undefined;
+  const mode = resolveMode(config, local?.localTenantUrl);
+  const clock = options.clock ?? local?.clock ?? systemClock;
+
+  const db = openDatabase(path.join(config.dataDir, 'headshot.sqlite'));
+  const requests = new SqliteRequestRepository(db);
+  const conversations = new SqliteConversationStore(db);
+  const metrics = new Metrics();
+  const auditStore = new SqliteAuditLog(db);
+  const audit = new CountingAuditLog(auditStore, metrics);
+  // The admin's tab settings (legacy SharePoint push, reminder texts), read on every use.
+  const tenantSettings = new SqliteTenantSettingsStore(db);
+  const graph = createGraphClient({ baseUrl: mode.graphBaseUrl, tokens: mode.tokens });
+
+  const adapter = new CloudAdapter(mode.botAuthentication());
+  adapter.onTurnError = async (context, error) => {
+    logger.error(
+      { err: { message: error.message, name: error.name }, activityId: context.activity.id },
+      'unhandled turn error',
+    );
+    await sendCard(
+      context,
+      messageCard(resolveLocale(context.activity.locale), {
+        kind: 'error',
+        messageKey: 'errors.internal',
+        params: { correlationId: context.activity.id ?? '' },
+      }),
+    ).catch(() => undefined);
+  };
+  // Everything proactive (previews from the upload page, outcomes, approval cards, reminders, progress cards).
+  const outbox = new TeamsOutbox({
+    connector: new BotConnectorClient({ token: mode.connectorToken }),
+    conversations,
+    installer: mode.catalogAppId ? new GraphAppInstaller(graph, mode.catalogAppId) : undefined,
+    serviceUrl: (hint) => mode.serviceUrl(hint, () => conversations.newestServiceUrl()),
+    botAppId: mode.botAppId,
+    tenantId: mode.tenantId,
+    now: () => clock.now(),
+    metrics,
+  });
+
+  const { status, policy, sharePoint } = composeStatus({
+    config,
+    graph,
+    mode,
+    audit,
+    clock,
+    legacyPush: () => tenantSettings.get().legacyPush,
+  });
+  const photos = new PhotoService({
+    images: new SharpImageProcessor({
+      maxBytes: config.photo.maxBytes,
+      maxPixels: config.photo.maxPixels,
+      minSide: config.photo.minSide,
+      background: config.photo.background,
+      concurrency: config.photo.concurrency,
+      queueLimit: config.photo.queueLimit,
+    }),
+    photos: new GraphProfilePhotos(graph),
+    requests,
+    audit,
+    clock,
+    newId: () => crypto.randomUUID(),
+    requestTtlMs: config.requestTtlHours * 3_600_000,
+    notifier: new TeamsPhotoNotifier(outbox, logger),
+    policy,
+    // With the tenant's legacy push on, every apply also writes SharePoint (a failure is audited, never undoes it).
+    afterApply: (request) => status.afterApply(request.userId, request.userId, request.id),
+  });
+  const approvals = composeApprovals({ db, graph, requests, audit, conversations, photos, clock, logger, outbox });
+  const admin = composeAdmin({
+    config,
+    metrics,
+    db,
+    graph,
+    mode,
+    conversations,
+    clock,
+    logger,
+    sharePoint,
+    outbox,
+    reminderTexts: () => tenantSettings.get().reminderTexts,
+  });
+
+  const ticketSecret = config.uploadTicketSecret ?? getOrCreateSetting(db, 'upload_ticket_secret', randomSecret);
+  // Admin CSV downloads: signed links naming the admin and the file, valid 10 minutes.
+  const downloadTickets = new DownloadTickets(ticketSecret, 10 * 60, () => clock.now());
+  const tickets = new UploadTickets(ticketSecret, 30 * 60, () => clock.now());
+  // Links to the AD-ready photo: signed like upload tickets, for another audience, valid 10 minutes.
+  const adPhotoTickets = new UploadTickets(ticketSecret, 10 * 60, () => clock.now(), AD_PHOTO_AUDIENCE);
+  const uploadLimiter = new UploadRateLimiter({
+    perMinute: config.uploadRate.perMinute,
+    burst: config.uploadRate.burst,
+    now: () => clock.now().getTime(),
+  });
+  let publicBaseUrl = config.publicBaseUrl ?? '';
+  const adminLinks = adminDownloadLinks(downloadTickets, () => publicBaseUrl);
+
+  const bot = new HeadshotBot({
+    photos,
+    approvals,
+    status,
+    conversations,
+    uploadLimiter,
+    fetcher: new GuardedAttachmentFetcher({
+      allowedHosts: config.download.allowedHosts,
+      allowLoopback: config.download.allowLoopback,
+      maxBytes: config.photo.maxBytes,
+      timeoutMs: config.download.timeoutMs,
+    }),
+    uploadLink: async (user) => `${publicBaseUrl}/upload#ticket=${await tickets.issue(user)}`,
+    // The editor opens as a dialog; elsewhere the personal tab's deep link, and in local mode the page itself.
+    editorLinks: (user) => editorLinksFor({ publicBaseUrl, teamsAppId: mode.deepLinkAppId, locale: user.locale }),
+    adPhotoLink: async (user) => ({
+      url: `${publicBaseUrl}/api/status/ad-photo?ticket=${await adPhotoTickets.issue(user)}`,
+      minutes: 10,
+    }),
+    botToken: mode.connectorToken,
+    allowedTenantId: mode.allowedTenantId,
+    maxUploadMegabytes: Math.round(config.photo.maxBytes / 1048576),
+    admin: {
+      broadcasts: admin.broadcasts,
+      coverage: admin.coverage,
+      coverageStore: admin.coverageStore,
+      downloadLink: (user, resource) => adminLinks(user.userId, resource),
+      coverageMaxAgeMs: (config.coverage.refreshHours || 24) * 3_600_000,
+      now: () => clock.now(),
+    },
+    clock,
+    logger,
+  });
+
+  const access = composeAccess(graph, mode, admin.admins);
+  const server = createServer({
+    adapter,
+    bot,
+    logger,
+    upload: { photos, tickets, maxBytes: config.photo.maxBytes, rateLimiter: uploadLimiter },
+    status: { status, tickets, adPhotoTickets },
+    adminDownloads: { tickets: downloadTickets, broadcasts: admin.broadcasts, coverage: admin.coverageStore },
+    health: () => ({ mode: config.mode }),
+    access,
+    // The tab's API needs the SSO check (always configured in local mode; in m365 mode from SSO_AUDIENCE or the app id).
+    tab: access.sso
+      ? composeTab({
+          config,
+          db,
+          graph,
+          photos,
+          approvals,
+          status,
+          admin,
+          roles: access.roles,
+          audit,
+          auditStore,
+          settings: tenantSettings,
+          uploadLimiter,
+          clock,
+          downloadLink: adminLinks,
+          mode,
+        })
+      : undefined,
+    ops: {
+      metrics,
+      metricsToken: config.metrics.token,
+      checks: {
+        database: async () => void db.prepare('SELECT 1').get(),
+        graphToken: async () => void (await mode.tokens.getToken('https://graph.microsoft.com/.default')),
+      },
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host}:${port}`;
+  if (!publicBaseUrl) publicBaseUrl = url;
+
+  const background = await startBackground({
+    config,
+    photos,
+    approvals,
+    admin,
+    metrics,
+    clock,
+    syncClock: local?.clock ? () => local.clock!.sync() : undefined,
+    logger,
+  });
+  const playground = await local?.startPlayground(`${url}/api/messages`, logger);
+
+  return {
+    url,
+    config,
+    localTenant: local?.localTenant,
+    localTenantUrl: local?.localTenantUrl,
+    playground,
+    photos,
+    approvals,
+    admin,
+    db,
+    server,
+    metrics,
+    tick: background.tick,
+    async close() {
+      await playground?.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await background.stop(options.shutdownGraceMs ?? 5_000);
+      db.close();
+      await local?.localTenant?.close();
+    },
+  };
+}
+
+/** The tab's SSO check and role answers (tab-sso routes): the tenant's Entra ID, or the local tenant's. */
+function composeAccess(
+  graph: ReturnType<typeof createGraphClient>,
+  mode: Mode,
+  admins: AdminPolicy,
+): { sso?: SsoValidator; roles: GraphRoleResolver } {
+  const roles = new GraphRoleResolver(new GraphDirectory(graph), admins);
+  if (mode.sso.audiences.length === 0) return { roles };
+  return { sso: new SsoValidator(mode.sso), roles };
+}
