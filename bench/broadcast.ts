@@ -35,7 +35,7 @@ import { GraphAudienceSource } from '../bot/src/m365/graph-audience';
 import { createGraphClient } from '../bot/src/m365/graph-client';
 import { LocalClientCredentials } from '../bot/src/m365/token-source';
 import { openDatabase } from '../bot/src/store/database';
-import { SqliteBroadcastStore } from '../bot/src/store/sqlite-broadcast-store';
+import { sqliteBroadcastStores } from '../bot/src/store/broadcast/sqlite-broadcast-stores';
 import { SqliteConversationStore } from '../bot/src/store/sqlite-conversation-store';
 import { SqliteCoverageStore } from '../bot/src/store/sqlite-coverage-store';
 import { TeamsOutbox } from '../bot/src/outbox/teams-outbox';
@@ -152,7 +152,7 @@ async function paced(url: string): Promise<Figures> {
     tokens: new LocalClientCredentials(url, TENANT, DEMO_APP.clientId, DEMO_APP.clientSecret),
   });
   const conversations = new SqliteConversationStore(db);
-  const store = new SqliteBroadcastStore(db);
+  const store = sqliteBroadcastStores(db);
   const dispatcher = new BroadcastDispatcher({
     store,
     transport: new TeamsCampaignTransport(
@@ -184,7 +184,7 @@ async function paced(url: string): Promise<Figures> {
   });
   await prepare(url);
   const now = new Date();
-  store.createCampaign({
+  store.campaigns.createCampaign({
     id: 'bench-campaign',
     createdBy: 'bench',
     createdAt: now,
@@ -202,7 +202,7 @@ async function paced(url: string): Promise<Figures> {
   });
   const seconds = (Date.now() - t0) / 1000;
   await dispatcher.stop(1000);
-  const counts = store.counts('bench-campaign');
+  const counts = store.jobs.counts('bench-campaign');
   db.close();
   fs.rmSync(dir, { recursive: true, force: true });
   return figures(url, seconds, rss, heap, counts.sent);

@@ -3,7 +3,7 @@
  * proactive sends, throttling. Exposed as Prometheus text at `GET /metrics` and written
  * as a periodic pino line (Application Insights picks both up from stdout).
  */
-import type { AuditEntry, AuditLog } from './core/ports';
+import type { AuditEntry, AuditLog } from './core/audit/audit-ports';
 import type { CampaignTransport } from './core/broadcast/broadcast-types';
 
 type Labels = Record<string, string>;

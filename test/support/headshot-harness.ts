@@ -11,7 +11,7 @@ import { startLocalTenant, DEMO_TENANT_ID, type LocalTenant } from '../../emulat
 import { loadConfig } from '../../bot/src/config';
 import { createLogger } from '../../bot/src/logger';
 import { startHeadshot, type RunningHeadshot } from '../../bot/src/wiring/service';
-import type { Clock } from '../../bot/src/core/ports';
+import type { Clock } from '../../bot/src/core/clock';
 import { TeamsChat } from './teams-chat';
 
 /** A clock tests move by hand. */

@@ -6,7 +6,7 @@
 import type { Request, Server } from 'restify';
 import { z } from 'zod';
 import { AppError } from '../core/errors';
-import type { AuditEntry } from '../core/ports';
+import type { AuditEntry } from '../core/audit/audit-ports';
 import type { BroadcastService, CampaignDraft } from '../core/broadcast/broadcast-service';
 import type { CampaignProgress } from '../core/broadcast/broadcast-types';
 import type { CoverageService } from '../core/coverage/coverage-service';

@@ -5,7 +5,8 @@
  */
 import type { Request, Server } from 'restify';
 import { z } from 'zod';
-import type { AuditLog, Clock } from '../core/ports';
+import type { AuditLog } from '../core/audit/audit-ports';
+import type { Clock } from '../core/clock';
 import type { ApprovalPolicy, ApprovalPolicyStore } from '../core/approval/approval-ports';
 import { APPROVAL_REQUIRED_FOR, checkApprovalPolicy } from '../core/approval/approval-policy-rules';
 import { MAX_REMINDER_TEXT, MAX_REMINDER_TITLE, type TenantSettingsStore } from '../core/settings/tenant-settings';

@@ -1,7 +1,7 @@
 /** One JSON error shape for every API answer, localised for the caller. */
 import type { Request, Response } from 'restify';
 import { type AppError, toAppError } from '../core/errors';
-import type { Locale } from '../core/ports';
+import type { Locale } from '../core/locale';
 import { resolveLocale, t } from '../i18n/i18n';
 
 /** The caller's locale: what an earlier handler established, else Accept-Language. */

@@ -6,7 +6,8 @@
 import type { Request, Response, Server } from 'restify';
 import { AppError } from '../core/errors';
 import type { ApprovalService } from '../core/approval/approval-service';
-import type { Directory, ProfilePhotos } from '../core/ports';
+import type { Directory } from '../core/directory/directory-ports';
+import type { ProfilePhotos } from '../core/photo/profile-photo-ports';
 import type { StatusService } from '../core/status/status-service';
 import { resolveLocale } from '../i18n/i18n';
 import { reportJson } from '../i18n/status-messages';

@@ -3,7 +3,9 @@
  * records, in the caller's language: one sentence per state, warnings and errors localised.
  */
 import type { ApprovalView } from '../core/approval/approval-ports';
-import type { Locale, PhotoRequest, PhotoWarning, SquareJpeg } from '../core/ports';
+import type { Locale } from '../core/locale';
+import type { PhotoWarning, SquareJpeg } from '../core/photo/pipeline-ports';
+import type { PhotoRequest } from '../core/photo/request-ports';
 import { t } from '../i18n/i18n';
 import { jpegDataUrl } from './tab-http';
 import type { ApprovalItemView, PhotoRequestView, WarningJson } from './tab-contract';

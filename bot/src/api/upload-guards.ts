@@ -6,7 +6,7 @@
 import type { Next, Request, Response } from 'restify';
 import { z } from 'zod';
 import { AppError } from '../core/errors';
-import type { CropRect, QuarterTurn } from '../core/ports';
+import type { CropRect, QuarterTurn } from '../core/photo/pipeline-ports';
 import type { UploadRateLimiter } from '../core/photo/upload-rate-limiter';
 import { sendError } from './http-errors';
 import { BodyTooLargeError, readBody } from './read-body';

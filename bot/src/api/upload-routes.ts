@@ -5,7 +5,7 @@
 import { type Next, type Request, type Response, type Server } from 'restify';
 import { AppError } from '../core/errors';
 import type { PhotoService } from '../core/photo/photo-service';
-import type { Locale } from '../core/ports';
+import type { Locale } from '../core/locale';
 import { t } from '../i18n/i18n';
 import { sendError } from './http-errors';
 import { declaredSizeGuard, parseCropQuery, rateLimitGuard, readPhotoBody } from './upload-guards';

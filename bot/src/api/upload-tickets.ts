@@ -5,7 +5,7 @@
  */
 import { SignJWT, jwtVerify } from 'jose';
 import { AppError } from '../core/errors';
-import type { Locale } from '../core/ports';
+import type { Locale } from '../core/locale';
 
 /** The audience of upload tickets; other signed links (the AD photo download) use their own. */
 export const UPLOAD_AUDIENCE = 'headshot-upload';

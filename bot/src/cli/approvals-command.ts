@@ -10,7 +10,9 @@
 import crypto from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { toAppError } from '../core/errors';
-import type { Clock, ImageProcessor, RequestState } from '../core/ports';
+import type { Clock } from '../core/clock';
+import type { ImageProcessor } from '../core/photo/pipeline-ports';
+import type { RequestState } from '../core/photo/request-ports';
 import { PhotoService } from '../core/photo/photo-service';
 import { REQUEST_STATES } from '../core/photo/request-lifecycle';
 import type { ApprovalPolicy, ApprovalRequiredFor, ApprovalSummary } from '../core/approval/approval-ports';

@@ -5,7 +5,7 @@
  * Exit 0, 2 for bad input.
  */
 import { parseArgs } from 'node:util';
-import type { AuditEntry } from '../core/ports';
+import type { AuditEntry } from '../core/audit/audit-ports';
 import { SqliteAuditLog } from '../store/sqlite-audit-log';
 import { commandContext, type CommandIo } from './prologue';
 

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { ConfigError, loadConfig, type Config } from '../config';
-import type { Clock } from '../core/ports';
+import type { Clock } from '../core/clock';
 import { LocalTenantClock } from '../local/local-tenant-clock';
 import { createGraphClient } from '../m365/graph-client';
 import { openDatabase, type Db } from '../store/database';

@@ -4,7 +4,7 @@
  * can change our language or resources.
  */
 import i18next, { type TFunction } from 'i18next';
-import type { Locale } from '../core/ports';
+import type { Locale } from '../core/locale';
 import en from './locales/en.json';
 import fi from './locales/fi.json';
 import nl from './locales/nl.json';

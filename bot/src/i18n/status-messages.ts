@@ -3,7 +3,7 @@
  * reasons and instructions with their dates, and the evidence line. Shared by the status
  * card and the `headshot status` command, which format dates their own way.
  */
-import type { Locale } from '../core/ports';
+import type { Locale } from '../core/locale';
 import type { FixAction, StatusReport, SystemVerdict } from '../core/status/status-types';
 import { t, type MessageParams } from './i18n';
 

@@ -4,7 +4,7 @@
  * scope `access_as_user`). The token is then checked like any other by the SsoValidator.
  */
 import { AppError } from '../core/errors';
-import type { Directory } from '../core/ports';
+import type { Directory } from '../core/directory/directory-ports';
 import type { DemoPerson, LocalSignIn, LocalSignInResult } from '../core/session/local-sign-in';
 import type { GraphPeople } from '../m365/graph-people';
 

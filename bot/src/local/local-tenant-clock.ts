@@ -3,7 +3,7 @@
  * so that moving the tenant's clock moves reminders, escalations and expiry too.
  * `sync()` reads the offset again; the scheduler calls it before every tick.
  */
-import type { Clock } from '../core/ports';
+import type { Clock } from '../core/clock';
 
 /** A Clock following the local tenant's virtual clock. */
 export class LocalTenantClock implements Clock {

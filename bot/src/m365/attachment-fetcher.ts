@@ -12,7 +12,7 @@ import https from 'node:https';
 import net, { type LookupFunction } from 'node:net';
 import tls from 'node:tls';
 import { AppError } from '../core/errors';
-import type { AttachmentFetcher } from '../core/ports';
+import type { AttachmentFetcher } from '../core/photo/request-ports';
 
 /** Options of the fetcher. */
 export interface AttachmentFetcherOptions {

@@ -4,7 +4,7 @@
  * (`/users/{id}/appRoleAssignments`, role ids mapped to values through `/servicePrincipals`).
  */
 import { Client } from '@microsoft/microsoft-graph-client';
-import type { DirectoryUser } from '../core/ports';
+import type { DirectoryUser } from '../core/directory/directory-ports';
 import type { AdminDirectory } from '../core/admin/admin-policy';
 import { GraphDirectory } from './graph-directory';
 import { fromGraphError } from './graph-errors';

@@ -12,7 +12,7 @@
 import { parseRetryAfter } from './retry-after';
 import { Client, GraphError } from '@microsoft/microsoft-graph-client';
 import type { AppError } from '../core/errors';
-import type { BatchStats } from '../core/ports';
+import type { BatchStats } from '../core/status/evidence-ports';
 import { fromGraphError } from './graph-errors';
 
 /** Graph's limit on inner requests per `$batch`. */

@@ -1,6 +1,6 @@
 /** Directory on Microsoft Graph: users and managers. */
 import { Client, GraphError } from '@microsoft/microsoft-graph-client';
-import type { Directory, DirectoryUser } from '../core/ports';
+import type { Directory, DirectoryUser } from '../core/directory/directory-ports';
 import { fromGraphError } from './graph-errors';
 
 /** The user properties Headshot reads. */

@@ -1,6 +1,6 @@
 /** GroupDirectory on Microsoft Graph: `/users/{id}/memberOf`, `/groups/{id}`, `/groups/{id}/members` (GroupMember.Read.All). */
 import { Client, GraphError } from '@microsoft/microsoft-graph-client';
-import type { DirectoryUser } from '../core/ports';
+import type { DirectoryUser } from '../core/directory/directory-ports';
 import type { GroupDirectory } from '../core/approval/approval-ports';
 import { fromGraphError } from './graph-errors';
 import { toUser, USER_SELECT, type GraphUser } from './graph-directory';

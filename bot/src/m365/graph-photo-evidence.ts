@@ -2,16 +2,15 @@
  * PhotoEvidenceReader on Microsoft Graph `$batch`: one person's evidence in one batch of four
  * inner requests, many people's photo metadata in batches of 20.
  */
+import type { DirectoryUser, MailboxKind } from '../core/directory/directory-ports';
+import type { PhotoMeta } from '../core/photo/profile-photo-ports';
 import type {
-  DirectoryUser,
   GraphPhoto,
   GraphPhotoEvidence,
-  MailboxKind,
   Observed,
   PhotoEvidenceReader,
-  PhotoMeta,
   PhotoScan,
-} from '../core/ports';
+} from '../core/status/evidence-ports';
 import type { AppError } from '../core/errors';
 import { emptyStats, innerError, type BatchOutcome, type GraphBatchRunner } from './graph-batch';
 import { toUser, type GraphUser } from './graph-directory';

@@ -1,6 +1,6 @@
 /** The tenant photo policy on Microsoft Graph (beta `admin/people/photoUpdateSettings`, PeopleSettings.Read.All). */
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { PhotoPolicy, PhotoPolicySource } from '../core/ports';
+import type { PhotoPolicy, PhotoPolicySource } from '../core/photo/profile-photo-ports';
 import { fromGraphError } from './graph-errors';
 
 /** Reads `GET /beta/admin/people/photoUpdateSettings` (the setting exists in beta only). */

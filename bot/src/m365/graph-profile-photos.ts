@@ -1,6 +1,6 @@
 /** ProfilePhotos on Microsoft Graph: `/users/{id}/photo`. */
 import { Client, GraphError, ResponseType } from '@microsoft/microsoft-graph-client';
-import type { PhotoMeta, ProfilePhotos } from '../core/ports';
+import type { PhotoMeta, ProfilePhotos } from '../core/photo/profile-photo-ports';
 import { fromGraphError, graphErrorCode } from './graph-errors';
 
 // graphErrorCode, not err.code: `$value` reads ask for bytes, and the SDK then leaves the error's code empty.

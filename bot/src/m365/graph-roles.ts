@@ -2,7 +2,7 @@
  * RoleResolver for tab routes: "manager of" from the target's manager in the directory,
  * "admin" from the admin policy (configured UPNs, admin group, app role: core/admin).
  */
-import type { Directory } from '../core/ports';
+import type { Directory } from '../core/directory/directory-ports';
 import type { RoleResolver } from '../core/admin/role-resolver';
 
 /** Answers "is this person an admin?" (core/admin's AdminPolicy). */

@@ -4,7 +4,7 @@
  * library and `userphoto.aspx`. Failures become AppErrors here, once.
  */
 import { AppError } from '../core/errors';
-import type { SharePointProfile, SharePointProfiles, SharePointThumbnails } from '../core/ports';
+import type { SharePointProfile, SharePointProfiles, SharePointThumbnails } from '../core/status/evidence-ports';
 import { retryAfterSeconds } from './graph-errors';
 import type { TokenSource } from './token-source';
 

@@ -10,7 +10,8 @@
  * 429s from the pacer (see bot-connector-client.ts).
  */
 import { AppError } from '../core/errors';
-import type { AppInstaller, ConversationStore, Locale, StoredConversation } from '../core/ports';
+import type { AppInstaller, ConversationStore, StoredConversation } from '../core/conversations/conversation-ports';
+import type { Locale } from '../core/locale';
 import type { PaceGate } from '../core/broadcast/broadcast-types';
 import type { BotConnectorClient, ConnectorAnswer } from '../m365/bot-connector-client';
 import type { Metrics } from '../metrics';

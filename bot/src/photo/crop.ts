@@ -2,7 +2,7 @@
  * Validation of a user-chosen square crop against the oriented (and rotated) image.
  */
 import { AppError } from '../core/errors';
-import type { CropRect } from '../core/ports';
+import type { CropRect } from '../core/photo/pipeline-ports';
 
 /** Throws `input.invalid` unless `crop` is a whole-pixel square inside a width x height image, at least minSide wide. */
 export function validateCrop(crop: CropRect, width: number, height: number, minSide: number): void {

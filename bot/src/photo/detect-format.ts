@@ -2,7 +2,7 @@
  * Format detection from the bytes alone (magic numbers). File names and declared
  * content types are never consulted: both come from the sender and can lie.
  */
-import type { ImageFormat } from '../core/ports';
+import type { ImageFormat } from '../core/photo/pipeline-ports';
 
 /** What the first bytes say an upload is. */
 export type DetectedFormat =

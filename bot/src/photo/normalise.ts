@@ -6,7 +6,7 @@
  * ICC or XMP can reach an output.
  */
 import sharp, { type Sharp, type SharpOptions } from 'sharp';
-import type { CropRect, QuarterTurn } from '../core/ports';
+import type { CropRect, QuarterTurn } from '../core/photo/pipeline-ports';
 import type { Deadline } from './deadline';
 import type { SourceImage } from './source';
 

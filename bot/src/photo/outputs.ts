@@ -9,7 +9,7 @@
  * quality statistics meanwhile.
  */
 import sharp from 'sharp';
-import type { PreparedPhoto, SquareJpeg } from '../core/ports';
+import type { PreparedPhoto, SquareJpeg } from '../core/photo/pipeline-ports';
 import type { Deadline } from './deadline';
 import { downscaleArea } from './downscale';
 import { AD_THUMBNAIL_TARGET, encodeMaster, encodeSquare, PREVIEW_TARGET, smallTarget } from './encode';

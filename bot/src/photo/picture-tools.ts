@@ -4,7 +4,7 @@
  */
 import sharp from 'sharp';
 import { AppError } from '../core/errors';
-import type { PictureFingerprint, PictureTools } from '../core/ports';
+import type { PictureFingerprint, PictureTools } from '../core/status/evidence-ports';
 import { Deadline } from './deadline';
 import { AD_THUMBNAIL_SIDE, AD_THUMBNAIL_TARGET, encodeSquare, smallTarget } from './encode';
 import type { RawRgb } from './normalise';

@@ -4,7 +4,7 @@
  *
  * `off_centre` is in subject-position.ts.
  */
-import type { PhotoWarning } from '../core/ports';
+import type { PhotoWarning } from '../core/photo/pipeline-ports';
 
 /** Below this short side (px) Microsoft 365 upscales the 648 photo: warn `small`. */
 export const SMALL_SIDE = 648;

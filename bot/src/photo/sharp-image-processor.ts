@@ -43,7 +43,7 @@ import type {
   PrepareOptions,
   PhotoWarning,
   QuarterTurn,
-} from '../core/ports';
+} from '../core/photo/pipeline-ports';
 import { validateCrop } from './crop';
 import { normaliseDecodeError } from './decode-error';
 import { Deadline } from './deadline';

@@ -6,7 +6,7 @@
  * input; nothing downstream differs.
  */
 import sharp, { type Sharp, type SharpOptions, type Metadata } from 'sharp';
-import type { ImageFormat } from '../core/ports';
+import type { ImageFormat } from '../core/photo/pipeline-ports';
 import type { Deadline } from './deadline';
 import { normaliseDecodeError } from './decode-error';
 import { decodeHeic } from './heic-decoder';

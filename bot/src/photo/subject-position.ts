@@ -9,7 +9,7 @@
  * automatic crop (which already moves the square towards the salient part) it
  * fires mostly for square inputs and for user crops.
  */
-import type { PhotoWarning } from '../core/ports';
+import type { PhotoWarning } from '../core/photo/pipeline-ports';
 
 /** Side of the saliency grid (648 / 8). */
 const GRID = 81;

@@ -4,7 +4,9 @@
  * and photo clean-up stay the same), records the decision and writes its audit entry.
  */
 import type { Db } from './database';
-import type { AuditEntry, AuditLog, Locale, PhotoRequest, RequestState } from '../core/ports';
+import type { AuditEntry, AuditLog } from '../core/audit/audit-ports';
+import type { Locale } from '../core/locale';
+import type { PhotoRequest, RequestState } from '../core/photo/request-ports';
 import type {
   Approval,
   ApprovalDecision,

@@ -1,6 +1,6 @@
 /** The append-only audit log in SQLite. */
 import type { Db } from './database';
-import type { AuditEntry, AuditLog } from '../core/ports';
+import type { AuditEntry, AuditLog } from '../core/audit/audit-ports';
 
 interface Row {
   at: number;

@@ -1,6 +1,7 @@
 /** Conversation references in SQLite. */
 import type { Db } from './database';
-import type { ConversationStore, Locale, StoredConversation } from '../core/ports';
+import type { ConversationStore, StoredConversation } from '../core/conversations/conversation-ports';
+import type { Locale } from '../core/locale';
 
 interface Row {
   user_id: string;

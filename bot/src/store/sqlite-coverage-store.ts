@@ -10,7 +10,7 @@ import {
   type CoverageScanRecord,
   type CoverageScanState,
 } from '../core/coverage/coverage-types';
-import type { Locale } from '../core/ports';
+import type { Locale } from '../core/locale';
 import type { Db } from './database';
 
 interface ScanRow {

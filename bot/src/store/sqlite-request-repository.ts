@@ -1,15 +1,14 @@
 /** Photo requests, their pending photos and undo history in SQLite. */
 import type { Db } from './database';
+import type { Locale } from '../core/locale';
+import type { PhotoWarning, PreparedPhoto } from '../core/photo/pipeline-ports';
 import type {
-  Locale,
   PendingPhoto,
   PhotoRequest,
   PhotoSource,
-  PhotoWarning,
-  PreparedPhoto,
   RequestRepository,
   RequestState,
-} from '../core/ports';
+} from '../core/photo/request-ports';
 
 interface Row {
   id: string;

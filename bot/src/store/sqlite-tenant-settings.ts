@@ -1,6 +1,6 @@
 /** The tenant settings in SQLite: one row, read on every use (another instance may change them). */
 import type { Db } from './database';
-import type { Locale } from '../core/ports';
+import type { Locale } from '../core/locale';
 import {
   defaultTenantSettings,
   type ReminderText,

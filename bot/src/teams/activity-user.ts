@@ -1,7 +1,8 @@
 /** Who sent an activity, in the product's terms. */
 import type { Activity } from 'botbuilder';
 import { AppError } from '../core/errors';
-import type { Locale, StoredConversation } from '../core/ports';
+import type { StoredConversation } from '../core/conversations/conversation-ports';
+import type { Locale } from '../core/locale';
 import { resolveLocale } from '../i18n/i18n';
 import { TurnContext } from 'botbuilder';
 

@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import { TurnContext, type Activity } from 'botbuilder';
 import { AppError } from '../core/errors';
-import type { Locale } from '../core/ports';
+import type { Locale } from '../core/locale';
 import type { CampaignDraft } from '../core/broadcast/broadcast-service';
 import type { CampaignAudience, CampaignMessage } from '../core/broadcast/broadcast-types';
 import { REMINDABLE_CATEGORIES, type CoverageCategory } from '../core/coverage/coverage-types';

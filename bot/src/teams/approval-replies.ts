@@ -2,7 +2,7 @@
 import { CardFactory, TurnContext } from 'botbuilder';
 import type { ApprovalService } from '../core/approval/approval-service';
 import type { ApprovalView } from '../core/approval/approval-ports';
-import type { Locale } from '../core/ports';
+import type { Locale } from '../core/locale';
 import type { MessageParams } from '../i18n/i18n';
 import type { ActivityUser } from './activity-user';
 import { approvalCard, type ApprovalAudience } from './cards/approval-card';

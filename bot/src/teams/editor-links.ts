@@ -2,7 +2,7 @@
  * Where the editor (the tab's My photo page) lives: the URL a dialog opens, and a link for
  * clients without dialogs (the personal tab's deep link in Teams; the page itself in local mode).
  */
-import type { Locale } from '../core/ports';
+import type { Locale } from '../core/locale';
 import { t } from '../i18n/i18n';
 
 /** The tab's pages (manifest staticTabs entityIds). */

@@ -1,6 +1,6 @@
 /** Turns an AppError into the localised card a user sees. */
 import type { AppError } from '../core/errors';
-import type { Locale } from '../core/ports';
+import type { Locale } from '../core/locale';
 import type { AdaptiveCard, CardVerb } from './cards/types';
 import { messageCard } from './cards/message-card';
 

@@ -13,7 +13,7 @@ import {
   type TaskModuleResponse,
 } from 'botbuilder';
 import { AppError, toAppError } from '../core/errors';
-import type { Locale } from '../core/ports';
+import type { Locale } from '../core/locale';
 import { activityUser, conversationOf, type ActivityUser } from './activity-user';
 import { welcomeCard } from './cards/welcome-card';
 import { errorCard } from './error-card';

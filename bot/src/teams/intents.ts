@@ -3,7 +3,7 @@
  * word lists and rules; the text is normalised (case, diacritics, Teams mentions,
  * punctuation) before matching, so rules are written in plain lower-case ASCII.
  */
-import type { Locale } from '../core/ports';
+import type { Locale } from '../core/locale';
 
 /** The things a user can ask the bot by typing. */
 export type Intent = 'update_photo' | 'help' | 'status' | 'cancel' | 'unknown';

@@ -11,7 +11,7 @@ import type {
   TurnContext,
 } from 'botbuilder';
 import { toAppError, type AppError } from '../core/errors';
-import type { Locale } from '../core/ports';
+import type { Locale } from '../core/locale';
 import { resolveLocale, t } from '../i18n/i18n';
 import type { ActivityUser } from './activity-user';
 import type { AdaptiveCard } from './cards/types';

@@ -1,6 +1,6 @@
 /** Replies about one photo request: the preview, the outcome, and in-place card updates. */
 import { CardFactory, type TurnContext } from 'botbuilder';
-import type { PhotoRequest } from '../core/ports';
+import type { PhotoRequest } from '../core/photo/request-ports';
 import type { AdaptiveCard } from './cards/types';
 import { previewCard } from './cards/preview-card';
 import { appliedCard } from './cards/applied-card';

@@ -1,6 +1,6 @@
 /** Replies about photo status: the report card, and the answers to its fix buttons. */
 import { CardFactory, type TurnContext } from 'botbuilder';
-import type { Locale } from '../core/ports';
+import type { Locale } from '../core/locale';
 import type { StatusService } from '../core/status/status-service';
 import type { StatusReport } from '../core/status/status-types';
 import { formatBytes } from '../i18n/i18n';

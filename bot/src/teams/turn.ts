@@ -4,7 +4,8 @@
  * activity context to its routes; a handler holding the app is how import circles start).
  */
 import { CardFactory, type TurnContext } from 'botbuilder';
-import type { AttachmentFetcher, ConversationStore } from '../core/ports';
+import type { ConversationStore } from '../core/conversations/conversation-ports';
+import type { AttachmentFetcher } from '../core/photo/request-ports';
 import type { PhotoService } from '../core/photo/photo-service';
 import type { ApprovalService } from '../core/approval/approval-service';
 import type { StatusService } from '../core/status/status-service';

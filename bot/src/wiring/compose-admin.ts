@@ -11,7 +11,10 @@ import { AdminPolicy } from '../core/admin/admin-policy';
 import { BroadcastDispatcher } from '../core/broadcast/broadcast-dispatcher';
 import { BroadcastService } from '../core/broadcast/broadcast-service';
 import { CoverageService } from '../core/coverage/coverage-service';
-import type { Clock, ConversationStore, Locale, SharePointProfiles } from '../core/ports';
+import type { Clock } from '../core/clock';
+import type { ConversationStore } from '../core/conversations/conversation-ports';
+import type { Locale } from '../core/locale';
+import type { SharePointProfiles } from '../core/status/evidence-ports';
 import { withReminderTexts } from '../core/broadcast/reminder-texts';
 import type { ReminderText } from '../core/settings/tenant-settings';
 import { resolveLocale } from '../i18n/i18n';
@@ -21,7 +24,8 @@ import { GraphAudienceSource, GraphUserPages } from '../m365/graph-audience';
 import { GraphBatchRunner } from '../m365/graph-batch';
 import { GraphPhotoEvidenceReader } from '../m365/graph-photo-evidence';
 import type { Db } from '../store/database';
-import { SqliteBroadcastStore } from '../store/sqlite-broadcast-store';
+import type { BroadcastStores } from '../core/broadcast/broadcast-store';
+import { sqliteBroadcastStores } from '../store/broadcast/sqlite-broadcast-stores';
 import { SqliteCoverageStore } from '../store/sqlite-coverage-store';
 import { TeamsCampaignTransport } from '../teams/proactive/campaign-transport';
 import { countedTransport, type Metrics } from '../metrics';
@@ -55,7 +59,7 @@ export interface AdminWiring {
   coverage: CoverageService;
   coverageStore: SqliteCoverageStore;
   broadcasts: BroadcastService;
-  broadcastStore: SqliteBroadcastStore;
+  broadcastStores: BroadcastStores;
   dispatcher?: BroadcastDispatcher;
 }
 
@@ -64,7 +68,7 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
   const owner = `${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
   const admins = new AdminPolicy(a.config.admins, new GraphAdminDirectory(a.graph, a.mode.appClientId));
   const coverageStore = new SqliteCoverageStore(a.db);
-  const broadcastStore = new SqliteBroadcastStore(a.db);
+  const broadcastStores = sqliteBroadcastStores(a.db);
   // Scans wait out Graph throttling: the same batching engine and settings as the status scan.
   const scanRunner = new GraphBatchRunner(a.graph, { maxAttempts: 8, maxRetryAfterSeconds: 60 });
   const coverage = new CoverageService({
@@ -93,7 +97,7 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
   };
   const dispatcher = a.outbox
     ? new BroadcastDispatcher({
-        store: broadcastStore,
+        store: broadcastStores,
         transport: withMetrics(new TeamsCampaignTransport(a.outbox)),
         audience: new GraphAudienceSource(a.graph, coverageStore),
         clock: a.clock,
@@ -114,7 +118,7 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
       })
     : undefined;
   const broadcasts = new BroadcastService({
-    store: broadcastStore,
+    store: broadcastStores,
     coverage: coverageStore,
     admins,
     dispatcher,
@@ -122,5 +126,5 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
     newId: () => crypto.randomBytes(12).toString('base64url'),
     ratePerSecond: b.ratePerSecond,
   });
-  return { admins, coverage, coverageStore, broadcasts, broadcastStore, dispatcher };
+  return { admins, coverage, coverageStore, broadcasts, broadcastStores, dispatcher };
 }

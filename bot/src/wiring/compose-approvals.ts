@@ -3,7 +3,9 @@
  */
 import crypto from 'node:crypto';
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { AuditLog, Clock, ConversationStore } from '../core/ports';
+import type { AuditLog } from '../core/audit/audit-ports';
+import type { Clock } from '../core/clock';
+import type { ConversationStore } from '../core/conversations/conversation-ports';
 import type { PhotoService } from '../core/photo/photo-service';
 import { ApprovalService } from '../core/approval/approval-service';
 import { ApproverResolver } from '../core/approval/approver-resolver';

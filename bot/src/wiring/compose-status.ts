@@ -4,7 +4,10 @@
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Config } from '../config';
-import type { AuditLog, Clock, PhotoPolicySource, SharePointProfiles } from '../core/ports';
+import type { AuditLog } from '../core/audit/audit-ports';
+import type { Clock } from '../core/clock';
+import type { PhotoPolicySource } from '../core/photo/profile-photo-ports';
+import type { SharePointProfiles } from '../core/status/evidence-ports';
 import { StatusService } from '../core/status/status-service';
 import { GraphBatchRunner } from '../m365/graph-batch';
 import { GraphDirectory } from '../m365/graph-directory';

@@ -4,7 +4,8 @@
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Config } from '../config';
-import type { AuditLog, Clock } from '../core/ports';
+import type { AuditLog } from '../core/audit/audit-ports';
+import type { Clock } from '../core/clock';
 import type { ApprovalService } from '../core/approval/approval-service';
 import type { PhotoService } from '../core/photo/photo-service';
 import type { StatusService } from '../core/status/status-service';

@@ -16,7 +16,7 @@ import {
 } from 'botbuilder';
 import { DEMO_APP, DEMO_TEAMS_APP_ID, DEMO_TENANT_ID } from '../../../emulator';
 import type { Config } from '../config';
-import type { StoredConversation } from '../core/ports';
+import type { StoredConversation } from '../core/conversations/conversation-ports';
 import { createBotFrameworkAuthentication } from '../m365/bot-framework-auth';
 import type { TokenSource } from '../m365/token-source';
 import { createTokenSource } from '../m365/token-source-selection';

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'restify';
 import { CloudAdapter } from 'botbuilder';
 import type { Config } from '../config';
-import type { Clock } from '../core/ports';
+import type { Clock } from '../core/clock';
 import { PhotoService } from '../core/photo/photo-service';
 import type { ApprovalService } from '../core/approval/approval-service';
 import { UploadRateLimiter } from '../core/photo/upload-rate-limiter';

@@ -6,7 +6,7 @@
 import type { Config } from '../config';
 import type { ApprovalService } from '../core/approval/approval-service';
 import type { PhotoService } from '../core/photo/photo-service';
-import type { Clock } from '../core/ports';
+import type { Clock } from '../core/clock';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { AdminWiring } from './compose-admin';

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { DEMO_TENANT_ID, DEMO_USERS } from '../../../emulator';
 import { UploadTickets, type TicketSubject } from '../../../bot/src/api/upload-tickets';
 import { FRAME_ANCESTORS } from '../../../bot/src/api/security-headers';
-import type { Locale } from '../../../bot/src/core/ports';
+import type { Locale } from '../../../bot/src/core/locale';
 import { t } from '../../../bot/src/i18n/i18n';
 import { startHarness, type Harness } from '../../support/headshot-harness';
 import { image } from '../../support/photos';

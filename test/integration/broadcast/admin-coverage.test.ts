@@ -66,7 +66,7 @@ test('someone who is not an admin is refused, in the chat and in the CLI', async
   ).toBe(200);
   const [again] = cardsOf(await alex.newCards());
   expect(texts(again)).toContain('Vain Headshotin ylläpitäjät');
-  expect(h.service.admin.broadcastStore.listCampaigns(10)).toEqual([]);
+  expect(h.service.admin.broadcastStores.campaigns.listCampaigns(10)).toEqual([]);
 
   const cmd = await cli(h, 'coverage', '--as', 'alexw@example.com', '--json');
   expect(cmd.code).toBe(77);

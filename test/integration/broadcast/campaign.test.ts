@@ -68,8 +68,8 @@ test('a campaign reaches every recipient exactly once, within Teams limits, with
   const already = afterClicks.find((c) => cardTexts(c.card).join(' ').includes('already sent'));
   expectValidCard(progress?.card);
   expect(cardTexts(already?.card).join(' ')).toContain('already sent');
-  const [campaign] = h.service.admin.broadcastStore.listCampaigns(5);
-  expect(h.service.admin.broadcastStore.listCampaigns(5)).toHaveLength(1);
+  const [campaign] = h.service.admin.broadcastStores.campaigns.listCampaigns(5);
+  expect(h.service.admin.broadcastStores.campaigns.listCampaigns(5)).toHaveLength(1);
 
   await h.service.admin.dispatcher!.settle(60_000);
   const p = h.service.admin.broadcasts.progressNow(campaign!.id);

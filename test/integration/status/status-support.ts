@@ -1,6 +1,6 @@
 /** Helpers for the photo status scenarios: ask the bot, read its card back as states, arrange the local tenant. */
 import { t } from '../../../bot/src/i18n/i18n';
-import type { Locale } from '../../../bot/src/core/ports';
+import type { Locale } from '../../../bot/src/core/locale';
 import {
   STATUS_SYSTEMS,
   SYNC_STATES,

@@ -5,7 +5,7 @@
 import sharp from 'sharp';
 import { DEMO_USERS } from '../../../emulator';
 import { t } from '../../../bot/src/i18n/i18n';
-import type { Locale } from '../../../bot/src/core/ports';
+import type { Locale } from '../../../bot/src/core/locale';
 import { expectValidCard } from '../../support/adaptive-card-validation';
 import { useHarness } from '../../support/headshot-harness';
 import { cardActions, cardTexts, type TeamsChat } from '../../support/teams-chat';

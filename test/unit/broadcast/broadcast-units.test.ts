@@ -4,7 +4,7 @@ import { classify } from '../../../bot/src/core/coverage/classify';
 import type { CoverageUser } from '../../../bot/src/core/coverage/coverage-types';
 import { csvCell } from '../../../bot/src/core/admin/csv';
 import { openDatabase } from '../../../bot/src/store/database';
-import { SqliteBroadcastStore } from '../../../bot/src/store/sqlite-broadcast-store';
+import { sqliteBroadcastStores } from '../../../bot/src/store/broadcast/sqlite-broadcast-stores';
 import { coverageCard } from '../../../bot/src/teams/cards/coverage-card';
 import { progressCard } from '../../../bot/src/teams/cards/broadcast-progress-card';
 import { composeCard } from '../../../bot/src/teams/cards/broadcast-compose-card';
@@ -25,22 +25,22 @@ test('backoff doubles with full jitter between half and all of the ceiling, capp
 
 describe('the store', () => {
   const db = openDatabase(':memory:');
-  const store = new SqliteBroadcastStore(db);
+  const store = sqliteBroadcastStores(db);
   afterAll(() => db.close());
 
   test('the pacer hands out one slot per interval, shared, and a pause moves every later slot', () => {
-    const a = store.acquireSlot(20, 1_000);
-    const b = store.acquireSlot(20, 1_000);
-    const c = store.acquireSlot(20, 1_005);
+    const a = store.pace.acquireSlot(20, 1_000);
+    const b = store.pace.acquireSlot(20, 1_000);
+    const c = store.pace.acquireSlot(20, 1_005);
     expect([a, b, c]).toEqual([1_000, 1_020, 1_040]);
-    store.pause(5_000);
-    expect(store.acquireSlot(20, 1_050)).toBe(5_000);
-    expect(store.acquireSlot(20, 1_050)).toBe(5_020);
+    store.pace.pause(5_000);
+    expect(store.pace.acquireSlot(20, 1_050)).toBe(5_000);
+    expect(store.pace.acquireSlot(20, 1_050)).toBe(5_020);
   });
 
   test('claims are exclusive, unique per recipient, and a dead owner leaves claimed jobs queued but sending ones unknown', () => {
     const now = new Date();
-    store.createCampaign({
+    store.campaigns.createCampaign({
       id: 'campaign-1',
       createdBy: 'admin',
       createdAt: now,
@@ -51,32 +51,32 @@ describe('the store', () => {
       enqueued: 0,
       throttled: 0,
     });
-    expect(store.claimEnqueue('campaign-1', 'A', 10_000, 0, now)).toBe(true);
-    expect(store.claimEnqueue('campaign-1', 'B', 10_000, 0, now)).toBe(false);
+    expect(store.campaigns.claimEnqueue('campaign-1', 'A', 10_000, 0, now)).toBe(true);
+    expect(store.campaigns.claimEnqueue('campaign-1', 'B', 10_000, 0, now)).toBe(false);
     const people = ['u1', 'u2', 'u3', 'u4'].map((userId) => ({
       userId,
       upn: userId,
       displayName: userId,
       locale: 'en' as const,
     }));
-    expect(store.addRecipients('campaign-1', 'A', people, 10_000, 0)).toBe(true);
-    expect(store.addRecipients('campaign-1', 'A', people, 10_000, 0)).toBe(true);
-    expect(store.counts('campaign-1').total).toBe(4);
-    const a = store.claim('A', 2, 100, 0);
-    const b = store.claim('B', 10, 10_000, 0);
+    expect(store.campaigns.addRecipients('campaign-1', 'A', people, 10_000, 0)).toBe(true);
+    expect(store.campaigns.addRecipients('campaign-1', 'A', people, 10_000, 0)).toBe(true);
+    expect(store.jobs.counts('campaign-1').total).toBe(4);
+    const a = store.jobs.claim('A', 2, 100, 0);
+    const b = store.jobs.claim('B', 10, 10_000, 0);
     expect(a).toHaveLength(2);
     expect(b).toHaveLength(2);
     expect(new Set([...a, ...b].map((j) => j.userId)).size).toBe(4);
-    expect(store.startSending(a[0]!, 'B', 1)).toBe(false); // not B's
-    expect(store.startSending(a[0]!, 'A', 1)).toBe(true);
+    expect(store.jobs.startSending(a[0]!, 'B', 1)).toBe(false); // not B's
+    expect(store.jobs.startSending(a[0]!, 'A', 1)).toBe(true);
     // A dies; after its lease: its sending job is unknown, its claimed one is queued again for C.
-    const c = store.claim('C', 10, 1_000, 200);
+    const c = store.jobs.claim('C', 10, 1_000, 200);
     expect(c.map((j) => j.userId)).toEqual([a[1]!.userId]);
-    expect(store.outcomes('campaign-1', '', 10).find((o) => o.userId === a[0]!.userId)).toMatchObject({
+    expect(store.jobs.outcomes('campaign-1', '', 10).find((o) => o.userId === a[0]!.userId)).toMatchObject({
       state: 'failed',
       reason: 'unknown_outcome',
     });
-    expect(store.counts('campaign-1')).toMatchObject({ total: 4, failed: 1, unknown: 1, waiting: 3 });
+    expect(store.jobs.counts('campaign-1')).toMatchObject({ total: 4, failed: 1, unknown: 1, waiting: 3 });
   });
 });
 

@@ -1,5 +1,6 @@
 import { ERROR_CODES } from '../../../bot/src/core/errors';
-import type { Locale, PhotoWarning } from '../../../bot/src/core/ports';
+import type { Locale } from '../../../bot/src/core/locale';
+import type { PhotoWarning } from '../../../bot/src/core/photo/pipeline-ports';
 import {
   DEFAULT_LOCALE,
   LOCALES,

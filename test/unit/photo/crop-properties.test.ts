@@ -4,7 +4,7 @@
  */
 import { fc, it } from '@fast-check/jest';
 import { AppError } from '../../../bot/src/core/errors';
-import type { CropRect } from '../../../bot/src/core/ports';
+import type { CropRect } from '../../../bot/src/core/photo/pipeline-ports';
 import { validateCrop } from '../../../bot/src/photo/crop';
 import { image, outputProblems, processor } from './images';
 

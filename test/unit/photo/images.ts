@@ -7,7 +7,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { AppError } from '../../../bot/src/core/errors';
-import type { PreparedPhoto, SquareJpeg } from '../../../bot/src/core/ports';
+import type { PreparedPhoto, SquareJpeg } from '../../../bot/src/core/photo/pipeline-ports';
 import {
   AD_THUMBNAIL_MAX_BYTES,
   DEFAULT_AVATAR_SIDES,

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { AppError } from '../../../bot/src/core/errors';
-import type { PreparedPhoto } from '../../../bot/src/core/ports';
+import type { PreparedPhoto } from '../../../bot/src/core/photo/pipeline-ports';
 import { IMAGES, manifest, outputProblems, processor, type ManifestEntry } from './images';
 
 const strict = processor(); // minSide 96, as in production

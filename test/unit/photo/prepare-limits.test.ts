@@ -1,4 +1,4 @@
-import type { PreparedPhoto } from '../../../bot/src/core/ports';
+import type { PreparedPhoto } from '../../../bot/src/core/photo/pipeline-ports';
 import { appError, exif, image, processor } from './images';
 
 /** Collects unhandled rejections while a test runs. */

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { PreparedPhoto } from '../../../bot/src/core/ports';
+import type { PreparedPhoto } from '../../../bot/src/core/photo/pipeline-ports';
 import { exif, expectedOutputs, heic, meanAbsDiff, pixels, processor } from './images';
 
 const ORIENTATIONS = [0, 1, 2, 3, 4, 5, 6, 7, 8];

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { CropRect } from '../../../bot/src/core/ports';
+import type { CropRect } from '../../../bot/src/core/photo/pipeline-ports';
 import { AD_THUMBNAIL_MAX_BYTES, MASTER_TARGET_BYTES, PREVIEW_TARGET_BYTES } from '../../../bot/src/photo';
 import { Deadline } from '../../../bot/src/photo/deadline';
 import { AD_THUMBNAIL_TARGET, encodeMaster, encodeSquare } from '../../../bot/src/photo/encode';

@@ -4,7 +4,7 @@
  * four quadrants have four colours, so every corner of the master says where it came from.
  */
 import sharp from 'sharp';
-import type { PrepareOptions, QuarterTurn } from '../../../bot/src/core/ports';
+import type { PrepareOptions, QuarterTurn } from '../../../bot/src/core/photo/pipeline-ports';
 import { appError, exif, meanAbsDiff, pixels, processor } from './images';
 
 type Colour = 'red' | 'green' | 'blue' | 'white';

@@ -10,7 +10,7 @@ import {
   qualityWarnings,
   subjectPosition,
 } from '../../../bot/src/photo';
-import type { PhotoWarning } from '../../../bot/src/core/ports';
+import type { PhotoWarning } from '../../../bot/src/core/photo/pipeline-ports';
 import { exif, flatPng, image, processor } from './images';
 
 const photos = processor();

@@ -1,5 +1,5 @@
 /** The status card in every language: valid Adaptive Card 1.5, well under Teams' limit, every reason in words. */
-import type { Locale } from '../../../bot/src/core/ports';
+import type { Locale } from '../../../bot/src/core/locale';
 import {
   INSTRUCTIONS,
   REASON_CODES,

@@ -1,6 +1,8 @@
 /** The verdicts, one known cause at a time, and properties that hold for any evidence. */
 import { fc, test as fcTest } from '@fast-check/jest';
-import type { DirectoryUser, MailboxKind, Observed, PhotoPolicy, SharePointProfile } from '../../../bot/src/core/ports';
+import type { DirectoryUser, MailboxKind } from '../../../bot/src/core/directory/directory-ports';
+import type { PhotoPolicy } from '../../../bot/src/core/photo/profile-photo-ports';
+import type { Observed, SharePointProfile } from '../../../bot/src/core/status/evidence-ports';
 import { hammingDistance, samePicture } from '../../../bot/src/core/status/picture-match';
 import {
   FIX_ACTIONS,

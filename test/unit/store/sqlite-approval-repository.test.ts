@@ -13,7 +13,7 @@ import type {
   DecisionVerb,
   NewApproval,
 } from '../../../bot/src/core/approval/approval-ports';
-import type { AuditEntry } from '../../../bot/src/core/ports';
+import type { AuditEntry } from '../../../bot/src/core/audit/audit-ports';
 import { migrate, openDatabase, type Db } from '../../../bot/src/store/database';
 import { MIGRATIONS } from '../../../bot/src/store/migrations';
 import { SqliteApprovalRepository } from '../../../bot/src/store/sqlite-approval-repository';

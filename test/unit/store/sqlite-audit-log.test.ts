@@ -1,7 +1,7 @@
 /** SqliteAuditLog: filters, newest-first order, limits and round-tripped detail. */
 import { openDatabase, type Db } from '../../../bot/src/store/database';
 import { SqliteAuditLog } from '../../../bot/src/store/sqlite-audit-log';
-import type { AuditEntry } from '../../../bot/src/core/ports';
+import type { AuditEntry } from '../../../bot/src/core/audit/audit-ports';
 import { T0 } from './store-fixtures';
 
 let db: Db;

@@ -1,7 +1,7 @@
 /** SqliteConversationStore: one personal conversation per user, replaced on save. */
 import { openDatabase, type Db } from '../../../bot/src/store/database';
 import { SqliteConversationStore } from '../../../bot/src/store/sqlite-conversation-store';
-import type { StoredConversation } from '../../../bot/src/core/ports';
+import type { StoredConversation } from '../../../bot/src/core/conversations/conversation-ports';
 import { T0 } from './store-fixtures';
 
 let db: Db;

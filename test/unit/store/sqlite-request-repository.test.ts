@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase, type Db } from '../../../bot/src/store/database';
 import { SqliteRequestRepository } from '../../../bot/src/store/sqlite-request-repository';
-import type { RequestState } from '../../../bot/src/core/ports';
+import type { RequestState } from '../../../bot/src/core/photo/request-ports';
 import { HOUR, T0, photo, previewed, tempDir } from './store-fixtures';
 
 let db: Db;

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { PendingPhoto, PhotoRequest } from '../../../bot/src/core/ports';
+import type { PendingPhoto, PhotoRequest } from '../../../bot/src/core/photo/request-ports';
 
 export const T0 = new Date('2025-03-01T09:00:00.000Z');
 export const HOUR = 3_600_000;

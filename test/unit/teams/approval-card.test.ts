@@ -3,7 +3,9 @@
  * official 1.5 schema and parser (Teams), and using nothing newer than 1.4 (Outlook, where
  * Universal Actions start), small enough for a Teams message, in one language throughout.
  */
-import type { Locale, PhotoWarning, RequestState } from '../../../bot/src/core/ports';
+import type { Locale } from '../../../bot/src/core/locale';
+import type { PhotoWarning } from '../../../bot/src/core/photo/pipeline-ports';
+import type { RequestState } from '../../../bot/src/core/photo/request-ports';
 import { LOCALES, t } from '../../../bot/src/i18n/i18n';
 import {
   approvalCard,

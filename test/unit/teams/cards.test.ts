@@ -1,5 +1,6 @@
 import { ERROR_CODES } from '../../../bot/src/core/errors';
-import type { Locale, PhotoWarning } from '../../../bot/src/core/ports';
+import type { Locale } from '../../../bot/src/core/locale';
+import type { PhotoWarning } from '../../../bot/src/core/photo/pipeline-ports';
 import { LOCALES, formatBytes, t } from '../../../bot/src/i18n/i18n';
 import { DOCUMENTED_PARAMS } from '../../../bot/src/i18n/message-params';
 import { appliedCard } from '../../../bot/src/teams/cards/applied-card';

@@ -1,5 +1,5 @@
 import { fc, test as fcTest } from '@fast-check/jest';
-import type { Locale } from '../../../bot/src/core/ports';
+import type { Locale } from '../../../bot/src/core/locale';
 import { MAX_COMMAND_LENGTH, normaliseText, recogniseIntent, type Intent } from '../../../bot/src/teams/intents';
 
 type Case = readonly [phrase: string, intent: Intent];

@@ -3,7 +3,7 @@
  * someone an admin: their UPN is listed, they are a direct member of the admin group, or
  * they hold the admin app role on Headshot's enterprise app.
  */
-import type { DirectoryUser } from '../ports';
+import type { DirectoryUser } from '../directory/directory-ports';
 
 /** The configured rules; an empty configuration makes nobody an admin. */
 export interface AdminRules {

@@ -2,7 +2,11 @@
  * Types and ports of manager approvals (docs/approvals.md). Adapters in m365/, store/ and
  * teams/ implement the ports; no SDK type crosses them.
  */
-import type { AuditEntry, DirectoryUser, Locale, PhotoRequest, PhotoWarning, RequestState } from '../ports';
+import type { AuditEntry } from '../audit/audit-ports';
+import type { DirectoryUser } from '../directory/directory-ports';
+import type { Locale } from '../locale';
+import type { PhotoWarning } from '../photo/pipeline-ports';
+import type { PhotoRequest, RequestState } from '../photo/request-ports';
 
 // ---------------------------------------------------------------- policy
 

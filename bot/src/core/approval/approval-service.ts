@@ -4,7 +4,11 @@
  * (writing, reminders, escalation, expiry, card updates) is the ApprovalWorker's.
  */
 import { AppError } from '../errors';
-import type { AuditEntry, AuditLog, Clock, Directory, PhotoRequest, ProfilePhotos, RequestRepository } from '../ports';
+import type { AuditEntry, AuditLog } from '../audit/audit-ports';
+import type { Clock } from '../clock';
+import type { Directory } from '../directory/directory-ports';
+import type { ProfilePhotos } from '../photo/profile-photo-ports';
+import type { PhotoRequest, RequestRepository } from '../photo/request-ports';
 import type { PhotoService } from '../photo/photo-service';
 import type {
   ApprovalNotifier,

@@ -6,7 +6,9 @@
  * twice (two ticks, two processes, a restart) changes nothing the second time.
  */
 import { AppError, toAppError } from '../errors';
-import type { AuditLog, Clock, PhotoRequest, RequestRepository } from '../ports';
+import type { AuditLog } from '../audit/audit-ports';
+import type { Clock } from '../clock';
+import type { PhotoRequest, RequestRepository } from '../photo/request-ports';
 import type { PhotoService } from '../photo/photo-service';
 import type {
   ApprovalNotice,

@@ -3,7 +3,7 @@
  * the manager (Graph `/users/{id}/manager`); without one, the approvers group; on
  * escalation, the skip-level manager, else the approvers group.
  */
-import type { Directory, DirectoryUser } from '../ports';
+import type { Directory, DirectoryUser } from '../directory/directory-ports';
 import type { ApprovalPolicy, ApprovalPolicyStore, Approver, ApproverRole, GroupDirectory } from './approval-ports';
 
 /** Whether a user's photo needs approval, and from whom. */

@@ -4,9 +4,11 @@
  * instances together stay under the app's per-tenant limit), retries what Teams asks to be
  * retried, and keeps the admin's progress card current. See docs/broadcast.md.
  */
-import type { Clock, Locale } from '../ports';
+import type { Clock } from '../clock';
+import type { Locale } from '../locale';
 import { backoffMs } from './backoff';
-import { UNKNOWN_OUTCOME, type BroadcastStore } from './broadcast-store';
+import type { BroadcastStores } from './broadcast-store';
+import { UNKNOWN_OUTCOME, type RecipientCounts } from './recipient-job-store';
 import type {
   AudienceMember,
   AudienceSource,
@@ -37,7 +39,7 @@ export interface DispatcherSettings {
 
 /** What the dispatcher needs. */
 export interface DispatcherDeps {
-  store: BroadcastStore;
+  store: BroadcastStores;
   transport: CampaignTransport;
   audience: AudienceSource;
   /** Business time: when a scheduled campaign is due. Pacing, leases and backoff use wall time. */
@@ -59,7 +61,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Ma
 /** The progress of a campaign from its record and counts. */
 export function progressOf(
   c: Campaign,
-  counts: ReturnType<BroadcastStore['counts']>,
+  counts: RecipientCounts,
   sentRecently: number,
   ratePerSecond: number,
 ): CampaignProgress {
@@ -119,7 +121,7 @@ export class BroadcastDispatcher {
       const now = Date.now();
       if (now - this.lastRenewAt > this.d.settings.leaseMs / 3) {
         this.lastRenewAt = now;
-        this.d.store.renew(this.d.owner, now + this.d.settings.leaseMs);
+        this.d.store.jobs.renew(this.d.owner, now + this.d.settings.leaseMs);
       }
       this.startEnqueues();
       this.kick();
@@ -146,7 +148,7 @@ export class BroadcastDispatcher {
       await this.tick();
       await this.pumping;
       await Promise.allSettled([...this.enqueuing.values()]);
-      const open = this.d.store
+      const open = this.d.store.campaigns
         .listCampaigns(1000)
         .filter(
           (c) =>
@@ -177,7 +179,7 @@ export class BroadcastDispatcher {
       await Promise.race([Promise.allSettled([...this.inFlight]), sleep(end - Date.now())]);
     try {
       this.local.length = 0;
-      this.d.store.release(this.d.owner, Date.now());
+      this.d.store.jobs.release(this.d.owner, Date.now());
     } catch (err) {
       this.d.onError?.('release', err);
     }
@@ -185,16 +187,18 @@ export class BroadcastDispatcher {
 
   private startEnqueues(): void {
     const now = Date.now();
-    for (const c of this.d.store.dueForEnqueue(now, this.d.clock.now())) {
+    for (const c of this.d.store.campaigns.dueForEnqueue(now, this.d.clock.now())) {
       if (this.enqueuing.has(c.id)) continue;
-      if (!this.d.store.claimEnqueue(c.id, this.d.owner, now + this.d.settings.leaseMs, now, this.d.clock.now()))
+      if (
+        !this.d.store.campaigns.claimEnqueue(c.id, this.d.owner, now + this.d.settings.leaseMs, now, this.d.clock.now())
+      )
         continue;
       const job = this.enqueue(c)
         .catch((err: unknown) => {
           this.d.onError?.(`enqueue ${c.id}`, err);
           // A permanent failure (no such group, no coverage scan) ends the campaign; others retry after the lease.
           if ((err as { retryable?: unknown })?.retryable === false)
-            this.d.store.cancel(c.id, 'headshot:audience_failed', Date.now());
+            this.d.store.campaigns.cancel(c.id, 'headshot:audience_failed', Date.now());
         })
         .finally(() => this.enqueuing.delete(c.id));
       this.enqueuing.set(c.id, job);
@@ -217,11 +221,12 @@ export class BroadcastDispatcher {
           locale: this.d.localeOf(m),
         }));
         const now = Date.now();
-        if (!this.d.store.addRecipients(c.id, this.d.owner, chunk, now + this.d.settings.leaseMs, now)) return;
+        if (!this.d.store.campaigns.addRecipients(c.id, this.d.owner, chunk, now + this.d.settings.leaseMs, now))
+          return;
         this.kick();
       }
     }
-    this.d.store.finishEnqueue(c.id, this.d.owner, Date.now());
+    this.d.store.campaigns.finishEnqueue(c.id, this.d.owner, Date.now());
     this.kick();
   }
 
@@ -231,8 +236,8 @@ export class BroadcastDispatcher {
     const workers: Promise<void>[] = [];
     for (let i = 0; i < concurrency; i++) workers.push(this.worker());
     await Promise.all(workers);
-    for (const c of this.d.store.listCampaigns(50))
-      if (c.state === 'sending' && this.d.store.finishIfDone(c.id, Date.now())) await this.syncProgress(true);
+    for (const c of this.d.store.campaigns.listCampaigns(50))
+      if (c.state === 'sending' && this.d.store.campaigns.finishIfDone(c.id, Date.now())) await this.syncProgress(true);
   }
 
   private async worker(): Promise<void> {
@@ -251,7 +256,7 @@ export class BroadcastDispatcher {
       const now = Date.now();
       // A small claim: jobs wait in memory at most about a second's worth of sends.
       const limit = Math.max(this.d.settings.concurrency, Math.ceil(this.d.settings.ratePerSecond));
-      this.local.push(...this.d.store.claim(this.d.owner, limit, now + this.d.settings.leaseMs, now));
+      this.local.push(...this.d.store.jobs.claim(this.d.owner, limit, now + this.d.settings.leaseMs, now));
     }
     return this.local.shift();
   }
@@ -261,10 +266,10 @@ export class BroadcastDispatcher {
     const interval = 1000 / this.d.settings.ratePerSecond;
     for (;;) {
       if (this.stopped) throw new Error('stopped');
-      const slot = this.d.store.acquireSlot(interval, Date.now());
+      const slot = this.d.store.pace.acquireSlot(interval, Date.now());
       await sleep(slot - Date.now());
       if (this.stopped) throw new Error('stopped');
-      if (Date.now() >= this.d.store.pausedUntil()) {
+      if (Date.now() >= this.d.store.pace.pausedUntil()) {
         this.stats.requests++;
         return;
       }
@@ -272,7 +277,7 @@ export class BroadcastDispatcher {
   };
 
   private async send(job: RecipientJob): Promise<void> {
-    const campaign = this.d.store.getCampaign(job.campaignId);
+    const campaign = this.d.store.campaigns.getCampaign(job.campaignId);
     if (!campaign || campaign.state === 'cancelled') return;
     // The pace is taken before the job is marked as being sent: a crash while waiting leaves it safely claimed.
     let outcome: DeliveryOutcome;
@@ -280,7 +285,7 @@ export class BroadcastDispatcher {
     const gateThenMark = async (request: 'message' | 'other'): Promise<void> => {
       await this.gate();
       if (request === 'message' && !marked) {
-        if (!this.d.store.startSending(job, this.d.owner, Date.now())) throw new Error('claim lost');
+        if (!this.d.store.jobs.startSending(job, this.d.owner, Date.now())) throw new Error('claim lost');
         marked = true;
         job.attempts++;
       }
@@ -293,7 +298,7 @@ export class BroadcastDispatcher {
     }
     if (!marked) {
       // Failed before any connector request (e.g. Graph refused the install): nothing was sent.
-      if (!this.d.store.startSending(job, this.d.owner, Date.now())) return;
+      if (!this.d.store.jobs.startSending(job, this.d.owner, Date.now())) return;
       job.attempts++;
     }
     this.record(job, outcome);
@@ -305,25 +310,25 @@ export class BroadcastDispatcher {
     switch (outcome.kind) {
       case 'delivered':
         this.stats.delivered++;
-        store.recordSent(job, owner, outcome.activityId, outcome.conversationId, now);
+        store.jobs.recordSent(job, owner, outcome.activityId, outcome.conversationId, now);
         return;
       case 'throttled': {
         this.stats.throttled++;
         const until = now + Math.max(1, outcome.retryAfterSeconds) * 1000;
-        store.pause(until);
-        store.noteThrottled(job.campaignId);
-        if (job.throttles + 1 >= settings.maxThrottles) store.recordFailed(job, owner, 'throttled_too_often', now);
-        else store.recordRetry(job, owner, until, 'throttled', true, now);
+        store.pace.pause(until);
+        store.campaigns.noteThrottled(job.campaignId);
+        if (job.throttles + 1 >= settings.maxThrottles) store.jobs.recordFailed(job, owner, 'throttled_too_often', now);
+        else store.jobs.recordRetry(job, owner, until, 'throttled', true, now);
         return;
       }
       case 'busy':
         if (job.attempts >= settings.maxAttempts) {
           this.stats.failed++;
-          store.recordFailed(job, owner, `http_${outcome.status}_after_${job.attempts}_tries`, now);
+          store.jobs.recordFailed(job, owner, `http_${outcome.status}_after_${job.attempts}_tries`, now);
           return;
         }
         this.stats.retried++;
-        store.recordRetry(
+        store.jobs.recordRetry(
           job,
           owner,
           now +
@@ -339,12 +344,12 @@ export class BroadcastDispatcher {
         return;
       case 'failed':
         this.stats.failed++;
-        store.recordFailed(job, owner, outcome.reason, now);
+        store.jobs.recordFailed(job, owner, outcome.reason, now);
         return;
       case 'unknown':
         // At most once: the request may have reached Teams, so it is never sent again (docs/broadcast.md).
         this.stats.failed++;
-        store.recordFailed(job, owner, `${UNKNOWN_OUTCOME}: ${outcome.reason}`.slice(0, 200), now);
+        store.jobs.recordFailed(job, owner, `${UNKNOWN_OUTCOME}: ${outcome.reason}`.slice(0, 200), now);
         return;
     }
   }
@@ -354,8 +359,8 @@ export class BroadcastDispatcher {
     const now = Date.now();
     if (!force && now - this.lastProgressAt < this.d.settings.progressEveryMs) return;
     this.lastProgressAt = now;
-    for (const id of this.d.store.campaignsWithOpenCards()) {
-      const card = this.d.store.progressCard(id);
+    for (const id of this.d.store.cards.campaignsWithOpenCards()) {
+      const card = this.d.store.cards.progressCard(id);
       const progress = this.progress(id);
       if (!card || !progress) continue;
       const final = (progress.state === 'done' || progress.state === 'cancelled') && progress.waiting === 0;
@@ -373,18 +378,19 @@ export class BroadcastDispatcher {
         return null;
       });
       // A 429 here is about the admin's own chat (its per-conversation window): try again next round, pause nobody.
-      if (outcome?.kind === 'delivered' || outcome?.kind === 'failed') this.d.store.markProgressSynced(id, key, final);
+      if (outcome?.kind === 'delivered' || outcome?.kind === 'failed')
+        this.d.store.cards.markProgressSynced(id, key, final);
     }
   }
 
   /** A campaign's progress now. */
   progress(id: string): CampaignProgress | null {
-    const c = this.d.store.getCampaign(id);
+    const c = this.d.store.campaigns.getCampaign(id);
     if (!c) return null;
     return progressOf(
       c,
-      this.d.store.counts(id),
-      this.d.store.sentSince(id, Date.now() - RATE_WINDOW_MS),
+      this.d.store.jobs.counts(id),
+      this.d.store.jobs.sentSince(id, Date.now() - RATE_WINDOW_MS),
       this.d.settings.ratePerSecond,
     );
   }

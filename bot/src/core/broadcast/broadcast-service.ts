@@ -3,11 +3,11 @@
  * progress, read its report. Every call checks that the actor is an admin.
  */
 import { AppError } from '../errors';
-import type { Clock } from '../ports';
+import type { Clock } from '../clock';
 import type { AdminPolicy } from '../admin/admin-policy';
 import { REMINDABLE_CATEGORIES, type CoverageCategory } from '../coverage/coverage-types';
 import type { CoverageStore } from '../coverage/coverage-service';
-import type { BroadcastStore } from './broadcast-store';
+import type { BroadcastStores } from './broadcast-store';
 import { progressOf, type BroadcastDispatcher } from './broadcast-dispatcher';
 import type {
   Campaign,
@@ -34,7 +34,7 @@ export interface CampaignDraft {
 
 /** What the service needs. */
 export interface BroadcastServiceDeps {
-  store: BroadcastStore;
+  store: BroadcastStores;
   coverage: CoverageStore;
   admins: AdminPolicy;
   /** Absent in the CLI: the running service's dispatcher picks campaigns up from the store. */
@@ -108,28 +108,28 @@ export class BroadcastService {
       enqueued: 0,
       throttled: 0,
     };
-    const created = this.d.store.createCampaign(campaign);
+    const created = this.d.store.campaigns.createCampaign(campaign);
     if (created) void this.d.dispatcher?.tick();
-    return { campaign: created ? campaign : (this.d.store.getCampaign(campaign.id) as Campaign), created };
+    return { campaign: created ? campaign : (this.d.store.campaigns.getCampaign(campaign.id) as Campaign), created };
   }
 
   /** Where the admin's progress card is (set after sending it). */
   attachProgressCard(campaignId: string, card: ProgressCardRef): void {
-    this.d.store.setProgressCard(campaignId, card);
+    this.d.store.cards.setProgressCard(campaignId, card);
   }
 
   /** Cancels a campaign; false when it had already ended. */
   async cancel(actorId: string, campaignId: string): Promise<boolean> {
     await this.requireAdmin(actorId);
     this.get(campaignId);
-    const cancelled = this.d.store.cancel(campaignId, actorId, Date.now());
+    const cancelled = this.d.store.campaigns.cancel(campaignId, actorId, Date.now());
     if (cancelled) void this.d.dispatcher?.tick();
     return cancelled;
   }
 
   /** The campaign, or broadcast.not_found. */
   get(campaignId: string): Campaign {
-    const c = CAMPAIGN_ID.test(campaignId) ? this.d.store.getCampaign(campaignId) : null;
+    const c = CAMPAIGN_ID.test(campaignId) ? this.d.store.campaigns.getCampaign(campaignId) : null;
     if (!c) throw new AppError('broadcast.not_found', `no campaign ${campaignId.slice(0, 70)}`);
     return c;
   }
@@ -145,8 +145,8 @@ export class BroadcastService {
     const c = this.get(campaignId);
     return progressOf(
       c,
-      this.d.store.counts(c.id),
-      this.d.store.sentSince(c.id, Date.now() - 10_000),
+      this.d.store.jobs.counts(c.id),
+      this.d.store.jobs.sentSince(c.id, Date.now() - 10_000),
       this.d.ratePerSecond,
     );
   }
@@ -154,14 +154,14 @@ export class BroadcastService {
   /** Newest campaigns first. */
   async list(actorId: string, limit = 20): Promise<Campaign[]> {
     await this.requireAdmin(actorId);
-    return this.d.store.listCampaigns(limit);
+    return this.d.store.campaigns.listCampaigns(limit);
   }
 
   /** Every recipient's outcome, a page at a time (by user id): the report streams, it is never all in memory. */
   *outcomes(campaignId: string, pageSize = 1000): Generator<RecipientOutcome[]> {
     this.get(campaignId);
     for (let after = ''; ;) {
-      const page = this.d.store.outcomes(campaignId, after, pageSize);
+      const page = this.d.store.jobs.outcomes(campaignId, after, pageSize);
       if (page.length === 0) return;
       yield page;
       after = (page[page.length - 1] as RecipientOutcome).userId;

@@ -8,7 +8,7 @@
  *                                    lease ran out goes back to queued: it was never sent)
  *   queued | claimed ─cancel─► cancelled (end)
  */
-import type { Locale } from '../ports';
+import type { Locale } from '../locale';
 import type { CoverageCategory } from '../coverage/coverage-types';
 import type { ReminderText } from '../settings/tenant-settings';
 

@@ -1,5 +1,5 @@
 /** The tenant's own reminder words, added to each reminder as it is sent (so a change applies at once). */
-import type { Locale } from '../ports';
+import type { Locale } from '../locale';
 import type { ReminderText } from '../settings/tenant-settings';
 import type { CampaignTransport } from './broadcast-types';
 

@@ -1,5 +1,6 @@
 /** Sorting one user into a coverage category: a pure function of what Graph and SharePoint said. */
-import type { Observed, PhotoMeta } from '../ports';
+import type { PhotoMeta } from '../photo/profile-photo-ports';
+import type { Observed } from '../status/evidence-ports';
 import type { CoverageCategory, CoverageReason, CoverageUser } from './coverage-types';
 
 /** Largest side of a photo that can only be on-premises AD's `thumbnailPhoto` (96x96 by convention). */

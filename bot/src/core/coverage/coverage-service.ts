@@ -4,7 +4,8 @@
  * the placeholder of users who have a photo, and writes each page to the store. Memory holds
  * one page. A scan has a lease: when its process dies, the next one starts it again.
  */
-import type { Clock, PhotoEvidenceReader } from '../ports';
+import type { Clock } from '../clock';
+import type { PhotoEvidenceReader } from '../status/evidence-ports';
 import { classify, notApplicableReason } from './classify';
 import {
   COVERAGE_CATEGORIES,

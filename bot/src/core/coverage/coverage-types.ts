@@ -3,7 +3,7 @@
  * the store (so category audiences stream from it), exported as CSV. The JSON shape of
  * `CoverageView` is what the tab's dashboard will serve (a later issue).
  */
-import type { Locale } from '../ports';
+import type { Locale } from '../locale';
 
 /** Where a user stands. */
 export type CoverageCategory =

@@ -3,24 +3,12 @@
  * finish work a restart interrupted. No SDK here: everything goes through ports.
  */
 import { AppError, toAppError } from '../errors';
-import type {
-  AuditLog,
-  Clock,
-  CropRect,
-  ImageProcessor,
-  Locale,
-  PhotoMeta,
-  PhotoNotifier,
-  PhotoPolicySource,
-  PhotoRequest,
-  PhotoSource,
-  PrepareOptions,
-  ProfilePhotos,
-  QuarterTurn,
-  RequestRepository,
-  RequestState,
-  SquareJpeg,
-} from '../ports';
+import type { AuditLog } from '../audit/audit-ports';
+import type { Clock } from '../clock';
+import type { Locale } from '../locale';
+import type { CropRect, ImageProcessor, PrepareOptions, QuarterTurn, SquareJpeg } from './pipeline-ports';
+import type { PhotoMeta, PhotoPolicySource, ProfilePhotos } from './profile-photo-ports';
+import type { PhotoNotifier, PhotoRequest, PhotoSource, RequestRepository, RequestState } from './request-ports';
 import { canTransition } from './request-lifecycle';
 
 /** What the photo service needs from the world. */

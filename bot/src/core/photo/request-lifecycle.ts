@@ -18,7 +18,7 @@
  *
  * An undo request starts in `applying` (flow `undo`); when Microsoft 365 stays busy it ends in failed.
  */
-import type { RequestState } from '../ports';
+import type { RequestState } from './request-ports';
 
 const ALLOWED: Readonly<Record<RequestState, readonly RequestState[]>> = {
   previewed: ['applying', 'pending_approval', 'cancelled', 'expired', 'superseded'],

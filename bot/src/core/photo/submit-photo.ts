@@ -5,7 +5,7 @@
  */
 import type { ApprovalService } from '../approval/approval-service';
 import type { ApprovalView } from '../approval/approval-ports';
-import type { PhotoRequest } from '../ports';
+import type { PhotoRequest } from './request-ports';
 import type { PhotoService } from './photo-service';
 
 /** What submitting did: sent to approval (with the approval card's view), or written. */

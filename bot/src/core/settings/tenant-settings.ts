@@ -3,7 +3,7 @@
  * whether every apply also writes SharePoint's legacy thumbnails, and the reminder's words per
  * language. The approval policy has its own store (approval-ports.ts). No SDK here.
  */
-import type { Locale } from '../ports';
+import type { Locale } from '../locale';
 
 /** The reminder's words in one language; null falls back to the product's text. */
 export interface ReminderText {

@@ -3,7 +3,8 @@
  * report uses ($batch of 20, at most 4 at a time, inner 429s retried). The admin coverage
  * view builds on this.
  */
-import type { BatchStats, PhotoEvidenceReader, PhotoMeta, Observed } from '../ports';
+import type { PhotoMeta } from '../photo/profile-photo-ports';
+import type { BatchStats, PhotoEvidenceReader, Observed } from './evidence-ports';
 
 /** Counts over the scanned users: exactly what the tenant answered. */
 export interface CoverageSummary {

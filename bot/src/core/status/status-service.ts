@@ -4,21 +4,18 @@
  * again, and make an AD-ready 96x96 photo. No SDK here: everything goes through ports.
  */
 import { AppError, toAppError } from '../errors';
+import type { AuditLog } from '../audit/audit-ports';
+import type { Clock } from '../clock';
+import type { Directory, DirectoryUser } from '../directory/directory-ports';
+import type { PhotoPolicy, PhotoPolicySource, ProfilePhotos } from '../photo/profile-photo-ports';
 import type {
-  AuditLog,
-  Clock,
-  Directory,
-  DirectoryUser,
   GraphPhoto,
   Observed,
   PhotoEvidenceReader,
-  PhotoPolicy,
-  PhotoPolicySource,
   PictureTools,
-  ProfilePhotos,
   SharePointProfiles,
   SharePointThumbnails,
-} from '../ports';
+} from './evidence-ports';
 import type { ShownPicture, StatusReport } from './status-types';
 import {
   judge,

@@ -2,7 +2,7 @@
  * The photo status report: for each system a state from a closed set, the reasons (tied to
  * the known causes), the evidence, and what to do next. Pure types; no I/O.
  */
-import type { MailboxKind } from '../ports';
+import type { MailboxKind } from '../directory/directory-ports';
 
 /** The systems a report covers, in the order people read them. */
 export const STATUS_SYSTEMS = ['entra', 'exchange', 'sharepoint', 'teams', 'policy'] as const;

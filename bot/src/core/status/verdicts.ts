@@ -4,7 +4,9 @@
  * SharePoint's 24-hour copy on profile view, guests, no mailbox, on-premises mailboxes,
  * the tenant policy, Teams caching.
  */
-import type { DirectoryUser, MailboxKind, Observed, PhotoPolicy, SharePointProfile } from '../ports';
+import type { DirectoryUser, MailboxKind } from '../directory/directory-ports';
+import type { PhotoPolicy } from '../photo/profile-photo-ports';
+import type { Observed, SharePointProfile } from './evidence-ports';
 import { samePicture } from './picture-match';
 import {
   FIX_ACTIONS,

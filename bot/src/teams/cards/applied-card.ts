@@ -1,5 +1,5 @@
 /** Success: the photo is in Microsoft 365, and when each app will show it. */
-import type { Locale } from '../../core/ports';
+import type { Locale } from '../../core/locale';
 import { t } from '../../i18n/i18n';
 import { card, execute, heading, text } from './elements';
 import type { AdaptiveCard, JsonObject } from './types';

@@ -8,7 +8,9 @@
  * 1.4 (a test checks it against the schema's version annotations): in particular no
  * TextBlock style "heading" (1.5), no Table, no action `isEnabled` / `mode` / `tooltip`.
  */
-import type { Locale, PhotoWarning, RequestState } from '../../core/ports';
+import type { Locale } from '../../core/locale';
+import type { PhotoWarning } from '../../core/photo/pipeline-ports';
+import type { RequestState } from '../../core/photo/request-ports';
 import { hasMessage, t, type MessageParams } from '../../i18n/i18n';
 import { card, execute, facts, text, type TextOptions } from './elements';
 import type { AdaptiveCard, CardVerb, JsonObject } from './types';

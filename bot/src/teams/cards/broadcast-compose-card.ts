@@ -1,5 +1,5 @@
 /** The admin's compose card: message, audience, options, time; "Preview to me" and "Send". */
-import type { Locale } from '../../core/ports';
+import type { Locale } from '../../core/locale';
 import { REMINDABLE_CATEGORIES } from '../../core/coverage/coverage-types';
 import { t } from '../../i18n/i18n';
 import { ADMIN_VERBS } from './coverage-card';

@@ -1,5 +1,5 @@
 /** The admin's progress card, updated in place while a campaign sends; ends as the report. */
-import type { Locale } from '../../core/ports';
+import type { Locale } from '../../core/locale';
 import type { CampaignAudience, CampaignProgress } from '../../core/broadcast/broadcast-types';
 import { formatNumber, t } from '../../i18n/i18n';
 import { cardInstant } from './approval-card';

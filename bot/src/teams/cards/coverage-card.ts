@@ -1,5 +1,5 @@
 /** The admin's coverage card: counts per category with bars, progress while a scan runs, and what to do next. */
-import type { Locale } from '../../core/ports';
+import type { Locale } from '../../core/locale';
 import { COVERAGE_CATEGORIES, type CoverageView } from '../../core/coverage/coverage-types';
 import { formatNumber, t } from '../../i18n/i18n';
 import { cardInstant } from './approval-card';

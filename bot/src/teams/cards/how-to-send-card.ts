@@ -1,5 +1,5 @@
 /** The answer to "update my photo" and "help": the ways to send a photo, and what makes a good one. */
-import type { Locale } from '../../core/ports';
+import type { Locale } from '../../core/locale';
 import { t } from '../../i18n/i18n';
 import { card, heading, openUrl, submit, text } from './elements';
 import type { AdaptiveCard, JsonObject } from './types';

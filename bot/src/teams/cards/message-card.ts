@@ -1,5 +1,5 @@
 /** A generic localised error, warning or info card, e.g. for an AppError's message. */
-import type { Locale } from '../../core/ports';
+import type { Locale } from '../../core/locale';
 import { hasMessage, t, type MessageParams } from '../../i18n/i18n';
 import { card, openUrl, submit, text, type TextOptions } from './elements';
 import type { AdaptiveCard, CardVerb, JsonObject } from './types';

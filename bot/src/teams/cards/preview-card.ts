@@ -1,5 +1,6 @@
 /** The preview of a prepared photo: how it looks (square and round), facts, warnings, and the choice. */
-import type { Locale, PhotoWarning } from '../../core/ports';
+import type { Locale } from '../../core/locale';
+import type { PhotoWarning } from '../../core/photo/pipeline-ports';
 import { formatBytes, hasMessage, t } from '../../i18n/i18n';
 import { card, facts, heading, submit, text } from './elements';
 import { formatName } from './format-names';

@@ -1,5 +1,5 @@
 /** What a broadcast recipient gets: the reminder (or the admin's text) in their language, and a button to start. */
-import type { Locale } from '../../core/ports';
+import type { Locale } from '../../core/locale';
 import type { CampaignMessage } from '../../core/broadcast/broadcast-types';
 import { t } from '../../i18n/i18n';
 import { card, heading, submit, text } from './elements';

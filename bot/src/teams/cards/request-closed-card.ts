@@ -2,7 +2,7 @@
  * The preview card after its request ended, without buttons: Teams replaces the
  * clicked card with this one so nobody can press "Use this photo" twice.
  */
-import type { Locale } from '../../core/ports';
+import type { Locale } from '../../core/locale';
 import { hasMessage, t, type MessageParams } from '../../i18n/i18n';
 import { card, heading, text, type TextOptions } from './elements';
 import type { AdaptiveCard, JsonObject } from './types';

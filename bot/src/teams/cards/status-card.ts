@@ -3,7 +3,7 @@
  * by side (48 px previews), then each system's state, why, the evidence and what to do, and
  * a button for every fix Headshot can make. Stays far below Teams' message size limit.
  */
-import type { Locale } from '../../core/ports';
+import type { Locale } from '../../core/locale';
 import type { FixAction, StatusReport, SyncState } from '../../core/status/status-types';
 import { t } from '../../i18n/i18n';
 import { describeVerdict, fixTitle } from '../../i18n/status-messages';

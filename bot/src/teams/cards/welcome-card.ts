@@ -1,5 +1,5 @@
 /** The card a user gets when they install Headshot: what it does and how to start. */
-import type { Locale } from '../../core/ports';
+import type { Locale } from '../../core/locale';
 import { t } from '../../i18n/i18n';
 import { card, heading, openUrl, submit, text } from './elements';
 import type { AdaptiveCard } from './types';

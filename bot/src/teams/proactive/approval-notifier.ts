@@ -10,7 +10,9 @@ import type {
   Approver,
   CardCopy,
 } from '../../core/approval/approval-ports';
-import type { Clock, Locale, StoredConversation } from '../../core/ports';
+import type { Clock } from '../../core/clock';
+import type { StoredConversation } from '../../core/conversations/conversation-ports';
+import type { Locale } from '../../core/locale';
 import { resolveLocale } from '../../i18n/i18n';
 import type { Logger } from '../../logger';
 import type { TeamsOutbox } from '../../outbox/teams-outbox';

@@ -1,5 +1,5 @@
 /** PhotoNotifier through the outbox: a photo request's preview and outcome in the user's chat with Headshot. */
-import type { PhotoNotifier, PhotoRequest } from '../../core/ports';
+import type { PhotoNotifier, PhotoRequest } from '../../core/photo/request-ports';
 import { AppError } from '../../core/errors';
 import type { Logger } from '../../logger';
 import type { TeamsOutbox } from '../../outbox/teams-outbox';

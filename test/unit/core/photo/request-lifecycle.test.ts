@@ -5,7 +5,7 @@
  */
 import { fc, test } from '@fast-check/jest';
 import { canTransition, isEndState, REQUEST_STATES } from '../../../../bot/src/core/photo/request-lifecycle';
-import type { RequestState } from '../../../../bot/src/core/ports';
+import type { RequestState } from '../../../../bot/src/core/photo/request-ports';
 import { openDatabase } from '../../../../bot/src/store/database';
 import { SqliteRequestRepository } from '../../../../bot/src/store/sqlite-request-repository';
 import { photo, previewed } from '../../store/store-fixtures';

@@ -1,0 +1,40 @@
+/** Campaigns and their enqueue step; every change is a compare-and-set. */
+import type { Locale } from '../locale';
+import type { Campaign } from './broadcast-types';
+
+/** A recipient to add. */
+export interface NewRecipient {
+  userId: string;
+  upn: string;
+  displayName: string;
+  locale: Locale;
+}
+
+/** Campaigns and their enqueue step; every change is a compare-and-set. */
+export interface CampaignStore {
+  /** Inserts a campaign; false when one with the same id exists (a double click). */
+  createCampaign(campaign: Campaign): boolean;
+  getCampaign(id: string): Campaign | null;
+  /** Newest first. */
+  listCampaigns(limit: number): Campaign[];
+  /** Campaigns whose audience should be enqueued now: scheduled and due, or enqueuing with a dead owner. */
+  dueForEnqueue(nowMs: number, sendBefore: Date): Campaign[];
+  /** Takes the enqueue step (scheduled → enqueuing, or a dead owner's enqueuing); false when someone else has it. */
+  claimEnqueue(id: string, owner: string, leaseUntilMs: number, nowMs: number, sendBefore: Date): boolean;
+  /** Adds recipients (a unique key per campaign and user: adding twice changes nothing); false when no longer the owner. */
+  addRecipients(
+    id: string,
+    owner: string,
+    recipients: readonly NewRecipient[],
+    leaseUntilMs: number,
+    nowMs: number,
+  ): boolean;
+  /** enqueuing → sending. */
+  finishEnqueue(id: string, owner: string, nowMs: number): boolean;
+  /** Counts one more 429 for the campaign. */
+  noteThrottled(campaignId: string): void;
+  /** sending → done when nothing waits; true when it ended now. */
+  finishIfDone(id: string, nowMs: number): boolean;
+  /** Ends a campaign: waiting jobs become cancelled (jobs being sent finish). False when it had ended already. */
+  cancel(id: string, by: string, nowMs: number): boolean;
+}

@@ -1,0 +1,50 @@
+/** One job per campaign and recipient, claimed with a lease; at most one delivery each. */
+import type { RecipientJob, RecipientOutcome } from './broadcast-types';
+
+/** Counts of one campaign's recipients. */
+export interface RecipientCounts {
+  total: number;
+  sent: number;
+  failed: number;
+  unknown: number;
+  waiting: number;
+  cancelled: number;
+}
+
+/** Reason recorded when a send may have happened but its answer was never recorded. */
+export const UNKNOWN_OUTCOME = 'unknown_outcome';
+
+/** One job per campaign and recipient, claimed with a lease; at most one delivery each. */
+export interface RecipientJobStore {
+  /**
+   * Claims up to `limit` due jobs for `owner` (queued → claimed, with a lease), first returning dead owners' work:
+   * expired `claimed` jobs go back to queued (never sent); expired `sending` jobs become failed with UNKNOWN_OUTCOME.
+   */
+  claim(owner: string, limit: number, leaseUntilMs: number, nowMs: number): RecipientJob[];
+  /** Extends the leases of the owner's claimed and sending jobs and enqueue steps. */
+  renew(owner: string, leaseUntilMs: number): void;
+  /** claimed → sending (attempts + 1), recorded before the request; false when the claim was lost. */
+  startSending(job: RecipientJob, owner: string, nowMs: number): boolean;
+  /** sending → sent with the activity id, in one transaction (also over an UNKNOWN_OUTCOME the owner left). */
+  recordSent(job: RecipientJob, owner: string, activityId: string, conversationId: string, nowMs: number): boolean;
+  /** sending → queued, due at `nextAttemptAt`; a throttle does not count as an attempt. */
+  recordRetry(
+    job: RecipientJob,
+    owner: string,
+    nextAttemptAt: number,
+    reason: string,
+    throttled: boolean,
+    nowMs: number,
+  ): boolean;
+  /** sending → failed with a reason. */
+  recordFailed(job: RecipientJob, owner: string, reason: string, nowMs: number): boolean;
+  /** The owner's claimed jobs back to queued (shutdown). */
+  release(owner: string, nowMs: number): number;
+  counts(id: string): RecipientCounts;
+  /** Sends recorded since `sinceMs`. */
+  sentSince(id: string, sinceMs: number): number;
+  /** Report rows after `afterUserId`, by user id. */
+  outcomes(id: string, afterUserId: string, limit: number): RecipientOutcome[];
+  /** The earliest due time of a queued job of an active campaign, or null. */
+  nextDue(): number | null;
+}
