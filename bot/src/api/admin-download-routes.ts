@@ -10,11 +10,11 @@ import type { BroadcastService } from '../core/broadcast/broadcast-service';
 import type { CoverageStore } from '../core/coverage/coverage-service';
 import { sendError } from './http-errors';
 import { route, type AccessControl } from './route-rules';
-import type { DownloadTickets } from './download-tickets';
+import type { DownloadSubject, SignedLinks } from './signed-links';
 
 /** What the download routes need. */
 export interface AdminDownloadDeps {
-  tickets: DownloadTickets;
+  tickets: SignedLinks<DownloadSubject>;
   broadcasts: BroadcastService;
   coverage: CoverageStore;
 }

@@ -8,19 +8,16 @@ import { AppError } from '../core/errors';
 import type { StatusService } from '../core/status/status-service';
 import { reportJson } from '../i18n/status-messages';
 import { sendError } from './http-errors';
-import type { UploadTickets } from './upload-tickets';
+import type { SignedLinks, TicketSubject } from './signed-links';
 import { route, type AccessControl } from './route-rules';
-
-/** The audience of AD photo download links. */
-export const AD_PHOTO_AUDIENCE = 'headshot-ad-photo';
 
 /** Dependencies of the status routes. */
 export interface StatusRouteDeps {
   status: StatusService;
   /** Upload tickets (the tab's links). */
-  tickets: UploadTickets;
+  tickets: SignedLinks<TicketSubject>;
   /** Tickets with the AD photo audience. */
-  adPhotoTickets: UploadTickets;
+  adPhotoTickets: SignedLinks<TicketSubject>;
 }
 
 /** Registers the status API on `server`. */

@@ -9,7 +9,7 @@ import type { Locale } from '../core/locale';
 import { t } from '../i18n/i18n';
 import { sendError } from './http-errors';
 import { declaredSizeGuard, parseCropQuery, rateLimitGuard, readPhotoBody } from './upload-guards';
-import type { TicketSubject, UploadTickets } from './upload-tickets';
+import type { SignedLinks, TicketSubject } from './signed-links';
 import type { UploadRateLimiter } from '../core/photo/upload-rate-limiter';
 import { route, type AccessControl } from './route-rules';
 
@@ -18,7 +18,7 @@ type TicketRequest = Request & { headshotLocale?: Locale; ticketSubject?: Ticket
 /** Dependencies of the upload routes. */
 export interface UploadRouteDeps {
   photos: PhotoService;
-  tickets: UploadTickets;
+  tickets: SignedLinks<TicketSubject>;
   maxBytes: number;
   /** Photos per user per minute; checked after the ticket, before the body is read. */
   rateLimiter?: UploadRateLimiter;

@@ -38,9 +38,8 @@ import { sendCard } from '../teams/turn';
 import { messageCard } from '../teams/cards/message-card';
 import { resolveLocale } from '../i18n/i18n';
 import { SsoValidator } from '../api/sso-auth';
-import { UploadTickets } from '../api/upload-tickets';
-import { AD_PHOTO_AUDIENCE } from '../api/status-routes';
-import { DownloadTickets, adminDownloadLinks } from '../api/download-tickets';
+import { SignedLinks, adPhotoLink, adminDownloadLink, uploadLink } from '../api/signed-links';
+import { adminDownloadLinks } from '../api/download-links';
 import { createServer } from '../api/server';
 import { startLocal, type LocalParts } from '../local/local-parts';
 import { composeStatus } from './compose-status';
@@ -169,11 +168,11 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
   });
 
   const ticketSecret = config.uploadTicketSecret ?? getOrCreateSetting(db, 'upload_ticket_secret', randomSecret);
-  // Admin CSV downloads: signed links naming the admin and the file, valid 10 minutes.
-  const downloadTickets = new DownloadTickets(ticketSecret, 10 * 60, () => clock.now());
-  const tickets = new UploadTickets(ticketSecret, 30 * 60, () => clock.now());
-  // Links to the AD-ready photo: signed like upload tickets, for another audience, valid 10 minutes.
-  const adPhotoTickets = new UploadTickets(ticketSecret, 10 * 60, () => clock.now(), AD_PHOTO_AUDIENCE);
+  // Signed links: the upload page (30 minutes), the AD-ready photo and admin CSV downloads (10 minutes each).
+  const now = (): Date => clock.now();
+  const tickets = new SignedLinks(ticketSecret, uploadLink(), now);
+  const adPhotoTickets = new SignedLinks(ticketSecret, adPhotoLink(), now);
+  const downloadTickets = new SignedLinks(ticketSecret, adminDownloadLink(), now);
   const uploadLimiter = new UploadRateLimiter({
     perMinute: config.uploadRate.perMinute,
     burst: config.uploadRate.burst,
@@ -199,7 +198,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     editorLinks: (user) => editorLinksFor({ publicBaseUrl, teamsAppId: mode.deepLinkAppId, locale: user.locale }),
     adPhotoLink: async (user) => ({
       url: `${publicBaseUrl}/api/status/ad-photo?ticket=${await adPhotoTickets.issue(user)}`,
-      minutes: 10,
+      minutes: adPhotoTickets.ttlSeconds / 60,
     }),
     botToken: mode.connectorToken,
     allowedTenantId: mode.allowedTenantId,

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import sharp from 'sharp';
 import { DEMO_TENANT_ID, DEMO_USERS } from '../../../emulator';
-import { UploadTickets, type TicketSubject } from '../../../bot/src/api/upload-tickets';
+import { SignedLinks, uploadLink, type TicketSubject } from '../../../bot/src/api/signed-links';
 import { FRAME_ANCESTORS } from '../../../bot/src/api/security-headers';
 import type { Locale } from '../../../bot/src/core/locale';
 import { t } from '../../../bot/src/i18n/i18n';
@@ -17,11 +17,11 @@ const MAX_BYTES = 1_048_576; // 1 MB, so "too large" needs little data
 const photo = image('exif-orientation-examples/Landscape_1.jpg'); // 347 KB
 
 let h: Harness;
-let tickets: UploadTickets;
+let tickets: SignedLinks<TicketSubject>;
 
 beforeAll(async () => {
   h = await startHarness({ UPLOAD_TICKET_SECRET: SECRET, PHOTO_MAX_BYTES: String(MAX_BYTES) });
-  tickets = new UploadTickets(SECRET, 30 * 60, () => h.clock.now());
+  tickets = new SignedLinks(SECRET, uploadLink(30 * 60), () => h.clock.now());
 });
 afterAll(async () => {
   await h.close();
@@ -131,7 +131,9 @@ describe('the upload ticket', () => {
   });
 
   test('signed with another secret: 401', async () => {
-    const other = new UploadTickets('another-secret-that-is-long-enough-0123456789', 30 * 60, () => h.clock.now());
+    const other = new SignedLinks('another-secret-that-is-long-enough-0123456789', uploadLink(30 * 60), () =>
+      h.clock.now(),
+    );
     const res = await upload(photo, { authorization: `Bearer ${await other.issue(subject())}` });
     expect(res.status).toBe(401);
     expect(requestsFor(DEMO_USERS.adele)).toEqual([]);

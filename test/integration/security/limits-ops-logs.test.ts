@@ -4,7 +4,7 @@
  * tickets, secrets or photo bytes.
  */
 import { DEMO_APP, DEMO_TENANT_ID, DEMO_USERS } from '../../../emulator';
-import { UploadTickets } from '../../../bot/src/api/upload-tickets';
+import { SignedLinks, uploadLink, type TicketSubject } from '../../../bot/src/api/signed-links';
 import { t } from '../../../bot/src/i18n/i18n';
 import { startHarness, type Harness } from '../../support/headshot-harness';
 import { image } from '../../support/photos';
@@ -16,7 +16,7 @@ const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 const photo = image('exif-orientation-examples/Landscape_1.jpg');
 
 let h: Harness;
-let tickets: UploadTickets;
+let tickets: SignedLinks<TicketSubject>;
 
 beforeAll(async () => {
   h = await startHarness({
@@ -25,7 +25,7 @@ beforeAll(async () => {
     UPLOAD_RATE_PER_MINUTE: '1',
     METRICS_TOKEN,
   });
-  tickets = new UploadTickets(SECRET, 30 * 60, () => h.clock.now());
+  tickets = new SignedLinks(SECRET, uploadLink(30 * 60), () => h.clock.now());
 });
 afterAll(async () => {
   await h?.close();

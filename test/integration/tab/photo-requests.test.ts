@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 import { DEMO_TENANT_ID, DEMO_USERS } from '../../../emulator';
-import { UploadTickets } from '../../../bot/src/api/upload-tickets';
+import { SignedLinks, uploadLink } from '../../../bot/src/api/signed-links';
 import type { PhotoRequestView } from '../../../bot/src/api/tab-contract';
 import { DEFAULT_AVATAR_SIDES } from '../../../bot/src/photo/sharp-image-processor';
 import { t } from '../../../bot/src/i18n/i18n';
@@ -66,7 +66,7 @@ test('upload with crop and rotate: a previewed request with a 96 px preview and 
 });
 
 test('the upload page (/api/uploads) takes the same crop and rotate query', async () => {
-  const tickets = new UploadTickets(TICKET_SECRET, 30 * 60, () => h.clock.now());
+  const tickets = new SignedLinks(TICKET_SECRET, uploadLink(30 * 60), () => h.clock.now());
   const ticket = await tickets.issue({ userId: DEMO_USERS.grady, tenantId: DEMO_TENANT_ID, locale: 'en' });
   const send = (query: string) =>
     fetch(`${h.service.url}/api/uploads${query}`, {

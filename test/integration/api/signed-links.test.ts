@@ -1,6 +1,12 @@
-/** UploadTickets on their own: what a ticket proves, and what is refused. */
+/** Signed links on their own (the upload page's kind): what a ticket proves, and what is refused. */
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { UploadTickets, type TicketSubject } from '../../../bot/src/api/upload-tickets';
+import {
+  SignedLinks,
+  adPhotoLink,
+  adminDownloadLink,
+  uploadLink,
+  type TicketSubject,
+} from '../../../bot/src/api/signed-links';
 import { AppError } from '../../../bot/src/core/errors';
 
 const SECRET = 'a-secret-of-at-least-thirty-two-characters';
@@ -10,7 +16,7 @@ const iat = Math.floor(T0.getTime() / 1000);
 const alex: TicketSubject = { userId: 'user-alex', tenantId: 'tenant-1', locale: 'fi' };
 
 let now = T0;
-const tickets = new UploadTickets(SECRET, 30 * 60, () => now);
+const tickets = new SignedLinks(SECRET, uploadLink(30 * 60), () => now);
 beforeEach(() => {
   now = T0;
 });
@@ -128,8 +134,25 @@ test.each<[string, () => Promise<string>]>([
         .setExpirationTime(iat + 60)
         .encode(),
   ],
-  ['another secret', () => new UploadTickets('another-secret-of-thirty-two-characters!!', 60, () => now).issue(alex)],
+  [
+    'another secret',
+    () => new SignedLinks('another-secret-of-thirty-two-characters!!', uploadLink(60), () => now).issue(alex),
+  ],
+  ['the AD photo kind', () => new SignedLinks(SECRET, adPhotoLink(), () => now).issue(alex)],
+  [
+    'the admin download kind',
+    () => new SignedLinks(SECRET, adminDownloadLink(), () => now).issue({ userId: 'u', resource: 'report:c' }),
+  ],
   ['empty', async () => ''],
 ])('a ticket with %s is refused', async (_name, make) => {
   expect(await refused(await make())).toMatchObject({ code: 'auth.unauthenticated', status: 401, retryable: false });
+});
+
+test('an admin download ticket names the admin and the file, and no other kind opens it', async () => {
+  const downloads = new SignedLinks(SECRET, adminDownloadLink(), () => now);
+  const ticket = await downloads.issue({ userId: 'patti', resource: 'coverage:scan-1' });
+  expect(await downloads.verify(ticket)).toEqual({ userId: 'patti', resource: 'coverage:scan-1' });
+  expect(downloads.ttlSeconds).toBe(600);
+  await expect(downloads.verify(await tickets.issue(alex))).rejects.toMatchObject({ code: 'auth.unauthenticated' });
+  await expect(tickets.verify(ticket)).rejects.toMatchObject({ code: 'auth.unauthenticated', status: 401 });
 });

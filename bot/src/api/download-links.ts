@@ -1,0 +1,18 @@
+/** Links to the admin CSV downloads (coverage, campaign reports). */
+import type { DownloadSubject, SignedLinks } from './signed-links';
+
+/** What an admin download link points at. */
+export type AdminDownloadResource = { kind: 'coverage'; scanId: string } | { kind: 'report'; campaignId: string };
+
+/**
+ * Builds signed links to the admin CSV downloads (admin-download-routes.ts), for the bot's cards and the
+ * tab alike. `baseUrl` is read on each call (the service learns its own address after it starts listening).
+ */
+export function adminDownloadLinks(tickets: SignedLinks<DownloadSubject>, baseUrl: () => string) {
+  return async (userId: string, resource: AdminDownloadResource): Promise<{ url: string; minutes: number }> => {
+    const name = resource.kind === 'coverage' ? `coverage:${resource.scanId}` : `report:${resource.campaignId}`;
+    const file = resource.kind === 'coverage' ? 'coverage.csv' : 'broadcast-report.csv';
+    const ticket = await tickets.issue({ userId, resource: name });
+    return { url: `${baseUrl()}/api/admin/${file}?ticket=${ticket}`, minutes: tickets.ttlSeconds / 60 };
+  };
+}
