@@ -14,10 +14,17 @@
  * unthrottled here, so throttling decides), WITH_PHOTO (1 in N users has a photo, 3).
  */
 import { DEMO_APP, startLocalTenant, type OrgSeed, type SeedUser } from '../emulator';
-import { scanCoverage, type CoverageSummary } from '../bot/src/core/status/coverage';
 import { createGraphClient } from '../bot/src/m365/graph-client';
 import { GraphBatchRunner, PHOTO_CONCURRENCY } from '../bot/src/m365/graph-batch';
 import { GraphPhotoEvidenceReader } from '../bot/src/m365/graph-photo-evidence';
+
+/** Counts over the scanned users: exactly what the tenant answered. */
+interface CoverageSummary {
+  users: number;
+  withPhoto: number;
+  withoutPhoto: number;
+  unknown: number;
+}
 import { LocalClientCredentials } from '../bot/src/m365/token-source';
 
 const USERS = Number(process.env.USERS ?? 10_000);
@@ -127,13 +134,15 @@ async function main(): Promise<void> {
   await tokens.getToken('https://graph.microsoft.com/.default');
 
   const batched = await timed(async () => {
-    const scan = await scanCoverage(reader, ids);
-    return {
-      requests: scan.stats.httpRequests,
-      throttled: scan.stats.throttled,
-      summary: scan.summary,
-      inner: scan.stats.innerRequests,
-    };
+    const { photos, stats } = await reader.scan(ids);
+    const summary: CoverageSummary = { users: ids.length, withPhoto: 0, withoutPhoto: 0, unknown: 0 };
+    for (const id of ids) {
+      const p = photos.get(id);
+      if (!p?.ok) summary.unknown++;
+      else if (p.value === null) summary.withoutPhoto++;
+      else summary.withPhoto++;
+    }
+    return { requests: stats.httpRequests, throttled: stats.throttled, summary, inner: stats.innerRequests };
   });
   await pause(2000); // let the bucket fill again: both runs start alike
   const single = await timed(() => perUser(tenant.url, tokens, ids));

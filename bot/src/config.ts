@@ -103,7 +103,7 @@ const M365_DOWNLOAD_HOSTS = [
   '.asm.skype.com',
 ];
 
-export type Mode = 'local' | 'm365';
+type Mode = 'local' | 'm365';
 
 /** The validated, frozen configuration of one service process. */
 export interface Config {

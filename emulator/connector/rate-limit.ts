@@ -5,7 +5,7 @@ export type RateDecision = { allowed: true } | { allowed: false; retryAfterSecon
  * Seam for the Teams bot rate limits (per bot per conversation 7/1 s, 8/2 s, 60/30 s,
  * 1800/h; 50 rps per app per tenant). Every connector send/reply/update/create asks it.
  */
-export interface ConnectorRateLimiter {
+interface ConnectorRateLimiter {
   /** Decides for one call to `conversationId` at virtual time `nowMs`. */
   check(conversationId: string, nowMs: number): RateDecision;
   /** Forgets counters (on reset). */
@@ -13,7 +13,7 @@ export interface ConnectorRateLimiter {
 }
 
 /** A limit: at most `requests` in any `seconds`-long window. */
-export interface RateWindow {
+interface RateWindow {
   requests: number;
   seconds: number;
 }
@@ -28,7 +28,7 @@ export interface ConnectorLimits {
 }
 
 /** Teams' documented limits (domain.md). */
-export const TEAMS_LIMITS: Readonly<Omit<ConnectorLimits, 'enabled'>> = Object.freeze({
+const TEAMS_LIMITS: Readonly<Omit<ConnectorLimits, 'enabled'>> = Object.freeze({
   appPerSecond: 50,
   conversation: [
     { requests: 7, seconds: 1 },
@@ -37,17 +37,6 @@ export const TEAMS_LIMITS: Readonly<Omit<ConnectorLimits, 'enabled'>> = Object.f
     { requests: 1800, seconds: 3600 },
   ],
 });
-
-/** The limiter that allows everything. */
-export class UnlimitedConnectorRateLimiter implements ConnectorRateLimiter {
-  /** Always allows. */
-  check(): RateDecision {
-    return { allowed: true };
-  }
-
-  /** Nothing to forget. */
-  reset(): void {}
-}
 
 /** Timestamps of accepted calls in a sliding window, oldest first (a queue that drops from the front). */
 class Log {

@@ -6,7 +6,7 @@ import type { TenantState } from '../state/tenant-state';
 import { controlBadRequest } from './control-body';
 
 /** Largest file the files stand-in accepts. */
-export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 /** Registers control routes for the Bot Connector record and the attachment files. */
 export function registerControlConnectorRoutes(server: Server, state: TenantState): void {

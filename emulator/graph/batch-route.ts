@@ -8,7 +8,7 @@ import { graphRoute } from '../http/route';
 import type { TenantState } from '../state/tenant-state';
 
 /** Graph's limit on requests in one JSON batch. */
-export const MAX_BATCH_REQUESTS = 20;
+const MAX_BATCH_REQUESTS = 20;
 
 const batchSchema = z.object({
   requests: z.array(

@@ -7,7 +7,7 @@ import type { SeedUser } from '../seed/org-seed';
 import type { TenantState } from '../state/tenant-state';
 
 /** Graph API version of a request. */
-export type GraphVersion = 'v1.0' | 'beta';
+type GraphVersion = 'v1.0' | 'beta';
 
 /** An authenticated Graph request, as handlers see it. */
 export interface GraphCall {

@@ -21,7 +21,7 @@ const LANGUAGE_NAMES: Record<string, string> = {
 };
 
 /** The error Exchange-backed Graph calls give for users without an Exchange Online mailbox; undefined if it has one. */
-export function mailboxError(user: SeedUser): GraphError | undefined {
+function mailboxError(user: SeedUser): GraphError | undefined {
   if (user.userType === 'Guest' || user.mailbox === 'none') {
     return new GraphError(
       404,

@@ -10,7 +10,7 @@ import { graphEndpoint, subjectUser, type GraphCall } from './graph-call';
 import { GRAPH_METADATA } from './user-json';
 
 /** Graph's upload limit for `PUT /photo/$value`. */
-export const MAX_PHOTO_BYTES = 4 * 1024 * 1024;
+const MAX_PHOTO_BYTES = 4 * 1024 * 1024;
 const MIN_SIDE = 48;
 
 function imageNotFound(): GraphError {

@@ -32,7 +32,7 @@ const PROPERTIES: Record<string, (u: SeedUser) => unknown> = {
 };
 
 /** Graph v1.0's default property set: what a user read returns without `$select`. */
-export const DEFAULT_USER_PROPERTIES: readonly string[] = [
+const DEFAULT_USER_PROPERTIES: readonly string[] = [
   'businessPhones',
   'displayName',
   'givenName',
@@ -47,7 +47,7 @@ export const DEFAULT_USER_PROPERTIES: readonly string[] = [
 ];
 
 /** Whether the user holds a licence (members with a cloud mailbox by default). */
-export function isLicensed(u: SeedUser): boolean {
+function isLicensed(u: SeedUser): boolean {
   return u.licensed ?? (u.userType === 'Member' && u.mailbox === 'online');
 }
 

@@ -15,12 +15,12 @@ import type { TenantState } from '../state/tenant-state';
 import { controlBody } from '../control/control-body';
 
 /** The audience of tokens the bot sends to the Bot Connector. */
-export const BOT_CONNECTOR_AUDIENCE = 'https://api.botframework.com';
+const BOT_CONNECTOR_AUDIENCE = 'https://api.botframework.com';
 /** Where the OpenID metadata document lives, relative to the local tenant's URL. */
 export const BOT_OPENID_METADATA_PATH = '/botframework/v1/.well-known/openidconfiguration';
 
 /** Issuer of the local tenant's channel tokens (the real one is `https://api.botframework.com`). */
-export function botFrameworkIssuer(state: TenantState): string {
+function botFrameworkIssuer(state: TenantState): string {
   return `${state.baseUrl}/botframework`;
 }
 

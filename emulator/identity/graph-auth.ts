@@ -5,10 +5,7 @@ import type { Principal } from './permissions';
 import type { TokenProblem } from './token-signer';
 
 /** Audiences Graph accepts: its resource URI and its well-known app id. */
-export const GRAPH_AUDIENCES: readonly string[] = [
-  'https://graph.microsoft.com',
-  '00000003-0000-0000-c000-000000000000',
-];
+const GRAPH_AUDIENCES: readonly string[] = ['https://graph.microsoft.com', '00000003-0000-0000-c000-000000000000'];
 
 const MESSAGES: Record<TokenProblem | 'missing', string> = {
   missing: 'Access token is empty.',

@@ -4,7 +4,7 @@ import type { TenantState } from '../state/tenant-state';
 import type { TokenClaims } from './token-signer';
 
 /** Lifetime of issued tokens, as Entra ID reports it for client credentials. */
-export const TOKEN_LIFETIME_SECONDS = 3599;
+const TOKEN_LIFETIME_SECONDS = 3599;
 
 /** An OAuth 2.0 token response body. */
 export interface TokenResponse {

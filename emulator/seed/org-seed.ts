@@ -128,7 +128,7 @@ const photoUpdateSettingsSchema = z.object({
 });
 
 /** zod schema for `OrgSeed`; referential checks (unique ids, known managers) are in `checkSeed`. */
-export const orgSeedSchema: z.ZodType<OrgSeed> = z.object({
+const orgSeedSchema: z.ZodType<OrgSeed> = z.object({
   tenantId: z.string().min(1),
   domain: z.string().min(1),
   displayName: z.string().optional(),

@@ -26,7 +26,7 @@ const WRITE_ROLES = ['Sites.ReadWrite.All', 'Sites.Manage.All', 'Sites.FullContr
  * the local tenant serves it (`<base>/sp`), the tenant's `https://<name>.sharepoint.com` and
  * `https://<name>-my.sharepoint.com` resources, and SharePoint's app id.
  */
-export function sharePointAudiences(state: TenantState): string[] {
+function sharePointAudiences(state: TenantState): string[] {
   const name = state.directory.domain.split('.')[0] ?? state.directory.domain;
   return [
     `${state.baseUrl}${SHAREPOINT_PREFIX}`,

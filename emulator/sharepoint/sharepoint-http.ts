@@ -49,7 +49,7 @@ export function spBadRequest(message: string): SharePointError {
 }
 
 /** Writes a SharePoint error in the caller's OData mode. */
-export function sendSharePointError(req: IncomingMessage, res: ServerResponse, err: SharePointError): void {
+function sendSharePointError(req: IncomingMessage, res: ServerResponse, err: SharePointError): void {
   if (err.status === 401) {
     sendJson(res, 401, { error_description: err.message }, err.headers);
     return;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { renderSquareJpeg } from '../images/photo-image';
 
 /** The square sizes Graph serves a profile photo in, smallest first. */
-export const GRAPH_PHOTO_SIZES: readonly number[] = [48, 64, 96, 120, 240, 360, 432, 504, 648];
+const GRAPH_PHOTO_SIZES: readonly number[] = [48, 64, 96, 120, 240, 360, 432, 504, 648];
 
 /** A user's stored photo: the uploaded original plus sizes rendered on demand. */
 export interface StoredPhoto {

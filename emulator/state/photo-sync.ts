@@ -7,13 +7,13 @@ import type { PhotoStore, StoredPhoto } from './photo-store';
 import { THUMBNAIL_SIDES, thumbnailStem, type SharePointStore, type ThumbnailSize } from './sharepoint-store';
 
 /** Exchange Online takes a photo from Entra ID (AD) only if it is this small (KB 3062745). */
-export const EXCHANGE_AD_PHOTO_LIMIT = 10 * 1024;
+const EXCHANGE_AD_PHOTO_LIMIT = 10 * 1024;
 /** The most on-premises AD's thumbnailPhoto holds. */
 export const AD_THUMBNAIL_LIMIT = 100 * 1024;
 /** Legacy SharePoint copies from Exchange at most this often. */
-export const SHAREPOINT_SYNC_INTERVAL_MS = 24 * 3600 * 1000;
+const SHAREPOINT_SYNC_INTERVAL_MS = 24 * 3600 * 1000;
 /** Default time after which a Teams client's cached photo is refreshed (the service's user cache: 3 days). */
-export const DEFAULT_TEAMS_REFRESH_SECONDS = 3 * 24 * 3600;
+const DEFAULT_TEAMS_REFRESH_SECONDS = 3 * 24 * 3600;
 
 /** What became of an AD thumbnail's one chance to reach Exchange Online. */
 export type ExchangeImport = 'imported' | 'rejected_too_large' | 'skipped_has_photo' | 'no_mailbox';

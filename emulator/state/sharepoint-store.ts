@@ -4,7 +4,7 @@ import type { SeedUser } from '../seed/org-seed';
 export const SHAREPOINT_PREFIX = '/sp';
 
 /** The profile pictures folder of the My Site Host's "User Photos" library (English root web). */
-export const PROFILE_PICTURES_FOLDER = 'User Photos/Profile Pictures';
+const PROFILE_PICTURES_FOLDER = 'User Photos/Profile Pictures';
 
 /** Thumbnail suffixes and their widths (PnP ProfilePictureUploader: S 48, M 72, L 200). */
 export const THUMBNAIL_SIDES = { S: 48, M: 72, L: 200 } as const;
@@ -29,7 +29,7 @@ export function thumbnailStem(upn: string): string {
 }
 
 /** The claims account name SharePoint uses for a cloud user. */
-export function membershipClaim(upn: string): string {
+function membershipClaim(upn: string): string {
   return `i:0#.f|membership|${upn.toLowerCase()}`;
 }
 

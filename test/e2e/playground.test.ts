@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, loopbackOnlyContext } from '../support/browser';
 import { DEMO_USERS } from '../../emulator';
 import { t } from '../../bot/src/i18n/i18n';
-import { startHarness, type Harness } from '../support/headshot-harness';
+import { startHarness, type Harness } from '../support/headshot';
 import { fileAttachment } from '../support/teams-chat';
 import { image } from '../support/photos';
 

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { CoverageJson, TenantSettingsView } from '../../bot/src/api/tab-contract';
 import { DEMO_USERS } from '../../emulator';
 import { launchChromium, loopbackOnlyContext } from '../support/browser';
-import { startHarness, type Harness } from '../support/headshot-harness';
+import { startHarness, type Harness } from '../support/headshot';
 import { apiAs } from '../support/tab-api';
 import { axeViolations, openTab, screenshot } from '../support/tab-browser';
 

@@ -9,7 +9,7 @@ import type { ApprovalItemView, PhotoRequestView, TenantSettingsView } from '../
 import { t as botT } from '../../bot/src/i18n/i18n';
 import { DEMO_USERS } from '../../emulator';
 import { launchChromium, loopbackOnlyContext } from '../support/browser';
-import { startHarness, type Harness } from '../support/headshot-harness';
+import { startHarness, type Harness } from '../support/headshot';
 import { apiAs } from '../support/tab-api';
 import { image } from '../support/photos';
 import { axeViolations, openTab, screenshot } from '../support/tab-browser';

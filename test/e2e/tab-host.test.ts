@@ -12,7 +12,7 @@ import { COMMON_STRINGS } from '../../tab/src/shell/common-strings';
 import { launchChromium, loopbackOnlyContext } from '../support/browser';
 import { openInFakeHost, type FramedTab } from '../support/fake-teams-host';
 import { IMAGES } from '../support/photos';
-import { startHarness, type Harness } from '../support/headshot-harness';
+import { startHarness, type Harness } from '../support/headshot';
 import { axeViolations, eventually, screenshot, ssoToken, tabUrl } from '../support/tab-browser';
 
 jest.setTimeout(90_000);

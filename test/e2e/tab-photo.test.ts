@@ -15,7 +15,7 @@ import { DEMO_USERS } from '../../emulator';
 import { MY_PHOTO_STRINGS } from '../../tab/src/pages/my-photo/my-photo-strings';
 import { COMMON_STRINGS } from '../../tab/src/shell/common-strings';
 import { launchChromium, loopbackOnlyContext } from '../support/browser';
-import { startHarness, type Harness } from '../support/headshot-harness';
+import { startHarness, type Harness } from '../support/headshot';
 import { IMAGES } from '../support/photos';
 import { axeViolations, eventually, openTab, screenshot, ssoToken, tabUrl } from '../support/tab-browser';
 

@@ -10,7 +10,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { launchChromium, loopbackOnlyContext } from '../support/browser';
 import { DEMO_USERS } from '../../emulator';
 import { t } from '../../bot/src/i18n/i18n';
-import { startHarness, type Harness } from '../support/headshot-harness';
+import { startHarness, type Harness } from '../support/headshot';
 import { cardActions, cardTexts } from '../support/teams-chat';
 import { IMAGES } from '../support/photos';
 

@@ -19,7 +19,7 @@
 import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
 
 /** The origin the fake host pretends to be (in the tab's frame-ancestors and teams-js' valid origins). */
-export const FAKE_HOST_ORIGIN = 'https://teams.microsoft.com';
+const FAKE_HOST_ORIGIN = 'https://teams.microsoft.com';
 
 /** How the fake host behaves. */
 export interface FakeHostOptions {

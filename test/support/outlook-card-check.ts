@@ -75,7 +75,7 @@ export function featuresNewerThan(card: unknown, version: string): string[] {
 }
 
 /** The official parser, targeting `version`, on a copy of the card that declares it. */
-export function parseAsVersion(card: unknown, version: '1.4'): CardValidation {
+function parseAsVersion(card: unknown, version: '1.4'): CardValidation {
   const copy = { ...(card as Node), version };
   const context = new AC.SerializationContext(AC.Versions.v1_4);
   const parsed = new AC.AdaptiveCard();

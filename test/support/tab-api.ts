@@ -3,10 +3,10 @@
  * JSON. Shared by the tab's integration tests and its browser tests (which set the scene with it).
  */
 import { DEMO_APP } from '../../emulator';
-import type { Harness } from './headshot-harness';
+import type { Harness } from './headshot';
 
 /** The audience local mode accepts (main.ts composeAccess). */
-export const LOCAL_AUDIENCE = `api://localhost/${DEMO_APP.clientId}`;
+const LOCAL_AUDIENCE = `api://localhost/${DEMO_APP.clientId}`;
 
 /** A user token from the local tenant's issuer, as the tab's sign-in gets it. */
 export async function tokenFor(

@@ -11,11 +11,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { Harness } from './headshot-harness';
+import type { Harness } from './headshot';
 import { tokenFor } from './tab-api';
 
 /** Where screenshots go (git-ignored). */
-export const SHOTS = path.resolve(__dirname, '..', '..', 'test-results');
+const SHOTS = path.resolve(__dirname, '..', '..', 'test-results');
 
 /** How to open the tab. */
 export interface OpenTabOptions {
@@ -45,7 +45,7 @@ export async function openTab(context: BrowserContext, baseUrl: string, options:
 }
 
 /** Picks the demo person on the sign-in screen and waits for the page to replace it. */
-export async function signInAs(page: Page, displayName: string): Promise<void> {
+async function signInAs(page: Page, displayName: string): Promise<void> {
   await page.getByRole('button', { name: displayName, exact: true }).click();
   await page.locator('ul.people').waitFor({ state: 'detached' });
   await page.locator('main h1').waitFor();

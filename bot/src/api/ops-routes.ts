@@ -8,7 +8,7 @@ import type { Metrics } from '../metrics';
 import { route, type AccessControl } from './route-rules';
 
 /** One readiness check: resolves when ready, rejects with a short reason otherwise. */
-export type ReadinessCheck = () => Promise<void>;
+type ReadinessCheck = () => Promise<void>;
 
 /** Dependencies of the operator routes. */
 export interface OpsRouteDeps {
@@ -30,7 +30,7 @@ function sameToken(given: string, expected: string): boolean {
 }
 
 /** Whether `req` may read the metrics. */
-export function mayReadMetrics(req: Request, token?: string): boolean {
+function mayReadMetrics(req: Request, token?: string): boolean {
   // Behind App Service's front end every request arrives from a private address with X-Forwarded-For set:
   // only a direct loopback call without forwarding headers counts as local.
   if (isLoopback(req.socket.remoteAddress) && !req.headers['x-forwarded-for']) return true;

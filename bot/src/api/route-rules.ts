@@ -11,7 +11,7 @@ import type { SsoRequest, SsoValidator } from './sso-auth';
 import type { RoleResolver } from '../core/admin/role-resolver';
 
 /** How a route's caller proves who they are. */
-export type RouteAuth =
+type RouteAuth =
   /** Bot Framework channel token, checked by the CloudAdapter. */
   | 'bot-framework'
   /** Upload ticket (signed link the bot gave the user) as bearer token. */
@@ -28,7 +28,7 @@ export type RouteAuth =
   | 'public';
 
 /** What a caller is to the person a route is about. */
-export type Role = 'self' | 'manager-of' | 'admin';
+type Role = 'self' | 'manager-of' | 'admin';
 
 /** One route's rule. */
 export interface RouteRule {
@@ -88,7 +88,7 @@ export function unruledRoutes(server: Server): { method: string; path: string }[
 }
 
 /** Middleware: the SSO caller must hold one of `roles` towards the route's `:userId`. */
-export function requireRoles(roles: readonly Role[], resolver: RoleResolver) {
+function requireRoles(roles: readonly Role[], resolver: RoleResolver) {
   return (req: Request, res: Response, next: Next): void => {
     const caller = (req as SsoRequest).ssoCaller;
     const params = (req.params ?? {}) as Record<string, string | undefined>;
@@ -108,7 +108,7 @@ export function requireRoles(roles: readonly Role[], resolver: RoleResolver) {
 }
 
 /** Whether `callerId` holds one of `roles` towards `targetId`. */
-export async function allowed(
+async function allowed(
   roles: readonly Role[],
   resolver: RoleResolver,
   callerId: string | undefined,

@@ -112,7 +112,7 @@ export interface MeView {
 export type FixName = 'fix_sharepoint' | 'apply_again' | 'upload' | 'ad_photo';
 
 /** One system in the status report, as `reportJson` writes it. */
-export interface StatusSystemJson {
+interface StatusSystemJson {
   system: 'entra' | 'exchange' | 'sharepoint' | 'teams' | 'policy';
   /** Machine state, e.g. in_sync, pending, not_applicable (status-types.ts SYNC_STATES). */
   state: string;

@@ -8,7 +8,7 @@ import type { Server } from 'restify';
 import { z } from 'zod';
 import { route, type AccessControl } from './route-rules';
 import { TabError, jsonHandler, readJson } from './tab-http';
-import type { TabConfig } from './tab-contract';
+import type { LocalSignInBody, TabConfig } from './tab-contract';
 import type { LocalSignIn } from '../core/session/local-sign-in';
 
 /** What the session routes need. */
@@ -18,7 +18,7 @@ export interface TabSessionDeps {
   local?: LocalSignIn;
 }
 
-const signInBody = z.object({ userId: z.string().min(1).max(200) }).strict();
+const signInBody: z.ZodType<LocalSignInBody> = z.object({ userId: z.string().min(1).max(200) }).strict();
 
 /** Registers the session routes. */
 export function registerTabSessionRoutes(server: Server, deps: TabSessionDeps, access: AccessControl): void {

@@ -11,7 +11,7 @@ import { jpegDataUrl } from './tab-http';
 import type { ApprovalItemView, PhotoRequestView, WarningJson } from './tab-contract';
 
 /** Warnings with their localised sentences. */
-export function warningsJson(locale: Locale, warnings: readonly PhotoWarning[]): WarningJson[] {
+function warningsJson(locale: Locale, warnings: readonly PhotoWarning[]): WarningJson[] {
   return warnings.map((w) => ({ code: w.code, message: t(locale, `warnings.${w.code}`, w.params) }));
 }
 

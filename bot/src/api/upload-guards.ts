@@ -23,7 +23,7 @@ const cropQuery = z
   .partial();
 
 /** The photo is larger than allowed (413), in MiB for the message. */
-export function tooLarge(maxBytes: number, received: number): AppError {
+function tooLarge(maxBytes: number, received: number): AppError {
   return new AppError('photo.too_large_bytes', 'upload over the limit', {
     status: 413,
     params: {

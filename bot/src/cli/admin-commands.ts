@@ -29,11 +29,11 @@ import type { Db } from '../store/database';
 import { SqliteConversationStore } from '../store/sqlite-conversation-store';
 import { commandContext, type CommandIo } from './prologue';
 
-export const COVERAGE_USAGE = `Usage:
+const COVERAGE_USAGE = `Usage:
   headshot coverage --as <userPrincipalName> [--json|--csv] [--cached]
 `;
 
-export const BROADCAST_USAGE = `Usage:
+const BROADCAST_USAGE = `Usage:
   headshot broadcast --as <upn> --audience <no_photo|placeholder_or_stale|hybrid_stuck|group:<id>|everyone>
       --message <file|reminder> [--at <ISO 8601 time>] [--include-guests] [--include-disabled] [--dry-run] [--json]
   headshot broadcast report <campaignId> --as <upn> [--json|--csv]
@@ -138,7 +138,7 @@ export async function coverageCommand(args: string[], io: CommandIo): Promise<nu
 }
 
 /** The audience from `--audience`. */
-export function parseAudience(raw: string, includeGuests: boolean, includeDisabled: boolean): CampaignAudience {
+function parseAudience(raw: string, includeGuests: boolean, includeDisabled: boolean): CampaignAudience {
   const flags = { includeGuests, includeDisabled };
   const category = raw.replace(/^category:/, '') as CoverageCategory;
   if (REMINDABLE_CATEGORIES.includes(category)) return { kind: 'category', category, ...flags };
@@ -151,7 +151,7 @@ export function parseAudience(raw: string, includeGuests: boolean, includeDisabl
 }
 
 /** The message from `--message`: `reminder`, or a text file (UTF-8) with the admin's own words. */
-export function readMessage(raw: string): CampaignMessage {
+function readMessage(raw: string): CampaignMessage {
   if (raw === 'reminder') return { kind: 'reminder' };
   let text: string;
   try {

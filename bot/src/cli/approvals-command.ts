@@ -26,7 +26,7 @@ import { SqliteApprovalRepository } from '../store/sqlite-approval-repository';
 import { SqliteAuditLog } from '../store/sqlite-audit-log';
 import { SqliteRequestRepository } from '../store/sqlite-request-repository';
 
-export const APPROVALS_USAGE = `Usage:
+const APPROVALS_USAGE = `Usage:
   headshot approvals policy [--json]
   headshot approvals policy set --required-for everyone|groups|nobody [--groups <id,id>] [--approvers-group <id>|none]
       [--remind-after <30m|24h|2d>] [--escalate-after <…>] [--expire-after <…>] [--by <name>] [--json]

@@ -9,7 +9,7 @@ import type { AuditEntry } from '../core/audit/audit-ports';
 import { SqliteAuditLog } from '../store/sqlite-audit-log';
 import { commandContext, type CommandIo } from './prologue';
 
-export const AUDIT_USAGE =
+const AUDIT_USAGE =
   'headshot audit [--user <id>] [--actor <id>] [--request <id>] [--action <prefix>] [--limit <n>] [--json]';
 
 function entryJson(e: AuditEntry): Record<string, unknown> {

@@ -15,8 +15,7 @@ import { describeVerdict, fixTitle, plainDate, reportJson } from '../i18n/status
 import { composeStatus } from '../wiring/compose-status';
 import { commandContext, type CommandIo } from './prologue';
 
-export const STATUS_USAGE =
-  'headshot status <userPrincipalName|id> [--json] [--ad-photo <file>] [--locale en|fi|nl|pl]';
+const STATUS_USAGE = 'headshot status <userPrincipalName|id> [--json] [--ad-photo <file>] [--locale en|fi|nl|pl]';
 
 /** The command has no audit log of its own: it only reads (and an AD photo is a file on the admin's disk). */
 const NO_AUDIT: AuditLog = { append: () => undefined, list: () => [] };

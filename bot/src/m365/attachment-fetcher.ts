@@ -86,7 +86,7 @@ const systemResolve = async (host: string): Promise<ResolvedAddress[]> =>
   }));
 
 /** A lookup that answers `pinned` for any name: the socket connects where the check looked. */
-export function pinnedLookup(pinned: ResolvedAddress): LookupFunction {
+function pinnedLookup(pinned: ResolvedAddress): LookupFunction {
   return ((_hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
     if (options?.all) callback(null, [{ address: pinned.address, family: pinned.family }]);
     else callback(null, pinned.address, pinned.family);

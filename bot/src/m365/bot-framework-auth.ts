@@ -25,7 +25,7 @@ import type { Activity } from 'botbuilder';
 import type { TokenSource } from './token-source';
 
 /** The public cloud's Bot Framework endpoints (botframework-connector's AuthenticationConstants). */
-export const BOT_FRAMEWORK_DEFAULTS = {
+const BOT_FRAMEWORK_DEFAULTS = {
   openIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration',
   tokenIssuer: 'https://api.botframework.com',
   connectorScope: 'https://api.botframework.com',
@@ -47,7 +47,7 @@ export interface BotAuthOptions {
 }
 
 /** ServiceClientCredentialsFactory on a TokenSource: one app id, signs with `<audience>/.default`. */
-export class TokenSourceCredentialsFactory extends ServiceClientCredentialsFactory {
+class TokenSourceCredentialsFactory extends ServiceClientCredentialsFactory {
   constructor(
     private readonly appId: string,
     private readonly tokens: TokenSource,

@@ -16,7 +16,7 @@ import type { BatchStats } from '../core/status/evidence-ports';
 import { fromGraphError } from './graph-errors';
 
 /** Graph's limit on inner requests per `$batch`. */
-export const MAX_BATCH_SIZE = 20;
+const MAX_BATCH_SIZE = 20;
 /** Concurrent requests Graph allows an app per mailbox for Exchange-backed resources. */
 export const PHOTO_CONCURRENCY = 4;
 
@@ -63,7 +63,7 @@ interface Pending {
 }
 
 /** A header of an inner answer, whatever its case. */
-export function innerHeader(headers: Record<string, string> | undefined, name: string): string | undefined {
+function innerHeader(headers: Record<string, string> | undefined, name: string): string | undefined {
   const key = Object.keys(headers ?? {}).find((k) => k.toLowerCase() === name.toLowerCase());
   return key === undefined ? undefined : headers?.[key];
 }

@@ -9,7 +9,7 @@ import { retryAfterSeconds } from './graph-errors';
 import type { TokenSource } from './token-source';
 
 /** The profile pictures folder of the My Site Host's "User Photos" library (English root web). */
-export const PROFILE_PICTURES_FOLDER = 'User Photos/Profile Pictures';
+const PROFILE_PICTURES_FOLDER = 'User Photos/Profile Pictures';
 
 /**
  * The file-name stem of a user's thumbnails: the account name with each of

@@ -17,7 +17,7 @@ import type { BotConnectorClient, ConnectorAnswer } from '../m365/bot-connector-
 import type { Metrics } from '../metrics';
 
 /** Why nothing was sent (certain: Teams did not get it). */
-export type NotSentReason = 'throttled' | 'busy' | 'failed' | 'no_conversation';
+type NotSentReason = 'throttled' | 'busy' | 'failed' | 'no_conversation';
 
 /** What a proactive send or update did. */
 export type SendOutcome =
@@ -62,7 +62,7 @@ const RETRY_STATUSES = new Set([412, 502, 503, 504]);
 const noGate: Gate = async () => undefined;
 
 /** A connector answer as an outcome; `messageSent` says whether a failure without an answer may have delivered it. */
-export function outcomeOf(answer: ConnectorAnswer<unknown>, messageSent: boolean): SendOutcome {
+function outcomeOf(answer: ConnectorAnswer<unknown>, messageSent: boolean): SendOutcome {
   if (answer.ok) return { kind: 'not_sent', reason: 'failed', detail: 'unexpected' };
   if ('sent' in answer) {
     if (answer.sent && messageSent) return { kind: 'unknown', detail: answer.message };

@@ -12,13 +12,13 @@ export const MASTER_MAX_BYTES = 4 * 1024 * 1024;
 /** What legacy Exchange paths take (decimal KB: the stricter reading). */
 export const MASTER_TARGET_BYTES = 500_000;
 /** Qualities tried in turn until the master fits the target. */
-export const MASTER_QUALITY_STEPS = [85, 80, 75, 70, 65, 60, 50] as const;
+const MASTER_QUALITY_STEPS = [85, 80, 75, 70, 65, 60, 50] as const;
 
 /** Side of the card preview. */
-export const PREVIEW_SIDE = 96;
+const PREVIEW_SIDE = 96;
 /** Small enough to embed in a card many times over (Teams messages stop at ~100 KB; base64 adds a third). */
 export const PREVIEW_TARGET_BYTES = 8_000;
-export const PREVIEW_QUALITY_STEPS = [80, 70, 60, 50, 40, 30, 20, 10] as const;
+const PREVIEW_QUALITY_STEPS = [80, 70, 60, 50, 40, 30, 20, 10] as const;
 
 /** On-premises AD `thumbnailPhoto` convention. */
 export const AD_THUMBNAIL_SIDE = 96;
@@ -28,12 +28,10 @@ export const AD_THUMBNAIL_MAX_BYTES = 10_000;
  * From high quality down in steps of 5: the first that fits is kept. A photo fits at
  * 95 (~5 KB); at 96 px with 4:2:0 chroma even random black-and-white pixels fit by 90.
  */
-export const AD_THUMBNAIL_QUALITY_STEPS = [
-  95, 90, 85, 80, 75, 70, 65, 60, 55, 50, 45, 40, 35, 30, 25, 20, 15, 10,
-] as const;
+const AD_THUMBNAIL_QUALITY_STEPS = [95, 90, 85, 80, 75, 70, 65, 60, 55, 50, 45, 40, 35, 30, 25, 20, 15, 10] as const;
 
 /** Qualities of the SharePoint thumbnails and the avatars. */
-export const SMALL_QUALITY_STEPS = [85, 75, 65, 50, 35, 20, 10] as const;
+const SMALL_QUALITY_STEPS = [85, 75, 65, 50, 35, 20, 10] as const;
 
 /**
  * Byte budget of a SharePoint thumbnail or an avatar of `side` px: 1 KB of JPEG

@@ -1,31 +1,18 @@
 /** The sharp-based image pipeline: the ImageProcessor adapter and its parts. */
 export {
   SharpImageProcessor,
-  DEFAULT_TIMEOUT_MS,
   DEFAULT_THUMBNAIL_SIDES,
   DEFAULT_AVATAR_SIDES,
   checkUpload,
 } from './sharp-image-processor';
 export type { SharpImageProcessorOptions } from './sharp-image-processor';
 export { normaliseDecodeError } from './decode-error';
-export type { DecodeErrorContext } from './decode-error';
 export { detectFormat } from './detect-format';
-export type { DetectedFormat } from './detect-format';
 export { heifDeclaredSizes } from './heif-boxes';
-export { decodeHeic, heicDecodesRunning } from './heic-decoder';
+export { heicDecodesRunning } from './heic-decoder';
 export { WorkLimiter, QueueFullError } from './limiter';
-export { MASTER_SIDE } from './normalise';
+export { MASTER_TARGET_BYTES, PREVIEW_TARGET_BYTES, AD_THUMBNAIL_MAX_BYTES, smallOutputBudget } from './encode';
 export {
-  MASTER_MAX_BYTES,
-  MASTER_TARGET_BYTES,
-  PREVIEW_SIDE,
-  PREVIEW_TARGET_BYTES,
-  AD_THUMBNAIL_SIDE,
-  AD_THUMBNAIL_MAX_BYTES,
-  smallOutputBudget,
-} from './encode';
-export {
-  SMALL_SIDE,
   DARK_MEAN_LUMA_MAX,
   BRIGHT_MEAN_LUMA_MIN,
   LOW_CONTRAST_STDEV_MAX,
@@ -34,5 +21,3 @@ export {
   qualityWarnings,
 } from './quality-checks';
 export { OFF_CENTRE_DISTANCE_MIN, subjectPosition, offCentreWarning } from './subject-position';
-export { runPhotoPrepare } from './prepare-command';
-export type { CliIo } from './prepare-command';

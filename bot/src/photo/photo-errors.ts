@@ -5,7 +5,7 @@
 import { AppError } from '../core/errors';
 
 /** The formats a user may send, for messages that say what was expected. */
-export const EXPECTED_FORMATS = 'JPEG, PNG, WebP, GIF, TIFF, AVIF, HEIC';
+const EXPECTED_FORMATS = 'JPEG, PNG, WebP, GIF, TIFF, AVIF, HEIC';
 
 const MIB = 1024 * 1024;
 

@@ -10,7 +10,7 @@ import { AD_THUMBNAIL_SIDE, AD_THUMBNAIL_TARGET, encodeSquare, smallTarget } fro
 import type { RawRgb } from './normalise';
 
 /** Side of the previews on status cards. */
-export const STATUS_PREVIEW_SIDE = 48;
+const STATUS_PREVIEW_SIDE = 48;
 
 const unreadable = (cause: unknown): AppError =>
   new AppError('photo.corrupt', 'picture could not be read', { params: { format: 'unknown' }, cause });

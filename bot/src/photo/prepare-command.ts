@@ -28,9 +28,9 @@ export interface CliIo {
 }
 
 /** Exit codes of `photo prepare`. */
-export const EXIT = { accepted: 0, internal: 1, rejected: 2, usage: 64 } as const;
+const EXIT = { accepted: 0, internal: 1, rejected: 2, usage: 64 } as const;
 
-export const PHOTO_PREPARE_USAGE = `Usage: headshot photo prepare <file> --out <dir> [--json] [--locale en|fi|nl|pl]
+const PHOTO_PREPARE_USAGE = `Usage: headshot photo prepare <file> --out <dir> [--json] [--locale en|fi|nl|pl]
 Exit codes: 0 accepted, 2 input rejected, 1 internal fault, 64 usage.
 `;
 

@@ -7,7 +7,7 @@
 import type { PhotoWarning } from '../core/photo/pipeline-ports';
 
 /** Below this short side (px) Microsoft 365 upscales the 648 photo: warn `small`. */
-export const SMALL_SIDE = 648;
+const SMALL_SIDE = 648;
 /** Mean luma at or below which a photo is `dark` (normal photos: ~90-160). */
 export const DARK_MEAN_LUMA_MAX = 55;
 /** Mean luma at or above which a photo is `bright` (washed out). */

@@ -65,7 +65,7 @@ import { openSource, type SourceImage } from './source';
 import { offCentreWarning, subjectPosition } from './subject-position';
 
 /** Default per-photo time budget (a 12 MP HEIC takes ~0.7 s to decode here, several seconds on a slow machine). */
-export const DEFAULT_TIMEOUT_MS = 20_000;
+const DEFAULT_TIMEOUT_MS = 20_000;
 
 /** SharePoint legacy thumbnail sides (PnP ProfilePictureUploader); other tools use L 120 or 300. */
 export const DEFAULT_THUMBNAIL_SIDES: Readonly<{ s: number; m: number; l: number }> = Object.freeze({

@@ -18,7 +18,7 @@ import { corruptError, tooManyPixelsError } from './photo-errors';
  * 'warning', still accepts the benign libjpeg warnings ("extraneous bytes before
  * marker") that many camera and phone JPEGs carry and every viewer shows fine.
  */
-export const FAIL_ON = 'error' as const;
+const FAIL_ON = 'error' as const;
 
 /** An upload whose header has been read and checked. */
 export interface SourceImage {

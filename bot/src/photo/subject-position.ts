@@ -19,9 +19,9 @@ export const OFF_CENTRE_DISTANCE_MIN = 0.25;
  * Vertical offsets count for less: a head-and-shoulders photo has its detail low
  * (shoulders, clothes) or high (hair) and still sits well in a circle.
  */
-export const VERTICAL_WEIGHT = 0.75;
+const VERTICAL_WEIGHT = 0.75;
 /** Below this share of the saliency mass above the median there is no distinct subject to place. */
-export const SUBJECT_PROMINENCE_MIN = 0.15;
+const SUBJECT_PROMINENCE_MIN = 0.15;
 
 /** The subject's centre as fractions of the side (0.5, 0.5 is the middle), and how distinct it is (0-1). */
 export interface SubjectPosition {

@@ -56,7 +56,7 @@ const PL_VISIBLE =
 // ---------------------------------------------------------------- the table
 
 /** Rules per language and intent. Intents are tried in INTENT_ORDER, languages in LANGUAGE_ORDER. */
-export const INTENT_TABLE: Readonly<Record<Locale, LanguageTable>> = Object.freeze({
+const INTENT_TABLE: Readonly<Record<Locale, LanguageTable>> = Object.freeze({
   en: {
     cancel: [
       { all: ['cancel|abort|nevermind|never mind|forget it|dont change|do not change'] },

@@ -11,7 +11,7 @@ import { statusCard } from './cards/status-card';
 import { jpegDataUri, replaceClickedCard } from './photo-replies';
 
 /** The status card of a report, with its previews as data URIs. */
-export function statusCardFor(locale: Locale, report: StatusReport): AdaptiveCard {
+function statusCardFor(locale: Locale, report: StatusReport): AdaptiveCard {
   return statusCard(locale, {
     report,
     photoPreview: report.photo?.picture ? jpegDataUri(report.photo.picture.preview) : undefined,

@@ -3,7 +3,7 @@ import type { AuditEntryJson, AuditPage } from '../../../bot/src/api/tab-contrac
 import { adminSection, el, formatInstant, showFailure, uid, type AdminSection, type SectionHost } from './admin-dom';
 
 /** Entries per page. */
-export const AUDIT_PAGE = 50;
+const AUDIT_PAGE = 50;
 
 /** Builds the audit section and loads the newest entries. */
 export function auditSection(host: SectionHost): AdminSection {

@@ -7,7 +7,7 @@ import type { CampaignDraftBody, CampaignProgressJson } from '../../../bot/src/a
 import { el, showFailure, uid, type SectionHost } from './admin-dom';
 
 /** Longest custom text the server takes. */
-export const MAX_CUSTOM_TEXT = 2000;
+const MAX_CUSTOM_TEXT = 2000;
 
 const REMINDABLE = ['no_photo', 'placeholder_or_stale', 'hybrid_stuck'] as const;
 type Remindable = (typeof REMINDABLE)[number];

@@ -17,12 +17,12 @@ import {
 } from './admin-dom';
 
 /** How often campaigns in progress are asked for their numbers. */
-export const CAMPAIGN_POLL_MS = 2000;
+const CAMPAIGN_POLL_MS = 2000;
 
 const FINAL_STATES = new Set(['done', 'cancelled']);
 
 /** Whether a campaign still changes (anything but done or cancelled). */
-export function isActive(c: CampaignProgressJson): boolean {
+function isActive(c: CampaignProgressJson): boolean {
   return !FINAL_STATES.has(c.state);
 }
 

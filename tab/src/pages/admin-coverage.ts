@@ -14,7 +14,7 @@ import {
 } from './admin-dom';
 
 /** The categories in the order the page shows them. */
-export const CATEGORIES = [
+const CATEGORIES = [
   'has_photo',
   'no_photo',
   'placeholder_or_stale',
@@ -24,7 +24,7 @@ export const CATEGORIES = [
 ] as const satisfies ReadonlyArray<keyof CoverageJson['counts']>;
 
 /** How often a running scan is asked for its progress. */
-export const SCAN_POLL_MS = 1000;
+const SCAN_POLL_MS = 1000;
 
 /** Builds the coverage section and loads the newest scan. */
 export function coverageSection(host: SectionHost): AdminSection {

@@ -2,10 +2,10 @@
 import { ApiError, type PageContext } from '../page-context';
 import { el, errorText, sleep, uid } from '../dom';
 
-export { el, errorText, formatInstant, formatNumber, uid } from '../dom';
+export { el, formatInstant, formatNumber, uid } from '../dom';
 
 /** True when `err` is the API refusing the caller (not an admin): the page then shows only that message. */
-export function isForbidden(err: unknown): err is ApiError {
+function isForbidden(err: unknown): err is ApiError {
   return err instanceof ApiError && err.status === 403;
 }
 

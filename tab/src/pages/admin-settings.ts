@@ -21,7 +21,7 @@ function labelled(label: string, control: HTMLInputElement | HTMLTextAreaElement
 }
 
 /** Group ids typed one per line or separated by commas or spaces. */
-export function parseIds(text: string): string[] {
+function parseIds(text: string): string[] {
   return text
     .split(/[\s,;]+/)
     .map((s) => s.trim())

@@ -4,7 +4,7 @@ import { ApiError, type PageContext } from '../page-context';
 import { el, errorText, formatInstant, uid } from '../dom';
 
 /** Longest rejection reason the server accepts (DecisionBody). */
-export const MAX_REASON = 500;
+const MAX_REASON = 500;
 
 /** What an item needs from its page. */
 export interface ItemHost {

@@ -10,7 +10,7 @@ import { itemSignature, renderApprovalItem, type ItemHost } from './approvals-it
 import { approvalsStrings } from './approvals-strings';
 
 /** How often the lists refresh while the page is shown. */
-export const REFRESH_MS = 15_000;
+const REFRESH_MS = 15_000;
 
 type Scope = 'pending' | 'decided';
 

@@ -6,7 +6,7 @@ import { app, authentication, dialog } from '@microsoft/teams-js';
 import type { HostInfo } from '../page-context';
 
 /** How long the host gets to answer `app.initialize()` (it never settles in a foreign frame). */
-export const HOST_TIMEOUT_MS = 3000;
+const HOST_TIMEOUT_MS = 3000;
 
 /** The host as found at start-up, with its locale when it gave one. */
 export interface DetectedHost {

@@ -4,7 +4,7 @@ import type { TabLocale } from '../../../bot/src/api/tab-contract';
 import type { PageId, PageStrings } from '../page-context';
 import { COMMON_STRINGS } from './common-strings';
 
-export const LOCALES: readonly TabLocale[] = ['en', 'fi', 'nl', 'pl'];
+const LOCALES: readonly TabLocale[] = ['en', 'fi', 'nl', 'pl'];
 
 /** A product locale from a BCP 47 tag (`fi-FI` -> `fi`), or undefined when we do not speak it. */
 export function toLocale(tag: string | null | undefined): TabLocale | undefined {

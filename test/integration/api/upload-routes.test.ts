@@ -9,7 +9,7 @@ import { SignedLinks, uploadLink, type TicketSubject } from '../../../bot/src/ap
 import { FRAME_ANCESTORS } from '../../../bot/src/api/security-headers';
 import type { Locale } from '../../../bot/src/core/locale';
 import { t } from '../../../bot/src/i18n/i18n';
-import { startHarness, type Harness } from '../../support/headshot-harness';
+import { startHarness, type Harness } from '../../support/headshot';
 import { image } from '../../support/photos';
 
 const SECRET = 'test-upload-ticket-secret-0123456789abcdef';

@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { DEMO_GROUPS, DEMO_USERS } from '../../../emulator';
 import { t } from '../../../bot/src/i18n/i18n';
 import { expectValidCard } from '../../support/adaptive-card-validation';
-import { useHarness } from '../../support/headshot-harness';
+import { useHarness } from '../../support/headshot';
 import { cardTexts, type AdaptiveCardJson, type TeamsChat } from '../../support/teams-chat';
 import {
   approvalCopies,
@@ -21,7 +21,7 @@ import {
   photoWrites,
   preview,
   setPolicy,
-} from './approval-helpers';
+} from '../../support/approvals';
 
 const h = useHarness({}, {}, async (h) => {
   await setPolicy(h, '--required-for', 'everyone', '--approvers-group', DEMO_GROUPS.approvers);

@@ -6,9 +6,17 @@
 import { DEMO_GROUPS, DEMO_USERS } from '../../../emulator';
 import { t } from '../../../bot/src/i18n/i18n';
 import { expectValidCard } from '../../support/adaptive-card-validation';
-import { startHarness, type Harness } from '../../support/headshot-harness';
+import { startHarness, type Harness } from '../../support/headshot';
 import { cardTexts } from '../../support/teams-chat';
-import { approvalCopies, approverChat, auditJson, cardOf, photoWrites, preview, setPolicy } from './approval-helpers';
+import {
+  approvalCopies,
+  approverChat,
+  auditJson,
+  cardOf,
+  photoWrites,
+  preview,
+  setPolicy,
+} from '../../support/approvals';
 
 let h: Harness;
 

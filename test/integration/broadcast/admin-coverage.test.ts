@@ -3,11 +3,11 @@
  * an admin is configured (Patti holds the HeadshotAdmin app role in the seed), everyone else is
  * refused in the chat and in the CLI; the coverage card counts exactly what the tenant holds.
  */
-import { startHarness, type Harness } from '../../support/headshot-harness';
+import { startHarness, type Harness } from '../../support/headshot';
 import { expectValidCard } from '../../support/adaptive-card-validation';
 import { cardActions, cardTexts, type AdaptiveCardJson } from '../../support/teams-chat';
 import type { SeedUser } from '../../../emulator';
-import { ALEX, cli, member, pattiChat, seed, seedWith, until } from './broadcast-support';
+import { ALEX, cli, member, pattiChat, seed, seedWith, until } from '../../support/broadcasts';
 
 const EACH = 24;
 const users: SeedUser[] = [];

@@ -4,11 +4,11 @@
  * tenant enforces a rate limit below the configured pace and injects 429s and 503s, and yet
  * every recipient gets it exactly once, the progress card updates in place and the counts add up.
  */
-import { startHarness, type Harness } from '../../support/headshot-harness';
+import { startHarness, type Harness } from '../../support/headshot';
 import { expectValidCard } from '../../support/adaptive-card-validation';
 import { cardActions, cardTexts, type AdaptiveCardJson } from '../../support/teams-chat';
 import type { SeedUser } from '../../../emulator';
-import { cli, connectorRecords, member, PATTI, pattiChat, seed, seedWith, until } from './broadcast-support';
+import { cli, connectorRecords, member, PATTI, pattiChat, seed, seedWith, until } from '../../support/broadcasts';
 
 const N = 300;
 const users: SeedUser[] = Array.from({ length: N }, (_, i) => member(`r${String(i).padStart(3, '0')}`, i));

@@ -7,9 +7,9 @@
 import { loadConfig } from '../../../bot/src/config';
 import { createLogger } from '../../../bot/src/logger';
 import { startHeadshot, type RunningHeadshot } from '../../../bot/src/wiring/service';
-import { startHarness, type Harness } from '../../support/headshot-harness';
+import { startHarness, type Harness } from '../../support/headshot';
 import type { SeedUser } from '../../../emulator';
-import { connectorRecords, member, PATTI, seed, seedWith, until } from './broadcast-support';
+import { connectorRecords, member, PATTI, seed, seedWith, until } from '../../support/broadcasts';
 
 const N = 240;
 const RECIPIENTS = N + 3; // everyone: Alex, Megan and Patti too

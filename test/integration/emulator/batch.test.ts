@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { DEMO_USERS } from '../../../emulator';
-import { squareJpeg, TenantClient } from './local-tenant-client';
+import { squareJpeg, TenantClient } from '../../support/local-tenant';
 
 let t: TenantClient;
 let app: string;

@@ -7,7 +7,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import { DEMO_TENANT_ID, DEMO_USERS } from '../../../emulator';
-import { TenantClient } from './local-tenant-client';
+import { TenantClient } from '../../support/local-tenant';
 
 /*
  * The Bot Connector stand-in is exercised with botbuilder's own CloudAdapter in

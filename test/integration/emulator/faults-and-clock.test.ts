@@ -1,5 +1,5 @@
 import { DEMO_APP, DEMO_TENANT_ID, DEMO_USERS } from '../../../emulator';
-import { call, TenantClient } from './local-tenant-client';
+import { call, TenantClient } from '../../support/local-tenant';
 
 let t: TenantClient;
 let app: string;

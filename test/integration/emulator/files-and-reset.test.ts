@@ -1,5 +1,5 @@
 import { DEMO_USERS, demoSeed, startLocalTenant, type OrgSeed } from '../../../emulator';
-import { call, squareJpeg, TenantClient } from './local-tenant-client';
+import { call, squareJpeg, TenantClient } from '../../support/local-tenant';
 
 let t: TenantClient;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { DEMO_USERS } from '../../../emulator';
-import { TenantClient } from './local-tenant-client';
+import { TenantClient } from '../../support/local-tenant';
 
 let t: TenantClient;
 let app: string;

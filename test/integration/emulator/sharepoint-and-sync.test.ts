@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 import { DEMO_APP, DEMO_USERS } from '../../../emulator';
-import { call, squareJpeg, TenantClient } from './local-tenant-client';
+import { call, squareJpeg, TenantClient } from '../../support/local-tenant';
 
 let t: TenantClient;
 let sp: string;

@@ -6,7 +6,7 @@
 import { DEMO_APP, DEMO_GROUPS, DEMO_TEAMS_APP_ID, DEMO_USERS } from '../../../emulator';
 import { checkSeed } from '../../../emulator/seed/org-seed';
 import { demoSeed } from '../../../emulator/seed/demo-seed';
-import { TenantClient } from './local-tenant-client';
+import { TenantClient } from '../../support/local-tenant';
 
 let t: TenantClient;
 let app: string;

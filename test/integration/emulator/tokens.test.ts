@@ -1,6 +1,6 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { DEMO_APP, DEMO_TENANT_ID, DEMO_USERS } from '../../../emulator';
-import { call, TenantClient, type Answer } from './local-tenant-client';
+import { call, TenantClient, type Answer } from '../../support/local-tenant';
 
 let t: TenantClient;
 beforeAll(async () => {

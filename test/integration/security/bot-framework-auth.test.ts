@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { SignJWT, decodeProtectedHeader, generateKeyPair } from 'jose';
 import { DEMO_TENANT_ID, DEMO_USERS } from '../../../emulator';
-import { startM365Harness, type M365Harness } from './m365-harness';
+import { startM365Harness, type M365Harness } from '../../support/headshot-m365';
 
 let h: M365Harness;
 

@@ -6,10 +6,10 @@
 import { DEMO_APP, DEMO_TENANT_ID, DEMO_USERS } from '../../../emulator';
 import { SignedLinks, uploadLink, type TicketSubject } from '../../../bot/src/api/signed-links';
 import { t } from '../../../bot/src/i18n/i18n';
-import { startHarness, type Harness } from '../../support/headshot-harness';
+import { startHarness, type Harness } from '../../support/headshot';
 import { image } from '../../support/photos';
 import { cardActions, cardTexts } from '../../support/teams-chat';
-import { startM365Harness, TICKET_SECRET } from './m365-harness';
+import { startM365Harness, TICKET_SECRET } from '../../support/headshot-m365';
 
 const SECRET = 'limits-test-upload-ticket-secret-0123456789';
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';

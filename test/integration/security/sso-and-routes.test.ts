@@ -21,7 +21,7 @@ import { GraphDirectory } from '../../../bot/src/m365/graph-directory';
 import { GraphRoleResolver } from '../../../bot/src/m365/graph-roles';
 import { GraphGroups } from '../../../bot/src/m365/graph-groups';
 import { LocalClientCredentials } from '../../../bot/src/m365/token-source';
-import { startHarness, type Harness } from '../../support/headshot-harness';
+import { startHarness, type Harness } from '../../support/headshot';
 
 const AUDIENCE = `api://headshot.example.com/${DEMO_APP.clientId}`;
 

@@ -4,11 +4,24 @@
  * exactly what the tenant holds.
  */
 import { DEMO_APP, startLocalTenant, type LocalTenant, type OrgSeed, type SeedUser } from '../../../emulator';
-import { scanCoverage } from '../../../bot/src/core/status/coverage';
+import type { PhotoEvidenceReader } from '../../../bot/src/core/status/evidence-ports';
 import { createGraphClient } from '../../../bot/src/m365/graph-client';
 import { GraphBatchRunner } from '../../../bot/src/m365/graph-batch';
 import { GraphPhotoEvidenceReader } from '../../../bot/src/m365/graph-photo-evidence';
 import { LocalClientCredentials } from '../../../bot/src/m365/token-source';
+
+/** The reader's scan of `ids`, with counts of what it found. */
+async function scanCoverage(reader: PhotoEvidenceReader, ids: string[]) {
+  const { photos, stats } = await reader.scan(ids);
+  const found = ids.map((id) => photos.get(id));
+  const summary = {
+    users: ids.length,
+    withPhoto: found.filter((p) => p?.ok && p.value !== null).length,
+    withoutPhoto: found.filter((p) => p?.ok && p.value === null).length,
+    unknown: found.filter((p) => !p?.ok).length,
+  };
+  return { summary, photos, stats };
+}
 
 const TENANT = 'scan-tenant';
 const USERS = 100;

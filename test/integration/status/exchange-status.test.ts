@@ -6,10 +6,10 @@
 import sharp from 'sharp';
 import { DEMO_USERS, demoSeed } from '../../../emulator';
 import { t } from '../../../bot/src/i18n/i18n';
-import { useHarness } from '../../support/headshot-harness';
+import { useHarness } from '../../support/headshot';
 import { image } from '../../support/photos';
 import { cardActions, cardTexts } from '../../support/teams-chat';
-import { askStatus, photoState, putGraphPhoto, syncClocks, verbsOf } from './status-support';
+import { askStatus, photoState, putGraphPhoto, syncClocks, verbsOf } from '../../support/status-reports';
 
 const h = useHarness({}, {}, async (h) => {
   await syncClocks(h);

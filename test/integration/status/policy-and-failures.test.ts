@@ -4,11 +4,11 @@
  */
 import { DEMO_USERS } from '../../../emulator';
 import { t } from '../../../bot/src/i18n/i18n';
-import { useHarness } from '../../support/headshot-harness';
+import { useHarness } from '../../support/headshot';
 import { image } from '../../support/photos';
 import { cardActions, cardTexts } from '../../support/teams-chat';
 import { expectValidCard } from '../../support/adaptive-card-validation';
-import { askStatus, photoState, putGraphPhoto, syncClocks, verbsOf } from './status-support';
+import { askStatus, photoState, putGraphPhoto, syncClocks, verbsOf } from '../../support/status-reports';
 
 const h = useHarness({}, {}, async (h) => {
   await syncClocks(h);

@@ -5,7 +5,7 @@
  */
 import { DEMO_USERS } from '../../../emulator';
 import { t } from '../../../bot/src/i18n/i18n';
-import { startHarness, type Harness } from '../../support/headshot-harness';
+import { startHarness, type Harness } from '../../support/headshot';
 import { image } from '../../support/photos';
 import { cardActions } from '../../support/teams-chat';
 import {
@@ -16,7 +16,7 @@ import {
   putGraphPhoto,
   syncClocks,
   verbsOf,
-} from './status-support';
+} from '../../support/status-reports';
 
 let h: Harness;
 const newPhoto = image('exif-orientation-examples/Landscape_1.jpg');

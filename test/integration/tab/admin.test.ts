@@ -14,9 +14,9 @@ import type {
   TenantSettingsView,
 } from '../../../bot/src/api/tab-contract';
 import { t } from '../../../bot/src/i18n/i18n';
-import { useHarness } from '../../support/headshot-harness';
+import { useHarness } from '../../support/headshot';
 import { image } from '../../support/photos';
-import { as, clearServiceState, type ErrorBody } from './tab-support';
+import { as, clearServiceState, type ErrorBody } from '../../support/tab-state';
 
 const h = useHarness({}, {}, async (harness) => clearServiceState(harness));
 const photo = image('exif-orientation-examples/Landscape_1.jpg');

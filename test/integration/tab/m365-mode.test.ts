@@ -7,8 +7,8 @@ import { DEMO_APP, DEMO_USERS } from '../../../emulator';
 import type { MeView, TabConfig, TenantSettingsView } from '../../../bot/src/api/tab-contract';
 import { routeRules } from '../../../bot/src/api/route-rules';
 import { t } from '../../../bot/src/i18n/i18n';
-import { startM365Harness, type M365Harness } from '../security/m365-harness';
-import { call, tokenFor, type ErrorBody } from './tab-support';
+import { startM365Harness, type M365Harness } from '../../support/headshot-m365';
+import { call, tokenFor, type ErrorBody } from '../../support/tab-state';
 
 let h: M365Harness;
 const AUDIENCE = `api://127.0.0.1:9/${DEMO_APP.clientId}`;

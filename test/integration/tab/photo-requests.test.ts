@@ -9,9 +9,9 @@ import { SignedLinks, uploadLink } from '../../../bot/src/api/signed-links';
 import type { PhotoRequestView } from '../../../bot/src/api/tab-contract';
 import { DEFAULT_AVATAR_SIDES } from '../../../bot/src/photo/sharp-image-processor';
 import { t } from '../../../bot/src/i18n/i18n';
-import { useHarness } from '../../support/headshot-harness';
+import { useHarness } from '../../support/headshot';
 import { image } from '../../support/photos';
-import { as, clearServiceState, type ErrorBody } from './tab-support';
+import { as, clearServiceState, type ErrorBody } from '../../support/tab-state';
 
 const TICKET_SECRET = 'tab-photo-requests-ticket-secret-0123456789';
 const h = useHarness({ UPLOAD_TICKET_SECRET: TICKET_SECRET }, {}, async (harness) => clearServiceState(harness));

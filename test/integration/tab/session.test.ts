@@ -7,9 +7,9 @@ import { DEMO_TEAMS_APP_ID, DEMO_USERS } from '../../../emulator';
 import { DEFAULT_AVATAR_SIDES } from '../../../bot/src/photo/sharp-image-processor';
 import type { DemoPerson, LocalSignInResult, MeView, TabConfig } from '../../../bot/src/api/tab-contract';
 import { t } from '../../../bot/src/i18n/i18n';
-import { useHarness } from '../../support/headshot-harness';
+import { useHarness } from '../../support/headshot';
 import { image } from '../../support/photos';
-import { call, tokenFor, type ErrorBody } from './tab-support';
+import { call, tokenFor, type ErrorBody } from '../../support/tab-state';
 
 const h = useHarness({ PHOTO_MIN_SIDE: '120' });
 

@@ -6,7 +6,7 @@ import { DEMO_USERS } from '../../../emulator';
 import { t } from '../../../bot/src/i18n/i18n';
 import type { Locale } from '../../../bot/src/core/locale';
 import { expectValidCard } from '../../support/adaptive-card-validation';
-import { startHarness, type Harness } from '../../support/headshot-harness';
+import { startHarness, type Harness } from '../../support/headshot';
 import { cardActions, cardTexts, fileAttachment, type TeamsChat } from '../../support/teams-chat';
 import { image } from '../../support/photos';
 

@@ -6,7 +6,7 @@
 import { DEMO_USERS } from '../../../emulator';
 import { t } from '../../../bot/src/i18n/i18n';
 import { expectValidCard } from '../../support/adaptive-card-validation';
-import { useHarness } from '../../support/headshot-harness';
+import { useHarness } from '../../support/headshot';
 import { cardActions, cardTexts } from '../../support/teams-chat';
 
 const h = useHarness();

@@ -1,7 +1,7 @@
 import sharp, { type SharpOptions } from 'sharp';
 import { AppError } from '../../../bot/src/core/errors';
 import { normaliseDecodeError } from '../../../bot/src/photo';
-import { image, pngSuite } from './images';
+import { image, pngSuite } from '../../support/images';
 
 /** What sharp really throws when decoding `bytes` fully. */
 async function sharpError(bytes: Buffer, options: SharpOptions = { failOn: 'error' }): Promise<unknown> {

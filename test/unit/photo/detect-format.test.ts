@@ -1,7 +1,7 @@
 import { fc, it } from '@fast-check/jest';
 import { AppError } from '../../../bot/src/core/errors';
 import { checkUpload, detectFormat } from '../../../bot/src/photo';
-import { image, manifest, pngSuite } from './images';
+import { image, manifest, pngSuite } from '../../support/images';
 
 const ALLOWED_UPLOAD_CODES = ['photo.empty', 'photo.too_large_bytes', 'photo.unsupported_format', 'photo.corrupt'];
 

@@ -1,7 +1,7 @@
 import { fc, it } from '@fast-check/jest';
 import sharp from 'sharp';
 import { downscaleArea } from '../../../bot/src/photo/downscale';
-import { exif, meanAbsDiff } from './images';
+import { exif, meanAbsDiff } from '../../support/images';
 
 const square = (side: number, data: Buffer): { data: Buffer; width: number; height: number; channels: 3 } => ({
   data,

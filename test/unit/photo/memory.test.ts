@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
-import { bundle, runNode } from './support/bundle';
-import { exif } from './images';
+import { bundle, runNode } from '../../support/bundle';
+import { exif } from '../../support/images';
 
 /** Peak RSS of one 50 MP photo, node and libvips included. */
 const PEAK_BOUND_MB = 256;
@@ -57,7 +57,7 @@ function peak(file: string, inFlight = 1): { maxRssKb: number; outcome: string }
 }
 
 beforeAll(async () => {
-  child = bundle('test/unit/photo/support/peak-rss-child.ts');
+  child = bundle('test/support/peak-rss-child.ts');
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'headshot-memory-'));
   // A sideways (EXIF 6) 50 MP JPEG: the rotation path, as a phone would send it.
   await sharp(exif('Landscape', 1))

@@ -9,7 +9,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { AppError } from '../../../bot/src/core/errors';
 import type { PreparedPhoto } from '../../../bot/src/core/photo/pipeline-ports';
-import { IMAGES, manifest, outputProblems, processor, type ManifestEntry } from './images';
+import { IMAGES, manifest, outputProblems, processor, type ManifestEntry } from '../../support/images';
 
 const strict = processor(); // minSide 96, as in production
 const lenient = processor({ minSide: 1 });
@@ -93,7 +93,7 @@ describe.each(files)('%s', (file) => {
 
 describe.each(['landscape.heic', 'landscape-irot.heic', 'alpha.heic'])('HEIC fixture %s', (name) => {
   it('is accepted with every output exact', async () => {
-    const bytes = fs.readFileSync(path.join(__dirname, 'fixtures/heic', name));
+    const bytes = fs.readFileSync(path.join(__dirname, '../../fixtures/heic', name));
     const result = await outcome(strict.prepare(bytes));
     if (result instanceof AppError) throw result;
     expect(await outputProblems(result)).toEqual([]);

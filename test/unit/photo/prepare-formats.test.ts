@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { appError, image, meanAbsDiff, pixels, pngSuite, processor } from './images';
+import { appError, image, meanAbsDiff, pixels, pngSuite, processor } from '../../support/images';
 
 const strict = processor(); // minSide 96
 const lenient = processor({ minSide: 1 });

@@ -1,5 +1,5 @@
 import type { PreparedPhoto } from '../../../bot/src/core/photo/pipeline-ports';
-import { appError, exif, image, processor } from './images';
+import { appError, exif, image, processor } from '../../support/images';
 
 /** Collects unhandled rejections while a test runs. */
 function watchUnhandled(): { rejections: unknown[]; stop: () => void } {

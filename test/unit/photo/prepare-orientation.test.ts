@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import type { PreparedPhoto } from '../../../bot/src/core/photo/pipeline-ports';
-import { exif, expectedOutputs, heic, meanAbsDiff, pixels, processor } from './images';
+import { exif, expectedOutputs, heic, meanAbsDiff, pixels, processor } from '../../support/images';
 
 const ORIENTATIONS = [0, 1, 2, 3, 4, 5, 6, 7, 8];
 /** Mean absolute pixel difference (0-255, at 64x64) under which two masters show the same picture. */

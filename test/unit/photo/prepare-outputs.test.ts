@@ -3,7 +3,16 @@ import type { CropRect } from '../../../bot/src/core/photo/pipeline-ports';
 import { AD_THUMBNAIL_MAX_BYTES, MASTER_TARGET_BYTES, PREVIEW_TARGET_BYTES } from '../../../bot/src/photo';
 import { Deadline } from '../../../bot/src/photo/deadline';
 import { AD_THUMBNAIL_TARGET, encodeMaster, encodeSquare } from '../../../bot/src/photo/encode';
-import { appError, exif, expectedOutputs, image, meanAbsDiff, outputProblems, pixels, processor } from './images';
+import {
+  appError,
+  exif,
+  expectedOutputs,
+  image,
+  meanAbsDiff,
+  outputProblems,
+  pixels,
+  processor,
+} from '../../support/images';
 
 const photos = processor();
 

@@ -1,6 +1,6 @@
 import { fc, it } from '@fast-check/jest';
 import { AppError, ERROR_CODES } from '../../../bot/src/core/errors';
-import { appError, exif, image, pngClaiming, processor } from './images';
+import { appError, exif, image, pngClaiming, processor } from '../../support/images';
 
 const photos = processor();
 const PHOTO_CODES = ERROR_CODES.filter((c) => c.startsWith('photo.'));

@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 import type { PrepareOptions, QuarterTurn } from '../../../bot/src/core/photo/pipeline-ports';
-import { appError, exif, meanAbsDiff, pixels, processor } from './images';
+import { appError, exif, meanAbsDiff, pixels, processor } from '../../support/images';
 
 type Colour = 'red' | 'green' | 'blue' | 'white';
 const RGB: Record<Colour, [number, number, number]> = {

@@ -11,7 +11,7 @@ import {
   subjectPosition,
 } from '../../../bot/src/photo';
 import type { PhotoWarning } from '../../../bot/src/core/photo/pipeline-ports';
-import { exif, flatPng, image, processor } from './images';
+import { exif, flatPng, image, processor } from '../../support/images';
 
 const photos = processor();
 const codes = (warnings: PhotoWarning[]): string[] => warnings.map((w) => w.code).sort();

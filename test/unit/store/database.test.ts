@@ -12,7 +12,7 @@ import { SqliteRequestRepository } from '../../../bot/src/store/sqlite-request-r
 import { SqliteConversationStore } from '../../../bot/src/store/sqlite-conversation-store';
 import { SqliteAuditLog } from '../../../bot/src/store/sqlite-audit-log';
 import { getOrCreateSetting } from '../../../bot/src/store/sqlite-settings';
-import { T0, photo, previewed, tempDir } from './store-fixtures';
+import { T0, photo, previewed, tempDir } from '../../support/store-records';
 
 const userVersion = (db: Db) => db.pragma('user_version', { simple: true }) as number;
 const schema = (db: Db) =>

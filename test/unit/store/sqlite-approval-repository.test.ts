@@ -19,7 +19,7 @@ import { MIGRATIONS } from '../../../bot/src/store/migrations';
 import { SqliteApprovalRepository } from '../../../bot/src/store/sqlite-approval-repository';
 import { SqliteAuditLog } from '../../../bot/src/store/sqlite-audit-log';
 import { SqliteRequestRepository } from '../../../bot/src/store/sqlite-request-repository';
-import { HOUR, T0, photo, previewed, tempDir } from './store-fixtures';
+import { HOUR, T0, photo, previewed, tempDir } from '../../support/store-records';
 
 const later = (ms: number) => new Date(T0.getTime() + ms);
 

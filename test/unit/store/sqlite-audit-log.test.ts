@@ -2,7 +2,7 @@
 import { openDatabase, type Db } from '../../../bot/src/store/database';
 import { SqliteAuditLog } from '../../../bot/src/store/sqlite-audit-log';
 import type { AuditEntry } from '../../../bot/src/core/audit/audit-ports';
-import { T0 } from './store-fixtures';
+import { T0 } from '../../support/store-records';
 
 let db: Db;
 let log: SqliteAuditLog;

@@ -2,7 +2,7 @@
 import { openDatabase, type Db } from '../../../bot/src/store/database';
 import { SqliteConversationStore } from '../../../bot/src/store/sqlite-conversation-store';
 import type { StoredConversation } from '../../../bot/src/core/conversations/conversation-ports';
-import { T0 } from './store-fixtures';
+import { T0 } from '../../support/store-records';
 
 let db: Db;
 let store: SqliteConversationStore;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { openDatabase, type Db } from '../../../bot/src/store/database';
 import { SqliteRequestRepository } from '../../../bot/src/store/sqlite-request-repository';
 import type { RequestState } from '../../../bot/src/core/photo/request-ports';
-import { HOUR, T0, photo, previewed, tempDir } from './store-fixtures';
+import { HOUR, T0, photo, previewed, tempDir } from '../../support/store-records';
 
 let db: Db;
 let repo: SqliteRequestRepository;

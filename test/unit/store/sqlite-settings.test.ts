@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../../../bot/src/store/database';
 import { getOrCreateSetting, randomSecret } from '../../../bot/src/store/sqlite-settings';
-import { tempDir } from './store-fixtures';
+import { tempDir } from '../../support/store-records';
 
 test('the first value made for a key is the one every later call returns, also after reopening', () => {
   const dir = tempDir();

@@ -10,7 +10,7 @@ export function csvCell(value: string | number | null | undefined): string {
 }
 
 /** One CSV line. */
-export function csvLine(cells: ReadonlyArray<string | number | null | undefined>): string {
+function csvLine(cells: ReadonlyArray<string | number | null | undefined>): string {
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
 

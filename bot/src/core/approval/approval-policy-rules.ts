@@ -19,7 +19,7 @@ export interface PolicyFieldNames {
 }
 
 /** The policy's own (JSON) field names. */
-export const POLICY_JSON_NAMES: PolicyFieldNames = {
+const POLICY_JSON_NAMES: PolicyFieldNames = {
   requiredFor: 'requiredFor',
   groupIds: 'groupIds',
   remindAfterMinutes: 'remindAfterMinutes',

@@ -22,7 +22,7 @@ import type { ApproverResolver } from './approver-resolver';
 import { WorkTracker } from './work-tracker';
 
 /** Who the audit log names when Headshot itself acts (timers, retries). */
-export const SYSTEM_ACTOR = 'headshot';
+const SYSTEM_ACTOR = 'headshot';
 
 /** Busy Microsoft 365: first retry after a minute, doubling, at most an hour apart; give up after this many. */
 const RETRY_BASE_MS = 60_000;

@@ -78,7 +78,7 @@ export class ApproverResolver {
 }
 
 /** Most approvers taken from a group (Teams refreshes a card for at most 60 users, the requester among them). */
-export const MAX_GROUP_APPROVERS = 25;
+const MAX_GROUP_APPROVERS = 25;
 
 /** A manager who can act: enabled, and not the requester themselves. */
 function usable(user: DirectoryUser | null, requesterId: string): DirectoryUser | null {

@@ -20,7 +20,7 @@ import type {
 } from './broadcast-types';
 
 /** Dispatcher settings (config.ts documents the defaults). */
-export interface DispatcherSettings {
+interface DispatcherSettings {
   /** Bot Connector requests per second, for all instances together. */
   ratePerSecond: number;
   /** Requests in flight per instance. */

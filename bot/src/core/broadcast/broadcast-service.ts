@@ -19,7 +19,7 @@ import type {
 } from './broadcast-types';
 
 /** Longest admin text (Teams messages stop at about 100 KB; a reminder should be short). */
-export const MAX_CUSTOM_TEXT = 2000;
+const MAX_CUSTOM_TEXT = 2000;
 const CAMPAIGN_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 /** A campaign as the admin composed it. */

@@ -4,7 +4,7 @@ import type { Observed } from '../status/evidence-ports';
 import type { CoverageCategory, CoverageReason, CoverageUser } from './coverage-types';
 
 /** Largest side of a photo that can only be on-premises AD's `thumbnailPhoto` (96x96 by convention). */
-export const AD_THUMBNAIL_SIDE = 96;
+const AD_THUMBNAIL_SIDE = 96;
 
 /** Users whose photo is never read: guests, disabled and unlicensed accounts. */
 export function notApplicableReason(user: CoverageUser): CoverageReason | null {

@@ -25,7 +25,7 @@ export interface CoverageUserSource {
 }
 
 /** SharePoint's view of a user's picture. */
-export interface PlaceholderReader {
+interface PlaceholderReader {
   /** True when SharePoint shows its placeholder for the user; null when it cannot tell. */
   showsPlaceholder(upn: string): Promise<boolean | null>;
 }
@@ -213,7 +213,7 @@ export class CoverageService {
 }
 
 /** A scan and its counts as the documented view. */
-export function toView(scan: CoverageScanRecord, counts: CoverageCounts): CoverageView {
+function toView(scan: CoverageScanRecord, counts: CoverageCounts): CoverageView {
   const applicable = COVERAGE_CATEGORIES.filter((c) => c !== 'not_applicable').reduce((n, c) => n + counts[c], 0);
   return {
     scanId: scan.id,

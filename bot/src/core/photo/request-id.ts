@@ -2,8 +2,3 @@
 
 /** A request id: letters, digits, `_` and `-`, 8 to 64 of them (a UUID, or a test's short id). */
 export const REQUEST_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
-
-/** Whether `value` has the shape of a request id. */
-export function isRequestId(value: unknown): value is string {
-  return typeof value === 'string' && REQUEST_ID_PATTERN.test(value);
-}

@@ -42,7 +42,7 @@ export type RequestState =
 export type PhotoSource = 'teams-file' | 'inline-image' | 'upload-page' | 'tab' | 'undo';
 
 /** Which use case owns a request: absent is self-service (confirm writes at once). */
-export type RequestFlow = 'approval' | 'undo';
+type RequestFlow = 'approval' | 'undo';
 
 /** One person's attempt to change their photo. */
 export interface PhotoRequest {

@@ -3,7 +3,7 @@ import type { DirectoryUser, MailboxKind } from '../directory/directory-ports';
 import type { PhotoMeta } from '../photo/profile-photo-ports';
 
 /** An error seen while gathering evidence: the part is unknown, the rest still counts. */
-export interface ObservedError {
+interface ObservedError {
   code: string;
   retryable: boolean;
   retryAfterSeconds?: number;

@@ -5,7 +5,7 @@
  */
 
 /** Hashes at most this many bits apart (of 64) show the same picture. */
-export const SAME_PICTURE_MAX_DISTANCE = 10;
+const SAME_PICTURE_MAX_DISTANCE = 10;
 
 const BITS = [0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4];
 

@@ -27,7 +27,7 @@ import {
 } from './verdicts';
 
 /** Settings of the status use cases. */
-export interface StatusSettings extends VerdictSettings {
+interface StatusSettings extends VerdictSettings {
   /** Sides of SharePoint's S, M and L thumbnails. */
   thumbnailSides: readonly [number, number, number];
   /** Exchange takes an AD photo only up to this size (10 KB). */

@@ -82,10 +82,10 @@ export const INSTRUCTIONS = [
 export type Instruction = (typeof INSTRUCTIONS)[number];
 
 /** How the picture a system shows compares with the one Microsoft 365 holds (perceptual hash). */
-export type PictureMatch = 'same' | 'different' | 'none';
+type PictureMatch = 'same' | 'different' | 'none';
 
 /** Facts behind a verdict; every field optional. */
-export interface Evidence {
+interface Evidence {
   /** When the photo last changed there, as far as known. */
   lastChange?: Date;
   width?: number;

@@ -19,7 +19,7 @@ import type { AdaptiveCard, CardVerb, JsonObject } from './types';
 export type ApprovalAudience = 'base' | 'approver' | 'requester';
 
 /** Verbs this card sends (as `adaptiveCard/action` invokes). */
-export const APPROVAL_VERBS = {
+const APPROVAL_VERBS = {
   approve: 'approval.approve',
   reject: 'approval.reject',
   refresh: 'approval.refresh',
@@ -29,10 +29,10 @@ export const APPROVAL_VERBS = {
 } as const satisfies Record<string, CardVerb>;
 
 /** The id of the reason input (Teams merges it into the reject action's data). */
-export const REASON_INPUT_ID = 'reason';
+const REASON_INPUT_ID = 'reason';
 
 /** Longest reason the input takes. */
-export const REASON_MAX_LENGTH = 500;
+const REASON_MAX_LENGTH = 500;
 
 /** What the card shows; times are ISO instants (the host shows them in the viewer's time zone). */
 export interface ApprovalCardArgs {

@@ -5,7 +5,7 @@ import { card, heading, openUrl, submit, text } from './elements';
 import type { AdaptiveCard, JsonObject } from './types';
 
 /** The side Graph's largest photo size needs (648x648); smaller uploads lose sizes. */
-export const RECOMMENDED_SIDE = 648;
+const RECOMMENDED_SIDE = 648;
 
 /** What the how-to card shows. */
 export interface HowToSendCardArgs {
@@ -25,7 +25,7 @@ export interface HowToSendCardArgs {
 }
 
 /** The Action.Submit that Teams turns into a `task/fetch` invoke opening the editor as a dialog. */
-export function openEditorAction(locale: Locale): JsonObject {
+function openEditorAction(locale: Locale): JsonObject {
   return submit(
     t(locale, 'cards.common.open_editor'),
     { msteams: { type: 'task/fetch' }, verb: 'photo.editor' },

@@ -5,7 +5,7 @@ import { card, openUrl, submit, text, type TextOptions } from './elements';
 import type { AdaptiveCard, CardVerb, JsonObject } from './types';
 
 /** The tone of a message card. */
-export type MessageKind = 'error' | 'warning' | 'info';
+type MessageKind = 'error' | 'warning' | 'info';
 
 /** What the message card shows. */
 export interface MessageCardArgs {

@@ -18,7 +18,7 @@ import { progressCard } from '../cards/broadcast-progress-card';
 import { reminderCard } from '../cards/reminder-card';
 
 /** A delivery outcome of the broadcast core, from an outbox outcome. */
-export function deliveryOutcome(outcome: SendOutcome): DeliveryOutcome {
+function deliveryOutcome(outcome: SendOutcome): DeliveryOutcome {
   switch (outcome.kind) {
     case 'sent':
       return { kind: 'delivered', activityId: outcome.activityId, conversationId: outcome.conversationId };

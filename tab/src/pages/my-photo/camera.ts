@@ -8,7 +8,7 @@ import type { PageContext } from '../../page-context';
 type T = (key: string, params?: Record<string, string | number>) => string;
 
 /** Opens the camera; resolves with a JPEG of the captured frame, or null when the person cancels. Throws when there is no camera. */
-export async function openCamera(t: T, signal: AbortSignal): Promise<File | null> {
+async function openCamera(t: T, signal: AbortSignal): Promise<File | null> {
   const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'user' }, audio: false });
   const video = el('video', { autoplay: true, playsinline: true, muted: true, 'aria-label': t('camera.video') });
   video.srcObject = stream;

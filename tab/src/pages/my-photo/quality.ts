@@ -4,11 +4,11 @@
 export type QualityHint = 'small' | 'dark' | 'bright' | 'low_contrast';
 
 /** Mean luminance below this (0..255) reads as too dark in a small avatar. */
-export const DARK_BELOW = 60;
+const DARK_BELOW = 60;
 /** Mean luminance above this reads as washed out. */
-export const BRIGHT_ABOVE = 210;
+const BRIGHT_ABOVE = 210;
 /** A luminance standard deviation below this leaves a face hard to make out. */
-export const LOW_CONTRAST_BELOW = 22;
+const LOW_CONTRAST_BELOW = 22;
 
 /** Mean and standard deviation of the Rec. 709 luminance of RGBA pixels (transparent ones skipped). */
 export function luminanceStats(rgba: ArrayLike<number>): { mean: number; stdDev: number } {

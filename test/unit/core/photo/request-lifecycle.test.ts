@@ -8,7 +8,7 @@ import { canTransition, isEndState, REQUEST_STATES } from '../../../../bot/src/c
 import type { RequestState } from '../../../../bot/src/core/photo/request-ports';
 import { openDatabase } from '../../../../bot/src/store/database';
 import { SqliteRequestRepository } from '../../../../bot/src/store/sqlite-request-repository';
-import { photo, previewed } from '../../store/store-fixtures';
+import { photo, previewed } from '../../../support/store-records';
 
 /** The documented machine (request-lifecycle.ts header and ports.ts), written out independently. */
 const DOCUMENTED: ReadonlyArray<[RequestState, RequestState]> = [

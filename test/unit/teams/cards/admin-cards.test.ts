@@ -1,0 +1,64 @@
+/** The admin cards (coverage, compose, reminder, progress) in every language. */
+import { coverageCard } from '../../../../bot/src/teams/cards/coverage-card';
+import { progressCard } from '../../../../bot/src/teams/cards/broadcast-progress-card';
+import { composeCard } from '../../../../bot/src/teams/cards/broadcast-compose-card';
+import { reminderCard } from '../../../../bot/src/teams/cards/reminder-card';
+import type { JsonObject } from '../../../../bot/src/teams/cards/types';
+import { verbsFor } from '../../../../bot/src/teams/verbs/verb-table';
+import { LOCALES } from '../../../../bot/src/i18n/i18n';
+import { expectValidCard } from '../../../support/adaptive-card-validation';
+import { cardActions } from '../../../support/teams-chat';
+
+test.each([...LOCALES])('every admin card is valid Adaptive Cards 1.5 in %s, with known verbs', (locale) => {
+  const counts = { has_photo: 5, no_photo: 3, placeholder_or_stale: 1, hybrid_stuck: 1, not_applicable: 2, unknown: 1 };
+  const view = {
+    scanId: 's1',
+    startedAt: '2025-03-01T09:00:00.000Z',
+    finishedAt: null,
+    scanned: 13,
+    counts,
+    coverage: 0.45,
+  };
+  const progress = {
+    id: 'campaign-1',
+    createdBy: 'p',
+    createdAt: '2025-03-01T09:00:00.000Z',
+    sendAt: '2025-03-01T09:00:00.000Z',
+    startedAt: null,
+    finishedAt: null,
+    message: { kind: 'reminder' as const },
+    audience: { kind: 'group' as const, groupId: 'g1', includeGuests: true, includeDisabled: false },
+    total: 100,
+    sent: 40,
+    failed: 2,
+    unknown: 1,
+    waiting: 58,
+    cancelled: 0,
+    ratePerSecond: 47.5,
+    secondsLeft: 2,
+    throttled: 1,
+  };
+  const cards = [
+    coverageCard(locale, null),
+    coverageCard(locale, { ...view, state: 'running' }),
+    coverageCard(locale, { ...view, state: 'done', finishedAt: '2025-03-01T09:05:00.000Z' }),
+    coverageCard(locale, { ...view, state: 'failed' }),
+    composeCard(locale, {
+      draftId: 'draft-123456',
+      audience: 'group',
+      groupId: 'g1',
+      message: 'custom',
+      customText: 'Hi',
+    }),
+    reminderCard(locale, { kind: 'reminder' }),
+    reminderCard(locale, { kind: 'custom', text: 'Please add a photo' }),
+    ...(['scheduled', 'sending', 'done', 'cancelled'] as const).map((state) =>
+      progressCard(locale, { ...progress, state }),
+    ),
+  ];
+  for (const card of cards) {
+    expectValidCard(card);
+    for (const a of cardActions(card))
+      if (a.type === 'Action.Submit') expect(verbsFor('submit')).toContain((a.data as JsonObject).verb);
+  }
+});
