@@ -15,6 +15,8 @@ const port = z.coerce.number().int().min(0).max(65535);
 const schema = z.object({
   PORT: port.default(3978),
   HOST: z.string().default('127.0.0.1'),
+  /** Local mode only: listen on HOST although it is not loopback (anyone who reaches the port can act as anyone). */
+  LOCAL_MODE_UNSAFE_LISTEN_ON_NETWORK: bool.default(false),
   LOCAL_TENANT_PORT: port.default(3979),
   PLAYGROUND: bool.default(true),
   PLAYGROUND_PORT: port.default(56150),
@@ -110,6 +112,7 @@ export interface Config {
   mode: Mode;
   port: number;
   host: string;
+  unsafeLocalListen: boolean;
   /** Public address of the service; absent in local mode means "where it listens". */
   publicBaseUrl?: string;
   localTenantPort: number;
@@ -190,7 +193,17 @@ export interface Config {
 
 export { ConfigError };
 
+/** Whether `host` is a loopback address or name (127.0.0.0/8, ::1, localhost). */
+function isLoopback(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
 /** Reads and validates configuration from an environment (process.env by default). */
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
   // `KEY=` (an uncommented line of .env.example, an empty CI variable) means "not set": without this an
   // empty PORT or PHOTO_QUEUE_LIMIT would silently become 0 and an empty URL would be refused.
@@ -212,11 +225,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
     credential = readAppCredential(e);
   }
+  // Local mode has no sign-in worth the name (the demo sign-in, no Bot Framework tokens): loopback only, unless asked.
+  if (mode === 'local' && !isLoopback(e.HOST) && !e.LOCAL_MODE_UNSAFE_LISTEN_ON_NETWORK) {
+    throw new ConfigError(
+      `HOST=${e.HOST} is not a loopback address. In local mode anyone who can reach the port can act as any demo ` +
+        'person and choose where replies go, so Headshot listens on 127.0.0.1 only. Unset HOST, set MicrosoftAppId ' +
+        'for m365 mode, or set LOCAL_MODE_UNSAFE_LISTEN_ON_NETWORK=1 if you accept that.',
+    );
+  }
   const localTenantUrl = `http://127.0.0.1:${e.LOCAL_TENANT_PORT}`;
   const config: Config = {
     mode,
     port: e.PORT,
     host: e.HOST,
+    /** Local mode listening beyond loopback (LOCAL_MODE_UNSAFE_LISTEN_ON_NETWORK): the start-up banner warns. */
+    unsafeLocalListen: mode === 'local' && !isLoopback(e.HOST),
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/$/, ''),
     localTenantPort: e.LOCAL_TENANT_PORT,
     playground: mode === 'local' && e.PLAYGROUND,

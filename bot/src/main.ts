@@ -35,6 +35,12 @@ async function main(): Promise<void> {
       `  Chat with it:   ${running.playground.url}  (Microsoft 365 Agents Playground; type "update my photo")`,
     );
   else if (config.mode === 'local') lines.push('  Playground:     off (PLAYGROUND=0)');
+  if (config.unsafeLocalListen)
+    lines.push(
+      '',
+      `  WARNING: local mode is listening on ${config.host} (LOCAL_MODE_UNSAFE_LISTEN_ON_NETWORK=1).`,
+      '  Anyone who can reach this port can sign in as any demo person and choose where replies go.',
+    );
   process.stdout.write(`${lines.join('\n')}\n\n`);
 
   let stopping = false;

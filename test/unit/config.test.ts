@@ -25,6 +25,7 @@ test('an empty environment is local mode with the documented defaults', () => {
     mode: 'local',
     port: 3978,
     host: '127.0.0.1',
+    unsafeLocalListen: false,
     publicBaseUrl: undefined,
     localTenantPort: 3979,
     playground: true,
@@ -214,4 +215,38 @@ test('the result is deeply frozen, and freezing one result does not affect the n
 
   const again = loadConfig({ ...M365, ALLOWED_DOWNLOAD_HOSTS: 'a.example' });
   expect(again.download.allowedHosts).toEqual(['a.example']);
+});
+
+describe('local mode listens on loopback only', () => {
+  test.each(['0.0.0.0', '::', '192.168.1.20', 'my-host.example'])(
+    'HOST=%s is refused, saying why and what to do',
+    (host) => {
+      const message = configError({ HOST: host });
+      expect(message).toContain(`HOST=${host} is not a loopback address`);
+      expect(message).toContain('LOCAL_MODE_UNSAFE_LISTEN_ON_NETWORK=1');
+    },
+  );
+
+  test.each(['127.0.0.1', '127.0.0.2', 'localhost', '::1', '[::1]'])('HOST=%s is fine', (host) => {
+    expect(loadConfig({ HOST: host })).toMatchObject({ host, unsafeLocalListen: false });
+  });
+
+  test('the loudly named setting lets it listen on the network, and says so', () => {
+    expect(loadConfig({ HOST: '0.0.0.0', LOCAL_MODE_UNSAFE_LISTEN_ON_NETWORK: '1' })).toMatchObject({
+      host: '0.0.0.0',
+      unsafeLocalListen: true,
+    });
+  });
+
+  test('m365 mode listens where it is told', () => {
+    const c = loadConfig({
+      HOST: '0.0.0.0',
+      MicrosoftAppId: 'app',
+      MicrosoftAppPassword: 'secret',
+      MicrosoftAppTenantId: 'tenant',
+      UPLOAD_TICKET_SECRET: 'a-secret-of-at-least-thirty-two-characters',
+      PUBLIC_BASE_URL: 'https://headshot.example.com',
+    });
+    expect(c).toMatchObject({ mode: 'm365', host: '0.0.0.0', unsafeLocalListen: false });
+  });
 });

@@ -4,6 +4,7 @@ import restify, { type Server } from 'restify';
 import type { ActivityHandlerBase, CloudAdapter } from 'botbuilder';
 import type { Logger } from '../logger';
 import { projectRoot } from '../paths';
+import { z } from 'zod';
 import { AppError } from '../core/errors';
 import { securityHeaders } from './security-headers';
 import { sendError } from './http-errors';
@@ -39,10 +40,17 @@ export interface ServerDeps {
   tab?: TabRouteDeps;
 }
 
+/** What every Bot Framework activity has: a type, and the conversation it belongs to (own properties only). */
+const ACTIVITY = z.looseObject({
+  type: z.string().min(1),
+  conversation: z.looseObject({ id: z.string().min(1) }),
+});
+
 /** Builds (does not start) the restify server. */
 export function createServer(deps: ServerDeps): Server {
   const server = restify.createServer({ name: 'headshot', handleUncaughtExceptions: false });
-  server.use(securityHeaders);
+  // Before routing, so that the router's own 404 and 405 answers carry them too.
+  server.pre(securityHeaders);
   server.use(restify.plugins.queryParser({ mapParams: false }));
 
   const access: AccessControl = deps.access ?? {};
@@ -52,9 +60,9 @@ export function createServer(deps: ServerDeps): Server {
     { method: 'POST', path: '/api/messages', auth: 'bot-framework' },
     restify.plugins.bodyParser({ maxBodySize: deps.maxActivityBytes ?? 1024 * 1024, mapParams: false }),
     async (req, res) => {
-      // botbuilder answers 500 to a body that is not an activity; that is the caller's mistake: 400.
-      const body = req.body as { type?: unknown } | undefined;
-      if (!body || typeof body !== 'object' || typeof body.type !== 'string' || body.type === '') {
+      // botbuilder answers 500 to a body that is not an activity, and a turn without a conversation fails inside
+      // the bot; both are the caller's mistake: 400, before the bot sees it.
+      if (!ACTIVITY.safeParse(req.body).success) {
         sendError(req, res, new AppError('input.invalid', 'not a Bot Framework activity', { status: 400 }));
         return;
       }

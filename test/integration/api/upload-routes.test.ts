@@ -330,6 +330,20 @@ describe('security headers', () => {
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
   });
 
+  test.each([
+    ['GET', '/nope'],
+    ['GET', '/api/messages'],
+    ['DELETE', '/api/me'],
+    ['PUT', '/healthz'],
+  ])("the router's own refusal of %s %s carries them too", async (method, path) => {
+    const res = await fetch(`${h.service.url}${path}`, { method });
+    await res.arrayBuffer();
+    expect([404, 405]).toContain(res.status);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+
   test('an API error answer carries them too', async () => {
     const res = await upload(photo);
     expect(res.status).toBe(401);

@@ -200,7 +200,13 @@ test.each([
   ['an empty object', '{}'],
   ['an activity without a type', '{"text":"update my photo"}'],
   ['not JSON', 'update my photo'],
+  ['a message without a conversation', '{"type":"message","text":"update my photo","from":{"id":"29:x"}}'],
+  ['a conversation without an id', '{"type":"message","text":"hi","conversation":{}}'],
+  ['a conversation id that is not text', '{"type":"message","text":"hi","conversation":{"id":{"x":1}}}'],
+  ['a __proto__ body', '{"__proto__":{"type":"message","conversation":{"id":"a:1"}},"type":"message"}'],
+  ['a deeply nested body', `{"type":"message","value":${'['.repeat(20_000)}${']'.repeat(20_000)}}`],
 ])('%s posted to /api/messages is a 400, not a crash', async (_name, body) => {
+  const before = h.logLines.length;
   const res = await fetch(`${h.service.url}/api/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -208,4 +214,6 @@ test.each([
   });
   expect(res.status).toBe(400);
   await res.arrayBuffer();
+  // Refused at the door: it never reached the bot, so nothing failed inside a turn.
+  expect(h.logLines.slice(before).join('\n')).not.toContain('turn error');
 });

@@ -2,11 +2,16 @@
 import type { CoverageEntry } from '../coverage/coverage-types';
 import type { RecipientOutcome } from '../broadcast/broadcast-types';
 
-/** A cell: quoted when needed; a leading = + - @ is neutralised so that a spreadsheet never runs it as a formula. */
+/**
+ * A cell that a spreadsheet never runs as a formula (OWASP "CSV injection"): a formula start (= + - @, or a tab or
+ * CR that Excel skips before one) is neutralised with a leading `'`, at the start and after every character Excel
+ * may split on (`,` in en, `;` in the fi, nl and pl locales, tab, line breaks); any such character, or a quote,
+ * makes the cell quoted.
+ */
 export function csvCell(value: string | number | null | undefined): string {
   let s = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  s = s.replace(/(?<=^|[,;\t\r\n])(?=[=+\-@\t\r])/g, "'");
+  return /[",;\t\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** One CSV line. */
