@@ -15,7 +15,7 @@ import { requestLocale } from './http-errors';
 import { route, type AccessControl } from './route-rules';
 import { callerOf, jsonHandler } from './tab-http';
 import { photoRequestView } from './tab-views';
-import { declaredSizeGuard, parseCropQuery, rateLimitGuard, readPhotoBody } from './upload-guards';
+import { busyGuard, declaredSizeGuard, parseCropQuery, rateLimitGuard, readPhotoBody } from './upload-guards';
 import type { PhotoRequestView } from './tab-contract';
 
 /** What the photo request routes need. */
@@ -51,6 +51,7 @@ export function registerPhotoRequestRoutes(server: Server, deps: PhotoRequestRou
     server,
     access,
     self('POST', '/api/me/photo-requests'),
+    busyGuard(() => deps.photos.busyNow()),
     rateLimitGuard(deps.rateLimiter, (req) => callerOf(req).userId),
     declaredSizeGuard(deps.maxBytes),
     jsonHandler(async (req) => {

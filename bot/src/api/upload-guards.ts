@@ -45,6 +45,18 @@ export function declaredSizeGuard(maxBytes: number) {
   };
 }
 
+/** Middleware: refuses an upload while the photo pipeline is full (503 photo.busy with Retry-After), before the body is read. */
+export function busyGuard(busyNow: () => Error | null) {
+  return (req: Request, res: Response, next: Next): void => {
+    const refusal = busyNow();
+    if (!refusal) return next();
+    // Nothing of the photo is read: the connection is closed rather than drained.
+    res.header('Connection', 'close');
+    sendError(req, res, refusal);
+    return next(false);
+  };
+}
+
 /** Middleware: takes one photo from the caller's allowance (`userOf` names them); refuses before the body is read. */
 export function rateLimitGuard(limiter: UploadRateLimiter | undefined, userOf: (req: Request) => string) {
   return (req: Request, res: Response, next: Next): void => {

@@ -8,7 +8,7 @@ import type { PhotoService } from '../core/photo/photo-service';
 import type { Locale } from '../core/locale';
 import { t } from '../i18n/i18n';
 import { sendError } from './http-errors';
-import { declaredSizeGuard, parseCropQuery, rateLimitGuard, readPhotoBody } from './upload-guards';
+import { busyGuard, declaredSizeGuard, parseCropQuery, rateLimitGuard, readPhotoBody } from './upload-guards';
 import type { SignedLinks, TicketSubject } from './signed-links';
 import type { UploadRateLimiter } from '../core/photo/upload-rate-limiter';
 import { route, type AccessControl } from './route-rules';
@@ -46,40 +46,50 @@ export function registerUploadRoutes(server: Server, deps: UploadRouteDeps, acce
   };
 
   const declaredSize = declaredSizeGuard(deps.maxBytes);
+  const busy = busyGuard(() => deps.photos.busyNow());
   const rateLimited = rateLimitGuard(
     deps.rateLimiter,
     (req) => ((req as TicketRequest).ticketSubject as TicketSubject).userId,
   );
 
   const rule = { method: 'POST', path: '/api/uploads', auth: 'upload-ticket', roles: ['self'] } as const;
-  route(server, access, rule, authenticate, rateLimited, declaredSize, async (req: TicketRequest, res: Response) => {
-    const subject = req.ticketSubject as TicketSubject;
-    try {
-      // The query first: a bad crop is refused without receiving the photo.
-      const { crop, rotate } = parseCropQuery(req.query);
-      const bytes = await readPhotoBody(req, deps.maxBytes);
-      const result = await deps.photos.receiveAndNotify({
-        userId: subject.userId,
-        tenantId: subject.tenantId,
-        locale: subject.locale,
-        bytes,
-        source: 'upload-page',
-        crop,
-        rotate,
-      });
-      res.json({
-        requestId: result.request.id,
-        state: result.request.state,
-        preview: `data:image/jpeg;base64,${Buffer.from(result.preview).toString('base64')}`,
-        warnings: result.request.warnings.map((w) => ({
-          code: w.code,
-          message: t(subject.locale, `warnings.${w.code}`, w.params),
-        })),
-        deliveredToChat: result.delivered,
-        message: t(subject.locale, result.delivered ? 'upload.sent_to_chat' : 'upload.no_chat'),
-      });
-    } catch (err) {
-      sendError(req, res, err);
-    }
-  });
+  route(
+    server,
+    access,
+    rule,
+    authenticate,
+    busy,
+    rateLimited,
+    declaredSize,
+    async (req: TicketRequest, res: Response) => {
+      const subject = req.ticketSubject as TicketSubject;
+      try {
+        // The query first: a bad crop is refused without receiving the photo.
+        const { crop, rotate } = parseCropQuery(req.query);
+        const bytes = await readPhotoBody(req, deps.maxBytes);
+        const result = await deps.photos.receiveAndNotify({
+          userId: subject.userId,
+          tenantId: subject.tenantId,
+          locale: subject.locale,
+          bytes,
+          source: 'upload-page',
+          crop,
+          rotate,
+        });
+        res.json({
+          requestId: result.request.id,
+          state: result.request.state,
+          preview: `data:image/jpeg;base64,${Buffer.from(result.preview).toString('base64')}`,
+          warnings: result.request.warnings.map((w) => ({
+            code: w.code,
+            message: t(subject.locale, `warnings.${w.code}`, w.params),
+          })),
+          deliveredToChat: result.delivered,
+          message: t(subject.locale, result.delivered ? 'upload.sent_to_chat' : 'upload.no_chat'),
+        });
+      } catch (err) {
+        sendError(req, res, err);
+      }
+    },
+  );
 }

@@ -109,6 +109,7 @@ function summaryJson({ request, approval }: ApprovalSummary): Record<string, unk
 /** The command never prepares photos; undo restores bytes Headshot kept. */
 const NO_PIPELINE: ImageProcessor = {
   prepare: () => Promise.reject(new Error('the approvals command does not prepare photos')),
+  refusalNow: () => null,
 };
 
 async function policy(db: Db, args: string[], io: CommandIo): Promise<number> {

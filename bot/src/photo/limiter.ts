@@ -45,6 +45,11 @@ export class WorkLimiter {
     return this.queue.length;
   }
 
+  /** Whether a new task would be refused now: every slot busy and the queue full. */
+  get full(): boolean {
+    return this.running >= this.concurrency && this.queue.length >= this.queueLimit;
+  }
+
   /** Seconds a new caller should wait before retrying, from recent durations; at least 1. */
   retryAfterSeconds(): number {
     const mean = this.durations.length

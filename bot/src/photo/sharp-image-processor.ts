@@ -140,6 +140,11 @@ export class SharpImageProcessor implements ImageProcessor {
   }
 
   /** Validates and normalises one upload; throws AppError (photo.*, input.invalid) on bad input or when busy. */
+  /** photo.busy when a photo would be refused now (every slot busy, the queue full), else null. */
+  refusalNow(): Error | null {
+    return this.limiter.full ? busyError(this.limiter.retryAfterSeconds()) : null;
+  }
+
   async prepare(input: Uint8Array, options: PrepareOptions = {}): Promise<PreparedPhoto> {
     // Cheap checks first, without taking a slot.
     const format = checkUpload(input, this.options.maxBytes);

@@ -132,6 +132,9 @@ export class HeadshotBot extends TeamsActivityHandler {
     photo: ReturnType<typeof findPhotoAttachment> & object,
   ): Promise<void> {
     this.deps.uploadLimiter?.take(user.userId);
+    // A full pipeline refuses before the attachment is downloaded.
+    const busy = this.deps.photos.busyNow();
+    if (busy) throw busy;
     await context.sendActivity({ type: ActivityTypes.Typing });
     const token = photo.needsBotToken && this.deps.botToken ? await this.deps.botToken() : undefined;
     const bytes = await this.deps.fetcher.fetch(photo.url, { bearerToken: token });

@@ -222,6 +222,11 @@ export class PhotoService {
   }
 
   /** The stored request, or null. */
+  /** The refusal a new photo would get now because the pipeline is full (photo.busy, with Retry-After), or null. */
+  busyNow(): Error | null {
+    return this.deps.images.refusalNow();
+  }
+
   get(requestId: string): PhotoRequest | null {
     return this.deps.requests.get(requestId);
   }

@@ -64,6 +64,8 @@ export interface PhotoSourceInfo {
 export interface ImageProcessor {
   /** Validates and normalises one upload; throws AppError (photo.*) on bad input or when busy. */
   prepare(input: Uint8Array, options?: PrepareOptions): Promise<PreparedPhoto>;
+  /** The photo.busy refusal a photo would get now (every slot and the queue taken), or null: callers ask before reading an upload. */
+  refusalNow(): Error | null;
 }
 
 // ---------------------------------------------------------------- Microsoft 365
