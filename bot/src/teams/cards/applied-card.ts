@@ -2,6 +2,7 @@
 import type { Locale } from '../../core/locale';
 import { t } from '../../i18n/i18n';
 import { card, execute, heading, text } from './elements';
+import { plain } from './plain-text';
 import type { AdaptiveCard, JsonObject } from './types';
 
 /** What the applied card shows. */
@@ -39,7 +40,7 @@ export function appliedCard(locale: Locale, args: AppliedCardArgs = {}): Adaptiv
       }
     : intro;
   const approved = args.approvedByName
-    ? [text(t(locale, 'cards.applied.approved_by', { name: args.approvedByName }), { spacing: 'small' })]
+    ? [text(t(locale, 'cards.applied.approved_by', { name: plain(args.approvedByName) }), { spacing: 'small' })]
     : [];
   return card(
     [

@@ -13,6 +13,7 @@ import type { PhotoWarning } from '../../core/photo/pipeline-ports';
 import type { RequestState } from '../../core/photo/request-ports';
 import { hasMessage, t, type MessageParams } from '../../i18n/i18n';
 import { card, execute, facts, text, type TextOptions } from './elements';
+import { plain, plainParams } from './plain-text';
 import type { AdaptiveCard, CardVerb, JsonObject } from './types';
 
 /** Whose view: the shared one stored in every copy, or one person's answer to a refresh. */
@@ -85,7 +86,17 @@ export function cardInstant(iso: string): string {
 }
 
 /** The approval card for one audience. */
-export function approvalCard(locale: Locale, a: ApprovalCardArgs): AdaptiveCard {
+export function approvalCard(locale: Locale, raw: ApprovalCardArgs): AdaptiveCard {
+  // Names and the reason are literal text where Markdown renders (title, facts, status); labels and alt texts take them raw.
+  const a: ApprovalCardArgs = {
+    ...raw,
+    requesterName: plain(raw.requesterName),
+    approverNames: raw.approverNames.map(plain),
+    escalatedNames: raw.escalatedNames.map(plain),
+    decidedByName: raw.decidedByName === undefined ? undefined : plain(raw.decidedByName),
+    reason: raw.reason === undefined ? undefined : plain(raw.reason),
+    notice: raw.notice && { ...raw.notice, params: plainParams(raw.notice.params) },
+  };
   const pending = a.state === 'pending_approval';
   const name = a.requesterName;
   const title =
@@ -97,7 +108,7 @@ export function approvalCard(locale: Locale, a: ApprovalCardArgs): AdaptiveCard 
   const body: JsonObject[] = [text(title, { size: 'medium', weight: 'bolder' })];
   if (a.audience === 'approver' && pending)
     body.push(text(t(locale, 'cards.approval.intro_approver', { name }), { spacing: 'small' }));
-  body.push(photos(locale, a));
+  body.push(photos(locale, raw));
   body.push(
     facts([
       [t(locale, 'cards.approval.requested_by'), name],
@@ -114,7 +125,7 @@ export function approvalCard(locale: Locale, a: ApprovalCardArgs): AdaptiveCard 
   body.push(...status(locale, a));
   if (a.notice && hasMessage(a.notice.key))
     body.push(text(t(locale, a.notice.key, a.notice.params), { color: 'warning', spacing: 'medium' }));
-  const result = card(body, actions(locale, a), title);
+  const result = card(body, actions(locale, raw), title);
   result.refresh = {
     action: {
       type: 'Action.Execute',

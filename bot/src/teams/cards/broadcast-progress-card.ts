@@ -5,6 +5,7 @@ import { formatNumber, t } from '../../i18n/i18n';
 import { cardInstant } from './approval-card';
 import { ADMIN_VERBS, bar } from './coverage-card';
 import { card, facts, heading, submit, text } from './elements';
+import { plain } from './plain-text';
 import type { AdaptiveCard } from './types';
 
 /** The audience in words. */
@@ -13,7 +14,7 @@ export function audienceLabel(locale: Locale, a: CampaignAudience): string {
     a.kind === 'category'
       ? t(locale, `admin.category.${a.category ?? 'no_photo'}`)
       : a.kind === 'group'
-        ? t(locale, 'admin.progress.group', { id: a.groupId ?? '' })
+        ? t(locale, 'admin.progress.group', { id: plain(a.groupId ?? '') })
         : t(locale, 'admin.compose.audience_everyone');
   const extra = [
     a.includeGuests ? t(locale, 'admin.compose.guests') : '',

@@ -2,6 +2,7 @@
 import type { Locale } from '../../core/locale';
 import { t } from '../../i18n/i18n';
 import { card, heading, openUrl, submit, text } from './elements';
+import { plain } from './plain-text';
 import type { AdaptiveCard, JsonObject } from './types';
 
 /** The side Graph's largest photo size needs (648x648); smaller uploads lose sizes. */
@@ -52,7 +53,7 @@ export function howToSendCard(locale: Locale, args: HowToSendCardArgs): Adaptive
       text(t(locale, 'cards.how_to.next_title'), { weight: 'bolder', spacing: 'medium' }),
       text(t(locale, 'cards.how_to.next'), { spacing: 'small' }),
       ...(args.approverName
-        ? [text(t(locale, 'cards.how_to.approval', { approver: args.approverName }), { spacing: 'small' })]
+        ? [text(t(locale, 'cards.how_to.approval', { approver: plain(args.approverName) }), { spacing: 'small' })]
         : []),
     ],
     // The upload page stays the first link: it works in every client, with or without tabs.

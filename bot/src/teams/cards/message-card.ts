@@ -2,6 +2,7 @@
 import type { Locale } from '../../core/locale';
 import { hasMessage, t, type MessageParams } from '../../i18n/i18n';
 import { card, openUrl, submit, text, type TextOptions } from './elements';
+import { plainParams } from './plain-text';
 import type { AdaptiveCard, CardVerb, JsonObject } from './types';
 
 /** The tone of a message card. */
@@ -36,7 +37,8 @@ const TITLE_COLOUR: Readonly<Record<MessageKind, TextOptions['color']>> = {
 
 /** A title, the message (an unknown key falls back to the generic error) and optional buttons. */
 export function messageCard(locale: Locale, args: MessageCardArgs): AdaptiveCard {
-  const params = args.params ?? {};
+  // Parameters carry names and reasons from people and the directory: literal text, never Markdown.
+  const params = plainParams(args.params);
   const messageKey = hasMessage(args.messageKey) ? args.messageKey : 'errors.internal';
   const message = t(locale, messageKey, params);
   const body: JsonObject[] = [

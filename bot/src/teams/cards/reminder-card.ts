@@ -3,6 +3,7 @@ import type { Locale } from '../../core/locale';
 import type { CampaignMessage } from '../../core/broadcast/broadcast-types';
 import { t } from '../../i18n/i18n';
 import { card, heading, submit, text } from './elements';
+import { plain } from './plain-text';
 import type { AdaptiveCard } from './types';
 
 /**
@@ -11,8 +12,11 @@ import type { AdaptiveCard } from './types';
  */
 export function reminderCard(locale: Locale, message: CampaignMessage): AdaptiveCard {
   const own = message.kind === 'reminder' ? message.texts?.[locale] : undefined;
-  const title = own?.title?.trim() || t(locale, 'admin.reminder.title');
-  const main = message.kind === 'custom' ? message.text : own?.text?.trim() || t(locale, 'admin.reminder.text');
+  // The admin's own words are shown as typed (no Markdown), ours keep their formatting.
+  const ownTitle = own?.title?.trim();
+  const ownText = message.kind === 'custom' ? message.text : own?.text?.trim();
+  const title = ownTitle ? plain(ownTitle) : t(locale, 'admin.reminder.title');
+  const main = ownText ? plain(ownText) : t(locale, 'admin.reminder.text');
   return card(
     [
       heading(title),
@@ -20,6 +24,6 @@ export function reminderCard(locale: Locale, message: CampaignMessage): Adaptive
       text(t(locale, 'admin.reminder.from'), { size: 'small', isSubtle: true }),
     ],
     [submit(t(locale, 'admin.reminder.button'), { verb: 'photo.start' }, 'positive')],
-    main,
+    ownText || t(locale, 'admin.reminder.text'),
   );
 }
