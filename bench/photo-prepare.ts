@@ -24,6 +24,7 @@ import { DEFAULT_AVATAR_SIDES, DEFAULT_THUMBNAIL_SIDES, SharpImageProcessor } fr
 import { Deadline } from '../bot/src/photo/deadline';
 import { renderMaster } from '../bot/src/photo/normalise';
 import { openSource } from '../bot/src/photo/source';
+import { MemoryBudget } from '../bot/src/photo/memory-budget';
 
 const IMAGES = process.env.IMAGES ?? path.resolve(process.cwd(), '../shared/images');
 const ROUNDS = Number(process.env.ROUNDS ?? 15);
@@ -74,7 +75,12 @@ async function halfScaleDecode(input: Buffer, width: number, height: number): Pr
 /** Where the time goes: header read, decode, orientation, attention crop and resize to the raw 648 master, no output. */
 async function masterOnly(input: Buffer): Promise<void> {
   const deadline = new Deadline(60_000);
-  const source = await openSource(input, 'jpeg', { maxPixels: 50_000_000 }, deadline);
+  const source = await openSource(
+    input,
+    'jpeg',
+    { maxPixels: 50_000_000, heicMemory: new MemoryBudget(640 * 1048576) },
+    deadline,
+  );
   await renderMaster(source, undefined, '#ffffff', deadline);
 }
 

@@ -57,6 +57,7 @@ const schema = z.object({
     .default('#ffffff'),
   PHOTO_CONCURRENCY: z.coerce.number().int().positive().optional(),
   PHOTO_QUEUE_LIMIT: z.coerce.number().int().nonnegative().default(8),
+  PHOTO_HEIC_MEMORY_MB: z.coerce.number().int().min(64).default(640),
   REQUEST_TTL_HOURS: z.coerce.number().positive().default(24),
   DOWNLOAD_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   ALLOWED_DOWNLOAD_HOSTS: z.string().optional(),
@@ -141,6 +142,8 @@ export interface Config {
     background: string;
     concurrency?: number;
     queueLimit: number;
+    /** Memory all HEIC decodes may hold at once (WebAssembly, outside the heap limits); also caps a HEIC's pixels. */
+    heicMemoryMb: number;
   };
   requestTtlHours: number;
   download: { timeoutMs: number; allowedHosts: string[]; allowLoopback: boolean };
@@ -276,6 +279,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       background: e.PHOTO_BACKGROUND,
       concurrency: e.PHOTO_CONCURRENCY,
       queueLimit: e.PHOTO_QUEUE_LIMIT,
+      heicMemoryMb: e.PHOTO_HEIC_MEMORY_MB,
     },
     requestTtlHours: e.REQUEST_TTL_HOURS,
     download: {

@@ -3,7 +3,7 @@
  * none, for the baseline) and prints its peak RSS. Bundled with esbuild and run
  * with plain node, so the figure holds the pipeline and node alone.
  *
- *   node peak-rss-child.js <file|-> [inFlight]
+ *   node peak-rss-child.js <file|-> [inFlight] [concurrency]
  * prints {"maxRssKb":..,"outcome":"ok"|<error code>}
  */
 import fs from 'node:fs';
@@ -11,13 +11,13 @@ import { SharpImageProcessor } from '../../bot/src/photo';
 import { AppError } from '../../bot/src/core/errors';
 
 async function main(): Promise<void> {
-  const [file = '-', inFlight = '1'] = process.argv.slice(2);
+  const [file = '-', inFlight = '1', concurrency = '2'] = process.argv.slice(2);
   const photos = new SharpImageProcessor({
     maxBytes: 20 * 1024 * 1024,
     maxPixels: 50_000_000,
     minSide: 96,
     background: '#ffffff',
-    concurrency: 2,
+    concurrency: Number(concurrency),
     queueLimit: 8,
   });
   // Warm up on a small image first: module loading and libvips start-up belong to the baseline.

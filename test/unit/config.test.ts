@@ -51,6 +51,7 @@ test('an empty environment is local mode with the documented defaults', () => {
       background: '#ffffff',
       concurrency: undefined,
       queueLimit: 8,
+      heicMemoryMb: 640,
     },
     requestTtlHours: 24,
     download: { timeoutMs: 15_000, allowedHosts: [], allowLoopback: true },

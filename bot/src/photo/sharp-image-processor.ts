@@ -63,6 +63,10 @@ import {
 import { lumaStats, qualityWarnings, sizeWarning } from './quality-checks';
 import { openSource, type SourceImage } from './source';
 import { offCentreWarning, subjectPosition } from './subject-position';
+import { MemoryBudget } from './memory-budget';
+
+/** Default memory budget of HEIC decodes, in MB: a 49 MP decode (about 530 MB) fits alone; 12 MP ones (130 MB) five at a time. */
+const DEFAULT_HEIC_MEMORY_MB = 640;
 
 /** Default per-photo time budget (a 12 MP HEIC takes ~0.7 s to decode here, several seconds on a slow machine). */
 const DEFAULT_TIMEOUT_MS = 20_000;
@@ -91,6 +95,8 @@ export interface SharpImageProcessorOptions {
   concurrency?: number;
   /** Photos waiting for a slot; beyond that, photo.busy at once. */
   queueLimit: number;
+  /** Memory all HEIC decodes of this processor may hold at once, in MB (default 640: one 49 MP photo, or several phone-sized ones). */
+  heicMemoryMb?: number;
   /** Time budget of one photo once it starts, in ms; default 20 s. */
   timeoutMs?: number;
   /** SharePoint thumbnail sides in px, each 1..648; default 48/72/200. */
@@ -112,6 +118,7 @@ export function checkUpload(bytes: Uint8Array, maxBytes: number): ImageFormat {
 /** ImageProcessor on sharp: validation, normalisation, outputs and quality warnings. */
 export class SharpImageProcessor implements ImageProcessor {
   private readonly limiter: WorkLimiter;
+  private readonly heicMemory: MemoryBudget;
   private readonly timeoutMs: number;
   private readonly thumbnailSides: { s: number; m: number; l: number };
   private readonly avatarSides: number[];
@@ -136,6 +143,7 @@ export class SharpImageProcessor implements ImageProcessor {
       }
     }
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.heicMemory = new MemoryBudget((options.heicMemoryMb ?? DEFAULT_HEIC_MEMORY_MB) * 1024 * 1024);
     this.limiter = new WorkLimiter(options.concurrency ?? os.availableParallelism(), options.queueLimit);
   }
 
@@ -182,7 +190,7 @@ export class SharpImageProcessor implements ImageProcessor {
     deadline: Deadline,
   ): Promise<PreparedPhoto> {
     const { maxPixels, minSide, background } = this.options;
-    const source = await openSource(input, format, { maxPixels }, deadline);
+    const source = await openSource(input, format, { maxPixels, heicMemory: this.heicMemory }, deadline);
     const { width, height } = source;
     if (Math.min(width, height) < minSide) throw tooSmallError(width, height, minSide);
     // The crop is in the rotated image's pixel space.

@@ -11,6 +11,7 @@ import type { Deadline } from './deadline';
 import { normaliseDecodeError } from './decode-error';
 import { decodeHeic } from './heic-decoder';
 import { corruptError, tooManyPixelsError } from './photo-errors';
+import type { MemoryBudget } from './memory-budget';
 
 /**
  * How strict decoding is. 'error' rejects truncated data, bad CRCs and invalid
@@ -38,6 +39,8 @@ export interface SourceImage {
 /** Limits applied while opening. */
 export interface SourceLimits {
   maxPixels: number;
+  /** The memory HEIC decodes share (see memory-budget.ts). */
+  heicMemory: MemoryBudget;
 }
 
 /** The decoder sharp reports for each format it decodes itself. */
@@ -112,7 +115,7 @@ export async function openSource(
 
 /** A HEIC upload, decoded to raw RGBA in a worker (the pixel limit is checked before). */
 async function openHeic(bytes: Uint8Array, limits: SourceLimits, deadline: Deadline): Promise<SourceImage> {
-  const pixels = await decodeHeic(bytes, { maxPixels: limits.maxPixels, deadline });
+  const pixels = await decodeHeic(bytes, { maxPixels: limits.maxPixels, deadline, memory: limits.heicMemory });
   const raw: SharpOptions = { raw: { width: pixels.width, height: pixels.height, channels: pixels.channels } };
   return {
     format: 'heic',

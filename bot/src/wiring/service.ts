@@ -140,6 +140,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
       background: config.photo.background,
       concurrency: config.photo.concurrency,
       queueLimit: config.photo.queueLimit,
+      heicMemoryMb: config.photo.heicMemoryMb,
     }),
     photos: new GraphProfilePhotos(graph),
     requests,

@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { detectFormat, heicDecodesRunning, heifDeclaredSizes } from '../../../bot/src/photo';
 import { Deadline } from '../../../bot/src/photo/deadline';
 import { decodeHeic } from '../../../bot/src/photo/heic-decoder';
+import { MemoryBudget } from '../../../bot/src/photo/memory-budget';
 import { appError, heic, meanAbsDiff, outputProblems, pixels, processor } from '../../support/images';
 
 const photos = processor();
@@ -134,7 +135,13 @@ describe('broken and hostile HEIC', () => {
   it('a decode over its time budget -> decode_timeout, and the worker is terminated', async () => {
     // 30 ms: less than loading libheif in a fresh worker, so the budget always runs out inside the worker.
     const started = performance.now();
-    const err = await appError(decodeHeic(heic('landscape'), { maxPixels: 50_000_000, deadline: new Deadline(30) }));
+    const err = await appError(
+      decodeHeic(heic('landscape'), {
+        maxPixels: 50_000_000,
+        deadline: new Deadline(30),
+        memory: new MemoryBudget(640 * 1048576),
+      }),
+    );
     expect(err.code).toBe('photo.decode_timeout');
     expect(performance.now() - started).toBeLessThan(1000);
     await workersGone();
