@@ -33,7 +33,7 @@ export interface RgbaPixels {
  * Memory one HEIC decode takes per pixel until its worker exits: libheif's planes in WebAssembly and the RGBA
  * copy (measured here: about 530 MB for 49 MP, 11 bytes a pixel). The shared MemoryBudget counts decodes with it.
  */
-export const HEIC_BYTES_PER_PIXEL = 11;
+const HEIC_BYTES_PER_PIXEL = 11;
 
 /** Heap limits of the worker's JavaScript (the decoded pixels are outside it, in an ArrayBuffer). */
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32 };
