@@ -7,8 +7,11 @@
  */
 import type { MessageParams } from '../../i18n/i18n';
 
-/** Characters that start or end Markdown formatting, links, images, code or HTML anywhere in a line. */
-const INLINE = /[\\`*_[\]()<>~|!{}]/g;
+/**
+ * Characters that start or end Markdown formatting, links, code, HTML or the host's `{{DATE()}}` functions anywhere
+ * in a line (`!` only makes an image before `[`, which is escaped).
+ */
+const INLINE = /[\\`*_[\]()<>~{}]/g;
 /** Characters that start a block (heading, list, quote) at the beginning of a line. */
 const LINE_START = /^(\s*)([#>+-]|\d+[.)])/gm;
 /** A date or time the card's host formats (`cardInstant`): ours, never the user's, and it must stay as it is. */
