@@ -8,6 +8,7 @@ import { verbsFor } from '../../../../bot/src/teams/verbs/verb-table';
 import { LOCALES } from '../../../../bot/src/i18n/i18n';
 import { expectValidCard } from '../../../support/adaptive-card-validation';
 import { cardActions } from '../../../support/teams-chat';
+import { campaignProgress } from '../../../support/campaign-progress';
 
 test.each([...LOCALES])('every admin card is valid Adaptive Cards 1.5 in %s, with known verbs', (locale) => {
   const counts = { has_photo: 5, no_photo: 3, placeholder_or_stale: 1, hybrid_stuck: 1, not_applicable: 2, unknown: 1 };
@@ -19,25 +20,7 @@ test.each([...LOCALES])('every admin card is valid Adaptive Cards 1.5 in %s, wit
     counts,
     coverage: 0.45,
   };
-  const progress = {
-    id: 'campaign-1',
-    createdBy: 'p',
-    createdAt: '2025-03-01T09:00:00.000Z',
-    sendAt: '2025-03-01T09:00:00.000Z',
-    startedAt: null,
-    finishedAt: null,
-    message: { kind: 'reminder' as const },
-    audience: { kind: 'group' as const, groupId: 'g1', includeGuests: true, includeDisabled: false },
-    total: 100,
-    sent: 40,
-    failed: 2,
-    unknown: 1,
-    waiting: 58,
-    cancelled: 0,
-    ratePerSecond: 47.5,
-    secondsLeft: 2,
-    throttled: 1,
-  };
+  const progress = campaignProgress();
   const cards = [
     coverageCard(locale, null),
     coverageCard(locale, { ...view, state: 'running' }),

@@ -16,6 +16,7 @@ import { plain } from '../../../../bot/src/teams/cards/plain-text';
 import { reminderCard } from '../../../../bot/src/teams/cards/reminder-card';
 import type { AdaptiveCard, JsonObject, JsonValue } from '../../../../bot/src/teams/cards/types';
 import { expectValidCard } from '../../../support/adaptive-card-validation';
+import { campaignProgress } from '../../../support/campaign-progress';
 
 const LINK = '[Approve here](https://evil.example/phish)';
 const HOSTILE = [
@@ -118,26 +119,10 @@ describe.each([...LOCALES])('in %s', (locale) => {
 });
 
 test('a group id in a campaign audience is shown as typed', () => {
-  const card = progressCard('en', {
-    id: 'campaign-1',
-    createdBy: 'p',
-    createdAt: '2025-03-01T09:00:00.000Z',
-    sendAt: '2025-03-01T09:00:00.000Z',
-    startedAt: null,
-    finishedAt: null,
-    message: { kind: 'reminder' },
-    audience: { kind: 'group', groupId: LINK, includeGuests: false, includeDisabled: false },
-    state: 'sending',
-    total: 1,
-    sent: 0,
-    failed: 0,
-    unknown: 0,
-    waiting: 1,
-    cancelled: 0,
-    ratePerSecond: 1,
-    secondsLeft: 1,
-    throttled: 0,
-  });
+  const card = progressCard(
+    'en',
+    campaignProgress({ audience: { kind: 'group', groupId: LINK, includeGuests: false, includeDisabled: false } }),
+  );
   expectNoActiveMarkdown(card, LINK);
 });
 
