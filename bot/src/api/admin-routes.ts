@@ -13,7 +13,7 @@ import type { CoverageService } from '../core/coverage/coverage-service';
 import { REMINDABLE_CATEGORIES, type CoverageCategory } from '../core/coverage/coverage-types';
 import { route, type AccessControl } from './route-rules';
 import { TabError, callerOf, jsonHandler, readJson } from './tab-http';
-import type { AdminDownloadResource } from './download-links';
+import type { AdminDownloadResource } from '../core/admin/download-resource';
 import type { AuditEntryJson, AuditPage, CampaignProgressJson, CoverageJson, DownloadLink } from './tab-contract';
 
 /** What the admin routes need. */

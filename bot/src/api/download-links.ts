@@ -1,8 +1,6 @@
 /** Links to the admin CSV downloads (coverage, campaign reports). */
+import type { AdminDownloadResource } from '../core/admin/download-resource';
 import type { DownloadSubject, SignedLinks } from './signed-links';
-
-/** What an admin download link points at. */
-export type AdminDownloadResource = { kind: 'coverage'; scanId: string } | { kind: 'report'; campaignId: string };
 
 /**
  * Builds signed links to the admin CSV downloads (admin-download-routes.ts), for the bot's cards and the

@@ -19,7 +19,8 @@ import { ADMIN_VERBS, coverageCard } from './cards/coverage-card';
 import { card, heading, submit, text } from './cards/elements';
 import { messageCard } from './cards/message-card';
 import type { AdaptiveCard, JsonObject } from './cards/types';
-import { sendCard, type AdminFeatures, type DownloadResource } from './turn';
+import type { AdminDownloadResource } from '../core/admin/download-resource';
+import { sendCard, type AdminFeatures } from './turn';
 
 /** The admin features, refused when they are not configured. */
 export function adminOf(ctx: { deps: { admin?: AdminFeatures } }): AdminFeatures {
@@ -178,7 +179,7 @@ export function confirmCard(
 export async function sendLink(
   ctx: { context: TurnContext; user: ActivityUser },
   admin: AdminFeatures,
-  resource: DownloadResource,
+  resource: AdminDownloadResource,
   key: string,
 ): Promise<void> {
   const link = await admin.downloadLink(ctx.user, resource);

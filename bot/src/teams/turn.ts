@@ -5,6 +5,7 @@
  */
 import { CardFactory, type TurnContext } from 'botbuilder';
 import type { ConversationStore } from '../core/conversations/conversation-ports';
+import type { AdminDownloadResource } from '../core/admin/download-resource';
 import type { AttachmentFetcher } from '../core/photo/request-ports';
 import type { PhotoService } from '../core/photo/photo-service';
 import type { ApprovalService } from '../core/approval/approval-service';
@@ -16,16 +17,13 @@ import type { ActivityUser } from './activity-user';
 import type { AdaptiveCard } from './cards/types';
 import type { EditorLinks } from './editor-links';
 
-/** What a download link points at. */
-export type DownloadResource = { kind: 'coverage'; scanId: string } | { kind: 'report'; campaignId: string };
-
 /** The admin features the bot offers (wired by the composition root). */
 export interface AdminFeatures {
   broadcasts: BroadcastService;
   coverage: CoverageService;
   coverageStore: CoverageStore;
   /** A short-lived signed link to a CSV, for this admin. */
-  downloadLink: (user: ActivityUser, resource: DownloadResource) => Promise<{ url: string; minutes: number }>;
+  downloadLink: (user: ActivityUser, resource: AdminDownloadResource) => Promise<{ url: string; minutes: number }>;
   /** How old a finished scan may be before "coverage" starts a new one. */
   coverageMaxAgeMs: number;
   now: () => Date;

@@ -15,7 +15,7 @@ import type { AdminWiring } from './compose-admin';
 import type { Mode } from './mode';
 import type { RoleResolver } from '../core/admin/role-resolver';
 import type { TabRouteDeps } from '../api/tab-routes';
-import type { AdminDownloadResource } from '../api/download-links';
+import type { AdminDownloadResource } from '../core/admin/download-resource';
 import type { SqliteAuditLog } from '../store/sqlite-audit-log';
 import type { Db } from '../store/database';
 import { SqliteApprovalPolicyStore } from '../store/sqlite-approval-policy';
