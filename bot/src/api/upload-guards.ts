@@ -45,31 +45,34 @@ export function declaredSizeGuard(maxBytes: number) {
   };
 }
 
-/** Middleware: refuses an upload while the photo pipeline is full (503 photo.busy with Retry-After), before the body is read. */
-export function busyGuard(busyNow: () => Error | null) {
-  return (req: Request, res: Response, next: Next): void => {
-    const refusal = busyNow();
-    if (!refusal) return next();
-    // Nothing of the photo is read: the connection is closed rather than drained.
-    res.header('Connection', 'close');
-    sendError(req, res, refusal);
-    return next(false);
-  };
-}
-
-/** Middleware: takes one photo from the caller's allowance (`userOf` names them); refuses before the body is read. */
-export function rateLimitGuard(limiter: UploadRateLimiter | undefined, userOf: (req: Request) => string) {
+/**
+ * Middleware that runs `check` before a byte of the photo is read; what it throws is the answer, and the connection
+ * is closed rather than drained.
+ */
+function refuseBeforeReading(check: (req: Request) => void) {
   return (req: Request, res: Response, next: Next): void => {
     try {
-      limiter?.take(userOf(req));
+      check(req);
       return next();
     } catch (err) {
-      // Refused before a byte of the photo is read: the connection is closed rather than drained.
       res.header('Connection', 'close');
       sendError(req, res, err);
       return next(false);
     }
   };
+}
+
+/** Middleware: refuses an upload while the photo pipeline is full (503 photo.busy with Retry-After), before the body is read. */
+export function busyGuard(busyNow: () => Error | null) {
+  return refuseBeforeReading(() => {
+    const refusal = busyNow();
+    if (refusal) throw refusal;
+  });
+}
+
+/** Middleware: takes one photo from the caller's allowance (`userOf` names them); refuses before the body is read. */
+export function rateLimitGuard(limiter: UploadRateLimiter | undefined, userOf: (req: Request) => string) {
+  return refuseBeforeReading((req) => limiter?.take(userOf(req)));
 }
 
 /** The crop and quarter turns from the query; throws input.invalid (400) for anything malformed. */
