@@ -27,6 +27,8 @@ export interface RecordedConversation {
   tenantId: string | null;
   isGroup: boolean;
   members: Array<{ id: string }>;
+  /** The person of a personal (1:1) chat with the bot: the installation and block state that gate writes. */
+  userId?: string;
   bot: { id: string } | null;
   createdAt: string;
 }

@@ -1,41 +1,87 @@
-import { createHash } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { GraphError } from '../http/graph-error';
-import { readJson } from '../http/read-body';
+import { readBody } from '../http/read-body';
 import { sendJson } from '../http/responses';
 import { param, plainRoute } from '../http/route';
 import type { SeedUser } from '../seed/org-seed';
 import type { TenantState } from '../state/tenant-state';
-import type { ActivityJson, ActivityKind } from './activity-log';
+import type { ActivityJson, ActivityKind, RecordedConversation } from './activity-log';
+import { authenticateBot } from './connector-auth';
+import type { ConnectorOperation } from './rate-limit';
 
 /*
- * Bot Connector stand-in for botbuilder's CloudAdapter in unauthenticated local mode:
- * it records what the bot sends so tests can assert on it. Outgoing calls carry no
- * Authorization header in that mode, so none is required here.
+ * The Teams Bot Connector as a bot meets it ("Status codes from bot conversational APIs",
+ * https://learn.microsoft.com/microsoftteams/platform/bots/build-conversational-capability):
+ * - every call needs the bot's token (connector-auth.ts);
+ * - a conversation exists only when Teams made it: the personal chat that comes with an app
+ *   installation, or a chat a test's Teams client opened (`POST /_control/teams/chats`); anything
+ *   else is 404 `ConversationNotFound`;
+ * - a personal chat takes writes only while the person has the app and has not blocked the bot:
+ *   403 `ConversationBlockedByUser` / `BotNotInConversationRoster`, both with the subCode
+ *   `MessageWritesBlocked` that Teams documents for "blocked or uninstalled"
+ *   (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/send-proactive-messages);
+ * - `POST /v3/conversations` opens a 1:1 only with someone who has the app (403
+ *   `ForbiddenOperationException` otherwise), and no group chats;
+ * - a message over about 100 KB is 413 `MessageSizeTooBig` (domain.md);
+ * - the rate limits of rate-limit.ts, per operation.
  */
 
-const MAX_ACTIVITY_BYTES = 4 * 1024 * 1024;
+/** The largest activity Teams takes (domain.md: "about 100 KB"). */
+export const MAX_MESSAGE_BYTES = 100 * 1024;
+/** Bodies beyond this are not read at all. */
+const MAX_READ_BYTES = 4 * 1024 * 1024;
 
-function connectorError(status: number, code: string, message: string): GraphError {
-  return new GraphError(status, code, message);
+function connectorError(status: number, code: string, message: string, extra: Record<string, unknown> = {}): GraphError {
+  return new GraphError(status, code, message, {}, extra);
 }
 
-async function activityBody(req: Request): Promise<ActivityJson> {
-  const json = await readJson(req, MAX_ACTIVITY_BYTES);
-  if (!json.ok || typeof json.value !== 'object' || json.value === null || Array.isArray(json.value)) {
+/** Reads an activity; 413 `MessageSizeTooBig` beyond Teams' message size when `sized`. */
+async function activityBody(req: Request, sized: boolean): Promise<ActivityJson> {
+  const body = await readBody(req, MAX_READ_BYTES);
+  if (!body.ok || (sized && body.bytes.length > MAX_MESSAGE_BYTES))
+    throw connectorError(413, 'MessageSizeTooBig', 'Message size too large.');
+  let value: unknown;
+  try {
+    value = JSON.parse(body.bytes.toString('utf8'));
+  } catch {
+    value = undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw connectorError(400, 'BadArgument', 'Expected an activity object as JSON.');
-  }
-  return json.value as ActivityJson;
+  return value as ActivityJson;
 }
 
-/** Applies the rate-limit seam; throws the connector's 429 when it says no. */
-function checkRate(state: TenantState, conversationId: string): void {
-  const decision = state.connectorLimiter.check(conversationId, state.clock.nowMs());
+/** Applies the rate limits; throws the connector's 429 (with or without `Retry-After`) when they say no. */
+function checkRate(state: TenantState, botId: string, operation: ConnectorOperation, conversationId: string): void {
+  const decision = state.connectorLimiter.check(botId, operation, conversationId, state.clock.nowMs());
   if (!decision.allowed) {
-    throw new GraphError(429, 'TooManyRequests', 'Too many requests for this conversation.', {
-      'Retry-After': String(decision.retryAfterSeconds),
-    });
+    throw new GraphError(
+      429,
+      'Throttled',
+      'Too many requests.',
+      decision.retryAfterSeconds === null ? {} : { 'Retry-After': String(decision.retryAfterSeconds) },
+    );
   }
+}
+
+/** The conversation, or 404. */
+function conversationOf(state: TenantState, conversationId: string): RecordedConversation {
+  const conv = state.connector.conversation(conversationId);
+  if (conv === undefined) throw connectorError(404, 'ConversationNotFound', 'Conversation not found.');
+  return conv;
+}
+
+/** Throws the 403 Teams gives when the person of a personal chat blocked the bot or no longer has the app. */
+function checkWritable(state: TenantState, conv: RecordedConversation): void {
+  if (conv.userId === undefined) return;
+  if (state.teamsApps.isBlocked(conv.userId))
+    throw connectorError(403, 'ConversationBlockedByUser', 'User blocked the conversation with the bot.', {
+      subCode: 'MessageWritesBlocked',
+    });
+  if (!state.teamsApps.installedFor(conv.userId))
+    throw connectorError(403, 'BotNotInConversationRoster', 'The bot is not part of the conversation roster.', {
+      subCode: 'MessageWritesBlocked',
+    });
 }
 
 async function record(
@@ -45,9 +91,12 @@ async function record(
   kind: ActivityKind,
   replyToId: string | null,
 ): Promise<void> {
+  const botId = await authenticateBot(state, req);
   const conversationId = param(req, 'conversationId');
-  const activity = await activityBody(req);
-  checkRate(state, conversationId);
+  const conv = conversationOf(state, conversationId);
+  checkWritable(state, conv);
+  const activity = await activityBody(req, true);
+  checkRate(state, botId, 'send', conversationId);
   const rec = state.connector.record(conversationId, replyToId, kind, activity, state.clock.nowMs());
   sendJson(res, 201, { id: rec.id });
 }
@@ -67,54 +116,30 @@ function teamsMember(state: TenantState, u: SeedUser): Record<string, unknown> {
   };
 }
 
-/** The chat of the user's app installation (`installedApps/{id}/chat`), for a member id (Entra object id or 29:). */
-function installationChat(state: TenantState, memberId: string): string | undefined {
-  const user = state.directory.find(memberId.replace(/^29:/, ''));
-  return user === undefined ? undefined : state.teamsApps.list(user.id)[0]?.chatId;
-}
-
-/** Creates (or, for the same 1:1 pair, returns) a conversation as Teams does. */
+/** Opens (or, for the same person, returns) the personal chat with someone who has the app, as Teams does. */
 async function createConversation(state: TenantState, req: Request, res: Response): Promise<void> {
-  const body = await activityBody(req);
+  const botId = await authenticateBot(state, req);
+  const body = await activityBody(req, true);
   const members = Array.isArray(body.members) ? (body.members as Array<{ id?: unknown }>) : [];
-  if (members.length === 0 || members.some((m) => typeof m.id !== 'string' || m.id === '')) {
+  if (members.length === 0 || members.some((m) => typeof m.id !== 'string' || m.id === ''))
     throw connectorError(400, 'BadArgument', 'Expected members: [{ id }] with at least one member.');
-  }
-  const bot = typeof body.bot === 'object' && body.bot !== null ? (body.bot as { id?: unknown }) : {};
-  const channelData = (body.channelData ?? {}) as { tenant?: { id?: unknown } };
-  const tenantId =
-    typeof body.tenantId === 'string'
-      ? body.tenantId
-      : typeof channelData.tenant?.id === 'string'
-        ? channelData.tenant.id
-        : null;
-  const isGroup = body.isGroup === true;
-  const memberIds = members.map((m) => String(m.id));
-  // A 1:1 with someone who has the app installed is the installation's chat, as in Teams: one chat per user and bot.
-  const installed = !isGroup && memberIds.length === 1 ? installationChat(state, memberIds[0]) : undefined;
-  if (installed !== undefined) {
-    checkRate(state, installed);
-    sendJson(res, 201, { id: installed });
-    return;
-  }
-  const digest = createHash('sha256')
-    .update(JSON.stringify([bot.id ?? '', tenantId, memberIds, isGroup ? Date.now() : 0]))
-    .digest('base64url')
-    .slice(0, 32);
-  const id = isGroup ? `19:${digest}@thread.v2` : `a:1${digest}`;
-  checkRate(state, id);
-  state.connector.addConversation({
-    id,
-    tenantId,
-    isGroup,
-    members: memberIds.map((m) => ({ id: m })),
-    bot: typeof bot.id === 'string' ? { id: bot.id } : null,
-    createdAt: state.clock.iso(),
-  });
-  const answer: Record<string, unknown> = { id };
+  if (body.isGroup === true || members.length > 1)
+    throw connectorError(400, 'BadArgument', 'A bot can only create a one-on-one conversation with one user.');
+  const user = state.directory.find(String(members[0]?.id).replace(/^29:/, ''));
+  if (user === undefined) throw connectorError(404, 'NotFound', 'The user was not found in the tenant.');
+  checkRate(state, botId, 'create', `user:${user.id}`);
+  if (state.teamsApps.isBlocked(user.id))
+    throw connectorError(403, 'ConversationBlockedByUser', 'User blocked the conversation with the bot.', {
+      subCode: 'MessageWritesBlocked',
+    });
+  const installation = state.teamsApps.list(user.id)[0];
+  if (installation === undefined)
+    throw connectorError(403, 'ForbiddenOperationException', "Bot is not installed in user's personal scope");
+  const conv = conversationOf(state, installation.chatId);
+  const answer: Record<string, unknown> = { id: conv.id };
   if (typeof body.activity === 'object' && body.activity !== null) {
     answer.activityId = state.connector.record(
-      id,
+      conv.id,
       null,
       'createConversation',
       body.activity as ActivityJson,
@@ -142,12 +167,14 @@ export function registerConnectorRoutes(server: Server, state: TenantState): voi
   server.put(
     '/v3/conversations/:conversationId/activities/:activityId',
     plainRoute(async (req, res) => {
+      const botId = await authenticateBot(state, req);
       const conversationId = param(req, 'conversationId');
-      const activity = await activityBody(req);
+      checkWritable(state, conversationOf(state, conversationId));
+      const activity = await activityBody(req, true);
       const rec = state.connector.find(conversationId, param(req, 'activityId'));
       if (rec === undefined || rec.deleted)
-        throw connectorError(404, 'ActivityNotFound', 'The activity was not found in this conversation.');
-      checkRate(state, conversationId);
+        throw connectorError(404, 'ActivityNotFoundInConversation', 'The activity was not found in this conversation.');
+      checkRate(state, botId, 'send', conversationId);
       state.connector.update(rec, activity);
       sendJson(res, 200, { id: rec.id });
     }),
@@ -156,11 +183,13 @@ export function registerConnectorRoutes(server: Server, state: TenantState): voi
   server.del(
     '/v3/conversations/:conversationId/activities/:activityId',
     plainRoute(async (req, res) => {
+      const botId = await authenticateBot(state, req);
       const conversationId = param(req, 'conversationId');
+      checkWritable(state, conversationOf(state, conversationId));
       const rec = state.connector.find(conversationId, param(req, 'activityId'));
       if (rec === undefined || rec.deleted)
-        throw connectorError(404, 'ActivityNotFound', 'The activity was not found in this conversation.');
-      checkRate(state, conversationId);
+        throw connectorError(404, 'ActivityNotFoundInConversation', 'The activity was not found in this conversation.');
+      checkRate(state, botId, 'send', conversationId);
       rec.deleted = true;
       sendJson(res, 200, {});
     }),
@@ -169,8 +198,9 @@ export function registerConnectorRoutes(server: Server, state: TenantState): voi
   server.get(
     '/v3/conversations/:conversationId/members',
     plainRoute(async (req, res) => {
-      const conv = state.connector.conversation(param(req, 'conversationId'));
-      if (conv === undefined) throw connectorError(404, 'ConversationNotFound', 'The conversation was not found.');
+      const botId = await authenticateBot(state, req);
+      const conv = conversationOf(state, param(req, 'conversationId'));
+      checkRate(state, botId, 'members', conv.id);
       const users = conv.members
         .map((m) => state.directory.find(m.id.replace(/^29:/, '')))
         .filter((u): u is SeedUser => u !== undefined);
@@ -185,8 +215,12 @@ export function registerConnectorRoutes(server: Server, state: TenantState): voi
   server.get(
     '/v3/conversations/:conversationId/members/:memberId',
     plainRoute(async (req, res) => {
-      const user = state.directory.find(param(req, 'memberId').replace(/^29:/, ''));
-      if (user === undefined)
+      const botId = await authenticateBot(state, req);
+      const conv = conversationOf(state, param(req, 'conversationId'));
+      checkRate(state, botId, 'members', conv.id);
+      const memberId = param(req, 'memberId').replace(/^29:/, '').toLowerCase();
+      const user = state.directory.find(memberId);
+      if (user === undefined || !conv.members.some((m) => m.id.replace(/^29:/, '').toLowerCase() === user.id.toLowerCase()))
         throw connectorError(404, 'MemberNotFoundInConversation', 'The member was not found in the conversation.');
       sendJson(res, 200, teamsMember(state, user));
     }),

@@ -1,42 +1,62 @@
-/** The verdict on one connector call: go ahead, or answer 429 with `Retry-After`. */
-export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
-
 /**
- * Seam for the Teams bot rate limits (per bot per conversation 7/1 s, 8/2 s, 60/30 s,
- * 1800/h; 50 rps per app per tenant). Every connector send/reply/update/create asks it.
+ * Teams' bot rate limits on the Bot Connector, as the Teams platform documents them
+ * ("Optimize your bot with rate limiting in Teams",
+ * https://learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit):
+ * - per bot per thread, one table per operation (send, create conversation, get members);
+ * - per thread for all bots together, a second table per operation;
+ * - a global limit per app per tenant (revisions of the page say 30 and 50 requests per
+ *   second: 50 by default, configurable so tests also run at 30).
+ * A 429 usually carries `Retry-After`, but not always: by default every third refusal comes
+ * without it, so a client must back off on its own too.
  */
-interface ConnectorRateLimiter {
-  /** Decides for one call to `conversationId` at virtual time `nowMs`. */
-  check(conversationId: string, nowMs: number): RateDecision;
-  /** Forgets counters (on reset). */
-  reset(): void;
-}
+
+/** What a refusal says. */
+export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number | null };
+
+/** The connector operations the limits are written for. */
+export type ConnectorOperation = 'send' | 'create' | 'members';
 
 /** A limit: at most `requests` in any `seconds`-long window. */
-interface RateWindow {
+export interface RateWindow {
   requests: number;
   seconds: number;
 }
 
+/** When a 429 carries `Retry-After`. */
+export type RetryAfterPolicy = 'always' | 'sometimes' | 'never';
+
 /** The limits the connector enforces. */
 export interface ConnectorLimits {
   enabled: boolean;
-  /** Requests per second per app per tenant (the local tenant serves one bot, so: all requests). */
+  /** Requests per second per app per tenant. */
   appPerSecond: number;
-  /** Windows per conversation. */
-  conversation: RateWindow[];
+  /** Windows per bot per thread, by operation. */
+  perBotPerThread: Record<ConnectorOperation, RateWindow[]>;
+  /** Windows per thread for all bots together, by operation. */
+  perThreadAllBots: Record<ConnectorOperation, RateWindow[]>;
+  retryAfter: RetryAfterPolicy;
 }
 
-/** Teams' documented limits (domain.md). */
-const TEAMS_LIMITS: Readonly<Omit<ConnectorLimits, 'enabled'>> = Object.freeze({
-  appPerSecond: 50,
-  conversation: [
-    { requests: 7, seconds: 1 },
-    { requests: 8, seconds: 2 },
-    { requests: 60, seconds: 30 },
-    { requests: 1800, seconds: 3600 },
-  ],
-});
+const w = (requests: number, seconds: number): RateWindow => ({ requests, seconds });
+
+/** The documented tables. */
+function teamsLimits(enabled: boolean): ConnectorLimits {
+  return {
+    enabled,
+    appPerSecond: 50,
+    perBotPerThread: {
+      send: [w(7, 1), w(8, 2), w(60, 30), w(1800, 3600)],
+      create: [w(7, 1), w(8, 2), w(60, 30), w(1800, 3600)],
+      members: [w(14, 1), w(16, 2), w(120, 30), w(3600, 3600)],
+    },
+    perThreadAllBots: {
+      send: [w(14, 1), w(16, 2)],
+      create: [w(14, 1), w(16, 2), w(120, 30), w(3600, 3600)],
+      members: [w(28, 1), w(32, 2)],
+    },
+    retryAfter: 'sometimes',
+  };
+}
 
 /** Timestamps of accepted calls in a sliding window, oldest first (a queue that drops from the front). */
 class Log {
@@ -54,13 +74,12 @@ class Log {
 
   /** Entries after `cutoff`. */
   countAfter(cutoff: number): number {
-    // Entries are in order: find the first one after the cutoff from the back (windows are short lists).
     let n = 0;
     for (let i = this.times.length - 1; i >= this.head && (this.times[i] as number) > cutoff; i--) n++;
     return n;
   }
 
-  /** The `k`-th newest entry after `cutoff` (0 = newest); used for Retry-After. */
+  /** The `k`-th newest entry (0 = newest); used for Retry-After. */
   nthNewest(k: number): number | undefined {
     return this.times[this.times.length - 1 - k];
   }
@@ -74,69 +93,92 @@ class Log {
   }
 }
 
+const copy = (l: ConnectorLimits): ConnectorLimits => structuredClone(l);
+
 /**
- * Teams' bot rate limits, off until enabled: a sliding window per app (all calls) and per
- * conversation. A refused call does not count; `Retry-After` is when the window it broke has
- * room again, in whole seconds (at least 1), as Teams sends it.
+ * The limits, off until enabled. A refused call does not count; `Retry-After` (when sent) is when the
+ * window it broke has room again, in whole seconds (at least 1).
  */
-export class TeamsConnectorRateLimiter implements ConnectorRateLimiter {
+export class TeamsConnectorRateLimiter {
   private limits: ConnectorLimits;
   private app = new Log();
-  private conversations = new Map<string, Log>();
+  private readonly logs = new Map<string, Log>();
   /** Calls refused with 429 and calls allowed since the last reset. */
   throttled = 0;
   allowed = 0;
 
   constructor(private readonly enabledByDefault = false) {
-    this.limits = { enabled: enabledByDefault, ...TEAMS_LIMITS, conversation: [...TEAMS_LIMITS.conversation] };
+    this.limits = teamsLimits(enabledByDefault);
   }
 
   /** The limits in force. */
   get config(): ConnectorLimits {
-    return { ...this.limits, conversation: this.limits.conversation.map((w) => ({ ...w })) };
+    return copy(this.limits);
   }
 
-  /** Changes the limits (counters are kept). */
-  configure(patch: Partial<ConnectorLimits>): void {
-    this.limits = { ...this.limits, ...patch, conversation: [...(patch.conversation ?? this.limits.conversation)] };
+  /** Changes the limits (counters are kept); tables given replace the ones of the operations they name. */
+  configure(patch: {
+    enabled?: boolean;
+    appPerSecond?: number;
+    retryAfter?: RetryAfterPolicy;
+    perBotPerThread?: Partial<Record<ConnectorOperation, RateWindow[]>>;
+    perThreadAllBots?: Partial<Record<ConnectorOperation, RateWindow[]>>;
+  }): void {
+    const next = copy(this.limits);
+    if (patch.enabled !== undefined) next.enabled = patch.enabled;
+    if (patch.appPerSecond !== undefined) next.appPerSecond = patch.appPerSecond;
+    if (patch.retryAfter !== undefined) next.retryAfter = patch.retryAfter;
+    Object.assign(next.perBotPerThread, structuredClone(patch.perBotPerThread ?? {}));
+    Object.assign(next.perThreadAllBots, structuredClone(patch.perThreadAllBots ?? {}));
+    this.limits = next;
   }
 
-  check(conversationId: string, nowMs: number): RateDecision {
+  /** Decides for one call by `botId` on `operation` in `conversationId` at virtual time `nowMs`. */
+  check(botId: string, operation: ConnectorOperation, conversationId: string, nowMs: number): RateDecision {
     if (!this.limits.enabled) {
       this.allowed++;
       return { allowed: true };
     }
     this.app.prune(nowMs - 1000);
     if (this.app.size >= this.limits.appPerSecond) return this.refuse(this.app, this.limits.appPerSecond, 1, nowMs);
-    const longest = Math.max(0, ...this.limits.conversation.map((w) => w.seconds));
-    let log = this.conversations.get(conversationId);
-    if (log) {
-      log.prune(nowMs - longest * 1000);
-      for (const w of this.limits.conversation) {
-        if (log.countAfter(nowMs - w.seconds * 1000) >= w.requests)
-          return this.refuse(log, w.requests, w.seconds, nowMs);
+    const scopes: Array<[string, RateWindow[]]> = [
+      [`bot|${botId}|${operation}|${conversationId}`, this.limits.perBotPerThread[operation]],
+      [`all|${operation}|${conversationId}`, this.limits.perThreadAllBots[operation]],
+    ];
+    const touched: Log[] = [];
+    for (const [key, windows] of scopes) {
+      let log = this.logs.get(key);
+      if (!log) {
+        log = new Log();
+        this.logs.set(key, log);
       }
-    } else {
-      log = new Log();
-      this.conversations.set(conversationId, log);
+      const longest = Math.max(0, ...windows.map((x) => x.seconds));
+      log.prune(nowMs - longest * 1000);
+      for (const x of windows) {
+        if (log.countAfter(nowMs - x.seconds * 1000) >= x.requests) return this.refuse(log, x.requests, x.seconds, nowMs);
+      }
+      touched.push(log);
     }
     this.app.push(nowMs);
-    log.push(nowMs);
+    for (const log of touched) log.push(nowMs);
     this.allowed++;
     return { allowed: true };
   }
 
   /** Back to the starting limits, with no counters. */
   reset(): void {
-    this.limits = { enabled: this.enabledByDefault, ...TEAMS_LIMITS, conversation: [...TEAMS_LIMITS.conversation] };
+    this.limits = teamsLimits(this.enabledByDefault);
     this.app = new Log();
-    this.conversations.clear();
+    this.logs.clear();
     this.throttled = 0;
     this.allowed = 0;
   }
 
   private refuse(log: Log, requests: number, seconds: number, nowMs: number): RateDecision {
     this.throttled++;
+    const policy = this.limits.retryAfter;
+    if (policy === 'never' || (policy === 'sometimes' && this.throttled % 3 === 0))
+      return { allowed: false, retryAfterSeconds: null };
     // The window has room again when the oldest of its last `requests` calls leaves it.
     const oldest = log.nthNewest(requests - 1) ?? nowMs;
     const waitMs = oldest + seconds * 1000 - nowMs;

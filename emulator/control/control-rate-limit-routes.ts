@@ -6,11 +6,20 @@ import type { TenantState } from '../state/tenant-state';
 import { controlBody } from './control-body';
 
 const window = z.object({ requests: z.number().int().positive(), seconds: z.number().positive() });
-const limitsPatch = z.object({
-  enabled: z.boolean().optional(),
-  appPerSecond: z.number().positive().optional(),
-  conversation: z.array(window).optional(),
-});
+const table = z
+  .object({ send: z.array(window), create: z.array(window), members: z.array(window) })
+  .partial()
+  .strict();
+const limitsPatch = z
+  .object({
+    enabled: z.boolean().optional(),
+    /** The global limit per app per tenant (Teams documents 50, and 30 in an older revision). */
+    appPerSecond: z.number().positive().optional(),
+    perBotPerThread: table.optional(),
+    perThreadAllBots: table.optional(),
+    retryAfter: z.enum(['always', 'sometimes', 'never']).optional(),
+  })
+  .strict();
 
 /** `GET/PUT /_control/connector/rate-limits`: Teams' bot rate limits on the connector, and what they refused. */
 export function registerControlRateLimitRoutes(server: Server, state: TenantState): void {

@@ -34,4 +34,11 @@ export const appTokenSchema = z.object({
   clientId: z.string().min(1).optional(),
   roles: z.array(z.string()).optional(),
   audience: z.string().min(1).optional(),
+  /** How the app authenticated: a secret (`appidacr` 1, the default) or a certificate (2). */
+  credential: z.enum(['secret', 'certificate']).optional(),
+});
+
+/** Body of `POST /_control/apps/{clientId}/certificates`: the public key of a certificate, as an RSA JWK. */
+export const certificateSchema = z.object({
+  jwk: z.object({ kty: z.literal('RSA'), n: z.string().min(1), e: z.string().min(1) }).passthrough(),
 });

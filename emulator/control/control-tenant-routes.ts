@@ -3,13 +3,13 @@ import { GraphError } from '../http/graph-error';
 import { readBody } from '../http/read-body';
 import { sendJson } from '../http/responses';
 import { param, plainRoute } from '../http/route';
-import { defaultScopes, issueAppToken, issueUserToken } from '../identity/token-issuer';
+import { defaultScopes, issueAppToken, issueUserToken, resourceOf, rolesOn } from '../identity/token-issuer';
 import { inspectImage } from '../images/photo-image';
 import { DEMO_APP } from '../seed/demo-seed';
 import { photoUpdateSettingsPatchSchema } from '../seed/org-seed';
 import type { TenantState } from '../state/tenant-state';
 import { controlBadRequest, controlBody } from './control-body';
-import { appTokenSchema, userTokenSchema } from './control-schemas';
+import { appTokenSchema, certificateSchema, userTokenSchema } from './control-schemas';
 
 const GRAPH = 'https://graph.microsoft.com';
 
@@ -106,9 +106,26 @@ export function registerControlTenantRoutes(server: Server, state: TenantState):
       const body = await controlBody(req, appTokenSchema);
       const clientId = body.clientId ?? DEMO_APP.clientId;
       const registered = state.directory.findApp(clientId);
-      const roles = body.roles ?? registered?.roles;
+      const audience = body.audience ?? GRAPH;
+      const roles = body.roles ?? (registered ? rolesOn(registered, resourceOf(state, audience)) : undefined);
       if (roles === undefined) throw controlBadRequest(`App '${clientId}' is not registered; pass roles explicitly.`);
-      sendJson(res, 200, await issueAppToken(state, { clientId, roles }, body.audience ?? GRAPH));
+      sendJson(res, 200, await issueAppToken(state, { clientId, roles }, audience, body.credential === 'certificate' ? '2' : '1'));
+    }),
+  );
+
+  // An admin uploads a certificate's public key to an app registration (for the client_assertion grant).
+  server.post(
+    '/_control/apps/:clientId/certificates',
+    plainRoute(async (req, res) => {
+      const clientId = param(req, 'clientId');
+      if (state.directory.findApp(clientId) === undefined)
+        throw controlBadRequest(`App '${clientId}' is not registered.`);
+      const body = await controlBody(req, certificateSchema);
+      try {
+        sendJson(res, 201, { thumbprint: await state.appCertificates.add(clientId, body.jwk) });
+      } catch (err) {
+        throw controlBadRequest((err as Error).message);
+      }
     }),
   );
 }

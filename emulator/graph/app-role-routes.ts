@@ -1,17 +1,13 @@
-import { createHash } from 'node:crypto';
 import type { Server } from 'restify';
 import { badRequest } from '../http/graph-error';
 import { sendJson } from '../http/responses';
 import type { SeedApp } from '../seed/org-seed';
+import { stableGuid } from '../state/object-ids';
 import type { TenantState } from '../state/tenant-state';
 import { graphEndpoint, queryParam, requireTenantPermission, subjectUser, type GraphCall } from './graph-call';
 import { GRAPH_METADATA } from './user-json';
 
-/** A stable GUID-shaped id for a name (service principals and app roles have GUIDs). */
-function guid(kind: string, name: string): string {
-  const h = createHash('sha256').update(`${kind}:${name.toLowerCase()}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
+const guid = stableGuid;
 
 /** Every app role any seed user holds: the seed's `roles` are app roles on each registered app. */
 function roleNames(state: TenantState): string[] {

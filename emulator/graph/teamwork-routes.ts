@@ -102,7 +102,7 @@ async function install(call: GraphCall): Promise<void> {
   if (selfOnly && app.externalId.toLowerCase() !== principal.appId.toLowerCase()) {
     throw requestDenied('An app with TeamsAppInstallation.ReadWriteSelfForUser may only install itself.');
   }
-  const installed = call.state.teamsApps.install(user.id, app.id, call.state.clock.iso());
+  const installed = call.state.teamsApps.install(user.id, app.id, app.externalId, call.state.clock.iso());
   if (installed === 'conflict') throw new GraphError(409, 'Conflict', 'App is already installed for this user.');
   // The bot's 1:1 chat with the user now exists: the connector stand-in knows it.
   call.state.connector.addConversation({
@@ -110,7 +110,8 @@ async function install(call: GraphCall): Promise<void> {
     tenantId: call.state.directory.tenantId,
     isGroup: false,
     members: [{ id: `29:${user.id}` }],
-    bot: null,
+    userId: user.id,
+    bot: { id: `28:${app.externalId}` },
     createdAt: installed.installedAt,
   });
   sendEmpty(call.res, 201);

@@ -8,6 +8,8 @@ export class GraphError extends Error {
     readonly code: string,
     message: string,
     readonly headers: OutgoingHttpHeaders = {},
+    /** More members of the error object (the Bot Connector's `subCode`), for plain (non-Graph) answers. */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'GraphError';

@@ -26,7 +26,7 @@ export function plainRoute(handler: Handler): Handler {
     } catch (err) {
       if (res.headersSent) return;
       if (err instanceof GraphError)
-        sendJson(res, err.status, { error: { code: err.code, message: err.message } }, err.headers);
+        sendJson(res, err.status, { error: { code: err.code, message: err.message, ...err.extra } }, err.headers);
       else sendJson(res, 500, { error: { code: 'InternalError', message: (err as Error).message } });
     }
   };

@@ -1,12 +1,11 @@
 /**
  * The Bot Framework channel's side of authentication, as the local tenant plays it:
  * an OpenID metadata document and a JWKS (keys endorsed for `msteams`, like the real
- * `login.botframework.com`), channel tokens for tests (`POST /_control/tokens/channel`),
- * and, when a test asks for it (`PUT /_control/connector/auth`), a Bot Connector that
- * refuses `/v3` calls without the bot's bearer token.
+ * `login.botframework.com`) and channel tokens for tests (`POST /_control/tokens/channel`).
+ * The Bot Connector checks the bot's own tokens (connector/connector-auth.ts).
  */
 import { randomUUID } from 'node:crypto';
-import type { Request, Response, Server } from 'restify';
+import type { Server } from 'restify';
 import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair, type KeyLike } from 'jose';
 import { z } from 'zod';
 import { sendJson } from '../http/responses';
@@ -14,8 +13,6 @@ import { plainRoute } from '../http/route';
 import type { TenantState } from '../state/tenant-state';
 import { controlBody } from '../control/control-body';
 
-/** The audience of tokens the bot sends to the Bot Connector. */
-const BOT_CONNECTOR_AUDIENCE = 'https://api.botframework.com';
 /** Where the OpenID metadata document lives, relative to the local tenant's URL. */
 export const BOT_OPENID_METADATA_PATH = '/botframework/v1/.well-known/openidconfiguration';
 
@@ -32,7 +29,6 @@ interface ChannelKey {
 
 /** Per-tenant state kept beside TenantState (which stays about Microsoft 365 data). */
 const keys = new WeakMap<TenantState, Promise<ChannelKey>>();
-const connectorAuth = new WeakMap<TenantState, boolean>();
 
 function channelKey(state: TenantState): Promise<ChannelKey> {
   let key = keys.get(state);
@@ -62,38 +58,8 @@ const channelTokenSchema = z.object({
   issuer: z.string().min(1).optional(),
 });
 
-const connectorAuthSchema = z.object({ required: z.boolean() });
-
-function unauthorized(res: Response, message: string): void {
-  sendJson(res, 401, { error: { code: 'Unauthorized', message } });
-}
-
-/** Registers the metadata, keys, the channel token control route and the optional connector check. */
+/** Registers the metadata, keys and the channel token control route (the connector checks bot tokens itself). */
 export function registerBotFrameworkRoutes(server: Server, state: TenantState): void {
-  server.pre((req: Request, res: Response, next: (err?: false) => void) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (!connectorAuth.get(state) || !path.startsWith('/v3/')) return next();
-    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    if (!match) {
-      unauthorized(res, 'Authorization has been denied for this request.');
-      return next(false);
-    }
-    state.signer
-      .verify(match[1] as string, {
-        issuer: state.issuer(),
-        audiences: [BOT_CONNECTOR_AUDIENCE],
-        nowSeconds: state.clock.nowSeconds(),
-      })
-      .then(
-        (check) => {
-          if (check.ok && state.directory.findApp(check.claims.appid ?? '') !== undefined) return next();
-          unauthorized(res, 'Authorization has been denied for this request.');
-          return next(false);
-        },
-        next as (err: unknown) => void,
-      );
-  });
-
   server.get(
     BOT_OPENID_METADATA_PATH,
     plainRoute(async (_req, res) => {
@@ -132,15 +98,6 @@ export function registerBotFrameworkRoutes(server: Server, state: TenantState): 
         .setExpirationTime(now + lifetime)
         .sign(key.privateKey);
       sendJson(res, 200, { token });
-    }),
-  );
-
-  server.put(
-    '/_control/connector/auth',
-    plainRoute(async (req, res) => {
-      const body = await controlBody(req, connectorAuthSchema);
-      connectorAuth.set(state, body.required);
-      sendJson(res, 200, { required: body.required });
     }),
   );
 }

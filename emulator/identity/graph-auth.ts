@@ -1,11 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { GraphError } from '../http/graph-error';
 import type { TenantState } from '../state/tenant-state';
+import { GRAPH_RESOURCES, acceptedIssuers } from './token-issuer';
 import type { Principal } from './permissions';
 import type { TokenProblem } from './token-signer';
 
-/** Audiences Graph accepts: its resource URI and its well-known app id. */
-const GRAPH_AUDIENCES: readonly string[] = ['https://graph.microsoft.com', '00000003-0000-0000-c000-000000000000'];
 
 const MESSAGES: Record<TokenProblem | 'missing', string> = {
   missing: 'Access token is empty.',
@@ -30,8 +29,8 @@ export async function authenticateGraph(state: TenantState, req: IncomingMessage
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (match === null) throw unauthorized('missing');
   const check = await state.signer.verify(match[1] as string, {
-    issuer: state.issuer(),
-    audiences: GRAPH_AUDIENCES,
+    issuer: acceptedIssuers(state),
+    audiences: GRAPH_RESOURCES,
     nowSeconds: state.clock.nowSeconds(),
   });
   if (!check.ok) throw unauthorized(check.problem);

@@ -1,10 +1,58 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { decodeProtectedHeader, jwtVerify } from 'jose';
 import type { Request, Response, Server } from 'restify';
 import { readBody } from '../http/read-body';
 import { sendJson } from '../http/responses';
 import { param, plainRoute } from '../http/route';
 import type { TenantState } from '../state/tenant-state';
-import { audienceFromScope, issueAppToken } from './token-issuer';
+import { audienceFromScope, issueAppToken, resourceOf, rolesOn, type ClientAuthMethod } from './token-issuer';
+
+/** RFC 7523's client assertion type. */
+const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+/** Why a client assertion was refused, as AADSTS error number and description. */
+type AssertionProblem = { aadsts: number; description: string };
+
+/** Checks a certificate credential (`client_assertion`) of `clientId` against its uploaded certificates. */
+async function checkAssertion(
+  state: TenantState,
+  clientId: string,
+  assertion: string,
+  tokenUrl: string,
+): Promise<AssertionProblem | null> {
+  let thumbprint: string | undefined;
+  try {
+    const header = decodeProtectedHeader(assertion);
+    thumbprint = (header['x5t#S256'] as string | undefined) ?? header.kid;
+  } catch {
+    return { aadsts: 50027, description: 'JWT token is invalid or malformed.' };
+  }
+  const key = thumbprint === undefined ? undefined : state.appCertificates.find(clientId, thumbprint);
+  if (key === undefined)
+    return {
+      aadsts: 700027,
+      description: `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${thumbprint ?? ''}']`,
+    };
+  try {
+    await jwtVerify(assertion, key, {
+      algorithms: ['RS256', 'PS256'],
+      issuer: clientId,
+      subject: clientId,
+      audience: [tokenUrl, tokenUrl.replace('/oauth2/v2.0/token', '/oauth2/token')],
+      // The assertion is signed with the client's own (real) clock, not the tenant's virtual one.
+      currentDate: new Date(),
+      clockTolerance: 300,
+      requiredClaims: ['exp', 'jti'],
+    });
+    return null;
+  } catch (err) {
+    const name = (err as Error).name;
+    if (name === 'JWTExpired') return { aadsts: 700024, description: 'Client assertion is not within its valid time range.' };
+    if (name === 'JWSSignatureVerificationFailed')
+      return { aadsts: 7000274, description: 'Key was found, but use of the key to verify the signature failed.' };
+    return { aadsts: 700021, description: `Client assertion application identifier doesn't match 'client_id' parameter, or its audience is not this token endpoint.` };
+  }
+}
 
 /** Writes an Entra ID (AADSTS) error body. */
 function aadError(
@@ -115,7 +163,29 @@ async function tokenEndpoint(state: TenantState, req: Request, res: Response): P
     );
     return;
   }
-  if (creds.secret === undefined || creds.secret === '') {
+  const assertionType = form.get('client_assertion_type');
+  const assertion = form.get('client_assertion');
+  let acr: ClientAuthMethod = '1';
+  if (assertion !== null || assertionType !== null) {
+    if (assertionType !== JWT_BEARER || assertion === null || assertion === '') {
+      aadError(
+        state,
+        res,
+        400,
+        'invalid_request',
+        50027,
+        `client_assertion_type must be '${JWT_BEARER}' and client_assertion a signed JWT.`,
+      );
+      return;
+    }
+    const tokenUrl = `${state.baseUrl}/${tenant}/oauth2/v2.0/token`;
+    const problem = await checkAssertion(state, app.clientId, assertion, tokenUrl);
+    if (problem !== null) {
+      aadError(state, res, 401, 'invalid_client', problem.aadsts, problem.description);
+      return;
+    }
+    acr = '2';
+  } else if (creds.secret === undefined || creds.secret === '') {
     aadError(
       state,
       res,
@@ -126,7 +196,7 @@ async function tokenEndpoint(state: TenantState, req: Request, res: Response): P
     );
     return;
   }
-  if (!sameSecret(creds.secret, app.clientSecret)) {
+  if (acr === '1' && !sameSecret(creds.secret ?? '', app.clientSecret)) {
     aadError(
       state,
       res,
@@ -150,7 +220,8 @@ async function tokenEndpoint(state: TenantState, req: Request, res: Response): P
     );
     return;
   }
-  sendJson(res, 200, await issueAppToken(state, app, audience), {
+  const roles = rolesOn(app, resourceOf(state, audience));
+  sendJson(res, 200, await issueAppToken(state, { clientId: app.clientId, roles }, audience, acr), {
     'Cache-Control': 'no-store, no-cache',
     Pragma: 'no-cache',
   });
@@ -177,7 +248,7 @@ export function registerTokenRoutes(server: Server, state: TenantState): void {
         token_endpoint: `${base}/oauth2/v2.0/token`,
         authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
         jwks_uri: `${base}/discovery/v2.0/keys`,
-        token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
+        token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
         response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
         subject_types_supported: ['pairwise'],
         id_token_signing_alg_values_supported: ['RS256'],

@@ -8,11 +8,15 @@ export interface TokenClaims {
   nbf: number;
   exp: number;
   tid: string;
-  ver: '2.0';
+  ver: '1.0' | '2.0';
   sub: string;
   oid?: string;
+  /** v1.0: the client's app id and how it authenticated (0 public, 1 secret, 2 certificate). */
   appid?: string;
+  appidacr?: '0' | '1' | '2';
+  /** v2.0: the same two. */
   azp?: string;
+  azpacr?: '0' | '1' | '2';
   idtyp?: 'app' | 'user';
   /** Application permissions (client-credential tokens). */
   roles?: string[];
@@ -77,12 +81,12 @@ export class TokenSigner {
   /** Checks signature, issuer, audience and lifetime against the virtual time `nowSeconds`. */
   async verify(
     token: string,
-    expected: { issuer: string; audiences: readonly string[]; nowSeconds: number },
+    expected: { issuer: string | readonly string[]; audiences: readonly string[]; nowSeconds: number },
   ): Promise<TokenCheck> {
     try {
       const { payload } = await jwtVerify(token, this.publicKey, {
         algorithms: ['RS256'],
-        issuer: expected.issuer,
+        issuer: typeof expected.issuer === 'string' ? expected.issuer : [...expected.issuer],
         audience: [...expected.audiences],
         currentDate: new Date(expected.nowSeconds * 1000),
         clockTolerance: 0,

@@ -9,7 +9,7 @@ export const DEMO_APP = {
   clientSecret: 'local-tenant-dev-secret',
 } as const;
 
-/** Application permissions consented for the demo app. */
+/** Microsoft Graph application permissions consented for the demo app. */
 export const DEMO_APP_ROLES: readonly string[] = [
   'User.Read.All',
   'ProfilePhoto.ReadWrite.All',
@@ -18,9 +18,10 @@ export const DEMO_APP_ROLES: readonly string[] = [
   'GroupMember.Read.All',
   'PeopleSettings.Read.All',
   'MailboxSettings.Read',
-  // SharePoint application permission: user profile properties and the profile pictures library.
-  'Sites.FullControl.All',
 ];
+
+/** SharePoint Online application permissions consented for the demo app: profile properties and the pictures library. */
+export const DEMO_APP_SHAREPOINT_ROLES: readonly string[] = ['Sites.FullControl.All'];
 
 /** Headshot's id in the demo tenant's Teams app catalog (what Graph installs for a user). */
 export const DEMO_TEAMS_APP_ID = '7c1e5f1a-3b0d-4c54-9d2e-0a1f6c9b8e01';
@@ -51,6 +52,7 @@ export const DEMO_APP_SEED: SeedApp = {
   clientSecret: DEMO_APP.clientSecret,
   displayName: 'Headshot (local)',
   roles: [...DEMO_APP_ROLES],
+  sharePointRoles: [...DEMO_APP_SHAREPOINT_ROLES],
 };
 
 /** Builds the demo organisation: every mailbox kind, a guest, a hybrid user, a disabled user, one photo. */

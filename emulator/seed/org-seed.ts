@@ -76,8 +76,10 @@ export interface SeedApp {
   clientId: string;
   clientSecret: string;
   displayName: string;
-  /** Application permissions granted with admin consent (the token's `roles`). */
+  /** Microsoft Graph application permissions granted with admin consent (a Graph token's `roles`). */
   roles: string[];
+  /** SharePoint Online application permissions (a SharePoint token's `roles`); none by default. */
+  sharePointRoles?: string[];
 }
 
 /** The whole organisation the local tenant serves; accepted as JSON by `POST /_control/seed`. */
@@ -140,6 +142,7 @@ const orgSeedSchema: z.ZodType<OrgSeed> = z.object({
         clientSecret: z.string().min(1),
         displayName: z.string(),
         roles: z.array(z.string()),
+        sharePointRoles: z.array(z.string()).optional(),
       }),
     )
     .optional(),

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { TenantState } from '../state/tenant-state';
-import { SHAREPOINT_PREFIX } from '../state/sharepoint-store';
+import { acceptedIssuers, sharePointAudiences } from '../identity/token-issuer';
 import { SHAREPOINT_APP_ID, SharePointError, accessDenied } from './sharepoint-http';
 
 /** Who calls SharePoint: an app with roles, or a signed-in user. */
@@ -21,21 +21,6 @@ const READ_ROLES = [
 /** App roles that allow writing profile properties and library files. */
 const WRITE_ROLES = ['Sites.ReadWrite.All', 'Sites.Manage.All', 'Sites.FullControl.All', 'User.ReadWrite.All'];
 
-/**
- * Audiences SharePoint accepts from the local tenant's token endpoint: the My Site Host as
- * the local tenant serves it (`<base>/sp`), the tenant's `https://<name>.sharepoint.com` and
- * `https://<name>-my.sharepoint.com` resources, and SharePoint's app id.
- */
-function sharePointAudiences(state: TenantState): string[] {
-  const name = state.directory.domain.split('.')[0] ?? state.directory.domain;
-  return [
-    `${state.baseUrl}${SHAREPOINT_PREFIX}`,
-    state.baseUrl,
-    `https://${name}.sharepoint.com`,
-    `https://${name}-my.sharepoint.com`,
-    SHAREPOINT_APP_ID,
-  ];
-}
 
 function unauthorized(state: TenantState, message: string): SharePointError {
   return new SharePointError(401, '-2147024891, System.UnauthorizedAccessException', message, {
@@ -48,7 +33,7 @@ export async function authenticateSharePoint(state: TenantState, req: IncomingMe
   const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   if (match === null) throw unauthorized(state, 'Unsupported app only token.');
   const check = await state.signer.verify(match[1] as string, {
-    issuer: state.issuer(),
+    issuer: acceptedIssuers(state),
     audiences: sharePointAudiences(state),
     nowSeconds: state.clock.nowSeconds(),
   });
@@ -60,6 +45,8 @@ export async function authenticateSharePoint(state: TenantState, req: IncomingMe
   const c = check.claims;
   if (c.tid !== state.directory.tenantId) throw unauthorized(state, 'Invalid issuer or signature.');
   if (c.idtyp === 'user' && c.oid !== undefined) return { kind: 'user', userId: c.oid };
+  // SharePoint Online takes app-only tokens only from a certificate (or a managed identity): a secret's is refused.
+  if ((c.appidacr ?? c.azpacr) !== '2') throw unauthorized(state, 'Unsupported app only token.');
   return { kind: 'app', roles: c.roles ?? [] };
 }
 

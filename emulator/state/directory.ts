@@ -17,7 +17,11 @@ export class Directory {
     this.tenantId = seed.tenantId;
     this.domain = seed.domain;
     this.users = seed.users.map((u) => ({ ...u }));
-    this.apps = (seed.apps ?? defaultApps).map((a) => ({ ...a, roles: [...a.roles] }));
+    this.apps = (seed.apps ?? defaultApps).map((a) => ({
+      ...a,
+      roles: [...a.roles],
+      ...(a.sharePointRoles ? { sharePointRoles: [...a.sharePointRoles] } : {}),
+    }));
     this.photoPolicy = { ...(seed.photoUpdateSettings ?? { source: 'cloud', allowedRoles: [] }) };
     this.groups = (seed.groups ?? []).map((g) => ({ ...g, memberIds: [...g.memberIds] }));
     this.teamsApps = (seed.teamsApps ?? []).map((a) => ({ ...a }));

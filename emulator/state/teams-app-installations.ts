@@ -18,19 +18,21 @@ export interface AppInstallation {
 /** Installations by user. */
 export class TeamsAppInstallations {
   private readonly byUser = new Map<string, AppInstallation[]>();
+  /** People who blocked the bot in their chat with it (Teams keeps the app installed). */
+  private readonly blockedBy = new Set<string>();
 
   /** Installs `teamsAppId` for the user; `conflict` when it already is. */
-  install(userId: string, teamsAppId: string, nowIso: string): AppInstallation | 'conflict' {
+  install(userId: string, teamsAppId: string, botId: string, nowIso: string): AppInstallation | 'conflict' {
     const key = userId.toLowerCase();
     const list = this.byUser.get(key) ?? [];
     if (list.some((i) => i.teamsAppId.toLowerCase() === teamsAppId.toLowerCase())) return 'conflict';
     const id = Buffer.from(`${userId}##${teamsAppId}`).toString('base64url');
-    // The shape of a real bot 1:1 chat id: 19:{user}_{app}@unq.gbl.spaces.
+    // The shape of a real bot 1:1 chat id: 19:{user's object id}_{bot's app id}@unq.gbl.spaces.
     const installation: AppInstallation = {
       id,
       userId,
       teamsAppId,
-      chatId: `19:${userId}_${teamsAppId}@unq.gbl.spaces`,
+      chatId: `19:${userId}_${botId}@unq.gbl.spaces`,
       installedAt: nowIso,
     };
     this.byUser.set(key, [...list, installation]);
@@ -56,8 +58,25 @@ export class TeamsAppInstallations {
     return rest.length !== list.length;
   }
 
-  /** Forgets every installation. */
+  /** Whether the user has any app of the catalog installed (the local tenant's catalog holds one bot). */
+  installedFor(userId: string): boolean {
+    return this.list(userId).length > 0;
+  }
+
+  /** The user blocks (or unblocks) the bot: writes to their chat are refused while blocked. */
+  setBlocked(userId: string, blocked: boolean): void {
+    if (blocked) this.blockedBy.add(userId.toLowerCase());
+    else this.blockedBy.delete(userId.toLowerCase());
+  }
+
+  /** Whether the user blocked the bot. */
+  isBlocked(userId: string): boolean {
+    return this.blockedBy.has(userId.toLowerCase());
+  }
+
+  /** Forgets every installation and block. */
   clear(): void {
     this.byUser.clear();
+    this.blockedBy.clear();
   }
 }

@@ -3,6 +3,7 @@ import { TeamsConnectorRateLimiter } from '../connector/rate-limit';
 import { FileStore } from '../files/file-store';
 import { generatedPortrait } from '../images/generated-portrait';
 import { padJpeg } from '../images/jpeg-padding';
+import { AppCertificates } from '../identity/app-certificates';
 import type { TokenSigner } from '../identity/token-signer';
 import { DEMO_APP_SEED } from '../seed/demo-seed';
 import type { OrgSeed } from '../seed/org-seed';
@@ -41,6 +42,8 @@ export class TenantState {
   readonly files = new FileStore();
   /** Teams apps installed for users (and the bot chats that come with them). */
   readonly teamsApps = new TeamsAppInstallations();
+  /** Certificates uploaded to app registrations (kept across reset, like the apps' secrets). */
+  readonly appCertificates = new AppCertificates();
   directory: Directory;
   /** Base URL the server listens on (set once listening; used for issuers and links). */
   baseUrl = '';

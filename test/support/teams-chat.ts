@@ -30,6 +30,8 @@ interface ConnectorRecord {
 export class TeamsChat {
   readonly conversationId: string;
   private seen = 0;
+  /** The local tenant knows this chat (Teams made it when the person opened the bot). */
+  private opened: Promise<void> | undefined;
 
   constructor(
     private readonly botUrl: () => string,
@@ -60,8 +62,24 @@ export class TeamsChat {
     };
   }
 
+  /**
+   * Makes the chat exist in the local tenant, as opening the bot in Teams does (installing the app for the
+   * person when they do not have it): the connector takes replies only in chats Teams made.
+   */
+  open(): Promise<void> {
+    this.opened ??= fetch(`${this.tenantUrl}/_control/teams/chats`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: this.user.aadObjectId, conversationId: this.conversationId }),
+    }).then(async (res) => {
+      if (!res.ok) throw new Error(`the local tenant refused the chat: ${res.status} ${await res.text()}`);
+    });
+    return this.opened;
+  }
+
   /** Posts a raw activity; returns the HTTP status. */
   async post(activity: Record<string, unknown>): Promise<number> {
+    await this.open();
     const res = await fetch(`${this.botUrl()}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -118,6 +136,7 @@ export class TeamsChat {
       value: { action: { type: 'Action.Execute', id: crypto.randomUUID(), verb, data }, trigger },
       ...(cardActivity ? { replyToId: cardActivity.id } : {}),
     });
+    await this.open();
     const res = await fetch(`${this.botUrl()}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -140,6 +159,7 @@ export class TeamsChat {
     data: unknown,
   ): Promise<{ status: number; body?: { task?: { type?: string; value?: unknown } } }> {
     const activity = this.base({ type: 'invoke', name, value: { data, context: { theme: 'default' } } });
+    await this.open();
     const res = await fetch(`${this.botUrl()}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

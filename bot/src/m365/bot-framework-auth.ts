@@ -149,3 +149,50 @@ export function createBotFrameworkAuthentication(options: BotAuthOptions): BotFr
   );
   return new StrictChannelAuthentication(inner);
 }
+
+/**
+ * Local mode: activities arrive without tokens (the Agents Playground and the tests' Teams client send
+ * none), but every call to the local tenant's Bot Connector carries the bot's token, as Teams requires.
+ * Calls to any other service URL (the Playground's own connector) go unsigned: the token is not sent
+ * where it was not issued for.
+ */
+class LocalCredentialsFactory extends ServiceClientCredentialsFactory {
+  constructor(
+    private readonly tokens: TokenSource,
+    private readonly scope: string,
+    private readonly signFor: string,
+  ) {
+    super();
+  }
+
+  async isValidAppId(): Promise<boolean> {
+    return true;
+  }
+
+  async isAuthenticationDisabled(): Promise<boolean> {
+    return true;
+  }
+
+  async createCredentials(): Promise<TokenCredentialsLike> {
+    const origin = new URL(this.signFor).origin;
+    return {
+      signRequest: async (webResource) => {
+        if (new URL(webResource.url).origin !== origin) return webResource;
+        return new TokenCredentials(await this.tokens.getToken(this.scope)).signRequest(webResource);
+      },
+    };
+  }
+}
+
+/** The CloudAdapter's authentication in local mode (see LocalCredentialsFactory). */
+export function createLocalBotAuthentication(options: {
+  tokens: TokenSource;
+  connectorScope: string;
+  /** The local tenant: the only service URL replies are signed for. */
+  signFor: string;
+}): BotFrameworkAuthentication {
+  return new ConfigurationBotFrameworkAuthentication(
+    {},
+    new LocalCredentialsFactory(options.tokens, `${options.connectorScope.replace(/\/$/, '')}/.default`, options.signFor),
+  );
+}

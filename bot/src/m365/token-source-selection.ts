@@ -4,13 +4,21 @@
  * otherwise MSAL with a secret or certificate, or the App Service managed identity.
  */
 import type { Config } from '../config';
-import { LocalClientCredentials, MsalClientCredentials, MsalManagedIdentity, type TokenSource } from './token-source';
+import {
+  LocalClientCredentials,
+  MsalClientCredentials,
+  MsalManagedIdentity,
+  type ClientAssertion,
+  type TokenSource,
+} from './token-source';
 
 /** The demo app of the local tenant (passed in: bot/ does not import the emulator here). */
 export interface LocalApp {
   tenantId: string;
   clientId: string;
   clientSecret: string;
+  /** The app's certificate credential (local mode signs in with a certificate, as SharePoint requires). */
+  assertion?: ClientAssertion;
 }
 
 /** Which kind of TokenSource `config` asks for (for tests and start-up logs). */
@@ -35,6 +43,8 @@ export function createTokenSource(config: Readonly<Config>, localApp: LocalApp, 
           localApp.tenantId,
           localApp.clientId,
           localApp.clientSecret,
+          Date.now,
+          localApp.assertion,
         );
       // m365 mode against a loopback authority (tests of the m365 wiring on the local tenant).
       return new LocalClientCredentials(

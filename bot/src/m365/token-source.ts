@@ -20,7 +20,13 @@ const tokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.
 /** Refresh this long before a token runs out. */
 const EARLY_REFRESH_MS = 5 * 60_000;
 
-/** Client credentials against an OAuth token endpoint that speaks plain HTTP (the local tenant). */
+/** Signs a certificate credential (an RFC 7523 client assertion) for a token endpoint URL. */
+export type ClientAssertion = (tokenUrl: string) => Promise<string>;
+
+/**
+ * Client credentials against an OAuth token endpoint that speaks plain HTTP (the local tenant): with a
+ * certificate (`client_assertion`) when one is given, as SharePoint Online requires, else the secret.
+ */
 export class LocalClientCredentials implements TokenSource {
   private readonly cache = new Map<string, { token: string; refreshAt: number }>();
   private readonly inflight = new Map<string, Promise<string>>();
@@ -31,6 +37,7 @@ export class LocalClientCredentials implements TokenSource {
     private readonly clientId: string,
     private readonly clientSecret: string,
     private readonly now: () => number = Date.now,
+    private readonly assertion?: ClientAssertion,
   ) {}
 
   async getToken(scope: string): Promise<string> {
@@ -51,15 +58,16 @@ export class LocalClientCredentials implements TokenSource {
     const url = `${this.authority}/${encodeURIComponent(this.tenantId)}/oauth2/v2.0/token`;
     let res: Response;
     try {
+      const credential: Record<string, string> = this.assertion
+        ? {
+            client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+            client_assertion: await this.assertion(url),
+          }
+        : { client_secret: this.clientSecret };
       res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: this.clientId,
-          client_secret: this.clientSecret,
-          scope,
-        }),
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: this.clientId, ...credential, scope }),
         signal: AbortSignal.timeout(10_000),
       });
     } catch (err) {

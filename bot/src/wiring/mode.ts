@@ -4,20 +4,18 @@
  * rest of the wiring, and the product, only read the result.
  *
  * - local: the local tenant (Graph, token issuer, SharePoint under `/sp`, Bot Connector) on
- *   loopback, the demo organisation's tenant and app ids, no Bot Framework token checks (the
- *   Playground sends none), the demo sign-in.
+ *   loopback, the demo organisation's tenant and app ids, the demo app's certificate, no checks of
+ *   incoming Bot Framework tokens (the Playground sends none) but the bot's token on every connector
+ *   call, the demo sign-in.
  * - m365: the tenant's Entra ID, Graph, SharePoint and the Teams Bot Connector, with the app's
  *   credentials; Bot Framework channel tokens checked on every activity.
  */
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  type ConfigurationBotFrameworkAuthenticationOptions,
-} from 'botbuilder';
+import type { CloudAdapter } from 'botbuilder';
 import { DEMO_APP, DEMO_TEAMS_APP_ID, DEMO_TENANT_ID } from '../../../emulator';
 import type { Config } from '../config';
 import type { StoredConversation } from '../core/conversations/conversation-ports';
-import { createBotFrameworkAuthentication } from '../m365/bot-framework-auth';
+import { localCertificate } from '../local/local-certificate';
+import { createBotFrameworkAuthentication, createLocalBotAuthentication } from '../m365/bot-framework-auth';
 import type { TokenSource } from '../m365/token-source';
 import { createTokenSource } from '../m365/token-source-selection';
 
@@ -39,7 +37,7 @@ export interface Mode {
   graphBaseUrl: string;
   /** Tokens for Graph, SharePoint and the Bot Connector. */
   tokens: TokenSource;
-  /** A bearer for the Bot Connector (m365); absent in local mode, whose connector asks for none. */
+  /** A bearer for the Bot Connector (the local tenant's connector asks for one too). */
   connectorToken?: () => Promise<string>;
   /** SharePoint's My Site Host and the token resource for it, when SharePoint is in use. */
   sharePoint?: { mySiteUrl: string; resource: string };
@@ -58,6 +56,9 @@ export interface Mode {
   botAuthentication(): BotFrameworkAuthentication;
 }
 
+/** The Bot Connector's token audience in the public cloud (and in the local tenant). */
+const BOT_CONNECTOR_SCOPE = 'https://api.botframework.com';
+
 /** What CloudAdapter authenticates with. */
 type BotFrameworkAuthentication = NonNullable<ConstructorParameters<typeof CloudAdapter>[0]>;
 
@@ -68,6 +69,11 @@ type BotFrameworkAuthentication = NonNullable<ConstructorParameters<typeof Cloud
 export function resolveMode(config: Readonly<Config>, localTenantUrl?: string): Mode {
   if (config.mode === 'local') {
     const url = localTenantUrl ?? config.graphBaseUrl;
+    const tokens = createTokenSource(
+      config,
+      { tenantId: DEMO_TENANT_ID, ...DEMO_APP, assertion: localCertificate(url, DEMO_APP.clientId) },
+      url,
+    );
     const mySiteUrl = config.sharePoint.mySiteUrl ?? `${url}/sp`;
     return {
       kind: 'local',
@@ -77,7 +83,8 @@ export function resolveMode(config: Readonly<Config>, localTenantUrl?: string): 
       botAppId: config.bot.appId ?? 'headshot-bot',
       catalogAppId: config.approvals.teamsAppId ?? DEMO_TEAMS_APP_ID,
       graphBaseUrl: url,
-      tokens: createTokenSource(config, { tenantId: DEMO_TENANT_ID, ...DEMO_APP }, url),
+      tokens,
+      connectorToken: () => tokens.getToken(`${BOT_CONNECTOR_SCOPE}/.default`),
       // The local tenant accepts its My Site URL as the token audience.
       sharePoint: { mySiteUrl, resource: config.sharePoint.resource ?? mySiteUrl },
       sso: {
@@ -87,10 +94,8 @@ export function resolveMode(config: Readonly<Config>, localTenantUrl?: string): 
       },
       localSignIn: { tenantUrl: url, clientId: DEMO_APP.clientId },
       serviceUrl: () => url,
-      botAuthentication: () => {
-        const noAuth: ConfigurationBotFrameworkAuthenticationOptions = {};
-        return new ConfigurationBotFrameworkAuthentication(noAuth);
-      },
+      // The Playground sends no tokens; replies to the local tenant's connector carry the bot's, as in Teams.
+      botAuthentication: () => createLocalBotAuthentication({ tokens, connectorScope: BOT_CONNECTOR_SCOPE, signFor: url }),
     };
   }
   const appId = config.bot.appId as string;
@@ -106,7 +111,7 @@ export function resolveMode(config: Readonly<Config>, localTenantUrl?: string): 
     deepLinkAppId: config.approvals.teamsAppId ?? appId,
     graphBaseUrl: config.graphBaseUrl,
     tokens,
-    connectorToken: () => tokens.getToken('https://api.botframework.com/.default'),
+    connectorToken: () => tokens.getToken(`${config.botAuth.connectorScope}/.default`),
     sharePoint: mySiteUrl
       ? { mySiteUrl, resource: config.sharePoint.resource ?? new URL(mySiteUrl).origin }
       : undefined,
