@@ -10,7 +10,7 @@ import { parseRetryAfter } from './retry-after';
 /** An answer from the connector. `sent: false` means the request certainly never reached it. */
 export type ConnectorAnswer<T> =
   | { ok: true; status: number; body: T }
-  | { ok: false; status: number; code?: string; retryAfterSeconds?: number }
+  | { ok: false; status: number; code?: string; subCode?: string; retryAfterSeconds?: number }
   | { ok: false; status: 0; sent: boolean; message: string };
 
 /** Options of the client. */
@@ -115,11 +115,12 @@ export class BotConnectorClient {
       json = {};
     }
     if (res.ok) return { ok: true, status: res.status, body: json as T };
-    const code = (json as { error?: { code?: unknown } })?.error?.code;
+    const error = (json as { error?: { code?: unknown; subCode?: unknown } })?.error;
     return {
       ok: false,
       status: res.status,
-      code: typeof code === 'string' ? code : undefined,
+      code: typeof error?.code === 'string' ? error.code : undefined,
+      subCode: typeof error?.subCode === 'string' ? error.subCode : undefined,
       retryAfterSeconds: parseRetryAfter(res.headers.get('retry-after')),
     };
   }

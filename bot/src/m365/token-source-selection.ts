@@ -19,6 +19,8 @@ export interface LocalApp {
   clientSecret: string;
   /** The app's certificate credential (local mode signs in with a certificate, as SharePoint requires). */
   assertion?: ClientAssertion;
+  /** The tenant's time (local mode follows the local tenant's virtual clock, which its tokens' lifetimes use). */
+  now?: () => number;
 }
 
 /** Which kind of TokenSource `config` asks for (for tests and start-up logs). */
@@ -43,7 +45,7 @@ export function createTokenSource(config: Readonly<Config>, localApp: LocalApp, 
           localApp.tenantId,
           localApp.clientId,
           localApp.clientSecret,
-          Date.now,
+          localApp.now ?? Date.now,
           localApp.assertion,
         );
       // m365 mode against a loopback authority (tests of the m365 wiring on the local tenant).

@@ -28,7 +28,7 @@ export type ClientAssertion = (tokenUrl: string) => Promise<string>;
  * certificate (`client_assertion`) when one is given, as SharePoint Online requires, else the secret.
  */
 export class LocalClientCredentials implements TokenSource {
-  private readonly cache = new Map<string, { token: string; refreshAt: number }>();
+  private readonly cache = new Map<string, { token: string; fetchedAt: number; refreshAt: number }>();
   private readonly inflight = new Map<string, Promise<string>>();
 
   constructor(
@@ -42,7 +42,9 @@ export class LocalClientCredentials implements TokenSource {
 
   async getToken(scope: string): Promise<string> {
     const hit = this.cache.get(scope);
-    if (hit && hit.refreshAt > this.now()) return hit.token;
+    const now = this.now();
+    // A token fetched "later" than now belongs to a clock that went back (a test resetting the local tenant's time).
+    if (hit && hit.refreshAt > now && hit.fetchedAt <= now) return hit.token;
     const running = this.inflight.get(scope);
     if (running) return running;
     const p = this.fetchToken(scope).finally(() => this.inflight.delete(scope));
@@ -82,7 +84,8 @@ export class LocalClientCredentials implements TokenSource {
       throw new AppError('m365.forbidden', `token request refused (${res.status})`, { status: 502 });
     }
     const { access_token, expires_in } = parsed.data;
-    this.cache.set(scope, { token: access_token, refreshAt: this.now() + expires_in * 1000 - EARLY_REFRESH_MS });
+    const fetchedAt = this.now();
+    this.cache.set(scope, { token: access_token, fetchedAt, refreshAt: fetchedAt + expires_in * 1000 - EARLY_REFRESH_MS });
     return access_token;
   }
 }

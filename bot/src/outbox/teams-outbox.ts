@@ -16,8 +16,23 @@ import type { PaceGate } from '../core/broadcast/broadcast-types';
 import type { BotConnectorClient, ConnectorAnswer } from '../m365/bot-connector-client';
 import type { Metrics } from '../metrics';
 
-/** Why nothing was sent (certain: Teams did not get it). */
-type NotSentReason = 'throttled' | 'busy' | 'failed' | 'no_conversation';
+/**
+ * The largest activity Headshot sends: Teams refuses messages over about 100 KB with 413 `MessageSizeTooBig`
+ * (domain.md), so a little under 100 KiB, checked before sending.
+ */
+export const TEAMS_MESSAGE_MAX_BYTES = 100_000;
+
+/** The size of an activity as the connector receives it. */
+export function activityBytes(activity: object): number {
+  return Buffer.byteLength(JSON.stringify(activity), 'utf8');
+}
+
+/**
+ * Why nothing was sent (certain: Teams did not get it). `blocked`: the person blocked the bot; `not_installed`:
+ * they do not have the app (the chat is gone, or Headshot may not install it for them); `too_large`: the card is
+ * over Teams' message size, refused before sending.
+ */
+type NotSentReason = 'throttled' | 'busy' | 'failed' | 'no_conversation' | 'blocked' | 'not_installed' | 'too_large';
 
 /** What a proactive send or update did. */
 export type SendOutcome =
@@ -68,6 +83,19 @@ function outcomeOf(answer: ConnectorAnswer<unknown>, messageSent: boolean): Send
     if (answer.sent && messageSent) return { kind: 'unknown', detail: answer.message };
     return { kind: 'not_sent', reason: 'busy', status: 0, detail: answer.message };
   }
+  // "Status codes from bot conversational APIs" (Teams platform docs): blocked, not in the roster, not installed.
+  if (answer.status === 403 && (answer.code === 'ConversationBlockedByUser' || answer.code === 'BotDisabledByAdmin'))
+    return { kind: 'not_sent', reason: 'blocked', status: 403, detail: `http_403_${answer.code}` };
+  if (
+    (answer.status === 403 &&
+      (answer.code === 'BotNotInConversationRoster' || answer.code === 'ForbiddenOperationException')) ||
+    (answer.status === 404 && answer.code === 'ConversationNotFound')
+  )
+    return { kind: 'not_sent', reason: 'not_installed', status: answer.status, detail: `http_${answer.status}_${answer.code}` };
+  if (answer.status === 403 && answer.subCode === 'MessageWritesBlocked')
+    return { kind: 'not_sent', reason: 'blocked', status: 403, detail: 'http_403_MessageWritesBlocked' };
+  if (answer.status === 413)
+    return { kind: 'not_sent', reason: 'too_large', status: 413, detail: 'http_413_MessageSizeTooBig' };
   if (answer.status === 429)
     return {
       kind: 'not_sent',
@@ -190,12 +218,11 @@ export class TeamsOutbox {
     // The reference is what Teams gave us (botbuilder sends by it too); the columns are its index.
     const ref = parseReference(conversation.reference);
     const serviceUrl = ref.serviceUrl ?? conversation.serviceUrl;
+    const activity = cardActivity(card, { ...ref, serviceUrl });
+    const tooLarge = this.oversized(activity);
+    if (tooLarge) return tooLarge;
     await gate('message');
-    const answer = await this.d.connector.send(
-      serviceUrl,
-      ref.conversation?.id ?? conversation.conversationId,
-      cardActivity(card, { ...ref, serviceUrl }),
-    );
+    const answer = await this.d.connector.send(serviceUrl, ref.conversation?.id ?? conversation.conversationId, activity);
     if (answer.ok && typeof answer.body?.id === 'string')
       return this.counted({ kind: 'sent', activityId: answer.body.id, conversationId: conversation.conversationId });
     if (answer.ok) return this.counted({ kind: 'unknown', detail: 'no activity id in the answer' });
@@ -204,9 +231,30 @@ export class TeamsOutbox {
 
   /** Sends a card to a user: into their chat, opened first when `open` is given and there is none. */
   async sendTo(userId: string, card: object, open?: OpenOptions, gate: Gate = noGate): Promise<SendOutcome> {
-    const conversation = await this.conversationWith(userId, open, gate);
-    if ('kind' in conversation) return conversation;
-    return this.send(conversation, card, gate);
+    return (await this.deliver(userId, () => card, open, gate)).outcome;
+  }
+
+  /**
+   * Sends the card made for the user's chat (its language, their Teams id) and says which chat it went to. When
+   * Teams says the stored chat is gone (the app was removed: 403 not in the roster, 404 no conversation), the chat
+   * is forgotten and, when `open` allows it, the app is installed again and the card sent once more; a person who
+   * blocked the bot is left alone (`blocked`).
+   */
+  async deliver(
+    userId: string,
+    cardFor: (conversation: StoredConversation) => object,
+    open?: OpenOptions,
+    gate: Gate = noGate,
+  ): Promise<{ outcome: SendOutcome; conversation?: StoredConversation }> {
+    const first = await this.conversationWith(userId, open, gate);
+    if ('kind' in first) return { outcome: first };
+    const outcome = await this.send(first, cardFor(first), gate);
+    if (!(outcome.kind === 'not_sent' && outcome.reason === 'not_installed')) return { outcome, conversation: first };
+    this.d.conversations.forget(userId, first.conversationId);
+    const again = open ? await this.conversationWith(userId, open, gate) : undefined;
+    if (again === undefined || ('kind' in again && again.reason === 'no_conversation')) return { outcome };
+    if ('kind' in again) return { outcome: again };
+    return { outcome: await this.send(again, cardFor(again), gate), conversation: again };
   }
 
   /** Replaces a message in place (the serialised reference of its conversation, and its id). */
@@ -214,10 +262,20 @@ export class TeamsOutbox {
     const ref = parseReference(reference);
     const conversationId = ref.conversation?.id;
     if (!ref.serviceUrl || !conversationId) return { kind: 'not_sent', reason: 'failed', detail: 'bad reference' };
+    const activity = cardActivity(card, ref);
+    const tooLarge = this.oversized(activity);
+    if (tooLarge) return tooLarge;
     await gate('other');
-    const answer = await this.d.connector.update(ref.serviceUrl, conversationId, activityId, cardActivity(card, ref));
+    const answer = await this.d.connector.update(ref.serviceUrl, conversationId, activityId, activity);
     if (answer.ok) return this.counted({ kind: 'sent', activityId, conversationId });
     return this.counted(outcomeOf(answer, false));
+  }
+
+  /** `too_large` when the activity is over Teams' message size (never sent: Teams would refuse it with 413). */
+  private oversized(activity: object): NotSent | undefined {
+    const bytes = activityBytes({ ...activity, id: 'x' });
+    if (bytes <= TEAMS_MESSAGE_MAX_BYTES) return undefined;
+    return this.counted({ kind: 'not_sent', reason: 'too_large', detail: `too_large_${bytes}` }) as NotSent;
   }
 
   private counted(outcome: SendOutcome): SendOutcome {

@@ -18,6 +18,7 @@ export class SqliteConversationStore implements ConversationStore {
   private readonly upsert;
   private readonly select;
   private readonly newest;
+  private readonly drop;
 
   constructor(db: Db) {
     this.upsert = db.prepare(
@@ -29,6 +30,11 @@ export class SqliteConversationStore implements ConversationStore {
     );
     this.select = db.prepare(`SELECT * FROM conversations WHERE user_id = ?`);
     this.newest = db.prepare(`SELECT service_url FROM conversations ORDER BY updated_at DESC LIMIT 1`);
+    this.drop = db.prepare(`DELETE FROM conversations WHERE user_id = ? AND conversation_id = ?`);
+  }
+
+  forget(userId: string, conversationId: string): boolean {
+    return this.drop.run(userId, conversationId).changes > 0;
   }
 
   /** The service URL of the newest stored chat (Teams serves a tenant from one region). */

@@ -64,14 +64,15 @@ type BotFrameworkAuthentication = NonNullable<ConstructorParameters<typeof Cloud
 
 /**
  * Resolves the mode of `config`. `localTenantUrl` is the local tenant in use (local mode: the one the service
- * started, or the one a command talks to).
+ * started, or the one a command talks to); `now` the service's time, which in local mode follows the local
+ * tenant's virtual clock (token lifetimes are on that clock).
  */
-export function resolveMode(config: Readonly<Config>, localTenantUrl?: string): Mode {
+export function resolveMode(config: Readonly<Config>, localTenantUrl?: string, now?: () => number): Mode {
   if (config.mode === 'local') {
     const url = localTenantUrl ?? config.graphBaseUrl;
     const tokens = createTokenSource(
       config,
-      { tenantId: DEMO_TENANT_ID, ...DEMO_APP, assertion: localCertificate(url, DEMO_APP.clientId) },
+      { tenantId: DEMO_TENANT_ID, ...DEMO_APP, assertion: localCertificate(url, DEMO_APP.clientId), now },
       url,
     );
     const mySiteUrl = config.sharePoint.mySiteUrl ?? `${url}/sp`;

@@ -84,8 +84,8 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
   const logger = options.logger ?? createLogger(config.logLevel);
   // Local mode: the local tenant (started here unless given), whose virtual clock the service follows.
   const local = config.mode === 'local' ? await startLocal(config, options) : undefined;
-  const mode = resolveMode(config, local?.localTenantUrl);
   const clock = options.clock ?? local?.clock ?? systemClock;
+  const mode = resolveMode(config, local?.localTenantUrl, () => clock.now().getTime());
 
   const db = openDatabase(path.join(config.dataDir, 'headshot.sqlite'));
   const requests = new SqliteRequestRepository(db);

@@ -32,13 +32,21 @@ beforeEach(async () => {
 });
 afterEach(() => db.close());
 
+/** The bot's credentials, as the service holds them. */
+function tokens(): LocalClientCredentials {
+  return new LocalClientCredentials(t.url, DEMO_TENANT_ID, DEMO_APP.clientId, DEMO_APP.clientSecret);
+}
+
+/** A connector client that signs its calls with the bot's token, as Teams requires. */
+function connector(timeoutMs = 2_000): BotConnectorClient {
+  const source = tokens();
+  return new BotConnectorClient({ timeoutMs, token: () => source.getToken('https://api.botframework.com/.default') });
+}
+
 function outbox(overrides: Partial<TeamsOutboxDeps> = {}): TeamsOutbox {
-  const graph = createGraphClient({
-    baseUrl: t.url,
-    tokens: new LocalClientCredentials(t.url, DEMO_TENANT_ID, DEMO_APP.clientId, DEMO_APP.clientSecret),
-  });
+  const graph = createGraphClient({ baseUrl: t.url, tokens: tokens() });
   return new TeamsOutbox({
-    connector: new BotConnectorClient({ timeoutMs: 2_000 }),
+    connector: connector(),
     conversations,
     installer: new GraphAppInstaller(graph, DEMO_TEAMS_APP_ID),
     serviceUrl: () => t.url,
@@ -100,7 +108,7 @@ test('without a chat and without being asked to open one, nothing is sent', asyn
   expect(await received()).toEqual([]);
 });
 
-test('a 429 is "throttled" with the connector\'s Retry-After, a 503 "busy", a 403 "failed"', async () => {
+test('a 429 is "throttled" with the connector\'s Retry-After, a 503 "busy", an unexplained 403 "failed"', async () => {
   const o = outbox();
   expect((await o.sendTo(DEMO_USERS.alex, CARD, { locale: 'en' })).kind).toBe('sent');
   const chat = conversations.get(DEMO_USERS.alex) as StoredConversation;
@@ -152,7 +160,7 @@ test('a request that left and got no answer: "unknown" (never retried, it may ha
       reference: JSON.stringify({ serviceUrl: url, conversation: { id: 'a:1silent' } }),
       updatedAt: new Date(),
     };
-    const o = outbox({ connector: new BotConnectorClient({ timeoutMs: 300 }) });
+    const o = outbox({ connector: connector(300) });
     expect(await o.send(chat, CARD)).toMatchObject({ kind: 'unknown' });
     // An update that got no answer changed nothing for certain: it is safe to try again.
     expect(await o.update(chat.reference, 'activity-1', CARD)).toMatchObject({ kind: 'not_sent', reason: 'busy' });
@@ -176,5 +184,78 @@ test('updates replace the message in place; a reference without a chat is refuse
     kind: 'not_sent',
     reason: 'failed',
     detail: 'bad reference',
+  });
+});
+
+/** Removes Headshot for the user through Graph, as the person (or an admin) does in Teams. */
+async function uninstall(userId: string): Promise<void> {
+  const [installation] = (await t.control('GET', `/_control/users/${userId}/installed-apps`)).json.value;
+  const graph = createGraphClient({ baseUrl: t.url, tokens: tokens() });
+  await graph.api(`/users/${userId}/teamwork/installedApps/${installation.id}`).delete();
+}
+
+test('someone who removed the app: the chat is gone (403 not in the roster), so it is installed again once and the card arrives', async () => {
+  const o = outbox();
+  expect((await o.sendTo(DEMO_USERS.megan, CARD, { locale: 'fi' })).kind).toBe('sent');
+  await uninstall(DEMO_USERS.megan);
+
+  // Without permission to open a chat, the reason is said and the stored chat forgotten.
+  expect(await outbox({ installer: undefined }).sendTo(DEMO_USERS.megan, CARD, { locale: 'fi' })).toMatchObject({
+    kind: 'not_sent',
+    reason: 'not_installed',
+    status: 403,
+    detail: 'http_403_BotNotInConversationRoster',
+  });
+  expect(conversations.get(DEMO_USERS.megan)).toBeNull();
+
+  // With it, the app is installed again and the card reaches the same chat.
+  const again = await o.sendTo(DEMO_USERS.megan, CARD, { locale: 'fi' });
+  expect(again.kind).toBe('sent');
+  expect((await t.control('GET', `/_control/users/${DEMO_USERS.megan}/installed-apps`)).json.value).toHaveLength(1);
+  expect((await received()).filter((r) => r.conversationId === (again.kind === 'sent' && again.conversationId))).toHaveLength(2);
+});
+
+test('someone who blocked the bot: "blocked" (403 ConversationBlockedByUser), nothing installed or sent, the chat kept', async () => {
+  const o = outbox();
+  expect((await o.sendTo(DEMO_USERS.megan, CARD, { locale: 'fi' })).kind).toBe('sent');
+  await t.control('PUT', `/_control/users/${DEMO_USERS.megan}/bot-blocked`, { blocked: true });
+  expect(await o.sendTo(DEMO_USERS.megan, CARD, { locale: 'fi' })).toMatchObject({
+    kind: 'not_sent',
+    reason: 'blocked',
+    status: 403,
+  });
+  expect(conversations.get(DEMO_USERS.megan)).not.toBeNull();
+  // Someone never reached who blocked the bot: opening the chat is refused the same way.
+  await t.control('PUT', `/_control/users/${DEMO_USERS.adele}/bot-blocked`, { blocked: true });
+  expect(await o.sendTo(DEMO_USERS.adele, CARD, { locale: 'nl' })).toMatchObject({ kind: 'not_sent', reason: 'blocked' });
+  expect(await received()).toHaveLength(1);
+});
+
+test('a card over Teams\' message size is refused before sending ("too_large"); the connector would answer 413', async () => {
+  const o = outbox();
+  expect((await o.sendTo(DEMO_USERS.alex, CARD, { locale: 'en' })).kind).toBe('sent');
+  const chat = conversations.get(DEMO_USERS.alex) as StoredConversation;
+  const big = { ...CARD, body: [{ type: 'Image', url: `data:image/jpeg;base64,${'A'.repeat(150 * 1024)}` }] };
+  expect(await o.send(chat, big)).toMatchObject({ kind: 'not_sent', reason: 'too_large' });
+  expect(await o.update(chat.reference, 'x', big)).toMatchObject({ kind: 'not_sent', reason: 'too_large' });
+  expect(await received()).toHaveLength(1);
+
+  // What Teams answers to the same message sent anyway.
+  const answer = await connector().send(t.url, chat.conversationId, { type: 'message', attachments: [big] });
+  expect(answer).toMatchObject({ ok: false, status: 413, code: 'MessageSizeTooBig' });
+});
+
+test('the connector refuses calls without the bot\'s token (401), and unknown conversations (404)', async () => {
+  const o = outbox();
+  expect((await o.sendTo(DEMO_USERS.alex, CARD, { locale: 'en' })).kind).toBe('sent');
+  const chat = conversations.get(DEMO_USERS.alex) as StoredConversation;
+  expect(await new BotConnectorClient().send(t.url, chat.conversationId, { type: 'message' })).toMatchObject({
+    ok: false,
+    status: 401,
+  });
+  expect(await connector().send(t.url, 'a:never-made', { type: 'message' })).toMatchObject({
+    ok: false,
+    status: 404,
+    code: 'ConversationNotFound',
   });
 });

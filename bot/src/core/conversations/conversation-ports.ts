@@ -19,6 +19,8 @@ export interface ConversationStore {
   save(conversation: StoredConversation): void;
   /** The user's personal conversation, or null. */
   get(userId: string): StoredConversation | null;
+  /** Drops the user's conversation if it is still `conversationId` (Teams said it is gone); true when dropped. */
+  forget(userId: string, conversationId: string): boolean;
 }
 
 /** Installs Headshot for a user (Graph `teamwork/installedApps`), so that the bot may open a chat with them. */

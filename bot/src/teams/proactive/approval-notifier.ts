@@ -15,7 +15,7 @@ import type { StoredConversation } from '../../core/conversations/conversation-p
 import type { Locale } from '../../core/locale';
 import { resolveLocale } from '../../i18n/i18n';
 import type { Logger } from '../../logger';
-import type { TeamsOutbox } from '../../outbox/teams-outbox';
+import type { OpenOptions, SendOutcome, TeamsOutbox } from '../../outbox/teams-outbox';
 import { approvalCardFor } from '../approval-replies';
 import { appliedCard } from '../cards/applied-card';
 import { messageCard } from '../cards/message-card';
@@ -30,25 +30,30 @@ export interface TeamsApprovalNotifierDeps {
   logger: Logger;
 }
 
+/** The person's Teams id (a `29:` MRI) as the chat's reference holds it, for refresh.userIds. */
+function teamsIdOf(conversation: StoredConversation): string | undefined {
+  return (JSON.parse(conversation.reference) as { user?: { id?: string } }).user?.id;
+}
+
 /** Sends and updates approval cards in Teams. */
 export class TeamsApprovalNotifier implements ApprovalNotifier {
   constructor(private readonly deps: TeamsApprovalNotifierDeps) {}
 
   async sendToApprover(view: ApprovalView, approver: Approver, tenantId: string): Promise<CardCopy | null> {
     void tenantId; // the outbox serves one tenant
-    const conversation = await this.conversationOf(approver.userId, approver.preferredLanguage, view.requesterId);
-    if (!conversation) return null;
-    const teamsUserId = (JSON.parse(conversation.reference) as { user?: { id?: string } }).user?.id;
-    const card = approvalCardFor(view, conversation.locale, 'base', { extraUserIds: teamsUserId ? [teamsUserId] : [] });
-    const outcome = await this.deps.outbox.send(conversation, card);
-    if (outcome.kind !== 'sent') {
-      this.failed(outcome.detail, conversation.conversationId, 'proactive approval message failed');
+    const { outcome, conversation } = await this.deps.outbox.deliver(
+      approver.userId,
+      (c) => approvalCardFor(view, c.locale, 'base', { extraUserIds: teamsIdOf(c) ? [teamsIdOf(c) as string] : [] }),
+      this.openOptions(approver.preferredLanguage, view.requesterId),
+    );
+    if (outcome.kind !== 'sent' || !conversation) {
+      this.failed(outcome, conversation?.conversationId, 'approval card not sent');
       return null;
     }
     return {
       requestId: view.requestId,
       userId: approver.userId,
-      teamsUserId,
+      teamsUserId: teamsIdOf(conversation),
       locale: conversation.locale,
       conversationId: conversation.conversationId,
       activityId: outcome.activityId,
@@ -80,40 +85,30 @@ export class TeamsApprovalNotifier implements ApprovalNotifier {
 
   async tell(userId: string, tenantId: string, notice: ApprovalNotice): Promise<boolean> {
     void tenantId;
-    const conversation = await this.conversationOf(userId, undefined, notice.view.requesterId);
-    if (!conversation) return false;
-    const outcome = await this.deps.outbox.send(
-      conversation,
-      noticeCard(notice, conversation.locale, userId === notice.view.requesterId),
+    const { outcome, conversation } = await this.deps.outbox.deliver(
+      userId,
+      (c) => noticeCard(notice, c.locale, userId === notice.view.requesterId),
+      this.openOptions(undefined, notice.view.requesterId),
     );
-    if (outcome.kind !== 'sent')
-      this.failed(outcome.detail, conversation.conversationId, 'proactive approval message failed');
+    if (outcome.kind !== 'sent') this.failed(outcome, conversation?.conversationId, 'approval notice not sent');
     return outcome.kind === 'sent';
   }
 
-  /** The user's chat: the stored one, or one opened now in the requester's region; null when they cannot be reached. */
-  private async conversationOf(
-    userId: string,
-    preferredLanguage: string | undefined,
-    requesterId: string,
-  ): Promise<StoredConversation | null> {
-    const hint = this.deps.conversations.get(requesterId);
-    const opened = await this.deps.outbox.conversationWith(userId, {
+  /** How to open a chat with someone Headshot never talked to: in their language, in the requester's region. */
+  private openOptions(preferredLanguage: string | undefined, requesterId: string): OpenOptions {
+    return {
       locale: resolveLocale(preferredLanguage),
-      hint,
+      hint: this.deps.conversations.get(requesterId),
       teamsId: true,
-    });
-    if (!('kind' in opened)) return opened;
-    if (opened.reason !== 'no_conversation')
-      this.failed(opened.detail, undefined, 'could not open a chat with the user');
-    return null;
+    };
   }
 
-  private failed(detail: string, conversationId: string | undefined, what: string): void {
-    this.deps.logger.warn({ detail, conversationId }, what);
+  private failed(outcome: SendOutcome, conversationId: string | undefined, what: string): void {
+    // Nobody to reach (no chat and no way to open one) is a state, not a failure.
+    if (outcome.kind === 'sent' || (outcome.kind === 'not_sent' && outcome.reason === 'no_conversation')) return;
+    this.deps.logger.warn({ detail: outcome.detail, conversationId }, what);
   }
 }
-
 /** The card of a notice, in the reader's language. */
 function noticeCard(notice: ApprovalNotice, locale: Locale, toRequester: boolean): AdaptiveCard {
   const { view } = notice;

@@ -1,8 +1,9 @@
 /**
  * CampaignTransport through the outbox: a recipient's chat (opened when Headshot never talked to
  * them), the reminder card, and the admin's progress card. Outbox outcomes become delivery
- * outcomes: sent is delivered; 429 throttled; 412/502/503/504 or never sent busy; other answers
- * failed; no answer after the request left unknown (never retried, see docs/broadcast.md).
+ * outcomes: sent is delivered; 429 throttled; 412/502/503/504 or never sent busy; blocked, not installed
+ * (after one reinstall) and too large are failed with that reason; other answers failed; no answer after the
+ * request left unknown (never retried, see docs/broadcast.md).
  */
 import type {
   CampaignMessage,
@@ -29,6 +30,10 @@ function deliveryOutcome(outcome: SendOutcome): DeliveryOutcome {
         return { kind: 'throttled', retryAfterSeconds: outcome.retryAfterSeconds ?? 1 };
       if (outcome.reason === 'busy')
         return { kind: 'busy', status: outcome.status ?? 0, retryAfterSeconds: outcome.retryAfterSeconds };
+      // The report says why in a stable word: the person blocked the bot, does not have the app (and it could
+      // not be installed again), or the card is over Teams' message size.
+      if (outcome.reason === 'blocked' || outcome.reason === 'not_installed' || outcome.reason === 'too_large')
+        return { kind: 'failed', reason: `${outcome.reason} (${outcome.detail})` };
       return { kind: 'failed', reason: outcome.detail };
   }
 }
