@@ -45,11 +45,7 @@ export function registerControlTeamsRoutes(server: Server, state: TenantState): 
         if (installed === 'conflict') throw controlBadRequest('The app is already installed.');
         installation = installed;
       }
-      const id = body.conversationId ?? installation.chatId;
-      const existing = state.connector.conversation(id);
-      if (existing !== undefined && existing.userId?.toLowerCase() !== user.id.toLowerCase())
-        throw controlBadRequest(`Conversation '${id}' belongs to someone else.`);
-      state.connector.addConversation({
+      const chat = (id: string) => ({
         id,
         tenantId: state.directory.tenantId,
         isGroup: false,
@@ -58,6 +54,12 @@ export function registerControlTeamsRoutes(server: Server, state: TenantState): 
         bot: { id: `28:${app.externalId}` },
         createdAt: state.clock.iso(),
       });
+      state.connector.addConversation(chat(installation.chatId));
+      const id = body.conversationId ?? installation.chatId;
+      const existing = state.connector.conversation(id);
+      if (existing !== undefined && existing.userId?.toLowerCase() !== user.id.toLowerCase())
+        throw controlBadRequest(`Conversation '${id}' belongs to someone else.`);
+      state.connector.addConversation(chat(id));
       sendJson(res, 201, { id, installationId: installation.id });
     }),
   );

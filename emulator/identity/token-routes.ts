@@ -5,7 +5,14 @@ import { readBody } from '../http/read-body';
 import { sendJson } from '../http/responses';
 import { param, plainRoute } from '../http/route';
 import type { TenantState } from '../state/tenant-state';
-import { audienceFromScope, issueAppToken, resourceOf, rolesOn, type ClientAuthMethod } from './token-issuer';
+import {
+  audienceFromScope,
+  issueAppToken,
+  issuerV1,
+  resourceOf,
+  rolesOn,
+  type ClientAuthMethod,
+} from './token-issuer';
 
 /** RFC 7523's client assertion type. */
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -257,6 +264,37 @@ export function registerTokenRoutes(server: Server, state: TenantState): void {
         tenant_region_scope: null,
         cloud_instance_name: 'local',
       });
+    }),
+  );
+
+  // The v1.0 metadata: the issuer of the tokens Microsoft Graph, SharePoint and the connector receive.
+  server.get(
+    '/:tenant/.well-known/openid-configuration',
+    plainRoute(async (req, res) => {
+      const tenant = param(req, 'tenant');
+      if (!isOurTenant(state, tenant)) {
+        aadError(state, res, 400, 'invalid_tenant', 90002, `Tenant '${tenant}' not found.`);
+        return;
+      }
+      const base = `${state.baseUrl}/${state.directory.tenantId}`;
+      sendJson(res, 200, {
+        issuer: issuerV1(state),
+        token_endpoint: `${base}/oauth2/token`,
+        authorization_endpoint: `${base}/oauth2/authorize`,
+        jwks_uri: `${base}/discovery/keys`,
+        token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+        response_types_supported: ['code', 'id_token', 'code id_token', 'token id_token', 'token'],
+        subject_types_supported: ['pairwise'],
+        id_token_signing_alg_values_supported: ['RS256'],
+        cloud_instance_name: 'local',
+      });
+    }),
+  );
+
+  server.get(
+    '/:tenant/discovery/keys',
+    plainRoute(async (_req, res) => {
+      sendJson(res, 200, state.signer.jwks());
     }),
   );
 

@@ -1,3 +1,5 @@
+import { localCertificate } from '../../bot/src/local/local-certificate';
+import { LocalClientCredentials, type ClientAssertion } from '../../bot/src/m365/token-source';
 import path from 'node:path';
 import sharp from 'sharp';
 import { DEMO_APP, startLocalTenant, type LocalTenant } from '../../emulator';
@@ -58,6 +60,25 @@ export class TenantClient {
     if (a.status !== 200) throw new Error(`token endpoint answered ${a.status}: ${a.bytes.toString()}`);
     return a.json.access_token as string;
   }
+
+  /**
+   * The demo app's token for `scope` with a certificate credential (`client_assertion`), through the real token
+   * endpoint and the product's own local certificate: what SharePoint requires.
+   */
+  async certificateToken(scope: string): Promise<string> {
+    this.certificate ??= localCertificate(this.url, DEMO_APP.clientId);
+    // A fresh client each time: tests move the tenant's clock, which a cached token would not follow.
+    const client = new LocalClientCredentials(
+      this.url,
+      this.tenant.tenantId,
+      DEMO_APP.clientId,
+      DEMO_APP.clientSecret,
+      Date.now,
+      this.certificate,
+    );
+    return client.getToken(scope);
+  }
+  private certificate: ClientAssertion | undefined;
 
   /** App token with chosen roles (control API). */
   async appTokenWithRoles(roles: string[]): Promise<string> {

@@ -1,27 +1,43 @@
 import {
   CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
   MessageFactory,
   type Activity,
   type ConversationReference,
   type TurnContext,
 } from 'botbuilder';
 import { DEMO_TENANT_ID, DEMO_USERS } from '../../../emulator';
+import { createLocalBotAuthentication } from '../../../bot/src/m365/bot-framework-auth';
 import { TenantClient } from '../../support/local-tenant';
 
 /*
- * The Bot Connector stand-in is exercised with botbuilder's own CloudAdapter in
- * unauthenticated local mode, i.e. exactly the client the bot uses.
+ * The Bot Connector stand-in is exercised with botbuilder's own CloudAdapter with local mode's
+ * authentication (the bot's token on every connector call), i.e. exactly the client the bot uses.
  */
 
 let t: TenantClient;
 let adapter: CloudAdapter;
 beforeAll(async () => {
   t = await TenantClient.start();
-  adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  adapter = new CloudAdapter(
+    createLocalBotAuthentication({
+      tokens: { getToken: (scope) => t.certificateToken(scope) },
+      connectorScope: 'https://api.botframework.com',
+      signFor: t.url,
+    }),
+  );
 });
 afterAll(() => t.close());
-beforeEach(() => t.control('POST', '/_control/reset'));
+beforeEach(async () => {
+  await t.control('POST', '/_control/reset');
+  // The chats these tests write to exist because the person opened Headshot in Teams.
+  for (const [conversationId, userId] of [
+    ['a:1Xy_z;messageid=1699999999999@thread.skype', DEMO_USERS.alex],
+    ['a:one', DEMO_USERS.alex],
+    ['a:two', DEMO_USERS.adele],
+    ['a:busy', DEMO_USERS.alex],
+  ] as const)
+    await t.control('POST', '/_control/teams/chats', { userId, conversationId });
+});
 
 const bot = { id: '28:headshot-bot', name: 'Headshot' };
 
@@ -74,17 +90,21 @@ describe('Bot Connector stand-in', () => {
         sentId = sent?.id ?? '';
       },
     );
-    expect(conversationId).toMatch(/^a:/);
+    // Teams answers with the personal chat that came with Alex's installation of the app.
+    const [installation] = (await t.control('GET', `/_control/users/${DEMO_USERS.alex}/installed-apps`)).json.value;
+    expect(conversationId).toBe(installation.chatId);
     expect(sentId).not.toBe('');
 
     const conversations = (await t.control('GET', '/_control/connector/conversations')).json.value;
-    expect(conversations).toEqual([
-      expect.objectContaining({
-        id: conversationId,
-        tenantId: DEMO_TENANT_ID,
-        members: [{ id: `29:${DEMO_USERS.alex}` }],
-      }),
-    ]);
+    expect(conversations).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          id: conversationId,
+          tenantId: DEMO_TENANT_ID,
+          members: [{ id: `29:${DEMO_USERS.alex}` }],
+        }),
+      ]),
+    );
 
     await adapter.continueConversationAsync('', reference(conversationId), async (ctx) => {
       const updated = MessageFactory.text('Updated text');
@@ -103,7 +123,25 @@ describe('Bot Connector stand-in', () => {
     expect(recorded[0].deleted).toBe(true);
   });
 
-  test('the same 1:1 pair gets the same conversation id (as Teams does)', async () => {
+  test('the same 1:1 pair gets the same conversation id (as Teams does); without the app, 403', async () => {
+    const create = () =>
+      adapter.createConversationAsync(
+        '',
+        'msteams',
+        t.url,
+        '',
+        {
+          isGroup: false,
+          bot,
+          members: [{ id: `29:${DEMO_USERS.megan}`, name: '' }],
+          tenantId: DEMO_TENANT_ID,
+          activity: undefined as never,
+          channelData: {},
+        },
+        async () => undefined,
+      );
+    await expect(create()).rejects.toMatchObject({ statusCode: 403, code: 'ForbiddenOperationException' });
+    await t.control('POST', '/_control/teams/chats', { userId: DEMO_USERS.megan });
     const ids: string[] = [];
     for (let i = 0; i < 2; i += 1) {
       await adapter.createConversationAsync(
@@ -183,15 +221,19 @@ describe('Bot Connector stand-in', () => {
     expect((await activities()).map((a) => a.activity.text)).toEqual(['first', 'second', 'third']);
     expect((await activities('a:one')).map((a) => a.activity.text)).toEqual(['first', 'third']);
 
-    const member = await t.control(
-      'GET',
-      `/v3/conversations/a%3Aone/members/${encodeURIComponent(`29:${DEMO_USERS.adele}`)}`,
-    );
-    expect(member.json).toMatchObject({
-      aadObjectId: DEMO_USERS.adele,
-      userPrincipalName: 'adelev@example.com',
+    const member = (id: string) =>
+      t.certificateToken('https://api.botframework.com/.default').then((token) =>
+        fetch(`${t.url}/v3/conversations/a%3Aone/members/${encodeURIComponent(`29:${id}`)}`, {
+          headers: { authorization: `Bearer ${token}` },
+        }),
+      );
+    expect(await (await member(DEMO_USERS.alex)).json()).toMatchObject({
+      aadObjectId: DEMO_USERS.alex,
+      userPrincipalName: 'alexw@example.com',
       tenantId: DEMO_TENANT_ID,
     });
+    // Adele is in the tenant but not in Alex's chat.
+    expect((await member(DEMO_USERS.adele)).status).toBe(404);
 
     await t.control('DELETE', '/_control/connector/activities');
     expect(await activities()).toEqual([]);
@@ -219,7 +261,16 @@ describe('Bot Connector stand-in', () => {
       type: 'message',
       text: 'x',
     });
-    expect(missing.status).toBe(404);
-    expect(missing.json.error.code).toBe('ActivityNotFound');
+    expect(missing.status).toBe(401); // no bot token
+    const signed = await fetch(`${t.url}/v3/conversations/a%3Abusy/activities/nope`, {
+      method: 'PUT',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await t.certificateToken('https://api.botframework.com/.default')}`,
+      },
+      body: JSON.stringify({ type: 'message', text: 'x' }),
+    });
+    expect(signed.status).toBe(404);
+    expect(((await signed.json()) as { error: { code: string } }).error.code).toBe('ActivityNotFoundInConversation');
   });
 });

@@ -11,7 +11,8 @@ let t: TenantClient;
 let sp: string;
 let jpeg: Buffer;
 
-const spToken = async (scope: string): Promise<string> => {
+/** A token from the demo app's client secret (SharePoint refuses these for app-only calls). */
+const secretToken = async (scope: string): Promise<string> => {
   const form = new URLSearchParams({
     grant_type: 'client_credentials',
     client_id: DEMO_APP.clientId,
@@ -25,6 +26,7 @@ const spToken = async (scope: string): Promise<string> => {
   });
   return a.json.access_token as string;
 };
+const spToken = (scope: string): Promise<string> => t.certificateToken(scope);
 const props = (accept: string, upn: string, token = sp) =>
   call(
     `${t.url}/sp/_api/SP.UserProfiles.PeopleManager/GetPropertiesFor(accountName=@v)?@v=${encodeURIComponent(`'i:0#.f|membership|${upn}'`)}`,
@@ -70,10 +72,19 @@ describe('SharePoint REST', () => {
   test('tokens: SharePoint audiences only; reading needs a read role, writing a write role', async () => {
     expect((await props('application/json', 'alexw@example.com', 'not-a-token')).status).toBe(401);
     expect((await props('application/json', 'alexw@example.com', await t.appToken())).status).toBe(401); // a Graph token
+    // SharePoint Online: "Unsupported app only token." for an app-only token from a client secret.
+    const fromSecret = await props(
+      'application/json',
+      'alexw@example.com',
+      await secretToken('https://example-my.sharepoint.com/.default'),
+    );
+    expect(fromSecret.status).toBe(401);
+    expect(fromSecret.json.error_description).toBe('Unsupported app only token.');
     const readOnly = (
       await t.control('POST', '/_control/tokens/app', {
         roles: ['Sites.Read.All'],
         audience: 'https://example-my.sharepoint.com',
+        credential: 'certificate',
       })
     ).json.access_token as string;
     expect((await props('application/json', 'alexw@example.com', readOnly)).status).toBe(200);

@@ -115,7 +115,7 @@ describe('installing Headshot for a user', () => {
     }>;
     expect(conversations.find((c) => c.id === chat.json.id)?.members).toEqual([{ id: `29:${DEMO_USERS.megan}` }]);
     const member = await t.graph(
-      undefined,
+      await t.certificateToken('https://api.botframework.com/.default'),
       'GET',
       `/v3/conversations/${encodeURIComponent(chat.json.id)}/members/${DEMO_USERS.megan}`,
     );

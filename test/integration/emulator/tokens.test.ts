@@ -35,13 +35,22 @@ describe('token endpoint (Entra ID stand-in)', () => {
     expect(a.json).toMatchObject({ token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599 });
     const jwt = a.json.access_token as string;
     const claims = claimsOf(jwt);
+    // Graph takes v1.0 tokens: Entra issues those for it from either endpoint (access-token claims reference).
     expect(claims).toMatchObject({
-      iss: `${t.url}/${DEMO_TENANT_ID}/v2.0`,
+      iss: `https://sts.windows.net/${DEMO_TENANT_ID}/`,
+      ver: '1.0',
       tid: DEMO_TENANT_ID,
       aud: 'https://graph.microsoft.com',
       appid: DEMO_APP.clientId,
-      azp: DEMO_APP.clientId,
+      appidacr: '1',
+      idtyp: 'app',
     });
+    // oid and sub: the app's service principal in the tenant (a GUID), not its client id.
+    expect(claims.oid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(claims.sub).toBe(claims.oid);
+    expect(claims.azp).toBeUndefined();
+    // A Graph token carries Graph roles only: SharePoint's Sites.FullControl.All is not among them.
+    expect(claims.roles).not.toContain('Sites.FullControl.All');
     expect(claims.roles).toEqual(
       expect.arrayContaining([
         'User.Read.All',
@@ -53,7 +62,7 @@ describe('token endpoint (Entra ID stand-in)', () => {
     expect((claims.exp as number) - (claims.iat as number)).toBe(3599);
 
     // Verify the signature independently from the discovery documents.
-    const config = await call(`${t.url}/${DEMO_TENANT_ID}/v2.0/.well-known/openid-configuration`);
+    const config = await call(`${t.url}/${DEMO_TENANT_ID}/.well-known/openid-configuration`);
     expect(config.json.issuer).toBe(claims.iss);
     const jwks = await call(config.json.jwks_uri as string);
     const [h, p, s] = jwt.split('.') as [string, string, string];
@@ -132,20 +141,72 @@ describe('token endpoint (Entra ID stand-in)', () => {
     expect(claims).toMatchObject({
       oid: DEMO_USERS.alex,
       scp: 'User.Read User.ReadWrite User.ReadBasic.All',
-      preferred_username: 'alexw@example.com',
+      upn: 'alexw@example.com',
+      ver: '1.0',
+      appidacr: '0',
     });
     expect(claims.roles).toBeUndefined();
+    // sub is pairwise: the same for this user and app every time, another for another app.
+    const again = await t.control('POST', '/_control/tokens/user', { userId: DEMO_USERS.alex });
+    expect(claimsOf(again.json.access_token as string).sub).toBe(claims.sub);
+    const otherApp = await t.control('POST', '/_control/tokens/user', { userId: DEMO_USERS.alex, clientId: 'other-app' });
+    expect(claimsOf(otherApp.json.access_token as string).sub).not.toBe(claims.sub);
     const api = await t.control('POST', '/_control/tokens/user', {
       userId: DEMO_USERS.alex,
       audience: `api://localhost/${DEMO_APP.clientId}`,
     });
+    // Headshot's own API asks for v2.0 tokens.
     expect(claimsOf(api.json.access_token as string)).toMatchObject({
       aud: `api://localhost/${DEMO_APP.clientId}`,
       scp: 'access_as_user',
+      ver: '2.0',
+      iss: `${t.url}/${DEMO_TENANT_ID}/v2.0`,
+      azp: DEMO_APP.clientId,
+      preferred_username: 'alexw@example.com',
     });
     const disabled = await t.control('POST', '/_control/tokens/user', { userId: DEMO_USERS.henrietta });
     expect(disabled.status).toBe(400);
     expect(disabled.json.error_description).toMatch(/^AADSTS50057/);
+  });
+});
+
+describe('roles per resource, and the certificate credential', () => {
+  test('a SharePoint token carries SharePoint roles only, a connector token none', async () => {
+    const sp = claimsOf(await t.certificateToken('https://example-my.sharepoint.com/.default'));
+    expect(sp).toMatchObject({ ver: '1.0', appidacr: '2', roles: ['Sites.FullControl.All'] });
+    const bot = claimsOf(await t.certificateToken('https://api.botframework.com/.default'));
+    expect(bot).toMatchObject({ aud: 'https://api.botframework.com', appidacr: '2' });
+    expect(bot.roles).toBeUndefined();
+  });
+
+  test('a client assertion signed by an unknown key, or for another endpoint, is refused with AADSTS errors', async () => {
+    const { SignJWT, generateKeyPair } = await import('jose');
+    const { privateKey } = await generateKeyPair('RS256');
+    const now = Math.floor(Date.now() / 1000);
+    const assertion = await new SignJWT({ jti: 'x' })
+      .setProtectedHeader({ alg: 'RS256', 'x5t#S256': 'unknown' })
+      .setIssuer(DEMO_APP.clientId)
+      .setSubject(DEMO_APP.clientId)
+      .setAudience(`${t.url}/${DEMO_TENANT_ID}/oauth2/v2.0/token`)
+      .setExpirationTime(now + 600)
+      .sign(privateKey);
+    const a = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: DEMO_APP.clientId,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: assertion,
+      scope: graphScope,
+    });
+    expect(a.status).toBe(401);
+    expect(a.json).toMatchObject({ error: 'invalid_client', error_codes: [700027] });
+    const wrongType = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: DEMO_APP.clientId,
+      client_assertion_type: 'password',
+      client_assertion: assertion,
+      scope: graphScope,
+    });
+    expect(wrongType.status).toBe(400);
   });
 });
 
@@ -200,7 +261,7 @@ describe('Graph authentication', () => {
       expect(a.status).toBe(401);
       expect(a.json.error.code).toBe('InvalidAuthenticationToken');
     }
-    const other = await t.control('POST', '/_control/tokens/app', { audience: 'https://api.botframework.com' });
+    const other = await t.control('POST', '/_control/tokens/app', { audience: 'https://api.botframework.com', roles: [] });
     const a = await t.graph(other.json.access_token as string, 'GET', path);
     expect(a.status).toBe(401);
     expect(a.json.error.message).toMatch(/audience/i);

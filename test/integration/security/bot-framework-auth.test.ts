@@ -35,6 +35,7 @@ function activity(conversationId: string): Record<string, unknown> {
 /** Posts "help" with `authorization`; returns the status and how many activities the bot sent back. */
 async function post(authorization?: string): Promise<{ status: number; replies: number }> {
   const conversationId = `a:auth-${crypto.randomBytes(4).toString('hex')}`;
+  await h.control('POST', '/_control/teams/chats', { userId: DEMO_USERS.alex, conversationId });
   const res = await fetch(`${h.service.url}/api/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
@@ -55,24 +56,19 @@ test('a valid channel token gets in, and the bot answers through the connector',
 });
 
 test('replies carry a bearer token from the token endpoint that the Bot Connector verifies', async () => {
-  await h.control('PUT', '/_control/connector/auth', { required: true });
-  try {
-    expect(await post(`Bearer ${await h.channelToken()}`)).toEqual({ status: 200, replies: 1 });
-    const { value } = await h.control<{ value: { method: string; path: string; status: number }[] }>(
-      'GET',
-      `/_control/requests?method=POST&path=${encodeURIComponent(`/${DEMO_TENANT_ID}/oauth2/v2.0/token`)}`,
-    );
-    expect(value.filter((r) => r.status === 200).length).toBeGreaterThan(0);
-    // The same connector refuses an unsigned call: the reply above got in on the bot's token.
-    const refused = await fetch(`${h.tenant.url}/v3/conversations/x/activities`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'message', text: 'forged' }),
-    });
-    expect(refused.status).toBe(401);
-  } finally {
-    await h.control('PUT', '/_control/connector/auth', { required: false });
-  }
+  expect(await post(`Bearer ${await h.channelToken()}`)).toEqual({ status: 200, replies: 1 });
+  const { value } = await h.control<{ value: { method: string; path: string; status: number }[] }>(
+    'GET',
+    `/_control/requests?method=POST&path=${encodeURIComponent(`/${DEMO_TENANT_ID}/oauth2/v2.0/token`)}`,
+  );
+  expect(value.filter((r) => r.status === 200).length).toBeGreaterThan(0);
+  // The same connector refuses an unsigned call: the reply above got in on the bot's token.
+  const refused = await fetch(`${h.tenant.url}/v3/conversations/x/activities`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'message', text: 'forged' }),
+  });
+  expect(refused.status).toBe(401);
 });
 
 test('no Authorization header: 401 and the bot does nothing', async () => {
