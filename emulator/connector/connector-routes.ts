@@ -31,7 +31,12 @@ export const MAX_MESSAGE_BYTES = 100 * 1024;
 /** Bodies beyond this are not read at all. */
 const MAX_READ_BYTES = 4 * 1024 * 1024;
 
-function connectorError(status: number, code: string, message: string, extra: Record<string, unknown> = {}): GraphError {
+function connectorError(
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+): GraphError {
   return new GraphError(status, code, message, {}, extra);
 }
 
@@ -220,7 +225,10 @@ export function registerConnectorRoutes(server: Server, state: TenantState): voi
       checkRate(state, botId, 'members', conv.id);
       const memberId = param(req, 'memberId').replace(/^29:/, '').toLowerCase();
       const user = state.directory.find(memberId);
-      if (user === undefined || !conv.members.some((m) => m.id.replace(/^29:/, '').toLowerCase() === user.id.toLowerCase()))
+      if (
+        user === undefined ||
+        !conv.members.some((m) => m.id.replace(/^29:/, '').toLowerCase() === user.id.toLowerCase())
+      )
         throw connectorError(404, 'MemberNotFoundInConversation', 'The member was not found in the conversation.');
       sendJson(res, 200, teamsMember(state, user));
     }),

@@ -155,7 +155,8 @@ export class TeamsConnectorRateLimiter {
       const longest = Math.max(0, ...windows.map((x) => x.seconds));
       log.prune(nowMs - longest * 1000);
       for (const x of windows) {
-        if (log.countAfter(nowMs - x.seconds * 1000) >= x.requests) return this.refuse(log, x.requests, x.seconds, nowMs);
+        if (log.countAfter(nowMs - x.seconds * 1000) >= x.requests)
+          return this.refuse(log, x.requests, x.seconds, nowMs);
       }
       touched.push(log);
     }

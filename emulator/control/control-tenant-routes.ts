@@ -109,7 +109,11 @@ export function registerControlTenantRoutes(server: Server, state: TenantState):
       const audience = body.audience ?? GRAPH;
       const roles = body.roles ?? (registered ? rolesOn(registered, resourceOf(state, audience)) : undefined);
       if (roles === undefined) throw controlBadRequest(`App '${clientId}' is not registered; pass roles explicitly.`);
-      sendJson(res, 200, await issueAppToken(state, { clientId, roles }, audience, body.credential === 'certificate' ? '2' : '1'));
+      sendJson(
+        res,
+        200,
+        await issueAppToken(state, { clientId, roles }, audience, body.credential === 'certificate' ? '2' : '1'),
+      );
     }),
   );
 

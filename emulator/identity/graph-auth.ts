@@ -5,7 +5,6 @@ import { GRAPH_RESOURCES, acceptedIssuers } from './token-issuer';
 import type { Principal } from './permissions';
 import type { TokenProblem } from './token-signer';
 
-
 const MESSAGES: Record<TokenProblem | 'missing', string> = {
   missing: 'Access token is empty.',
   malformed: 'IDX14100: JWT is not well formed, there are no dots (.).',

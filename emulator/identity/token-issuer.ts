@@ -34,7 +34,10 @@ export interface TokenResponse {
 }
 
 /** Microsoft Graph's resource URI and app id. */
-export const GRAPH_RESOURCES: readonly string[] = ['https://graph.microsoft.com', '00000003-0000-0000-c000-000000000000'];
+export const GRAPH_RESOURCES: readonly string[] = [
+  'https://graph.microsoft.com',
+  '00000003-0000-0000-c000-000000000000',
+];
 /** The Bot Connector's token audience. */
 export const BOT_CONNECTOR_RESOURCE = 'https://api.botframework.com';
 
@@ -85,7 +88,9 @@ export function rolesOn(app: Pick<SeedApp, 'roles' | 'sharePointRoles'>, resourc
 
 /** Default delegated scopes for a user token, by audience (Graph gets what the tab needs). */
 export function defaultScopes(audience: string): string[] {
-  return GRAPH_RESOURCES.includes(audience) ? ['User.Read', 'User.ReadWrite', 'User.ReadBasic.All'] : ['access_as_user'];
+  return GRAPH_RESOURCES.includes(audience)
+    ? ['User.Read', 'User.ReadWrite', 'User.ReadBasic.All']
+    : ['access_as_user'];
 }
 
 /** Turns an OAuth scope (`https://graph.microsoft.com/.default`) into the token audience. */
@@ -96,7 +101,10 @@ export function audienceFromScope(scope: string): string | undefined {
 
 /** `sub` of a user token: stable for one user and one app, different across apps (pairwise). */
 function pairwiseSubject(userId: string, clientId: string): string {
-  return createHash('sha256').update(`${userId.toLowerCase()}|${clientId.toLowerCase()}`).digest('base64url').slice(0, 43);
+  return createHash('sha256')
+    .update(`${userId.toLowerCase()}|${clientId.toLowerCase()}`)
+    .digest('base64url')
+    .slice(0, 43);
 }
 
 function timeClaims(state: TenantState): Pick<TokenClaims, 'iat' | 'nbf' | 'exp'> {
@@ -111,8 +119,7 @@ function versionClaims(
   clientId: string,
   acr: ClientAuthMethod,
 ): Pick<TokenClaims, 'iss' | 'ver' | 'appid' | 'appidacr' | 'azp' | 'azpacr'> {
-  if (resourceOf(state, audience) === 'other')
-    return { iss: state.issuer(), ver: '2.0', azp: clientId, azpacr: acr };
+  if (resourceOf(state, audience) === 'other') return { iss: state.issuer(), ver: '2.0', azp: clientId, azpacr: acr };
   return { iss: issuerV1(state), ver: '1.0', appid: clientId, appidacr: acr };
 }
 

@@ -5,14 +5,7 @@ import { readBody } from '../http/read-body';
 import { sendJson } from '../http/responses';
 import { param, plainRoute } from '../http/route';
 import type { TenantState } from '../state/tenant-state';
-import {
-  audienceFromScope,
-  issueAppToken,
-  issuerV1,
-  resourceOf,
-  rolesOn,
-  type ClientAuthMethod,
-} from './token-issuer';
+import { audienceFromScope, issueAppToken, issuerV1, resourceOf, rolesOn, type ClientAuthMethod } from './token-issuer';
 
 /** RFC 7523's client assertion type. */
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -54,10 +47,14 @@ async function checkAssertion(
     return null;
   } catch (err) {
     const name = (err as Error).name;
-    if (name === 'JWTExpired') return { aadsts: 700024, description: 'Client assertion is not within its valid time range.' };
+    if (name === 'JWTExpired')
+      return { aadsts: 700024, description: 'Client assertion is not within its valid time range.' };
     if (name === 'JWSSignatureVerificationFailed')
       return { aadsts: 7000274, description: 'Key was found, but use of the key to verify the signature failed.' };
-    return { aadsts: 700021, description: `Client assertion application identifier doesn't match 'client_id' parameter, or its audience is not this token endpoint.` };
+    return {
+      aadsts: 700021,
+      description: `Client assertion application identifier doesn't match 'client_id' parameter, or its audience is not this token endpoint.`,
+    };
   }
 }
 

@@ -21,7 +21,6 @@ const READ_ROLES = [
 /** App roles that allow writing profile properties and library files. */
 const WRITE_ROLES = ['Sites.ReadWrite.All', 'Sites.Manage.All', 'Sites.FullControl.All', 'User.ReadWrite.All'];
 
-
 function unauthorized(state: TenantState, message: string): SharePointError {
   return new SharePointError(401, '-2147024891, System.UnauthorizedAccessException', message, {
     'WWW-Authenticate': `Bearer realm="${state.directory.tenantId}",client_id="${SHAREPOINT_APP_ID}",trusted_issuers="00000001-0000-0000-c000-000000000000@*"`,

@@ -193,6 +193,10 @@ export function createLocalBotAuthentication(options: {
 }): BotFrameworkAuthentication {
   return new ConfigurationBotFrameworkAuthentication(
     {},
-    new LocalCredentialsFactory(options.tokens, `${options.connectorScope.replace(/\/$/, '')}/.default`, options.signFor),
+    new LocalCredentialsFactory(
+      options.tokens,
+      `${options.connectorScope.replace(/\/$/, '')}/.default`,
+      options.signFor,
+    ),
   );
 }

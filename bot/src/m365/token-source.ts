@@ -85,7 +85,11 @@ export class LocalClientCredentials implements TokenSource {
     }
     const { access_token, expires_in } = parsed.data;
     const fetchedAt = this.now();
-    this.cache.set(scope, { token: access_token, fetchedAt, refreshAt: fetchedAt + expires_in * 1000 - EARLY_REFRESH_MS });
+    this.cache.set(scope, {
+      token: access_token,
+      fetchedAt,
+      refreshAt: fetchedAt + expires_in * 1000 - EARLY_REFRESH_MS,
+    });
     return access_token;
   }
 }

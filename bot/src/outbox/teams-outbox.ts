@@ -91,7 +91,12 @@ function outcomeOf(answer: ConnectorAnswer<unknown>, messageSent: boolean): Send
       (answer.code === 'BotNotInConversationRoster' || answer.code === 'ForbiddenOperationException')) ||
     (answer.status === 404 && answer.code === 'ConversationNotFound')
   )
-    return { kind: 'not_sent', reason: 'not_installed', status: answer.status, detail: `http_${answer.status}_${answer.code}` };
+    return {
+      kind: 'not_sent',
+      reason: 'not_installed',
+      status: answer.status,
+      detail: `http_${answer.status}_${answer.code}`,
+    };
   if (answer.status === 403 && answer.subCode === 'MessageWritesBlocked')
     return { kind: 'not_sent', reason: 'blocked', status: 403, detail: 'http_403_MessageWritesBlocked' };
   if (answer.status === 413)
@@ -222,7 +227,11 @@ export class TeamsOutbox {
     const tooLarge = this.oversized(activity);
     if (tooLarge) return tooLarge;
     await gate('message');
-    const answer = await this.d.connector.send(serviceUrl, ref.conversation?.id ?? conversation.conversationId, activity);
+    const answer = await this.d.connector.send(
+      serviceUrl,
+      ref.conversation?.id ?? conversation.conversationId,
+      activity,
+    );
     if (answer.ok && typeof answer.body?.id === 'string')
       return this.counted({ kind: 'sent', activityId: answer.body.id, conversationId: conversation.conversationId });
     if (answer.ok) return this.counted({ kind: 'unknown', detail: 'no activity id in the answer' });

@@ -96,7 +96,8 @@ export function resolveMode(config: Readonly<Config>, localTenantUrl?: string, n
       localSignIn: { tenantUrl: url, clientId: DEMO_APP.clientId },
       serviceUrl: () => url,
       // The Playground sends no tokens; replies to the local tenant's connector carry the bot's, as in Teams.
-      botAuthentication: () => createLocalBotAuthentication({ tokens, connectorScope: BOT_CONNECTOR_SCOPE, signFor: url }),
+      botAuthentication: () =>
+        createLocalBotAuthentication({ tokens, connectorScope: BOT_CONNECTOR_SCOPE, signFor: url }),
     };
   }
   const appId = config.bot.appId as string;

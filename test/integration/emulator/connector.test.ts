@@ -1,10 +1,4 @@
-import {
-  CloudAdapter,
-  MessageFactory,
-  type Activity,
-  type ConversationReference,
-  type TurnContext,
-} from 'botbuilder';
+import { CloudAdapter, MessageFactory, type Activity, type ConversationReference, type TurnContext } from 'botbuilder';
 import { DEMO_TENANT_ID, DEMO_USERS } from '../../../emulator';
 import { createLocalBotAuthentication } from '../../../bot/src/m365/bot-framework-auth';
 import { TenantClient } from '../../support/local-tenant';

@@ -149,7 +149,10 @@ describe('token endpoint (Entra ID stand-in)', () => {
     // sub is pairwise: the same for this user and app every time, another for another app.
     const again = await t.control('POST', '/_control/tokens/user', { userId: DEMO_USERS.alex });
     expect(claimsOf(again.json.access_token as string).sub).toBe(claims.sub);
-    const otherApp = await t.control('POST', '/_control/tokens/user', { userId: DEMO_USERS.alex, clientId: 'other-app' });
+    const otherApp = await t.control('POST', '/_control/tokens/user', {
+      userId: DEMO_USERS.alex,
+      clientId: 'other-app',
+    });
     expect(claimsOf(otherApp.json.access_token as string).sub).not.toBe(claims.sub);
     const api = await t.control('POST', '/_control/tokens/user', {
       userId: DEMO_USERS.alex,
@@ -261,7 +264,10 @@ describe('Graph authentication', () => {
       expect(a.status).toBe(401);
       expect(a.json.error.code).toBe('InvalidAuthenticationToken');
     }
-    const other = await t.control('POST', '/_control/tokens/app', { audience: 'https://api.botframework.com', roles: [] });
+    const other = await t.control('POST', '/_control/tokens/app', {
+      audience: 'https://api.botframework.com',
+      roles: [],
+    });
     const a = await t.graph(other.json.access_token as string, 'GET', path);
     expect(a.status).toBe(401);
     expect(a.json.error.message).toMatch(/audience/i);

@@ -212,7 +212,9 @@ test('someone who removed the app: the chat is gone (403 not in the roster), so 
   const again = await o.sendTo(DEMO_USERS.megan, CARD, { locale: 'fi' });
   expect(again.kind).toBe('sent');
   expect((await t.control('GET', `/_control/users/${DEMO_USERS.megan}/installed-apps`)).json.value).toHaveLength(1);
-  expect((await received()).filter((r) => r.conversationId === (again.kind === 'sent' && again.conversationId))).toHaveLength(2);
+  expect(
+    (await received()).filter((r) => r.conversationId === (again.kind === 'sent' && again.conversationId)),
+  ).toHaveLength(2);
 });
 
 test('someone who blocked the bot: "blocked" (403 ConversationBlockedByUser), nothing installed or sent, the chat kept', async () => {
@@ -227,7 +229,10 @@ test('someone who blocked the bot: "blocked" (403 ConversationBlockedByUser), no
   expect(conversations.get(DEMO_USERS.megan)).not.toBeNull();
   // Someone never reached who blocked the bot: opening the chat is refused the same way.
   await t.control('PUT', `/_control/users/${DEMO_USERS.adele}/bot-blocked`, { blocked: true });
-  expect(await o.sendTo(DEMO_USERS.adele, CARD, { locale: 'nl' })).toMatchObject({ kind: 'not_sent', reason: 'blocked' });
+  expect(await o.sendTo(DEMO_USERS.adele, CARD, { locale: 'nl' })).toMatchObject({
+    kind: 'not_sent',
+    reason: 'blocked',
+  });
   expect(await received()).toHaveLength(1);
 });
 
@@ -245,7 +250,7 @@ test('a card over Teams\' message size is refused before sending ("too_large"); 
   expect(answer).toMatchObject({ ok: false, status: 413, code: 'MessageSizeTooBig' });
 });
 
-test('the connector refuses calls without the bot\'s token (401), and unknown conversations (404)', async () => {
+test("the connector refuses calls without the bot's token (401), and unknown conversations (404)", async () => {
   const o = outbox();
   expect((await o.sendTo(DEMO_USERS.alex, CARD, { locale: 'en' })).kind).toBe('sent');
   const chat = conversations.get(DEMO_USERS.alex) as StoredConversation;

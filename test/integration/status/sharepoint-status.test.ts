@@ -155,3 +155,22 @@ test("the tab asks GET /api/status with its upload ticket and gets the same repo
   expect(json.systems[2]?.text.system).toBe(t('nl', 'status.system.sharepoint'));
   expect((await fetch(`${h.service.url}/api/status`)).status).toBe(401);
 });
+
+test.each(['en', 'fi', 'nl', 'pl'] as const)(
+  'Alex has an Exchange Online mailbox: the SharePoint row never says he has none, before or after "send to SharePoint now" (%s)',
+  async (locale) => {
+    const chat = h.chat({ aadObjectId: DEMO_USERS.alex, locale });
+    const noMailbox = t(locale, 'status.reason.sharepoint_own_upload');
+    await putGraphPhoto(h, DEMO_USERS.alex, newPhoto);
+    const before = await askStatus(chat, locale);
+    expect(before.rows.exchange.state).toBe('in_sync');
+    expect(before.rows.sharepoint.text).not.toContain(noMailbox);
+    // A fresh legacy profile: nothing copied from Exchange yet (sync state 0 on a new profile).
+    expect(before.rows.sharepoint.text).toContain(t(locale, 'status.reason.sharepoint_legacy_sync_never'));
+    expect(verbsOf(before.card)).toContain('status.fix_sharepoint');
+    expect(await chat.click(before.activity, { verb: 'status.fix_sharepoint' })).toBe(200);
+    const { status } = await fixedStatus(chat, before.activity, locale);
+    expect(status.rows.sharepoint.state).toBe('in_sync');
+    expect(status.rows.sharepoint.text).not.toContain(noMailbox);
+  },
+);

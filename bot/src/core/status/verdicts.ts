@@ -128,8 +128,11 @@ function sharePointVerdict(i: StatusInputs): Draft {
   const modern = i.settings.sharePointPictures === 'modern';
   const lastChange = profile.pictureTimestamp ?? undefined;
   const placeholder = profile.placeholder || profile.pictureUrl === null;
-  // Legacy SharePoint keeps its own copy, made from Exchange (or uploaded, for people without a mailbox).
-  const ownUpload = profile.exchangeSyncState === 0 || (i.mailbox.ok && i.mailbox.value !== 'online');
+  // Legacy SharePoint keeps its own copy, made from Exchange, or uploaded for people without an Exchange Online
+  // mailbox. SPS-PictureExchangeSyncState is 0 on every new profile and after a direct upload (Headshot's push
+  // included), so for someone whose mailbox is in Exchange Online it means "not copied from Exchange yet", never
+  // "no mailbox": the mailbox decides when it is known, the property only when it is not.
+  const ownUpload = i.mailbox.ok ? i.mailbox.value !== 'online' : profile.exchangeSyncState === 0;
   const syncReason: ReasonCode = modern
     ? 'sharepoint_modern'
     : ownUpload

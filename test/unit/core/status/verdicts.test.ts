@@ -265,3 +265,43 @@ fcTest.prop([anyInputs])(
     }
   },
 );
+
+describe('SharePoint sync state 0 means "no mailbox" only when the mailbox is not known to be in Exchange Online', () => {
+  test('a mailbox user with a fresh profile (sync state 0, placeholder): not copied yet, view the profile', () => {
+    const r = row(
+      inputs({
+        sharePoint: sp(
+          profile({ exchangeSyncState: 0, placeholder: true, pictureUrl: null, pictureTimestamp: null }),
+          HASH_B,
+        ),
+      }),
+      'sharepoint',
+    );
+    expect(r).toMatchObject({
+      state: 'placeholder',
+      reasons: ['sharepoint_legacy_sync_never'],
+      instructions: ['view_profile'],
+    });
+  });
+
+  test('a mailbox user after a direct upload (sync state 0, same picture): in sync, copied from Exchange from now on', () => {
+    const r = row(inputs({ sharePoint: sp(profile({ exchangeSyncState: 0 }), HASH_A) }), 'sharepoint');
+    expect(r).toMatchObject({ state: 'in_sync', reasons: ['sharepoint_legacy_sync'] });
+  });
+
+  test('an on-premises mailbox keeps its own upload whatever the property says', () => {
+    const r = row(
+      inputs({ mailbox: ok<MailboxKind>('onPremises'), sharePoint: sp(profile({ exchangeSyncState: 1 }), HASH_B) }),
+      'sharepoint',
+    );
+    expect(r.reasons).toEqual(['sharepoint_own_upload']);
+  });
+
+  test('mailbox unknown (Exchange did not answer): the property decides', () => {
+    const r = row(
+      inputs({ mailbox: failed, sharePoint: sp(profile({ exchangeSyncState: 0, placeholder: true }), HASH_B) }),
+      'sharepoint',
+    );
+    expect(r.reasons).toEqual(['sharepoint_own_upload']);
+  });
+});
