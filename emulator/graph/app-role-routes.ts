@@ -1,5 +1,5 @@
 import type { Server } from 'restify';
-import { badRequest } from '../http/graph-error';
+import { badRequest, resourceNotFound } from '../http/graph-error';
 import { sendJson } from '../http/responses';
 import type { SeedApp } from '../seed/org-seed';
 import { stableGuid } from '../state/object-ids';
@@ -32,7 +32,7 @@ function servicePrincipalJson(state: TenantState, app: SeedApp): Record<string, 
 
 /** `GET /servicePrincipals?$filter=appId eq '…'`: the enterprise app of a registration, with its app roles. */
 async function listServicePrincipals(call: GraphCall): Promise<void> {
-  requireTenantPermission(call, 'user.list');
+  requireTenantPermission(call, 'application.read');
   const filter = queryParam(call, '$filter');
   const m = filter === undefined ? null : /^\s*appId\s+eq\s+'([^']*)'\s*$/i.exec(filter);
   if (filter !== undefined && m === null)
@@ -48,7 +48,7 @@ async function listServicePrincipals(call: GraphCall): Promise<void> {
 
 /** `GET /users/{id}/appRoleAssignments[?$filter=resourceId eq {id}]`: the user's roles on every registered app. */
 async function listAssignments(call: GraphCall): Promise<void> {
-  const user = subjectUser(call, 'user.read');
+  const user = subjectUser(call, 'user.appRoleAssignments');
   const filter = queryParam(call, '$filter');
   const m = filter === undefined ? null : /^\s*resourceId\s+eq\s+'?([0-9a-f-]+)'?\s*$/i.exec(filter);
   if (filter !== undefined && m === null)
@@ -73,10 +73,45 @@ async function listAssignments(call: GraphCall): Promise<void> {
   });
 }
 
+/** `GET /servicePrincipals/{id}/appRoleAssignedTo`: the users granted the app's roles (Application.Read.All). */
+async function listAssignedTo(call: GraphCall): Promise<void> {
+  requireTenantPermission(call, 'application.read');
+  const spId = String((call.req.params as Record<string, string | undefined>).spId ?? '').toLowerCase();
+  const app = state(call).directory.apps.find((a) => guid('sp', a.clientId) === spId);
+  if (app === undefined) throw resourceNotFound(spId);
+  const all = state(call).directory.users.flatMap((user) =>
+    (user.roles ?? []).map((role) => ({
+      id: guid('assignment', `${user.id}/${app.clientId}/${role}`),
+      appRoleId: guid('role', role),
+      createdDateTime: '2024-01-01T00:00:00Z',
+      deletedDateTime: null,
+      principalId: user.id,
+      principalDisplayName: user.displayName,
+      principalType: 'User',
+      resourceId: spId,
+      resourceDisplayName: app.displayName,
+    })),
+  );
+  const top = Math.min(999, Math.max(1, Number(queryParam(call, '$top') ?? 100) || 100));
+  const skip = Number(queryParam(call, '$skiptoken') ?? 0) || 0;
+  const page = all.slice(skip, skip + top);
+  const next = skip + top < all.length;
+  sendJson(call.res, 200, {
+    '@odata.context': `${GRAPH_METADATA(call.version)}#servicePrincipals('${spId}')/appRoleAssignedTo`,
+    value: page,
+    ...(next
+      ? {
+          '@odata.nextLink': `${state(call).baseUrl}/${call.version}/servicePrincipals/${spId}/appRoleAssignedTo?$top=${top}&$skiptoken=${skip + top}`,
+        }
+      : {}),
+  });
+}
+
 const state = (call: GraphCall): TenantState => call.state;
 
 /** Registers service principals (app roles) and users' app role assignments. */
 export function registerAppRoleRoutes(server: Server, tenant: TenantState): void {
   graphEndpoint(server, tenant, 'get', '/servicePrincipals', listServicePrincipals);
   graphEndpoint(server, tenant, 'get', '/users/:id/appRoleAssignments', listAssignments);
+  graphEndpoint(server, tenant, 'get', '/servicePrincipals/:spId/appRoleAssignedTo', listAssignedTo);
 }

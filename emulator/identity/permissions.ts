@@ -15,7 +15,9 @@ export type GraphOperation =
   | 'user.memberOf'
   | 'group.read'
   | 'teamsApp.read'
-  | 'teamsApp.install';
+  | 'teamsApp.install'
+  | 'application.read'
+  | 'user.appRoleAssignments';
 
 interface Rule {
   /** Application permissions (token `roles`) that allow the operation on anyone. */
@@ -90,6 +92,18 @@ const RULES: Record<GraphOperation, Rule> = {
       'TeamsAppInstallation.ReadWriteForUser',
     ],
     other: [],
+  },
+  // "List servicePrincipals" and "List appRoleAssignedTo": Application.Read.All is the least privileged.
+  'application.read': {
+    app: ['Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+    self: [],
+    other: ['Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  },
+  // "List appRoleAssignments granted to a user": Directory.Read.All for an app (User.Read.All is not enough).
+  'user.appRoleAssignments': {
+    app: ['Directory.Read.All', 'AppRoleAssignment.ReadWrite.All', 'Directory.ReadWrite.All'],
+    self: ['Directory.Read.All', 'AppRoleAssignment.ReadWrite.All'],
+    other: ['Directory.Read.All', 'AppRoleAssignment.ReadWrite.All'],
   },
   'teamsApp.install': {
     app: TEAMS_APP_INSTALL,

@@ -18,6 +18,8 @@ export const DEMO_APP_ROLES: readonly string[] = [
   'GroupMember.Read.All',
   'PeopleSettings.Read.All',
   'MailboxSettings.Read',
+  // The admin app-role rule: Headshot's service principal and who holds its roles (appRoleAssignedTo).
+  'Application.Read.All',
 ];
 
 /** SharePoint Online application permissions consented for the demo app: profile properties and the pictures library. */

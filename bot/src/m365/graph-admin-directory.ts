@@ -1,7 +1,7 @@
 /**
  * AdminDirectory on Microsoft Graph: the user (`/users/{id}`), direct groups (`memberOf`) and
- * the app roles the user holds on Headshot's own service principal
- * (`/users/{id}/appRoleAssignments`, role ids mapped to values through `/servicePrincipals`).
+ * the app roles the user holds on Headshot's own service principal (its `appRoleAssignedTo`, to the
+ * user or a group they are in; role ids mapped to values through `/servicePrincipals`).
  */
 import { Client } from '@microsoft/microsoft-graph-client';
 import type { DirectoryUser } from '../core/directory/directory-ports';
@@ -10,12 +10,18 @@ import { GraphDirectory } from './graph-directory';
 import { fromGraphError } from './graph-errors';
 import { GraphGroups } from './graph-groups';
 
+interface Assignment {
+  appRoleId?: string;
+  principalId?: string;
+  principalType?: string;
+}
+
 interface ServicePrincipal {
   id: string;
   appRoles?: Array<{ id: string; value?: string | null }>;
 }
 
-/** Reads what the admin check needs (User.Read.All, GroupMember.Read.All, Application.Read.All). */
+/** Reads what the admin check needs (User.Read.All, GroupMember.Read.All, Application.Read.All; no Directory.*). */
 export class GraphAdminDirectory implements AdminDirectory {
   private readonly users: GraphDirectory;
   private readonly groups: GraphGroups;
@@ -42,14 +48,38 @@ export class GraphAdminDirectory implements AdminDirectory {
     try {
       const sp = await this.servicePrincipal();
       if (!sp) return [];
-      const page = (await this.graph
-        .api(`/users/${encodeURIComponent(userId)}/appRoleAssignments`)
-        .filter(`resourceId eq ${sp.id}`)
-        .get()) as { value?: Array<{ appRoleId?: string; resourceId?: string }> };
-      const ids = new Set((page.value ?? []).filter((a) => a.resourceId === sp.id).map((a) => a.appRoleId));
-      return (sp.appRoles ?? []).filter((r) => ids.has(r.id) && r.value).map((r) => r.value as string);
+      const groups = new Set((await this.memberOf(userId)).map((g) => g.toLowerCase()));
+      const roleIds = new Set<string>();
+      for (const a of await this.assignments(sp.id)) {
+        const holder = a.principalId?.toLowerCase();
+        if (holder === undefined || a.appRoleId === undefined) continue;
+        // Roles are granted to users, or to groups whose direct members then hold them.
+        if (holder === userId.toLowerCase() || (a.principalType === 'Group' && groups.has(holder)))
+          roleIds.add(a.appRoleId);
+      }
+      return (sp.appRoles ?? []).filter((r) => roleIds.has(r.id) && r.value).map((r) => r.value as string);
     } catch (err) {
       throw fromGraphError(err);
+    }
+  }
+
+  /**
+   * Everyone granted a role on Headshot's service principal (`/servicePrincipals/{id}/appRoleAssignedTo`, every
+   * page). This needs only Application.Read.All, where a user's own `/users/{id}/appRoleAssignments` needs
+   * Directory.Read.All ("List appRoleAssignments granted to a user", Graph permissions table).
+   */
+  private async assignments(spId: string): Promise<Assignment[]> {
+    const all: Assignment[] = [];
+    let page = (await this.graph
+      .api(`/servicePrincipals/${encodeURIComponent(spId)}/appRoleAssignedTo`)
+      .select('appRoleId,principalId,principalType')
+      .top(999)
+      .get()) as { value?: Assignment[]; '@odata.nextLink'?: string };
+    for (;;) {
+      all.push(...(page.value ?? []));
+      const next = page['@odata.nextLink'];
+      if (!next) return all;
+      page = (await this.graph.api(next).get()) as typeof page;
     }
   }
 
