@@ -33,6 +33,12 @@ export function normaliseDecodeError(err: unknown, context: DecodeErrorContext =
   if (UNSUPPORTED.test(message)) return unsupportedFormatError('unknown', err);
   if (TIMEOUT.test(message)) return decodeTimeoutError(context.timeoutMs ?? 0, err);
   if (OUT_OF_MEMORY.test(message)) {
+    // A decoder asking for more memory than any image within the pixel limit could need (8 bytes a pixel: 16-bit
+    // RGBA) was misled by a damaged header: the file is at fault, not the machine.
+    const askedMb = Number(/size == (\d+)\s*MB/i.exec(message)?.[1] ?? NaN);
+    const mostMb = context.maxPixels ? (context.maxPixels * 8) / (1024 * 1024) : NaN;
+    if (Number.isFinite(askedMb) && Number.isFinite(mostMb) && askedMb > 2 * mostMb)
+      return corruptError(context.format ?? 'unknown', err);
     return new AppError('internal', `Out of memory while decoding: ${message}`, { retryable: true, cause: err });
   }
   // Programming errors (ours) must not be blamed on the user's file.

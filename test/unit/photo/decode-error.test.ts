@@ -63,4 +63,16 @@ describe('normaliseDecodeError keeps bugs apart from bad files', () => {
     const err = normaliseDecodeError(new Error('vips_malloc: out of memory'));
     expect([err.code, err.retryable]).toEqual(['internal', true]);
   });
+
+  it('an allocation no image within the pixel limit could need is a damaged header: photo.corrupt', () => {
+    // What libspng asked for when fast-check overwrote one IHDR byte of PngSuite's basn2c08.png (seed 1506912544).
+    const oom = new Error('vips_tracked: out of memory -- size == 24604MB');
+    expect(normaliseDecodeError(oom, { format: 'png', maxPixels: 40_000_000 }).code).toBe('photo.corrupt');
+    // Within what the limit allows (40 MP × 8 bytes ≈ 305 MB), the machine is short of memory: retry later.
+    const tight = new Error('vips_tracked: out of memory -- size == 300MB');
+    expect(normaliseDecodeError(tight, { format: 'png', maxPixels: 40_000_000 })).toMatchObject({
+      code: 'internal',
+      retryable: true,
+    });
+  });
 });

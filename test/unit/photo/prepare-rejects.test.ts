@@ -135,18 +135,19 @@ describe('arbitrary bytes', () => {
     },
   );
 
-  it.prop([fc.nat({ max: 99 }), fc.uint8Array({ minLength: 1, maxLength: 64 })], { numRuns: 40 })(
-    'a real PNG with bytes overwritten never escapes as anything but a photo.* AppError',
-    async (percent, noise) => {
-      const bytes = Buffer.from(image('pngsuite/png/basn2c08.png'));
-      const at = Math.floor((bytes.length * percent) / 100);
-      Buffer.from(noise).copy(bytes, at);
-      try {
-        await lenient.prepare(bytes);
-      } catch (err) {
-        expect(err).toBeInstanceOf(AppError);
-        expect(PHOTO_CODES).toContain((err as AppError).code);
-      }
-    },
-  );
+  it.prop([fc.nat({ max: 99 }), fc.uint8Array({ minLength: 1, maxLength: 64 })], {
+    numRuns: 40,
+    // One IHDR byte overwritten made libspng ask for 24 GB, which once surfaced as "internal".
+    examples: [[12, Uint8Array.from([10])]],
+  })('a real PNG with bytes overwritten never escapes as anything but a photo.* AppError', async (percent, noise) => {
+    const bytes = Buffer.from(image('pngsuite/png/basn2c08.png'));
+    const at = Math.floor((bytes.length * percent) / 100);
+    Buffer.from(noise).copy(bytes, at);
+    try {
+      await lenient.prepare(bytes);
+    } catch (err) {
+      expect(err).toBeInstanceOf(AppError);
+      expect(PHOTO_CODES).toContain((err as AppError).code);
+    }
+  });
 });
