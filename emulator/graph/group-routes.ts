@@ -4,6 +4,8 @@ import { sendJson } from '../http/responses';
 import type { SeedGroup } from '../seed/org-seed';
 import type { TenantState } from '../state/tenant-state';
 import { graphEndpoint, queryParam, requireTenantPermission, subjectUser, type GraphCall } from './graph-call';
+import { servicePrincipalId } from '../state/object-ids';
+import { pageOf } from './paging';
 import { GRAPH_METADATA, parseSelect, userJson } from './user-json';
 
 const GROUP_PROPERTIES: Record<string, (g: SeedGroup) => unknown> = {
@@ -43,12 +45,18 @@ function groupOf(call: GraphCall): SeedGroup {
   return group;
 }
 
-/** `GET /users/{id}/memberOf`: the groups the user is a direct member of. */
+/**
+ * `GET /users/{id}/memberOf`: the groups the user is a direct member of (directory objects: the product must read
+ * `@odata.type`), paged like every directory collection (100 by default, `@odata.nextLink`).
+ */
 async function memberOf(call: GraphCall): Promise<void> {
   const user = subjectUser(call, 'user.memberOf');
+  const groups = call.state.directory.groupsOf(user).map((g) => groupJson(g, queryParam(call, '$select')));
+  const { page, nextLink } = pageOf(call, groups);
   sendJson(call.res, 200, {
     '@odata.context': `${GRAPH_METADATA(call.version)}#directoryObjects`,
-    value: call.state.directory.groupsOf(user).map((g) => groupJson(g, queryParam(call, '$select'))),
+    ...(nextLink !== undefined ? { '@odata.nextLink': nextLink } : {}),
+    value: page,
   });
 }
 
@@ -61,19 +69,49 @@ async function getGroup(call: GraphCall): Promise<void> {
   });
 }
 
-/** `GET /groups/{id}/members`: member users as directoryObjects (`$select` applies to users). */
+/** Only the selected properties an object of another type has (Graph leaves out what a type does not have). */
+function narrowed(json: Record<string, unknown>, select: readonly string[] | undefined): Record<string, unknown> {
+  if (select === undefined) return json;
+  return Object.fromEntries(Object.entries(json).filter(([k]) => k === '@odata.type' || select.includes(k)));
+}
+
+/**
+ * `GET /groups/{id}/members`: direct members as directory objects, users and also nested groups and service
+ * principals (`$select` applies to each as far as its type has the property), paged.
+ */
 async function getMembers(call: GraphCall): Promise<void> {
   const group = groupOf(call);
   const select = parseSelect(queryParam(call, '$select'));
+  const { directory } = call.state;
+  const members = group.memberIds.flatMap((id): Array<Record<string, unknown>> => {
+    const user = directory.find(id);
+    if (user !== undefined) return [{ '@odata.type': '#microsoft.graph.user', ...userJson(user, select) }];
+    const nested = directory.findGroup(id);
+    if (nested !== undefined) return [narrowed(groupJson(nested, undefined), select)];
+    const app = directory.apps.find((a) => servicePrincipalId(a.clientId) === id.toLowerCase());
+    if (app !== undefined)
+      return [
+        narrowed(
+          {
+            '@odata.type': '#microsoft.graph.servicePrincipal',
+            id: servicePrincipalId(app.clientId),
+            appId: app.clientId,
+            displayName: app.displayName,
+          },
+          select,
+        ),
+      ];
+    return [];
+  });
+  const { page, nextLink } = pageOf(call, members);
   sendJson(call.res, 200, {
     '@odata.context': `${GRAPH_METADATA(call.version)}#directoryObjects`,
-    value: call.state.directory
-      .membersOf(group)
-      .map((u) => ({ '@odata.type': '#microsoft.graph.user', ...userJson(u, select) })),
+    ...(nextLink !== undefined ? { '@odata.nextLink': nextLink } : {}),
+    value: page,
   });
 }
 
-/** Registers groups: a user's `memberOf`, a group, and its members. Paging is not modelled (demo groups are small). */
+/** Registers groups: a user's `memberOf`, a group, and its members. */
 export function registerGroupRoutes(server: Server, state: TenantState): void {
   graphEndpoint(server, state, 'get', '/users/:id/memberOf', memberOf);
   graphEndpoint(server, state, 'get', '/groups/:groupId', getGroup);

@@ -22,7 +22,7 @@ function unsupported(clause: string): GraphError {
   return new GraphError(
     400,
     'Request_UnsupportedQuery',
-    `Unsupported or invalid query filter clause specified: '${clause}'. The local tenant supports 'prop eq value', 'startswith(prop,'text')' and 'and'.`,
+    `Unsupported or invalid query filter clause specified: '${clause}'. The local tenant supports 'prop eq value', 'startswith(prop,'text')' and 'and' (and, as advanced queries, 'ne', 'not(...)', 'endswith').`,
   );
 }
 
@@ -46,13 +46,39 @@ function same(actual: unknown, expected: string | boolean | null): boolean {
   return actual === expected;
 }
 
-function compileClause(clause: string): UserPredicate {
+/** 400 for an operator Graph allows on users only as an advanced query (ConsistencyLevel: eventual and $count=true). */
+function needsAdvanced(operator: string): GraphError {
+  return new GraphError(
+    400,
+    'Request_UnsupportedQuery',
+    `Operator '${operator}' is not supported because the required parameters might be missing. Try adding $count=true query parameter and ConsistencyLevel:eventual header. Refer to https://aka.ms/graph-docs/advanced-queries for more information`,
+  );
+}
+
+function compileClause(clause: string, advanced: boolean): UserPredicate {
+  const not = /^not\s*\((.+)\)$/i.exec(clause);
+  if (not !== null) {
+    if (!advanced) throw needsAdvanced('not');
+    const inner = compileClause((not[1] as string).trim(), advanced);
+    return (u) => !inner(u);
+  }
   const eq = /^(\w+)\s+(eq|ne)\s+(.+)$/i.exec(clause);
   if (eq !== null) {
     const prop = property(eq[1] as string, clause);
     const value = literal((eq[3] as string).trim(), clause);
     const negate = (eq[2] as string).toLowerCase() === 'ne';
+    if (negate && !advanced) throw needsAdvanced('ne');
     return (u) => same(userProperty(u, prop), value) !== negate;
+  }
+  const ew = /^endswith\(\s*(\w+)\s*,\s*('.*')\s*\)$/i.exec(clause);
+  if (ew !== null) {
+    if (!advanced) throw needsAdvanced('endsWith');
+    const prop = property(ew[1] as string, clause);
+    const value = literal(ew[2] as string, clause) as string;
+    return (u) => {
+      const actual = userProperty(u, prop);
+      return typeof actual === 'string' && actual.toLowerCase().endsWith(value.toLowerCase());
+    };
   }
   const sw = /^startswith\(\s*(\w+)\s*,\s*('.*')\s*\)$/i.exec(clause);
   if (sw !== null) {
@@ -87,9 +113,12 @@ function splitOnAnd(filter: string): string[] {
   return parts;
 }
 
-/** Compiles the supported `$filter` subset (`eq`/`ne`, `startswith`, joined by `and`); 400 otherwise. */
-export function compileUserFilter(filter: string | undefined): UserPredicate {
+/**
+ * Compiles the supported `$filter` subset (`eq`, `startswith`, joined by `and`; `ne`, `not(...)` and `endswith`
+ * when `advanced`, i.e. with ConsistencyLevel: eventual and $count=true); 400 otherwise.
+ */
+export function compileUserFilter(filter: string | undefined, advanced = false): UserPredicate {
   if (filter === undefined || filter.trim() === '') return () => true;
-  const predicates = splitOnAnd(filter).map(compileClause);
+  const predicates = splitOnAnd(filter).map((clause) => compileClause(clause, advanced));
   return (u) => predicates.every((p) => p(u));
 }

@@ -1,5 +1,6 @@
 import { badRequest } from '../http/graph-error';
 import type { SeedUser } from '../seed/org-seed';
+import { USER_PROPERTY_TYPES } from './user-properties';
 
 /** A Graph `user` resource as JSON. */
 export type GraphUserJson = Record<string, unknown>;
@@ -10,15 +11,14 @@ export const GRAPH_METADATA = (version: string): string => `https://graph.micros
 // Microsoft 365 E3; only its presence matters to the product.
 const LICENSE_SKU = '05e9a617-0261-4cee-bb44-138d3ef5d965';
 
-const PROPERTIES: Record<string, (u: SeedUser) => unknown> = {
+/** Values the seed knows; every other property of the user type has the value Graph gives when it is unset. */
+const KNOWN: Record<string, (u: SeedUser) => unknown> = {
   id: (u) => u.id,
-  businessPhones: () => [],
   displayName: (u) => u.displayName,
   givenName: (u) => u.givenName,
   jobTitle: (u) => u.jobTitle ?? null,
   mail: (u) => u.mail,
-  mobilePhone: () => null,
-  officeLocation: () => null,
+  mailNickname: (u) => u.upn.split('@')[0] ?? null,
   preferredLanguage: (u) => u.preferredLanguage,
   surname: (u) => u.surname,
   userPrincipalName: (u) => u.upn,
@@ -27,9 +27,19 @@ const PROPERTIES: Record<string, (u: SeedUser) => unknown> = {
   onPremisesSyncEnabled: (u) => (u.onPremisesSyncEnabled ? true : null),
   assignedLicenses: (u) => (isLicensed(u) ? [{ disabledPlans: [], skuId: LICENSE_SKU }] : []),
   usageLocation: (u) => (u.preferredLanguage === null ? null : (u.preferredLanguage.split('-')[1] ?? null)),
-  department: () => null,
-  companyName: () => null,
+  // Graph's answers for a user whose birthday and hire date were never set, and the default enrolment limit.
+  birthday: () => '0001-01-01T00:00:00Z',
+  hireDate: () => '0001-01-01T00:00:00Z',
+  deviceEnrollmentLimit: () => 5,
 };
+
+/** Every property of `microsoft.graph.user` (user-properties.ts): the seed's value, else [] for collections, else null. */
+const PROPERTIES: Record<string, (u: SeedUser) => unknown> = Object.fromEntries(
+  USER_PROPERTY_TYPES.map(([name, type]) => [
+    name,
+    KNOWN[name] ?? (type.startsWith('Collection(') ? () => [] : () => null),
+  ]),
+);
 
 /** Graph v1.0's default property set: what a user read returns without `$select`. */
 const DEFAULT_USER_PROPERTIES: readonly string[] = [

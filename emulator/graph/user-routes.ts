@@ -3,14 +3,13 @@ import { GraphError, badRequest, resourceNotFound } from '../http/graph-error';
 import { sendJson } from '../http/responses';
 import type { TenantState } from '../state/tenant-state';
 import { graphEndpoint, queryParam, requireTenantPermission, subjectUser, type GraphCall } from './graph-call';
+import type { SeedUser } from '../seed/org-seed';
+import { pageOf } from './paging';
 import { compileUserFilter } from './user-filter';
 import { GRAPH_METADATA, parseSelect, userJson, usersContext } from './user-json';
 
-const DEFAULT_TOP = 100;
-const MAX_TOP = 999;
-
 /** Query options the local tenant does not implement: refused loudly rather than ignored. */
-const UNSUPPORTED_OPTIONS = ['$expand', '$orderby', '$search', '$skip'];
+const UNSUPPORTED_OPTIONS = ['$expand', '$search', '$skip'];
 
 function rejectUnsupported(call: GraphCall): void {
   for (const opt of UNSUPPORTED_OPTIONS) {
@@ -23,62 +22,60 @@ function rejectUnsupported(call: GraphCall): void {
   }
 }
 
-function parseTop(raw: string | undefined): number {
-  if (raw === undefined) return DEFAULT_TOP;
-  const top = Number(raw);
-  if (!Number.isInteger(top) || top < 1 || top > MAX_TOP) {
-    throw badRequest(
-      'Request_UnsupportedQuery',
-      `Invalid page size specified: '${raw}'. Must be between 1 and ${MAX_TOP} inclusive.`,
-    );
-  }
-  return top;
+/** `ConsistencyLevel: eventual` on the request: what Graph's advanced queries on directory objects need. */
+function eventual(call: GraphCall): boolean {
+  return String(call.req.headers.consistencylevel ?? '').toLowerCase() === 'eventual';
 }
 
-function parseSkipToken(raw: string | undefined): number {
-  if (raw === undefined) return 0;
-  const offset = Number(
-    Buffer.from(raw, 'base64url')
-      .toString('utf8')
-      .replace(/^offset:/, ''),
-  );
-  if (!Number.isInteger(offset) || offset < 0)
-    throw badRequest(
-      'Directory_ExpiredPageToken',
-      'The specified page token value has expired and can no longer be included in your request.',
-    );
-  return offset;
+/** `$orderby`: displayName and userPrincipalName, as Graph sorts users without advanced query parameters. */
+function orderOf(call: GraphCall): ((a: SeedUser, b: SeedUser) => number) | undefined {
+  const raw = queryParam(call, '$orderby');
+  if (raw === undefined) return undefined;
+  const m = /^\s*(displayName|userPrincipalName)(?:\s+(asc|desc))?\s*$/i.exec(raw);
+  if (m === null)
+    throw badRequest('Request_UnsupportedQuery', `Sorting by '${raw}' is not supported on users.`);
+  const key = (m[1] as string).toLowerCase() === 'displayname' ? 'displayName' : 'upn';
+  const sign = (m[2] ?? 'asc').toLowerCase() === 'desc' ? -1 : 1;
+  return (a, b) => sign * String(a[key]).localeCompare(String(b[key]), 'en', { sensitivity: 'base' });
 }
 
-/** `GET /users`: `$select`, `$filter` subset, `$top`, `$count`, paging through `$skiptoken`. */
+/**
+ * `GET /users`: `$select` (every user property), `$filter` (eq, startswith, `and`; ne, not and endsWith only as
+ * advanced queries), `$orderby`, `$top`, `$count`, paging through `$skiptoken`. An advanced query needs
+ * `ConsistencyLevel: eventual` and `$count=true` (400 `Request_UnsupportedQuery` otherwise); `$count=true`
+ * without the header is answered without a count ("Advanced query capabilities on Microsoft Entra ID objects").
+ */
 async function listUsers(call: GraphCall): Promise<void> {
   requireTenantPermission(call, 'user.list');
   rejectUnsupported(call);
   const select = parseSelect(queryParam(call, '$select'));
-  const filter = compileUserFilter(queryParam(call, '$filter'));
-  const top = parseTop(queryParam(call, '$top'));
-  const offset = parseSkipToken(queryParam(call, '$skiptoken'));
-  const count = queryParam(call, '$count');
-  if (count === 'true' && String(call.req.headers.consistencylevel ?? '').toLowerCase() !== 'eventual') {
-    throw badRequest('Request_BadRequest', "$count is only supported with the 'ConsistencyLevel: eventual' header.");
-  }
+  const count = queryParam(call, '$count') === 'true';
+  const filter = compileUserFilter(queryParam(call, '$filter'), eventual(call) && count);
+  const order = orderOf(call);
   const matching = call.state.directory.users.filter(filter);
-  const page = matching.slice(offset, offset + top);
+  if (order) matching.sort(order);
+  const { page, nextLink } = pageOf(call, matching);
   const body: Record<string, unknown> = { '@odata.context': usersContext(call.version, select, false) };
-  if (count === 'true') body['@odata.count'] = matching.length;
-  if (offset + top < matching.length) {
-    const next = new URL(`${call.state.baseUrl}/${call.version}/users`);
-    for (const [k, v] of new URL(call.req.url ?? '/', 'http://local').searchParams)
-      if (k !== '$skiptoken') next.searchParams.set(k, v);
-    next.searchParams.set('$skiptoken', Buffer.from(`offset:${offset + top}`).toString('base64url'));
-    body['@odata.nextLink'] = next.toString().replace(/%24/g, '$');
-  }
+  if (count && eventual(call)) body['@odata.count'] = matching.length;
+  if (nextLink !== undefined) body['@odata.nextLink'] = nextLink;
   body.value = page.map((u) => userJson(u, select));
   sendJson(call.res, 200, body);
 }
 
-/** `GET /users/{id|upn}` and `GET /me`. */
+/** `GET /users/$count`: the number of users as text, with `ConsistencyLevel: eventual` (400 without). */
+async function countUsers(call: GraphCall): Promise<void> {
+  requireTenantPermission(call, 'user.list');
+  if (!eventual(call))
+    throw badRequest('Request_BadRequest', "Count is not supported without the 'ConsistencyLevel: eventual' header.");
+  const filter = compileUserFilter(queryParam(call, '$filter'), true);
+  const n = call.state.directory.users.filter(filter).length;
+  call.res.writeHead(200, { 'Content-Type': 'text/plain;charset=utf-8' });
+  call.res.end(String(n));
+}
+
+/** `GET /users/{id|upn}` and `GET /me` (and `/users/$count`, which the same route template catches). */
 async function getUser(call: GraphCall): Promise<void> {
+  if (call.subject === '$count') return countUsers(call);
   const user = subjectUser(call, 'user.read');
   const select = parseSelect(queryParam(call, '$select'));
   sendJson(call.res, 200, { '@odata.context': usersContext(call.version, select, true), ...userJson(user, select) });

@@ -1,3 +1,4 @@
+import { servicePrincipalId } from '../state/object-ids';
 import type { OrgSeed, SeedApp } from './org-seed';
 
 /** The demo tenant id (the Microsoft 365 Agents Playground's; not a valid GUID, accepted as-is). */
@@ -74,7 +75,12 @@ export function demoSeed(): OrgSeed {
       { id: DEMO_GROUPS.marketing, displayName: 'Marketing', memberIds: [U.alex, U.megan, U.adele] },
       { id: DEMO_GROUPS.sales, displayName: 'Sales', memberIds: [U.isaiah, U.grady] },
       // Who approves photos of people without a manager (Patti), and the last escalation step.
-      { id: DEMO_GROUPS.approvers, displayName: 'Photo approvers', memberIds: [U.patti, U.megan] },
+      // As in a real tenant, a group's members are directory objects: here also a nested group and an app.
+      {
+        id: DEMO_GROUPS.approvers,
+        displayName: 'Photo approvers',
+        memberIds: [U.patti, U.megan, DEMO_GROUPS.sales, servicePrincipalId(DEMO_APP.clientId)],
+      },
     ],
     users: [
       {

@@ -58,7 +58,10 @@ export interface SeedUser {
 export interface SeedGroup {
   id: string;
   displayName: string;
-  /** Ids of member users; ids that are not users of the seed are ignored (a seed derived by removing users stays valid). */
+  /**
+   * Ids of direct members: users, groups of the seed, or an app's service principal; other ids are ignored (a seed
+   * derived by removing users stays valid).
+   */
   memberIds: string[];
 }
 

@@ -102,13 +102,45 @@ describe('GET /v1.0/users', () => {
     expect(a.json.error.code).toBe('Request_UnsupportedQuery');
   });
 
-  test('$count needs ConsistencyLevel: eventual', async () => {
-    expect((await t.graph(app, 'GET', '/v1.0/users?$count=true')).status).toBe(400);
+  test('$count=true without ConsistencyLevel: eventual is answered without a count; with it, counted', async () => {
+    const plain = await t.graph(app, 'GET', '/v1.0/users?$count=true');
+    expect(plain.status).toBe(200);
+    expect(plain.json['@odata.count']).toBeUndefined();
     const a = await call(`${t.url}/v1.0/users?$count=true&$top=2`, {
       headers: { Authorization: `Bearer ${app}`, ConsistencyLevel: 'eventual' },
     });
     expect(a.json['@odata.count']).toBe(9);
     expect(a.json.value).toHaveLength(2);
+  });
+
+  test('ne needs the advanced query parameters; /users/$count needs the header; $orderby=displayName sorts', async () => {
+    const ne = `/v1.0/users?$filter=${encodeURIComponent("userType ne 'Guest'")}`;
+    const refused = await t.graph(app, 'GET', ne);
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.code).toBe('Request_UnsupportedQuery');
+    const advanced = await call(`${t.url}${ne}&$count=true`, {
+      headers: { Authorization: `Bearer ${app}`, ConsistencyLevel: 'eventual' },
+    });
+    expect(advanced.json['@odata.count']).toBe(8);
+
+    expect((await t.graph(app, 'GET', '/v1.0/users/$count')).status).toBe(400);
+    const count = await call(`${t.url}/v1.0/users/$count`, {
+      headers: { Authorization: `Bearer ${app}`, ConsistencyLevel: 'eventual' },
+    });
+    expect(count.status).toBe(200);
+    expect(count.bytes.toString()).toBe('9');
+
+    const sorted = await t.graph(app, 'GET', '/v1.0/users?$orderby=displayName&$select=displayName');
+    const names = (sorted.json.value as Array<{ displayName: string }>).map((u) => u.displayName);
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' })));
+    expect((await t.graph(app, 'GET', '/v1.0/users?$orderby=jobTitle')).status).toBe(400);
+  });
+
+  test('$select knows every property of microsoft.graph.user, not a short list', async () => {
+    const a = await t.graph(app, 'GET', `/v1.0/users/${DEMO_USERS.megan}?$select=id,employeeId,mySite,skills,birthday`);
+    expect(a.status).toBe(200);
+    expect(a.json).toMatchObject({ id: DEMO_USERS.megan, employeeId: null, mySite: null, skills: [] });
+    expect((await t.graph(app, 'GET', `/v1.0/users/${DEMO_USERS.megan}?$select=shoeSize`)).status).toBe(400);
   });
 });
 

@@ -5,15 +5,27 @@ import { demoSeed } from '../../../../emulator/seed/demo-seed';
 import type { SeedUser } from '../../../../emulator/seed/org-seed';
 
 const users = demoSeed().users;
-const ids = (filter: string): string[] => users.filter(compileUserFilter(filter)).map((u) => u.displayName);
+const ids = (filter: string, advanced = false): string[] =>
+  users.filter(compileUserFilter(filter, advanced)).map((u) => u.displayName);
 
 describe('compileUserFilter', () => {
   test('eq on strings is case-insensitive, booleans exact, and/startswith combine', () => {
     expect(ids("userType eq 'guest'")).toEqual(['Jordan Miller (Contoso)']);
     expect(ids('accountEnabled eq false')).toEqual(['Henrietta Mueller']);
-    expect(ids("startswith(displayName,'ad') and userType ne 'Guest'")).toEqual(['Adele Vance']);
+    expect(ids("startswith(displayName,'ad') and userType eq 'Member'")).toEqual(['Adele Vance']);
     expect(ids('onPremisesSyncEnabled eq true')).toEqual(['Isaiah Langer']);
     expect(ids('onPremisesSyncEnabled eq null')).toHaveLength(8);
+  });
+
+  test('ne, not() and endswith are advanced queries: 400 Request_UnsupportedQuery unless asked as one', () => {
+    for (const f of ["userType ne 'Guest'", "not(userType eq 'Guest')", "endswith(mail,'@example.com')"]) {
+      expect(() => compileUserFilter(f)).toThrow(
+        expect.objectContaining({ status: 400, code: 'Request_UnsupportedQuery' }),
+      );
+    }
+    expect(ids("startswith(displayName,'ad') and userType ne 'Guest'", true)).toEqual(['Adele Vance']);
+    expect(ids("not(userType eq 'Member')", true)).toEqual(['Jordan Miller (Contoso)']);
+    expect(ids("endswith(userPrincipalName,'#EXT#@example.com')", true)).toEqual(['Jordan Miller (Contoso)']);
   });
 
   test("'and' inside a quoted literal is not a separator; doubled quotes escape", () => {
@@ -23,6 +35,7 @@ describe('compileUserFilter', () => {
 
   test('unsupported clauses are 400 Request_UnsupportedQuery', () => {
     for (const f of ['shoeSize eq 4', "displayName gt 'a'", 'userType eq Guest', "endswith(mail,'x')"]) {
+      // endswith is refused here as an advanced query asked without ConsistencyLevel and $count.
       expect(() => compileUserFilter(f)).toThrow(GraphError);
       try {
         compileUserFilter(f);
