@@ -40,9 +40,24 @@ async function listServicePrincipals(call: GraphCall): Promise<void> {
   const apps = state(call).directory.apps.filter(
     (a) => m === null || a.clientId.toLowerCase() === (m[1] as string).toLowerCase(),
   );
+  const select = queryParam(call, '$select')
+    ?.split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  const value = apps.map((a) => {
+    const full = servicePrincipalJson(state(call), a);
+    if (select === undefined) return full;
+    const unknown = select.find((p) => !(p in full));
+    if (unknown !== undefined)
+      throw badRequest(
+        'Request_BadRequest',
+        `Could not find a property named '${unknown}' on type 'microsoft.graph.servicePrincipal'.`,
+      );
+    return Object.fromEntries(select.map((p) => [p, full[p]]));
+  });
   sendJson(call.res, 200, {
     '@odata.context': `${GRAPH_METADATA(call.version)}#servicePrincipals`,
-    value: apps.map((a) => servicePrincipalJson(state(call), a)),
+    value,
   });
 }
 

@@ -1,7 +1,7 @@
 import type { Request, Server } from 'restify';
 import { z } from 'zod';
 import { authenticateGraph } from '../identity/graph-auth';
-import { badRequest } from '../http/graph-error';
+import { badRequest, graphErrorBody } from '../http/graph-error';
 import { readJson } from '../http/read-body';
 import { requestMeta, sendJson } from '../http/responses';
 import { graphRoute } from '../http/route';
@@ -57,9 +57,7 @@ async function runInner(state: TenantState, outer: Request, version: string, r: 
       id: r.id,
       status: 400,
       headers: { 'Content-Type': 'application/json' },
-      body: {
-        error: { code: 'BadRequest', message: `Invalid request URL '${r.url}': use a URL relative to /${version}.` },
-      },
+      body: graphErrorBody(outer, 'BadRequest', `Invalid request URL '${r.url}': use a URL relative to /${version}.`),
     };
   }
   const headers: Record<string, string> = { ...(r.headers ?? {}) };
@@ -118,9 +116,7 @@ export function registerBatchRoute(server: Server, state: TenantState): void {
                   id: r.id,
                   status: 424,
                   headers: { 'Content-Type': 'application/json' },
-                  body: {
-                    error: { code: 'FailedDependency', message: `Request '${failedDependency}' it depends on failed.` },
-                  },
+                  body: graphErrorBody(req, 'FailedDependency', `Request '${failedDependency}' it depends on failed.`),
                 }
               : await runInner(state, req, version, r);
           done.set(r.id, answer);

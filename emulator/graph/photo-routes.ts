@@ -172,7 +172,6 @@ export function registerPhotoRoutes(server: Server, state: TenantState): void {
   graphEndpoint(server, state, 'get', '/users/:id/photo/$value', getPhotoValue);
   graphEndpoint(server, state, 'put', '/users/:id/photo/$value', putPhoto);
   graphEndpoint(server, state, 'patch', '/users/:id/photo/$value', putPhoto);
-  graphEndpoint(server, state, 'del', '/users/:id/photo', deletePhoto);
   graphEndpoint(server, state, 'del', '/users/:id/photo/$value', deletePhoto);
   graphEndpoint(server, state, 'get', '/users/:id/photos', listPhotos);
   graphEndpoint(server, state, 'get', '/users/:id/photos/:size', getSizeMeta);

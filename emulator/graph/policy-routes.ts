@@ -6,6 +6,7 @@ import { badRequest, requestDenied } from '../http/graph-error';
 import { readJson } from '../http/read-body';
 import { sendJson } from '../http/responses';
 import { photoUpdateSettingsPatchSchema } from '../seed/org-seed';
+import { stableGuid } from '../state/object-ids';
 import type { TenantState } from '../state/tenant-state';
 
 const CONTEXT = 'https://graph.microsoft.com/beta/$metadata#admin/people/photoUpdateSettings/$entity';
@@ -13,7 +14,13 @@ const CONTEXT = 'https://graph.microsoft.com/beta/$metadata#admin/people/photoUp
 /** The policy as Graph beta renders it. */
 function policyJson(state: TenantState): Record<string, unknown> {
   const p = state.directory.photoPolicy;
-  return { '@odata.context': CONTEXT, source: p.source, allowedRoles: [...p.allowedRoles] };
+  // An entity (beta CSDL: photoUpdateSettings derives from entity), so it has an id.
+  return {
+    '@odata.context': CONTEXT,
+    id: stableGuid('photoUpdateSettings', state.directory.tenantId),
+    source: p.source,
+    allowedRoles: [...p.allowedRoles],
+  };
 }
 
 /** Registers `GET`/`PATCH /beta/admin/people/photoUpdateSettings` (beta only, as in Graph). */

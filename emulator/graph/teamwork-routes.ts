@@ -120,7 +120,10 @@ async function install(call: GraphCall): Promise<void> {
 /** `GET /users/{id}/teamwork/installedApps/{installationId}`. */
 async function getInstalled(call: GraphCall): Promise<void> {
   const user = subjectUser(call, 'teamsApp.read');
-  sendJson(call.res, 200, installationJson(call.state, installationOf(call, user.id), queryParam(call, '$expand')));
+  sendJson(call.res, 200, {
+    '@odata.context': `${GRAPH_METADATA(call.version)}#users('${encodeURIComponent(user.id)}')/teamwork/installedApps/$entity`,
+    ...installationJson(call.state, installationOf(call, user.id), queryParam(call, '$expand')),
+  });
 }
 
 /** `GET /users/{id}/teamwork/installedApps/{installationId}/chat`: the 1:1 chat of the installation. */

@@ -32,8 +32,7 @@ function orderOf(call: GraphCall): ((a: SeedUser, b: SeedUser) => number) | unde
   const raw = queryParam(call, '$orderby');
   if (raw === undefined) return undefined;
   const m = /^\s*(displayName|userPrincipalName)(?:\s+(asc|desc))?\s*$/i.exec(raw);
-  if (m === null)
-    throw badRequest('Request_UnsupportedQuery', `Sorting by '${raw}' is not supported on users.`);
+  if (m === null) throw badRequest('Request_UnsupportedQuery', `Sorting by '${raw}' is not supported on users.`);
   const key = (m[1] as string).toLowerCase() === 'displayname' ? 'displayName' : 'upn';
   const sign = (m[2] ?? 'asc').toLowerCase() === 'desc' ? -1 : 1;
   return (a, b) => sign * String(a[key]).localeCompare(String(b[key]), 'en', { sensitivity: 'base' });

@@ -1,12 +1,12 @@
 import { servicePrincipalId } from '../state/object-ids';
 import type { OrgSeed, SeedApp } from './org-seed';
 
-/** The demo tenant id (the Microsoft 365 Agents Playground's; not a valid GUID, accepted as-is). */
-export const DEMO_TENANT_ID = '00000000-0000-0000-0000-0000000000001';
+/** The demo tenant id (a GUID, as every Entra object id; the Agents Playground is configured with it). */
+export const DEMO_TENANT_ID = '00000000-0000-4000-8000-000000000001';
 
 /** The demo app registration: the product's own client credentials in local mode. */
 export const DEMO_APP = {
-  clientId: '00000000-0000-0000-0000-00000000000011',
+  clientId: '00000000-0000-4000-8000-000000000011',
   clientSecret: 'local-tenant-dev-secret',
 } as const;
 
@@ -31,22 +31,22 @@ export const DEMO_TEAMS_APP_ID = '7c1e5f1a-3b0d-4c54-9d2e-0a1f6c9b8e01';
 
 /** Object ids of the demo groups. */
 export const DEMO_GROUPS = {
-  marketing: '00000000-0000-0000-0000-0000000000040',
-  sales: '00000000-0000-0000-0000-0000000000041',
-  approvers: '00000000-0000-0000-0000-0000000000042',
+  marketing: '00000000-0000-4000-8000-000000000040',
+  sales: '00000000-0000-4000-8000-000000000041',
+  approvers: '00000000-0000-4000-8000-000000000042',
 } as const;
 
 /** Object ids of the demo users, by first name (Alex is the Agents Playground's signed-in user). */
 export const DEMO_USERS = {
-  alex: '00000000-0000-0000-0000-0000000000020',
-  megan: '00000000-0000-0000-0000-0000000000021',
-  adele: '00000000-0000-0000-0000-0000000000022',
-  isaiah: '00000000-0000-0000-0000-0000000000023',
-  patti: '00000000-0000-0000-0000-0000000000024',
-  lynne: '00000000-0000-0000-0000-0000000000025',
-  jordan: '00000000-0000-0000-0000-0000000000026',
-  henrietta: '00000000-0000-0000-0000-0000000000027',
-  grady: '00000000-0000-0000-0000-0000000000028',
+  alex: '00000000-0000-4000-8000-000000000020',
+  megan: '00000000-0000-4000-8000-000000000021',
+  adele: '00000000-0000-4000-8000-000000000022',
+  isaiah: '00000000-0000-4000-8000-000000000023',
+  patti: '00000000-0000-4000-8000-000000000024',
+  lynne: '00000000-0000-4000-8000-000000000025',
+  jordan: '00000000-0000-4000-8000-000000000026',
+  henrietta: '00000000-0000-4000-8000-000000000027',
+  grady: '00000000-0000-4000-8000-000000000028',
 } as const;
 
 /** The demo app as a seed entry. */
@@ -68,9 +68,7 @@ export function demoSeed(): OrgSeed {
     displayName: 'Example (local tenant)',
     apps: [DEMO_APP_SEED],
     photoUpdateSettings: { source: 'cloud', allowedRoles: [] },
-    teamsApps: [
-      { id: DEMO_TEAMS_APP_ID, externalId: '00000000-0000-0000-0000-00000000000011', displayName: 'Headshot' },
-    ],
+    teamsApps: [{ id: DEMO_TEAMS_APP_ID, externalId: '00000000-0000-4000-8000-000000000011', displayName: 'Headshot' }],
     groups: [
       { id: DEMO_GROUPS.marketing, displayName: 'Marketing', memberIds: [U.alex, U.megan, U.adele] },
       { id: DEMO_GROUPS.sales, displayName: 'Sales', memberIds: [U.isaiah, U.grady] },

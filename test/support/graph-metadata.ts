@@ -160,6 +160,8 @@ function typeSchema(model: GraphModel, type: string, nullable: boolean, depth: n
     case 'Edm.Date':
       schema = { type: 'string', format: 'date' };
       break;
+    case 'Edm.Untyped':
+      return {};
     case 'Edm.Duration':
     case 'Edm.TimeOfDay':
     case 'Edm.Binary':
@@ -193,21 +195,20 @@ export function objectSchema(model: GraphModel, typeName: string, select?: reado
   return { type: 'object', properties, patternProperties: ANNOTATIONS, additionalProperties: false };
 }
 
-/** A directory object in a mixed collection: the type its `@odata.type` names, among `base` and its derived types. */
-export function polymorphicSchema(model: GraphModel, base: string, select?: readonly string[]): Json {
+/**
+ * The schema of one directory object in a mixed collection, chosen by its `@odata.type` (which must name
+ * `base` or a type derived from it), with the selected properties that type has: Graph leaves out what a
+ * type does not have.
+ */
+export function memberSchema(model: GraphModel, base: string, odataType: unknown, select?: readonly string[]): Json {
+  const t = typeof odataType === 'string' ? odataType.replace(/^#/, '') : '';
+  if (!derivedTypes(model, base).includes(t)) throw new Error(`'${String(odataType)}' is not a ${base}`);
+  const own = select?.filter((s) => propertiesOf(model, t).some((p) => p.name === s));
+  const schema = objectSchema(model, t, own);
   return {
-    type: 'object',
+    ...schema,
+    properties: { ...(schema.properties as Json), '@odata.type': { const: `#${t}` } },
     required: ['@odata.type'],
-    oneOf: derivedTypes(model, base)
-      .filter((t) => select === undefined || select.every((s) => propertiesOf(model, t).some((p) => p.name === s)))
-      .map((t) => ({
-        ...objectSchema(model, t, select),
-        properties: {
-          ...(objectSchema(model, t, select).properties as Json),
-          '@odata.type': { const: `#${t}` },
-        },
-        required: ['@odata.type'],
-      })),
   };
 }
 

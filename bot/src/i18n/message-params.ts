@@ -61,7 +61,7 @@ export const DOCUMENTED_PARAMS: Readonly<Record<string, MessageParams>> = Object
   'admin.coverage.link': { minutes: 10 },
   'admin.preview.size': { people: '1,234' },
   'admin.progress.starts': { at: '14 March 2025 10:30' },
-  'admin.progress.group': { id: '00000000-0000-0000-0000-0000000000040' },
+  'admin.progress.group': { id: '00000000-0000-4000-8000-000000000040' },
   'admin.progress.rate_value': { rate: '49.5' },
   'admin.progress.left_value': { minutes: 3 },
   'admin.broadcast.report_link': { minutes: 10 },

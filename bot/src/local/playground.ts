@@ -3,7 +3,9 @@
  * process pointed at our bot endpoint. Local mode only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
+import { DEMO_APP, DEMO_TENANT_ID, demoSeed } from '../../../emulator';
 import type { Logger } from '../logger';
 import { projectRoot } from '../paths';
 
@@ -22,13 +24,68 @@ export interface PlaygroundOptions {
   startTimeoutMs?: number;
 }
 
+/** A YAML string (JSON's quoting is valid YAML). */
+const q = (s: string): string => JSON.stringify(s);
+
+/**
+ * The Playground's configuration file (`.m365agentsplayground.yml`, https://aka.ms/teams-app-test-tool-config-guide):
+ * the demo tenant and its people with their real object ids, Alex Wilber signed in. Without it the Playground
+ * uses its built-in ids, which are not GUIDs and not the local tenant's.
+ */
+export function playgroundConfig(): string {
+  const seed = demoSeed();
+  const person = (u: (typeof seed.users)[number], i: number, indent: string): string =>
+    [
+      `${indent}id: ${q(`user-id-${i}`)}`,
+      `  name: ${q(u.displayName)}`,
+      `  userPrincipleName: ${q(u.upn)}`,
+      `  aadObjectId: ${q(u.id)}`,
+      `  givenName: ${q(u.givenName ?? '')}`,
+      `  surname: ${q(u.surname ?? '')}`,
+      `  email: ${q(u.mail ?? u.upn)}`,
+    ].join(`\n${indent === '- ' ? '  ' : ''}`);
+  const members = seed.users.filter((u) => u.accountEnabled && u.userType === 'Member');
+  const [me, ...others] = members;
+  return [
+    "# Written by Headshot at start (bot/src/local/playground.ts): the local tenant's demo people.",
+    'version: "0.1.1"',
+    `tenantId: ${q(DEMO_TENANT_ID)}`,
+    'bot:',
+    `  id: ${q(DEMO_APP.clientId)}`,
+    '  name: "Headshot"',
+    'currentUser:',
+    `  ${person(me as (typeof seed.users)[number], 0, '')}`,
+    'users:',
+    ...others.map((u, i) => `  ${person(u, i + 1, '- ')}`),
+    'personalChat:',
+    '  id: __PERSONAL_CHAT_ID__',
+    'groupChat:',
+    '  id: __GROUP_CHAT_ID__',
+    '  name: "Group Chat"',
+    'team:',
+    '  id: "team-id"',
+    '  name: "My Team"',
+    `  aadGroupId: ${q(seed.groups?.[0]?.id ?? DEMO_TENANT_ID)}`,
+    '  channels:',
+    '    - id: "channel-announcements-id"',
+    '      name: "Announcements"',
+    '',
+  ].join('\n');
+}
+
 /** Spawns `agentsplayground` and resolves once it listens (it may pick another port if ours is busy). */
 export async function startPlayground(options: PlaygroundOptions): Promise<Playground> {
   const cli = path.join(projectRoot(), 'node_modules', '@microsoft', 'm365agentsplayground', 'cli.js');
+  const configPath = path.join(projectRoot(), 'devTools', '.m365agentsplayground.yml');
+  fs.mkdirSync(path.dirname(configPath), { recursive: true });
+  fs.writeFileSync(configPath, playgroundConfig());
   const child: ChildProcess = spawn(
     process.execPath,
     [cli, '-e', options.botEndpoint, '-c', 'msteams', '--disable-telemetry', '-p', String(options.port)],
-    { env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', M365_AGENTS_PLAYGROUND_CONFIG_PATH: configPath },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(

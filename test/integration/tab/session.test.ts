@@ -71,7 +71,7 @@ test('sign-in refuses a disabled account (400) and an unknown person (404), in t
     message: t('pl', 'tab.errors.person_disabled'),
   });
   const unknown = await call<ErrorBody>(h.service.url, 'POST', '/api/local/sign-in', {
-    body: { userId: '00000000-0000-0000-0000-000000000999' },
+    body: { userId: '00000000-0000-4000-8000-000000000999' },
     locale: 'fi',
   });
   expect(unknown.status).toBe(404);
