@@ -20,20 +20,18 @@ const LANGUAGE_NAMES: Record<string, string> = {
   'pl-PL': 'Polish (Poland)',
 };
 
-/** The error Exchange-backed Graph calls give for users without an Exchange Online mailbox; undefined if it has one. */
+/**
+ * The error Exchange-backed Graph calls give for users without an Exchange Online mailbox; undefined if it has one.
+ * Microsoft 365 answers `MailboxNotEnabledForRESTAPI` alike for a guest, an unlicensed user and a hybrid user whose
+ * mailbox is on-premises (public reports of hybrid tenants; `MailboxNotHostedInExchangeOnline` is rarely seen), so
+ * the code alone does not tell an on-premises mailbox from none: the user's properties must.
+ */
 function mailboxError(user: SeedUser): GraphError | undefined {
-  if (user.userType === 'Guest' || user.mailbox === 'none') {
+  if (user.userType === 'Guest' || user.mailbox === 'none' || user.mailbox === 'onPremises') {
     return new GraphError(
       404,
       'MailboxNotEnabledForRESTAPI',
       'The mailbox is either inactive, soft-deleted, or is hosted on-premise.',
-    );
-  }
-  if (user.mailbox === 'onPremises') {
-    return new GraphError(
-      404,
-      'MailboxNotHostedInExchangeOnline',
-      'The mailbox is hosted on-premises and is not available through Exchange Online REST APIs.',
     );
   }
   return undefined;

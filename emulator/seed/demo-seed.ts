@@ -200,6 +200,8 @@ export function demoSeed(): OrgSeed {
         surname: 'Archie',
         mail: 'gradya@example.com',
         preferredLanguage: 'en-US',
+        // An on-premises mailbox means an on-premises account, synced to Entra ID (hybrid).
+        onPremisesSyncEnabled: true,
         mailbox: 'onPremises',
         managerId: U.patti,
         jobTitle: 'Designer',

@@ -13,10 +13,18 @@ import type {
 } from '../core/status/evidence-ports';
 import type { AppError } from '../core/errors';
 import { emptyStats, innerError, type BatchOutcome, type GraphBatchRunner } from './graph-batch';
-import { toUser, type GraphUser } from './graph-directory';
+import { toUser, USER_SELECT, type GraphUser } from './graph-directory';
 
-const USER_SELECT =
-  'id,displayName,userPrincipalName,mail,userType,preferredLanguage,onPremisesSyncEnabled,accountEnabled';
+/**
+ * Why someone has no Exchange Online mailbox, when Exchange only says it has none. Microsoft 365 answers
+ * `MailboxNotEnabledForRESTAPI` alike for guests, unlicensed users and hybrid users whose mailbox is on-premises,
+ * so the user decides: a member synced from on-premises AD with a mail address has an on-premises mailbox (the
+ * address comes from on-premises Exchange); anyone else has none.
+ */
+export function withoutExchangeOnline(user: DirectoryUser | null): MailboxKind {
+  if (user === null || user.userType === 'Guest') return 'none';
+  return user.onPremisesSyncEnabled && user.mail !== undefined && user.mail !== '' ? 'onPremises' : 'none';
+}
 
 const failed = (e: AppError): Observed<never> => ({
   ok: false,
@@ -59,6 +67,7 @@ export class GraphPhotoEvidenceReader implements PhotoEvidenceReader {
     private readonly scanRunner: GraphBatchRunner,
   ) {}
 
+  /** Reads the user, their photo (with a small rendition) and their mailbox kind in one `$batch`. */
   async read(idOrUpn: string): Promise<GraphPhotoEvidence> {
     const u = encodeURIComponent(idOrUpn);
     const out = await this.statusRunner.run([
@@ -95,7 +104,11 @@ export class GraphPhotoEvidenceReader implements PhotoEvidenceReader {
       'ok' in box
         ? { ok: true, value: 'online' }
         : 'absent' in box
-          ? { ok: true, value: box.absent === 'MailboxNotHostedInExchangeOnline' ? 'onPremises' : 'none' }
+          ? box.absent === 'MailboxNotHostedInExchangeOnline'
+            ? { ok: true, value: 'onPremises' }
+            : user.ok
+              ? { ok: true, value: withoutExchangeOnline(user.value) }
+              : user
           : failed(box.error);
 
     return { user, photo, mailbox };
