@@ -47,7 +47,7 @@ export function registerControlRoutes(server: Server, state: TenantState): void 
         domain: d.domain,
         users: d.users,
         apps: d.apps.map(({ clientSecret: _s, ...a }) => a),
-        photoUpdateSettings: d.photoPolicy,
+        photoUpdateSettings: d.photoPolicy.settings,
       });
     }),
   );

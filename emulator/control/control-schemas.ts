@@ -42,3 +42,12 @@ export const appTokenSchema = z.object({
 export const certificateSchema = z.object({
   jwk: z.object({ kty: z.literal('RSA'), n: z.string().min(1), e: z.string().min(1) }).passthrough(),
 });
+
+/** Body of `PUT /_control/photo-policy/delay`: seconds until a photoUpdateSettings change made through Graph applies. */
+export const policyDelaySchema = z.object({
+  seconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600),
+});

@@ -9,7 +9,7 @@ import { DEMO_APP } from '../seed/demo-seed';
 import { photoUpdateSettingsPatchSchema } from '../seed/org-seed';
 import type { TenantState } from '../state/tenant-state';
 import { controlBadRequest, controlBody } from './control-body';
-import { appTokenSchema, certificateSchema, userTokenSchema } from './control-schemas';
+import { appTokenSchema, certificateSchema, policyDelaySchema, userTokenSchema } from './control-schemas';
 
 const GRAPH = 'https://graph.microsoft.com';
 
@@ -63,15 +63,25 @@ export function registerControlTenantRoutes(server: Server, state: TenantState):
 
   server.get(
     '/_control/photo-policy',
-    plainRoute(async (_req, res) => sendJson(res, 200, state.directory.photoPolicy)),
+    plainRoute(async (_req, res) => sendJson(res, 200, state.directory.photoPolicy.settings)),
+  );
+
+  // How long a change made through Graph takes to apply (24 hours unless a test shortens it).
+  server.put(
+    '/_control/photo-policy/delay',
+    plainRoute(async (req, res) => {
+      const body = await controlBody(req, policyDelaySchema);
+      state.directory.photoPolicy.delaySeconds = body.seconds;
+      sendJson(res, 200, { seconds: body.seconds });
+    }),
   );
 
   server.put(
     '/_control/photo-policy',
     plainRoute(async (req, res) => {
       const patch = await controlBody(req, photoUpdateSettingsPatchSchema);
-      state.directory.photoPolicy = { ...state.directory.photoPolicy, ...patch };
-      sendJson(res, 200, state.directory.photoPolicy);
+      state.directory.photoPolicy.set(patch);
+      sendJson(res, 200, state.directory.photoPolicy.settings);
     }),
   );
 

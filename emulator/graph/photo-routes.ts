@@ -43,9 +43,9 @@ function requestedSize(call: GraphCall, photo: StoredPhoto): number {
   return size;
 }
 
-/** Refuses writes the tenant photo policy forbids (source on-premises, or a role the user lacks). */
+/** Refuses writes the tenant photo policy in force forbids (source on-premises, or a directory role the user lacks). */
 function enforcePolicy(call: GraphCall, user: SeedUser): void {
-  const policy = call.state.directory.photoPolicy;
+  const policy = call.state.directory.photoPolicy.inForce(call.state.clock.nowMs());
   if (policy.source === 'onPremises') {
     throw requestDenied(
       "Photo updates are managed on-premises for this organization (photoUpdateSettings source is 'onPremises'). Update the photo in on-premises Active Directory.",
@@ -54,7 +54,7 @@ function enforcePolicy(call: GraphCall, user: SeedUser): void {
   if (
     call.principal.kind === 'user' &&
     policy.allowedRoles.length > 0 &&
-    !(user.roles ?? []).some((r) => policy.allowedRoles.includes(r))
+    !(user.directoryRoles ?? []).some((r) => policy.allowedRoles.some((a) => a.toLowerCase() === r.toLowerCase()))
   ) {
     throw requestDenied('Photo updates are restricted by the organization to users with specific roles.');
   }

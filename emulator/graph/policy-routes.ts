@@ -13,7 +13,7 @@ const CONTEXT = 'https://graph.microsoft.com/beta/$metadata#admin/people/photoUp
 
 /** The policy as Graph beta renders it. */
 function policyJson(state: TenantState): Record<string, unknown> {
-  const p = state.directory.photoPolicy;
+  const p = state.directory.photoPolicy.settings;
   // An entity (beta CSDL: photoUpdateSettings derives from entity), so it has an id.
   return {
     '@odata.context': CONTEXT,
@@ -42,7 +42,7 @@ export function registerPolicyRoutes(server: Server, state: TenantState): void {
       if (parsed === undefined || !parsed.success) {
         throw badRequest('BadRequest', "Expected { source?: 'cloud' | 'onPremises', allowedRoles?: string[] }.");
       }
-      state.directory.photoPolicy = { ...state.directory.photoPolicy, ...parsed.data };
+      state.directory.photoPolicy.change(parsed.data, state.clock.nowMs());
       sendJson(res, 200, policyJson(state));
     }),
   );

@@ -29,6 +29,9 @@ export const DEMO_APP_SHAREPOINT_ROLES: readonly string[] = ['Sites.FullControl.
 /** Headshot's id in the demo tenant's Teams app catalog (what Graph installs for a user). */
 export const DEMO_TEAMS_APP_ID = '7c1e5f1a-3b0d-4c54-9d2e-0a1f6c9b8e01';
 
+/** Entra's User Administrator role template id (Patti holds it: photo policies can name it in allowedRoles). */
+export const USER_ADMINISTRATOR_ROLE = 'fe930be7-5e62-47db-91af-98c3a49a38b1';
+
 /** Object ids of the demo groups. */
 export const DEMO_GROUPS = {
   marketing: '00000000-0000-4000-8000-000000000040',
@@ -148,6 +151,7 @@ export function demoSeed(): OrgSeed {
         mailbox: 'online',
         jobTitle: 'President',
         roles: ['HeadshotAdmin'],
+        directoryRoles: [USER_ADMINISTRATOR_ROLE],
       },
       {
         ...member,

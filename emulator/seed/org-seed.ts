@@ -14,13 +14,16 @@ export type SharePointPictures = 'legacy' | 'modern';
 export interface PhotoUpdateSettings {
   /** `cloud`: Graph writes allowed; `onPremises`: photos are managed in on-premises AD. */
   source: 'cloud' | 'onPremises';
-  /** Directory roles allowed to update photos; empty means everyone may update their own. */
+  /**
+   * Microsoft Entra directory roles allowed to update photos, as role template ids (e.g. User Administrator
+   * `fe930be7-5e62-47db-91af-98c3a49a38b1`); empty means everyone may update their own.
+   */
   allowedRoles: string[];
 }
 
 /** One user of the seeded organisation (a JSON-friendly subset of a Graph user plus emulator facts). */
 export interface SeedUser {
-  /** Object id; the Agents Playground uses ids that are not valid GUIDs, so any string is accepted. */
+  /** Object id (a GUID in Entra ID; the seed accepts any string, so older seeds keep loading). */
   id: string;
   /** userPrincipalName. */
   upn: string;
@@ -37,8 +40,10 @@ export interface SeedUser {
   mailbox: MailboxKind;
   /** Id of this user's manager. */
   managerId?: string;
-  /** Application or directory roles held by the user (e.g. `HeadshotAdmin`). */
+  /** App roles assigned to the user on the seed's apps (e.g. `HeadshotAdmin`). */
   roles?: string[];
+  /** Microsoft Entra directory roles the user holds, as role template ids (what photoUpdateSettings.allowedRoles lists). */
+  directoryRoles?: string[];
   /** Whether the user holds a Microsoft 365 licence (defaults to true for members with a mailbox). */
   licensed?: boolean;
   jobTitle?: string | null;
@@ -118,6 +123,7 @@ const seedUserSchema = z.object({
   mailbox: z.enum(['online', 'none', 'onPremises']),
   managerId: z.string().optional(),
   roles: z.array(z.string()).optional(),
+  directoryRoles: z.array(z.string().uuid()).optional(),
   licensed: z.boolean().optional(),
   jobTitle: z.string().nullable().optional(),
   timeZone: z.string().optional(),

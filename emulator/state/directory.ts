@@ -1,4 +1,5 @@
-import type { OrgSeed, PhotoUpdateSettings, SeedApp, SeedGroup, SeedTeamsApp, SeedUser } from '../seed/org-seed';
+import type { OrgSeed, SeedApp, SeedGroup, SeedTeamsApp, SeedUser } from '../seed/org-seed';
+import { PhotoPolicy } from './photo-policy';
 
 /** The tenant's directory (Entra ID stand-in): users, app registrations and the photo policy. */
 export class Directory {
@@ -9,7 +10,8 @@ export class Directory {
   readonly groups: readonly SeedGroup[];
   /** The Teams app catalog. */
   readonly teamsApps: readonly SeedTeamsApp[];
-  photoPolicy: PhotoUpdateSettings;
+  /** The tenant photo policy: saved settings, and the ones in force after propagation. */
+  readonly photoPolicy: PhotoPolicy;
   private readonly byId = new Map<string, SeedUser>();
   private readonly byUpn = new Map<string, SeedUser>();
 
@@ -22,7 +24,7 @@ export class Directory {
       roles: [...a.roles],
       ...(a.sharePointRoles ? { sharePointRoles: [...a.sharePointRoles] } : {}),
     }));
-    this.photoPolicy = { ...(seed.photoUpdateSettings ?? { source: 'cloud', allowedRoles: [] }) };
+    this.photoPolicy = new PhotoPolicy(seed.photoUpdateSettings ?? { source: 'cloud', allowedRoles: [] });
     this.groups = (seed.groups ?? []).map((g) => ({ ...g, memberIds: [...g.memberIds] }));
     this.teamsApps = (seed.teamsApps ?? []).map((a) => ({ ...a }));
     for (const u of this.users) {

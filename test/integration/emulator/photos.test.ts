@@ -1,3 +1,4 @@
+import { USER_ADMINISTRATOR_ROLE } from '../../../emulator/seed/demo-seed';
 import sharp from 'sharp';
 import { DEMO_USERS } from '../../../emulator';
 import { squareJpeg, TenantClient } from '../../support/local-tenant';
@@ -135,8 +136,9 @@ describe('profile photos', () => {
     expect((await sharp(value.bytes).metadata()).format).toBe('jpeg');
   });
 
-  test('DELETE is 204 and the photo is gone', async () => {
-    const a = await t.graph(app, 'DELETE', photo(DEMO_USERS.megan));
+  test('DELETE /photo/$value is 204 and the photo is gone; DELETE /photo is not a route (405)', async () => {
+    expect((await t.graph(app, 'DELETE', photo(DEMO_USERS.megan))).status).toBe(405);
+    const a = await t.graph(app, 'DELETE', `${photo(DEMO_USERS.megan)}/$value`);
     expect(a.status).toBe(204);
     expect((await t.graph(app, 'GET', photo(DEMO_USERS.megan))).status).toBe(404);
   });
@@ -184,6 +186,7 @@ describe('tenant photo policy (beta photoUpdateSettings)', () => {
     expect(a.status).toBe(200);
     expect(a.json).toEqual({
       '@odata.context': 'https://graph.microsoft.com/beta/$metadata#admin/people/photoUpdateSettings/$entity',
+      id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
       source: 'cloud',
       allowedRoles: [],
     });
@@ -196,19 +199,30 @@ describe('tenant photo policy (beta photoUpdateSettings)', () => {
     const admin = await t.appTokenWithRoles(['PeopleSettings.ReadWrite.All']);
     const patched = await t.graph(admin, 'PATCH', settings, { json: { source: 'onPremises' } });
     expect(patched.json.source).toBe('onPremises');
+    // Saved at once, in force only after the propagation delay (up to 24 hours).
+    expect((await t.graph(app, 'GET', settings)).json.source).toBe('onPremises');
+    expect((await put(app, DEMO_USERS.alex, jpeg648)).status).toBe(200);
+    await t.control('POST', '/_control/clock/advance', { seconds: 24 * 3600 });
+    app = await t.appToken(); // a day later: the old token has expired
     const blocked = await put(app, DEMO_USERS.alex, jpeg648);
     expect(blocked.status).toBe(403);
     expect(blocked.json.error.code).toBe('Authorization_RequestDenied');
     expect(blocked.json.error.message).toMatch(/on-premises/);
-    expect((await t.graph(app, 'DELETE', photo(DEMO_USERS.megan))).status).toBe(403);
+    expect((await t.graph(app, 'DELETE', `${photo(DEMO_USERS.megan)}/$value`)).status).toBe(403);
     expect((await t.graph(app, 'GET', photo(DEMO_USERS.megan))).status).toBe(200);
 
     await t.control('PUT', '/_control/photo-policy', { source: 'cloud' });
     expect((await put(app, DEMO_USERS.alex, jpeg648)).status).toBe(200);
   });
 
-  test('allowedRoles restricts delegated self-service to holders of a role', async () => {
+  test('allowedRoles (Entra role template ids) restricts delegated self-service to holders of a directory role', async () => {
+    // An app role is not a directory role: naming one lets nobody through.
     await t.control('PUT', '/_control/photo-policy', { allowedRoles: ['HeadshotAdmin'] });
+    const pattiFirst = await t.userToken(DEMO_USERS.patti, ['User.ReadWrite']);
+    expect(
+      (await t.graph(pattiFirst, 'PUT', '/v1.0/me/photo/$value', { bytes: jpeg648, contentType: 'image/jpeg' })).status,
+    ).toBe(403);
+    await t.control('PUT', '/_control/photo-policy', { allowedRoles: [USER_ADMINISTRATOR_ROLE] });
     const alex = await t.userToken(DEMO_USERS.alex, ['User.ReadWrite']);
     expect(
       (await t.graph(alex, 'PUT', '/v1.0/me/photo/$value', { bytes: jpeg648, contentType: 'image/jpeg' })).status,
