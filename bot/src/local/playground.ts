@@ -45,7 +45,9 @@ export function playgroundConfig(): string {
       `  email: ${q(u.mail ?? u.upn)}`,
     ].join(`\n${indent === '- ' ? '  ' : ''}`);
   const members = seed.users.filter((u) => u.accountEnabled && u.userType === 'Member');
-  const [me, ...others] = members;
+  // The Playground takes at most five other people besides the signed-in one.
+  const [me, ...rest] = members;
+  const others = rest.slice(0, 5);
   return [
     "# Written by Headshot at start (bot/src/local/playground.ts): the local tenant's demo people.",
     'version: "0.1.1"',
