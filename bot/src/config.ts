@@ -18,6 +18,8 @@ const schema = z.object({
   /** Local mode only: listen on HOST although it is not loopback (anyone who reaches the port can act as anyone). */
   LOCAL_MODE_UNSAFE_LISTEN_ON_NETWORK: bool.default(false),
   LOCAL_TENANT_PORT: port.default(3979),
+  /** Local mode: the demo organisation's SharePoint experience (modern, as SharePoint Online today; or legacy). */
+  LOCAL_SHAREPOINT: z.enum(['modern', 'legacy']).default('modern'),
   PLAYGROUND: bool.default(true),
   PLAYGROUND_PORT: port.default(56150),
   PUBLIC_BASE_URL: z.url().optional(),
@@ -67,7 +69,7 @@ const schema = z.object({
 
   SHAREPOINT_MYSITE_URL: z.url().optional(),
   SHAREPOINT_RESOURCE: z.url().optional(),
-  SHAREPOINT_PICTURES: z.enum(['legacy', 'modern']).default('legacy'),
+  SHAREPOINT_PICTURES: z.enum(['auto', 'legacy', 'modern']).default('auto'),
   SHAREPOINT_THUMBNAIL_SIDES: z
     .string()
     .regex(/^\s*\d+\s*,\s*\d+\s*,\s*\d+\s*$/, 'three sizes in pixels, S,M,L, like 48,72,200')
@@ -117,6 +119,8 @@ export interface Config {
   /** Public address of the service; absent in local mode means "where it listens". */
   publicBaseUrl?: string;
   localTenantPort: number;
+  /** Local mode: the demo organisation's SharePoint experience. */
+  localSharePoint: 'modern' | 'legacy';
   playground: boolean;
   playgroundPort: number;
   dataDir: string;
@@ -159,8 +163,11 @@ export interface Config {
     mySiteUrl?: string;
     /** Token resource for SharePoint; absent means the My Site Host's origin (local mode: its URL). */
     resource?: string;
-    /** How the tenant's SharePoint shows pictures: legacy thumbnails copied from Exchange, or the Graph photo. */
-    pictures: 'legacy' | 'modern';
+    /**
+     * How the tenant's SharePoint shows pictures: legacy thumbnails copied from Exchange, the Graph photo (modern,
+     * since MC653734), or `auto`: judged from what SharePoint serves (core/status/sharepoint-model.ts).
+     */
+    pictures: 'auto' | 'legacy' | 'modern';
     /** Sides of the S, M and L thumbnails Headshot writes. */
     thumbnailSides: readonly [number, number, number];
   };
@@ -245,6 +252,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     unsafeLocalListen: mode === 'local' && !isLoopback(e.HOST),
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/$/, ''),
     localTenantPort: e.LOCAL_TENANT_PORT,
+    localSharePoint: e.LOCAL_SHAREPOINT,
     playground: mode === 'local' && e.PLAYGROUND,
     playgroundPort: e.PLAYGROUND_PORT,
     dataDir: e.DATA_DIR,

@@ -101,7 +101,7 @@ export interface OrgSeed {
   apps?: SeedApp[];
   /** Tenant photo policy; defaults to `{ source: 'cloud', allowedRoles: [] }`. */
   photoUpdateSettings?: PhotoUpdateSettings;
-  /** How SharePoint shows pictures; defaults to `legacy`. */
+  /** How SharePoint shows pictures; defaults to `modern` (SharePoint Online since MC653734); `legacy` for tenants not yet moved. */
   sharePointPictures?: SharePointPictures;
   /** Groups; defaults to none. */
   groups?: SeedGroup[];

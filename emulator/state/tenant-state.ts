@@ -92,7 +92,7 @@ export class TenantState {
     this.photos.clear();
     this.exchangePhotos.clear();
     this.sharePoint.clear();
-    this.sync.reset(seed.sharePointPictures ?? 'legacy');
+    this.sync.reset(seed.sharePointPictures ?? 'modern');
     for (const p of portraits) {
       if (p === undefined || p.user.photo === undefined) continue;
       const size = p.user.photo.size;

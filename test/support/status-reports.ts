@@ -1,5 +1,6 @@
 /** Helpers for the photo status scenarios: ask the bot, read its card back as states, arrange the local tenant. */
 import { t } from '../../bot/src/i18n/i18n';
+import { demoSeed } from '../../emulator';
 import type { Locale } from '../../bot/src/core/locale';
 import { STATUS_SYSTEMS, SYNC_STATES, type StatusSystem, type SyncState } from '../../bot/src/core/status/status-types';
 import { expectValidCard } from './adaptive-card-validation';
@@ -121,6 +122,16 @@ export async function putGraphPhoto(h: Harness, userId: string, bytes: Uint8Arra
 export async function advanceClocks(h: Harness, hours: number): Promise<void> {
   await h.control('POST', '/_control/clock/advance', { seconds: hours * 3600 });
   h.clock.advance(hours * 3_600_000);
+}
+
+/**
+ * Makes the local tenant the demo organisation with a legacy SharePoint (thumbnails copied from Exchange on
+ * profile view), as tenants not yet moved by MC653734 have; the demo organisation's SharePoint is modern.
+ */
+export async function useLegacySharePoint(h: {
+  control(method: string, path: string, body?: unknown): Promise<unknown>;
+}): Promise<void> {
+  await h.control('POST', '/_control/seed', { ...demoSeed(), sharePointPictures: 'legacy' });
 }
 
 /** Sets the service's clock to the local tenant's (after a reset put the tenant's back to real time). */

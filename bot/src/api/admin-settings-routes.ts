@@ -21,7 +21,7 @@ export interface AdminSettingsDeps {
   audit: AuditLog;
   clock: Clock;
   /** How the tenant's SharePoint shows pictures (configuration). */
-  sharePointPictures: 'legacy' | 'modern';
+  sharePointPictures: 'auto' | 'legacy' | 'modern';
   /** Whether Headshot can write to SharePoint at all; the legacy push needs it. */
   sharePointAvailable: boolean;
 }

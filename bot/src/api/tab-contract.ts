@@ -285,7 +285,7 @@ export interface TenantSettingsView {
   };
   sharePoint: {
     /** How the tenant's SharePoint shows pictures (configuration, read-only here). */
-    pictures: 'legacy' | 'modern';
+    pictures: 'auto' | 'legacy' | 'modern';
     /** Write the S/M/L thumbnails and profile properties to SharePoint on every apply. */
     legacyPush: boolean;
     /** SharePoint writes are configured (SHAREPOINT_MYSITE_URL / local tenant); legacyPush needs it. */

@@ -3,7 +3,7 @@
  * given), the service's clock following the tenant's virtual clock, and the Agents Playground.
  * Nothing here runs in Microsoft 365 mode.
  */
-import { startLocalTenant, type LocalTenant } from '../../../emulator';
+import { demoSeed, startLocalTenant, type LocalTenant } from '../../../emulator';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { LocalTenantClock } from './local-tenant-clock';
@@ -34,7 +34,12 @@ export async function startLocal(
 ): Promise<LocalMode> {
   const localTenant = options.localTenantUrl
     ? undefined
-    : await startLocalTenant({ port: config.localTenantPort, host: '127.0.0.1', teamsRateLimits: true });
+    : await startLocalTenant({
+        port: config.localTenantPort,
+        host: '127.0.0.1',
+        teamsRateLimits: true,
+        seed: { ...demoSeed(), sharePointPictures: config.localSharePoint },
+      });
   const localTenantUrl = options.localTenantUrl ?? (localTenant as LocalTenant).url;
   // Moving the local tenant's clock moves reminders and expiry too.
   const clock = options.clock ? undefined : new LocalTenantClock(localTenantUrl);

@@ -112,6 +112,8 @@ export const adminStrings: PageStrings = {
     legacyPushLabel: 'Also write photos to SharePoint’s legacy profile pictures',
     pictures_legacy: 'This tenant’s SharePoint shows legacy profile pictures.',
     pictures_modern: 'This tenant’s SharePoint shows the Microsoft 365 photo.',
+    pictures_auto:
+      'Headshot checks what SharePoint shows. Since 2023–2024 SharePoint Online shows the Microsoft 365 photo; turn on the legacy copy only if your tenant or your own pages still show the User Photos library.',
     sharePointUnavailable: 'SharePoint writes are not set up for this service, so this can’t be turned on.',
     reminderTextsLegend: 'Reminder texts',
     reminderTextsHint: 'Leave a field empty to use the product’s own text.',
@@ -236,6 +238,8 @@ export const adminStrings: PageStrings = {
     legacyPushLabel: 'Tallenna kuvat myös SharePointin vanhoihin profiilikuviin',
     pictures_legacy: 'Tämän organisaation SharePoint näyttää vanhat profiilikuvat.',
     pictures_modern: 'Tämän organisaation SharePoint näyttää Microsoft 365 -kuvan.',
+    pictures_auto:
+      'Headshot tarkistaa, mitä SharePoint näyttää. Vuodesta 2023–2024 SharePoint Online on näyttänyt Microsoft 365 -kuvan; ota vanha kopio käyttöön vain, jos organisaatiosi tai omat sivusi näyttävät yhä User Photos -kirjaston kuvia.',
     sharePointUnavailable:
       'SharePoint-tallennusta ei ole määritetty tälle palvelulle, joten tätä ei voi ottaa käyttöön.',
     reminderTextsLegend: 'Muistutusten tekstit',
@@ -362,6 +366,8 @@ export const adminStrings: PageStrings = {
     legacyPushLabel: 'Foto’s ook naar de oude profielfoto’s van SharePoint schrijven',
     pictures_legacy: 'SharePoint toont in deze tenant de oude profielfoto’s.',
     pictures_modern: 'SharePoint toont in deze tenant de Microsoft 365-foto.',
+    pictures_auto:
+      'Headshot controleert wat SharePoint toont. Sinds 2023–2024 toont SharePoint Online de Microsoft 365-foto; zet de oude kopie alleen aan als uw tenant of uw eigen pagina’s nog de bibliotheek User Photos tonen.',
     sharePointUnavailable:
       'Schrijven naar SharePoint is voor deze service niet ingesteld, dus je kunt dit niet aanzetten.',
     reminderTextsLegend: 'Teksten van de herinnering',
@@ -488,6 +494,8 @@ export const adminStrings: PageStrings = {
     legacyPushLabel: 'Zapisuj zdjęcia także w starszych zdjęciach profilowych SharePoint',
     pictures_legacy: 'SharePoint w tej organizacji pokazuje starsze zdjęcia profilowe.',
     pictures_modern: 'SharePoint w tej organizacji pokazuje zdjęcie z Microsoft 365.',
+    pictures_auto:
+      'Headshot sprawdza, co pokazuje SharePoint. Od lat 2023–2024 SharePoint Online pokazuje zdjęcie z Microsoft 365; włącz starszą kopię tylko wtedy, gdy Twoja organizacja lub Twoje strony nadal pokazują bibliotekę User Photos.',
     sharePointUnavailable: 'Zapis do SharePoint nie jest skonfigurowany dla tej usługi, więc nie można tego włączyć.',
     reminderTextsLegend: 'Teksty przypomnienia',
     reminderTextsHint: 'Zostaw pole puste, aby użyć tekstu produktu.',

@@ -3,6 +3,7 @@
  * userphoto.aspx) and how photos move between stores: AD thumbnails and directory sync,
  * legacy SharePoint's 24-hour copy on profile view, Teams caches, photo throttling.
  */
+import { useLegacySharePoint } from '../../support/status-reports';
 import sharp from 'sharp';
 import { DEMO_APP, DEMO_USERS } from '../../../emulator';
 import { call, squareJpeg, TenantClient } from '../../support/local-tenant';
@@ -42,7 +43,11 @@ beforeAll(async () => {
   jpeg = await squareJpeg(648);
 });
 afterAll(() => t.close());
-beforeEach(() => t.control('POST', '/_control/reset'));
+// These tests are about SharePoint's REST surface and the legacy copy; the demo organisation's own SharePoint is modern.
+beforeEach(async () => {
+  await t.control('POST', '/_control/reset');
+  await useLegacySharePoint(t);
+});
 
 describe('SharePoint REST', () => {
   test('GetPropertiesFor in verbose and nometadata JSON, with the picture properties of a synced profile', async () => {

@@ -176,7 +176,7 @@ describe('token endpoint (Entra ID stand-in)', () => {
 describe('roles per resource, and the certificate credential', () => {
   test('a SharePoint token carries SharePoint roles only, a connector token none', async () => {
     const sp = claimsOf(await t.certificateToken('https://example-my.sharepoint.com/.default'));
-    expect(sp).toMatchObject({ ver: '1.0', appidacr: '2', roles: ['Sites.FullControl.All'] });
+    expect(sp).toMatchObject({ ver: '1.0', appidacr: '2', roles: ['Sites.FullControl.All', 'User.ReadWrite.All'] });
     const bot = claimsOf(await t.certificateToken('https://api.botframework.com/.default'));
     expect(bot).toMatchObject({ aud: 'https://api.botframework.com', appidacr: '2' });
     expect(bot.roles).toBeUndefined();

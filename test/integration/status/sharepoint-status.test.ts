@@ -15,6 +15,7 @@ import {
   photoState,
   putGraphPhoto,
   syncClocks,
+  useLegacySharePoint,
   verbsOf,
 } from '../../support/status-reports';
 
@@ -29,6 +30,8 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await h.control('POST', '/_control/reset');
+  // Most of this file is about legacy SharePoint; the demo organisation's own is modern (see the modern tests).
+  await useLegacySharePoint(h);
   await syncClocks(h);
 });
 
@@ -122,11 +125,28 @@ test('a modern tenant: SharePoint shows the Graph photo at once, and no SharePoi
   await h.control('PUT', '/_control/sharepoint/pictures', { pictures: 'modern' });
   const chat = h.chat({ aadObjectId: DEMO_USERS.adele, locale: 'nl-NL' });
   await putGraphPhoto(h, DEMO_USERS.adele, newPhoto);
-  // The service is configured for legacy pictures; a modern tenant still shows the same picture, which is what counts.
+  // The service judges the experience from what SharePoint serves (SHAREPOINT_PICTURES=auto): the same picture.
   const status = await askStatus(chat, 'nl');
   expect(status.rows.sharepoint.state).toBe('in_sync');
+  expect(status.rows.sharepoint.text).toContain(t('nl', 'status.reason.sharepoint_modern'));
   expect(verbsOf(status.card)).not.toContain('status.fix_sharepoint');
 });
+
+test.each(['en', 'fi', 'nl', 'pl'] as const)(
+  "the demo organisation's own SharePoint is modern, and Headshot tells without being told (%s)",
+  async (locale) => {
+    await h.control('POST', '/_control/reset');
+    await syncClocks(h);
+    expect(await h.control('GET', '/_control/sharepoint/pictures')).toEqual({ pictures: 'modern' });
+    const chat = h.chat({ aadObjectId: DEMO_USERS.megan, locale });
+    await putGraphPhoto(h, DEMO_USERS.megan, newPhoto);
+    const status = await askStatus(chat, locale);
+    expect(status.rows.sharepoint.state).toBe('in_sync');
+    expect(status.rows.sharepoint.text).toContain(t(locale, 'status.reason.sharepoint_modern'));
+    expect(status.rows.sharepoint.text).not.toContain(t(locale, 'status.reason.sharepoint_legacy_sync_never'));
+    expect(verbsOf(status.card)).not.toContain('status.fix_sharepoint');
+  },
+);
 
 test('SharePoint failing with 503 gives "unknown" for SharePoint and a report for the rest', async () => {
   await h.control('POST', '/_control/faults', { path: '^/sp/', status: 503, retryAfterSeconds: 0, times: 20 });

@@ -3,6 +3,7 @@
  * the audit log, and the tenant settings (round trip, bad input, audit entry, the SharePoint
  * legacy push after an apply), plus the status routes the same page family uses.
  */
+import { useLegacySharePoint } from '../../support/status-reports';
 import { DEMO_GROUPS, DEMO_USERS } from '../../../emulator';
 import type {
   AuditPage,
@@ -128,7 +129,7 @@ test('settings: a PUT round trip, stored and audited; bad input is refused whole
       escalateAfterMinutes: 2880,
       expireAfterMinutes: 10080,
     },
-    sharePoint: { pictures: 'legacy', legacyPush: false, available: true },
+    sharePoint: { pictures: 'auto', legacyPush: false, available: true },
     reminderTexts: {
       en: { title: null, text: null },
       fi: { title: 'Kuva puuttuu', text: 'Lisää kuva tänään!' },
@@ -189,6 +190,8 @@ test('the audit log pages backwards with nextBefore; a bad cursor is 400', async
 });
 
 describe('SharePoint legacy push', () => {
+  // The legacy copy matters in a tenant whose SharePoint still shows it.
+  beforeEach(() => useLegacySharePoint(h));
   interface PhotoState {
     sharePoint: {
       properties: Record<string, string> | null;
@@ -215,7 +218,7 @@ describe('SharePoint legacy push', () => {
     const on = await patti.put<TenantSettingsView>('/api/admin/settings', {
       body: { sharePoint: { legacyPush: true } },
     });
-    expect(on.json.sharePoint).toEqual({ pictures: 'legacy', legacyPush: true, available: true });
+    expect(on.json.sharePoint).toEqual({ pictures: 'auto', legacyPush: true, available: true });
     expect((await sharePointOf(DEMO_USERS.alex)).files).toEqual([]);
     const applied = await applyAsAlex();
     expect(applied.state).toBe('applied');

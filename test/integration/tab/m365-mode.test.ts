@@ -51,7 +51,7 @@ test("SSO tokens for the app's audience work; local mode's audience does not", a
 test('without a SharePoint address, turning the legacy push on is refused (400, localised) and nothing is stored', async () => {
   const token = await tokenFor(h, DEMO_USERS.patti, { audience: AUDIENCE });
   const before = await call<TenantSettingsView>(h.service.url, 'GET', '/api/admin/settings', { token });
-  expect(before.json.sharePoint).toEqual({ pictures: 'legacy', legacyPush: false, available: false });
+  expect(before.json.sharePoint).toEqual({ pictures: 'auto', legacyPush: false, available: false });
   const res = await call<ErrorBody>(h.service.url, 'PUT', '/api/admin/settings', {
     token,
     locale: 'fi',

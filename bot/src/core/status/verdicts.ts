@@ -16,11 +16,12 @@ import {
   type ShownPicture,
   type SystemVerdict,
 } from './status-types';
+import { sharePointExperience, type SharePointPicturesSetting } from './sharepoint-model';
 
 /** Settings the verdicts depend on. */
 export interface VerdictSettings {
-  /** How the tenant's SharePoint shows pictures. */
-  sharePointPictures: 'legacy' | 'modern';
+  /** How the tenant's SharePoint shows pictures: set, or `auto` to judge from what it serves (sharepoint-model.ts). */
+  sharePointPictures: SharePointPicturesSetting;
   /** How long SharePoint waits between copies from Exchange (24 h). */
   sharePointSyncHours: number;
   /** How long Teams may keep showing an old photo. */
@@ -125,7 +126,8 @@ function sharePointVerdict(i: StatusInputs): Draft {
   if (!i.sharePoint.ok) return unknown();
   const { profile, shown } = i.sharePoint.value;
   if (profile === null) return verdict('missing', ['sharepoint_no_profile']);
-  const modern = i.settings.sharePointPictures === 'modern';
+  const graphPicture = i.photo.ok ? (i.photo.value?.picture ?? undefined) : undefined;
+  const modern = sharePointExperience(i.settings.sharePointPictures, profile, shown, graphPicture) === 'modern';
   const lastChange = profile.pictureTimestamp ?? undefined;
   const placeholder = profile.placeholder || profile.pictureUrl === null;
   // Legacy SharePoint keeps its own copy, made from Exchange, or uploaded for people without an Exchange Online
