@@ -120,6 +120,11 @@ export class SqliteApprovalRepository implements ApprovalRepository {
         `UPDATE approvals SET escalate_at = NULL, escalated_at = ?, revision = revision + 1
          WHERE request_id = ? AND escalate_at IS NOT NULL AND escalate_at <= ?`,
       ),
+      // Before the timer: nobody could be reached, so waiting would only leave the request undecided.
+      claimEscalationEarly: db.prepare(
+        `UPDATE approvals SET escalate_at = NULL, escalated_at = ?, revision = revision + 1
+         WHERE request_id = ? AND escalate_at IS NOT NULL`,
+      ),
       markNotified: db.prepare(
         `UPDATE approval_approvers SET notified_at = COALESCE(notified_at, ?) WHERE request_id = ? AND user_id = ?`,
       ),
@@ -308,9 +313,12 @@ export class SqliteApprovalRepository implements ApprovalRepository {
     return this.s.claimReminder.run(at.getTime(), requestId, at.getTime()).changes === 1;
   }
 
-  claimEscalation(requestId: string, at: Date, approvers: Approver[]): boolean {
+  claimEscalation(requestId: string, at: Date, approvers: Approver[], early = false): boolean {
     const run = this.db.transaction((): boolean => {
-      if (this.s.claimEscalation.run(at.getTime(), requestId, at.getTime()).changes !== 1) return false;
+      const claimed = early
+        ? this.s.claimEscalationEarly.run(at.getTime(), requestId)
+        : this.s.claimEscalation.run(at.getTime(), requestId, at.getTime());
+      if (claimed.changes !== 1) return false;
       for (const p of approvers) this.insertApprover(requestId, p);
       return true;
     });

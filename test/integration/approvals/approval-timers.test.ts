@@ -128,3 +128,24 @@ test("due times survive a restart: the reminder still comes, on the tenant's tim
   const megan = await approverChat(h, DEMO_USERS.megan, 'fi-FI', p.requestId);
   expect(await approvalCopies(megan, p.requestId)).toHaveLength(2);
 });
+
+test('a manager who blocked Headshot: the card goes to the next approver at once, not after the escalation timer', async () => {
+  await h.control('PUT', `/_control/users/${DEMO_USERS.megan}/bot-blocked`, { blocked: true });
+  const alex = h.chat({ aadObjectId: DEMO_USERS.alex, locale: 'en-US' });
+  const p = await preview(alex);
+  await alex.click(p.activity, { verb: 'photo.confirm', requestId: p.requestId });
+  // No time passes: Megan (his manager) cannot get the card, so Patti (skip level) is asked now.
+  await h.service.approvals.idle();
+  const patti = await approverChat(h, DEMO_USERS.patti, 'en-US', p.requestId);
+  const [copy] = await approvalCopies(patti, p.requestId);
+  expectValidCard(cardOf(copy));
+  const escalations = (await auditJson(h)).filter(
+    (e: { action: string; requestId?: string }) => e.action === 'approval.escalate' && e.requestId === p.requestId,
+  );
+  expect(escalations).toHaveLength(1);
+  const { value } = await h.control<{ value: { activity: { recipient?: { aadObjectId?: string } } }[] }>(
+    'GET',
+    '/_control/connector/activities',
+  );
+  expect(value.some((r) => r.activity.recipient?.aadObjectId === DEMO_USERS.megan)).toBe(false);
+});

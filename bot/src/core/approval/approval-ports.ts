@@ -201,8 +201,11 @@ export interface ApprovalRepository {
   supersedePending(userId: string, at: Date): string[];
   /** Claims a due reminder (clears it); false when it was not due or someone else claimed it. */
   claimReminder(requestId: string, at: Date): boolean;
-  /** Claims a due escalation and adds the new approvers; false when not due or already claimed. */
-  claimEscalation(requestId: string, at: Date, approvers: Approver[]): boolean;
+  /**
+   * Claims a due escalation (or, `early`, one not yet due: nobody could be reached) and adds the new approvers; false
+   * when not due or already claimed.
+   */
+  claimEscalation(requestId: string, at: Date, approvers: Approver[], early?: boolean): boolean;
   /** Records that an approver's card was sent. */
   markNotified(requestId: string, userId: string, at: Date): void;
   /** After a busy Microsoft 365: when to try writing again. */
@@ -264,12 +267,18 @@ export type ApprovalNotice =
   | { kind: 'failed'; view: ApprovalView };
 
 /** Reaches requesters and approvers in their chats. */
+/** An approver the card cannot reach, and why. */
+export interface Unreachable {
+  unreachable: 'blocked' | 'not_installed';
+}
+
 export interface ApprovalNotifier {
   /**
    * Sends the approval card to an approver's chat; when Headshot has no chat with them, installs the app for
-   * them first. The stored copy, or null when they cannot be reached (the scheduler tries again).
+   * them first. The stored copy; `unreachable` when they certainly cannot get it (they blocked the bot, or do
+   * not have the app and it cannot be installed for them); null when it failed for now (the scheduler tries again).
    */
-  sendToApprover(view: ApprovalView, approver: Approver, tenantId: string): Promise<CardCopy | null>;
+  sendToApprover(view: ApprovalView, approver: Approver, tenantId: string): Promise<CardCopy | Unreachable | null>;
   /** Replaces every copy with the card of the current view; counts what failed (tried again on the next tick). */
   updateCopies(view: ApprovalView, copies: CardCopy[]): Promise<{ updated: number; failed: number }>;
   /** Tells someone about a step; false when they cannot be reached. */

@@ -227,13 +227,25 @@ export class ApprovalWorker {
     const approval = approvals.get(requestId);
     if (!request || !approval || request.state !== 'pending_approval') return;
     const waiting = approval.approvers.filter((a) => !a.notifiedAt);
-    if (waiting.length > 0) await this.sendCards(request, approval, waiting);
+    if (waiting.length === 0) return;
+    const { unreachable } = await this.sendCards(request, approval, waiting);
+    // Nobody has the card and none of them can get it (they blocked Headshot, or do not have it and it cannot be
+    // installed for them): waiting for the escalation timer would leave the request with no one to decide, so the
+    // next approvers (skip-level manager, else the approvers group) are asked now.
+    const reached = (approvals.get(requestId) ?? approval).approvers.some((a) => a.notifiedAt);
+    if (!reached && unreachable === waiting.length) await this.escalateNow(requestId, true);
   }
 
-  private async sendCards(request: PhotoRequest, approval: Approval, to: readonly Approver[]): Promise<number> {
+  /** Sends the card to each of `to`; counts who got it and who certainly cannot (blocked, no app). */
+  private async sendCards(
+    request: PhotoRequest,
+    approval: Approval,
+    to: readonly Approver[],
+  ): Promise<{ sent: number; unreachable: number }> {
     const { approvals, notifier, clock } = this.deps;
-    if (!notifier) return 0;
+    if (!notifier) return { sent: 0, unreachable: 0 };
     let sent = 0;
+    let unreachable = 0;
     for (const approver of to) {
       const copy = await notifier.sendToApprover(
         this.viewOf(request, approvals.get(request.id) ?? approval),
@@ -241,11 +253,15 @@ export class ApprovalWorker {
         request.tenantId,
       );
       if (!copy) continue;
+      if ('unreachable' in copy) {
+        unreachable++;
+        continue;
+      }
       approvals.addCopy(copy);
       approvals.markNotified(request.id, approver.userId, clock.now());
       sent++;
     }
-    return sent;
+    return { sent, unreachable };
   }
 
   private async remindNow(requestId: string): Promise<boolean> {
@@ -270,14 +286,15 @@ export class ApprovalWorker {
     return true;
   }
 
-  private async escalateNow(requestId: string): Promise<boolean> {
+  /** Escalates when due, or `early` (before the timer) when nobody could be reached. */
+  private async escalateNow(requestId: string, early = false): Promise<boolean> {
     const { requests, approvals, resolver, audit, clock, notifier } = this.deps;
     const request = requests.get(requestId);
     const approval = approvals.get(requestId);
     if (request?.state !== 'pending_approval' || !approval) return false;
     const at = clock.now();
     const added = await resolver.escalationFor(approval.requesterId, approval.approvers, at);
-    if (!approvals.claimEscalation(requestId, at, added)) return false;
+    if (!approvals.claimEscalation(requestId, at, added, early)) return false;
     audit.append({
       at,
       actorId: SYSTEM_ACTOR,
@@ -285,7 +302,7 @@ export class ApprovalWorker {
       subjectId: approval.requesterId,
       requestId,
       outcome: 'ok',
-      detail: { to: added.map((a) => a.userId).join(',') || null },
+      detail: { to: added.map((a) => a.userId).join(',') || null, ...(early ? { reason: 'unreachable' } : {}) },
     });
     if (added.length === 0) return true;
     const updated = approvals.get(requestId) as Approval;

@@ -9,6 +9,7 @@ import type {
   ApprovalView,
   Approver,
   CardCopy,
+  Unreachable,
 } from '../../core/approval/approval-ports';
 import type { Clock } from '../../core/clock';
 import type { StoredConversation } from '../../core/conversations/conversation-ports';
@@ -39,7 +40,11 @@ function teamsIdOf(conversation: StoredConversation): string | undefined {
 export class TeamsApprovalNotifier implements ApprovalNotifier {
   constructor(private readonly deps: TeamsApprovalNotifierDeps) {}
 
-  async sendToApprover(view: ApprovalView, approver: Approver, tenantId: string): Promise<CardCopy | null> {
+  async sendToApprover(
+    view: ApprovalView,
+    approver: Approver,
+    tenantId: string,
+  ): Promise<CardCopy | Unreachable | null> {
     void tenantId; // the outbox serves one tenant
     const { outcome, conversation } = await this.deps.outbox.deliver(
       approver.userId,
@@ -48,6 +53,10 @@ export class TeamsApprovalNotifier implements ApprovalNotifier {
     );
     if (outcome.kind !== 'sent' || !conversation) {
       this.failed(outcome, conversation?.conversationId, 'approval card not sent');
+      if (outcome.kind === 'not_sent' && outcome.reason === 'blocked') return { unreachable: 'blocked' };
+      // Without the app and no way to install it (removed, or Headshot may not install it here): nobody will get it.
+      if (outcome.kind === 'not_sent' && (outcome.reason === 'not_installed' || outcome.reason === 'no_conversation'))
+        return { unreachable: 'not_installed' };
       return null;
     }
     return {
