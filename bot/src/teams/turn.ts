@@ -4,6 +4,8 @@
  * activity context to its routes; a handler holding the app is how import circles start).
  */
 import { CardFactory, type TurnContext } from 'botbuilder';
+import { AppError } from '../core/errors';
+import { TEAMS_MESSAGE_MAX_BYTES, activityBytes } from '../outbox/teams-outbox';
 import type { ConversationStore } from '../core/conversations/conversation-ports';
 import type { AdminDownloadResource } from '../core/admin/download-resource';
 import type { AttachmentFetcher } from '../core/photo/request-ports';
@@ -68,6 +70,11 @@ export interface Turn<Data = Record<string, unknown>> {
 
 /** Sends one Adaptive Card as a reply; the new message's id. */
 export async function sendCard(context: TurnContext, card: AdaptiveCard): Promise<string | undefined> {
-  const res = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+  const activity = { type: 'message', attachments: [CardFactory.adaptiveCard(card)] };
+  // Teams refuses messages over about 100 KB (413 MessageSizeTooBig): refused here, before sending, as a bug of ours.
+  const bytes = activityBytes(activity);
+  if (bytes > TEAMS_MESSAGE_MAX_BYTES)
+    throw new AppError('internal', `card of ${bytes} bytes is over Teams' message size (${TEAMS_MESSAGE_MAX_BYTES})`);
+  const res = await context.sendActivity(activity);
   return res?.id;
 }
