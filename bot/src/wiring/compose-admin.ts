@@ -74,14 +74,17 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
   const coverage = new CoverageService({
     users: new GraphUserPages(a.graph),
     evidence: new GraphPhotoEvidenceReader(scanRunner, scanRunner),
-    sharePoint: a.sharePoint
-      ? {
-          showsPlaceholder: async (upn) => {
-            const profile = await a.sharePoint?.getProfile(upn);
-            return profile ? profile.placeholder : null;
-          },
-        }
-      : undefined,
+    // A profile's placeholder only shows in a legacy SharePoint; the modern one (SharePoint Online since MC653734,
+    // and what SHAREPOINT_PICTURES=auto assumes for a whole tenant) shows the Microsoft 365 photo over it.
+    sharePoint:
+      a.sharePoint && a.config.sharePoint.pictures === 'legacy'
+        ? {
+            showsPlaceholder: async (upn) => {
+              const profile = await a.sharePoint?.getProfile(upn);
+              return profile ? profile.placeholder : null;
+            },
+          }
+        : undefined,
     store: coverageStore,
     clock: a.clock,
     newId: () => crypto.randomUUID(),
