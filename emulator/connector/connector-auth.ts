@@ -7,10 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import { GraphError } from '../http/graph-error';
 import type { TenantState } from '../state/tenant-state';
-import { acceptedIssuers } from '../identity/token-issuer';
-
-/** The audience of tokens a bot sends to the Bot Connector. */
-export const BOT_CONNECTOR_AUDIENCE = 'https://api.botframework.com';
+import { BOT_CONNECTOR_RESOURCE, acceptedIssuers } from '../identity/token-issuer';
 
 function denied(): GraphError {
   return new GraphError(401, 'Unauthorized', 'Authorization has been denied for this request.');
@@ -22,7 +19,7 @@ export async function authenticateBot(state: TenantState, req: IncomingMessage):
   if (match === null) throw denied();
   const check = await state.signer.verify(match[1] as string, {
     issuer: acceptedIssuers(state),
-    audiences: [BOT_CONNECTOR_AUDIENCE],
+    audiences: [BOT_CONNECTOR_RESOURCE],
     nowSeconds: state.clock.nowSeconds(),
   });
   if (!check.ok) throw denied();

@@ -27,7 +27,7 @@ import type { ConnectorOperation } from './rate-limit';
  */
 
 /** The largest activity Teams takes (domain.md: "about 100 KB"). */
-export const MAX_MESSAGE_BYTES = 100 * 1024;
+const MAX_MESSAGE_BYTES = 100 * 1024;
 /** Bodies beyond this are not read at all. */
 const MAX_READ_BYTES = 4 * 1024 * 1024;
 

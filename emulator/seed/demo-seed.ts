@@ -24,7 +24,7 @@ export const DEMO_APP_ROLES: readonly string[] = [
 ];
 
 /** SharePoint Online application permissions consented for the demo app: profile properties and the pictures library. */
-export const DEMO_APP_SHAREPOINT_ROLES: readonly string[] = ['Sites.FullControl.All', 'User.ReadWrite.All'];
+const DEMO_APP_SHAREPOINT_ROLES: readonly string[] = ['Sites.FullControl.All', 'User.ReadWrite.All'];
 
 /** Headshot's id in the demo tenant's Teams app catalog (what Graph installs for a user). */
 export const DEMO_TEAMS_APP_ID = '7c1e5f1a-3b0d-4c54-9d2e-0a1f6c9b8e01';

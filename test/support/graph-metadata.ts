@@ -110,7 +110,7 @@ function navigationOf(model: GraphModel, typeName: string): CsdlProperty[] {
 }
 
 /** Types derived (directly or not) from `typeName`, itself included. */
-export function derivedTypes(model: GraphModel, typeName: string): string[] {
+function derivedTypes(model: GraphModel, typeName: string): string[] {
   const out = [typeName];
   for (const t of model.types.values()) {
     let b = t.baseType;
