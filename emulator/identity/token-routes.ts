@@ -238,55 +238,38 @@ export function registerTokenRoutes(server: Server, state: TenantState): void {
     plainRoute((req, res) => tokenEndpoint(state, req, res)),
   );
 
-  server.get(
-    '/:tenant/v2.0/.well-known/openid-configuration',
-    plainRoute(async (req, res) => {
-      const tenant = param(req, 'tenant');
-      if (!isOurTenant(state, tenant)) {
-        aadError(state, res, 400, 'invalid_tenant', 90002, `Tenant '${tenant}' not found.`);
-        return;
-      }
-      const base = `${state.baseUrl}/${state.directory.tenantId}`;
-      sendJson(res, 200, {
-        issuer: state.issuer(),
-        token_endpoint: `${base}/oauth2/v2.0/token`,
-        authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
-        jwks_uri: `${base}/discovery/v2.0/keys`,
-        token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
-        response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
-        subject_types_supported: ['pairwise'],
-        id_token_signing_alg_values_supported: ['RS256'],
-        scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-        claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'tid', 'oid', 'roles', 'scp', 'appid', 'azp'],
-        tenant_region_scope: null,
-        cloud_instance_name: 'local',
-      });
-    }),
-  );
-
-  // The v1.0 metadata: the issuer of the tokens Microsoft Graph, SharePoint and the connector receive.
-  server.get(
-    '/:tenant/.well-known/openid-configuration',
-    plainRoute(async (req, res) => {
-      const tenant = param(req, 'tenant');
-      if (!isOurTenant(state, tenant)) {
-        aadError(state, res, 400, 'invalid_tenant', 90002, `Tenant '${tenant}' not found.`);
-        return;
-      }
-      const base = `${state.baseUrl}/${state.directory.tenantId}`;
-      sendJson(res, 200, {
-        issuer: issuerV1(state),
-        token_endpoint: `${base}/oauth2/token`,
-        authorization_endpoint: `${base}/oauth2/authorize`,
-        jwks_uri: `${base}/discovery/keys`,
-        token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
-        response_types_supported: ['code', 'id_token', 'code id_token', 'token id_token', 'token'],
-        subject_types_supported: ['pairwise'],
-        id_token_signing_alg_values_supported: ['RS256'],
-        cloud_instance_name: 'local',
-      });
-    }),
-  );
+  // The OpenID metadata of both endpoints: v2.0 (what clients sign in with) and v1.0 (the issuer of the tokens
+  // Microsoft Graph, SharePoint and the connector receive).
+  for (const version of ['v2.0', 'v1.0'] as const) {
+    server.get(
+      version === 'v2.0'
+        ? '/:tenant/v2.0/.well-known/openid-configuration'
+        : '/:tenant/.well-known/openid-configuration',
+      plainRoute(async (req, res) => {
+        const tenant = param(req, 'tenant');
+        if (!isOurTenant(state, tenant)) {
+          aadError(state, res, 400, 'invalid_tenant', 90002, `Tenant '${tenant}' not found.`);
+          return;
+        }
+        const base = `${state.baseUrl}/${state.directory.tenantId}`;
+        const v2 = version === 'v2.0';
+        sendJson(res, 200, {
+          issuer: v2 ? state.issuer() : issuerV1(state),
+          token_endpoint: v2 ? `${base}/oauth2/v2.0/token` : `${base}/oauth2/token`,
+          authorization_endpoint: v2 ? `${base}/oauth2/v2.0/authorize` : `${base}/oauth2/authorize`,
+          jwks_uri: v2 ? `${base}/discovery/v2.0/keys` : `${base}/discovery/keys`,
+          token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+          response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+          subject_types_supported: ['pairwise'],
+          id_token_signing_alg_values_supported: ['RS256'],
+          scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+          claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'tid', 'oid', 'roles', 'scp', 'appid', 'azp'],
+          tenant_region_scope: null,
+          cloud_instance_name: 'local',
+        });
+      }),
+    );
+  }
 
   server.get(
     '/:tenant/discovery/keys',
