@@ -4,7 +4,7 @@ import { sendJson } from '../http/responses';
 import type { SeedGroup } from '../seed/org-seed';
 import type { TenantState } from '../state/tenant-state';
 import { graphEndpoint, queryParam, requireTenantPermission, subjectUser, type GraphCall } from './graph-call';
-import { servicePrincipalId } from '../state/object-ids';
+import { servicePrincipalId, stableGuid } from '../state/object-ids';
 import { pageOf } from './paging';
 import { GRAPH_METADATA, parseSelect, userJson } from './user-json';
 
@@ -76,8 +76,8 @@ function narrowed(json: Record<string, unknown>, select: readonly string[] | und
 }
 
 /**
- * `GET /groups/{id}/members`: direct members as directory objects, users and also nested groups and service
- * principals (`$select` applies to each as far as its type has the property), paged.
+ * `GET /groups/{id}/members`: direct members as directory objects, users and also nested groups, devices and
+ * service principals (`$select` applies to each as far as its type has the property), paged.
  */
 async function getMembers(call: GraphCall): Promise<void> {
   const group = groupOf(call);
@@ -88,6 +88,21 @@ async function getMembers(call: GraphCall): Promise<void> {
     if (user !== undefined) return [{ '@odata.type': '#microsoft.graph.user', ...userJson(user, select) }];
     const nested = directory.findGroup(id);
     if (nested !== undefined) return [narrowed(groupJson(nested, undefined), select)];
+    const device = directory.devices.find((d) => d.id.toLowerCase() === id.toLowerCase());
+    if (device !== undefined)
+      return [
+        narrowed(
+          {
+            '@odata.type': '#microsoft.graph.device',
+            id: device.id,
+            displayName: device.displayName,
+            accountEnabled: true,
+            deviceId: stableGuid('device', device.id),
+            operatingSystem: device.operatingSystem,
+          },
+          select,
+        ),
+      ];
     const app = directory.apps.find((a) => servicePrincipalId(a.clientId) === id.toLowerCase());
     if (app !== undefined)
       return [

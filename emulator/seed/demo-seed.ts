@@ -39,6 +39,9 @@ export const DEMO_GROUPS = {
   approvers: '00000000-0000-4000-8000-000000000042',
 } as const;
 
+/** A shared kiosk PC registered in Entra ID, a member of the approvers group (as devices can be). */
+const DEMO_DEVICE = '00000000-0000-4000-8000-000000000050';
+
 /** Object ids of the demo users, by first name (Alex is the Agents Playground's signed-in user). */
 export const DEMO_USERS = {
   alex: '00000000-0000-4000-8000-000000000020',
@@ -72,15 +75,16 @@ export function demoSeed(): OrgSeed {
     apps: [DEMO_APP_SEED],
     photoUpdateSettings: { source: 'cloud', allowedRoles: [] },
     teamsApps: [{ id: DEMO_TEAMS_APP_ID, externalId: '00000000-0000-4000-8000-000000000011', displayName: 'Headshot' }],
+    devices: [{ id: DEMO_DEVICE, displayName: 'Reception kiosk', operatingSystem: 'Windows' }],
     groups: [
       { id: DEMO_GROUPS.marketing, displayName: 'Marketing', memberIds: [U.alex, U.megan, U.adele] },
       { id: DEMO_GROUPS.sales, displayName: 'Sales', memberIds: [U.isaiah, U.grady] },
       // Who approves photos of people without a manager (Patti), and the last escalation step.
-      // As in a real tenant, a group's members are directory objects: here also a nested group and an app.
+      // As in a real tenant, a group's members are directory objects: here also a nested group, a device and an app.
       {
         id: DEMO_GROUPS.approvers,
         displayName: 'Photo approvers',
-        memberIds: [U.patti, U.megan, DEMO_GROUPS.sales, servicePrincipalId(DEMO_APP.clientId)],
+        memberIds: [U.patti, U.megan, DEMO_GROUPS.sales, DEMO_DEVICE, servicePrincipalId(DEMO_APP.clientId)],
       },
     ],
     users: [

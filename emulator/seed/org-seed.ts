@@ -107,6 +107,16 @@ export interface OrgSeed {
   groups?: SeedGroup[];
   /** The Teams app catalog; defaults to none (nothing can be installed). */
   teamsApps?: SeedTeamsApp[];
+  /** Devices registered in Entra ID (they can be group members, as in a real tenant); defaults to none. */
+  devices?: SeedDevice[];
+}
+
+/** A device registered in Entra ID. */
+export interface SeedDevice {
+  /** Object id. */
+  id: string;
+  displayName: string;
+  operatingSystem: string;
 }
 
 const seedUserSchema = z.object({
@@ -159,6 +169,9 @@ const orgSeedSchema: z.ZodType<OrgSeed> = z.object({
   sharePointPictures: z.enum(['legacy', 'modern']).optional(),
   groups: z
     .array(z.object({ id: z.string().min(1), displayName: z.string().min(1), memberIds: z.array(z.string()) }))
+    .optional(),
+  devices: z
+    .array(z.object({ id: z.string().min(1), displayName: z.string().min(1), operatingSystem: z.string().min(1) }))
     .optional(),
   teamsApps: z
     .array(z.object({ id: z.string().min(1), externalId: z.string().min(1), displayName: z.string().min(1) }))

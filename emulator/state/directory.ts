@@ -1,4 +1,4 @@
-import type { OrgSeed, SeedApp, SeedGroup, SeedTeamsApp, SeedUser } from '../seed/org-seed';
+import type { OrgSeed, SeedApp, SeedDevice, SeedGroup, SeedTeamsApp, SeedUser } from '../seed/org-seed';
 import { PhotoPolicy } from './photo-policy';
 
 /** The tenant's directory (Entra ID stand-in): users, app registrations and the photo policy. */
@@ -10,6 +10,8 @@ export class Directory {
   readonly groups: readonly SeedGroup[];
   /** The Teams app catalog. */
   readonly teamsApps: readonly SeedTeamsApp[];
+  /** Devices registered in the directory. */
+  readonly devices: readonly SeedDevice[];
   /** The tenant photo policy: saved settings, and the ones in force after propagation. */
   readonly photoPolicy: PhotoPolicy;
   private readonly byId = new Map<string, SeedUser>();
@@ -27,6 +29,7 @@ export class Directory {
     this.photoPolicy = new PhotoPolicy(seed.photoUpdateSettings ?? { source: 'cloud', allowedRoles: [] });
     this.groups = (seed.groups ?? []).map((g) => ({ ...g, memberIds: [...g.memberIds] }));
     this.teamsApps = (seed.teamsApps ?? []).map((a) => ({ ...a }));
+    this.devices = (seed.devices ?? []).map((d) => ({ ...d }));
     for (const u of this.users) {
       this.byId.set(u.id.toLowerCase(), u);
       this.byUpn.set(u.upn.toLowerCase(), u);

@@ -57,15 +57,21 @@ describe('groups', () => {
         displayName: 'Megan Bowen',
         accountEnabled: true,
       },
-      // Members are directory objects: a nested group and an app's service principal too, with what they have.
+      // Members are directory objects: a nested group, a device and an app's service principal too, with what they have.
       { '@odata.type': '#microsoft.graph.group', id: DEMO_GROUPS.sales, displayName: 'Sales' },
+      {
+        '@odata.type': '#microsoft.graph.device',
+        id: expect.any(String),
+        displayName: 'Reception kiosk',
+        accountEnabled: true,
+      },
       { '@odata.type': '#microsoft.graph.servicePrincipal', id: expect.any(String), displayName: 'Headshot (local)' },
     ]);
     // Paged like every directory collection.
     const first = await t.graph(app, 'GET', `/v1.0/groups/${DEMO_GROUPS.approvers}/members?$top=3&$select=id`);
     expect(first.json.value).toHaveLength(3);
     const next = await t.graph(app, 'GET', String(first.json['@odata.nextLink']).slice(t.url.length));
-    expect(next.json.value).toHaveLength(1);
+    expect(next.json.value).toHaveLength(2);
     expect(next.json['@odata.nextLink']).toBeUndefined();
     const missing = await t.graph(app, 'GET', '/v1.0/groups/no-such-group/members');
     expect([missing.status, missing.json.error.code]).toEqual([404, 'Request_ResourceNotFound']);
