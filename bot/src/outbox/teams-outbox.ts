@@ -101,12 +101,13 @@ function outcomeOf(answer: ConnectorAnswer<unknown>, messageSent: boolean): Send
     return { kind: 'not_sent', reason: 'blocked', status: 403, detail: 'http_403_MessageWritesBlocked' };
   if (answer.status === 413)
     return { kind: 'not_sent', reason: 'too_large', status: 413, detail: 'http_413_MessageSizeTooBig' };
+  // Teams does not always send Retry-After with a 429: then the caller backs off on its own.
   if (answer.status === 429)
     return {
       kind: 'not_sent',
       reason: 'throttled',
       status: 429,
-      retryAfterSeconds: answer.retryAfterSeconds ?? 1,
+      retryAfterSeconds: answer.retryAfterSeconds,
       detail: 'http_429',
     };
   const detail = `http_${answer.status}${answer.code ? `_${answer.code}` : ''}`;

@@ -314,7 +314,17 @@ export class BroadcastDispatcher {
         return;
       case 'throttled': {
         this.stats.throttled++;
-        const until = now + Math.max(1, outcome.retryAfterSeconds) * 1000;
+        // The connector's Retry-After when it sent one; else capped exponential backoff with jitter, as Teams
+        // asks of bots (its 429s do not always say how long to wait). Never less than a second.
+        const waitMs =
+          outcome.retryAfterSeconds !== undefined
+            ? outcome.retryAfterSeconds * 1000
+            : backoffMs(job.throttles + 1, undefined, {
+                baseMs: settings.baseBackoffMs,
+                maxMs: settings.maxBackoffMs,
+                random: this.random,
+              });
+        const until = now + Math.max(1000, waitMs);
         store.pace.pause(until);
         store.campaigns.noteThrottled(job.campaignId);
         if (job.throttles + 1 >= settings.maxThrottles) store.jobs.recordFailed(job, owner, 'throttled_too_often', now);

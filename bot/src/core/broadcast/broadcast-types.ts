@@ -97,7 +97,7 @@ export interface RecipientJob {
  */
 export type DeliveryOutcome =
   | { kind: 'delivered'; activityId: string; conversationId: string }
-  | { kind: 'throttled'; retryAfterSeconds: number }
+  | { kind: 'throttled'; retryAfterSeconds?: number }
   | { kind: 'busy'; status: number; retryAfterSeconds?: number }
   | { kind: 'failed'; reason: string }
   | { kind: 'unknown'; reason: string };

@@ -26,8 +26,7 @@ function deliveryOutcome(outcome: SendOutcome): DeliveryOutcome {
     case 'unknown':
       return { kind: 'unknown', reason: outcome.detail };
     case 'not_sent':
-      if (outcome.reason === 'throttled')
-        return { kind: 'throttled', retryAfterSeconds: outcome.retryAfterSeconds ?? 1 };
+      if (outcome.reason === 'throttled') return { kind: 'throttled', retryAfterSeconds: outcome.retryAfterSeconds };
       if (outcome.reason === 'busy')
         return { kind: 'busy', status: outcome.status ?? 0, retryAfterSeconds: outcome.retryAfterSeconds };
       // The report says why in a stable word: the person blocked the bot, does not have the app (and it could
