@@ -89,6 +89,19 @@ export class ActivityLog {
     return conv;
   }
 
+  /** Registers a person's personal chat with a bot (idempotent per id): what installing the app or opening it makes. */
+  addPersonalChat(chat: { id: string; tenantId: string; userId: string; botId: string; createdAt: string }): void {
+    this.addConversation({
+      id: chat.id,
+      tenantId: chat.tenantId,
+      isGroup: false,
+      members: [{ id: `29:${chat.userId}` }],
+      userId: chat.userId,
+      bot: { id: `28:${chat.botId}` },
+      createdAt: chat.createdAt,
+    });
+  }
+
   /** A created conversation, if known. */
   conversation(id: string): RecordedConversation | undefined {
     return this.conversations.get(id);

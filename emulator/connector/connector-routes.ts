@@ -76,13 +76,17 @@ function conversationOf(state: TenantState, conversationId: string): RecordedCon
   return conv;
 }
 
+/** The 403 Teams gives for a person who blocked the bot. */
+function blockedByUser(): GraphError {
+  return connectorError(403, 'ConversationBlockedByUser', 'User blocked the conversation with the bot.', {
+    subCode: 'MessageWritesBlocked',
+  });
+}
+
 /** Throws the 403 Teams gives when the person of a personal chat blocked the bot or no longer has the app. */
 function checkWritable(state: TenantState, conv: RecordedConversation): void {
   if (conv.userId === undefined) return;
-  if (state.teamsApps.isBlocked(conv.userId))
-    throw connectorError(403, 'ConversationBlockedByUser', 'User blocked the conversation with the bot.', {
-      subCode: 'MessageWritesBlocked',
-    });
+  if (state.teamsApps.isBlocked(conv.userId)) throw blockedByUser();
   if (!state.teamsApps.installedFor(conv.userId))
     throw connectorError(403, 'BotNotInConversationRoster', 'The bot is not part of the conversation roster.', {
       subCode: 'MessageWritesBlocked',
@@ -133,10 +137,7 @@ async function createConversation(state: TenantState, req: Request, res: Respons
   const user = state.directory.find(String(members[0]?.id).replace(/^29:/, ''));
   if (user === undefined) throw connectorError(404, 'NotFound', 'The user was not found in the tenant.');
   checkRate(state, botId, 'create', `user:${user.id}`);
-  if (state.teamsApps.isBlocked(user.id))
-    throw connectorError(403, 'ConversationBlockedByUser', 'User blocked the conversation with the bot.', {
-      subCode: 'MessageWritesBlocked',
-    });
+  if (state.teamsApps.isBlocked(user.id)) throw blockedByUser();
   const installation = state.teamsApps.list(user.id)[0];
   if (installation === undefined)
     throw connectorError(403, 'ForbiddenOperationException', "Bot is not installed in user's personal scope");

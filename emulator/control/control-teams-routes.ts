@@ -48,18 +48,16 @@ export function registerControlTeamsRoutes(server: Server, state: TenantState): 
       const chat = (id: string) => ({
         id,
         tenantId: state.directory.tenantId,
-        isGroup: false,
-        members: [{ id: `29:${user.id}` }],
         userId: user.id,
-        bot: { id: `28:${app.externalId}` },
+        botId: app.externalId,
         createdAt: state.clock.iso(),
       });
-      state.connector.addConversation(chat(installation.chatId));
+      state.connector.addPersonalChat(chat(installation.chatId));
       const id = body.conversationId ?? installation.chatId;
       const existing = state.connector.conversation(id);
       if (existing !== undefined && existing.userId?.toLowerCase() !== user.id.toLowerCase())
         throw controlBadRequest(`Conversation '${id}' belongs to someone else.`);
-      state.connector.addConversation(chat(id));
+      state.connector.addPersonalChat(chat(id));
       sendJson(res, 201, { id, installationId: installation.id });
     }),
   );

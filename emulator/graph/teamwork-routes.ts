@@ -105,13 +105,11 @@ async function install(call: GraphCall): Promise<void> {
   const installed = call.state.teamsApps.install(user.id, app.id, app.externalId, call.state.clock.iso());
   if (installed === 'conflict') throw new GraphError(409, 'Conflict', 'App is already installed for this user.');
   // The bot's 1:1 chat with the user now exists: the connector stand-in knows it.
-  call.state.connector.addConversation({
+  call.state.connector.addPersonalChat({
     id: installed.chatId,
     tenantId: call.state.directory.tenantId,
-    isGroup: false,
-    members: [{ id: `29:${user.id}` }],
     userId: user.id,
-    bot: { id: `28:${app.externalId}` },
+    botId: app.externalId,
     createdAt: installed.installedAt,
   });
   sendEmpty(call.res, 201);

@@ -1,5 +1,5 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { decodeProtectedHeader, jwtVerify } from 'jose';
+import { decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import type { Request, Response, Server } from 'restify';
 import { readBody } from '../http/read-body';
 import { sendJson } from '../http/responses';
@@ -46,10 +46,9 @@ async function checkAssertion(
     });
     return null;
   } catch (err) {
-    const name = (err as Error).name;
-    if (name === 'JWTExpired')
+    if (err instanceof errors.JWTExpired)
       return { aadsts: 700024, description: 'Client assertion is not within its valid time range.' };
-    if (name === 'JWSSignatureVerificationFailed')
+    if (err instanceof errors.JWSSignatureVerificationFailed)
       return { aadsts: 7000274, description: 'Key was found, but use of the key to verify the signature failed.' };
     return {
       aadsts: 700021,

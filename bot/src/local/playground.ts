@@ -24,55 +24,41 @@ export interface PlaygroundOptions {
   startTimeoutMs?: number;
 }
 
-/** A YAML string (JSON's quoting is valid YAML). */
-const q = (s: string): string => JSON.stringify(s);
-
 /**
  * The Playground's configuration file (`.m365agentsplayground.yml`, https://aka.ms/teams-app-test-tool-config-guide):
  * the demo tenant and its people with their real object ids, Alex Wilber signed in. Without it the Playground
- * uses its built-in ids, which are not GUIDs and not the local tenant's.
+ * uses its built-in ids, which are not GUIDs and not the local tenant's. Written as JSON, which YAML reads as is.
  */
 export function playgroundConfig(): string {
   const seed = demoSeed();
-  const person = (u: (typeof seed.users)[number], i: number, indent: string): string =>
-    [
-      `${indent}id: ${q(`user-id-${i}`)}`,
-      `  name: ${q(u.displayName)}`,
-      `  userPrincipleName: ${q(u.upn)}`,
-      `  aadObjectId: ${q(u.id)}`,
-      `  givenName: ${q(u.givenName ?? '')}`,
-      `  surname: ${q(u.surname ?? '')}`,
-      `  email: ${q(u.mail ?? u.upn)}`,
-    ].join(`\n${indent === '- ' ? '  ' : ''}`);
+  const person = (u: (typeof seed.users)[number], i: number) => ({
+    id: `user-id-${i}`,
+    name: u.displayName,
+    userPrincipleName: u.upn,
+    aadObjectId: u.id,
+    givenName: u.givenName ?? '',
+    surname: u.surname ?? '',
+    email: u.mail ?? u.upn,
+  });
   const members = seed.users.filter((u) => u.accountEnabled && u.userType === 'Member');
   // The Playground takes at most five other people besides the signed-in one.
-  const [me, ...rest] = members;
-  const others = rest.slice(0, 5);
-  return [
-    "# Written by Headshot at start (bot/src/local/playground.ts): the local tenant's demo people.",
-    'version: "0.1.1"',
-    `tenantId: ${q(DEMO_TENANT_ID)}`,
-    'bot:',
-    `  id: ${q(DEMO_APP.clientId)}`,
-    '  name: "Headshot"',
-    'currentUser:',
-    `  ${person(me as (typeof seed.users)[number], 0, '')}`,
-    'users:',
-    ...others.map((u, i) => `  ${person(u, i + 1, '- ')}`),
-    'personalChat:',
-    '  id: __PERSONAL_CHAT_ID__',
-    'groupChat:',
-    '  id: __GROUP_CHAT_ID__',
-    '  name: "Group Chat"',
-    'team:',
-    '  id: "team-id"',
-    '  name: "My Team"',
-    `  aadGroupId: ${q(seed.groups?.[0]?.id ?? DEMO_TENANT_ID)}`,
-    '  channels:',
-    '    - id: "channel-announcements-id"',
-    '      name: "Announcements"',
-    '',
-  ].join('\n');
+  const [me, ...rest] = members.map(person);
+  const config = {
+    version: '0.1.1',
+    tenantId: DEMO_TENANT_ID,
+    bot: { id: DEMO_APP.clientId, name: 'Headshot' },
+    currentUser: me,
+    users: rest.slice(0, 5),
+    personalChat: { id: '__PERSONAL_CHAT_ID__' },
+    groupChat: { id: '__GROUP_CHAT_ID__', name: 'Group Chat' },
+    team: {
+      id: 'team-id',
+      name: 'My Team',
+      aadGroupId: seed.groups?.[0]?.id ?? DEMO_TENANT_ID,
+      channels: [{ id: 'channel-announcements-id', name: 'Announcements' }],
+    },
+  };
+  return `# Written by Headshot at start (bot/src/local/playground.ts): the local tenant's demo people.\n${JSON.stringify(config, null, 2)}\n`;
 }
 
 /** Spawns `agentsplayground` and resolves once it listens (it may pick another port if ours is busy). */

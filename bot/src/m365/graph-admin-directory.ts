@@ -48,9 +48,15 @@ export class GraphAdminDirectory implements AdminDirectory {
     try {
       const sp = await this.servicePrincipal();
       if (!sp) return [];
-      const groups = new Set((await this.memberOf(userId)).map((g) => g.toLowerCase()));
+      const assignments = await this.assignments(sp.id);
+      // The user's groups are read only when a role is granted to a group at all.
+      const groups = new Set(
+        assignments.some((a) => a.principalType === 'Group')
+          ? (await this.memberOf(userId)).map((g) => g.toLowerCase())
+          : [],
+      );
       const roleIds = new Set<string>();
-      for (const a of await this.assignments(sp.id)) {
+      for (const a of assignments) {
         const holder = a.principalId?.toLowerCase();
         if (holder === undefined || a.appRoleId === undefined) continue;
         // Roles are granted to users, or to groups whose direct members then hold them.
