@@ -34,10 +34,10 @@ import { GraphAppInstaller } from '../bot/src/m365/graph-app-installer';
 import { GraphAudienceSource } from '../bot/src/m365/graph-audience';
 import { createGraphClient } from '../bot/src/m365/graph-client';
 import { LocalClientCredentials } from '../bot/src/m365/token-source';
-import { openDatabase } from '../bot/src/store/database';
-import { sqliteBroadcastStores } from '../bot/src/store/broadcast/sqlite-broadcast-stores';
-import { SqliteConversationStore } from '../bot/src/store/sqlite-conversation-store';
-import { SqliteCoverageStore } from '../bot/src/store/sqlite-coverage-store';
+import { openDatabase } from '../bot/src/store/sql/sql-db';
+import { sqlBroadcastStores } from '../bot/src/store/broadcast/sql-broadcast-stores';
+import { SqlConversationStore } from '../bot/src/store/sql-conversation-store';
+import { SqlCoverageStore } from '../bot/src/store/sql-coverage-store';
 import { TeamsOutbox } from '../bot/src/outbox/teams-outbox';
 import { TeamsCampaignTransport } from '../bot/src/teams/proactive/campaign-transport';
 import { reminderCard } from '../bot/src/teams/cards/reminder-card';
@@ -151,8 +151,8 @@ async function paced(url: string): Promise<Figures> {
     baseUrl: url,
     tokens: new LocalClientCredentials(url, TENANT, DEMO_APP.clientId, DEMO_APP.clientSecret),
   });
-  const conversations = new SqliteConversationStore(db);
-  const store = sqliteBroadcastStores(db);
+  const conversations = new SqlConversationStore(db);
+  const store = sqlBroadcastStores(db);
   const dispatcher = new BroadcastDispatcher({
     store,
     transport: new TeamsCampaignTransport(
@@ -166,7 +166,7 @@ async function paced(url: string): Promise<Figures> {
         now: () => new Date(),
       }),
     ),
-    audience: new GraphAudienceSource(graph, new SqliteCoverageStore(db)),
+    audience: new GraphAudienceSource(graph, new SqlCoverageStore(db)),
     clock: { now: () => new Date() },
     owner: 'bench',
     onError: (what, err) => process.stderr.write(`${what}: ${(err as Error).message}\n`),

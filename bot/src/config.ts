@@ -24,6 +24,12 @@ const schema = z.object({
   PLAYGROUND_PORT: port.default(56150),
   PUBLIC_BASE_URL: z.url().optional(),
   DATA_DIR: z.string().default('./data'),
+  /** PostgreSQL for several instances (postgres://user@host:port/db); absent: SQLite under DATA_DIR. */
+  DATABASE_URL: z.string().optional(),
+  /** Entra authentication to Azure Database for PostgreSQL with the app's managed identity (no password). */
+  DATABASE_ENTRA_AUTH: bool.default(false),
+  /** Local mode: use this running local tenant (`headshot emulator`) instead of starting one; several instances share it. */
+  LOCAL_TENANT_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   MicrosoftAppId: z.string().optional(),
@@ -124,6 +130,12 @@ export interface Config {
   playground: boolean;
   playgroundPort: number;
   dataDir: string;
+  /** PostgreSQL connection URL; absent: SQLite under dataDir. */
+  databaseUrl?: string;
+  /** Sign in to PostgreSQL with an Entra token of the managed identity instead of a password. */
+  databaseEntraAuth: boolean;
+  /** Local mode: an already running local tenant to use. */
+  localTenantUrl?: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   bot: { appId?: string; appPassword?: string; tenantId?: string; appType: string };
   /** How the app authenticates to Entra ID in m365 mode (absent in local mode). */
@@ -256,6 +268,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     playground: mode === 'local' && e.PLAYGROUND,
     playgroundPort: e.PLAYGROUND_PORT,
     dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL || undefined,
+    databaseEntraAuth: e.DATABASE_ENTRA_AUTH,
+    localTenantUrl: e.LOCAL_TENANT_URL?.replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
     bot: {
       appId: e.MicrosoftAppId,

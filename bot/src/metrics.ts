@@ -80,8 +80,13 @@ export class CountingAuditLog implements AuditLog {
     private readonly metrics: Metrics,
   ) {}
 
-  append(entry: AuditEntry): void {
-    this.inner.append(entry);
+  async append(entry: AuditEntry): Promise<void> {
+    await this.inner.append(entry);
+    this.count(entry);
+  }
+
+  /** Counts an entry written elsewhere (in a store's own transaction). */
+  count(entry: AuditEntry): void {
     this.metrics.inc('headshot_audit_events_total', { action: entry.action, outcome: entry.outcome });
     if (entry.outcome !== 'ok') return;
     // Approved photos are written through PhotoService too, so 'photo.apply' counts every write once.
@@ -90,7 +95,7 @@ export class CountingAuditLog implements AuditLog {
       this.metrics.inc('headshot_approvals_decided_total', { decision: entry.action.slice('approval.'.length) });
   }
 
-  list(filter: Parameters<AuditLog['list']>[0]): AuditEntry[] {
+  list(filter: Parameters<AuditLog['list']>[0]): Promise<AuditEntry[]> {
     return this.inner.list(filter);
   }
 }

@@ -31,14 +31,19 @@ async function subjectOf(req: Request, deps: AdminDownloadDeps, kind: string): P
 }
 
 /** Writes a CSV response, waiting for the socket when it is full (memory stays flat). */
-async function streamCsv(res: Response, name: string, header: string, lines: () => Iterable<string>): Promise<void> {
+async function streamCsv(
+  res: Response,
+  name: string,
+  header: string,
+  lines: () => AsyncIterable<string>,
+): Promise<void> {
   res.writeHead(200, {
     'Content-Type': 'text/csv; charset=utf-8',
     'Content-Disposition': `attachment; filename="${name}"`,
     'Cache-Control': 'no-store',
   });
   res.write(CSV_BOM + header);
-  for (const line of lines()) {
+  for await (const line of lines()) {
     if (!res.write(line)) await new Promise((resolve) => res.once('drain', resolve));
   }
   res.end();
@@ -55,10 +60,11 @@ export function registerAdminDownloadRoutes(server: Server, deps: AdminDownloadD
   route(server, access, rule('/api/admin/coverage.csv'), async (req: Request, res: Response) => {
     try {
       const scanId = await subjectOf(req, deps, 'coverage');
-      if (!deps.coverage.get(scanId)) throw new AppError('broadcast.no_coverage', 'no such scan', { status: 404 });
-      await streamCsv(res, `headshot-coverage-${scanId}.csv`, COVERAGE_CSV_HEADER, function* () {
+      if (!(await deps.coverage.get(scanId)))
+        throw new AppError('broadcast.no_coverage', 'no such scan', { status: 404 });
+      await streamCsv(res, `headshot-coverage-${scanId}.csv`, COVERAGE_CSV_HEADER, async function* () {
         for (let after = ''; ;) {
-          const rows = deps.coverage.page(scanId, after, PAGE);
+          const rows = await deps.coverage.page(scanId, after, PAGE);
           if (rows.length === 0) return;
           for (const r of rows) yield coverageCsvLine(r);
           after = (rows[rows.length - 1] as (typeof rows)[number]).user.id;
@@ -72,10 +78,10 @@ export function registerAdminDownloadRoutes(server: Server, deps: AdminDownloadD
   route(server, access, rule('/api/admin/broadcast-report.csv'), async (req: Request, res: Response) => {
     try {
       const campaignId = await subjectOf(req, deps, 'report');
-      deps.broadcasts.get(campaignId); // not found → 409 before any byte is written
+      await deps.broadcasts.get(campaignId); // not found → 409 before any byte is written
       const pages = deps.broadcasts.outcomes(campaignId, PAGE);
-      await streamCsv(res, `headshot-broadcast-${campaignId}.csv`, REPORT_CSV_HEADER, function* () {
-        for (const page of pages) for (const o of page) yield reportCsvLine(o);
+      await streamCsv(res, `headshot-broadcast-${campaignId}.csv`, REPORT_CSV_HEADER, async function* () {
+        for await (const page of pages) for (const o of page) yield reportCsvLine(o);
       });
     } catch (err) {
       sendError(req, res, err);

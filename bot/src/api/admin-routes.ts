@@ -23,7 +23,10 @@ export interface AdminRouteDeps {
   /** Signed CSV links (the same the bot hands out). */
   downloadLink: (userId: string, resource: AdminDownloadResource) => Promise<DownloadLink>;
   /** The audit log, newest first, a page at a time (`before`: the cursor of the previous page). */
-  auditPage: (options: { before?: string; limit: number }) => { entries: AuditEntry[]; nextBefore: string | null };
+  auditPage: (options: {
+    before?: string;
+    limit: number;
+  }) => Promise<{ entries: AuditEntry[]; nextBefore: string | null }>;
 }
 
 const AUDIT_DEFAULT = 50;
@@ -71,7 +74,7 @@ export function registerAdminRoutes(server: Server, deps: AdminRouteDeps, access
     access,
     admin('GET', '/api/admin/coverage'),
     jsonHandler(async (_req, res) => {
-      const view: CoverageJson | null = deps.coverage.view();
+      const view: CoverageJson | null = await deps.coverage.view();
       // No scan yet: the contract's `null`, written as is (restify's formatters would not send a bare null).
       if (view === null) {
         res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -87,8 +90,8 @@ export function registerAdminRoutes(server: Server, deps: AdminRouteDeps, access
     access,
     admin('POST', '/api/admin/coverage/scans'),
     jsonHandler(async (req): Promise<CoverageJson> => {
-      const { scan } = deps.coverage.start(callerOf(req).userId);
-      return deps.coverage.view(scan.id) as CoverageJson;
+      const { scan } = await deps.coverage.start(callerOf(req).userId);
+      return (await deps.coverage.view(scan.id)) as CoverageJson;
     }),
   );
 
@@ -98,7 +101,7 @@ export function registerAdminRoutes(server: Server, deps: AdminRouteDeps, access
     admin('POST', '/api/admin/coverage/:scanId/csv-link'),
     jsonHandler(async (req): Promise<DownloadLink> => {
       const scanId = param(req, 'scanId');
-      if (!deps.coverage.view(scanId))
+      if (!(await deps.coverage.view(scanId)))
         throw new AppError('broadcast.no_coverage', `no scan ${scanId.slice(0, 64)}`, { status: 404 });
       return deps.downloadLink(callerOf(req).userId, { kind: 'coverage', scanId });
     }),
@@ -110,7 +113,7 @@ export function registerAdminRoutes(server: Server, deps: AdminRouteDeps, access
     admin('GET', '/api/admin/campaigns'),
     jsonHandler(async (req): Promise<CampaignProgressJson[]> => {
       const campaigns = await deps.broadcasts.list(callerOf(req).userId);
-      return campaigns.map((c) => progressJson(deps.broadcasts.progressNow(c.id)));
+      return Promise.all(campaigns.map(async (c) => progressJson(await deps.broadcasts.progressNow(c.id))));
     }),
   );
 
@@ -137,7 +140,7 @@ export function registerAdminRoutes(server: Server, deps: AdminRouteDeps, access
         ...(body.sendAt ? { sendAt: new Date(body.sendAt) } : {}),
       };
       const { campaign } = await deps.broadcasts.create(callerOf(req).userId, draft);
-      return progressJson(deps.broadcasts.progressNow(campaign.id));
+      return progressJson(await deps.broadcasts.progressNow(campaign.id));
     }),
   );
 
@@ -157,7 +160,7 @@ export function registerAdminRoutes(server: Server, deps: AdminRouteDeps, access
     jsonHandler(async (req): Promise<CampaignProgressJson> => {
       const campaignId = param(req, 'campaignId');
       await deps.broadcasts.cancel(callerOf(req).userId, campaignId);
-      return progressJson(deps.broadcasts.progressNow(campaignId));
+      return progressJson(await deps.broadcasts.progressNow(campaignId));
     }),
   );
 
@@ -166,7 +169,7 @@ export function registerAdminRoutes(server: Server, deps: AdminRouteDeps, access
     access,
     admin('POST', '/api/admin/campaigns/:campaignId/report-link'),
     jsonHandler(async (req): Promise<DownloadLink> => {
-      const campaignId = deps.broadcasts.get(param(req, 'campaignId')).id;
+      const campaignId = (await deps.broadcasts.get(param(req, 'campaignId'))).id;
       return deps.downloadLink(callerOf(req).userId, { kind: 'report', campaignId });
     }),
   );
@@ -181,7 +184,7 @@ export function registerAdminRoutes(server: Server, deps: AdminRouteDeps, access
         throw new AppError('input.invalid', `Expected limit 1-${AUDIT_MAX} and a before cursor from a previous page`, {
           status: 400,
         });
-      const page = deps.auditPage({ before: parsed.data.before, limit: parsed.data.limit ?? AUDIT_DEFAULT });
+      const page = await deps.auditPage({ before: parsed.data.before, limit: parsed.data.limit ?? AUDIT_DEFAULT });
       return { entries: page.entries.map(auditJson), nextBefore: page.nextBefore };
     }),
   );

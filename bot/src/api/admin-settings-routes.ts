@@ -83,7 +83,7 @@ export function registerAdminSettingsRoutes(server: Server, deps: AdminSettingsD
     jsonHandler(async (req: Request) => {
       const actorId = callerOf(req).userId;
       const change = await readJson(req, updateBody, () => invalid('settings body does not match the schema'));
-      const current = deps.policy.get();
+      const current = await deps.policy.get();
       const policy = change.approvalPolicy ? mergePolicy(current, change.approvalPolicy) : undefined;
       if (policy) {
         try {
@@ -98,9 +98,9 @@ export function registerAdminSettingsRoutes(server: Server, deps: AdminSettingsD
         });
       // Everything is checked: now store it, and say who changed what.
       const now = deps.clock.now();
-      if (policy) deps.policy.set(policy, now, actorId);
+      if (policy) await deps.policy.set(policy, now, actorId);
       if (change.sharePoint || change.reminderTexts)
-        deps.settings.update(
+        await deps.settings.update(
           {
             ...(change.sharePoint ? { legacyPush: change.sharePoint.legacyPush } : {}),
             ...(change.reminderTexts ? { reminderTexts: change.reminderTexts } : {}),
@@ -108,7 +108,7 @@ export function registerAdminSettingsRoutes(server: Server, deps: AdminSettingsD
           now,
           actorId,
         );
-      deps.audit.append({
+      await deps.audit.append({
         at: now,
         actorId,
         action: 'settings.update',
@@ -146,9 +146,9 @@ function mergePolicy(current: ApprovalPolicy, change: Partial<TenantSettingsView
   return next;
 }
 
-function view(deps: AdminSettingsDeps): TenantSettingsView {
-  const policy = deps.policy.get();
-  const settings = deps.settings.get();
+async function view(deps: AdminSettingsDeps): Promise<TenantSettingsView> {
+  const policy = await deps.policy.get();
+  const settings = await deps.settings.get();
   // The newest change of either store is the settings' last change.
   const latest = [
     { at: policy.updatedAt, by: policy.updatedBy },

@@ -43,16 +43,17 @@ export function registerApprovalRoutes(server: Server, deps: ApprovalRouteDeps, 
         });
       const rows =
         scope === 'pending'
-          ? deps.approvals.list({ approverId: userId, state: 'pending_approval', limit: LIST_LIMIT })
-          : deps.approvals
-              .list({ approverId: userId, limit: LIST_LIMIT * 2 })
+          ? await deps.approvals.list({ approverId: userId, state: 'pending_approval', limit: LIST_LIMIT })
+          : (await deps.approvals.list({ approverId: userId, limit: LIST_LIMIT * 2 }))
               .filter((r) => r.request.state !== 'pending_approval')
               .slice(0, LIST_LIMIT);
       const locale = requestLocale(req);
-      return rows.flatMap(({ request }) => {
-        const view = deps.approvals.participantView(request.id, userId);
-        return view ? [approvalItemView(locale, view, userId)] : [];
-      });
+      const items: ApprovalItemView[] = [];
+      for (const { request } of rows) {
+        const view = await deps.approvals.participantView(request.id, userId);
+        if (view) items.push(approvalItemView(locale, view, userId));
+      }
+      return items;
     }),
   );
 

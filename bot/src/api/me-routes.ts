@@ -24,7 +24,7 @@ export interface MeRouteDeps {
   /** Direct group memberships (the approvers group). */
   groups: { memberOf(userId: string): Promise<string[]> };
   /** The approval policy's approvers group, read on every use. */
-  approversGroupId: () => string | undefined;
+  approversGroupId: () => Promise<string | undefined>;
   admins: { isAdmin(userId: string): Promise<boolean> };
   approvals: ApprovalService;
   status: StatusService;
@@ -98,7 +98,7 @@ export function registerMeRoutes(server: Server, deps: MeRouteDeps, access: Acce
 async function me(deps: MeRouteDeps, userId: string): Promise<MeView> {
   const user = await deps.directory.getUser(userId);
   if (!user) throw new AppError('m365.user_not_found', `no user ${userId}`, { status: 404 });
-  const approvers = deps.approversGroupId();
+  const approvers = await deps.approversGroupId();
   const [hasReports, groups, isAdmin, requirement, selfServiceBlocked] = await Promise.all([
     deps.reports.hasDirectReports(user.id),
     approvers ? deps.groups.memberOf(user.id) : Promise.resolve([]),

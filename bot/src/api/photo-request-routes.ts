@@ -31,17 +31,17 @@ export interface PhotoRequestRouteDeps {
 export function registerPhotoRequestRoutes(server: Server, deps: PhotoRequestRouteDeps, access: AccessControl): void {
   const self = (method: 'GET' | 'POST', path: string) => ({ method, path, auth: 'tab-sso', roles: ['self'] }) as const;
 
-  const view = (req: Request, request: PhotoRequest, avatars?: SquareJpeg[]): PhotoRequestView =>
+  const view = async (req: Request, request: PhotoRequest, avatars?: SquareJpeg[]): Promise<PhotoRequestView> =>
     photoRequestView(requestLocale(req), request, {
-      preview: deps.photos.preview(request.id),
-      approval: request.flow === 'approval' ? deps.approvals.participantView(request.id, request.userId) : null,
+      preview: await deps.photos.preview(request.id),
+      approval: request.flow === 'approval' ? await deps.approvals.participantView(request.id, request.userId) : null,
       avatars,
     });
 
   /** The caller's own request; someone else's is "not found", so ids cannot be probed. */
-  const own = (req: Request): PhotoRequest => {
+  const own = async (req: Request): Promise<PhotoRequest> => {
     const id = (req.params as { requestId?: string }).requestId ?? '';
-    const request = deps.photos.get(id);
+    const request = await deps.photos.get(id);
     if (!request || request.userId !== callerOf(req).userId || request.flow === 'undo')
       throw new AppError('request.not_found', `no request ${id.slice(0, 64)} of the caller`, { status: 404 });
     return request;
@@ -77,7 +77,7 @@ export function registerPhotoRequestRoutes(server: Server, deps: PhotoRequestRou
     access,
     self('GET', '/api/me/photo-requests/latest'),
     jsonHandler(async (req) => {
-      const latest = deps.photos.latestFor(callerOf(req).userId);
+      const latest = await deps.photos.latestFor(callerOf(req).userId);
       if (!latest) throw new AppError('request.not_found', 'the caller has no requests', { status: 404 });
       return view(req, latest);
     }),
@@ -87,7 +87,7 @@ export function registerPhotoRequestRoutes(server: Server, deps: PhotoRequestRou
     server,
     access,
     self('GET', '/api/me/photo-requests/:requestId'),
-    jsonHandler(async (req) => view(req, own(req))),
+    jsonHandler(async (req) => view(req, await own(req))),
   );
 
   route(
@@ -95,11 +95,11 @@ export function registerPhotoRequestRoutes(server: Server, deps: PhotoRequestRou
     access,
     self('POST', '/api/me/photo-requests/:requestId/submit'),
     jsonHandler(async (req) => {
-      const request = own(req);
+      const request = await own(req);
       const userId = callerOf(req).userId;
       // The same path as the card's "Use this photo": approval when the policy asks for it, else written now.
       await submitPhoto(deps, request.id, userId);
-      return view(req, deps.photos.get(request.id) ?? request);
+      return view(req, (await deps.photos.get(request.id)) ?? request);
     }),
   );
 
@@ -108,12 +108,12 @@ export function registerPhotoRequestRoutes(server: Server, deps: PhotoRequestRou
     access,
     self('POST', '/api/me/photo-requests/:requestId/cancel'),
     jsonHandler(async (req) => {
-      const request = own(req);
+      const request = await own(req);
       const userId = callerOf(req).userId;
       // Waiting for approval: withdrawing is a decision like the approvers' (first one wins).
       if (request.state === 'pending_approval') await deps.approvals.decide(request.id, userId, 'cancel');
-      else deps.photos.cancel(request.id, userId);
-      return view(req, deps.photos.get(request.id) ?? request);
+      else await deps.photos.cancel(request.id, userId);
+      return view(req, (await deps.photos.get(request.id)) ?? request);
     }),
   );
 }

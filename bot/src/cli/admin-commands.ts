@@ -25,8 +25,8 @@ import {
 import { t } from '../i18n/i18n';
 import { createLogger } from '../logger';
 import { GraphAudienceSource } from '../m365/graph-audience';
-import type { Db } from '../store/database';
-import { SqliteConversationStore } from '../store/sqlite-conversation-store';
+import type { SqlDb } from '../store/sql/sql-db';
+import { SqlConversationStore } from '../store/sql-conversation-store';
 import { commandContext, type CommandIo } from './prologue';
 
 const COVERAGE_USAGE = `Usage:
@@ -46,7 +46,7 @@ const NOT_ADMIN = 77;
 
 interface Context {
   config: Readonly<Config>;
-  db: Db;
+  db: SqlDb;
   admin: AdminWiring;
   audience: GraphAudienceSource;
   actor: string;
@@ -66,7 +66,7 @@ async function withAdmin(
     io.stderr(`--as <userPrincipalName> (or HEADSHOT_AS) names the admin running this.\n${usage}`);
     return 2;
   }
-  const db = ctx.openDb();
+  const db = await ctx.openDb();
   try {
     const graph = ctx.graph();
     const admin = composeAdmin({
@@ -74,7 +74,7 @@ async function withAdmin(
       db,
       graph,
       mode: ctx.mode,
-      conversations: new SqliteConversationStore(db),
+      conversations: new SqlConversationStore(db),
       clock: await ctx.clock(),
       logger: createLogger('silent'),
     });
@@ -93,7 +93,7 @@ async function withAdmin(
     if (e.code === 'admin.forbidden') return NOT_ADMIN;
     return e.code.startsWith('broadcast.') ? 2 : 1;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
@@ -122,12 +122,12 @@ export async function coverageCommand(args: string[], io: CommandIo): Promise<nu
     return 2;
   }
   return withAdmin(io, COVERAGE_USAGE, values.as, async ({ admin, actor }) => {
-    const view = values.cached ? admin.coverage.latestDone() : await admin.coverage.scanNow(`cli:${actor}`);
+    const view = values.cached ? await admin.coverage.latestDone() : await admin.coverage.scanNow(`cli:${actor}`);
     if (!view) throw new UsageError('No finished coverage scan yet: run without --cached.');
     if (values.csv) {
       io.stdout(CSV_BOM + COVERAGE_CSV_HEADER);
       for (let after = ''; ;) {
-        const rows = admin.coverageStore.page(view.scanId, after, 1000);
+        const rows = await admin.coverageStore.page(view.scanId, after, 1000);
         if (rows.length === 0) break;
         io.stdout(rows.map(coverageCsvLine).join(''));
         after = rows[rows.length - 1]?.user.id ?? '';
@@ -200,7 +200,7 @@ export async function broadcastCommand(args: string[], io: CommandIo): Promise<n
     const b = admin.broadcasts;
     if (sub === 'list') {
       const campaigns = await b.list(actor, 50);
-      const views = campaigns.map((c) => b.progressNow(c.id));
+      const views = await Promise.all(campaigns.map((c) => b.progressNow(c.id)));
       io.stdout(json ? `${JSON.stringify(views)}\n` : `${views.map(progressText).join('\n') || 'No campaigns.'}\n`);
       return 0;
     }
@@ -221,7 +221,7 @@ export async function broadcastCommand(args: string[], io: CommandIo): Promise<n
       const progress = await b.progress(actor, id);
       if (values.csv) {
         io.stdout(CSV_BOM + REPORT_CSV_HEADER);
-        for (const page of b.outcomes(id)) io.stdout(page.map(reportCsvLine).join(''));
+        for await (const page of b.outcomes(id)) io.stdout(page.map(reportCsvLine).join(''));
       } else io.stdout(json ? `${JSON.stringify(progress)}\n` : `${progressText(progress)}\n`);
       return 0;
     }
@@ -242,7 +242,7 @@ export async function broadcastCommand(args: string[], io: CommandIo): Promise<n
           `Expected --at as an ISO 8601 time like 2025-05-01T09:00:00+02:00; received '${values.at}'.`,
         );
     }
-    if (draftAudience.kind === 'category' && !admin.coverageStore.latestDone()) {
+    if (draftAudience.kind === 'category' && !(await admin.coverageStore.latestDone())) {
       io.stderr('No finished coverage scan: scanning now (category audiences use it).\n');
       await admin.coverage.scanNow(`cli:${actor}`);
     }

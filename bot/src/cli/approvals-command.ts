@@ -19,12 +19,12 @@ import type { ApprovalPolicy, ApprovalRequiredFor, ApprovalSummary } from '../co
 import { checkApprovalPolicy, type PolicyFieldNames } from '../core/approval/approval-policy-rules';
 import { GraphDirectory } from '../m365/graph-directory';
 import { GraphProfilePhotos } from '../m365/graph-profile-photos';
-import type { Db } from '../store/database';
+import type { SqlDb } from '../store/sql/sql-db';
 import { commandContext, type CommandContext, type CommandIo } from './prologue';
-import { SqliteApprovalPolicyStore } from '../store/sqlite-approval-policy';
-import { SqliteApprovalRepository } from '../store/sqlite-approval-repository';
-import { SqliteAuditLog } from '../store/sqlite-audit-log';
-import { SqliteRequestRepository } from '../store/sqlite-request-repository';
+import { SqlApprovalPolicyStore } from '../store/sql-approval-policy';
+import { SqlApprovalRepository } from '../store/sql-approval-repository';
+import { SqlAuditLog } from '../store/sql-audit-log';
+import { SqlRequestRepository } from '../store/sql-request-repository';
 
 const APPROVALS_USAGE = `Usage:
   headshot approvals policy [--json]
@@ -112,12 +112,12 @@ const NO_PIPELINE: ImageProcessor = {
   refusalNow: () => null,
 };
 
-async function policy(db: Db, args: string[], io: CommandIo): Promise<number> {
-  const store = new SqliteApprovalPolicyStore(db);
+async function policy(db: SqlDb, args: string[], io: CommandIo): Promise<number> {
+  const store = new SqlApprovalPolicyStore(db);
   const [sub, ...rest] = args;
   if (sub !== undefined && sub !== 'set' && sub !== '--json') throw new UsageError(`Unknown policy command '${sub}'.`);
   if (sub !== 'set') {
-    const current = store.get();
+    const current = await store.get();
     io.stdout(args.includes('--json') ? `${JSON.stringify(policyJson(current))}\n` : `${policyText(current)}\n`);
     return 0;
   }
@@ -134,7 +134,7 @@ async function policy(db: Db, args: string[], io: CommandIo): Promise<number> {
       json: { type: 'boolean', default: false },
     },
   });
-  const current = store.get();
+  const current = await store.get();
   const requiredFor = (values['required-for'] ?? current.requiredFor) as ApprovalRequiredFor;
   const groupIds =
     values.groups === undefined
@@ -169,8 +169,8 @@ async function policy(db: Db, args: string[], io: CommandIo): Promise<number> {
     throw new UsageError((err as Error).message);
   }
   const by = values.by ?? io.env.USER ?? 'cli';
-  const stored = store.set(next, new Date(), by);
-  new SqliteAuditLog(db).append({
+  const stored = await store.set(next, new Date(), by);
+  await new SqlAuditLog(db).append({
     at: new Date(),
     actorId: `cli:${by}`,
     action: 'approval.policy',
@@ -181,7 +181,7 @@ async function policy(db: Db, args: string[], io: CommandIo): Promise<number> {
   return 0;
 }
 
-function list(db: Db, args: string[], io: CommandIo): number {
+async function list(db: SqlDb, args: string[], io: CommandIo): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -197,8 +197,8 @@ function list(db: Db, args: string[], io: CommandIo): number {
   const limit = values.limit === undefined ? 100 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
     throw new UsageError(`--limit must be a whole number from 1 to 10000; received '${values.limit}'.`);
-  const requests = new SqliteRequestRepository(db);
-  const rows = new SqliteApprovalRepository(db, requests, new SqliteAuditLog(db)).list({
+  const requests = new SqlRequestRepository(db);
+  const rows = await new SqlApprovalRepository(db, requests).list({
     state: values.state as RequestState | undefined,
     approverId: values.approver,
     limit,
@@ -219,7 +219,7 @@ function list(db: Db, args: string[], io: CommandIo): number {
   return 0;
 }
 
-async function undo(db: Db, ctx: CommandContext, args: string[], io: CommandIo): Promise<number> {
+async function undo(db: SqlDb, ctx: CommandContext, args: string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -235,8 +235,8 @@ async function undo(db: Db, ctx: CommandContext, args: string[], io: CommandIo):
   const photos = new PhotoService({
     images: NO_PIPELINE,
     photos: new GraphProfilePhotos(graph),
-    requests: new SqliteRequestRepository(db),
-    audit: new SqliteAuditLog(db),
+    requests: new SqlRequestRepository(db),
+    audit: new SqlAuditLog(db),
     clock,
     newId: () => crypto.randomUUID(),
     requestTtlMs: ctx.config.requestTtlHours * 3_600_000,
@@ -261,10 +261,10 @@ export async function approvalsCommand(args: string[], io: CommandIo): Promise<n
     io.stderr(APPROVALS_USAGE);
     return 2;
   }
-  const db = ctx.openDb();
+  const db = await ctx.openDb();
   try {
     if (command === 'policy') return await policy(db, rest, io);
-    if (command === 'list') return list(db, rest, io);
+    if (command === 'list') return await list(db, rest, io);
     return await undo(db, ctx, rest, io);
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -275,6 +275,6 @@ export async function approvalsCommand(args: string[], io: CommandIo): Promise<n
     io.stderr(`headshot approvals: ${e.code}: ${e.message}\n`);
     return e.code.startsWith('undo.') || e.code === 'request.not_yours' ? 2 : 1;
   } finally {
-    db.close();
+    await db.close();
   }
 }

@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { AuditEntry } from '../core/audit/audit-ports';
-import { SqliteAuditLog } from '../store/sqlite-audit-log';
+import { SqlAuditLog } from '../store/sql-audit-log';
 import { commandContext, type CommandIo } from './prologue';
 
 const AUDIT_USAGE =
@@ -59,17 +59,18 @@ export async function auditCommand(args: string[], io: CommandIo): Promise<numbe
   }
   const ctx = commandContext(io);
   if (typeof ctx === 'number') return ctx;
-  const db = ctx.openDb();
+  const db = await ctx.openDb();
   try {
     const action = values.action;
     // The action filter is a prefix ("approval." lists every approval step); read enough rows to fill the page.
-    const entries = new SqliteAuditLog(db)
-      .list({
+    const entries = (
+      await new SqlAuditLog(db).list({
         subjectId: values.user,
         actorId: values.actor,
         requestId: values.request,
         limit: action ? limit * 20 : limit,
       })
+    )
       .filter(
         (e) => !action || e.action === action || e.action.startsWith(action.endsWith('.') ? action : `${action}.`),
       )
@@ -78,6 +79,6 @@ export async function auditCommand(args: string[], io: CommandIo): Promise<numbe
     else io.stdout(entries.length ? `${entries.map(entryText).join('\n')}\n` : 'No audit entries.\n');
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }

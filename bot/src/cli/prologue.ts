@@ -3,13 +3,13 @@
  * with the message naming the key), resolve the mode, and on demand the service's database,
  * Graph and the clock (local mode: the local tenant's virtual clock).
  */
-import path from 'node:path';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { ConfigError, loadConfig, type Config } from '../config';
 import type { Clock } from '../core/clock';
 import { LocalTenantClock } from '../local/local-tenant-clock';
 import { createGraphClient } from '../m365/graph-client';
-import { openDatabase, type Db } from '../store/database';
+import type { SqlDb } from '../store/sql/sql-db';
+import { openConfiguredStore } from '../wiring/compose-store';
 import { resolveMode, type Mode } from '../wiring/mode';
 
 /** Where a command writes, and what it reads instead of process.env. */
@@ -23,8 +23,8 @@ export interface CommandIo {
 export interface CommandContext {
   config: Readonly<Config>;
   mode: Mode;
-  /** Opens the service's database under DATA_DIR (the same file the service opens); the caller closes it. */
-  openDb(): Db;
+  /** Opens the service's store (DATABASE_URL, else the SQLite file under DATA_DIR); the caller closes it. */
+  openDb(): Promise<SqlDb>;
   /** Microsoft Graph (the local tenant's, in local mode). */
   graph(): Client;
   /** The tenant's time: local mode follows the local tenant's clock (when it answers), else the system's. */
@@ -45,7 +45,7 @@ export function commandContext(io: CommandIo): CommandContext | number {
   return {
     config,
     mode,
-    openDb: () => openDatabase(path.join(config.dataDir, 'headshot.sqlite')),
+    openDb: () => openConfiguredStore(config),
     graph: () => createGraphClient({ baseUrl: mode.graphBaseUrl, tokens: mode.tokens }),
     clock: async () => {
       if (!mode.localTenantUrl) return { now: () => new Date() };

@@ -18,7 +18,7 @@ import { commandContext, type CommandIo } from './prologue';
 const STATUS_USAGE = 'headshot status <userPrincipalName|id> [--json] [--ad-photo <file>] [--locale en|fi|nl|pl]';
 
 /** The command has no audit log of its own: it only reads (and an AD photo is a file on the admin's disk). */
-const NO_AUDIT: AuditLog = { append: () => undefined, list: () => [] };
+const NO_AUDIT: AuditLog = { append: async () => undefined, list: async () => [] };
 
 const defaultIo: CommandIo = {
   stdout: (s) => process.stdout.write(s),

@@ -90,10 +90,10 @@ export class GraphAudienceSource implements AudienceSource {
 
   async *pages(audience: CampaignAudience): AsyncIterable<AudienceMember[]> {
     if (audience.kind === 'category') {
-      const scan = this.coverage.latestDone();
+      const scan = await this.coverage.latestDone();
       if (!scan || !audience.category) throw new AppError('broadcast.no_coverage', 'no finished coverage scan');
       for (let after = ''; ;) {
-        const rows = this.coverage.page(scan.id, after, PAGE, [audience.category]);
+        const rows = await this.coverage.page(scan.id, after, PAGE, [audience.category]);
         if (rows.length === 0) return;
         yield rows.map((r) => toMember(r.user));
         after = (rows[rows.length - 1] as { user: CoverageUser }).user.id;

@@ -56,7 +56,7 @@ export interface TeamsOutboxDeps {
    * The Bot Connector for chats Headshot opens itself (local: the local tenant; m365: TEAMS_SERVICE_URL, else
    * the service URL of a conversation Teams gave us, `hint` first: Teams serves a tenant from one region).
    */
-  serviceUrl: (hint?: StoredConversation | null) => string | undefined;
+  serviceUrl: (hint?: StoredConversation | null) => Promise<string | undefined>;
   botAppId: string;
   tenantId: string;
   now: () => Date;
@@ -162,9 +162,9 @@ export class TeamsOutbox {
     open?: OpenOptions,
     gate: Gate = noGate,
   ): Promise<StoredConversation | NotSent> {
-    const stored = this.d.conversations.get(userId);
+    const stored = await this.d.conversations.get(userId);
     if (stored) return stored;
-    const serviceUrl = open ? this.d.serviceUrl(open.hint) : undefined;
+    const serviceUrl = open ? await this.d.serviceUrl(open.hint) : undefined;
     if (!open || !this.d.installer || !serviceUrl)
       return { kind: 'not_sent', reason: 'no_conversation', detail: 'no_conversation' };
     try {
@@ -215,7 +215,7 @@ export class TeamsOutbox {
       }),
       updatedAt: this.d.now(),
     };
-    this.d.conversations.save(conversation);
+    await this.d.conversations.save(conversation);
     return conversation;
   }
 
@@ -260,7 +260,7 @@ export class TeamsOutbox {
     if ('kind' in first) return { outcome: first };
     const outcome = await this.send(first, cardFor(first), gate);
     if (!(outcome.kind === 'not_sent' && outcome.reason === 'not_installed')) return { outcome, conversation: first };
-    this.d.conversations.forget(userId, first.conversationId);
+    await this.d.conversations.forget(userId, first.conversationId);
     const again = open ? await this.conversationWith(userId, open, gate) : undefined;
     if (again === undefined || ('kind' in again && again.reason === 'no_conversation')) return { outcome };
     if ('kind' in again) return { outcome: again };

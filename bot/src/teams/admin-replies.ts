@@ -44,20 +44,20 @@ export async function showCoverage(
   admin: AdminFeatures,
   refresh: boolean,
 ): Promise<void> {
-  const latest = admin.coverage.view();
-  const done = admin.coverage.latestDone();
+  const latest = await admin.coverage.view();
+  const done = await admin.coverage.latestDone();
   const stale = !done || admin.now().getTime() - Date.parse(done.finishedAt ?? done.startedAt) > admin.coverageMaxAgeMs;
   let scanId: string | undefined;
   if (latest?.state === 'running') scanId = latest.scanId;
-  else if (refresh || stale) scanId = admin.coverage.start(`teams:${user.userId}`).scan.id;
-  const view = scanId ? admin.coverage.view(scanId) : done;
+  else if (refresh || stale) scanId = (await admin.coverage.start(`teams:${user.userId}`)).scan.id;
+  const view = scanId ? await admin.coverage.view(scanId) : done;
   const activityId = await sendCard(context, coverageCard(user.locale, view));
-  if (scanId && activityId && admin.coverage.view(scanId)?.state === 'running')
-    admin.coverageStore.setCard(scanId, { reference: referenceOf(context), activityId, locale: user.locale });
+  if (scanId && activityId && (await admin.coverage.view(scanId))?.state === 'running')
+    await admin.coverageStore.setCard(scanId, { reference: referenceOf(context), activityId, locale: user.locale });
   else if (scanId && activityId) {
     // Finished while the card was on its way: show the result.
     await context.updateActivity({
-      ...cardReply(coverageCard(user.locale, admin.coverage.view(scanId))),
+      ...cardReply(coverageCard(user.locale, await admin.coverage.view(scanId))),
       id: activityId,
     });
   }

@@ -69,7 +69,7 @@ export async function showSubmittedForApproval(
   if (!activityId) activityId = (await context.sendActivity({ attachments }))?.id;
   if (activityId) {
     const reference = JSON.stringify(TurnContext.getConversationReference(context.activity));
-    approvals.addCopy({
+    await approvals.addCopy({
       requestId: view.requestId,
       userId: user.userId,
       teamsUserId,

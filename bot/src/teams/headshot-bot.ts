@@ -53,7 +53,7 @@ export class HeadshotBot extends TeamsActivityHandler {
   }
 
   private async welcome(context: TurnContext): Promise<void> {
-    const user = this.identify(context);
+    const user = await this.identify(context);
     // Teams sends installationUpdate and conversationUpdate for one install: greet once.
     const key = context.activity.conversation.id;
     const last = this.welcomed.get(key) ?? 0;
@@ -65,7 +65,7 @@ export class HeadshotBot extends TeamsActivityHandler {
 
   private async handleMessage(context: TurnContext): Promise<void> {
     const activity = context.activity;
-    const user = this.identify(context);
+    const user = await this.identify(context);
     const value = activity.value as { verb?: unknown } | undefined;
     if (value && typeof value === 'object' && 'verb' in value) {
       return this.handleCardAction(context, user, value);
@@ -87,7 +87,7 @@ export class HeadshotBot extends TeamsActivityHandler {
         await sendStatus(context, this.deps.status, user);
         return;
       case 'cancel': {
-        const cancelled = this.deps.photos.cancelOpen(user.userId);
+        const cancelled = await this.deps.photos.cancelOpen(user.userId);
         await sendCard(
           context,
           messageCard(user.locale, {
@@ -152,16 +152,16 @@ export class HeadshotBot extends TeamsActivityHandler {
     await resolveVerb('submit', value.verb, value, { context, user, deps: this.deps })();
   }
 
-  private identify(context: TurnContext): ActivityUser {
+  private async identify(context: TurnContext): Promise<ActivityUser> {
     const stored = context.activity.from?.aadObjectId
-      ? this.deps.conversations.get(context.activity.from.aadObjectId)
+      ? await this.deps.conversations.get(context.activity.from.aadObjectId)
       : null;
     const user = activityUser(context.activity, stored?.locale);
     if (this.deps.allowedTenantId && user.tenantId !== this.deps.allowedTenantId) {
       throw new AppError('auth.forbidden', `tenant ${user.tenantId} is not served`, { status: 403 });
     }
     // Keep the reference fresh: proactive messages (previews from the upload page, outcomes) use it.
-    this.deps.conversations.save(conversationOf(context.activity as Activity, user, this.deps.clock.now()));
+    await this.deps.conversations.save(conversationOf(context.activity as Activity, user, this.deps.clock.now()));
     return user;
   }
 

@@ -22,7 +22,7 @@ import { resolveVerb } from './verbs/dispatch';
 /** What an invoke answer needs: the turn, who it is (checked lazily: that can fail too), the features. */
 export interface InvokeInput {
   context: TurnContext;
-  identify: () => ActivityUser;
+  identify: () => Promise<ActivityUser>;
   deps: TeamsDeps;
 }
 
@@ -51,7 +51,7 @@ export async function answerExecute(
   const { context, invokeValue, deps } = input;
   const verb = typeof invokeValue.action?.verb === 'string' ? invokeValue.action.verb : '';
   try {
-    const user = input.identify();
+    const user = await input.identify();
     return cardResponse(await resolveVerb('execute', verb, invokeValue.action?.data, { context, user, deps })());
   } catch (err) {
     const e = toAppError(err);
@@ -74,7 +74,7 @@ export async function answerTaskFetch(
   const verb = (data as { verb?: unknown }).verb;
   let locale = resolveLocale(context.activity.locale);
   try {
-    const user = input.identify();
+    const user = await input.identify();
     locale = user.locale;
     return { task: { type: 'continue', value: await resolveVerb('fetch', verb, data, { context, user, deps })() } };
   } catch (err) {
@@ -91,7 +91,7 @@ export async function answerTaskFetch(
 export async function answerTaskSubmit(input: InvokeInput): Promise<TaskModuleResponse | undefined> {
   const { context, deps } = input;
   try {
-    input.identify();
+    await input.identify();
     return undefined;
   } catch (err) {
     const e = toAppError(err);

@@ -23,10 +23,10 @@ import { GraphAdminDirectory } from '../m365/graph-admin-directory';
 import { GraphAudienceSource, GraphUserPages } from '../m365/graph-audience';
 import { GraphBatchRunner } from '../m365/graph-batch';
 import { GraphPhotoEvidenceReader } from '../m365/graph-photo-evidence';
-import type { Db } from '../store/database';
+import type { SqlDb } from '../store/sql/sql-db';
 import type { BroadcastStores } from '../core/broadcast/broadcast-store';
-import { sqliteBroadcastStores } from '../store/broadcast/sqlite-broadcast-stores';
-import { SqliteCoverageStore } from '../store/sqlite-coverage-store';
+import { sqlBroadcastStores } from '../store/broadcast/sql-broadcast-stores';
+import { SqlCoverageStore } from '../store/sql-coverage-store';
 import { TeamsCampaignTransport } from '../teams/proactive/campaign-transport';
 import { countedTransport, type Metrics } from '../metrics';
 import type { CampaignTransport } from '../core/broadcast/broadcast-types';
@@ -39,7 +39,7 @@ export interface AdminWiringArgs {
   config: Readonly<Config>;
   /** Counts broadcast deliveries when given (the service; the CLI only queues). */
   metrics?: Metrics;
-  db: Db;
+  db: SqlDb;
   graph: Client;
   mode: Mode;
   conversations: ConversationStore;
@@ -50,14 +50,14 @@ export interface AdminWiringArgs {
   /** Sends reminders and updates cards: the service builds a dispatcher on it; absent (the CLI), none is built. */
   outbox?: TeamsOutbox;
   /** The tenant's own reminder words per language (tenant settings), read as each reminder is sent. */
-  reminderTexts?: () => Partial<Record<Locale, ReminderText>>;
+  reminderTexts?: () => Promise<Partial<Record<Locale, ReminderText>>>;
 }
 
 /** The admin features. */
 export interface AdminWiring {
   admins: AdminPolicy;
   coverage: CoverageService;
-  coverageStore: SqliteCoverageStore;
+  coverageStore: SqlCoverageStore;
   broadcasts: BroadcastService;
   broadcastStores: BroadcastStores;
   dispatcher?: BroadcastDispatcher;
@@ -67,8 +67,8 @@ export interface AdminWiring {
 export function composeAdmin(a: AdminWiringArgs): AdminWiring {
   const owner = `${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
   const admins = new AdminPolicy(a.config.admins, new GraphAdminDirectory(a.graph, a.mode.appClientId));
-  const coverageStore = new SqliteCoverageStore(a.db);
-  const broadcastStores = sqliteBroadcastStores(a.db);
+  const coverageStore = new SqlCoverageStore(a.db);
+  const broadcastStores = sqlBroadcastStores(a.db);
   // Scans wait out Graph throttling: the same batching engine and settings as the status scan.
   const scanRunner = new GraphBatchRunner(a.graph, { maxAttempts: 8, maxRetryAfterSeconds: 60 });
   const coverage = new CoverageService({
@@ -105,7 +105,7 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
         audience: new GraphAudienceSource(a.graph, coverageStore),
         clock: a.clock,
         owner,
-        localeOf: (m) => a.conversations.get(m.userId)?.locale ?? resolveLocale(m.preferredLanguage),
+        localeOf: async (m) => (await a.conversations.get(m.userId))?.locale ?? resolveLocale(m.preferredLanguage),
         settings: {
           ratePerSecond: b.ratePerSecond * b.headroom,
           concurrency: b.concurrency,

@@ -3,7 +3,7 @@
  */
 import crypto from 'node:crypto';
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { AuditLog } from '../core/audit/audit-ports';
+import type { CountingAuditLog } from '../metrics';
 import type { Clock } from '../core/clock';
 import type { ConversationStore } from '../core/conversations/conversation-ports';
 import type { PhotoService } from '../core/photo/photo-service';
@@ -14,19 +14,19 @@ import { GraphDirectory } from '../m365/graph-directory';
 import { GraphGroups } from '../m365/graph-groups';
 import { GraphPhotoRenditions } from '../m365/graph-photo-renditions';
 import { GraphProfilePhotos } from '../m365/graph-profile-photos';
-import type { Db } from '../store/database';
-import { SqliteApprovalPolicyStore } from '../store/sqlite-approval-policy';
-import { SqliteApprovalRepository } from '../store/sqlite-approval-repository';
-import type { SqliteRequestRepository } from '../store/sqlite-request-repository';
+import type { SqlDb } from '../store/sql/sql-db';
+import { SqlApprovalPolicyStore } from '../store/sql-approval-policy';
+import { SqlApprovalRepository } from '../store/sql-approval-repository';
+import type { SqlRequestRepository } from '../store/sql-request-repository';
 import type { TeamsOutbox } from '../outbox/teams-outbox';
 import { TeamsApprovalNotifier } from '../teams/proactive/approval-notifier';
 
 /** What approval wiring needs. */
 export interface ApprovalWiringArgs {
-  db: Db;
+  db: SqlDb;
   graph: Client;
-  requests: SqliteRequestRepository;
-  audit: AuditLog;
+  requests: SqlRequestRepository;
+  audit: CountingAuditLog;
   conversations: ConversationStore;
   photos: PhotoService;
   clock: Clock;
@@ -35,9 +35,10 @@ export interface ApprovalWiringArgs {
   outbox?: TeamsOutbox;
 }
 
-/** Builds the approval service on SQLite, Graph and the Bot Framework adapter. */
+/** Builds the approval service on the store, Graph and the Bot Framework adapter. */
 export function composeApprovals(a: ApprovalWiringArgs): ApprovalService {
-  const store = new SqliteApprovalRepository(a.db, a.requests, a.audit);
+  // Decisions write their audit entry in their own transaction; the metrics count it once committed.
+  const store = new SqlApprovalRepository(a.db, a.requests, (entry) => a.audit.count(entry));
   const directory = new GraphDirectory(a.graph);
   const notifier = a.outbox
     ? new TeamsApprovalNotifier({ outbox: a.outbox, conversations: a.conversations, clock: a.clock, logger: a.logger })
@@ -46,7 +47,7 @@ export function composeApprovals(a: ApprovalWiringArgs): ApprovalService {
     requests: a.requests,
     photos: a.photos,
     approvals: store,
-    resolver: new ApproverResolver(directory, new GraphGroups(a.graph), new SqliteApprovalPolicyStore(a.db)),
+    resolver: new ApproverResolver(directory, new GraphGroups(a.graph), new SqlApprovalPolicyStore(a.db)),
     directory,
     profilePhotos: new GraphProfilePhotos(a.graph),
     renditions: new GraphPhotoRenditions(a.graph),

@@ -29,7 +29,7 @@ export interface StatusWiringArgs {
   audit: AuditLog;
   clock: Clock;
   /** The tenant setting "write SharePoint's legacy thumbnails on every apply" (the service); absent: never. */
-  legacyPush?: () => boolean;
+  legacyPush?: () => Promise<boolean>;
 }
 
 /** The status service and the policy reader (the photo flow checks the policy too). */

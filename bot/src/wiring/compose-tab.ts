@@ -16,9 +16,9 @@ import type { Mode } from './mode';
 import type { RoleResolver } from '../core/admin/role-resolver';
 import type { TabRouteDeps } from '../api/tab-routes';
 import type { AdminDownloadResource } from '../core/admin/download-resource';
-import type { SqliteAuditLog } from '../store/sqlite-audit-log';
-import type { Db } from '../store/database';
-import { SqliteApprovalPolicyStore } from '../store/sqlite-approval-policy';
+import type { SqlAuditLog } from '../store/sql-audit-log';
+import type { SqlDb } from '../store/sql/sql-db';
+import { SqlApprovalPolicyStore } from '../store/sql-approval-policy';
 import { GraphDirectory } from '../m365/graph-directory';
 import { GraphGroups } from '../m365/graph-groups';
 import { GraphPeople } from '../m365/graph-people';
@@ -30,7 +30,7 @@ import { DEFAULT_AVATAR_SIDES } from '../photo/sharp-image-processor';
 /** What the tab's wiring needs. */
 export interface TabWiringArgs {
   config: Readonly<Config>;
-  db: Db;
+  db: SqlDb;
   graph: Client;
   photos: PhotoService;
   approvals: ApprovalService;
@@ -40,7 +40,7 @@ export interface TabWiringArgs {
   roles: RoleResolver;
   audit: AuditLog;
   /** The audit log's own store (paging). */
-  auditStore: SqliteAuditLog;
+  auditStore: SqlAuditLog;
   settings: TenantSettingsStore;
   uploadLimiter: UploadRateLimiter;
   clock: Clock;
@@ -53,7 +53,7 @@ export function composeTab(a: TabWiringArgs): TabRouteDeps {
   const directory = new GraphDirectory(a.graph);
   const people = new GraphPeople(a.graph);
   const admins = { isAdmin: (userId: string) => a.roles.isAdmin(userId) };
-  const policy = new SqliteApprovalPolicyStore(a.db);
+  const policy = new SqlApprovalPolicyStore(a.db);
   return {
     session: {
       config: {
@@ -78,7 +78,7 @@ export function composeTab(a: TabWiringArgs): TabRouteDeps {
       directory,
       reports: people,
       groups: new GraphGroups(a.graph),
-      approversGroupId: () => policy.get().approversGroupId,
+      approversGroupId: async () => (await policy.get()).approversGroupId,
       admins,
       approvals: a.approvals,
       status: a.status,

@@ -51,7 +51,10 @@ export interface Mode {
    * The Bot Connector for chats Headshot opens itself: local, the local tenant; m365, TEAMS_SERVICE_URL, else a
    * conversation's service URL (`hint`, then the newest stored): Teams serves a tenant from one region.
    */
-  serviceUrl(hint: StoredConversation | null | undefined, newest: () => string | undefined): string | undefined;
+  serviceUrl(
+    hint: StoredConversation | null | undefined,
+    newest: () => Promise<string | undefined>,
+  ): Promise<string | undefined>;
   /** How activities on /api/messages are authenticated and replies signed. */
   botAuthentication(): BotFrameworkAuthentication;
 }
@@ -94,7 +97,7 @@ export function resolveMode(config: Readonly<Config>, localTenantUrl?: string, n
         audiences: [`api://localhost/${DEMO_APP.clientId}`, DEMO_APP.clientId],
       },
       localSignIn: { tenantUrl: url, clientId: DEMO_APP.clientId },
-      serviceUrl: () => url,
+      serviceUrl: async () => url,
       // The Playground sends no tokens; replies to the local tenant's connector carry the bot's, as in Teams.
       botAuthentication: () =>
         createLocalBotAuthentication({ tokens, connectorScope: BOT_CONNECTOR_SCOPE, signFor: url }),
@@ -119,7 +122,7 @@ export function resolveMode(config: Readonly<Config>, localTenantUrl?: string, n
       : undefined,
     sso: { authorityHost: config.authorityHost, tenantId, audiences: config.sso.audiences },
     allowedTenantId: config.bot.appType === 'SingleTenant' ? tenantId : undefined,
-    serviceUrl: (hint, newest) => config.broadcast.serviceUrl ?? hint?.serviceUrl ?? newest(),
+    serviceUrl: async (hint, newest) => config.broadcast.serviceUrl ?? hint?.serviceUrl ?? (await newest()),
     botAuthentication: () =>
       createBotFrameworkAuthentication({
         appId,

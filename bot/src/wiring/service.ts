@@ -4,7 +4,6 @@
  * main.ts; tests call startHeadshot() directly.
  */
 import crypto from 'node:crypto';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'restify';
 import { CloudAdapter } from 'botbuilder';
@@ -16,12 +15,13 @@ import { UploadRateLimiter } from '../core/photo/upload-rate-limiter';
 import type { AdminPolicy } from '../core/admin/admin-policy';
 import { createLogger, type Logger } from '../logger';
 import { SharpImageProcessor } from '../photo/sharp-image-processor';
-import { openDatabase, type Db } from '../store/database';
-import { SqliteRequestRepository } from '../store/sqlite-request-repository';
-import { SqliteConversationStore } from '../store/sqlite-conversation-store';
-import { SqliteAuditLog } from '../store/sqlite-audit-log';
-import { SqliteTenantSettingsStore } from '../store/sqlite-tenant-settings';
-import { getOrCreateSetting, randomSecret } from '../store/sqlite-settings';
+import type { SqlDb } from '../store/sql/sql-db';
+import { SqlRequestRepository } from '../store/sql-request-repository';
+import { SqlConversationStore } from '../store/sql-conversation-store';
+import { SqlAuditLog } from '../store/sql-audit-log';
+import { SqlTenantSettingsStore } from '../store/sql-tenant-settings';
+import { getOrCreateSetting, randomSecret } from '../store/sql-settings';
+import { openConfiguredStore } from './compose-store';
 import { createGraphClient } from '../m365/graph-client';
 import { GraphProfilePhotos } from '../m365/graph-profile-photos';
 import { GuardedAttachmentFetcher } from '../m365/attachment-fetcher';
@@ -67,7 +67,8 @@ export interface RunningHeadshot extends LocalParts {
   approvals: ApprovalService;
   /** Coverage and broadcasts (docs/broadcast.md). */
   admin: AdminWiring;
-  db: Db;
+  /** The store (SQLite or PostgreSQL). */
+  db: SqlDb;
   /** The HTTP server (route enumeration in tests). */
   server: Server;
   /** Counters behind GET /metrics. */
@@ -87,14 +88,20 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
   const clock = options.clock ?? local?.clock ?? systemClock;
   const mode = resolveMode(config, local?.localTenantUrl, () => clock.now().getTime());
 
-  const db = openDatabase(path.join(config.dataDir, 'headshot.sqlite'));
-  const requests = new SqliteRequestRepository(db);
-  const conversations = new SqliteConversationStore(db);
+  let db: SqlDb;
+  try {
+    db = await openConfiguredStore(config);
+  } catch (err) {
+    await local?.localTenant?.close();
+    throw err;
+  }
+  const requests = new SqlRequestRepository(db);
+  const conversations = new SqlConversationStore(db);
   const metrics = new Metrics();
-  const auditStore = new SqliteAuditLog(db);
+  const auditStore = new SqlAuditLog(db);
   const audit = new CountingAuditLog(auditStore, metrics);
   // The admin's tab settings (legacy SharePoint push, reminder texts), read on every use.
-  const tenantSettings = new SqliteTenantSettingsStore(db);
+  const tenantSettings = new SqlTenantSettingsStore(db);
   const graph = createGraphClient({ baseUrl: mode.graphBaseUrl, tokens: mode.tokens });
 
   const adapter = new CloudAdapter(mode.botAuthentication());
@@ -130,7 +137,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     mode,
     audit,
     clock,
-    legacyPush: () => tenantSettings.get().legacyPush,
+    legacyPush: async () => (await tenantSettings.get()).legacyPush,
   });
   const photos = new PhotoService({
     images: new SharpImageProcessor({
@@ -165,10 +172,11 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     logger,
     sharePoint,
     outbox,
-    reminderTexts: () => tenantSettings.get().reminderTexts,
+    reminderTexts: async () => (await tenantSettings.get()).reminderTexts,
   });
 
-  const ticketSecret = config.uploadTicketSecret ?? getOrCreateSetting(db, 'upload_ticket_secret', randomSecret);
+  const ticketSecret =
+    config.uploadTicketSecret ?? (await getOrCreateSetting(db, 'upload_ticket_secret', randomSecret));
   // Signed links: the upload page (30 minutes), the AD-ready photo and admin CSV downloads (10 minutes each).
   const now = (): Date => clock.now();
   const tickets = new SignedLinks(ticketSecret, uploadLink(), now);
@@ -250,7 +258,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
       metrics,
       metricsToken: config.metrics.token,
       checks: {
-        database: async () => void db.prepare('SELECT 1').get(),
+        database: () => db.ping(),
         graphToken: async () => void (await mode.tokens.getToken('https://graph.microsoft.com/.default')),
       },
     },
@@ -292,7 +300,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
       await playground?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await background.stop(options.shutdownGraceMs ?? 5_000);
-      db.close();
+      await db.close();
       await local?.localTenant?.close();
     },
   };

@@ -50,20 +50,23 @@ export async function startBackground(d: BackgroundDeps): Promise<Background> {
   // Approvals: finish writes a crash interrupted, then the durable scheduler (due times live in the store).
   await approvals.resume().catch((err: unknown) => logger.error({ err: message(err) }, 'resuming approvals failed'));
   // Coverage: take over scans a dead process left; refresh a stale one on the schedule. Broadcasts: the dispatcher.
-  admin.coverage.resumeAbandoned();
+  await admin.coverage
+    .resumeAbandoned()
+    .catch((err: unknown) => logger.error({ err: message(err) }, 'resuming coverage scans failed'));
   admin.dispatcher?.start(config.broadcast.pollMs);
 
-  const refreshCoverage = (): void => {
+  const refreshCoverage = async (): Promise<void> => {
     if (config.coverage.refreshHours <= 0) return;
-    const latest = admin.coverage.view();
+    const latest = await admin.coverage.view();
     const age = latest ? clock.now().getTime() - Date.parse(latest.finishedAt ?? latest.startedAt) : Infinity;
-    if (latest?.state !== 'running' && age > config.coverage.refreshHours * 3_600_000) admin.coverage.start('schedule');
+    if (latest?.state !== 'running' && age > config.coverage.refreshHours * 3_600_000)
+      await admin.coverage.start('schedule');
   };
   const tick = async (): Promise<void> => {
     await d.syncClock?.();
     await approvals.tick();
     await photos.expireDue();
-    refreshCoverage();
+    await refreshCoverage();
   };
   let ticking: Promise<void> | undefined;
   const scheduler = setInterval(() => {

@@ -12,15 +12,15 @@ import { GraphAppInstaller } from '../../../bot/src/m365/graph-app-installer';
 import { createGraphClient } from '../../../bot/src/m365/graph-client';
 import { LocalClientCredentials } from '../../../bot/src/m365/token-source';
 import { TeamsOutbox, type TeamsOutboxDeps } from '../../../bot/src/outbox/teams-outbox';
-import { openDatabase, type Db } from '../../../bot/src/store/database';
-import { SqliteConversationStore } from '../../../bot/src/store/sqlite-conversation-store';
+import { openDatabase, type Db } from '../../../bot/src/store/sql/sql-db';
+import { SqlConversationStore } from '../../../bot/src/store/sql-conversation-store';
 import { TenantClient } from '../../support/local-tenant';
 
 const CARD = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Hello' }] };
 
 let t: TenantClient;
 let db: Db;
-let conversations: SqliteConversationStore;
+let conversations: SqlConversationStore;
 beforeAll(async () => {
   t = await TenantClient.start();
 });
@@ -28,7 +28,7 @@ afterAll(() => t.close());
 beforeEach(async () => {
   await t.control('POST', '/_control/reset');
   db = openDatabase(':memory:');
-  conversations = new SqliteConversationStore(db);
+  conversations = new SqlConversationStore(db);
 });
 afterEach(() => db.close());
 

@@ -7,9 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { approvalsCommand, parseDuration } from '../../../bot/src/cli/approvals-command';
 import { auditCommand } from '../../../bot/src/cli/audit-command';
-import { openDatabase } from '../../../bot/src/store/database';
-import { SqliteApprovalPolicyStore } from '../../../bot/src/store/sqlite-approval-policy';
-import { SqliteAuditLog } from '../../../bot/src/store/sqlite-audit-log';
+import { openDatabase } from '../../../bot/src/store/sql/sql-db';
+import { SqlApprovalPolicyStore } from '../../../bot/src/store/sql-approval-policy';
+import { SqlAuditLog } from '../../../bot/src/store/sql-audit-log';
 
 let dir: string;
 beforeEach(() => {
@@ -79,7 +79,7 @@ test('the policy: the default, then set (audited), then a partial change keeps t
   expect(partial.code).toBe(0);
   expect(partial.out).toContain('Approval required for: members of g1, g2');
   const db = openDatabase(path.join(dir, 'headshot.sqlite'));
-  expect(new SqliteApprovalPolicyStore(db).get()).toMatchObject({
+  expect(new SqlApprovalPolicyStore(db).get()).toMatchObject({
     requiredFor: 'groups',
     approversGroupId: 'ag',
     remindAfterMinutes: 720,
@@ -131,7 +131,7 @@ test('list with nothing to show, and the audit log filtered by user, request and
   expect(await run(approvalsCommand, 'list')).toMatchObject({ code: 0, out: 'No approval requests.\n' });
   expect(JSON.parse((await run(approvalsCommand, 'list', '--json')).out)).toEqual([]);
   const db = openDatabase(path.join(dir, 'headshot.sqlite'));
-  const log = new SqliteAuditLog(db);
+  const log = new SqlAuditLog(db);
   const at = new Date('2025-03-14T09:30:00Z');
   log.append({
     at,

@@ -7,11 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate, openDatabase, type Db } from '../../../bot/src/store/database';
+import { SqliteDb } from '../../../bot/src/store/sql/sqlite-db';
 import { MIGRATIONS } from '../../../bot/src/store/migrations';
-import { SqliteRequestRepository } from '../../../bot/src/store/sqlite-request-repository';
-import { SqliteConversationStore } from '../../../bot/src/store/sqlite-conversation-store';
-import { SqliteAuditLog } from '../../../bot/src/store/sqlite-audit-log';
-import { getOrCreateSetting } from '../../../bot/src/store/sqlite-settings';
+import { SqlRequestRepository } from '../../../bot/src/store/sql-request-repository';
+import { SqlConversationStore } from '../../../bot/src/store/sql-conversation-store';
+import { SqlAuditLog } from '../../../bot/src/store/sql-audit-log';
+import { getOrCreateSetting } from '../../../bot/src/store/sql-settings';
 import { T0, photo, previewed, tempDir } from '../../support/store-records';
 
 const userVersion = (db: Db) => db.pragma('user_version', { simple: true }) as number;
@@ -59,15 +60,15 @@ test('a fresh database reaches the latest user_version with every table the stor
   db.close();
 });
 
-test('migrating an up-to-date database again is a no-op that keeps schema and data', () => {
+test('migrating an up-to-date database again is a no-op that keeps schema and data', async () => {
   const db = openDatabase(':memory:');
-  getOrCreateSetting(db, 'k', () => 'v');
+  await getOrCreateSetting(new SqliteDb(db, 'test'), 'k', () => 'v');
   const before = schema(db);
   expect(migrate(db)).toBe(MIGRATIONS.length);
   expect(migrate(db)).toBe(MIGRATIONS.length);
   expect(userVersion(db)).toBe(MIGRATIONS.length);
   expect(schema(db)).toEqual(before);
-  expect(getOrCreateSetting(db, 'k', () => 'other')).toBe('v');
+  expect(await getOrCreateSetting(new SqliteDb(db, 'test'), 'k', () => 'other')).toBe('v');
   db.close();
 });
 
@@ -112,15 +113,15 @@ test('a migration that fails is rolled back whole: no half-made tables, version 
   db.close();
 });
 
-test('everything the store writes to a file survives closing and reopening', () => {
+test('everything the store writes to a file survives closing and reopening', async () => {
   const file = path.join(dir, 'headshot.sqlite');
   const at = new Date(T0.getTime() + 1234);
   const request = previewed('user-a', T0);
   {
-    const db = openDatabase(file);
-    new SqliteRequestRepository(db).create(request, photo('a'));
-    new SqliteRequestRepository(db).savePrevious('user-a', request.id, new Uint8Array([1, 2, 3]), at);
-    new SqliteConversationStore(db).save({
+    const db = SqliteDb.open(file);
+    await new SqlRequestRepository(db).create(request, photo('a'));
+    await new SqlRequestRepository(db).savePrevious('user-a', request.id, new Uint8Array([1, 2, 3]), at);
+    await new SqlConversationStore(db).save({
       userId: 'user-a',
       tenantId: 'tenant-1',
       conversationId: 'conv-1',
@@ -129,24 +130,30 @@ test('everything the store writes to a file survives closing and reopening', () 
       reference: '{"conversation":{"id":"conv-1"}}',
       updatedAt: at,
     });
-    new SqliteAuditLog(db).append({ at, actorId: 'user-a', action: 'photo.receive', outcome: 'ok', detail: { n: 1 } });
-    expect(getOrCreateSetting(db, 'upload_ticket_secret', () => 'first-secret')).toBe('first-secret');
-    db.close();
+    await new SqlAuditLog(db).append({
+      at,
+      actorId: 'user-a',
+      action: 'photo.receive',
+      outcome: 'ok',
+      detail: { n: 1 },
+    });
+    expect(await getOrCreateSetting(db, 'upload_ticket_secret', () => 'first-secret')).toBe('first-secret');
+    await db.close();
   }
-  const db = openDatabase(file);
-  const repo = new SqliteRequestRepository(db);
-  expect(repo.get(request.id)).toEqual(request);
-  expect(repo.getPhoto(request.id)).toEqual(photo('a'));
-  expect(repo.openForUser('user-a')?.id).toBe(request.id);
-  expect(db.prepare(`SELECT photo FROM previous_photos WHERE request_id = ?`).get(request.id)).toEqual({
+  const db = SqliteDb.open(file);
+  const repo = new SqlRequestRepository(db);
+  expect(await repo.get(request.id)).toEqual(request);
+  expect(await repo.getPhoto(request.id)).toEqual(photo('a'));
+  expect((await repo.openForUser('user-a'))?.id).toBe(request.id);
+  expect(await db.get(`SELECT photo FROM previous_photos WHERE request_id = ?`, [request.id])).toEqual({
     photo: Buffer.from([1, 2, 3]),
   });
-  expect(new SqliteConversationStore(db).get('user-a')).toMatchObject({
+  expect(await new SqlConversationStore(db).get('user-a')).toMatchObject({
     conversationId: 'conv-1',
     locale: 'nl',
     updatedAt: at,
   });
-  expect(new SqliteAuditLog(db).list({ actorId: 'user-a' })).toEqual([
+  expect(await new SqlAuditLog(db).list({ actorId: 'user-a' })).toEqual([
     {
       at,
       actorId: 'user-a',
@@ -157,6 +164,6 @@ test('everything the store writes to a file survives closing and reopening', () 
       requestId: undefined,
     },
   ]);
-  expect(getOrCreateSetting(db, 'upload_ticket_secret', () => 'second-secret')).toBe('first-secret');
-  db.close();
+  expect(await getOrCreateSetting(db, 'upload_ticket_secret', () => 'second-secret')).toBe('first-secret');
+  await db.close();
 });

@@ -42,9 +42,9 @@ export const DEFAULT_APPROVAL_POLICY: Readonly<ApprovalPolicy> = Object.freeze({
 /** Stores the approval policy. */
 export interface ApprovalPolicyStore {
   /** The current policy (the default when none was set). */
-  get(): ApprovalPolicy;
+  get(): Promise<ApprovalPolicy>;
   /** Replaces the policy; returns what was stored. */
-  set(policy: ApprovalPolicy, at: Date, by: string): ApprovalPolicy;
+  set(policy: ApprovalPolicy, at: Date, by: string): Promise<ApprovalPolicy>;
 }
 
 // ---------------------------------------------------------------- Microsoft 365
@@ -179,9 +179,13 @@ export interface ApprovalRepository {
    * requester's older pending approvals, in one transaction with `audit`. Null when the request was no longer
    * previewed (a second click); otherwise the request and the ids it superseded.
    */
-  open(approval: NewApproval, at: Date, audit: AuditEntry): { request: PhotoRequest; superseded: string[] } | null;
+  open(
+    approval: NewApproval,
+    at: Date,
+    audit: AuditEntry,
+  ): Promise<{ request: PhotoRequest; superseded: string[] } | null>;
   /** The approval of a request, or null when it was never sent for approval. */
-  get(requestId: string): Approval | null;
+  get(requestId: string): Promise<Approval | null>;
   /**
    * One decision, as a compare-and-set on the request's state, keyed by (request, verb, actor): the key, the
    * state change, the decider, time and reason, and the audit entry commit together or not at all.
@@ -194,38 +198,41 @@ export interface ApprovalRepository {
     at: Date;
     /** The audit entry for the result, appended in the same transaction (null: none, for a replay). */
     audit: (result: DecisionResult) => AuditEntry | null;
-  }): DecisionResult;
+  }): Promise<DecisionResult>;
   /** pending_approval -> expired, if still pending, with `audit` in the same transaction; the request or null. */
-  expire(requestId: string, at: Date, audit: AuditEntry): PhotoRequest | null;
+  expire(requestId: string, at: Date, audit: AuditEntry): Promise<PhotoRequest | null>;
   /** Supersedes the user's pending approvals (a newer photo went live without approval); their ids. */
-  supersedePending(userId: string, at: Date): string[];
+  supersedePending(userId: string, at: Date): Promise<string[]>;
   /** Claims a due reminder (clears it); false when it was not due or someone else claimed it. */
-  claimReminder(requestId: string, at: Date): boolean;
+  claimReminder(requestId: string, at: Date): Promise<boolean>;
   /**
    * Claims a due escalation (or, `early`, one not yet due: nobody could be reached) and adds the new approvers; false
    * when not due or already claimed.
    */
-  claimEscalation(requestId: string, at: Date, approvers: Approver[], early?: boolean): boolean;
+  claimEscalation(requestId: string, at: Date, approvers: Approver[], early?: boolean): Promise<boolean>;
   /** Records that an approver's card was sent. */
-  markNotified(requestId: string, userId: string, at: Date): void;
+  markNotified(requestId: string, userId: string, at: Date): Promise<void>;
   /** After a busy Microsoft 365: when to try writing again. */
-  scheduleRetry(requestId: string, at: Date): void;
+  scheduleRetry(requestId: string, at: Date): Promise<void>;
   /** Stores a copy of a card (the requester's or an approver's). */
-  addCopy(copy: CardCopy): void;
+  addCopy(copy: CardCopy): Promise<void>;
   /** Every copy of a request's card, oldest first. */
-  copies(requestId: string): CardCopy[];
+  copies(requestId: string): Promise<CardCopy[]>;
   /** Requests due for expiry, escalation, reminder; approved ones ready to write; ones a crash left applying. */
-  due(now: Date): { expire: string[]; escalate: string[]; remind: string[]; apply: string[] };
+  due(now: Date): Promise<{ expire: string[]; escalate: string[]; remind: string[]; apply: string[] }>;
   /** Approval requests in `applying` (after a restart: interrupted writes). */
-  applying(): string[];
+  applying(): Promise<string[]>;
   /** Pending approvals with an approver not reached yet. */
-  unnotified(): string[];
+  unnotified(): Promise<string[]>;
   /** Approvals whose cards or notifications lag behind their state. */
-  unsynced(): string[];
+  unsynced(): Promise<string[]>;
   /** Records what the cards (version, revision) and the notifications (state) now show; versions only move forward. */
-  markSynced(requestId: string, synced: { version?: number; revision?: number; notifiedState?: RequestState }): void;
+  markSynced(
+    requestId: string,
+    synced: { version?: number; revision?: number; notifiedState?: RequestState },
+  ): Promise<void>;
   /** Approvals, newest first, optionally only those `approverId` may decide now, or in one state. */
-  list(filter: { approverId?: string; state?: RequestState; limit?: number }): ApprovalSummary[];
+  list(filter: { approverId?: string; state?: RequestState; limit?: number }): Promise<ApprovalSummary[]>;
 }
 
 // ---------------------------------------------------------------- what people see

@@ -77,7 +77,7 @@ export class ApprovalService {
    */
   async submit(requestId: string, actorId: string): Promise<SubmitOutcome> {
     const { requests, approvals, audit, clock, hash } = this.deps;
-    const request = requests.get(requestId);
+    const request = await requests.get(requestId);
     if (!request || request.userId !== actorId) return { routed: false }; // confirm() refuses, and audits, as before
     if (request.state === 'pending_approval') return this.routed(request);
     if (request.state !== 'previewed' || request.expiresAt.getTime() <= clock.now().getTime()) return { routed: false };
@@ -85,11 +85,11 @@ export class ApprovalService {
     const requirement = await this.requirementFor(request.userId);
     if (!requirement.required) {
       // The new photo goes live without approval: older requests still waiting must never overwrite it.
-      for (const id of approvals.supersedePending(request.userId, clock.now())) void this.worker.sync(id);
+      for (const id of await approvals.supersedePending(request.userId, clock.now())) void this.worker.sync(id);
       return { routed: false };
     }
     if (requirement.approvers.length === 0) {
-      audit.append({
+      await audit.append({
         at: clock.now(),
         actorId,
         action: 'approval.request',
@@ -100,7 +100,7 @@ export class ApprovalService {
       });
       throw new AppError('approval.no_approver', `nobody can approve for ${actorId}`, { status: 409 });
     }
-    const photo = requests.getPhoto(requestId);
+    const photo = await requests.getPhoto(requestId);
     if (!photo) return { routed: false };
     const [requester, current, oldPreview] = await Promise.all([
       this.deps.directory.getUser(request.userId),
@@ -125,7 +125,7 @@ export class ApprovalService {
         newPhotoHash,
       },
     };
-    const opened = approvals.open(
+    const opened = await approvals.open(
       {
         requestId,
         tenantId: request.tenantId,
@@ -145,7 +145,7 @@ export class ApprovalService {
       entry,
     );
     if (!opened) {
-      const again = requests.get(requestId);
+      const again = await requests.get(requestId);
       return again?.state === 'pending_approval' ? this.routed(again) : { routed: false };
     }
     for (const id of opened.superseded) void this.worker.sync(id);
@@ -161,7 +161,7 @@ export class ApprovalService {
    */
   async decide(requestId: string, actorId: string, verb: DecisionVerb, reason?: string): Promise<DecisionOutcome> {
     const { approvals, requests, clock } = this.deps;
-    const before = approvals.get(requestId);
+    const before = await approvals.get(requestId);
     const trimmed = typeof reason === 'string' ? reason.trim().slice(0, MAX_REASON_LENGTH) : '';
     const mayDecide = before
       ? verb === 'cancel'
@@ -171,9 +171,9 @@ export class ApprovalService {
     if (mayDecide && verb === 'reject' && trimmed === '')
       throw new AppError('approval.reason_required', 'a rejection needs a reason', { status: 400 });
     // Time ran out but no tick has noticed yet: nobody may decide any more.
-    if (before && before.expiresAt.getTime() <= clock.now().getTime()) this.worker.expireNow(requestId);
+    if (before && before.expiresAt.getTime() <= clock.now().getTime()) await this.worker.expireNow(requestId);
     const at = clock.now();
-    const result = approvals.decide({
+    const result = await approvals.decide({
       requestId,
       verb,
       actorId,
@@ -190,16 +190,19 @@ export class ApprovalService {
       if (verb === 'approve') void this.worker.kickApply(requestId);
       else void this.worker.sync(requestId);
     }
-    const request = requests.get(requestId) ?? result.request;
-    return { result: result.outcome, view: this.worker.viewOf(request, approvals.get(requestId) ?? result.approval) };
+    const request = (await requests.get(requestId)) ?? result.request;
+    return {
+      result: result.outcome,
+      view: await this.worker.viewOf(request, (await approvals.get(requestId)) ?? result.approval),
+    };
   }
 
   /**
    * The view of a request for someone looking at its card (a refresh). Only the requester and the approvers may
    * look: anyone else is refused and the attempt audited, so a forged refresh cannot read someone's photos.
    */
-  viewFor(requestId: string, viewerId: string): { view: ApprovalView; viewer: ApprovalViewer } {
-    const view = this.worker.view(requestId);
+  async viewFor(requestId: string, viewerId: string): Promise<{ view: ApprovalView; viewer: ApprovalViewer }> {
+    const view = await this.worker.view(requestId);
     const viewer: ApprovalViewer | null = !view
       ? null
       : view.requesterId === viewerId
@@ -208,7 +211,7 @@ export class ApprovalService {
           ? 'approver'
           : null;
     if (!view || !viewer) {
-      this.deps.audit.append({
+      await this.deps.audit.append({
         at: this.deps.clock.now(),
         actorId: viewerId,
         action: 'approval.view',
@@ -223,19 +226,21 @@ export class ApprovalService {
   }
 
   /** The view of a request for one of its participants, or null (no approval, or not theirs); never audited. */
-  participantView(requestId: string, userId: string): ApprovalView | null {
-    const view = this.worker.view(requestId);
+  async participantView(requestId: string, userId: string): Promise<ApprovalView | null> {
+    const view = await this.worker.view(requestId);
     return view && (view.requesterId === userId || view.approvers.some((a) => a.userId === userId)) ? view : null;
   }
 
   /** Stores a copy of a card sent outside the service (the requester's, in their chat). */
-  addCopy(copy: CardCopy): void {
-    this.deps.approvals.addCopy(copy);
+  async addCopy(copy: CardCopy): Promise<void> {
+    await this.deps.approvals.addCopy(copy);
   }
 
   /** Approvals for the CLI and the tab, newest first. */
-  list(filter: { approverId?: string; state?: PhotoRequest['state']; limit?: number } = {}): ApprovalSummary[] {
-    return this.deps.approvals.list(filter);
+  async list(
+    filter: { approverId?: string; state?: PhotoRequest['state']; limit?: number } = {},
+  ): Promise<ApprovalSummary[]> {
+    return await this.deps.approvals.list(filter);
   }
 
   /** Runs what is due (reminders, escalations, expiries, writes, card updates) and waits for it. */
@@ -253,8 +258,8 @@ export class ApprovalService {
     return this.worker.work.idle();
   }
 
-  private routed(request: PhotoRequest): SubmitOutcome {
-    const view = this.worker.view(request.id);
+  private async routed(request: PhotoRequest): Promise<SubmitOutcome> {
+    const view = await this.worker.view(request.id);
     return view ? { routed: true, request, view } : { routed: false };
   }
 }

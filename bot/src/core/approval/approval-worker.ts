@@ -60,16 +60,16 @@ export class ApprovalWorker {
   }
 
   /** The card view of a request, or null when it was never sent for approval. */
-  view(requestId: string): ApprovalView | null {
-    const request = this.deps.requests.get(requestId);
-    const approval = this.deps.approvals.get(requestId);
+  async view(requestId: string): Promise<ApprovalView | null> {
+    const request = await this.deps.requests.get(requestId);
+    const approval = await this.deps.approvals.get(requestId);
     return request && approval ? this.viewOf(request, approval) : null;
   }
 
   /** The view of a request and its approval. */
-  viewOf(request: PhotoRequest, approval: Approval): ApprovalView {
+  async viewOf(request: PhotoRequest, approval: Approval): Promise<ApprovalView> {
     const teamsUserIds = [
-      ...new Set(this.deps.approvals.copies(request.id).flatMap((c) => (c.teamsUserId ? [c.teamsUserId] : []))),
+      ...new Set((await this.deps.approvals.copies(request.id)).flatMap((c) => (c.teamsUserId ? [c.teamsUserId] : []))),
     ];
     return {
       requestId: request.id,
@@ -89,7 +89,8 @@ export class ApprovalWorker {
       warnings: request.warnings,
       oldPreview: approval.oldPreview,
       newPreview: approval.newPreview,
-      canUndo: request.state === 'applied' && this.deps.requests.latestApplied(request.userId)?.id === request.id,
+      canUndo:
+        request.state === 'applied' && (await this.deps.requests.latestApplied(request.userId))?.id === request.id,
       teamsUserIds,
     };
   }
@@ -111,7 +112,7 @@ export class ApprovalWorker {
 
   /** After a restart: finishes writes a crash interrupted, then runs a tick. */
   async resume(): Promise<TickReport> {
-    for (const id of this.deps.approvals.applying())
+    for (const id of await this.deps.approvals.applying())
       void this.work.run(`apply:${id}`, async () => void (await this.apply(id, true)));
     await this.work.idle();
     return this.tick();
@@ -120,12 +121,12 @@ export class ApprovalWorker {
   /** Does everything that is due now; resolves when it and the work it started are done. */
   async tick(): Promise<TickReport> {
     const now = this.deps.clock.now();
-    const due = this.deps.approvals.due(now);
+    const due = await this.deps.approvals.due(now);
     const report: TickReport = { expired: 0, escalated: 0, reminded: 0, applied: 0, synced: 0 };
     // Expiry first: an expired request is neither reminded nor escalated.
     for (const id of due.expire) {
       void this.work.run(`expire:${id}`, async () => {
-        if (this.expireNow(id)) report.expired++;
+        if (await this.expireNow(id)) report.expired++;
       });
     }
     await this.work.idle();
@@ -134,23 +135,23 @@ export class ApprovalWorker {
     await this.work.idle();
     for (const id of due.remind)
       void this.work.run(`remind:${id}`, async () => void ((await this.remindNow(id)) && report.reminded++));
-    for (const id of this.deps.approvals.unnotified()) void this.notifyApprovers(id);
+    for (const id of await this.deps.approvals.unnotified()) void this.notifyApprovers(id);
     for (const id of due.apply) {
       void this.work.run(`apply:${id}`, async () => void ((await this.apply(id, false)) && report.applied++));
     }
     await this.work.idle();
-    const unsynced = this.deps.approvals.unsynced();
+    const unsynced = await this.deps.approvals.unsynced();
     for (const id of unsynced) void this.sync(id);
     await this.work.idle();
-    report.synced = unsynced.length - this.deps.approvals.unsynced().length;
+    report.synced = unsynced.length - (await this.deps.approvals.unsynced()).length;
     return report;
   }
 
   /** Expires a request whose time ran out (if still pending) and updates its cards; false when it was not pending. */
-  expireNow(requestId: string): boolean {
-    const approval = this.deps.approvals.get(requestId);
+  async expireNow(requestId: string): Promise<boolean> {
+    const approval = await this.deps.approvals.get(requestId);
     const at = this.deps.clock.now();
-    const expired = this.deps.approvals.expire(requestId, at, {
+    const expired = await this.deps.approvals.expire(requestId, at, {
       at,
       actorId: SYSTEM_ACTOR,
       action: 'approval.expire',
@@ -165,16 +166,16 @@ export class ApprovalWorker {
 
   private async apply(requestId: string, interrupted: boolean): Promise<boolean> {
     const { photos, approvals, requests, clock, audit } = this.deps;
-    const before = requests.get(requestId);
-    const approval = approvals.get(requestId);
+    const before = await requests.get(requestId);
+    const approval = await approvals.get(requestId);
     if (!before || !approval) return false;
     // Show "approved, writing" on every copy before the write starts.
     if (!interrupted) await this.sync(requestId);
     if (!interrupted && approval.attempts >= MAX_ATTEMPTS && before.state === 'approved') {
       const at = clock.now();
-      if (requests.transition(requestId, 'approved', 'applying', at))
-        requests.transition(requestId, 'applying', 'failed', at, 'm365.unavailable');
-      audit.append({
+      if (await requests.transition(requestId, 'approved', 'applying', at))
+        await requests.transition(requestId, 'applying', 'failed', at, 'm365.unavailable');
+      await audit.append({
         at,
         actorId: SYSTEM_ACTOR,
         action: 'approval.apply',
@@ -191,11 +192,11 @@ export class ApprovalWorker {
       applied = (interrupted ? await photos.finishApplying(requestId) : await photos.applyApproved(requestId)) !== null;
     } catch (err) {
       const e = toAppError(err);
-      const after = requests.get(requestId);
+      const after = await requests.get(requestId);
       if (e.retryable && after?.state === 'approved') {
         const backoff = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** approval.attempts);
         const wait = Math.max(backoff, (e.retryAfterSeconds ?? 0) * 1000);
-        approvals.scheduleRetry(requestId, new Date(clock.now().getTime() + wait));
+        await approvals.scheduleRetry(requestId, new Date(clock.now().getTime() + wait));
       }
       if (!(e instanceof AppError) || e.code === 'internal') this.deps.onError?.(`apply:${requestId}`, err);
     }
@@ -205,26 +206,27 @@ export class ApprovalWorker {
 
   private async syncNow(requestId: string): Promise<void> {
     const { requests, approvals, notifier } = this.deps;
-    const request = requests.get(requestId);
-    const approval = approvals.get(requestId);
+    const request = await requests.get(requestId);
+    const approval = await approvals.get(requestId);
     if (!request || !approval || !notifier) return;
-    const view = this.viewOf(request, approval);
+    const view = await this.viewOf(request, approval);
     if (approval.syncedVersion < request.version || approval.syncedRevision < approval.revision) {
-      const { failed } = await notifier.updateCopies(view, approvals.copies(requestId));
+      const { failed } = await notifier.updateCopies(view, await approvals.copies(requestId));
       // A copy that could not be updated (Teams busy, a crash) is tried again by the next tick.
-      if (failed === 0) approvals.markSynced(requestId, { version: request.version, revision: approval.revision });
+      if (failed === 0)
+        await approvals.markSynced(requestId, { version: request.version, revision: approval.revision });
     }
     if (approval.notifiedState !== request.state) {
       const notice = noticeFor(view);
       if (notice) await notifier.tell(approval.requesterId, request.tenantId, notice).catch(() => false);
-      approvals.markSynced(requestId, { notifiedState: request.state });
+      await approvals.markSynced(requestId, { notifiedState: request.state });
     }
   }
 
   private async notifyNow(requestId: string): Promise<void> {
     const { requests, approvals } = this.deps;
-    const request = requests.get(requestId);
-    const approval = approvals.get(requestId);
+    const request = await requests.get(requestId);
+    const approval = await approvals.get(requestId);
     if (!request || !approval || request.state !== 'pending_approval') return;
     const waiting = approval.approvers.filter((a) => !a.notifiedAt);
     if (waiting.length === 0) return;
@@ -232,7 +234,7 @@ export class ApprovalWorker {
     // Nobody has the card and none of them can get it (they blocked Headshot, or do not have it and it cannot be
     // installed for them): waiting for the escalation timer would leave the request with no one to decide, so the
     // next approvers (skip-level manager, else the approvers group) are asked now.
-    const reached = (approvals.get(requestId) ?? approval).approvers.some((a) => a.notifiedAt);
+    const reached = ((await approvals.get(requestId)) ?? approval).approvers.some((a) => a.notifiedAt);
     if (!reached && unreachable === waiting.length) await this.escalateNow(requestId, true);
   }
 
@@ -248,7 +250,7 @@ export class ApprovalWorker {
     let unreachable = 0;
     for (const approver of to) {
       const copy = await notifier.sendToApprover(
-        this.viewOf(request, approvals.get(request.id) ?? approval),
+        await this.viewOf(request, (await approvals.get(request.id)) ?? approval),
         approver,
         request.tenantId,
       );
@@ -257,8 +259,8 @@ export class ApprovalWorker {
         unreachable++;
         continue;
       }
-      approvals.addCopy(copy);
-      approvals.markNotified(request.id, approver.userId, clock.now());
+      await approvals.addCopy(copy);
+      await approvals.markNotified(request.id, approver.userId, clock.now());
       sent++;
     }
     return { sent, unreachable };
@@ -266,12 +268,12 @@ export class ApprovalWorker {
 
   private async remindNow(requestId: string): Promise<boolean> {
     const { requests, approvals, audit, clock } = this.deps;
-    const request = requests.get(requestId);
+    const request = await requests.get(requestId);
     if (request?.state !== 'pending_approval') return false;
     const at = clock.now();
-    if (!approvals.claimReminder(requestId, at)) return false;
-    const approval = approvals.get(requestId) as Approval;
-    audit.append({
+    if (!(await approvals.claimReminder(requestId, at))) return false;
+    const approval = (await approvals.get(requestId)) as Approval;
+    await audit.append({
       at,
       actorId: SYSTEM_ACTOR,
       action: 'approval.remind',
@@ -289,13 +291,13 @@ export class ApprovalWorker {
   /** Escalates when due, or `early` (before the timer) when nobody could be reached. */
   private async escalateNow(requestId: string, early = false): Promise<boolean> {
     const { requests, approvals, resolver, audit, clock, notifier } = this.deps;
-    const request = requests.get(requestId);
-    const approval = approvals.get(requestId);
+    const request = await requests.get(requestId);
+    const approval = await approvals.get(requestId);
     if (request?.state !== 'pending_approval' || !approval) return false;
     const at = clock.now();
     const added = await resolver.escalationFor(approval.requesterId, approval.approvers, at);
-    if (!approvals.claimEscalation(requestId, at, added, early)) return false;
-    audit.append({
+    if (!(await approvals.claimEscalation(requestId, at, added, early))) return false;
+    await audit.append({
       at,
       actorId: SYSTEM_ACTOR,
       action: 'approval.escalate',
@@ -305,9 +307,9 @@ export class ApprovalWorker {
       detail: { to: added.map((a) => a.userId).join(',') || null, ...(early ? { reason: 'unreachable' } : {}) },
     });
     if (added.length === 0) return true;
-    const updated = approvals.get(requestId) as Approval;
+    const updated = (await approvals.get(requestId)) as Approval;
     await this.sendCards(request, updated, added);
-    const view = this.viewOf(request, approvals.get(requestId) as Approval);
+    const view = await this.viewOf(request, (await approvals.get(requestId)) as Approval);
     const notice: ApprovalNotice = { kind: 'escalated', view, newApprovers: added.map((a) => a.displayName) };
     if (notifier) {
       await notifier.tell(approval.requesterId, request.tenantId, notice).catch(() => false);

@@ -27,7 +27,7 @@ export class ApproverResolver {
 
   /** The requirement for `userId` under the current policy; `approvers` may be empty when nobody can approve. */
   async requirementFor(userId: string, at: Date): Promise<ApprovalRequirement> {
-    const policy = this.policies.get();
+    const policy = await this.policies.get();
     if (policy.requiredFor === 'nobody') return { required: false };
     if (policy.requiredFor === 'groups') {
       const member = new Set(await this.groups.memberOf(userId));
@@ -39,10 +39,10 @@ export class ApproverResolver {
         required: true,
         approvers: [approver(manager, 'manager', at)],
         approverLabel: manager.displayName,
-        policy,
+        policy: policy,
       };
     const group = await this.approversGroup(policy, userId, [], at);
-    return { required: true, approvers: group.approvers, approverLabel: group.label ?? '', policy };
+    return { required: true, approvers: group.approvers, approverLabel: group.label ?? '', policy: policy };
   }
 
   /** Who to add when nobody decided in time: the skip-level manager, else the approvers group (minus who already may decide). */
@@ -53,7 +53,7 @@ export class ApproverResolver {
       const skip = usable(await this.directory.getManager(manager.userId), requesterId);
       if (skip && !known.has(skip.id)) return [approver(skip, 'skip_level', at)];
     }
-    return (await this.approversGroup(this.policies.get(), requesterId, [...known], at)).approvers;
+    return (await this.approversGroup(await this.policies.get(), requesterId, [...known], at)).approvers;
   }
 
   private async approversGroup(

@@ -14,7 +14,7 @@ export interface AuditEntry {
 /** Append-only audit log. */
 export interface AuditLog {
   /** Appends one entry. */
-  append(entry: AuditEntry): void;
+  append(entry: AuditEntry): Promise<void>;
   /** Entries about a subject or by an actor, newest first. */
-  list(filter: { subjectId?: string; actorId?: string; requestId?: string; limit?: number }): AuditEntry[];
+  list(filter: { subjectId?: string; actorId?: string; requestId?: string; limit?: number }): Promise<AuditEntry[]>;
 }

@@ -47,7 +47,7 @@ export interface DispatcherDeps {
   /** This process, for leases. */
   owner: string;
   /** The card language of a member (their stored chat's, else their directory language). */
-  localeOf: (member: AudienceMember) => Locale;
+  localeOf: (member: AudienceMember) => Promise<Locale>;
   settings: DispatcherSettings;
   random?: () => number;
   onError?: (what: string, err: unknown) => void;
@@ -121,9 +121,9 @@ export class BroadcastDispatcher {
       const now = Date.now();
       if (now - this.lastRenewAt > this.d.settings.leaseMs / 3) {
         this.lastRenewAt = now;
-        this.d.store.jobs.renew(this.d.owner, now + this.d.settings.leaseMs);
+        await this.d.store.jobs.renew(this.d.owner, now + this.d.settings.leaseMs);
       }
-      this.startEnqueues();
+      await this.startEnqueues();
       this.kick();
       await this.syncProgress(false);
     } catch (err) {
@@ -148,14 +148,12 @@ export class BroadcastDispatcher {
       await this.tick();
       await this.pumping;
       await Promise.allSettled([...this.enqueuing.values()]);
-      const open = this.d.store.campaigns
-        .listCampaigns(1000)
-        .filter(
-          (c) =>
-            c.state === 'enqueuing' ||
-            c.state === 'sending' ||
-            (c.state === 'scheduled' && c.sendAt <= this.d.clock.now()),
-        );
+      const open = (await this.d.store.campaigns.listCampaigns(1000)).filter(
+        (c) =>
+          c.state === 'enqueuing' ||
+          c.state === 'sending' ||
+          (c.state === 'scheduled' && c.sendAt <= this.d.clock.now()),
+      );
       if (open.length === 0) {
         await this.syncProgress(true);
         return;
@@ -179,26 +177,32 @@ export class BroadcastDispatcher {
       await Promise.race([Promise.allSettled([...this.inFlight]), sleep(end - Date.now())]);
     try {
       this.local.length = 0;
-      this.d.store.jobs.release(this.d.owner, Date.now());
+      await this.d.store.jobs.release(this.d.owner, Date.now());
     } catch (err) {
       this.d.onError?.('release', err);
     }
   }
 
-  private startEnqueues(): void {
+  private async startEnqueues(): Promise<void> {
     const now = Date.now();
-    for (const c of this.d.store.campaigns.dueForEnqueue(now, this.d.clock.now())) {
+    for (const c of await this.d.store.campaigns.dueForEnqueue(now, this.d.clock.now())) {
       if (this.enqueuing.has(c.id)) continue;
       if (
-        !this.d.store.campaigns.claimEnqueue(c.id, this.d.owner, now + this.d.settings.leaseMs, now, this.d.clock.now())
+        !(await this.d.store.campaigns.claimEnqueue(
+          c.id,
+          this.d.owner,
+          now + this.d.settings.leaseMs,
+          now,
+          this.d.clock.now(),
+        ))
       )
         continue;
       const job = this.enqueue(c)
-        .catch((err: unknown) => {
+        .catch(async (err: unknown) => {
           this.d.onError?.(`enqueue ${c.id}`, err);
           // A permanent failure (no such group, no coverage scan) ends the campaign; others retry after the lease.
           if ((err as { retryable?: unknown })?.retryable === false)
-            this.d.store.campaigns.cancel(c.id, 'headshot:audience_failed', Date.now());
+            await this.d.store.campaigns.cancel(c.id, 'headshot:audience_failed', Date.now());
         })
         .finally(() => this.enqueuing.delete(c.id));
       this.enqueuing.set(c.id, job);
@@ -214,19 +218,23 @@ export class BroadcastDispatcher {
         (m) => (includeGuests || m.userType !== 'Guest') && (includeDisabled || m.accountEnabled),
       );
       for (let i = 0; i < members.length; i += ENQUEUE_CHUNK) {
-        const chunk = members.slice(i, i + ENQUEUE_CHUNK).map((m) => ({
-          userId: m.userId,
-          upn: m.upn,
-          displayName: m.displayName,
-          locale: this.d.localeOf(m),
-        }));
+        const chunk = await Promise.all(
+          members.slice(i, i + ENQUEUE_CHUNK).map(async (m) => ({
+            userId: m.userId,
+            upn: m.upn,
+            displayName: m.displayName,
+            locale: await this.d.localeOf(m),
+          })),
+        );
         const now = Date.now();
-        if (!this.d.store.campaigns.addRecipients(c.id, this.d.owner, chunk, now + this.d.settings.leaseMs, now))
+        if (
+          !(await this.d.store.campaigns.addRecipients(c.id, this.d.owner, chunk, now + this.d.settings.leaseMs, now))
+        )
           return;
         this.kick();
       }
     }
-    this.d.store.campaigns.finishEnqueue(c.id, this.d.owner, Date.now());
+    await this.d.store.campaigns.finishEnqueue(c.id, this.d.owner, Date.now());
     this.kick();
   }
 
@@ -236,13 +244,14 @@ export class BroadcastDispatcher {
     const workers: Promise<void>[] = [];
     for (let i = 0; i < concurrency; i++) workers.push(this.worker());
     await Promise.all(workers);
-    for (const c of this.d.store.campaigns.listCampaigns(50))
-      if (c.state === 'sending' && this.d.store.campaigns.finishIfDone(c.id, Date.now())) await this.syncProgress(true);
+    for (const c of await this.d.store.campaigns.listCampaigns(50))
+      if (c.state === 'sending' && (await this.d.store.campaigns.finishIfDone(c.id, Date.now())))
+        await this.syncProgress(true);
   }
 
   private async worker(): Promise<void> {
     while (!this.stopped) {
-      const job = this.next();
+      const job = await this.next();
       if (!job) return;
       const p = this.send(job).catch((err: unknown) => this.d.onError?.('send', err));
       this.inFlight.add(p);
@@ -251,12 +260,12 @@ export class BroadcastDispatcher {
     }
   }
 
-  private next(): RecipientJob | undefined {
+  private async next(): Promise<RecipientJob | undefined> {
     if (this.local.length === 0) {
       const now = Date.now();
       // A small claim: jobs wait in memory at most about a second's worth of sends.
       const limit = Math.max(this.d.settings.concurrency, Math.ceil(this.d.settings.ratePerSecond));
-      this.local.push(...this.d.store.jobs.claim(this.d.owner, limit, now + this.d.settings.leaseMs, now));
+      this.local.push(...(await this.d.store.jobs.claim(this.d.owner, limit, now + this.d.settings.leaseMs, now)));
     }
     return this.local.shift();
   }
@@ -266,10 +275,10 @@ export class BroadcastDispatcher {
     const interval = 1000 / this.d.settings.ratePerSecond;
     for (;;) {
       if (this.stopped) throw new Error('stopped');
-      const slot = this.d.store.pace.acquireSlot(interval, Date.now());
+      const slot = await this.d.store.pace.acquireSlot(interval, Date.now());
       await sleep(slot - Date.now());
       if (this.stopped) throw new Error('stopped');
-      if (Date.now() >= this.d.store.pace.pausedUntil()) {
+      if (Date.now() >= (await this.d.store.pace.pausedUntil())) {
         this.stats.requests++;
         return;
       }
@@ -277,7 +286,7 @@ export class BroadcastDispatcher {
   };
 
   private async send(job: RecipientJob): Promise<void> {
-    const campaign = this.d.store.campaigns.getCampaign(job.campaignId);
+    const campaign = await this.d.store.campaigns.getCampaign(job.campaignId);
     if (!campaign || campaign.state === 'cancelled') return;
     // The pace is taken before the job is marked as being sent: a crash while waiting leaves it safely claimed.
     let outcome: DeliveryOutcome;
@@ -285,7 +294,7 @@ export class BroadcastDispatcher {
     const gateThenMark = async (request: 'message' | 'other'): Promise<void> => {
       await this.gate();
       if (request === 'message' && !marked) {
-        if (!this.d.store.jobs.startSending(job, this.d.owner, Date.now())) throw new Error('claim lost');
+        if (!(await this.d.store.jobs.startSending(job, this.d.owner, Date.now()))) throw new Error('claim lost');
         marked = true;
         job.attempts++;
       }
@@ -298,19 +307,19 @@ export class BroadcastDispatcher {
     }
     if (!marked) {
       // Failed before any connector request (e.g. Graph refused the install): nothing was sent.
-      if (!this.d.store.jobs.startSending(job, this.d.owner, Date.now())) return;
+      if (!(await this.d.store.jobs.startSending(job, this.d.owner, Date.now()))) return;
       job.attempts++;
     }
-    this.record(job, outcome);
+    await this.record(job, outcome);
   }
 
-  private record(job: RecipientJob, outcome: DeliveryOutcome): void {
+  private async record(job: RecipientJob, outcome: DeliveryOutcome): Promise<void> {
     const { store, owner, settings } = this.d;
     const now = Date.now();
     switch (outcome.kind) {
       case 'delivered':
         this.stats.delivered++;
-        store.jobs.recordSent(job, owner, outcome.activityId, outcome.conversationId, now);
+        await store.jobs.recordSent(job, owner, outcome.activityId, outcome.conversationId, now);
         return;
       case 'throttled': {
         this.stats.throttled++;
@@ -325,20 +334,21 @@ export class BroadcastDispatcher {
                 random: this.random,
               });
         const until = now + Math.max(1000, waitMs);
-        store.pace.pause(until);
-        store.campaigns.noteThrottled(job.campaignId);
-        if (job.throttles + 1 >= settings.maxThrottles) store.jobs.recordFailed(job, owner, 'throttled_too_often', now);
-        else store.jobs.recordRetry(job, owner, until, 'throttled', true, now);
+        await store.pace.pause(until);
+        await store.campaigns.noteThrottled(job.campaignId);
+        if (job.throttles + 1 >= settings.maxThrottles)
+          await store.jobs.recordFailed(job, owner, 'throttled_too_often', now);
+        else await store.jobs.recordRetry(job, owner, until, 'throttled', true, now);
         return;
       }
       case 'busy':
         if (job.attempts >= settings.maxAttempts) {
           this.stats.failed++;
-          store.jobs.recordFailed(job, owner, `http_${outcome.status}_after_${job.attempts}_tries`, now);
+          await store.jobs.recordFailed(job, owner, `http_${outcome.status}_after_${job.attempts}_tries`, now);
           return;
         }
         this.stats.retried++;
-        store.jobs.recordRetry(
+        await store.jobs.recordRetry(
           job,
           owner,
           now +
@@ -354,12 +364,12 @@ export class BroadcastDispatcher {
         return;
       case 'failed':
         this.stats.failed++;
-        store.jobs.recordFailed(job, owner, outcome.reason, now);
+        await store.jobs.recordFailed(job, owner, outcome.reason, now);
         return;
       case 'unknown':
         // At most once: the request may have reached Teams, so it is never sent again (docs/broadcast.md).
         this.stats.failed++;
-        store.jobs.recordFailed(job, owner, `${UNKNOWN_OUTCOME}: ${outcome.reason}`.slice(0, 200), now);
+        await store.jobs.recordFailed(job, owner, `${UNKNOWN_OUTCOME}: ${outcome.reason}`.slice(0, 200), now);
         return;
     }
   }
@@ -369,9 +379,9 @@ export class BroadcastDispatcher {
     const now = Date.now();
     if (!force && now - this.lastProgressAt < this.d.settings.progressEveryMs) return;
     this.lastProgressAt = now;
-    for (const id of this.d.store.cards.campaignsWithOpenCards()) {
-      const card = this.d.store.cards.progressCard(id);
-      const progress = this.progress(id);
+    for (const id of await this.d.store.cards.campaignsWithOpenCards()) {
+      const card = await this.d.store.cards.progressCard(id);
+      const progress = await this.progress(id);
       if (!card || !progress) continue;
       const final = (progress.state === 'done' || progress.state === 'cancelled') && progress.waiting === 0;
       const key = JSON.stringify([
@@ -389,18 +399,18 @@ export class BroadcastDispatcher {
       });
       // A 429 here is about the admin's own chat (its per-conversation window): try again next round, pause nobody.
       if (outcome?.kind === 'delivered' || outcome?.kind === 'failed')
-        this.d.store.cards.markProgressSynced(id, key, final);
+        await this.d.store.cards.markProgressSynced(id, key, final);
     }
   }
 
   /** A campaign's progress now. */
-  progress(id: string): CampaignProgress | null {
-    const c = this.d.store.campaigns.getCampaign(id);
+  async progress(id: string): Promise<CampaignProgress | null> {
+    const c = await this.d.store.campaigns.getCampaign(id);
     if (!c) return null;
     return progressOf(
       c,
-      this.d.store.jobs.counts(id),
-      this.d.store.jobs.sentSince(id, Date.now() - RATE_WINDOW_MS),
+      await this.d.store.jobs.counts(id),
+      await this.d.store.jobs.sentSince(id, Date.now() - RATE_WINDOW_MS),
       this.d.settings.ratePerSecond,
     );
   }

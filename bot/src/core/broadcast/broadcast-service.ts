@@ -55,7 +55,7 @@ export class BroadcastService {
   }
 
   /** Checks a draft; throws broadcast.invalid (what was expected, what came) or broadcast.no_coverage. */
-  validate(draft: CampaignDraft): void {
+  async validate(draft: CampaignDraft): Promise<void> {
     const { message, audience } = draft;
     if (draft.id !== undefined && !CAMPAIGN_ID.test(draft.id))
       throw new AppError('broadcast.invalid', `campaign id must match ${CAMPAIGN_ID}`);
@@ -76,7 +76,8 @@ export class BroadcastService {
           'broadcast.invalid',
           `Expected an audience of ${REMINDABLE_CATEGORIES.join(', ')}, a group or everyone; received ${String(audience.category)}.`,
         );
-      if (!this.d.coverage.latestDone()) throw new AppError('broadcast.no_coverage', 'no finished coverage scan');
+      if (!(await this.d.coverage.latestDone()))
+        throw new AppError('broadcast.no_coverage', 'no finished coverage scan');
     }
     if (audience.kind === 'group' && !/^[A-Za-z0-9-]{1,64}$/.test(audience.groupId ?? ''))
       throw new AppError(
@@ -86,10 +87,10 @@ export class BroadcastService {
   }
 
   /** How many a category audience reaches now (from the newest coverage scan); null for groups and everyone. */
-  audienceSize(audience: CampaignAudience): number | null {
+  async audienceSize(audience: CampaignAudience): Promise<number | null> {
     if (audience.kind !== 'category' || !audience.category) return null;
-    const scan = this.d.coverage.latestDone();
-    return scan ? this.d.coverage.counts(scan.id)[audience.category as CoverageCategory] : null;
+    const scan = await this.d.coverage.latestDone();
+    return scan ? (await this.d.coverage.counts(scan.id))[audience.category as CoverageCategory] : null;
   }
 
   /** Creates a campaign (idempotent by draft id) and starts it when due; returns it and whether it is new. */
@@ -108,28 +109,31 @@ export class BroadcastService {
       enqueued: 0,
       throttled: 0,
     };
-    const created = this.d.store.campaigns.createCampaign(campaign);
+    const created = await this.d.store.campaigns.createCampaign(campaign);
     if (created) void this.d.dispatcher?.tick();
-    return { campaign: created ? campaign : (this.d.store.campaigns.getCampaign(campaign.id) as Campaign), created };
+    return {
+      campaign: created ? campaign : ((await this.d.store.campaigns.getCampaign(campaign.id)) as Campaign),
+      created,
+    };
   }
 
   /** Where the admin's progress card is (set after sending it). */
-  attachProgressCard(campaignId: string, card: ProgressCardRef): void {
-    this.d.store.cards.setProgressCard(campaignId, card);
+  async attachProgressCard(campaignId: string, card: ProgressCardRef): Promise<void> {
+    await this.d.store.cards.setProgressCard(campaignId, card);
   }
 
   /** Cancels a campaign; false when it had already ended. */
   async cancel(actorId: string, campaignId: string): Promise<boolean> {
     await this.requireAdmin(actorId);
-    this.get(campaignId);
-    const cancelled = this.d.store.campaigns.cancel(campaignId, actorId, Date.now());
+    await this.get(campaignId);
+    const cancelled = await this.d.store.campaigns.cancel(campaignId, actorId, Date.now());
     if (cancelled) void this.d.dispatcher?.tick();
     return cancelled;
   }
 
   /** The campaign, or broadcast.not_found. */
-  get(campaignId: string): Campaign {
-    const c = CAMPAIGN_ID.test(campaignId) ? this.d.store.campaigns.getCampaign(campaignId) : null;
+  async get(campaignId: string): Promise<Campaign> {
+    const c = CAMPAIGN_ID.test(campaignId) ? await this.d.store.campaigns.getCampaign(campaignId) : null;
     if (!c) throw new AppError('broadcast.not_found', `no campaign ${campaignId.slice(0, 70)}`);
     return c;
   }
@@ -141,12 +145,12 @@ export class BroadcastService {
   }
 
   /** Progress without the admin check (the caller checked). */
-  progressNow(campaignId: string): CampaignProgress {
-    const c = this.get(campaignId);
+  async progressNow(campaignId: string): Promise<CampaignProgress> {
+    const c = await this.get(campaignId);
     return progressOf(
       c,
-      this.d.store.jobs.counts(c.id),
-      this.d.store.jobs.sentSince(c.id, Date.now() - 10_000),
+      await this.d.store.jobs.counts(c.id),
+      await this.d.store.jobs.sentSince(c.id, Date.now() - 10_000),
       this.d.ratePerSecond,
     );
   }
@@ -154,14 +158,14 @@ export class BroadcastService {
   /** Newest campaigns first. */
   async list(actorId: string, limit = 20): Promise<Campaign[]> {
     await this.requireAdmin(actorId);
-    return this.d.store.campaigns.listCampaigns(limit);
+    return await this.d.store.campaigns.listCampaigns(limit);
   }
 
   /** Every recipient's outcome, a page at a time (by user id): the report streams, it is never all in memory. */
-  *outcomes(campaignId: string, pageSize = 1000): Generator<RecipientOutcome[]> {
-    this.get(campaignId);
+  async *outcomes(campaignId: string, pageSize = 1000): AsyncGenerator<RecipientOutcome[]> {
+    await this.get(campaignId);
     for (let after = ''; ;) {
-      const page = this.d.store.jobs.outcomes(campaignId, after, pageSize);
+      const page = await this.d.store.jobs.outcomes(campaignId, after, pageSize);
       if (page.length === 0) return;
       yield page;
       after = (page[page.length - 1] as RecipientOutcome).userId;

@@ -13,14 +13,14 @@ export interface NewRecipient {
 /** Campaigns and their enqueue step; every change is a compare-and-set. */
 export interface CampaignStore {
   /** Inserts a campaign; false when one with the same id exists (a double click). */
-  createCampaign(campaign: Campaign): boolean;
-  getCampaign(id: string): Campaign | null;
+  createCampaign(campaign: Campaign): Promise<boolean>;
+  getCampaign(id: string): Promise<Campaign | null>;
   /** Newest first. */
-  listCampaigns(limit: number): Campaign[];
+  listCampaigns(limit: number): Promise<Campaign[]>;
   /** Campaigns whose audience should be enqueued now: scheduled and due, or enqueuing with a dead owner. */
-  dueForEnqueue(nowMs: number, sendBefore: Date): Campaign[];
+  dueForEnqueue(nowMs: number, sendBefore: Date): Promise<Campaign[]>;
   /** Takes the enqueue step (scheduled → enqueuing, or a dead owner's enqueuing); false when someone else has it. */
-  claimEnqueue(id: string, owner: string, leaseUntilMs: number, nowMs: number, sendBefore: Date): boolean;
+  claimEnqueue(id: string, owner: string, leaseUntilMs: number, nowMs: number, sendBefore: Date): Promise<boolean>;
   /** Adds recipients (a unique key per campaign and user: adding twice changes nothing); false when no longer the owner. */
   addRecipients(
     id: string,
@@ -28,13 +28,13 @@ export interface CampaignStore {
     recipients: readonly NewRecipient[],
     leaseUntilMs: number,
     nowMs: number,
-  ): boolean;
+  ): Promise<boolean>;
   /** enqueuing → sending. */
-  finishEnqueue(id: string, owner: string, nowMs: number): boolean;
+  finishEnqueue(id: string, owner: string, nowMs: number): Promise<boolean>;
   /** Counts one more 429 for the campaign. */
-  noteThrottled(campaignId: string): void;
+  noteThrottled(campaignId: string): Promise<void>;
   /** sending → done when nothing waits; true when it ended now. */
-  finishIfDone(id: string, nowMs: number): boolean;
+  finishIfDone(id: string, nowMs: number): Promise<boolean>;
   /** Ends a campaign: waiting jobs become cancelled (jobs being sent finish). False when it had ended already. */
-  cancel(id: string, by: string, nowMs: number): boolean;
+  cancel(id: string, by: string, nowMs: number): Promise<boolean>;
 }

@@ -20,13 +20,19 @@ export interface RecipientJobStore {
    * Claims up to `limit` due jobs for `owner` (queued → claimed, with a lease), first returning dead owners' work:
    * expired `claimed` jobs go back to queued (never sent); expired `sending` jobs become failed with UNKNOWN_OUTCOME.
    */
-  claim(owner: string, limit: number, leaseUntilMs: number, nowMs: number): RecipientJob[];
+  claim(owner: string, limit: number, leaseUntilMs: number, nowMs: number): Promise<RecipientJob[]>;
   /** Extends the leases of the owner's claimed and sending jobs and enqueue steps. */
-  renew(owner: string, leaseUntilMs: number): void;
+  renew(owner: string, leaseUntilMs: number): Promise<void>;
   /** claimed → sending (attempts + 1), recorded before the request; false when the claim was lost. */
-  startSending(job: RecipientJob, owner: string, nowMs: number): boolean;
+  startSending(job: RecipientJob, owner: string, nowMs: number): Promise<boolean>;
   /** sending → sent with the activity id, in one transaction (also over an UNKNOWN_OUTCOME the owner left). */
-  recordSent(job: RecipientJob, owner: string, activityId: string, conversationId: string, nowMs: number): boolean;
+  recordSent(
+    job: RecipientJob,
+    owner: string,
+    activityId: string,
+    conversationId: string,
+    nowMs: number,
+  ): Promise<boolean>;
   /** sending → queued, due at `nextAttemptAt`; a throttle does not count as an attempt. */
   recordRetry(
     job: RecipientJob,
@@ -35,16 +41,16 @@ export interface RecipientJobStore {
     reason: string,
     throttled: boolean,
     nowMs: number,
-  ): boolean;
+  ): Promise<boolean>;
   /** sending → failed with a reason. */
-  recordFailed(job: RecipientJob, owner: string, reason: string, nowMs: number): boolean;
+  recordFailed(job: RecipientJob, owner: string, reason: string, nowMs: number): Promise<boolean>;
   /** The owner's claimed jobs back to queued (shutdown). */
-  release(owner: string, nowMs: number): number;
-  counts(id: string): RecipientCounts;
+  release(owner: string, nowMs: number): Promise<number>;
+  counts(id: string): Promise<RecipientCounts>;
   /** Sends recorded since `sinceMs`. */
-  sentSince(id: string, sinceMs: number): number;
+  sentSince(id: string, sinceMs: number): Promise<number>;
   /** Report rows after `afterUserId`, by user id. */
-  outcomes(id: string, afterUserId: string, limit: number): RecipientOutcome[];
+  outcomes(id: string, afterUserId: string, limit: number): Promise<RecipientOutcome[]>;
   /** The earliest due time of a queued job of an active campaign, or null. */
-  nextDue(): number | null;
+  nextDue(): Promise<number | null>;
 }

@@ -6,11 +6,11 @@ import type { CampaignTransport } from './broadcast-types';
 /** A transport that gives every reminder the tenant's current texts before `transport` renders it. */
 export function withReminderTexts(
   transport: CampaignTransport,
-  texts: () => Partial<Record<Locale, ReminderText>>,
+  texts: () => Promise<Partial<Record<Locale, ReminderText>>>,
 ): CampaignTransport {
   return {
-    deliver: (job, message, gate) =>
-      transport.deliver(job, message.kind === 'reminder' ? { kind: 'reminder', texts: texts() } : message, gate),
+    deliver: async (job, message, gate) =>
+      transport.deliver(job, message.kind === 'reminder' ? { kind: 'reminder', texts: await texts() } : message, gate),
     updateProgress: (card, progress, gate) => transport.updateProgress(card, progress, gate),
   };
 }

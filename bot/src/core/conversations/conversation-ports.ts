@@ -16,11 +16,11 @@ export interface StoredConversation {
 /** Conversation references for proactive messages. */
 export interface ConversationStore {
   /** Inserts or replaces the user's personal conversation. */
-  save(conversation: StoredConversation): void;
+  save(conversation: StoredConversation): Promise<void>;
   /** The user's personal conversation, or null. */
-  get(userId: string): StoredConversation | null;
+  get(userId: string): Promise<StoredConversation | null>;
   /** Drops the user's conversation if it is still `conversationId` (Teams said it is gone); true when dropped. */
-  forget(userId: string, conversationId: string): boolean;
+  forget(userId: string, conversationId: string): Promise<boolean>;
 }
 
 /** Installs Headshot for a user (Graph `teamwork/installedApps`), so that the bot may open a chat with them. */

@@ -33,33 +33,37 @@ interface PlaceholderReader {
 /** Where scans and their per-user rows live. */
 export interface CoverageStore {
   /** Starts a scan unless one is running with a live lease; returns the running one. */
-  begin(scan: CoverageScanRecord, owner: string, leaseUntil: Date): { scan: CoverageScanRecord; started: boolean };
+  begin(
+    scan: CoverageScanRecord,
+    owner: string,
+    leaseUntil: Date,
+  ): Promise<{ scan: CoverageScanRecord; started: boolean }>;
   /** Takes over a scan whose lease ran out (its rows are dropped: the scan starts over); false when it is alive. */
-  takeOver(scanId: string, owner: string, leaseUntil: Date, now: Date): boolean;
+  takeOver(scanId: string, owner: string, leaseUntil: Date, now: Date): Promise<boolean>;
   /** Scans left running by a process that died (lease expired). */
-  abandoned(now: Date): CoverageScanRecord[];
+  abandoned(now: Date): Promise<CoverageScanRecord[]>;
   /** Appends a page of results and extends the lease; false when another process owns the scan now. */
-  addPage(scanId: string, owner: string, entries: readonly CoverageEntry[], leaseUntil: Date): boolean;
+  addPage(scanId: string, owner: string, entries: readonly CoverageEntry[], leaseUntil: Date): Promise<boolean>;
   /** Ends a scan. */
-  finish(scanId: string, owner: string, state: 'done' | 'failed', at: Date, error?: string): void;
-  get(scanId: string): CoverageScanRecord | null;
+  finish(scanId: string, owner: string, state: 'done' | 'failed', at: Date, error?: string): Promise<void>;
+  get(scanId: string): Promise<CoverageScanRecord | null>;
   /** The newest scan (running or not), or null. */
-  latest(): CoverageScanRecord | null;
+  latest(): Promise<CoverageScanRecord | null>;
   /** The newest finished scan, or null. */
-  latestDone(): CoverageScanRecord | null;
-  counts(scanId: string): CoverageCounts;
+  latestDone(): Promise<CoverageScanRecord | null>;
+  counts(scanId: string): Promise<CoverageCounts>;
   /** Up to `limit` rows after `afterUserId` (by user id), optionally of some categories. */
   page(
     scanId: string,
     afterUserId: string,
     limit: number,
     categories?: readonly string[],
-  ): Array<CoverageEntry & { scanId: string }>;
+  ): Promise<Array<CoverageEntry & { scanId: string }>>;
   /** The card showing this scan's progress. */
-  setCard(scanId: string, target: CoverageCardTarget): void;
-  card(scanId: string): CoverageCardTarget | null;
+  setCard(scanId: string, target: CoverageCardTarget): Promise<void>;
+  card(scanId: string): Promise<CoverageCardTarget | null>;
   /** Deletes all but the newest `keep` finished scans. */
-  prune(keep: number): void;
+  prune(keep: number): Promise<void>;
 }
 
 /** Shows progress while a scan runs (the Teams card, updated in place). */
@@ -96,7 +100,7 @@ export class CoverageService {
   constructor(private readonly d: CoverageDeps) {}
 
   /** Starts a scan (or joins the running one); `card` is where progress shows. Returns at once. */
-  start(requestedBy: string): { scan: CoverageScanRecord; started: boolean; done: Promise<void> } {
+  async start(requestedBy: string): Promise<{ scan: CoverageScanRecord; started: boolean; done: Promise<void> }> {
     const now = this.d.clock.now();
     const record: CoverageScanRecord = {
       id: this.d.newId(),
@@ -105,40 +109,40 @@ export class CoverageService {
       requestedBy,
       scanned: 0,
     };
-    const result = this.d.store.begin(record, this.d.owner, new Date(now.getTime() + LEASE_MS));
+    const result = await this.d.store.begin(record, this.d.owner, new Date(now.getTime() + LEASE_MS));
     const done = result.started ? this.launch(result.scan.id) : (this.running.get(result.scan.id) ?? Promise.resolve());
     return { ...result, done };
   }
 
   /** Runs a scan to the end in this call (the CLI). */
   async scanNow(requestedBy: string): Promise<CoverageView> {
-    const { scan, done } = this.start(requestedBy);
+    const { scan, done } = await this.start(requestedBy);
     await done;
     // Another process was already scanning: wait for it.
-    for (let s = this.d.store.get(scan.id); s && s.state === 'running'; s = this.d.store.get(scan.id))
+    for (let s = await this.d.store.get(scan.id); s && s.state === 'running'; s = await this.d.store.get(scan.id))
       await new Promise((r) => setTimeout(r, 250));
-    return this.view(scan.id) as CoverageView;
+    return (await this.view(scan.id)) as CoverageView;
   }
 
   /** Takes over scans whose process died. */
-  resumeAbandoned(): void {
+  async resumeAbandoned(): Promise<void> {
     const now = this.d.clock.now();
-    for (const scan of this.d.store.abandoned(now))
-      if (this.d.store.takeOver(scan.id, this.d.owner, new Date(now.getTime() + LEASE_MS), now))
+    for (const scan of await this.d.store.abandoned(now))
+      if (await this.d.store.takeOver(scan.id, this.d.owner, new Date(now.getTime() + LEASE_MS), now))
         void this.launch(scan.id);
   }
 
   /** The view of a scan (the newest when no id is given), or null. */
-  view(scanId?: string): CoverageView | null {
-    const scan = scanId ? this.d.store.get(scanId) : this.d.store.latest();
+  async view(scanId?: string): Promise<CoverageView | null> {
+    const scan = scanId ? await this.d.store.get(scanId) : await this.d.store.latest();
     if (!scan) return null;
-    return toView(scan, this.d.store.counts(scan.id));
+    return toView(scan, await this.d.store.counts(scan.id));
   }
 
   /** The newest finished scan's view. */
-  latestDone(): CoverageView | null {
-    const scan = this.d.store.latestDone();
-    return scan ? toView(scan, this.d.store.counts(scan.id)) : null;
+  async latestDone(): Promise<CoverageView | null> {
+    const scan = await this.d.store.latestDone();
+    return scan ? toView(scan, await this.d.store.counts(scan.id)) : null;
   }
 
   /** Waits for scans this process runs (tests, shutdown). */
@@ -148,9 +152,15 @@ export class CoverageService {
 
   private launch(scanId: string): Promise<void> {
     const job = this.run(scanId)
-      .catch((err: unknown) => {
+      .catch(async (err: unknown) => {
         this.d.onError?.(err);
-        this.d.store.finish(scanId, this.d.owner, 'failed', this.d.clock.now(), (err as Error)?.message ?? String(err));
+        await this.d.store.finish(
+          scanId,
+          this.d.owner,
+          'failed',
+          this.d.clock.now(),
+          (err as Error)?.message ?? String(err),
+        );
       })
       .then(() => this.report(scanId, true))
       .finally(() => this.running.delete(scanId));
@@ -164,14 +174,14 @@ export class CoverageService {
     for await (const users of this.d.users.pages()) {
       const entries = await this.classifyPage(users);
       const leaseUntil = new Date(this.d.clock.now().getTime() + LEASE_MS);
-      if (!this.d.store.addPage(scanId, this.d.owner, entries, leaseUntil)) return; // taken over elsewhere
+      if (!(await this.d.store.addPage(scanId, this.d.owner, entries, leaseUntil))) return; // taken over elsewhere
       if (Date.now() - lastProgress >= every) {
         lastProgress = Date.now();
         await this.report(scanId, false);
       }
     }
-    this.d.store.finish(scanId, this.d.owner, 'done', this.d.clock.now());
-    this.d.store.prune(5);
+    await this.d.store.finish(scanId, this.d.owner, 'done', this.d.clock.now());
+    await this.d.store.prune(5);
   }
 
   private async classifyPage(users: readonly CoverageUser[]): Promise<CoverageEntry[]> {
@@ -204,8 +214,8 @@ export class CoverageService {
   }
 
   private async report(scanId: string, final: boolean): Promise<void> {
-    const target = this.d.store.card(scanId);
-    const view = this.view(scanId);
+    const target = await this.d.store.card(scanId);
+    const view = await this.view(scanId);
     if (!target || !view || !this.d.sink) return;
     if (final && view.state === 'running') return;
     await this.d.sink.progress(view, target).catch((err: unknown) => this.d.onError?.(err));

@@ -67,7 +67,7 @@ export class PhotoService {
       prepared = await images.prepare(input.bytes, options);
     } catch (err) {
       const e = toAppError(err);
-      audit.append({
+      await audit.append({
         at: clock.now(),
         actorId: input.userId,
         action: 'photo.receive',
@@ -92,8 +92,8 @@ export class PhotoService {
       expiresAt: new Date(now.getTime() + requestTtlMs),
       version: 1,
     };
-    const superseded = requests.create(request, { master: prepared.master, preview: prepared.preview });
-    audit.append({
+    const superseded = await requests.create(request, { master: prepared.master, preview: prepared.preview });
+    await audit.append({
       at: now,
       actorId: input.userId,
       action: 'photo.receive',
@@ -125,16 +125,16 @@ export class PhotoService {
    * Exactly one of any number of concurrent confirms wins; the others get request.in_progress or request.already_applied.
    */
   async confirm(requestId: string, actorId: string): Promise<RequestWithPreview> {
-    const request = this.ownedRequest(requestId, actorId, 'photo.confirm');
+    const request = await this.ownedRequest(requestId, actorId, 'photo.confirm');
     const now = this.deps.clock.now();
     if (request.state === 'previewed' && request.expiresAt.getTime() <= now.getTime()) {
-      this.move(request.id, 'previewed', 'expired');
+      await this.move(request.id, 'previewed', 'expired');
       throw new AppError('request.expired', undefined, {
         params: { hours: Math.round(this.deps.requestTtlMs / 3_600_000) },
       });
     }
     if (request.state === 'previewed' && (await this.blockedByPolicy())) {
-      this.deps.audit.append({
+      await this.deps.audit.append({
         at: now,
         actorId,
         action: 'photo.confirm',
@@ -145,8 +145,8 @@ export class PhotoService {
       });
       throw new AppError('m365.blocked_by_policy', 'photo policy source is onPremises', { status: 403 });
     }
-    const claimed = request.state === 'previewed' ? this.move(request.id, 'previewed', 'applying') : null;
-    if (!claimed) throw this.notConfirmable(this.deps.requests.get(requestId) ?? request);
+    const claimed = request.state === 'previewed' ? await this.move(request.id, 'previewed', 'applying') : null;
+    if (!claimed) throw this.notConfirmable((await this.deps.requests.get(requestId)) ?? request);
     return this.apply(claimed);
   }
 
@@ -161,11 +161,11 @@ export class PhotoService {
   }
 
   /** Cancels a previewed request of the actor's. */
-  cancel(requestId: string, actorId: string): PhotoRequest {
-    const request = this.ownedRequest(requestId, actorId, 'photo.cancel');
-    const cancelled = request.state === 'previewed' ? this.move(request.id, 'previewed', 'cancelled') : null;
-    if (!cancelled) throw this.notConfirmable(this.deps.requests.get(requestId) ?? request);
-    this.deps.audit.append({
+  async cancel(requestId: string, actorId: string): Promise<PhotoRequest> {
+    const request = await this.ownedRequest(requestId, actorId, 'photo.cancel');
+    const cancelled = request.state === 'previewed' ? await this.move(request.id, 'previewed', 'cancelled') : null;
+    if (!cancelled) throw this.notConfirmable((await this.deps.requests.get(requestId)) ?? request);
+    await this.deps.audit.append({
       at: this.deps.clock.now(),
       actorId,
       action: 'photo.cancel',
@@ -181,7 +181,7 @@ export class PhotoService {
    * Approved requests are the approval service's to finish (it also updates their cards).
    */
   async resumeInterrupted(): Promise<number> {
-    const stuck = this.deps.requests.listByState('applying').filter((r) => r.flow !== 'approval');
+    const stuck = (await this.deps.requests.listByState('applying')).filter((r) => r.flow !== 'approval');
     for (const request of stuck) {
       let error: AppError | undefined;
       let preview: Uint8Array | null = null;
@@ -189,9 +189,9 @@ export class PhotoService {
         preview = (await this.apply(request)).preview;
       } catch (err) {
         error = toAppError(err);
-        preview = this.deps.requests.getPhoto(request.id)?.preview ?? null;
+        preview = (await this.deps.requests.getPhoto(request.id))?.preview ?? null;
       }
-      const final = this.deps.requests.get(request.id) ?? request;
+      const final = (await this.deps.requests.get(request.id)) ?? request;
       await this.tellEnded(final, preview, error ? { code: error.code, params: error.params } : undefined);
     }
     return stuck.length;
@@ -199,10 +199,10 @@ export class PhotoService {
 
   /** Marks previews whose time ran out as expired and tells their owners. */
   async expireDue(): Promise<number> {
-    const ids = this.deps.requests.listExpired(this.deps.clock.now());
+    const ids = await this.deps.requests.listExpired(this.deps.clock.now());
     let count = 0;
     for (const id of ids) {
-      const expired = this.move(id, 'previewed', 'expired');
+      const expired = await this.move(id, 'previewed', 'expired');
       if (!expired) continue;
       count++;
       await this.tellEnded(expired, null);
@@ -211,8 +211,8 @@ export class PhotoService {
   }
 
   /** Cancels the user's open preview, if there is one; returns it, or null when there was nothing to cancel. */
-  cancelOpen(userId: string): PhotoRequest | null {
-    const open = this.deps.requests.openForUser(userId);
+  async cancelOpen(userId: string): Promise<PhotoRequest | null> {
+    const open = await this.deps.requests.openForUser(userId);
     return open ? this.cancel(open.id, userId) : null;
   }
 
@@ -227,18 +227,18 @@ export class PhotoService {
     return this.deps.images.refusalNow();
   }
 
-  get(requestId: string): PhotoRequest | null {
-    return this.deps.requests.get(requestId);
+  async get(requestId: string): Promise<PhotoRequest | null> {
+    return await this.deps.requests.get(requestId);
   }
 
   /** The 96 px preview of a request, or null once the request ended and its photo was cleared. */
-  preview(requestId: string): Uint8Array | null {
-    return this.deps.requests.getPhoto(requestId)?.preview ?? null;
+  async preview(requestId: string): Promise<Uint8Array | null> {
+    return (await this.deps.requests.getPhoto(requestId))?.preview ?? null;
   }
 
   /** The user's newest photo request of their own (undo requests left out), or null. */
-  latestFor(userId: string): PhotoRequest | null {
-    return this.deps.requests.latestForUser(userId);
+  async latestFor(userId: string): Promise<PhotoRequest | null> {
+    return await this.deps.requests.latestForUser(userId);
   }
 
   /**
@@ -246,13 +246,13 @@ export class PhotoService {
    * number of callers exactly one writes; the others get null. Busy Microsoft 365: back to approved.
    */
   async applyApproved(requestId: string): Promise<RequestWithPreview | null> {
-    const claimed = this.move(requestId, 'approved', 'applying');
+    const claimed = await this.move(requestId, 'approved', 'applying');
     return claimed ? this.apply(claimed) : null;
   }
 
   /** Finishes an approved request a crash left in `applying` (call once, at start-up); null when it is not there. */
   async finishApplying(requestId: string): Promise<RequestWithPreview | null> {
-    const request = this.deps.requests.get(requestId);
+    const request = await this.deps.requests.get(requestId);
     return request?.state === 'applying' ? this.apply(request) : null;
   }
 
@@ -267,12 +267,12 @@ export class PhotoService {
     options: { requestId?: string; asAdmin?: boolean } = {},
   ): Promise<RequestWithPreview> {
     const { requests, audit, clock, newId } = this.deps;
-    const refuse = (
+    const refuse = async (
       code: 'undo.nothing_to_undo' | 'undo.already_done' | 'request.not_yours',
       reason: string,
       requestId?: string,
-    ): AppError => {
-      audit.append({
+    ): Promise<AppError> => {
+      await audit.append({
         at: clock.now(),
         actorId,
         action: 'photo.undo',
@@ -286,12 +286,12 @@ export class PhotoService {
         : new AppError(code, reason, { status: 409 });
     };
     if (actorId !== userId && !options.asAdmin) throw refuse('request.not_yours', 'not_owner', options.requestId);
-    const latest = requests.latestApplied(userId);
-    const target = options.requestId === undefined ? latest : requests.get(options.requestId);
+    const latest = await requests.latestApplied(userId);
+    const target = options.requestId === undefined ? latest : await requests.get(options.requestId);
     if (target && target.userId !== userId) throw refuse('request.not_yours', 'not_owner', target.id);
     if (!target || !latest || target.id !== latest.id)
       throw refuse('undo.nothing_to_undo', 'not_latest_applied', options.requestId);
-    const previous = requests.getPrevious(target.id);
+    const previous = await requests.getPrevious(target.id);
     if (!previous) throw refuse('undo.nothing_to_undo', 'nothing_kept', target.id);
     const now = clock.now();
     const request: PhotoRequest = {
@@ -311,10 +311,12 @@ export class PhotoService {
       undoOf: target.id,
     };
     // An empty master means "the user had no photo": applying it removes the photo.
-    if (!requests.createUndo(request, { master: previous.photo ?? new Uint8Array(0), preview: new Uint8Array(0) })) {
+    if (
+      !(await requests.createUndo(request, { master: previous.photo ?? new Uint8Array(0), preview: new Uint8Array(0) }))
+    ) {
       throw refuse('undo.already_done', 'already_undone', target.id);
     }
-    audit.append({
+    await audit.append({
       at: now,
       actorId,
       action: 'photo.undo',
@@ -328,15 +330,15 @@ export class PhotoService {
 
   private async apply(request: PhotoRequest): Promise<RequestWithPreview> {
     const { photos, requests, audit, clock } = this.deps;
-    const photo = requests.getPhoto(request.id);
+    const photo = await requests.getPhoto(request.id);
     if (!photo) {
-      this.move(request.id, 'applying', 'failed', 'internal');
+      await this.move(request.id, 'applying', 'failed', 'internal');
       throw new AppError('internal', `request ${request.id} has no pending photo`);
     }
     const removes = request.flow === 'undo' && photo.master.byteLength === 0;
     let previousSaved = false;
     try {
-      requests.savePrevious(request.userId, request.id, await photos.get(request.userId), clock.now());
+      await requests.savePrevious(request.userId, request.id, await photos.get(request.userId), clock.now());
       previousSaved = true;
     } catch {
       // Undo is a convenience; a failed read of the old photo must not block the new one.
@@ -349,9 +351,9 @@ export class PhotoService {
       // Throttled or down: nothing was written. A self-service request goes back to previewed and can be
       // confirmed again; an approved one back to approved (the scheduler tries again); an undo fails.
       const busy = busyStateOf(request);
-      if (e.retryable && busy !== 'failed') this.move(request.id, 'applying', busy);
-      else this.move(request.id, 'applying', 'failed', e.code);
-      audit.append({
+      if (e.retryable && busy !== 'failed') await this.move(request.id, 'applying', busy);
+      else await this.move(request.id, 'applying', 'failed', e.code);
+      await audit.append({
         at: clock.now(),
         actorId: request.userId,
         action: 'photo.apply',
@@ -362,8 +364,8 @@ export class PhotoService {
       });
       throw e;
     }
-    const applied = this.move(request.id, 'applying', 'applied');
-    audit.append({
+    const applied = await this.move(request.id, 'applying', 'applied');
+    await audit.append({
       at: clock.now(),
       actorId: request.userId,
       action: 'photo.apply',
@@ -390,11 +392,11 @@ export class PhotoService {
     }
   }
 
-  private ownedRequest(requestId: string, actorId: string, action: string): PhotoRequest {
-    const request = typeof requestId === 'string' ? this.deps.requests.get(requestId) : null;
+  private async ownedRequest(requestId: string, actorId: string, action: string): Promise<PhotoRequest> {
+    const request = typeof requestId === 'string' ? await this.deps.requests.get(requestId) : null;
     if (!request) throw new AppError('request.not_found', `no request ${String(requestId)}`, { status: 404 });
     if (request.userId !== actorId) {
-      this.deps.audit.append({
+      await this.deps.audit.append({
         at: this.deps.clock.now(),
         actorId,
         action,
@@ -423,9 +425,14 @@ export class PhotoService {
     }
   }
 
-  private move(id: string, from: RequestState, to: RequestState, errorCode?: string): PhotoRequest | null {
+  private async move(
+    id: string,
+    from: RequestState,
+    to: RequestState,
+    errorCode?: string,
+  ): Promise<PhotoRequest | null> {
     if (!canTransition(from, to)) throw new Error(`illegal transition ${from} -> ${to}`);
-    return this.deps.requests.transition(id, from, to, this.deps.clock.now(), errorCode);
+    return await this.deps.requests.transition(id, from, to, this.deps.clock.now(), errorCode);
   }
 }
 

@@ -80,33 +80,39 @@ export interface RequestRepository {
    * Inserts a new request with its photo, superseding the user's open previews, in one transaction.
    * Returns the ids of the requests it superseded.
    */
-  create(request: PhotoRequest, photo: PendingPhoto): string[];
+  create(request: PhotoRequest, photo: PendingPhoto): Promise<string[]>;
   /** The request, or null. */
-  get(id: string): PhotoRequest | null;
+  get(id: string): Promise<PhotoRequest | null>;
   /** The pending photo of a request, or null once it was cleared. */
-  getPhoto(id: string): PendingPhoto | null;
+  getPhoto(id: string): Promise<PendingPhoto | null>;
   /**
    * Moves a request from one state to another if and only if it is still in `from`.
    * Returns the updated request, or null when another transition got there first.
    */
-  transition(id: string, from: RequestState, to: RequestState, at: Date, errorCode?: string): PhotoRequest | null;
+  transition(
+    id: string,
+    from: RequestState,
+    to: RequestState,
+    at: Date,
+    errorCode?: string,
+  ): Promise<PhotoRequest | null>;
   /** Requests in a state, oldest first (used to resume work after a restart). */
-  listByState(state: RequestState): PhotoRequest[];
+  listByState(state: RequestState): Promise<PhotoRequest[]>;
   /** Ids of previewed requests whose time ran out by `now`. */
-  listExpired(now: Date): string[];
+  listExpired(now: Date): Promise<string[]>;
   /** The user's newest request still waiting for confirmation, or null. */
-  openForUser(userId: string): PhotoRequest | null;
+  openForUser(userId: string): Promise<PhotoRequest | null>;
   /** The user's newest request (any state; undo requests left out), or null. */
-  latestForUser(userId: string): PhotoRequest | null;
+  latestForUser(userId: string): Promise<PhotoRequest | null>;
   /** Keeps the photo a user had before an apply, for undo. */
-  savePrevious(userId: string, requestId: string, photo: Uint8Array | null, at: Date): void;
+  savePrevious(userId: string, requestId: string, photo: Uint8Array | null, at: Date): Promise<void>;
   /** The photo kept before `requestId` was applied (`photo: null`: the user had none), or null when nothing was kept. */
-  getPrevious(requestId: string): { photo: Uint8Array | null; savedAt: Date } | null;
+  getPrevious(requestId: string): Promise<{ photo: Uint8Array | null; savedAt: Date } | null>;
   /** The user's most recently applied request, or null. */
-  latestApplied(userId: string): PhotoRequest | null;
+  latestApplied(userId: string): Promise<PhotoRequest | null>;
   /**
    * Inserts an undo request (state `applying`, flow `undo`) with the photo to restore (an empty master means
    * "remove the photo"); false when another undo of the same request is already under way or done.
    */
-  createUndo(request: PhotoRequest, photo: PendingPhoto): boolean;
+  createUndo(request: PhotoRequest, photo: PendingPhoto): Promise<boolean>;
 }

@@ -39,7 +39,7 @@ export function defaultTenantSettings(): TenantSettings {
 /** Stores the tenant settings; read on every use, so a change applies at once. */
 export interface TenantSettingsStore {
   /** The current settings (the defaults when none were set). */
-  get(): TenantSettings;
+  get(): Promise<TenantSettings>;
   /** Applies `change` and returns what is stored now. */
-  update(change: TenantSettingsChange, at: Date, by: string): TenantSettings;
+  update(change: TenantSettingsChange, at: Date, by: string): Promise<TenantSettings>;
 }

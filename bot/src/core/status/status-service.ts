@@ -47,7 +47,7 @@ export interface StatusServiceDeps {
   clock: Clock;
   settings: StatusSettings;
   /** The tenant's setting: every apply also writes SharePoint's legacy thumbnails; absent means never. */
-  legacyPush?: () => boolean;
+  legacyPush?: () => Promise<boolean>;
 }
 
 /** Audit actions that change the photo Microsoft 365 holds (they start Teams' caching delay). */
@@ -74,13 +74,16 @@ export class StatusService {
    */
   async report(idOrUpn: string): Promise<StatusReport> {
     const { evidence, policy, clock, settings } = this.deps;
-    const [graph, policyRead] = await Promise.all([evidence.read(idOrUpn), observe<PhotoPolicy>(() => policy.get())]);
+    const [graph, policyRead] = await Promise.all([
+      evidence.read(idOrUpn),
+      observe<PhotoPolicy>(async () => await policy.get()),
+    ]);
     if (graph.user.ok && graph.user.value === null)
       throw new AppError('m365.user_not_found', `no user ${idOrUpn}`, { status: 404 });
     const user = graph.user as Observed<DirectoryUser>;
     const [photo, sharePoint] = await Promise.all([this.photoFacts(graph.photo), this.sharePointFacts(user)]);
     const userId = user.ok ? user.value.id : idOrUpn;
-    const lastChange = this.lastChange(userId);
+    const lastChange = await this.lastChange(userId);
     const inputs: StatusInputs = {
       now: clock.now(),
       user,
@@ -88,7 +91,7 @@ export class StatusService {
       photo,
       policy: policyRead,
       sharePoint,
-      lastChange,
+      lastChange: lastChange,
       settings,
     };
     const systems = judge(inputs);
@@ -109,7 +112,7 @@ export class StatusService {
 
   /** Whether the tenant policy keeps people from changing their photo in Microsoft 365 (false when it cannot be read: Graph refuses the write itself then). */
   async selfServiceBlocked(): Promise<boolean> {
-    const read = await observe(() => this.deps.policy.get());
+    const read = await observe(async () => await this.deps.policy.get());
     return read.ok && read.value.source === 'onPremises';
   }
 
@@ -139,16 +142,21 @@ export class StatusService {
    */
   async afterApply(actorId: string, userId: string, requestId?: string): Promise<void> {
     const { sharePoint, audit, clock } = this.deps;
-    if (!this.deps.legacyPush?.()) return;
+    if (!(await this.deps.legacyPush?.())) return;
     const entry = { actorId, action: 'sharepoint.legacy_push', subjectId: userId, requestId };
     try {
       if (!sharePoint) throw new AppError('internal', 'SharePoint is not configured');
       const { upn, thumbnails } = await this.sharePointThumbnails(userId);
       await sharePoint.setPicture(upn, thumbnails, clock.now());
-      audit.append({ ...entry, at: clock.now(), outcome: 'ok' });
+      await audit.append({ ...entry, at: clock.now(), outcome: 'ok' });
     } catch (err) {
       const e = toAppError(err);
-      audit.append({ ...entry, at: clock.now(), outcome: 'failed', detail: { code: e.code, retryable: e.retryable } });
+      await audit.append({
+        ...entry,
+        at: clock.now(),
+        outcome: 'failed',
+        detail: { code: e.code, retryable: e.retryable },
+      });
     }
   }
 
@@ -197,10 +205,10 @@ export class StatusService {
     }
   }
 
-  private lastChange(userId: string): Date | undefined {
-    return this.deps.audit
-      .list({ subjectId: userId, limit: 50 })
-      .find((e) => e.outcome === 'ok' && PHOTO_CHANGES.has(e.action))?.at;
+  private async lastChange(userId: string): Promise<Date | undefined> {
+    return (await this.deps.audit.list({ subjectId: userId, limit: 50 })).find(
+      (e) => e.outcome === 'ok' && PHOTO_CHANGES.has(e.action),
+    )?.at;
   }
 
   /** The S/M/L thumbnails of the user's current photo, and whose profile they go to. */
@@ -227,7 +235,7 @@ export class StatusService {
 
   private async refuseWhenBlocked(actorId: string, userId: string, action: string): Promise<void> {
     if (!(await this.selfServiceBlocked())) return;
-    this.deps.audit.append({
+    await this.deps.audit.append({
       at: this.deps.clock.now(),
       actorId,
       action,
@@ -242,11 +250,11 @@ export class StatusService {
     const { audit, clock } = this.deps;
     try {
       const result = await run();
-      audit.append({ at: clock.now(), actorId, action, subjectId: userId, outcome: 'ok' });
+      await audit.append({ at: clock.now(), actorId, action, subjectId: userId, outcome: 'ok' });
       return result;
     } catch (err) {
       const e = toAppError(err);
-      audit.append({
+      await audit.append({
         at: clock.now(),
         actorId,
         action,

@@ -26,7 +26,7 @@ import { jpegDataUri } from '../photo-replies';
 /** What the notifier needs. */
 export interface TeamsApprovalNotifierDeps {
   outbox: TeamsOutbox;
-  conversations: { get(userId: string): StoredConversation | null };
+  conversations: { get(userId: string): Promise<StoredConversation | null> };
   clock: Clock;
   logger: Logger;
 }
@@ -49,7 +49,7 @@ export class TeamsApprovalNotifier implements ApprovalNotifier {
     const { outcome, conversation } = await this.deps.outbox.deliver(
       approver.userId,
       (c) => approvalCardFor(view, c.locale, 'base', { extraUserIds: teamsIdOf(c) ? [teamsIdOf(c) as string] : [] }),
-      this.openOptions(approver.preferredLanguage, view.requesterId),
+      await this.openOptions(approver.preferredLanguage, view.requesterId),
     );
     if (outcome.kind !== 'sent' || !conversation) {
       this.failed(outcome, conversation?.conversationId, 'approval card not sent');
@@ -97,17 +97,17 @@ export class TeamsApprovalNotifier implements ApprovalNotifier {
     const { outcome, conversation } = await this.deps.outbox.deliver(
       userId,
       (c) => noticeCard(notice, c.locale, userId === notice.view.requesterId),
-      this.openOptions(undefined, notice.view.requesterId),
+      await this.openOptions(undefined, notice.view.requesterId),
     );
     if (outcome.kind !== 'sent') this.failed(outcome, conversation?.conversationId, 'approval notice not sent');
     return outcome.kind === 'sent';
   }
 
   /** How to open a chat with someone Headshot never talked to: in their language, in the requester's region. */
-  private openOptions(preferredLanguage: string | undefined, requesterId: string): OpenOptions {
+  private async openOptions(preferredLanguage: string | undefined, requesterId: string): Promise<OpenOptions> {
     return {
       locale: resolveLocale(preferredLanguage),
-      hint: this.deps.conversations.get(requesterId),
+      hint: await this.deps.conversations.get(requesterId),
       teamsId: true,
     };
   }

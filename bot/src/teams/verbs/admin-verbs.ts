@@ -29,8 +29,8 @@ export const coverageRefresh: AdminVerb = async (ctx) => {
 export const coverageCsv: AdminVerb = async (ctx) => {
   const admin = adminOf(ctx);
   await requireAdmin(admin, ctx.user);
-  const scanId = str(ctx.data.scanId) || admin.coverage.latestDone()?.scanId;
-  if (!scanId || !admin.coverage.view(scanId)) throw new AppError('broadcast.no_coverage', 'no scan to export');
+  const scanId = str(ctx.data.scanId) || (await admin.coverage.latestDone())?.scanId;
+  if (!scanId || !(await admin.coverage.view(scanId))) throw new AppError('broadcast.no_coverage', 'no scan to export');
   await sendLink(ctx, admin, { kind: 'coverage', scanId }, 'admin.coverage.link');
 };
 
@@ -58,7 +58,7 @@ export const preview: AdminVerb = async (ctx) => {
   await sendCard(ctx.context, reminderCard(ctx.user.locale, draft.message));
   await sendCard(
     ctx.context,
-    confirmCard(ctx.user.locale, draft, admin.broadcasts.audienceSize(draft.audience), draftData(ctx.data)),
+    confirmCard(ctx.user.locale, draft, await admin.broadcasts.audienceSize(draft.audience), draftData(ctx.data)),
   );
 };
 
@@ -72,10 +72,10 @@ export const send: AdminVerb = async (ctx) => {
   }
   const activityId = await sendCard(
     ctx.context,
-    progressCard(ctx.user.locale, admin.broadcasts.progressNow(campaign.id)),
+    progressCard(ctx.user.locale, await admin.broadcasts.progressNow(campaign.id)),
   );
   if (activityId)
-    admin.broadcasts.attachProgressCard(campaign.id, {
+    await admin.broadcasts.attachProgressCard(campaign.id, {
       reference: referenceOf(ctx.context),
       activityId,
       locale: ctx.user.locale,
@@ -97,6 +97,6 @@ export const cancel: AdminVerb = async (ctx) => {
 export const report: AdminVerb = async (ctx) => {
   const admin = adminOf(ctx);
   await requireAdmin(admin, ctx.user);
-  const campaign = admin.broadcasts.get(str(ctx.data.campaignId));
+  const campaign = await admin.broadcasts.get(str(ctx.data.campaignId));
   await sendLink(ctx, admin, { kind: 'report', campaignId: campaign.id }, 'admin.broadcast.report_link');
 };

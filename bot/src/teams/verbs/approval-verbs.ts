@@ -30,7 +30,7 @@ export function decide(
     } catch (err) {
       // A missing reason keeps the approver on their card, with the message.
       if (err instanceof AppError && err.code === 'approval.reason_required') {
-        return participantCard(approvals.viewFor(requestId, user.userId).view, user, { key: err.messageKey });
+        return participantCard((await approvals.viewFor(requestId, user.userId)).view, user, { key: err.messageKey });
       }
       throw err;
     }
@@ -39,6 +39,6 @@ export function decide(
 
 /** The card's refresh (Universal Actions `refresh`): the current state for whoever looks. */
 export async function refresh({ user, data, deps }: Turn<{ requestId: string }>): Promise<AdaptiveCard> {
-  const { view } = approvalsOf(deps).viewFor(data.requestId, user.userId);
+  const { view } = await approvalsOf(deps).viewFor(data.requestId, user.userId);
   return participantCard(view, user);
 }

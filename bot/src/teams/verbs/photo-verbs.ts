@@ -28,7 +28,7 @@ export async function startFromCard(turn: OptionalRequestTurn): Promise<Adaptive
   const { user, data, deps } = turn;
   await sendHowTo(turn);
   if (data.requestId && deps.approvals)
-    return participantCard(deps.approvals.viewFor(data.requestId, user.userId).view, user);
+    return participantCard((await deps.approvals.viewFor(data.requestId, user.userId)).view, user);
   return messageCard(user.locale, { kind: 'info', messageKey: 'approval.start_again' });
 }
 
@@ -82,7 +82,7 @@ export async function confirm({ context, user, data, deps }: RequestTurn): Promi
 
 /** "Cancel" on the preview card. */
 export async function cancel({ context, user, data, deps }: RequestTurn): Promise<void> {
-  const request = deps.photos.cancel(data.requestId, user.userId);
+  const request = await deps.photos.cancel(data.requestId, user.userId);
   await replaceClickedCard(context, closedCardFor(request, null));
   await sendCard(context, messageCard(user.locale, { kind: 'info', messageKey: 'photo.cancelled' }));
 }
@@ -90,7 +90,7 @@ export async function cancel({ context, user, data, deps }: RequestTurn): Promis
 /** "Choose another" on the preview card: this one is closed, and how to send one follows. */
 export async function chooseAnother(turn: RequestTurn): Promise<void> {
   const { context, user, data, deps } = turn;
-  const request = deps.photos.cancel(data.requestId, user.userId);
+  const request = await deps.photos.cancel(data.requestId, user.userId);
   await replaceClickedCard(context, closedCardFor(request, null));
   await sendHowTo(turn);
 }
@@ -99,18 +99,19 @@ export async function chooseAnother(turn: RequestTurn): Promise<void> {
 export async function undo({ user, data, deps }: RequestTurn): Promise<AdaptiveCard> {
   const { requestId } = data;
   // Undo is also on the self-service applied card, whose request has no approval (and no approval card).
-  const view = (): ApprovalView | null => deps.approvals?.participantView(requestId, user.userId) ?? null;
+  const view = async (): Promise<ApprovalView | null> =>
+    (await deps.approvals?.participantView(requestId, user.userId)) ?? null;
   let key: string;
   try {
     const { request } = await deps.photos.undo(user.userId, user.userId, { requestId });
     key = (request.sourceInfo.bytes ?? 0) > 0 ? 'undo.restored' : 'undo.removed';
   } catch (err) {
     const e = toAppError(err);
-    const current = e.code.startsWith('undo.') ? view() : null;
+    const current = e.code.startsWith('undo.') ? await view() : null;
     if (!current) throw e;
     return participantCard(current, user, { key: e.messageKey });
   }
-  const current = view();
+  const current = await view();
   return current
     ? participantCard(current, user, { key })
     : messageCard(user.locale, { kind: 'info', messageKey: key });

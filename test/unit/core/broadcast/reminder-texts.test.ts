@@ -5,8 +5,8 @@
 import type { CampaignMessage, CampaignTransport } from '../../../../bot/src/core/broadcast/broadcast-types';
 import { withReminderTexts } from '../../../../bot/src/core/broadcast/reminder-texts';
 import type { RecipientJob } from '../../../../bot/src/core/broadcast/broadcast-types';
-import { openDatabase } from '../../../../bot/src/store/database';
-import { SqliteTenantSettingsStore } from '../../../../bot/src/store/sqlite-tenant-settings';
+import { openDatabase } from '../../../../bot/src/store/sql/sql-db';
+import { SqlTenantSettingsStore } from '../../../../bot/src/store/sql-tenant-settings';
 import { reminderCard } from '../../../../bot/src/teams/cards/reminder-card';
 import { t } from '../../../../bot/src/i18n/i18n';
 import { expectValidCard } from '../../../support/adaptive-card-validation';
@@ -70,7 +70,7 @@ test('the transport wrapper gives reminders the current texts, leaves custom mes
 
 test('the settings store: defaults, then changes merge by part and language, with who and when', () => {
   const db = openDatabase(':memory:');
-  const store = new SqliteTenantSettingsStore(db);
+  const store = new SqlTenantSettingsStore(db);
   expect(store.get()).toEqual({
     legacyPush: false,
     reminderTexts: {

@@ -13,9 +13,9 @@ import { createGraphClient } from '../../../../bot/src/m365/graph-client';
 import { GraphProfilePhotos } from '../../../../bot/src/m365/graph-profile-photos';
 import { LocalClientCredentials } from '../../../../bot/src/m365/token-source';
 import { SharpImageProcessor } from '../../../../bot/src/photo';
-import { openDatabase, type Db } from '../../../../bot/src/store/database';
-import { SqliteAuditLog } from '../../../../bot/src/store/sqlite-audit-log';
-import { SqliteRequestRepository } from '../../../../bot/src/store/sqlite-request-repository';
+import { openDatabase, type Db } from '../../../../bot/src/store/sql/sql-db';
+import { SqlAuditLog } from '../../../../bot/src/store/sql-audit-log';
+import { SqlRequestRepository } from '../../../../bot/src/store/sql-request-repository';
 import { image } from '../../../support/photos';
 
 const TTL_MS = 24 * 3_600_000;
@@ -98,8 +98,8 @@ const photoWrites = async (userId: string) =>
 
 interface World {
   service: PhotoService;
-  repo: SqliteRequestRepository;
-  audit: SqliteAuditLog;
+  repo: SqlRequestRepository;
+  audit: SqlAuditLog;
   clock: ManualClock;
   notifier: RecordingNotifier;
   db: Db;
@@ -111,8 +111,8 @@ let world: World;
 
 function build(maxRetries = 0): World {
   const db = openDatabase(':memory:');
-  const repo = new SqliteRequestRepository(db);
-  const audit = new SqliteAuditLog(db);
+  const repo = new SqlRequestRepository(db);
+  const audit = new SqlAuditLog(db);
   const clock = new ManualClock();
   const notifier = new RecordingNotifier();
   const make = () =>

@@ -6,8 +6,8 @@
 import { fc, test } from '@fast-check/jest';
 import { canTransition, isEndState, REQUEST_STATES } from '../../../../bot/src/core/photo/request-lifecycle';
 import type { RequestState } from '../../../../bot/src/core/photo/request-ports';
-import { openDatabase } from '../../../../bot/src/store/database';
-import { SqliteRequestRepository } from '../../../../bot/src/store/sqlite-request-repository';
+import { openDatabase } from '../../../../bot/src/store/sql/sql-db';
+import { SqlRequestRepository } from '../../../../bot/src/store/sql-request-repository';
 import { photo, previewed } from '../../../support/store-records';
 
 /** The documented machine (request-lifecycle.ts header and ports.ts), written out independently. */
@@ -67,7 +67,7 @@ describe('repository + canTransition', () => {
     (attempts) => {
       const db = openDatabase(':memory:');
       try {
-        const repo = new SqliteRequestRepository(db);
+        const repo = new SqlRequestRepository(db);
         const r = previewed('alex');
         repo.create(r, photo('p'));
         let current: RequestState = 'previewed';

@@ -1,5 +1,5 @@
-/** The append-only audit log in SQLite. */
-import type { Db } from './database';
+/** The append-only audit log, on either SQL engine. */
+import type { SqlDb, SqlExecutor, SqlValue } from './sql/sql-db';
 import type { AuditEntry, AuditLog } from '../core/audit/audit-ports';
 
 interface Row {
@@ -12,18 +12,11 @@ interface Row {
   detail: string | null;
 }
 
-/** AuditLog on better-sqlite3. */
-export class SqliteAuditLog implements AuditLog {
-  private readonly insert;
-
-  constructor(private readonly db: Db) {
-    this.insert = db.prepare(
-      `INSERT INTO audit_log (at, actor_id, action, subject_id, request_id, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
-  }
-
-  append(e: AuditEntry): void {
-    this.insert.run(
+/** Appends one entry with `exec` (the database, or a caller's transaction). */
+export async function appendAudit(exec: SqlExecutor, e: AuditEntry): Promise<void> {
+  await exec.run(
+    `INSERT INTO audit_log (at, actor_id, action, subject_id, request_id, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    [
       e.at.getTime(),
       e.actorId,
       e.action,
@@ -31,12 +24,26 @@ export class SqliteAuditLog implements AuditLog {
       e.requestId ?? null,
       e.outcome,
       e.detail ? JSON.stringify(e.detail) : null,
-    );
+    ],
+  );
+}
+
+/** AuditLog on SQL. */
+export class SqlAuditLog implements AuditLog {
+  constructor(private readonly db: SqlDb) {}
+
+  append(e: AuditEntry): Promise<void> {
+    return appendAudit(this.db, e);
   }
 
-  list(filter: { subjectId?: string; actorId?: string; requestId?: string; limit?: number }): AuditEntry[] {
+  async list(filter: {
+    subjectId?: string;
+    actorId?: string;
+    requestId?: string;
+    limit?: number;
+  }): Promise<AuditEntry[]> {
     const where: string[] = [];
-    const args: (string | number)[] = [];
+    const args: SqlValue[] = [];
     if (filter.subjectId) {
       where.push('subject_id = ?');
       args.push(filter.subjectId);
@@ -50,7 +57,7 @@ export class SqliteAuditLog implements AuditLog {
       args.push(filter.requestId);
     }
     const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
-    const rows = this.db.prepare(sql).all(...args, filter.limit ?? 100) as Row[];
+    const rows = await this.db.all<Row>(sql, [...args, filter.limit ?? 100]);
     return rows.map(fromRow);
   }
 
@@ -58,12 +65,16 @@ export class SqliteAuditLog implements AuditLog {
    * One page of the whole log, newest first: entries older than the `before` cursor (absent: the newest).
    * `nextBefore` is the cursor of the next page, null after the last. Cursors are opaque to callers.
    */
-  page(options: { before?: string; limit: number }): { entries: AuditEntry[]; nextBefore: string | null } {
+  async page(options: {
+    before?: string;
+    limit: number;
+  }): Promise<{ entries: AuditEntry[]; nextBefore: string | null }> {
     const before = options.before === undefined ? Number.MAX_SAFE_INTEGER : Number(options.before);
     if (!Number.isSafeInteger(before) || before < 0) throw new RangeError(`bad audit cursor '${options.before}'`);
-    const rows = this.db
-      .prepare(`SELECT * FROM audit_log WHERE seq < ? ORDER BY seq DESC LIMIT ?`)
-      .all(before, options.limit + 1) as (Row & { seq: number })[];
+    const rows = await this.db.all<Row & { seq: number }>(
+      `SELECT * FROM audit_log WHERE seq < ? ORDER BY seq DESC LIMIT ?`,
+      [before, options.limit + 1],
+    );
     const page = rows.slice(0, options.limit);
     const last = page[page.length - 1];
     return { entries: page.map(fromRow), nextBefore: rows.length > options.limit && last ? String(last.seq) : null };
