@@ -34,7 +34,7 @@ import { GraphAppInstaller } from '../bot/src/m365/graph-app-installer';
 import { GraphAudienceSource } from '../bot/src/m365/graph-audience';
 import { createGraphClient } from '../bot/src/m365/graph-client';
 import { LocalClientCredentials } from '../bot/src/m365/token-source';
-import { openDatabase } from '../bot/src/store/sql/sql-db';
+import { SqliteDb } from '../bot/src/store/sql/sqlite-db';
 import { sqlBroadcastStores } from '../bot/src/store/broadcast/sql-broadcast-stores';
 import { SqlConversationStore } from '../bot/src/store/sql-conversation-store';
 import { SqlCoverageStore } from '../bot/src/store/sql-coverage-store';
@@ -146,7 +146,7 @@ async function prepare(url: string): Promise<void> {
 
 async function paced(url: string): Promise<Figures> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'headshot-bench-'));
-  const db = openDatabase(path.join(dir, 'headshot.sqlite'));
+  const db = SqliteDb.open(path.join(dir, 'headshot.sqlite'));
   const graph = createGraphClient({
     baseUrl: url,
     tokens: new LocalClientCredentials(url, TENANT, DEMO_APP.clientId, DEMO_APP.clientSecret),
@@ -160,7 +160,7 @@ async function paced(url: string): Promise<Figures> {
         connector: new BotConnectorClient(),
         conversations,
         installer: new GraphAppInstaller(graph, DEMO_TEAMS_APP_ID),
-        serviceUrl: () => url,
+        serviceUrl: async () => url,
         botAppId: 'bench-bot',
         tenantId: TENANT,
         now: () => new Date(),
@@ -170,7 +170,7 @@ async function paced(url: string): Promise<Figures> {
     clock: { now: () => new Date() },
     owner: 'bench',
     onError: (what, err) => process.stderr.write(`${what}: ${(err as Error).message}\n`),
-    localeOf: (m) => resolveLocale(m.preferredLanguage),
+    localeOf: async (m) => resolveLocale(m.preferredLanguage),
     settings: {
       ratePerSecond: LIMIT * PACE,
       concurrency: CONCURRENCY,
@@ -184,7 +184,7 @@ async function paced(url: string): Promise<Figures> {
   });
   await prepare(url);
   const now = new Date();
-  store.campaigns.createCampaign({
+  await store.campaigns.createCampaign({
     id: 'bench-campaign',
     createdBy: 'bench',
     createdAt: now,
@@ -202,8 +202,8 @@ async function paced(url: string): Promise<Figures> {
   });
   const seconds = (Date.now() - t0) / 1000;
   await dispatcher.stop(1000);
-  const counts = store.jobs.counts('bench-campaign');
-  db.close();
+  const counts = await store.jobs.counts('bench-campaign');
+  await db.close();
   fs.rmSync(dir, { recursive: true, force: true });
   return figures(url, seconds, rss, heap, counts.sent);
 }

@@ -15,8 +15,11 @@ function binDir() {
   if (pgConfig.status === 0) candidates.push(pgConfig.stdout.trim());
   const root = '/usr/lib/postgresql';
   if (fs.existsSync(root))
-    for (const v of fs.readdirSync(root).sort((a, b) => Number(b) - Number(a))) candidates.push(path.join(root, v, 'bin'));
-  return candidates.find((d) => fs.existsSync(path.join(d, 'initdb')) && fs.existsSync(path.join(d, 'postgres'))) ?? null;
+    for (const v of fs.readdirSync(root).sort((a, b) => Number(b) - Number(a)))
+      candidates.push(path.join(root, v, 'bin'));
+  return (
+    candidates.find((d) => fs.existsSync(path.join(d, 'initdb')) && fs.existsSync(path.join(d, 'postgres'))) ?? null
+  );
 }
 
 function freePort() {
@@ -42,7 +45,7 @@ async function startPostgres() {
   const bin = binDir();
   if (!bin)
     throw new Error(
-      'PostgreSQL server binaries not found: install Debian\'s postgresql package (apt-get install postgresql); .ci/run does.',
+      "PostgreSQL server binaries not found: install Debian's postgresql package (apt-get install postgresql); .ci/run does.",
     );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'headshot-pg-'));
   if (process.getuid && process.getuid() === 0) execFileSync('chown', ['postgres:postgres', dir]);

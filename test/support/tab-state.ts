@@ -4,6 +4,7 @@ import type { Harness } from './headshot';
 export * from './tab-api';
 
 /** Clears what tab tests change in the service's store (the tenant is reset by useHarness). */
-export function clearServiceState(h: Harness): void {
-  h.service.db.exec(`DELETE FROM approval_policy; DELETE FROM tenant_settings;`);
+export async function clearServiceState(h: Harness): Promise<void> {
+  await h.service.db.run(`DELETE FROM approval_policy`);
+  await h.service.db.run(`DELETE FROM tenant_settings`);
 }

@@ -29,7 +29,8 @@ afterAll(async () => {
 beforeEach(async () => {
   await h.control('POST', '/_control/reset');
   // One service for the file: start each test with no requests and no chats stored.
-  h.service.db.exec(`DELETE FROM photo_requests; DELETE FROM conversations;`);
+  await h.service.db.run(`DELETE FROM photo_requests`);
+  await h.service.db.run(`DELETE FROM conversations`);
 });
 
 const subject = (userId: string = DEMO_USERS.adele, locale: Locale = 'nl'): TicketSubject => ({
@@ -66,8 +67,8 @@ async function upload(
 }
 
 const bearer = async (s: TicketSubject = subject()) => ({ authorization: `Bearer ${await tickets.issue(s)}` });
-const requestsFor = (userId: string) =>
-  h.service.db.prepare(`SELECT id, state, source FROM photo_requests WHERE user_id = ?`).all(userId) as {
+const requestsFor = async (userId: string) =>
+  (await h.service.db.all(`SELECT id, state, source FROM photo_requests WHERE user_id = ?`, [userId])) as {
     id: string;
     state: string;
     source: string;
@@ -126,8 +127,8 @@ describe('the upload ticket', () => {
     const res = await upload(photo, { authorization: `Bearer ${header}.${forged}.${signature}` });
     expect(res.status).toBe(401);
     expect(res.json.error?.code).toBe('auth.unauthenticated');
-    expect(requestsFor(DEMO_USERS.patti)).toEqual([]);
-    expect(requestsFor(DEMO_USERS.adele)).toEqual([]);
+    expect(await requestsFor(DEMO_USERS.patti)).toEqual([]);
+    expect(await requestsFor(DEMO_USERS.adele)).toEqual([]);
   });
 
   test('signed with another secret: 401', async () => {
@@ -136,7 +137,7 @@ describe('the upload ticket', () => {
     );
     const res = await upload(photo, { authorization: `Bearer ${await other.issue(subject())}` });
     expect(res.status).toBe(401);
-    expect(requestsFor(DEMO_USERS.adele)).toEqual([]);
+    expect(await requestsFor(DEMO_USERS.adele)).toEqual([]);
   });
 
   test('valid until 30 minutes after issue, refused after that (the service clock decides)', async () => {
@@ -166,7 +167,7 @@ describe('size limits', () => {
     expect(res.json.error?.message).toBe(
       t('pl', 'errors.photo.too_large_bytes', { maxMegabytes: 1, receivedMegabytes: 1 }),
     );
-    expect(requestsFor(DEMO_USERS.adele)).toEqual([]);
+    expect(await requestsFor(DEMO_USERS.adele)).toEqual([]);
   });
 
   test('a chunked body that grows over the limit is refused with 413, and the connection stays usable', async () => {
@@ -207,7 +208,7 @@ describe('size limits', () => {
       });
       expect(answer.status).toBe(413);
       expect(answer.json.error.code).toBe('photo.too_large_bytes');
-      expect(requestsFor(DEMO_USERS.adele)).toEqual([]);
+      expect(await requestsFor(DEMO_USERS.adele)).toEqual([]);
 
       const next = await new Promise<number>((resolve, reject) => {
         const req = http.get(`${h.service.url}/healthz`, { agent, timeout: 3000 }, (res) => {
@@ -236,7 +237,7 @@ describe('input', () => {
     const res = await upload(photo, await bearer(), query);
     expect(res.status).toBe(400);
     expect(res.json.error).toEqual({ code: 'input.invalid', message: t('nl', 'errors.input.invalid') });
-    expect(requestsFor(DEMO_USERS.adele)).toEqual([]);
+    expect(await requestsFor(DEMO_USERS.adele)).toEqual([]);
   });
 
   test('a crop outside the image is refused by the pipeline', async () => {
@@ -271,7 +272,7 @@ describe('a good upload', () => {
       height: 96,
     });
     // Stored for the ticket's user, as an upload-page request; nothing written to Microsoft 365 yet.
-    expect(requestsFor(DEMO_USERS.adele)).toEqual([
+    expect(await requestsFor(DEMO_USERS.adele)).toEqual([
       { id: res.json.requestId, state: 'previewed', source: 'upload-page' },
     ]);
     expect(await graphPhotoWrites()).toEqual([]);
@@ -296,11 +297,10 @@ describe('a chat that cannot be reached', () => {
     expect(await chat.install()).toBe(200);
     await chat.newCards();
     // The stored chat now points at a connector that is not there (a closed port).
-    h.service.db
-      .prepare(
-        `UPDATE conversations SET reference = json_set(reference, '$.serviceUrl', 'http://127.0.0.1:9') WHERE user_id = ?`,
-      )
-      .run(DEMO_USERS.alex);
+    await h.service.db.run(
+      `UPDATE conversations SET reference = json_set(reference, '$.serviceUrl', 'http://127.0.0.1:9') WHERE user_id = ?`,
+      [DEMO_USERS.alex],
+    );
     const res = await upload(photo, await bearer(subject(DEMO_USERS.alex, 'en')));
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ state: 'previewed', deliveredToChat: false, message: t('en', 'upload.no_chat') });

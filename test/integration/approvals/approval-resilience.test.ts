@@ -50,7 +50,7 @@ beforeEach(async () => {
 
 const texts = (card: unknown) => cardTexts(card).join('\n');
 const upTo = (message: string) => message.split('{{')[0].trim();
-const stateOf = (requestId: string) => h.service.photos.get(requestId)?.state;
+const stateOf = async (requestId: string) => (await h.service.photos.get(requestId))?.state;
 
 /** Alex asks; Megan (his manager) gets the card. */
 async function alexAsks(): Promise<{ alex: TeamsChat; megan: TeamsChat; requestId: string; card: { id: string } }> {
@@ -101,7 +101,7 @@ describe('two decisions at once', () => {
     expect(texts(loserCard)).toContain(
       upTo(t(loserLocale, 'cards.approval.already_decided', { name: winnerName, at: '{{' })),
     );
-    expect(stateOf(requestId)).toBe(winner.action === 'approval.approve' ? 'applied' : 'rejected');
+    expect(await stateOf(requestId)).toBe(winner.action === 'approval.approve' ? 'applied' : 'rejected');
     expect(await photoWrites(h, DEMO_USERS.alex)).toEqual(winner.action === 'approval.approve' ? [200] : []);
   });
 
@@ -142,7 +142,7 @@ describe('restarts', () => {
     expect(texts(cardOf(copies[0]))).toContain(upTo(t('fi', 'cards.approval.reminded', { at: '{{' })));
     await megan.invoke(copies[1], 'approval.approve', { requestId });
     await h.service.tick();
-    expect(stateOf(requestId)).toBe('applied');
+    expect(await stateOf(requestId)).toBe('applied');
     expect(await photoWrites(h, DEMO_USERS.alex)).toEqual([200]);
     const applied = (await alex.newCards()).filter((c) => texts(c.card).includes(t('en', 'cards.applied.title')));
     expect(applied).toHaveLength(1);
@@ -159,13 +159,13 @@ describe('restarts', () => {
     });
     await megan.invoke(card, 'approval.approve', { requestId });
     await h.service.tick();
-    expect(stateOf(requestId)).toBe('approved');
+    expect(await stateOf(requestId)).toBe('approved');
     expect((await photoWrites(h, DEMO_USERS.alex)).every((s) => s === 503)).toBe(true);
     await h.restart();
     await h.control('DELETE', '/_control/faults');
     h.clock.advance(2 * 60_000); // past the retry time the request was given
     await h.service.tick();
-    expect(stateOf(requestId)).toBe('applied');
+    expect(await stateOf(requestId)).toBe('applied');
     expect((await photoWrites(h, DEMO_USERS.alex)).filter((s) => s === 200)).toHaveLength(1);
     expect(
       (await auditJson(h, '--request', requestId, '--action', 'photo.apply'))
@@ -178,10 +178,10 @@ describe('restarts', () => {
     const { alex, megan, requestId, card } = await alexAsks();
     await h.control('POST', '/_control/faults', { method: 'PUT', path: PHOTO_PUT, latencyMs: 1500, times: 1 });
     await megan.invoke(card, 'approval.approve', { requestId });
-    await until('the write to start', () => stateOf(requestId) === 'applying');
+    await until('the write to start', async () => (await stateOf(requestId)) === 'applying');
     await h.restart(); // the old process dies with its write in flight
     await h.service.tick();
-    expect(stateOf(requestId)).toBe('applied');
+    expect(await stateOf(requestId)).toBe('applied');
     // The old process's write lands too (same bytes): the request still finished once.
     await until('the abandoned write to land', async () => (await photoWrites(h, DEMO_USERS.alex)).length === 2);
     expect(await photoWrites(h, DEMO_USERS.alex)).toEqual([200, 200]);
@@ -206,7 +206,7 @@ describe('restarts', () => {
     });
     await megan.invoke(card, 'approval.approve', { requestId });
     await h.service.tick();
-    expect(stateOf(requestId)).toBe('applied');
+    expect(await stateOf(requestId)).toBe('applied');
     const [stale] = await approvalCopies(alex, requestId);
     expect(texts(cardOf(stale))).not.toContain(
       upTo(t('en', 'cards.approval.applied', { name: 'Megan Bowen', at: '{{' })),

@@ -66,7 +66,7 @@ test('someone who is not an admin is refused, in the chat and in the CLI', async
   ).toBe(200);
   const [again] = cardsOf(await alex.newCards());
   expect(texts(again)).toContain('Vain Headshotin ylläpitäjät');
-  expect(h.service.admin.broadcastStores.campaigns.listCampaigns(10)).toEqual([]);
+  expect(await h.service.admin.broadcastStores.campaigns.listCampaigns(10)).toEqual([]);
 
   const cmd = await cli(h, 'coverage', '--as', 'alexw@example.com', '--json');
   expect(cmd.code).toBe(77);
@@ -81,10 +81,10 @@ test('the admin sees coverage counted exactly as the tenant holds it, updated in
   expect(await patti.say('coverage')).toBe(200);
   const [first] = await patti.newCards();
   expectValidCard(first?.card);
-  await until(() => h.service.admin.coverage.view()?.state === 'done', 20_000, 'scan');
+  await until(async () => (await h.service.admin.coverage.view())?.state === 'done', 20_000, 'scan');
   const view = h.service.admin.coverage.view();
-  expect(view).toMatchObject({ state: 'done', scanned: TOTAL, counts: EXPECTED });
-  expect(view?.coverage).toBeCloseTo(EXPECTED.has_photo / (TOTAL - 36), 5);
+  expect(await view).toMatchObject({ state: 'done', scanned: TOTAL, counts: EXPECTED });
+  expect((await view)?.coverage).toBeCloseTo(EXPECTED.has_photo / (TOTAL - 36), 5);
 
   // The card that said "checking" now shows the numbers (updated in place, not a new message).
   await until(

@@ -35,7 +35,7 @@ afterAll(() => h.close());
 test('a campaign reaches every recipient exactly once, within Teams limits, with 429s and 503s on the way', async () => {
   const patti = pattiChat(h);
   await patti.say('coverage');
-  await until(() => h.service.admin.coverage.view()?.state === 'done', 20_000, 'scan');
+  await until(async () => (await h.service.admin.coverage.view())?.state === 'done', 20_000, 'scan');
   await patti.newCards();
   await patti.say('broadcast');
   const [compose] = await patti.newCards();
@@ -69,14 +69,21 @@ test('a campaign reaches every recipient exactly once, within Teams limits, with
   const already = afterClicks.find((c) => cardTexts(c.card).join(' ').includes('already sent'));
   expectValidCard(progress?.card);
   expect(cardTexts(already?.card).join(' ')).toContain('already sent');
-  const [campaign] = h.service.admin.broadcastStores.campaigns.listCampaigns(5);
-  expect(h.service.admin.broadcastStores.campaigns.listCampaigns(5)).toHaveLength(1);
+  const [campaign] = await h.service.admin.broadcastStores.campaigns.listCampaigns(5);
+  expect(await h.service.admin.broadcastStores.campaigns.listCampaigns(5)).toHaveLength(1);
 
   await h.service.admin.dispatcher!.settle(60_000);
   const p = h.service.admin.broadcasts.progressNow(campaign!.id);
   const recipients = N + 2; // Alex and Patti have no photo either
-  expect(p).toMatchObject({ state: 'done', total: recipients, sent: recipients, failed: 0, waiting: 0, cancelled: 0 });
-  expect(p.throttled).toBeGreaterThan(0);
+  expect(await p).toMatchObject({
+    state: 'done',
+    total: recipients,
+    sent: recipients,
+    failed: 0,
+    waiting: 0,
+    cancelled: 0,
+  });
+  expect((await p).throttled).toBeGreaterThan(0);
   const limits = await h.control<{ throttled: number }>('GET', '/_control/connector/rate-limits');
   expect(limits.throttled).toBeGreaterThan(0);
 
@@ -179,5 +186,5 @@ test('preview shows the admin the card and who gets it; a cancelled campaign sto
   const [cancelled] = await patti.newCards();
   expect(cardTexts(cancelled?.card).join(' ')).toContain('Sending stopped');
   const id = cancel!.data!.campaignId as string;
-  expect(h.service.admin.broadcasts.progressNow(id)).toMatchObject({ state: 'cancelled', total: 0, sent: 0 });
+  expect(await h.service.admin.broadcasts.progressNow(id)).toMatchObject({ state: 'cancelled', total: 0, sent: 0 });
 });

@@ -61,13 +61,17 @@ describe('stopped gracefully in the middle', () => {
 
   test('it completes after the restart: every recipient exactly once, the counts add up', async () => {
     const id = await started(h);
-    await until(() => h.service.admin.broadcasts.progressNow(id).sent >= RECIPIENTS / 3, 20_000, 'a third sent');
+    await until(
+      async () => (await h.service.admin.broadcasts.progressNow(id)).sent >= RECIPIENTS / 3,
+      20_000,
+      'a third sent',
+    );
     await h.restart();
     const atRestart = h.service.admin.broadcasts.progressNow(id);
-    expect(atRestart.sent).toBeLessThan(RECIPIENTS);
-    expect(atRestart.waiting).toBeGreaterThan(0);
+    expect((await atRestart).sent).toBeLessThan(RECIPIENTS);
+    expect((await atRestart).waiting).toBeGreaterThan(0);
     await h.service.admin.dispatcher!.settle(30_000);
-    expect(h.service.admin.broadcasts.progressNow(id)).toMatchObject({
+    expect(await h.service.admin.broadcasts.progressNow(id)).toMatchObject({
       state: 'done',
       total: RECIPIENTS,
       sent: RECIPIENTS,
@@ -91,26 +95,31 @@ describe('killed in the middle (no grace: requests in flight are abandoned)', ()
 
   test('it completes; nobody gets it twice; only sends in flight at the crash are "unknown"', async () => {
     const id = await started(h);
-    await until(() => h.service.admin.broadcasts.progressNow(id).sent >= RECIPIENTS / 3, 20_000, 'a third sent');
+    await until(
+      async () => (await h.service.admin.broadcasts.progressNow(id)).sent >= RECIPIENTS / 3,
+      20_000,
+      'a third sent',
+    );
     await h.restart();
     await h.service.admin.dispatcher!.settle(30_000);
     const p = h.service.admin.broadcasts.progressNow(id);
-    expect(p.state).toBe('done');
-    expect(p.total).toBe(RECIPIENTS);
-    expect(p.sent + p.failed).toBe(RECIPIENTS);
-    expect(p.failed).toBe(p.unknown);
-    expect(p.unknown).toBeLessThanOrEqual(16); // at most the requests in flight (BROADCAST_CONCURRENCY)
+    expect((await p).state).toBe('done');
+    expect((await p).total).toBe(RECIPIENTS);
+    expect((await p).sent + (await p).failed).toBe(RECIPIENTS);
+    expect((await p).failed).toBe((await p).unknown);
+    expect((await p).unknown).toBeLessThanOrEqual(16); // at most the requests in flight (BROADCAST_CONCURRENCY)
 
     const perUser = await remindersPerUser(h);
     expect([...perUser.values()].every((n) => n === 1)).toBe(true);
-    const outcomes = [...h.service.admin.broadcasts.outcomes(id)].flat();
+    const outcomes = [];
+    for await (const page of h.service.admin.broadcasts.outcomes(id)) outcomes.push(...page);
     for (const o of outcomes) {
       if (o.state === 'sent')
         expect({ user: o.userId, messages: perUser.get(o.userId) }).toEqual({ user: o.userId, messages: 1 });
       else expect(o.reason).toMatch(/^unknown_outcome/);
     }
     // Recipients marked sent all have their message; the others got it at most once.
-    expect(outcomes.filter((o) => o.state === 'sent')).toHaveLength(p.sent);
+    expect(outcomes.filter((o) => o.state === 'sent')).toHaveLength((await p).sent);
   }, 60_000);
 });
 
@@ -137,7 +146,11 @@ describe('two service instances on one data folder', () => {
     second.admin.dispatcher!.kick();
     await Promise.all([h.service.admin.dispatcher!.settle(30_000), second.admin.dispatcher!.settle(30_000)]);
     const seconds = (Date.now() - t0) / 1000;
-    expect(h.service.admin.broadcasts.progressNow(id)).toMatchObject({ state: 'done', sent: RECIPIENTS, failed: 0 });
+    expect(await h.service.admin.broadcasts.progressNow(id)).toMatchObject({
+      state: 'done',
+      sent: RECIPIENTS,
+      failed: 0,
+    });
     const perUser = await remindersPerUser(h);
     expect(perUser.size).toBe(RECIPIENTS);
     expect([...perUser.values()].every((n) => n === 1)).toBe(true);

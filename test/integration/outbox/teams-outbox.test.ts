@@ -12,14 +12,15 @@ import { GraphAppInstaller } from '../../../bot/src/m365/graph-app-installer';
 import { createGraphClient } from '../../../bot/src/m365/graph-client';
 import { LocalClientCredentials } from '../../../bot/src/m365/token-source';
 import { TeamsOutbox, type TeamsOutboxDeps } from '../../../bot/src/outbox/teams-outbox';
-import { openDatabase, type Db } from '../../../bot/src/store/sql/sql-db';
+import type { SqlDb } from '../../../bot/src/store/sql/sql-db';
+import { SqliteDb } from '../../../bot/src/store/sql/sqlite-db';
 import { SqlConversationStore } from '../../../bot/src/store/sql-conversation-store';
 import { TenantClient } from '../../support/local-tenant';
 
 const CARD = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Hello' }] };
 
 let t: TenantClient;
-let db: Db;
+let db: SqlDb;
 let conversations: SqlConversationStore;
 beforeAll(async () => {
   t = await TenantClient.start();
@@ -27,7 +28,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 beforeEach(async () => {
   await t.control('POST', '/_control/reset');
-  db = openDatabase(':memory:');
+  db = SqliteDb.open(':memory:');
   conversations = new SqlConversationStore(db);
 });
 afterEach(() => db.close());
@@ -49,7 +50,7 @@ function outbox(overrides: Partial<TeamsOutboxDeps> = {}): TeamsOutbox {
     connector: connector(),
     conversations,
     installer: new GraphAppInstaller(graph, DEMO_TEAMS_APP_ID),
-    serviceUrl: () => t.url,
+    serviceUrl: async () => t.url,
     botAppId: 'headshot-bot',
     tenantId: DEMO_TENANT_ID,
     now: () => new Date(),
@@ -70,7 +71,7 @@ test('someone Headshot never talked to: the app is installed, the chat is theirs
   expect(installed).toHaveLength(1);
   // Teams has one chat per person and bot: the conversation opened is the installation's chat.
   expect(outcome.kind === 'sent' && outcome.conversationId).toBe(installed[0].chatId);
-  const stored = conversations.get(DEMO_USERS.megan) as StoredConversation;
+  const stored = (await conversations.get(DEMO_USERS.megan)) as StoredConversation;
   expect(stored).toMatchObject({ conversationId: installed[0].chatId, locale: 'fi', serviceUrl: t.url });
   // The Teams id (what refresh.userIds lists) came from the connector, not from guessing.
   expect(JSON.parse(stored.reference).user).toMatchObject({
@@ -111,7 +112,7 @@ test('without a chat and without being asked to open one, nothing is sent', asyn
 test('a 429 is "throttled" with the connector\'s Retry-After, a 503 "busy", an unexplained 403 "failed"', async () => {
   const o = outbox();
   expect((await o.sendTo(DEMO_USERS.alex, CARD, { locale: 'en' })).kind).toBe('sent');
-  const chat = conversations.get(DEMO_USERS.alex) as StoredConversation;
+  const chat = (await conversations.get(DEMO_USERS.alex)) as StoredConversation;
   const fault = (status: number, retryAfterSeconds?: number) =>
     t.control('POST', '/_control/faults', {
       method: 'POST',
@@ -174,7 +175,7 @@ test('updates replace the message in place; a reference without a chat is refuse
   const o = outbox();
   const first = await o.sendTo(DEMO_USERS.alex, CARD, { locale: 'en' });
   expect(first.kind).toBe('sent');
-  const chat = conversations.get(DEMO_USERS.alex) as StoredConversation;
+  const chat = (await conversations.get(DEMO_USERS.alex)) as StoredConversation;
   const changed = { ...CARD, body: [{ type: 'TextBlock', text: 'Changed' }] };
   const activityId = first.kind === 'sent' ? first.activityId : '';
   expect(await o.update(chat.reference, activityId, changed)).toMatchObject({ kind: 'sent', activityId });
@@ -206,7 +207,7 @@ test('someone who removed the app: the chat is gone (403 not in the roster), so 
     status: 403,
     detail: 'http_403_BotNotInConversationRoster',
   });
-  expect(conversations.get(DEMO_USERS.megan)).toBeNull();
+  expect(await conversations.get(DEMO_USERS.megan)).toBeNull();
 
   // With it, the app is installed again and the card reaches the same chat.
   const again = await o.sendTo(DEMO_USERS.megan, CARD, { locale: 'fi' });
@@ -226,7 +227,7 @@ test('someone who blocked the bot: "blocked" (403 ConversationBlockedByUser), no
     reason: 'blocked',
     status: 403,
   });
-  expect(conversations.get(DEMO_USERS.megan)).not.toBeNull();
+  expect(await conversations.get(DEMO_USERS.megan)).not.toBeNull();
   // Someone never reached who blocked the bot: opening the chat is refused the same way.
   await t.control('PUT', `/_control/users/${DEMO_USERS.adele}/bot-blocked`, { blocked: true });
   expect(await o.sendTo(DEMO_USERS.adele, CARD, { locale: 'nl' })).toMatchObject({
@@ -239,7 +240,7 @@ test('someone who blocked the bot: "blocked" (403 ConversationBlockedByUser), no
 test('a card over Teams\' message size is refused before sending ("too_large"); the connector would answer 413', async () => {
   const o = outbox();
   expect((await o.sendTo(DEMO_USERS.alex, CARD, { locale: 'en' })).kind).toBe('sent');
-  const chat = conversations.get(DEMO_USERS.alex) as StoredConversation;
+  const chat = (await conversations.get(DEMO_USERS.alex)) as StoredConversation;
   const big = { ...CARD, body: [{ type: 'Image', url: `data:image/jpeg;base64,${'A'.repeat(150 * 1024)}` }] };
   expect(await o.send(chat, big)).toMatchObject({ kind: 'not_sent', reason: 'too_large' });
   expect(await o.update(chat.reference, 'x', big)).toMatchObject({ kind: 'not_sent', reason: 'too_large' });
@@ -253,7 +254,7 @@ test('a card over Teams\' message size is refused before sending ("too_large"); 
 test("the connector refuses calls without the bot's token (401), and unknown conversations (404)", async () => {
   const o = outbox();
   expect((await o.sendTo(DEMO_USERS.alex, CARD, { locale: 'en' })).kind).toBe('sent');
-  const chat = conversations.get(DEMO_USERS.alex) as StoredConversation;
+  const chat = (await conversations.get(DEMO_USERS.alex)) as StoredConversation;
   expect(await new BotConnectorClient().send(t.url, chat.conversationId, { type: 'message' })).toMatchObject({
     ok: false,
     status: 401,

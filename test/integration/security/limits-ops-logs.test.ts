@@ -45,8 +45,8 @@ async function upload(userId: string, locale: 'en' | 'nl' = 'en') {
   };
 }
 
-const storedRequests = (userId: string) =>
-  (h.service.db.prepare('SELECT COUNT(*) AS n FROM photo_requests WHERE user_id = ?').get(userId) as { n: number }).n;
+const storedRequests = async (userId: string) =>
+  ((await h.service.db.get('SELECT COUNT(*) AS n FROM photo_requests WHERE user_id = ?', [userId])) as { n: number }).n;
 
 describe('per-user upload rate', () => {
   test('the upload page: over the burst, 429 with Retry-After and a message in the user’s language; nothing stored', async () => {
@@ -60,7 +60,7 @@ describe('per-user upload rate', () => {
       code: 'input.rate_limited',
       message: t('nl', 'errors.input.rate_limited', { count: Number(refused.retryAfter) }),
     });
-    expect(storedRequests(DEMO_USERS.adele)).toBe(before);
+    expect(await storedRequests(DEMO_USERS.adele)).toBe(before);
     // Someone else is not affected; the same person may send again once the minute has passed.
     expect((await upload(DEMO_USERS.isaiah)).status).toBe(200);
     h.clock.advance(60_000);

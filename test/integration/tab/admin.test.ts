@@ -48,7 +48,7 @@ test('every admin route refuses a non-admin with 403 in their language, before d
       { code: 'auth.forbidden', message: t('fi', 'errors.auth.forbidden') },
     ]);
   }
-  expect(h.service.admin.coverage.view()).toBeNull();
+  expect(await h.service.admin.coverage.view()).toBeNull();
   expect(
     (await as(h, DEMO_USERS.patti).get<TenantSettingsView>('/api/admin/settings')).json.approvalPolicy.requiredFor,
   ).toBe('nobody');
@@ -272,9 +272,10 @@ describe('SharePoint legacy push', () => {
       (await h.control<{ hasPhoto: boolean }>('GET', `/_control/users/${DEMO_USERS.alex}/photo-info`)).hasPhoto,
     ).toBe(true);
     expect((await sharePointOf(DEMO_USERS.alex)).files).toEqual([]);
-    const failed = h.service.db
-      .prepare(`SELECT outcome, detail FROM audit_log WHERE action = 'sharepoint.legacy_push' AND request_id = ?`)
-      .all(applied.requestId) as { outcome: string; detail: string }[];
+    const failed = (await h.service.db.all(
+      `SELECT outcome, detail FROM audit_log WHERE action = 'sharepoint.legacy_push' AND request_id = ?`,
+      [applied.requestId],
+    )) as { outcome: string; detail: string }[];
     expect(failed).toHaveLength(1);
     expect(failed[0]?.outcome).toBe('failed');
     const status = await as(h, DEMO_USERS.alex).get<StatusReportJson>('/api/me/status');

@@ -113,11 +113,10 @@ test('a non-approver cannot decide (403, audited) and nothing changes', async ()
   const still = await as(h, DEMO_USERS.alex).get<PhotoRequestView>(`/api/me/photo-requests/${pending.requestId}`);
   expect(still.json.state).toBe('pending_approval');
   expect(await photoInfo(DEMO_USERS.alex)).toEqual(before);
-  const refusals = h.service.db
-    .prepare(
-      `SELECT actor_id FROM audit_log WHERE request_id = ? AND action = 'approval.approve' AND outcome = 'refused'`,
-    )
-    .all(pending.requestId) as { actor_id: string }[];
+  const refusals = (await h.service.db.all(
+    `SELECT actor_id FROM audit_log WHERE request_id = ? AND action = 'approval.approve' AND outcome = 'refused'`,
+    [pending.requestId],
+  )) as { actor_id: string }[];
   expect(refusals.map((r) => r.actor_id).sort()).toEqual([DEMO_USERS.alex, DEMO_USERS.adele].sort());
 });
 

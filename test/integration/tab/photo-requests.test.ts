@@ -128,7 +128,7 @@ test("someone else's request id is refused for reading, submitting and cancellin
 
 test('cancel: the request ends cancelled, its photo cleared; GET /latest without any request is 404', async () => {
   const isaiah = as(h, DEMO_USERS.isaiah, 'pl');
-  h.service.db.prepare(`DELETE FROM photo_requests WHERE user_id = ?`).run(DEMO_USERS.isaiah);
+  await h.service.db.run(`DELETE FROM photo_requests WHERE user_id = ?`, [DEMO_USERS.isaiah]);
   const none = await isaiah.get<ErrorBody>('/api/me/photo-requests/latest');
   expect([none.status, none.json.error.code]).toEqual([404, 'request.not_found']);
   const up = await isaiah.post<PhotoRequestView>('/api/me/photo-requests', { raw: landscape });

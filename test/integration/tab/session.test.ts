@@ -86,8 +86,9 @@ describe('the SSO check on tab routes', () => {
       token,
       raw: image('exif-orientation-examples/Landscape_1.jpg'),
     });
-  const requestsOf = (userId: string) =>
-    (h.service.db.prepare(`SELECT COUNT(*) AS n FROM photo_requests WHERE user_id = ?`).get(userId) as { n: number }).n;
+  const requestsOf = async (userId: string) =>
+    ((await h.service.db.get(`SELECT COUNT(*) AS n FROM photo_requests WHERE user_id = ?`, [userId])) as { n: number })
+      .n;
 
   test('a tampered token (one signature character flipped) is refused with 401 and nothing is stored', async () => {
     const token = await tokenFor(h, DEMO_USERS.alex);
@@ -98,7 +99,7 @@ describe('the SSO check on tab routes', () => {
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toContain('invalid_token');
     expect(res.json.error.code).toBe('auth.unauthenticated');
-    expect(requestsOf(DEMO_USERS.alex)).toBe(before);
+    expect(await requestsOf(DEMO_USERS.alex)).toBe(before);
     // The same token unchanged gets in: the refusal was the flipped character.
     expect((await upload(token)).status).toBe(200);
   });
@@ -110,7 +111,7 @@ describe('the SSO check on tab routes', () => {
     const before = requestsOf(DEMO_USERS.alex);
     const res = await upload(old);
     expect(res.status).toBe(401);
-    expect(requestsOf(DEMO_USERS.alex)).toBe(before);
+    expect(await requestsOf(DEMO_USERS.alex)).toBe(before);
     const me = await call<ErrorBody>(h.service.url, 'GET', '/api/me', { token: old, locale: 'nl' });
     expect(me.json.error).toEqual({ code: 'auth.unauthenticated', message: t('nl', 'errors.auth.unauthenticated') });
   });

@@ -154,9 +154,10 @@ describe('card payloads', () => {
     await megan.click(preview.activity, { verb: 'photo.confirm', requestId });
     await expectErrorCard(megan, 'fi', 'errors.request.not_yours');
     expect(await writes()).toHaveLength(0);
-    const audit = h.service.db
-      .prepare(`SELECT actor_id, outcome FROM audit_log WHERE action = 'photo.confirm' AND request_id = ?`)
-      .all(requestId);
+    const audit = await h.service.db.all(
+      `SELECT actor_id, outcome FROM audit_log WHERE action = 'photo.confirm' AND request_id = ?`,
+      [requestId as string],
+    );
     expect(audit).toEqual([{ actor_id: DEMO_USERS.megan, outcome: 'refused' }]);
   });
 

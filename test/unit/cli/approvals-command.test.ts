@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { approvalsCommand, parseDuration } from '../../../bot/src/cli/approvals-command';
 import { auditCommand } from '../../../bot/src/cli/audit-command';
-import { openDatabase } from '../../../bot/src/store/sql/sql-db';
+import { SqliteDb } from '../../../bot/src/store/sql/sqlite-db';
 import { SqlApprovalPolicyStore } from '../../../bot/src/store/sql-approval-policy';
 import { SqlAuditLog } from '../../../bot/src/store/sql-audit-log';
 
@@ -78,14 +78,14 @@ test('the policy: the default, then set (audited), then a partial change keeps t
   const partial = await run(approvalsCommand, 'policy', 'set', '--expire-after', '3d');
   expect(partial.code).toBe(0);
   expect(partial.out).toContain('Approval required for: members of g1, g2');
-  const db = openDatabase(path.join(dir, 'headshot.sqlite'));
-  expect(new SqlApprovalPolicyStore(db).get()).toMatchObject({
+  const db = SqliteDb.open(path.join(dir, 'headshot.sqlite'));
+  expect(await new SqlApprovalPolicyStore(db).get()).toMatchObject({
     requiredFor: 'groups',
     approversGroupId: 'ag',
     remindAfterMinutes: 720,
     expireAfterMinutes: 4320,
   });
-  db.close();
+  await db.close();
 
   const cleared = await run(
     approvalsCommand,
@@ -130,10 +130,10 @@ test('bad input: exit 2 with what was expected and what came', async () => {
 test('list with nothing to show, and the audit log filtered by user, request and action prefix', async () => {
   expect(await run(approvalsCommand, 'list')).toMatchObject({ code: 0, out: 'No approval requests.\n' });
   expect(JSON.parse((await run(approvalsCommand, 'list', '--json')).out)).toEqual([]);
-  const db = openDatabase(path.join(dir, 'headshot.sqlite'));
+  const db = SqliteDb.open(path.join(dir, 'headshot.sqlite'));
   const log = new SqlAuditLog(db);
   const at = new Date('2025-03-14T09:30:00Z');
-  log.append({
+  await log.append({
     at,
     actorId: 'alex',
     action: 'approval.request',
@@ -142,9 +142,16 @@ test('list with nothing to show, and the audit log filtered by user, request and
     outcome: 'ok',
     detail: { newPhotoHash: 'b'.repeat(64) },
   });
-  log.append({ at, actorId: 'megan', action: 'approval.approve', subjectId: 'alex', requestId: 'r1', outcome: 'ok' });
-  log.append({ at, actorId: 'alex', action: 'photo.apply', subjectId: 'alex', requestId: 'r1', outcome: 'ok' });
-  log.append({
+  await log.append({
+    at,
+    actorId: 'megan',
+    action: 'approval.approve',
+    subjectId: 'alex',
+    requestId: 'r1',
+    outcome: 'ok',
+  });
+  await log.append({ at, actorId: 'alex', action: 'photo.apply', subjectId: 'alex', requestId: 'r1', outcome: 'ok' });
+  await log.append({
     at,
     actorId: 'adele',
     action: 'approval.approve',
@@ -153,7 +160,7 @@ test('list with nothing to show, and the audit log filtered by user, request and
     outcome: 'refused',
     detail: { reason: 'not_approver' },
   });
-  db.close();
+  await db.close();
   const byRequest = JSON.parse((await run(auditCommand, '--request', 'r1', '--json')).out);
   expect(byRequest.map((e: { action: string }) => e.action)).toEqual([
     'photo.apply',

@@ -5,7 +5,7 @@
 import type { CampaignMessage, CampaignTransport } from '../../../../bot/src/core/broadcast/broadcast-types';
 import { withReminderTexts } from '../../../../bot/src/core/broadcast/reminder-texts';
 import type { RecipientJob } from '../../../../bot/src/core/broadcast/broadcast-types';
-import { openDatabase } from '../../../../bot/src/store/sql/sql-db';
+import { SqliteDb } from '../../../../bot/src/store/sql/sqlite-db';
 import { SqlTenantSettingsStore } from '../../../../bot/src/store/sql-tenant-settings';
 import { reminderCard } from '../../../../bot/src/teams/cards/reminder-card';
 import { t } from '../../../../bot/src/i18n/i18n';
@@ -55,7 +55,7 @@ test('the transport wrapper gives reminders the current texts, leaves custom mes
     updateProgress: async () => ({ kind: 'delivered', activityId: 'a', conversationId: 'c' }),
   };
   let current = { en: { title: 'Photo please', text: null } };
-  const transport = withReminderTexts(inner, () => current);
+  const transport = withReminderTexts(inner, async () => current);
   const job = { userId: 'u' } as RecipientJob;
   await transport.deliver(job, { kind: 'reminder' }, async () => undefined);
   current = { en: { title: 'Changed', text: null } };
@@ -68,10 +68,10 @@ test('the transport wrapper gives reminders the current texts, leaves custom mes
   ]);
 });
 
-test('the settings store: defaults, then changes merge by part and language, with who and when', () => {
-  const db = openDatabase(':memory:');
+test('the settings store: defaults, then changes merge by part and language, with who and when', async () => {
+  const db = SqliteDb.open(':memory:');
   const store = new SqlTenantSettingsStore(db);
-  expect(store.get()).toEqual({
+  expect(await store.get()).toEqual({
     legacyPush: false,
     reminderTexts: {
       en: { title: null, text: null },
@@ -81,13 +81,13 @@ test('the settings store: defaults, then changes merge by part and language, wit
     },
   });
   const at = new Date('2025-03-01T09:30:00Z');
-  store.update({ reminderTexts: { fi: { title: 'Kuva', text: null } } }, at, 'patti');
+  await store.update({ reminderTexts: { fi: { title: 'Kuva', text: null } } }, at, 'patti');
   const after = store.update({ legacyPush: true }, new Date(at.getTime() + 1000), 'megan');
-  expect(after).toMatchObject({
+  expect(await after).toMatchObject({
     legacyPush: true,
     reminderTexts: { fi: { title: 'Kuva', text: null }, en: { title: null, text: null } },
     updatedBy: 'megan',
   });
-  expect(after.updatedAt?.toISOString()).toBe('2025-03-01T09:30:01.000Z');
-  db.close();
+  expect((await after).updatedAt?.toISOString()).toBe('2025-03-01T09:30:01.000Z');
+  await db.close();
 });

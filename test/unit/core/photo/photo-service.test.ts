@@ -13,7 +13,8 @@ import { createGraphClient } from '../../../../bot/src/m365/graph-client';
 import { GraphProfilePhotos } from '../../../../bot/src/m365/graph-profile-photos';
 import { LocalClientCredentials } from '../../../../bot/src/m365/token-source';
 import { SharpImageProcessor } from '../../../../bot/src/photo';
-import { openDatabase, type Db } from '../../../../bot/src/store/sql/sql-db';
+import type { SqlDb } from '../../../../bot/src/store/sql/sql-db';
+import { SqliteDb } from '../../../../bot/src/store/sql/sqlite-db';
 import { SqlAuditLog } from '../../../../bot/src/store/sql-audit-log';
 import { SqlRequestRepository } from '../../../../bot/src/store/sql-request-repository';
 import { image } from '../../../support/photos';
@@ -102,7 +103,7 @@ interface World {
   audit: SqlAuditLog;
   clock: ManualClock;
   notifier: RecordingNotifier;
-  db: Db;
+  db: SqlDb;
   /** A second service on the same database and tenant, as after a restart. */
   restart(): PhotoService;
 }
@@ -110,7 +111,7 @@ interface World {
 let world: World;
 
 function build(maxRetries = 0): World {
-  const db = openDatabase(':memory:');
+  const db = SqliteDb.open(':memory:');
   const repo = new SqlRequestRepository(db);
   const audit = new SqlAuditLog(db);
   const clock = new ManualClock();
@@ -167,15 +168,15 @@ describe('receive', () => {
     });
     expect(request.expiresAt.getTime() - request.createdAt.getTime()).toBe(TTL_MS);
     expect(await sharp(Buffer.from(preview)).metadata()).toMatchObject({ width: 96, height: 96, format: 'jpeg' });
-    expect(world.repo.get(request.id)).toEqual(request);
-    expect(await sharp(Buffer.from(world.repo.getPhoto(request.id)?.master ?? [])).metadata()).toMatchObject({
+    expect(await world.repo.get(request.id)).toEqual(request);
+    expect(await sharp(Buffer.from((await world.repo.getPhoto(request.id))?.master ?? [])).metadata()).toMatchObject({
       width: 648,
       height: 648,
       format: 'jpeg',
     });
     expect(await photoWrites(ALEX)).toEqual([]);
     expect((await photoInfo(ALEX)).hasPhoto).toBe(false);
-    expect(world.audit.list({ subjectId: ALEX })).toMatchObject([
+    expect(await world.audit.list({ subjectId: ALEX })).toMatchObject([
       { action: 'photo.receive', outcome: 'ok', requestId: request.id },
     ]);
   });
@@ -184,7 +185,7 @@ describe('receive', () => {
     const first = await world.service.receive(incoming(ALEX));
     const second = await world.service.receive(incoming(ALEX, portrait));
     expect(second.superseded).toEqual([first.request.id]);
-    expect(world.repo.get(first.request.id)?.state).toBe('superseded');
+    expect((await world.repo.get(first.request.id))?.state).toBe('superseded');
     expect(await rejection(world.service.confirm(first.request.id, ALEX))).toMatchObject({
       code: 'request.closed',
       params: { state: 'superseded' },
@@ -194,8 +195,8 @@ describe('receive', () => {
   test('bytes that are not a photo are refused, audited, and nothing is stored', async () => {
     const e = await rejection(world.service.receive(incoming(ALEX, new TextEncoder().encode('hello, not a photo'))));
     expect(e.code).toBe('photo.unsupported_format');
-    expect(world.repo.openForUser(ALEX)).toBeNull();
-    expect(world.audit.list({ subjectId: ALEX })).toMatchObject([
+    expect(await world.repo.openForUser(ALEX)).toBeNull();
+    expect(await world.audit.list({ subjectId: ALEX })).toMatchObject([
       { action: 'photo.receive', outcome: 'refused', detail: { code: 'photo.unsupported_format' } },
     ]);
   });
@@ -212,7 +213,7 @@ describe('confirm', () => {
     const before = await photoInfo(MEGAN);
     expect(before).toMatchObject({ hasPhoto: true });
     const { request } = await world.service.receive(incoming(MEGAN));
-    const master = world.repo.getPhoto(request.id)?.master as Uint8Array;
+    const master = (await world.repo.getPhoto(request.id))?.master as Uint8Array;
 
     const done = await world.service.confirm(request.id, MEGAN);
     expect(done.request).toMatchObject({ id: request.id, state: 'applied', version: 3 });
@@ -224,12 +225,12 @@ describe('confirm', () => {
       bytes: master.byteLength,
     });
     expect(await photoWrites(MEGAN)).toEqual([200]);
-    const previous = world.db
-      .prepare(`SELECT user_id, photo FROM previous_photos WHERE request_id = ?`)
-      .get(request.id) as { user_id: string; photo: Buffer };
+    const previous = (await world.db.get(`SELECT user_id, photo FROM previous_photos WHERE request_id = ?`, [
+      request.id,
+    ])) as { user_id: string; photo: Buffer };
     expect(previous.user_id).toBe(MEGAN);
     expect((await sharp(previous.photo).metadata()).format).toBe('jpeg');
-    expect(world.audit.list({ subjectId: MEGAN })[0]).toMatchObject({
+    expect((await world.audit.list({ subjectId: MEGAN }))[0]).toMatchObject({
       action: 'photo.apply',
       outcome: 'ok',
       detail: { previousSaved: true },
@@ -244,7 +245,7 @@ describe('confirm', () => {
   test('a user with no photo before: undo history records that there was none', async () => {
     const { request } = await world.service.receive(incoming(ALEX));
     await world.service.confirm(request.id, ALEX);
-    expect(world.db.prepare(`SELECT photo FROM previous_photos WHERE request_id = ?`).get(request.id)).toEqual({
+    expect(await world.db.get(`SELECT photo FROM previous_photos WHERE request_id = ?`, [request.id])).toEqual({
       photo: null,
     });
     expect((await photoInfo(ALEX)).hasPhoto).toBe(true);
@@ -272,9 +273,9 @@ describe('confirm', () => {
       code: 'request.not_found',
       status: 404,
     });
-    expect(world.repo.get(request.id)?.state).toBe('previewed');
+    expect((await world.repo.get(request.id))?.state).toBe('previewed');
     expect(await photoWrites(ALEX)).toEqual([]);
-    expect(world.audit.list({ actorId: MEGAN })).toMatchObject([
+    expect(await world.audit.list({ actorId: MEGAN })).toMatchObject([
       { action: 'photo.confirm', outcome: 'refused', subjectId: ALEX },
     ]);
   });
@@ -286,8 +287,8 @@ describe('confirm', () => {
       code: 'request.expired',
       params: { hours: 24 },
     });
-    expect(world.repo.get(request.id)?.state).toBe('expired');
-    expect(world.repo.getPhoto(request.id)).toBeNull();
+    expect((await world.repo.get(request.id))?.state).toBe('expired');
+    expect(await world.repo.getPhoto(request.id)).toBeNull();
     expect(await photoWrites(ALEX)).toEqual([]);
   });
 
@@ -296,11 +297,11 @@ describe('confirm', () => {
     const { request } = await world.service.receive(incoming(ALEX));
     const e = await rejection(world.service.confirm(request.id, ALEX));
     expect(e).toMatchObject({ code: 'm365.forbidden', retryable: false });
-    expect(world.repo.get(request.id)).toMatchObject({ state: 'failed', errorCode: 'm365.forbidden' });
-    expect(world.repo.getPhoto(request.id)).toBeNull();
+    expect(await world.repo.get(request.id)).toMatchObject({ state: 'failed', errorCode: 'm365.forbidden' });
+    expect(await world.repo.getPhoto(request.id)).toBeNull();
     expect(await photoWrites(ALEX)).toEqual([403]);
     expect((await photoInfo(ALEX)).hasPhoto).toBe(false);
-    expect(world.audit.list({ subjectId: ALEX })[0]).toMatchObject({
+    expect((await world.audit.list({ subjectId: ALEX }))[0]).toMatchObject({
       action: 'photo.apply',
       outcome: 'failed',
       detail: { code: 'm365.forbidden', retryable: false },
@@ -318,8 +319,8 @@ describe('confirm', () => {
     const { request } = await world.service.receive(incoming(ALEX));
     const e = await rejection(world.service.confirm(request.id, ALEX));
     expect(e).toMatchObject({ code: 'm365.unavailable', retryable: true, retryAfterSeconds: 7 });
-    expect(world.repo.get(request.id)).toMatchObject({ state: 'previewed', version: 3 });
-    expect(world.repo.getPhoto(request.id)).not.toBeNull();
+    expect(await world.repo.get(request.id)).toMatchObject({ state: 'previewed', version: 3 });
+    expect(await world.repo.getPhoto(request.id)).not.toBeNull();
     expect((await photoInfo(ALEX)).hasPhoto).toBe(false);
 
     await control('DELETE', '/_control/faults');
@@ -328,7 +329,7 @@ describe('confirm', () => {
   });
 
   test("with the client's retries on, one 503 is retried and the photo lands (the JPEG body is replayable)", async () => {
-    world.db.close();
+    await world.db.close();
     world = build(3);
     await control('POST', '/_control/faults', {
       method: 'PUT',
@@ -340,15 +341,15 @@ describe('confirm', () => {
     const { request } = await world.service.receive(incoming(ALEX));
     expect((await world.service.confirm(request.id, ALEX)).request.state).toBe('applied');
     expect(await photoWrites(ALEX)).toEqual([503, 200]);
-    expect((await photoInfo(ALEX)).bytes).toBe(world.repo.getPhoto(request.id)?.master.byteLength);
+    expect((await photoInfo(ALEX)).bytes).toBe((await world.repo.getPhoto(request.id))?.master.byteLength);
   });
 });
 
 describe('cancel', () => {
   test('cancels a preview; it can then be neither confirmed nor cancelled again', async () => {
     const { request } = await world.service.receive(incoming(ALEX));
-    expect(world.service.cancel(request.id, ALEX)).toMatchObject({ state: 'cancelled' });
-    expect(world.repo.getPhoto(request.id)).toBeNull();
+    expect(await world.service.cancel(request.id, ALEX)).toMatchObject({ state: 'cancelled' });
+    expect(await world.repo.getPhoto(request.id)).toBeNull();
     expect(await rejection(world.service.confirm(request.id, ALEX))).toMatchObject({
       code: 'request.closed',
       params: { state: 'cancelled' },
@@ -359,12 +360,12 @@ describe('cancel', () => {
   });
 
   test("cancelOpen cancels the user's open preview, or returns null when there is none", async () => {
-    expect(world.service.cancelOpen(ALEX)).toBeNull();
+    expect(await world.service.cancelOpen(ALEX)).toBeNull();
     const { request } = await world.service.receive(incoming(ALEX));
     await world.service.receive(incoming(MEGAN));
-    expect(world.service.cancelOpen(ALEX)).toMatchObject({ id: request.id, state: 'cancelled' });
-    expect(world.service.cancelOpen(ALEX)).toBeNull();
-    expect(world.repo.openForUser(MEGAN)).not.toBeNull();
+    expect(await world.service.cancelOpen(ALEX)).toMatchObject({ id: request.id, state: 'cancelled' });
+    expect(await world.service.cancelOpen(ALEX)).toBeNull();
+    expect(await world.repo.openForUser(MEGAN)).not.toBeNull();
   });
 });
 
@@ -376,8 +377,8 @@ describe('expireDue', () => {
     world.clock.advance(TTL_MS / 2);
 
     expect(await world.service.expireDue()).toBe(1);
-    expect(world.repo.get(old.request.id)?.state).toBe('expired');
-    expect(world.repo.get(fresh.request.id)?.state).toBe('previewed');
+    expect((await world.repo.get(old.request.id))?.state).toBe('expired');
+    expect((await world.repo.get(fresh.request.id))?.state).toBe('previewed');
     expect(world.notifier.ended).toEqual([
       { request: expect.objectContaining({ id: old.request.id, state: 'expired' }), preview: null, error: undefined },
     ]);
@@ -393,7 +394,10 @@ describe('expireDue', () => {
     };
     world.clock.advance(TTL_MS);
     expect(await world.service.expireDue()).toBe(2);
-    expect([world.repo.get(a.request.id)?.state, world.repo.get(m.request.id)?.state]).toEqual(['expired', 'expired']);
+    expect([(await world.repo.get(a.request.id))?.state, (await world.repo.get(m.request.id))?.state]).toEqual([
+      'expired',
+      'expired',
+    ]);
   });
 });
 
@@ -401,11 +405,11 @@ describe('resumeInterrupted', () => {
   test('a request a crash left in applying is applied once after the restart, and its owner is told', async () => {
     const { request, preview } = await world.service.receive(incoming(ALEX));
     // The crash: the request was claimed, then the process died before the write.
-    expect(world.repo.transition(request.id, 'previewed', 'applying', world.clock.now())).not.toBeNull();
+    expect(await world.repo.transition(request.id, 'previewed', 'applying', world.clock.now())).not.toBeNull();
     const restarted = world.restart();
 
     expect(await restarted.resumeInterrupted()).toBe(1);
-    expect(world.repo.get(request.id)?.state).toBe('applied');
+    expect((await world.repo.get(request.id))?.state).toBe('applied');
     expect(await photoWrites(ALEX)).toEqual([200]);
     expect(await photoInfo(ALEX)).toMatchObject({ hasPhoto: true, width: 648, height: 648 });
     expect(world.notifier.ended).toHaveLength(1);
@@ -420,11 +424,11 @@ describe('resumeInterrupted', () => {
 
   test('when the resumed write is refused, the request fails and the owner is told why', async () => {
     const { request } = await world.service.receive(incoming(ALEX));
-    world.repo.transition(request.id, 'previewed', 'applying', world.clock.now());
+    await world.repo.transition(request.id, 'previewed', 'applying', world.clock.now());
     await control('PUT', '/_control/photo-policy', { source: 'onPremises' });
 
     expect(await world.restart().resumeInterrupted()).toBe(1);
-    expect(world.repo.get(request.id)).toMatchObject({ state: 'failed', errorCode: 'm365.forbidden' });
+    expect(await world.repo.get(request.id)).toMatchObject({ state: 'failed', errorCode: 'm365.forbidden' });
     expect(world.notifier.ended).toMatchObject([
       { request: { id: request.id, state: 'failed' }, error: { code: 'm365.forbidden' } },
     ]);
@@ -434,8 +438,8 @@ describe('resumeInterrupted', () => {
   test('a notifier that throws for one user does not stop the others from being resumed', async () => {
     const a = await world.service.receive(incoming(ALEX));
     const m = await world.service.receive(incoming(MEGAN));
-    world.repo.transition(a.request.id, 'previewed', 'applying', world.clock.now());
-    world.repo.transition(m.request.id, 'previewed', 'applying', world.clock.now());
+    await world.repo.transition(a.request.id, 'previewed', 'applying', world.clock.now());
+    await world.repo.transition(m.request.id, 'previewed', 'applying', world.clock.now());
     const original = world.notifier.requestEnded.bind(world.notifier);
     world.notifier.requestEnded = async (request, preview, error) => {
       if (request.userId === ALEX) throw new Error('Bot Connector down');
@@ -443,8 +447,8 @@ describe('resumeInterrupted', () => {
     };
 
     expect(await world.restart().resumeInterrupted()).toBe(2);
-    expect(world.repo.get(a.request.id)?.state).toBe('applied');
-    expect(world.repo.get(m.request.id)?.state).toBe('applied');
+    expect((await world.repo.get(a.request.id))?.state).toBe('applied');
+    expect((await world.repo.get(m.request.id))?.state).toBe('applied');
     expect(world.notifier.ended.map((e) => e.request.userId)).toEqual([MEGAN]);
   });
 });

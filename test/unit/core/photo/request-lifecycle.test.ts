@@ -6,7 +6,7 @@
 import { fc, test } from '@fast-check/jest';
 import { canTransition, isEndState, REQUEST_STATES } from '../../../../bot/src/core/photo/request-lifecycle';
 import type { RequestState } from '../../../../bot/src/core/photo/request-ports';
-import { openDatabase } from '../../../../bot/src/store/sql/sql-db';
+import { SqliteDb } from '../../../../bot/src/store/sql/sqlite-db';
 import { SqlRequestRepository } from '../../../../bot/src/store/sql-request-repository';
 import { photo, previewed } from '../../../support/store-records';
 
@@ -64,20 +64,20 @@ describe('the table', () => {
 describe('repository + canTransition', () => {
   test.prop([fc.array(fc.oneof(fc.tuple(state, state), fc.constantFrom(...DOCUMENTED)), { maxLength: 40 })])(
     'never reach a state the table forbids, and never leave an end state',
-    (attempts) => {
-      const db = openDatabase(':memory:');
+    async (attempts) => {
+      const db = SqliteDb.open(':memory:');
       try {
         const repo = new SqlRequestRepository(db);
         const r = previewed('alex');
-        repo.create(r, photo('p'));
+        await repo.create(r, photo('p'));
         let current: RequestState = 'previewed';
         let version = 1;
-        attempts.forEach(([from, to], i) => {
+        for (const [i, [from, to]] of attempts.entries()) {
           // The core's rule: a move the table forbids is never sent to the repository.
           const result = canTransition(from, to)
-            ? repo.transition(r.id, from, to, new Date(r.createdAt.getTime() + i + 1))
+            ? await repo.transition(r.id, from, to, new Date(r.createdAt.getTime() + i + 1))
             : null;
-          const stored = repo.get(r.id);
+          const stored = await repo.get(r.id);
           if (stored === null) throw new Error('request vanished');
 
           if (from === current && canTransition(current, to)) {
@@ -92,19 +92,19 @@ describe('repository + canTransition', () => {
             expect(stored.version).toBe(version);
           }
           expect(stored).toEqual(result ?? stored);
-          expect(repo.getPhoto(r.id) !== null).toBe(KEEPS_PHOTO.includes(current));
-        });
+          expect((await repo.getPhoto(r.id)) !== null).toBe(KEEPS_PHOTO.includes(current));
+        }
         // Once in an end state, every further attempt from any state to any state changes nothing.
         if (isEndState(current)) {
           for (const from of REQUEST_STATES) {
             for (const to of REQUEST_STATES) {
-              if (canTransition(from, to)) expect(repo.transition(r.id, from, to, new Date())).toBeNull();
+              if (canTransition(from, to)) expect(await repo.transition(r.id, from, to, new Date())).toBeNull();
             }
           }
-          expect(repo.get(r.id)).toMatchObject({ state: current, version });
+          expect(await repo.get(r.id)).toMatchObject({ state: current, version });
         }
       } finally {
-        db.close();
+        await db.close();
       }
     },
   );
