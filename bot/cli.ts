@@ -11,7 +11,7 @@ import { statusCommand } from './src/cli/status-command';
 import { approvalsCommand } from './src/cli/approvals-command';
 import { auditCommand } from './src/cli/audit-command';
 import { broadcastCommand, coverageCommand } from './src/cli/admin-commands';
-import { startLocalTenant } from '../emulator';
+import { demoSeed, startLocalTenant } from '../emulator';
 
 const USAGE = `Usage:
   headshot photo prepare <file> --out <dir> [--json] [--locale en|fi|nl|pl]
@@ -33,8 +33,15 @@ async function emulator(args: string[]): Promise<number> {
     args,
     options: { port: { type: 'string' }, json: { type: 'boolean', default: false } },
   });
-  const port = values.port ? Number(values.port) : loadConfig().localTenantPort;
-  const tenant = await startLocalTenant({ port });
+  const config = loadConfig();
+  const port = values.port ? Number(values.port) : config.localTenantPort;
+  // The same local tenant `npm start` runs, so that instances given LOCAL_TENANT_URL see what one instance sees.
+  const tenant = await startLocalTenant({
+    port,
+    host: '127.0.0.1',
+    teamsRateLimits: true,
+    seed: { ...demoSeed(), sharePointPictures: config.localSharePoint },
+  });
   print(
     values.json,
     { url: tenant.url, tenantId: tenant.tenantId },

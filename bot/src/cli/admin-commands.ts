@@ -247,7 +247,7 @@ export async function broadcastCommand(args: string[], io: CommandIo): Promise<n
       await admin.coverage.scanNow(`cli:${actor}`);
     }
     const draft = { message, audience: draftAudience, sendAt };
-    b.validate(draft);
+    await b.validate(draft);
     if (values['dry-run']) {
       let recipients = 0;
       for await (const page of audience.pages(draftAudience))

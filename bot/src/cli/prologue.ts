@@ -41,7 +41,7 @@ export function commandContext(io: CommandIo): CommandContext | number {
     io.stderr(`${err.message}\n`);
     return 2;
   }
-  const mode = resolveMode(config);
+  const mode = resolveMode(config, config.localTenantUrl);
   return {
     config,
     mode,

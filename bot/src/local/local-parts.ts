@@ -32,7 +32,9 @@ export async function startLocal(
   config: Readonly<Config>,
   options: { localTenantUrl?: string; clock?: unknown },
 ): Promise<LocalMode> {
-  const localTenant = options.localTenantUrl
+  // LOCAL_TENANT_URL: a local tenant already running (`headshot emulator`), shared by several instances.
+  const given = options.localTenantUrl ?? config.localTenantUrl;
+  const localTenant = given
     ? undefined
     : await startLocalTenant({
         port: config.localTenantPort,
@@ -40,7 +42,7 @@ export async function startLocal(
         teamsRateLimits: true,
         seed: { ...demoSeed(), sharePointPictures: config.localSharePoint },
       });
-  const localTenantUrl = options.localTenantUrl ?? (localTenant as LocalTenant).url;
+  const localTenantUrl = given ?? (localTenant as LocalTenant).url;
   // Moving the local tenant's clock moves reminders and expiry too.
   const clock = options.clock ? undefined : new LocalTenantClock(localTenantUrl);
   await clock?.sync();

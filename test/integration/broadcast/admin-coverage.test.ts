@@ -82,9 +82,9 @@ test('the admin sees coverage counted exactly as the tenant holds it, updated in
   const [first] = await patti.newCards();
   expectValidCard(first?.card);
   await until(async () => (await h.service.admin.coverage.view())?.state === 'done', 20_000, 'scan');
-  const view = h.service.admin.coverage.view();
-  expect(await view).toMatchObject({ state: 'done', scanned: TOTAL, counts: EXPECTED });
-  expect((await view)?.coverage).toBeCloseTo(EXPECTED.has_photo / (TOTAL - 36), 5);
+  const view = await h.service.admin.coverage.view();
+  expect(view).toMatchObject({ state: 'done', scanned: TOTAL, counts: EXPECTED });
+  expect(view?.coverage).toBeCloseTo(EXPECTED.has_photo / (TOTAL - 36), 5);
 
   // The card that said "checking" now shows the numbers (updated in place, not a new message).
   await until(

@@ -67,9 +67,9 @@ describe('stopped gracefully in the middle', () => {
       'a third sent',
     );
     await h.restart();
-    const atRestart = h.service.admin.broadcasts.progressNow(id);
-    expect((await atRestart).sent).toBeLessThan(RECIPIENTS);
-    expect((await atRestart).waiting).toBeGreaterThan(0);
+    const atRestart = await h.service.admin.broadcasts.progressNow(id);
+    expect(atRestart.sent).toBeLessThan(RECIPIENTS);
+    expect(atRestart.waiting).toBeGreaterThan(0);
     await h.service.admin.dispatcher!.settle(30_000);
     expect(await h.service.admin.broadcasts.progressNow(id)).toMatchObject({
       state: 'done',
@@ -102,12 +102,12 @@ describe('killed in the middle (no grace: requests in flight are abandoned)', ()
     );
     await h.restart();
     await h.service.admin.dispatcher!.settle(30_000);
-    const p = h.service.admin.broadcasts.progressNow(id);
-    expect((await p).state).toBe('done');
-    expect((await p).total).toBe(RECIPIENTS);
-    expect((await p).sent + (await p).failed).toBe(RECIPIENTS);
-    expect((await p).failed).toBe((await p).unknown);
-    expect((await p).unknown).toBeLessThanOrEqual(16); // at most the requests in flight (BROADCAST_CONCURRENCY)
+    const p = await h.service.admin.broadcasts.progressNow(id);
+    expect(p.state).toBe('done');
+    expect(p.total).toBe(RECIPIENTS);
+    expect(p.sent + p.failed).toBe(RECIPIENTS);
+    expect(p.failed).toBe(p.unknown);
+    expect(p.unknown).toBeLessThanOrEqual(16); // at most the requests in flight (BROADCAST_CONCURRENCY)
 
     const perUser = await remindersPerUser(h);
     expect([...perUser.values()].every((n) => n === 1)).toBe(true);
@@ -119,7 +119,7 @@ describe('killed in the middle (no grace: requests in flight are abandoned)', ()
       else expect(o.reason).toMatch(/^unknown_outcome/);
     }
     // Recipients marked sent all have their message; the others got it at most once.
-    expect(outcomes.filter((o) => o.state === 'sent')).toHaveLength((await p).sent);
+    expect(outcomes.filter((o) => o.state === 'sent')).toHaveLength(p.sent);
   }, 60_000);
 });
 

@@ -52,7 +52,7 @@ describe('per-user upload rate', () => {
   test('the upload page: over the burst, 429 with Retry-After and a message in the user’s language; nothing stored', async () => {
     expect((await upload(DEMO_USERS.adele, 'nl')).status).toBe(200);
     expect((await upload(DEMO_USERS.adele, 'nl')).status).toBe(200);
-    const before = storedRequests(DEMO_USERS.adele);
+    const before = await storedRequests(DEMO_USERS.adele);
     const refused = await upload(DEMO_USERS.adele, 'nl');
     expect(refused.status).toBe(429);
     expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);

@@ -94,7 +94,7 @@ describe('the SSO check on tab routes', () => {
     const token = await tokenFor(h, DEMO_USERS.alex);
     const i = token.length - 5;
     const flipped = `${token.slice(0, i)}${token[i] === 'A' ? 'B' : 'A'}${token.slice(i + 1)}`;
-    const before = requestsOf(DEMO_USERS.alex);
+    const before = await requestsOf(DEMO_USERS.alex);
     const res = await upload(flipped);
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toContain('invalid_token');
@@ -108,7 +108,7 @@ describe('the SSO check on tab routes', () => {
     await h.control('POST', '/_control/clock', { now: Date.now() - 3 * 3_600_000 });
     const old = await tokenFor(h, DEMO_USERS.alex);
     await h.control('POST', '/_control/clock', { now: Date.now() });
-    const before = requestsOf(DEMO_USERS.alex);
+    const before = await requestsOf(DEMO_USERS.alex);
     const res = await upload(old);
     expect(res.status).toBe(401);
     expect(await requestsOf(DEMO_USERS.alex)).toBe(before);

@@ -55,9 +55,9 @@ describe.each(ENGINES)('%s', (engine) => {
       'action.104',
       'action.103',
     ]);
-    const all = log.list({ subjectId: 'alex' });
-    expect(await all).toHaveLength(100);
-    expect((await all)[0].action).toBe('action.105');
-    expect((await all)[99].action).toBe('action.6');
+    const all = await log.list({ subjectId: 'alex' });
+    expect(all).toHaveLength(100);
+    expect(all[0].action).toBe('action.105');
+    expect(all[99].action).toBe('action.6');
   });
 });

@@ -92,6 +92,8 @@ export function progressOf(
 /** One instance's sender. */
 export class BroadcastDispatcher {
   private readonly local: RecipientJob[] = [];
+  /** The claim in flight, which workers with nothing to do wait for. */
+  private claiming: Promise<void> | undefined;
   private pumping?: Promise<void>;
   private readonly enqueuing = new Map<string, Promise<void>>();
   private readonly inFlight = new Set<Promise<void>>();
@@ -261,11 +263,25 @@ export class BroadcastDispatcher {
   }
 
   private async next(): Promise<RecipientJob | undefined> {
-    if (this.local.length === 0) {
+    // One claim at a time per instance: workers that find the buffer empty wait for the claim in flight, so an
+    // instance never holds more than one claim's worth and the other instances get their share.
+    while (this.local.length === 0) {
+      if (this.claiming) {
+        await this.claiming;
+        continue;
+      }
       const now = Date.now();
       // A small claim: jobs wait in memory at most about a second's worth of sends.
       const limit = Math.max(this.d.settings.concurrency, Math.ceil(this.d.settings.ratePerSecond));
-      this.local.push(...(await this.d.store.jobs.claim(this.d.owner, limit, now + this.d.settings.leaseMs, now)));
+      this.claiming = this.d.store.jobs
+        .claim(this.d.owner, limit, now + this.d.settings.leaseMs, now)
+        .then((jobs) => void this.local.push(...jobs));
+      try {
+        await this.claiming;
+      } finally {
+        this.claiming = undefined;
+      }
+      if (this.local.length === 0) return undefined;
     }
     return this.local.shift();
   }

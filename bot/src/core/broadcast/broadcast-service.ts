@@ -96,7 +96,7 @@ export class BroadcastService {
   /** Creates a campaign (idempotent by draft id) and starts it when due; returns it and whether it is new. */
   async create(actorId: string, draft: CampaignDraft): Promise<{ campaign: Campaign; created: boolean }> {
     await this.requireAdmin(actorId);
-    this.validate(draft);
+    await this.validate(draft);
     const now = this.d.clock.now();
     const campaign: Campaign = {
       id: draft.id ?? this.d.newId(),

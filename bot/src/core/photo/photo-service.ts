@@ -285,14 +285,14 @@ export class PhotoService {
         ? new AppError(code, `actor ${actorId} may not undo for ${userId}`, { status: 403 })
         : new AppError(code, reason, { status: 409 });
     };
-    if (actorId !== userId && !options.asAdmin) throw refuse('request.not_yours', 'not_owner', options.requestId);
+    if (actorId !== userId && !options.asAdmin) throw await refuse('request.not_yours', 'not_owner', options.requestId);
     const latest = await requests.latestApplied(userId);
     const target = options.requestId === undefined ? latest : await requests.get(options.requestId);
-    if (target && target.userId !== userId) throw refuse('request.not_yours', 'not_owner', target.id);
+    if (target && target.userId !== userId) throw await refuse('request.not_yours', 'not_owner', target.id);
     if (!target || !latest || target.id !== latest.id)
-      throw refuse('undo.nothing_to_undo', 'not_latest_applied', options.requestId);
+      throw await refuse('undo.nothing_to_undo', 'not_latest_applied', options.requestId);
     const previous = await requests.getPrevious(target.id);
-    if (!previous) throw refuse('undo.nothing_to_undo', 'nothing_kept', target.id);
+    if (!previous) throw await refuse('undo.nothing_to_undo', 'nothing_kept', target.id);
     const now = clock.now();
     const request: PhotoRequest = {
       id: newId(),
@@ -314,7 +314,7 @@ export class PhotoService {
     if (
       !(await requests.createUndo(request, { master: previous.photo ?? new Uint8Array(0), preview: new Uint8Array(0) }))
     ) {
-      throw refuse('undo.already_done', 'already_undone', target.id);
+      throw await refuse('undo.already_done', 'already_undone', target.id);
     }
     await audit.append({
       at: now,

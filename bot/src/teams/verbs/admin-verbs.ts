@@ -54,7 +54,7 @@ export const preview: AdminVerb = async (ctx) => {
   const admin = adminOf(ctx);
   await requireAdmin(admin, ctx.user);
   const draft = draftOf(ctx.data, ctx.context, admin.now());
-  admin.broadcasts.validate(draft);
+  await admin.broadcasts.validate(draft);
   await sendCard(ctx.context, reminderCard(ctx.user.locale, draft.message));
   await sendCard(
     ctx.context,

@@ -82,12 +82,12 @@ test('the settings store: defaults, then changes merge by part and language, wit
   });
   const at = new Date('2025-03-01T09:30:00Z');
   await store.update({ reminderTexts: { fi: { title: 'Kuva', text: null } } }, at, 'patti');
-  const after = store.update({ legacyPush: true }, new Date(at.getTime() + 1000), 'megan');
-  expect(await after).toMatchObject({
+  const after = await store.update({ legacyPush: true }, new Date(at.getTime() + 1000), 'megan');
+  expect(after).toMatchObject({
     legacyPush: true,
     reminderTexts: { fi: { title: 'Kuva', text: null }, en: { title: null, text: null } },
     updatedBy: 'megan',
   });
-  expect((await after).updatedAt?.toISOString()).toBe('2025-03-01T09:30:01.000Z');
+  expect(after.updatedAt?.toISOString()).toBe('2025-03-01T09:30:01.000Z');
   await db.close();
 });

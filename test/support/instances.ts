@@ -1,0 +1,108 @@
+/**
+ * Several Headshot service processes, as App Service runs them: each is `bot/src/main.ts` bundled with esbuild
+ * and started with plain node, on its own port and data folder, all on one PostgreSQL database and one local
+ * tenant (LOCAL_TENANT_URL). A test can stop one gracefully or kill it (SIGKILL, no goodbye).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { bundle } from './bundle';
+
+const REPO = path.resolve(__dirname, '../..');
+let mainScript: string | undefined;
+
+/** A running instance. */
+export interface Instance {
+  name: string;
+  url: string;
+  process: ChildProcess;
+  /** What it wrote to stderr (start-up failures). */
+  stderr(): string;
+  /** SIGKILL: the process ends at once, requests in flight are abandoned. */
+  kill(): Promise<void>;
+  /** SIGTERM: the service's own graceful stop. */
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const exited = (p: ChildProcess) =>
+  new Promise<void>((resolve) =>
+    p.exitCode !== null || p.signalCode !== null ? resolve() : p.once('exit', () => resolve()),
+  );
+
+/** Starts the service with `env` (on top of a local-mode default without the Playground); resolves when it answers. */
+export async function startInstance(name: string, env: Record<string, string>): Promise<Instance> {
+  mainScript ??= bundle('bot/src/main.ts');
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `headshot-${name}-`));
+  const child = spawn(process.execPath, [mainScript], {
+    cwd: REPO,
+    env: {
+      ...process.env,
+      NODE_PATH: path.join(REPO, 'node_modules'),
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      PLAYGROUND: '0',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`instance ${name} exited (${child.exitCode}): ${stderr}`);
+    const ok = await fetch(`${url}/readyz`)
+      .then((r) => r.status === 200)
+      .catch(() => false);
+    if (ok) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`instance ${name} did not become ready: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const cleanUp = () => fs.rmSync(dataDir, { recursive: true, force: true });
+  return {
+    name,
+    url,
+    process: child,
+    stderr: () => stderr,
+    async kill() {
+      child.kill('SIGKILL');
+      await exited(child);
+      cleanUp();
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await exited(child);
+      cleanUp();
+    },
+  };
+}
+
+/** A counter of an instance's /metrics (summed over labels matching `labels`). */
+export async function metric(instance: Instance, name: string, labels = ''): Promise<number> {
+  const text = await (await fetch(`${instance.url}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name) || (labels && !line.includes(labels))) continue;
+    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (Number.isFinite(value)) sum += value;
+  }
+  return sum;
+}
