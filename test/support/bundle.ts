@@ -10,9 +10,13 @@ import path from 'node:path';
 
 const REPO = path.resolve(__dirname, '../..');
 
-/** Bundles `entry` (relative to the repo) and returns the path of the JavaScript file. */
-export function bundle(entry: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'headshot-bundle-'));
+/**
+ * Bundles `entry` (relative to the repo) and returns the path of the JavaScript file; in `under` (a folder of the
+ * repo, for code that looks for the project root above itself) or a temporary folder.
+ */
+export function bundle(entry: string, under?: string): string {
+  if (under) fs.mkdirSync(path.join(REPO, under), { recursive: true });
+  const dir = fs.mkdtempSync(under ? path.join(REPO, under, 'bundle-') : path.join(os.tmpdir(), 'headshot-bundle-'));
   const outfile = path.join(dir, `${path.basename(entry, '.ts')}.js`);
   const esbuild = path.join(REPO, 'node_modules/.bin/esbuild');
   execFileSync(

@@ -44,7 +44,8 @@ const exited = (p: ChildProcess) =>
 
 /** Starts the service with `env` (on top of a local-mode default without the Playground); resolves when it answers. */
 export async function startInstance(name: string, env: Record<string, string>): Promise<Instance> {
-  mainScript ??= bundle('bot/src/main.ts');
+  // Inside the repo (git-ignored test-results/): the service finds its project root (tab, locales) above itself.
+  mainScript ??= bundle('bot/src/main.ts', 'test-results');
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `headshot-${name}-`));
   const child = spawn(process.execPath, [mainScript], {

@@ -76,11 +76,10 @@ async function sendsPerUser(): Promise<Map<string, number>> {
 
 beforeAll(async () => {
   tenant = await startLocalTenant({ port: 0, host: '127.0.0.1', teamsRateLimits: true });
-  await control(
-    'POST',
-    '/_control/seed',
-    seedWith(Array.from({ length: N }, (_, i) => member(`m${String(i).padStart(4, '0')}`, i))),
-  );
+  const org = seedWith(Array.from({ length: N }, (_, i) => member(`m${String(i).padStart(4, '0')}`, i)));
+  // Megan is Alex's manager: she decides on his photo in the approval test.
+  org.users = org.users.map((u) => (u.id === DEMO_USERS.alex ? { ...u, managerId: DEMO_USERS.megan } : u));
+  await control('POST', '/_control/seed', org);
   await control('PUT', '/_control/connector/rate-limits', { appPerSecond: APP_LIMIT / 0.9 });
   databaseUrl = await freshPostgresDatabase();
   const env = { ...ENV, LOCAL_TENANT_URL: tenant.url, DATABASE_URL: databaseUrl };
@@ -198,7 +197,7 @@ test('an approval decided on one instance while another runs the reminder tick i
   const submitted = await call<PhotoRequestView>(a.url, 'POST', `/api/me/photo-requests/${requestId}/submit`, {
     token: alexToken,
   });
-  expect(submitted.json.state).toBe('pending_approval');
+  expect([submitted.status, submitted.json.state]).toEqual([200, 'pending_approval']);
   const writesBefore = (
     await control<{ value: unknown[] }>(
       'GET',
@@ -206,8 +205,8 @@ test('an approval decided on one instance while another runs the reminder tick i
     )
   ).value.length;
   // The reminder is due: every instance's tick (each second) races for it, and Megan decides on B meanwhile.
-  await control('POST', '/_control/clock/advance', { seconds: 120 });
   const megan = await tokenFor({ tenant }, DEMO_USERS.megan);
+  await control('POST', '/_control/clock/advance', { seconds: 120 });
   const decided = await call(b.url, 'POST', `/api/approvals/${requestId}/decision`, {
     token: megan,
     body: { decision: 'approve' },

@@ -289,11 +289,15 @@ export class BroadcastDispatcher {
   /** Waits for the shared pace: a slot of its own, and no pause in force. */
   private readonly gate = async (_request?: 'message' | 'other'): Promise<void> => {
     const interval = 1000 / this.d.settings.ratePerSecond;
+    // A slot woken up this late is given up: after a stall (GC, a busy machine) the late senders of every instance
+    // would otherwise fire together, a burst over Teams' per-second limit.
+    const maxLateMs = Math.max(50, 10 * interval);
     for (;;) {
       if (this.stopped) throw new Error('stopped');
       const slot = await this.d.store.pace.acquireSlot(interval, Date.now());
       await sleep(slot - Date.now());
       if (this.stopped) throw new Error('stopped');
+      if (Date.now() - slot > maxLateMs) continue;
       if (Date.now() >= (await this.d.store.pace.pausedUntil())) {
         this.stats.requests++;
         return;
