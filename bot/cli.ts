@@ -11,6 +11,7 @@ import { statusCommand } from './src/cli/status-command';
 import { approvalsCommand } from './src/cli/approvals-command';
 import { auditCommand } from './src/cli/audit-command';
 import { broadcastCommand, coverageCommand } from './src/cli/admin-commands';
+import { storeCommand } from './src/cli/store-command';
 import { demoSeed, startLocalTenant } from '../emulator';
 
 const USAGE = `Usage:
@@ -22,6 +23,7 @@ const USAGE = `Usage:
   headshot coverage --as <upn> [--json|--csv] [--cached]
   headshot broadcast --as <upn> --audience <category|group:<id>|everyone> --message <file|reminder> [--at <time>] [--dry-run]
   headshot broadcast report|cancel <campaignId> --as <upn> [--json|--csv]   headshot broadcast list --as <upn>
+  headshot store migrate --from sqlite:<file> --to postgres://user@host:port/database [--json]
 `;
 
 function print(json: boolean, value: Record<string, unknown>, text: string): void {
@@ -72,6 +74,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     );
   if (command === 'coverage')
     return coverageCommand(
+      [sub, ...rest].filter((a): a is string => a !== undefined),
+      io,
+    );
+  if (command === 'store')
+    return storeCommand(
       [sub, ...rest].filter((a): a is string => a !== undefined),
       io,
     );

@@ -44,8 +44,29 @@ param sharePointMySiteUrl string = ''
 @description('Headshot app id in the Teams app catalog (for installing the bot for approvers; optional).')
 param teamsAppId string = ''
 
-@description('App Service plan SKU (B1 is enough for a few thousand users; P0v3 for production with autoscale).')
-param planSku string = 'B1'
+@description('App Service plan SKU: P0v3 or larger (Premium v3 runs several instances and zone redundancy).')
+param planSku string = 'P0v3'
+
+@description('Service instances (two or more: a restart, a slot swap or a zone outage leaves one serving).')
+@minValue(2)
+param instanceCount int = 2
+
+@description('Spread the instances over availability zones (needs three or more instances and a region with zones).')
+param zoneRedundant bool = false
+
+@description('Azure Database for PostgreSQL flexible server compute (Burstable B1ms is enough for ~100,000 people).')
+param postgresSku string = 'Standard_B1ms'
+
+@description('Its tier: Burstable, GeneralPurpose or MemoryOptimized (zone-redundant HA needs GeneralPurpose or more).')
+param postgresTier string = 'Burstable'
+
+@description('PostgreSQL high availability: Disabled, SameZone or ZoneRedundant (not on Burstable).')
+@allowed([
+  'Disabled'
+  'SameZone'
+  'ZoneRedundant'
+])
+param postgresHa string = 'Disabled'
 
 @description('Azure Bot SKU: F0 (free, standard channels) or S1.')
 @allowed([
@@ -96,25 +117,59 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-01-01' = {
   }
 }
 
-// Nightly copies of the SQLite file land here (docs/deploy-azure.md, "Backups").
+// Exports and the SQLite file of a migrated single-machine install land here (docs/deploy-azure.md).
 resource backups 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-01-01' = {
   name: '${storage.name}/default/headshot-backups'
   properties: { publicAccess: 'None' }
 }
 
+// The store of every instance: PostgreSQL with Entra authentication only (no password anywhere), TLS required.
+var postgresName = '${name}-pg-${suffix}'
+resource postgres 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: postgresName
+  location: location
+  sku: { name: postgresSku, tier: postgresTier }
+  properties: {
+    version: '16'
+    storage: { storageSizeGB: 32, autoGrow: 'Enabled' }
+    authConfig: { activeDirectoryAuth: 'Enabled', passwordAuth: 'Disabled', tenantId: tenantId }
+    highAvailability: { mode: postgresHa }
+    backup: { backupRetentionDays: 14, geoRedundantBackup: 'Disabled' }
+  }
+}
+
+resource postgresDatabase 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-01' = {
+  parent: postgres
+  name: 'headshot'
+  properties: { charset: 'UTF8', collation: 'en_US.utf8' }
+}
+
+// App Service reaches the server over Azure's network; a VNet with private access is the stricter option (docs).
+resource postgresFromAzure 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2024-08-01' = {
+  parent: postgres
+  name: 'AllowAzureServices'
+  properties: { startIpAddress: '0.0.0.0', endIpAddress: '0.0.0.0' }
+}
+
+// The app signs in to PostgreSQL as its managed identity (the user-assigned one with UserAssignedMSI, else the site's).
+var dbPrincipalName = useMsi ? identity!.name : siteName
+
 resource plan 'Microsoft.Web/serverfarms@2023-01-01' = {
   name: '${name}-plan-${suffix}'
   location: location
   kind: 'linux'
-  sku: { name: planSku }
-  properties: { reserved: true }
+  sku: { name: planSku, capacity: instanceCount }
+  properties: { reserved: true, zoneRedundant: zoneRedundant }
 }
 
 var commonSettings = [
   { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'true' }
   { name: 'HOST', value: '0.0.0.0' }
   { name: 'PUBLIC_BASE_URL', value: 'https://${hostName}' }
-  { name: 'DATA_DIR', value: '/home/data/headshot' }
+  // Local disk: nothing of the store lives here (it is PostgreSQL); never SQLite on the /home SMB share.
+  { name: 'DATA_DIR', value: '/tmp/headshot' }
+  { name: 'DATABASE_URL', value: 'postgres://${dbPrincipalName}@${postgresName}.postgres.database.azure.com:5432/headshot?sslmode=require' }
+  { name: 'DATABASE_ENTRA_AUTH', value: 'true' }
   { name: 'LOG_LEVEL', value: 'info' }
   // glibc keeps one malloc arena per thread; libvips' threads fragment them (sharp's docs): two arenas hold
   // the service 23-27% lower after 20 photos (bench/allocator.sh). App settings are the process's environment.
@@ -151,19 +206,30 @@ resource site 'Microsoft.Web/sites@2023-01-01' = {
     httpsOnly: true
     clientAffinityEnabled: false
     siteConfig: {
-      linuxFxVersion: 'NODE|20-lts'
+      // The newest Node LTS App Service Linux offers (README, "Runtime").
+      linuxFxVersion: 'NODE|24-lts'
       // Oryx builds on deploy (npm install + npm run build); start without rebuilding.
       appCommandLine: 'npm run start:prod'
       alwaysOn: planSku != 'F1'
-      healthCheckPath: '/healthz'
+      // Ready means the database answers and a Graph token can be had; an instance that is not leaves the rotation.
+      healthCheckPath: '/readyz'
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
       http20Enabled: true
-      // One instance: the SQLite store lives on this app's /home share.
-      numberOfWorkers: 1
       appSettings: appSettings
     }
   }
+}
+
+resource postgresAdmin 'Microsoft.DBforPostgreSQL/flexibleServers/administrators@2024-08-01' = {
+  parent: postgres
+  name: useMsi ? identity!.properties.principalId : site.identity.principalId
+  properties: {
+    principalType: 'ServicePrincipal'
+    principalName: dbPrincipalName
+    tenantId: tenantId
+  }
+  dependsOn: [postgresDatabase, postgresFromAzure]
 }
 
 resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
@@ -201,3 +267,4 @@ output messagingEndpoint string = 'https://${hostName}/api/messages'
 output botAppId string = useMsi ? identity!.properties.clientId : appId
 output managedIdentityPrincipalId string = useMsi ? identity!.properties.principalId : site.identity.principalId
 output storageAccountName string = storage.name
+output postgresServer string = '${postgresName}.postgres.database.azure.com'

@@ -172,6 +172,8 @@ export class PostgresDb implements SqlDb {
 
   private async migrate(requireWritable: boolean): Promise<void> {
     const client = await this.pool.connect();
+    const ignore = (): void => undefined;
+    client.on('error', ignore);
     try {
       if (requireWritable) {
         const ro = await client.query<{ transaction_read_only: string }>('SHOW transaction_read_only');
@@ -212,6 +214,7 @@ export class PostgresDb implements SqlDb {
         await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
       }
     } finally {
+      client.off('error', ignore);
       client.release();
     }
   }
@@ -265,6 +268,10 @@ export class PostgresDb implements SqlDb {
       }
       let committing = false;
       let broken = false;
+      // A connection that dies while checked out emits 'error' besides failing its query: without a listener
+      // that event would end the process. The failed query is what this transaction acts on.
+      const ignore = (): void => undefined;
+      client.on('error', ignore);
       try {
         await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
         const result = await work(new Runner(client));
@@ -279,6 +286,7 @@ export class PostgresDb implements SqlDb {
         if (!again || attempt >= MAX_ATTEMPTS) throw committing ? this.lost(err) : err;
         await sleep(Math.random() * Math.min(100, 2 ** attempt));
       } finally {
+        client.off('error', ignore);
         client.release(broken);
       }
     }
