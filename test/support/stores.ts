@@ -17,7 +17,7 @@ export type Engine = 'sqlite' | 'postgres';
 export const ENGINES: readonly Engine[] = ['sqlite', 'postgres'];
 
 /** The test server's URL (set by the global setup). */
-export function postgresServerUrl(): string {
+function postgresServerUrl(): string {
   const url = process.env.HEADSHOT_TEST_POSTGRES_URL;
   if (!url) throw new Error('HEADSHOT_TEST_POSTGRES_URL is not set: the jest global setup starts PostgreSQL');
   return url;

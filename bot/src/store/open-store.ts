@@ -17,7 +17,7 @@ export interface StoreLocation {
 }
 
 /** The SQLite file of a data folder. */
-export const sqliteFile = (dataDir: string): string => path.join(dataDir, 'headshot.sqlite');
+const sqliteFile = (dataDir: string): string => path.join(dataDir, 'headshot.sqlite');
 
 /** Opens and migrates the store; throws StoreUnavailableError with a message a person can act on. */
 export async function openStore(where: StoreLocation): Promise<SqlDb> {
