@@ -6,7 +6,7 @@
  * Teams would deliver it), presses "Use this photo", and the photo is changed.
  */
 import fs from 'node:fs';
-import net from 'node:net';
+import { freePort } from '../support/free-port';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, loopbackOnlyContext } from '../support/browser';
@@ -23,17 +23,6 @@ jest.setTimeout(120_000);
 let h: Harness;
 let browser: Browser;
 let page: Page;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   h = await startHarness({ PLAYGROUND: '1', PLAYGROUND_PORT: String(await freePort()) });

@@ -5,10 +5,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { bundle } from './bundle';
+import { freePort } from './free-port';
 
 const REPO = path.resolve(__dirname, '../..');
 let mainScript: string | undefined;
@@ -24,17 +24,6 @@ export interface Instance {
   kill(): Promise<void>;
   /** SIGTERM: the service's own graceful stop. */
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 const exited = (p: ChildProcess) =>

@@ -4,9 +4,9 @@
 // root the server runs as the `postgres` user that Debian's package creates (../shared/docs/toolchain.md).
 const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { freePort } = require('./free-port');
 
 /** The folder of initdb, pg_ctl and postgres, or null when PostgreSQL's server is not installed. */
 function binDir() {
@@ -20,17 +20,6 @@ function binDir() {
   return (
     candidates.find((d) => fs.existsSync(path.join(d, 'initdb')) && fs.existsSync(path.join(d, 'postgres'))) ?? null
   );
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Runs a server binary as the user PostgreSQL accepts. */
