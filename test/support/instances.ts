@@ -37,7 +37,7 @@ export async function startInstance(name: string, env: Record<string, string>): 
   mainScript ??= bundle('bot/src/main.ts', 'test-results');
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `headshot-${name}-`));
-  const child = spawn(process.execPath, [mainScript], {
+  const child = spawn(process.execPath, ['--require', path.join(__dirname, 'exit-with-parent.js'), mainScript], {
     cwd: REPO,
     env: {
       ...process.env,
@@ -48,7 +48,7 @@ export async function startInstance(name: string, env: Record<string, string>): 
       LOG_LEVEL: 'warn',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['pipe', 'ignore', 'pipe'],
   });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -1,8 +1,8 @@
 /**
  * More than one machine: three service processes on one PostgreSQL database and one local tenant, as App
  * Service runs two or more instances behind its front end. They start together (the schema is migrated once),
- * share a 2,000-recipient broadcast and its pace (nobody twice, nobody lost, no 429 that three senders caused),
- * finish the work of one killed with SIGKILL after its lease, and share requests and approvals: a photo
+ * share a 2,000-recipient broadcast and its pace (nobody twice, nobody lost, no 429 that three senders caused)
+ * and finish the work of one killed with SIGKILL halfway after its lease, and share requests and approvals: a photo
  * previewed on one instance is confirmed on another; an approval decided on one while another runs the
  * reminder tick is written once.
  */
@@ -123,7 +123,7 @@ test('a photo previewed on one instance is confirmed on another', async () => {
   expect(seen.json.state).toBe('applied');
 }, 60_000);
 
-test('a 2,000-recipient broadcast is shared by the three: nobody twice, nobody lost, no 429 from their sum', async () => {
+test('a 2,000-recipient broadcast shared by three instances, one killed with SIGKILL halfway: nobody twice, nobody lost, no 429', async () => {
   const before = await control<{ throttled: number }>('GET', '/_control/connector/rate-limits');
   const token = await tokenFor({ tenant }, PATTI);
   const created = await call<CampaignProgressJson>(instances[0]!.url, 'POST', '/api/admin/campaigns', {
@@ -134,51 +134,28 @@ test('a 2,000-recipient broadcast is shared by the three: nobody twice, nobody l
   const id = created.json.id;
   const progress = async () =>
     (await call<CampaignProgressJson>(instances[1]!.url, 'GET', `/api/admin/campaigns/${id}`, { token })).json;
-  await until(async () => (await progress()).state === 'done', 240_000, 'the campaign to finish');
-  expect(await progress()).toMatchObject({ total: RECIPIENTS, sent: RECIPIENTS, failed: 0, unknown: 0, waiting: 0 });
-
-  const perUser = await sendsPerUser();
-  expect(perUser.size).toBe(RECIPIENTS);
-  expect([...perUser.values()].filter((n) => n !== 1)).toEqual([]);
-  // Each instance sent a share of it; together, within the limit.
+  await until(async () => (await progress()).sent >= RECIPIENTS / 3, 240_000, 'a third sent');
+  // Every instance has sent its share by now; then one dies without a word, with sends in flight.
   const shares = await Promise.all(
     instances.map((i) => metric(i, 'headshot_broadcast_sends_total', 'outcome="delivered"')),
   );
-  expect(shares.reduce((x, y) => x + y, 0)).toBe(RECIPIENTS);
   for (const share of shares) expect(share).toBeGreaterThan(0);
-  const after = await control<{ throttled: number }>('GET', '/_control/connector/rate-limits');
-  expect(after.throttled - before.throttled).toBe(0);
-}, 300_000);
-
-test('an instance killed mid-broadcast: the others finish its work after the lease, nobody twice', async () => {
-  const token = await tokenFor({ tenant }, PATTI);
-  const created = await call<CampaignProgressJson>(instances[0]!.url, 'POST', '/api/admin/campaigns', {
-    token,
-    body: { message: { kind: 'custom', text: 'Second round' }, audience: { kind: 'everyone' } },
-  });
-  expect(created.status).toBe(200);
-  const id = created.json.id;
-  const progress = async () =>
-    (await call<CampaignProgressJson>(instances[0]!.url, 'GET', `/api/admin/campaigns/${id}`, { token })).json;
-  await until(async () => (await progress()).sent >= RECIPIENTS / 4, 120_000, 'a quarter sent');
-  const victim = instances[2]!;
-  await victim.kill();
+  await instances[2]!.kill();
   instances = instances.slice(0, 2);
+  // The other two take over its claimed jobs once its lease has run out, and finish.
   await until(async () => (await progress()).state === 'done', 240_000, 'the campaign to finish');
   const end = await progress();
-  // Sent, or (only a send the killed instance had in flight) unknown: never lost, never waiting.
-  expect(end.total).toBe(RECIPIENTS);
+  expect(end).toMatchObject({ total: RECIPIENTS, failed: end.unknown, waiting: 0 });
+  // Sent, or, only for a send the killed instance had in flight, "unknown": nothing lost, nothing left waiting.
   expect(end.sent + end.unknown).toBe(RECIPIENTS);
   expect(end.unknown).toBeLessThanOrEqual(16);
-  const rows = await query<{ n: string }>(
-    `SELECT COUNT(*) AS n FROM broadcast_recipients WHERE campaign_id = $1 AND state NOT IN ('sent', 'failed')`,
-    [id],
-  );
-  expect(Number(rows[0]?.n)).toBe(0);
-  // Nobody got this campaign twice: two sends per person over both campaigns at most.
   const perUser = await sendsPerUser();
-  expect([...perUser.values()].filter((n) => n > 2)).toEqual([]);
-}, 300_000);
+  expect([...perUser.values()].filter((n) => n !== 1)).toEqual([]);
+  expect(perUser.size).toBeGreaterThanOrEqual(RECIPIENTS - end.unknown);
+  // One shared pace for three senders: Teams refused nothing.
+  const after = await control<{ throttled: number }>('GET', '/_control/connector/rate-limits');
+  expect(after.throttled - before.throttled).toBe(0);
+}, 480_000);
 
 test('an approval decided on one instance while another runs the reminder tick is written once', async () => {
   const [a, b] = instances as [Instance, Instance];

@@ -123,7 +123,7 @@ export class BroadcastDispatcher {
       const now = Date.now();
       if (now - this.lastRenewAt > this.d.settings.leaseMs / 3) {
         this.lastRenewAt = now;
-        await this.d.store.jobs.renew(this.d.owner, now + this.d.settings.leaseMs);
+        await this.d.store.jobs.renew(this.d.owner, now + this.d.settings.leaseMs, [...this.enqueuing.keys()]);
       }
       await this.startEnqueues();
       this.kick();

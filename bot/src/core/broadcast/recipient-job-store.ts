@@ -21,8 +21,8 @@ export interface RecipientJobStore {
    * expired `claimed` jobs go back to queued (never sent); expired `sending` jobs become failed with UNKNOWN_OUTCOME.
    */
   claim(owner: string, limit: number, leaseUntilMs: number, nowMs: number): Promise<RecipientJob[]>;
-  /** Extends the leases of the owner's claimed and sending jobs and enqueue steps. */
-  renew(owner: string, leaseUntilMs: number): Promise<void>;
+  /** Extends the leases of the owner's claimed and sending jobs, and of the enqueue steps it is still running. */
+  renew(owner: string, leaseUntilMs: number, enqueuing: readonly string[]): Promise<void>;
   /** claimed → sending (attempts + 1), recorded before the request; false when the claim was lost. */
   startSending(job: RecipientJob, owner: string, nowMs: number): Promise<boolean>;
   /** sending → sent with the activity id, in one transaction (also over an UNKNOWN_OUTCOME the owner left). */

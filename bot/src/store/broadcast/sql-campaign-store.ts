@@ -70,28 +70,33 @@ export class SqlCampaignStore implements CampaignStore {
     leaseUntilMs: number,
     nowMs: number,
   ): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      const owned = await tx.get(
-        `SELECT 1 AS owned FROM broadcast_campaigns WHERE id = ? AND state = 'enqueuing' AND enqueue_owner = ?`,
-        [id, owner],
-      );
-      if (!owned) return false;
-      let added = 0;
-      for (const r of recipients)
-        added += (
-          await tx.run(
-            `INSERT INTO broadcast_recipients (campaign_id, user_id, upn, display_name, locale, state, updated_at)
+    return this.db.transaction(
+      async (tx) => {
+        const owned = await tx.get(
+          `SELECT 1 AS owned FROM broadcast_campaigns WHERE id = ? AND state = 'enqueuing' AND enqueue_owner = ?
+         ${this.db.dialect.forUpdate}`,
+          [id, owner],
+        );
+        if (!owned) return false;
+        let added = 0;
+        for (const r of recipients)
+          added += (
+            await tx.run(
+              `INSERT INTO broadcast_recipients (campaign_id, user_id, upn, display_name, locale, state, updated_at)
              VALUES (?, ?, ?, ?, ?, 'queued', ?) ON CONFLICT (campaign_id, user_id) DO NOTHING`,
-            [id, r.userId, r.upn, r.displayName, r.locale, nowMs],
-          )
-        ).changes;
-      await tx.run(`UPDATE broadcast_campaigns SET enqueued = enqueued + ?, enqueue_until = ? WHERE id = ?`, [
-        added,
-        leaseUntilMs,
-        id,
-      ]);
-      return true;
-    });
+              [id, r.userId, r.upn, r.displayName, r.locale, nowMs],
+            )
+          ).changes;
+        await tx.run(`UPDATE broadcast_campaigns SET enqueued = enqueued + ?, enqueue_until = ? WHERE id = ?`, [
+          added,
+          leaseUntilMs,
+          id,
+        ]);
+        return true;
+        // Unique-key inserts and a counter: READ COMMITTED, so that claims running meanwhile do not fail it.
+      },
+      { isolation: 'read_committed' },
+    );
   }
 
   async finishEnqueue(id: string, owner: string): Promise<boolean> {

@@ -11,7 +11,9 @@ import {
 import type { RecipientJob, RecipientOutcome, RecipientState } from '../../core/broadcast/broadcast-types';
 import type { Locale } from '../../core/locale';
 import { toJob, type RecipientRow } from './rows';
-import type { SqlDb, SqlValue } from '../sql/sql-db';
+import { placeholders, type SqlDb, type SqlValue, type TransactionOptions } from '../sql/sql-db';
+
+const READ_COMMITTED: TransactionOptions = { isolation: 'read_committed' };
 
 /** RecipientJobStore on either SQL engine. */
 export class SqlRecipientJobs implements RecipientJobStore {
@@ -43,20 +45,23 @@ export class SqlRecipientJobs implements RecipientJobStore {
         [owner, leaseUntilMs, nowMs, nowMs, limit],
       );
       return rows.map(toJob);
-    });
+    }, READ_COMMITTED);
   }
 
-  renew(owner: string, leaseUntilMs: number): Promise<void> {
+  renew(owner: string, leaseUntilMs: number, enqueuing: readonly string[]): Promise<void> {
     return this.db.transaction(async (tx) => {
       await tx.run(
         `UPDATE broadcast_recipients SET lease_until = ? WHERE lease_owner = ? AND state IN ('claimed','sending')`,
         [leaseUntilMs, owner],
       );
-      await tx.run(`UPDATE broadcast_campaigns SET enqueue_until = ? WHERE enqueue_owner = ? AND state = 'enqueuing'`, [
-        leaseUntilMs,
-        owner,
-      ]);
-    });
+      // Only the enqueues still running here: one that failed lets its lease run out, and another instance retries it.
+      if (enqueuing.length > 0)
+        await tx.run(
+          `UPDATE broadcast_campaigns SET enqueue_until = ?
+           WHERE enqueue_owner = ? AND state = 'enqueuing' AND id IN (${placeholders(enqueuing.length)})`,
+          [leaseUntilMs, owner, ...enqueuing],
+        );
+    }, READ_COMMITTED);
   }
 
   startSending(job: RecipientJob, owner: string, nowMs: number): Promise<boolean> {

@@ -12,13 +12,21 @@
  */
 import pg from 'pg';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations';
-import { StoreUnavailableError, type SqlDb, type SqlDialect, type SqlExecutor, type SqlValue } from './sql-db';
+import {
+  StoreUnavailableError,
+  type SqlDb,
+  type SqlDialect,
+  type SqlExecutor,
+  type SqlValue,
+  type TransactionOptions,
+} from './sql-db';
 
 const POSTGRES: SqlDialect = {
   name: 'postgres',
   insertOrder: 'seq',
   greatest: (a, b) => `GREATEST(${a}, ${b})`,
   skipLocked: (table) => `FOR UPDATE OF ${table} SKIP LOCKED`,
+  forUpdate: 'FOR UPDATE',
 };
 
 /** Key of the advisory lock held while migrating (any constant both builds agree on). */
@@ -258,7 +266,11 @@ export class PostgresDb implements SqlDb {
       : err;
   }
 
-  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    const begin =
+      options.isolation === 'read_committed'
+        ? 'BEGIN ISOLATION LEVEL READ COMMITTED'
+        : 'BEGIN ISOLATION LEVEL SERIALIZABLE';
     for (let attempt = 1; ; attempt++) {
       let client: pg.PoolClient;
       try {
@@ -273,7 +285,7 @@ export class PostgresDb implements SqlDb {
       const ignore = (): void => undefined;
       client.on('error', ignore);
       try {
-        await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+        await client.query(begin);
         const result = await work(new Runner(client));
         committing = true;
         await client.query('COMMIT');

@@ -29,6 +29,18 @@ export interface SqlDialect {
    * transaction holds; SQLite has one writer at a time and needs nothing.
    */
   skipLocked(table: string): string;
+  /** Appended to a SELECT of a row the transaction goes on to change: PostgreSQL locks it until the end. */
+  forUpdate: string;
+}
+
+/** How a transaction isolates itself (SQLite has one writer at a time and ignores it). */
+export interface TransactionOptions {
+  /**
+   * `read_committed` for transactions made only of compare-and-set updates, inserts with a unique key and
+   * `skipLocked` claims: each statement is atomic and waits for the rows it changes, and busy queues do not fail
+   * each other's transactions as SERIALIZABLE would. Default `serializable`.
+   */
+  isolation?: 'serializable' | 'read_committed';
 }
 
 /** A database: statements, transactions, and the engine's dialect. */
@@ -41,7 +53,7 @@ export interface SqlDb extends SqlExecutor {
    * IMMEDIATE transaction, one at a time; PostgreSQL: SERIALIZABLE, run again after a serialization failure,
    * so `work` must do nothing but statements on `tx`). Commits when it resolves, rolls back when it throws.
    */
-  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Resolves when the database answers a query. */
   ping(): Promise<void>;
   close(): Promise<void>;

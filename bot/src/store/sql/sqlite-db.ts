@@ -8,13 +8,14 @@
  */
 import type Database from 'better-sqlite3';
 import { openDatabase } from '../database';
-import type { SqlDb, SqlDialect, SqlExecutor, SqlValue } from './sql-db';
+import type { SqlDb, SqlDialect, SqlExecutor, SqlValue, TransactionOptions } from './sql-db';
 
 const SQLITE: SqlDialect = {
   name: 'sqlite',
   insertOrder: 'rowid',
   greatest: (a, b) => `MAX(${a}, ${b})`,
   skipLocked: () => '',
+  forUpdate: '',
 };
 
 /** better-sqlite3 binds Buffers and numbers; bigint stays bigint. */
@@ -76,7 +77,7 @@ export class SqliteDb implements SqlDb {
     return turn(() => this.direct.run(sql, params));
   }
 
-  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>, _options?: TransactionOptions): Promise<T> {
     return turn(async () => {
       this.raw.exec('BEGIN IMMEDIATE');
       try {
