@@ -90,8 +90,13 @@ test('the admin sees coverage counted exactly as the tenant holds it, updated in
   await until(
     async () => {
       const now = (await patti.all()).find((a) => a.id === first?.activity.id);
+      const card = now?.attachments?.[0]?.content as AdaptiveCardJson | undefined;
+      // The finished card, not a progress update that already counts everyone while the scan still runs.
       return (
-        texts(now?.attachments?.[0]?.content).includes(`${EXPECTED.placeholder_or_stale}`) && (now?.updates ?? 0) > 0
+        texts(card).includes(`${EXPECTED.placeholder_or_stale}`) &&
+        (now?.updates ?? 0) > 0 &&
+        !!card &&
+        cardActions(card).some((x) => x.data?.verb === 'coverage.csv')
       );
     },
     5_000,
