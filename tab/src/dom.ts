@@ -1,5 +1,6 @@
 /** A tiny element builder for the tab's pages (text goes in as text, never as HTML), and formatting they share. */
 import { ApiError } from './page-context';
+import './shell/fluent';
 
 type Attrs = Record<string, string | number | boolean | undefined | null>;
 type Child = Node | string | null | undefined | false;
@@ -22,10 +23,19 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-/** A button with a click handler. */
-export function button(label: string, onClick: (event: MouseEvent) => void, attrs: Attrs = {}): HTMLButtonElement {
-  const b = el('button', { type: 'button', ...attrs }, label);
-  b.addEventListener('click', onClick);
+/** A Fluent button (form-associated: `disabled` and `type="submit"` work as on `<button>`). */
+export type FluentButton = HTMLElementTagNameMap['fluent-button'];
+
+/**
+ * A Fluent button; `onClick` (when given) runs on click, Enter and Space. `class: 'primary'` gives the
+ * primary appearance.
+ */
+export function button(label: string, onClick: ((event: MouseEvent) => void) | null, attrs: Attrs = {}): FluentButton {
+  const primary = String(attrs.class ?? '')
+    .split(' ')
+    .includes('primary');
+  const b = el('fluent-button', { type: 'button', appearance: primary ? 'primary' : undefined, ...attrs }, label);
+  if (onClick) b.addEventListener('click', onClick);
   return b;
 }
 

@@ -10,6 +10,7 @@ import { approvalsPage } from './pages/approvals-page';
 import { myPhotoPage } from './pages/my-photo-page';
 import { FetchApiClient, type TokenSource } from './shell/api-client';
 import { browserTheme, detectHost, hostToken, notifyLoaded, submitDialog } from './shell/host';
+import { applyFluentTheme } from './shell/fluent';
 import { Translator, toLocale } from './shell/i18n';
 import { clearSession, loadSession, saveSession } from './shell/session';
 import { renderSignIn } from './shell/sign-in-view';
@@ -25,7 +26,7 @@ function isUnauthenticated(err: unknown): boolean {
 }
 
 function applyTheme(theme: HostInfo['theme']): void {
-  document.documentElement.dataset.theme = theme;
+  applyFluentTheme(theme);
 }
 
 function pageFromUrl(): PageId {

@@ -8,13 +8,24 @@ import { z } from 'zod';
 import { AppError } from '../core/errors';
 import type { AuditEntry } from '../core/audit/audit-ports';
 import type { BroadcastService, CampaignDraft } from '../core/broadcast/broadcast-service';
-import type { CampaignProgress } from '../core/broadcast/broadcast-types';
+import type { CampaignMessage, CampaignProgress } from '../core/broadcast/broadcast-types';
+import type { Locale } from '../core/locale';
+import type { ReminderText } from '../core/settings/tenant-settings';
+import { reminderWords } from '../i18n/reminder-words';
+import { requestLocale } from './http-errors';
 import type { CoverageService } from '../core/coverage/coverage-service';
 import { REMINDABLE_CATEGORIES, type CoverageCategory } from '../core/coverage/coverage-types';
 import { route, type AccessControl } from './route-rules';
 import { TabError, callerOf, jsonHandler, readJson } from './tab-http';
 import type { AdminDownloadResource } from '../core/admin/download-resource';
-import type { AuditEntryJson, AuditPage, CampaignProgressJson, CoverageJson, DownloadLink } from './tab-contract';
+import type {
+  AuditEntryJson,
+  AuditPage,
+  CampaignPreviewJson,
+  CampaignProgressJson,
+  CoverageJson,
+  DownloadLink,
+} from './tab-contract';
 
 /** What the admin routes need. */
 export interface AdminRouteDeps {
@@ -27,6 +38,8 @@ export interface AdminRouteDeps {
     before?: string;
     limit: number;
   }) => Promise<{ entries: AuditEntry[]; nextBefore: string | null }>;
+  /** The tenant's own reminder words (the preview shows what recipients get). */
+  reminderTexts: () => Promise<Partial<Record<Locale, ReminderText>>>;
 }
 
 const AUDIT_DEFAULT = 50;
@@ -122,25 +135,31 @@ export function registerAdminRoutes(server: Server, deps: AdminRouteDeps, access
     access,
     admin('POST', '/api/admin/campaigns'),
     jsonHandler(async (req): Promise<CampaignProgressJson> => {
-      const body = await readJson(
-        req,
-        draftBody,
-        () => new TabError('broadcast.invalid', 'tab.errors.campaign_invalid', 'bad campaign draft', { status: 400 }),
-      );
-      const flags = { includeGuests: body.includeGuests ?? false, includeDisabled: body.includeDisabled ?? false };
-      const a = body.audience;
-      const draft: CampaignDraft = {
-        message: body.message.kind === 'custom' ? { kind: 'custom', text: body.message.text } : { kind: 'reminder' },
-        audience:
-          a.kind === 'category'
-            ? { kind: 'category', category: a.categories[0], ...flags }
-            : a.kind === 'group'
-              ? { kind: 'group', groupId: a.groupId, ...flags }
-              : { kind: 'everyone', ...flags },
-        ...(body.sendAt ? { sendAt: new Date(body.sendAt) } : {}),
-      };
-      const { campaign } = await deps.broadcasts.create(callerOf(req).userId, draft);
+      const body = await readDraft(req);
+      const { campaign } = await deps.broadcasts.create(callerOf(req).userId, draftOf(body));
       return progressJson(await deps.broadcasts.progressNow(campaign.id));
+    }),
+  );
+
+  route(
+    server,
+    access,
+    admin('POST', '/api/admin/campaigns/preview'),
+    jsonHandler(async (req): Promise<CampaignPreviewJson> => {
+      const userId = callerOf(req).userId;
+      await deps.broadcasts.requireAdmin(userId);
+      const draft = draftOf(await readDraft(req));
+      await deps.broadcasts.validate(draft);
+      const locale = requestLocale(req);
+      const recipients = await deps.broadcasts.audienceSize(draft.audience);
+      const message: CampaignMessage =
+        draft.message.kind === 'custom' ? draft.message : { kind: 'reminder', texts: await deps.reminderTexts() };
+      const words = reminderWords(locale, message);
+      return {
+        recipients,
+        sendAt: draft.sendAt && draft.sendAt.getTime() > Date.now() ? draft.sendAt.toISOString() : null,
+        reminder: { title: words.title, text: words.text, button: words.button, from: words.from },
+      };
     }),
   );
 
@@ -188,6 +207,31 @@ export function registerAdminRoutes(server: Server, deps: AdminRouteDeps, access
       return { entries: page.entries.map(auditJson), nextBefore: page.nextBefore };
     }),
   );
+}
+
+/** The draft body, or the tab's "that reminder isn't complete" (400). */
+function readDraft(req: Request): Promise<z.infer<typeof draftBody>> {
+  return readJson(
+    req,
+    draftBody,
+    () => new TabError('broadcast.invalid', 'tab.errors.campaign_invalid', 'bad campaign draft', { status: 400 }),
+  );
+}
+
+/** The service's draft for a checked body. */
+function draftOf(body: z.infer<typeof draftBody>): CampaignDraft {
+  const flags = { includeGuests: body.includeGuests ?? false, includeDisabled: body.includeDisabled ?? false };
+  const a = body.audience;
+  return {
+    message: body.message.kind === 'custom' ? { kind: 'custom', text: body.message.text } : { kind: 'reminder' },
+    audience:
+      a.kind === 'category'
+        ? { kind: 'category', category: a.categories[0], ...flags }
+        : a.kind === 'group'
+          ? { kind: 'group', groupId: a.groupId, ...flags }
+          : { kind: 'everyone', ...flags },
+    ...(body.sendAt ? { sendAt: new Date(body.sendAt) } : {}),
+  };
 }
 
 /** A campaign's progress as the contract has it (the reminder's words are the tenant settings', not the campaign's). */

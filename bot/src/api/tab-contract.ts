@@ -33,6 +33,7 @@
  *   POST /api/admin/coverage/:scanId/csv-link             admin         -> DownloadLink
  *   GET  /api/admin/campaigns                             admin         -> CampaignProgressJson[]
  *   POST /api/admin/campaigns      CampaignDraftBody      admin         -> CampaignProgressJson
+ *   POST /api/admin/campaigns/preview CampaignDraftBody   admin         -> CampaignPreviewJson
  *   GET  /api/admin/campaigns/:campaignId                 admin         -> CampaignProgressJson
  *   POST /api/admin/campaigns/:campaignId/cancel          admin         -> CampaignProgressJson
  *   POST /api/admin/campaigns/:campaignId/report-link     admin         -> DownloadLink
@@ -248,6 +249,16 @@ export interface CampaignDraftBody {
   includeDisabled?: boolean;
   /** ISO instant; absent: now. */
   sendAt?: string;
+}
+
+/** What a draft would do, shown before the admin confirms it: how many it reaches, when, and what they read. */
+export interface CampaignPreviewJson {
+  /** People the audience reaches now, counted as sending would; null when it cannot be counted now. */
+  recipients: number | null;
+  /** ISO instant for a later send; null: now. */
+  sendAt: string | null;
+  /** The reminder in the caller's language (recipients get it in theirs). */
+  reminder: { title: string; text: string; button: string; from: string };
 }
 
 /** One audit entry. */

@@ -22,6 +22,7 @@ import {
   type CoverageCategory,
   type CoverageView,
 } from '../core/coverage/coverage-types';
+import { countRecipients } from '../core/broadcast/broadcast-service';
 import { t } from '../i18n/i18n';
 import { createLogger } from '../logger';
 import { GraphAudienceSource } from '../m365/graph-audience';
@@ -249,13 +250,7 @@ export async function broadcastCommand(args: string[], io: CommandIo): Promise<n
     const draft = { message, audience: draftAudience, sendAt };
     await b.validate(draft);
     if (values['dry-run']) {
-      let recipients = 0;
-      for await (const page of audience.pages(draftAudience))
-        recipients += page.filter(
-          (m) =>
-            (draftAudience.includeGuests || m.userType !== 'Guest') &&
-            (draftAudience.includeDisabled || m.accountEnabled),
-        ).length;
+      const recipients = await countRecipients(audience, draftAudience);
       const out = { dryRun: true, recipients, audience: draftAudience, message, sendAt: sendAt?.toISOString() ?? null };
       io.stdout(json ? `${JSON.stringify(out)}\n` : `Dry run: ${recipients} recipients; nothing was queued.\n`);
       return 0;

@@ -43,6 +43,7 @@ export const ERROR_CODES = [
   'admin.forbidden',
   'broadcast.invalid',
   'broadcast.no_coverage',
+  'broadcast.group_not_found',
   'broadcast.not_found',
   // Microsoft 365
   'm365.throttled',

@@ -128,6 +128,7 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
     clock: a.clock,
     newId: () => crypto.randomBytes(12).toString('base64url'),
     ratePerSecond: b.ratePerSecond,
+    audience: new GraphAudienceSource(a.graph, coverageStore),
   });
   return { admins, coverage, coverageStore, broadcasts, broadcastStores, dispatcher };
 }

@@ -96,6 +96,7 @@ export function composeTab(a: TabWiringArgs): TabRouteDeps {
       broadcasts: a.admin.broadcasts,
       downloadLink: a.downloadLink,
       auditPage: (options) => a.auditStore.page(options),
+      reminderTexts: async () => (await a.settings.get()).reminderTexts,
     },
     settings: {
       settings: a.settings,

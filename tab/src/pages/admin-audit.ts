@@ -1,6 +1,15 @@
 /** Admin page, audit log: newest first, 50 at a time, "Older" fetches the next page. */
 import type { AuditEntryJson, AuditPage } from '../../../bot/src/api/tab-contract';
-import { adminSection, el, formatInstant, showFailure, uid, type AdminSection, type SectionHost } from './admin-dom';
+import {
+  adminSection,
+  button,
+  el,
+  formatInstant,
+  showFailure,
+  uid,
+  type AdminSection,
+  type SectionHost,
+} from './admin-dom';
 
 /** Entries per page. */
 const AUDIT_PAGE = 50;
@@ -30,7 +39,7 @@ export function auditSection(host: SectionHost): AdminSection {
     body,
   );
   const empty = el('p', { class: 'hs-empty', hidden: true }, t('auditEmpty'));
-  const older = el('button', { type: 'button', class: 'secondary', hidden: true }, t('auditOlder'));
+  const older = button(t('auditOlder'), null, { type: 'button', class: 'secondary', hidden: true });
   const alert = el('p', { class: 'error hs-alert', role: 'alert' });
   const wrap = el('div', { class: 'hs-table-wrap' }, table);
   section.append(empty, wrap, el('div', { class: 'actions' }, older), alert);

@@ -4,7 +4,7 @@
  * what the server refuses is shown above the send button in its (localised) words.
  */
 import type { CampaignDraftBody, CampaignProgressJson } from '../../../bot/src/api/tab-contract';
-import { el, showFailure, uid, type SectionHost } from './admin-dom';
+import { button, el, showFailure, uid, type SectionHost } from './admin-dom';
 
 /** Longest custom text the server takes. */
 const MAX_CUSTOM_TEXT = 2000;
@@ -120,7 +120,7 @@ export function campaignForm(host: SectionHost, started: (c: CampaignProgressJso
     whenError,
   );
 
-  const submit = el('button', { type: 'submit', class: 'primary' }, t('send'));
+  const submit = button(t('send'), null, { type: 'submit', class: 'primary' });
   const formAlert = el('p', { class: 'error hs-alert', role: 'alert' });
   const form = el(
     'form',

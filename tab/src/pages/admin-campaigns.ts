@@ -6,6 +6,7 @@ import type { CampaignProgressJson, DownloadLink } from '../../../bot/src/api/ta
 import { campaignForm } from './admin-campaign-form';
 import {
   adminSection,
+  button,
   el,
   formatInstant,
   formatNumber,
@@ -13,6 +14,7 @@ import {
   showFailure,
   uid,
   type AdminSection,
+  type FluentButton,
   type SectionHost,
 } from './admin-dom';
 
@@ -34,7 +36,7 @@ class CampaignCard {
   private readonly details = el('p', { class: 'hint hs-meta' });
   private readonly progress = el('progress', { max: 1, value: 0 });
   private readonly numbers = el('dl', { class: 'hs-numbers' });
-  private readonly cancelButton: HTMLButtonElement;
+  private readonly cancelButton: FluentButton;
   private readonly confirm = el('div', { class: 'hs-confirm', hidden: true });
   private readonly link = el('p', { class: 'hs-download' });
   private readonly alert = el('p', { class: 'error hs-alert', role: 'alert' });
@@ -49,10 +51,10 @@ class CampaignCard {
     const headingId = uid('campaign');
     this.heading = el('h4', { id: headingId, tabindex: -1 });
     this.progress.setAttribute('aria-labelledby', headingId);
-    this.cancelButton = el('button', { type: 'button' }, t('campaignCancel'));
-    const reportButton = el('button', { type: 'button' }, t('campaignReport'));
-    const yes = el('button', { type: 'button', class: 'primary' }, t('campaignCancelYes'));
-    const no = el('button', { type: 'button' }, t('campaignCancelNo'));
+    this.cancelButton = button(t('campaignCancel'), null, { type: 'button' });
+    const reportButton = button(t('campaignReport'), null, { type: 'button' });
+    const yes = button(t('campaignCancelYes'), null, { type: 'button', class: 'primary' });
+    const no = button(t('campaignCancelNo'), null, { type: 'button' });
     const question = el('p', { id: uid('confirm') }, t('campaignCancelConfirm'));
     this.confirm.setAttribute('role', 'group');
     this.confirm.setAttribute('aria-labelledby', question.id);

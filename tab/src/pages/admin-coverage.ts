@@ -3,6 +3,7 @@ import type { CoverageJson, DownloadLink } from '../../../bot/src/api/tab-contra
 import { barChart } from './admin-chart';
 import {
   adminSection,
+  button,
   el,
   formatInstant,
   formatNumber,
@@ -37,8 +38,8 @@ export function coverageSection(host: SectionHost): AdminSection {
   const figure = el('div', { class: 'hs-chart-wrap' });
   const alert = el('p', { class: 'error hs-alert', role: 'alert' });
   const link = el('p', { class: 'hs-download' });
-  const scanButton = el('button', { type: 'button', class: 'primary' }, t('scanNow'));
-  const csvButton = el('button', { type: 'button', class: 'secondary', disabled: true }, t('downloadCsv'));
+  const scanButton = button(t('scanNow'), null, { type: 'button', class: 'primary' });
+  const csvButton = button(t('downloadCsv'), null, { type: 'button', class: 'secondary', disabled: true });
   section.append(state, share, figure, el('div', { class: 'actions' }, scanButton, csvButton), link, alert);
 
   let current: CoverageJson | null = null;

@@ -2,7 +2,7 @@
 import { ApiError, type PageContext } from '../page-context';
 import { el, errorText, sleep, uid } from '../dom';
 
-export { el, formatInstant, formatNumber, uid } from '../dom';
+export { button, el, formatInstant, formatNumber, uid, type FluentButton } from '../dom';
 
 /** True when `err` is the API refusing the caller (not an admin): the page then shows only that message. */
 function isForbidden(err: unknown): err is ApiError {

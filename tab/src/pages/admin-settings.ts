@@ -8,7 +8,16 @@ import type {
   TenantSettingsUpdate,
   TenantSettingsView,
 } from '../../../bot/src/api/tab-contract';
-import { adminSection, el, formatInstant, showFailure, uid, type AdminSection, type SectionHost } from './admin-dom';
+import {
+  adminSection,
+  button,
+  el,
+  formatInstant,
+  showFailure,
+  uid,
+  type AdminSection,
+  type SectionHost,
+} from './admin-dom';
 
 const LOCALES: TabLocale[] = ['en', 'fi', 'nl', 'pl'];
 const MINUTES = ['remindAfterMinutes', 'escalateAfterMinutes', 'expireAfterMinutes'] as const;
@@ -99,7 +108,7 @@ export function settingsSection(host: SectionHost): AdminSection {
   }
 
   const updated = el('p', { class: 'hint hs-meta' });
-  const save = el('button', { type: 'submit', class: 'primary' }, t('save'));
+  const save = button(t('save'), null, { type: 'submit', class: 'primary' });
   const alert = el('p', { class: 'error hs-alert', role: 'alert' });
   // Said through ctx.announce; shown here too for sighted users.
   const done = el('p', { class: 'hs-done' });

@@ -5,7 +5,7 @@
  */
 import type { ApprovalItemView } from '../../../bot/src/api/tab-contract';
 import type { PageContext, TabPage } from '../page-context';
-import { el, errorText, uid } from '../dom';
+import { button, el, errorText, uid } from '../dom';
 import { itemSignature, renderApprovalItem, type ItemHost } from './approvals-item';
 import { approvalsStrings } from './approvals-strings';
 
@@ -53,7 +53,7 @@ async function render(root: HTMLElement, ctx: PageContext): Promise<void> {
   const { t } = ctx;
   const alert = el('p', { class: 'error hs-alert', role: 'alert' });
   const loading = el('p', { class: 'loading hs-status', role: 'status' }, t('loading'));
-  const refreshButton = el('button', { type: 'button' }, t('refresh'));
+  const refreshButton = button(t('refresh'), null, { type: 'button' });
   const pending = new ApprovalList('pending', t('pendingEmpty'));
   const decided = new ApprovalList('decided', t('decidedEmpty'));
 

@@ -7,6 +7,7 @@ import { useLegacySharePoint } from '../../support/status-reports';
 import { DEMO_GROUPS, DEMO_USERS } from '../../../emulator';
 import type {
   AuditPage,
+  CampaignPreviewJson,
   CampaignProgressJson,
   CoverageJson,
   DownloadLink,
@@ -15,6 +16,7 @@ import type {
   TenantSettingsView,
 } from '../../../bot/src/api/tab-contract';
 import { t } from '../../../bot/src/i18n/i18n';
+import { SqlTenantSettingsStore } from '../../../bot/src/store/sql-tenant-settings';
 import { useHarness } from '../../support/headshot';
 import { image } from '../../support/photos';
 import { as, clearServiceState, type ErrorBody } from '../../support/tab-state';
@@ -28,6 +30,7 @@ const ADMIN_ROUTES: Array<['get' | 'post' | 'put', string]> = [
   ['post', '/api/admin/coverage/some-scan/csv-link'],
   ['get', '/api/admin/campaigns'],
   ['post', '/api/admin/campaigns'],
+  ['post', '/api/admin/campaigns/preview'],
   ['get', '/api/admin/campaigns/abcdefgh12'],
   ['post', '/api/admin/campaigns/abcdefgh12/cancel'],
   ['post', '/api/admin/campaigns/abcdefgh12/report-link'],
@@ -105,6 +108,58 @@ test('campaigns as Patti: create for a group, list, progress, cancel, report lin
     expect(res.status).toBeGreaterThanOrEqual(400);
   }
   expect((await patti.get<ErrorBody>('/api/admin/campaigns/nope')).json.error.code).toBe('broadcast.not_found');
+});
+
+test('a campaign preview counts who it reaches as sending would, shows the words in the caller language, queues nothing', async () => {
+  const patti = as(h, DEMO_USERS.patti, 'fi');
+  const preview = (audience: object, more: object = {}) =>
+    patti.post<CampaignPreviewJson>('/api/admin/campaigns/preview', {
+      body: { message: { kind: 'reminder' }, audience, ...more },
+    });
+  const before = (await patti.get<CampaignProgressJson[]>('/api/admin/campaigns')).json.map((c) => c.id);
+  // The demo organisation: nine people, one of them a guest (Jordan) and one disabled (Henrietta).
+  expect((await preview({ kind: 'everyone' })).json.recipients).toBe(7);
+  expect((await preview({ kind: 'everyone' }, { includeGuests: true, includeDisabled: true })).json.recipients).toBe(9);
+  expect((await preview({ kind: 'group', groupId: DEMO_GROUPS.sales })).json.recipients).toBe(2);
+  const words = await preview({ kind: 'group', groupId: DEMO_GROUPS.marketing });
+  expect(words.json).toEqual({
+    recipients: 3,
+    sendAt: null,
+    reminder: {
+      title: t('fi', 'admin.reminder.title'),
+      text: t('fi', 'admin.reminder.text'),
+      button: t('fi', 'admin.reminder.button'),
+      from: t('fi', 'admin.reminder.from'),
+    },
+  });
+  // The tenant's own words for the language replace the product's; a custom text is shown as typed.
+  // (Written to the store directly: the settings test counts the audited changes.)
+  await new SqlTenantSettingsStore(h.service.db).update(
+    { reminderTexts: { fi: { title: 'Kuva puuttuu', text: null } } },
+    new Date(),
+    DEMO_USERS.patti,
+  );
+  expect((await preview({ kind: 'everyone' })).json.reminder.title).toBe('Kuva puuttuu');
+  const custom = await patti.post<CampaignPreviewJson>('/api/admin/campaigns/preview', {
+    body: { message: { kind: 'custom', text: ' **Lisää** kuva ' }, audience: { kind: 'everyone' } },
+  });
+  expect(custom.json.reminder.text).toBe('**Lisää** kuva');
+  const later = new Date(Date.now() + 3_600_000).toISOString();
+  expect((await preview({ kind: 'everyone' }, { sendAt: later })).json.sendAt).toBe(later);
+
+  const missing = await preview({ kind: 'group', groupId: '00000000-0000-4000-8000-0000000009ff' });
+  expect([missing.status, missing.json]).toEqual([
+    404,
+    { error: { code: 'broadcast.group_not_found', message: t('fi', 'errors.broadcast.group_not_found') } },
+  ]);
+  // A category counts from the newest coverage scan, the same rows sending streams.
+  await patti.post('/api/admin/coverage/scans');
+  await h.service.admin.coverage.idle();
+  const scan = (await patti.get<CoverageJson>('/api/admin/coverage')).json;
+  expect((await preview({ kind: 'category', categories: ['no_photo'] })).json.recipients).toBe(scan.counts.no_photo);
+  const bad = await patti.post<ErrorBody>('/api/admin/campaigns/preview', { body: { audience: { kind: 'all' } } });
+  expect([bad.status, bad.json.error.code]).toEqual([400, 'broadcast.invalid']);
+  expect((await patti.get<CampaignProgressJson[]>('/api/admin/campaigns')).json.map((c) => c.id)).toEqual(before);
 });
 
 test('settings: a PUT round trip, stored and audited; bad input is refused whole and in the caller language', async () => {

@@ -9,14 +9,15 @@ import type { Locale } from '../locale';
 import { backoffMs } from './backoff';
 import type { BroadcastStores } from './broadcast-store';
 import { UNKNOWN_OUTCOME, type RecipientCounts } from './recipient-job-store';
-import type {
-  AudienceMember,
-  AudienceSource,
-  Campaign,
-  CampaignProgress,
-  CampaignTransport,
-  DeliveryOutcome,
-  RecipientJob,
+import {
+  reaches,
+  type AudienceMember,
+  type AudienceSource,
+  type Campaign,
+  type CampaignProgress,
+  type CampaignTransport,
+  type DeliveryOutcome,
+  type RecipientJob,
 } from './broadcast-types';
 
 /** Dispatcher settings (config.ts documents the defaults). */
@@ -213,12 +214,9 @@ export class BroadcastDispatcher {
 
   /** Streams the audience into recipient jobs; running it again after a crash adds only who is missing. */
   private async enqueue(c: Campaign): Promise<void> {
-    const { includeGuests, includeDisabled } = c.audience;
     for await (const page of this.d.audience.pages(c.audience)) {
       if (this.stopped) return;
-      const members = page.filter(
-        (m) => (includeGuests || m.userType !== 'Guest') && (includeDisabled || m.accountEnabled),
-      );
+      const members = page.filter((m) => reaches(c.audience, m));
       for (let i = 0; i < members.length; i += ENQUEUE_CHUNK) {
         const chunk = await Promise.all(
           members.slice(i, i + ENQUEUE_CHUNK).map(async (m) => ({

@@ -9,13 +9,15 @@ import { REMINDABLE_CATEGORIES, type CoverageCategory } from '../coverage/covera
 import type { CoverageStore } from '../coverage/coverage-service';
 import type { BroadcastStores } from './broadcast-store';
 import { progressOf, type BroadcastDispatcher } from './broadcast-dispatcher';
-import type {
-  Campaign,
-  CampaignAudience,
-  CampaignMessage,
-  CampaignProgress,
-  ProgressCardRef,
-  RecipientOutcome,
+import {
+  reaches,
+  type AudienceSource,
+  type Campaign,
+  type CampaignAudience,
+  type CampaignMessage,
+  type CampaignProgress,
+  type ProgressCardRef,
+  type RecipientOutcome,
 } from './broadcast-types';
 
 /** Longest admin text (Teams messages stop at about 100 KB; a reminder should be short). */
@@ -42,6 +44,15 @@ export interface BroadcastServiceDeps {
   clock: Clock;
   newId: () => string;
   ratePerSecond: number;
+  /** Where audiences come from, to count them before sending (absent: categories count from the scan). */
+  audience?: AudienceSource;
+}
+
+/** How many of the audience's source the campaign would reach (streams the source a page at a time). */
+export async function countRecipients(source: AudienceSource, audience: CampaignAudience): Promise<number> {
+  let recipients = 0;
+  for await (const page of source.pages(audience)) recipients += page.filter((m) => reaches(audience, m)).length;
+  return recipients;
 }
 
 /** Campaigns for admins. */
@@ -86,11 +97,27 @@ export class BroadcastService {
       );
   }
 
-  /** How many a category audience reaches now (from the newest coverage scan); null for groups and everyone. */
+  /**
+   * How many the audience reaches now: counted from the same source, with the same rules, as sending
+   * would add them (a category from the newest coverage scan, a group's members or everyone from the
+   * directory). Null when there is no source to count from (the CLI's service has none) or the count fails.
+   */
   async audienceSize(audience: CampaignAudience): Promise<number | null> {
-    if (audience.kind !== 'category' || !audience.category) return null;
-    const scan = await this.d.coverage.latestDone();
-    return scan ? (await this.d.coverage.counts(scan.id))[audience.category as CoverageCategory] : null;
+    if (!this.d.audience) {
+      if (audience.kind !== 'category' || !audience.category) return null;
+      const scan = await this.d.coverage.latestDone();
+      return scan ? (await this.d.coverage.counts(scan.id))[audience.category as CoverageCategory] : null;
+    }
+    try {
+      return await countRecipients(this.d.audience, audience);
+    } catch (err) {
+      // A group that does not exist is the admin's mistake and says so; anything else leaves the count unknown.
+      if (audience.kind === 'group' && err instanceof AppError && err.status === 404)
+        throw new AppError('broadcast.group_not_found', `no group ${String(audience.groupId).slice(0, 64)}`, {
+          status: 404,
+        });
+      return null;
+    }
   }
 
   /** Creates a campaign (idempotent by draft id) and starts it when due; returns it and whether it is new. */

@@ -31,6 +31,11 @@ export interface CampaignAudience {
   includeDisabled: boolean;
 }
 
+/** Whether a member of the audience's source gets the reminder (guests and disabled accounts only when asked for). */
+export function reaches(audience: CampaignAudience, member: AudienceMember): boolean {
+  return (audience.includeGuests || member.userType !== 'Guest') && (audience.includeDisabled || member.accountEnabled);
+}
+
 /** A campaign's lifecycle. End states: done, cancelled. */
 export type CampaignState = 'scheduled' | 'enqueuing' | 'sending' | 'done' | 'cancelled';
 

@@ -1,7 +1,7 @@
 /** What a broadcast recipient gets: the reminder (or the admin's text) in their language, and a button to start. */
 import type { Locale } from '../../core/locale';
 import type { CampaignMessage } from '../../core/broadcast/broadcast-types';
-import { t } from '../../i18n/i18n';
+import { reminderWords } from '../../i18n/reminder-words';
 import { card, heading, submit, text } from './elements';
 import { plain } from './plain-text';
 import type { AdaptiveCard } from './types';
@@ -11,19 +11,13 @@ import type { AdaptiveCard } from './types';
  * the tenant's own title and text for `locale` where an admin set them, else the product's.
  */
 export function reminderCard(locale: Locale, message: CampaignMessage): AdaptiveCard {
-  const own = message.kind === 'reminder' ? message.texts?.[locale] : undefined;
+  const words = reminderWords(locale, message);
   // The admin's own words are shown as typed (no Markdown), ours keep their formatting.
-  const ownTitle = own?.title?.trim();
-  const ownText = message.kind === 'custom' ? message.text : own?.text?.trim();
-  const title = ownTitle ? plain(ownTitle) : t(locale, 'admin.reminder.title');
-  const main = ownText ? plain(ownText) : t(locale, 'admin.reminder.text');
+  const title = words.ownTitle ? plain(words.title) : words.title;
+  const main = words.ownText ? plain(words.text) : words.text;
   return card(
-    [
-      heading(title),
-      text(main, { spacing: 'small' }),
-      text(t(locale, 'admin.reminder.from'), { size: 'small', isSubtle: true }),
-    ],
-    [submit(t(locale, 'admin.reminder.button'), { verb: 'photo.start' }, 'positive')],
-    ownText || t(locale, 'admin.reminder.text'),
+    [heading(title), text(main, { spacing: 'small' }), text(words.from, { size: 'small', isSubtle: true })],
+    [submit(words.button, { verb: 'photo.start' }, 'positive')],
+    words.text,
   );
 }

@@ -6,7 +6,7 @@
 import Cropper from 'cropperjs';
 import type { CropQuery } from '../../../../bot/src/api/tab-contract';
 import type { PageContext } from '../../page-context';
-import { button, el } from '../../dom';
+import { button, el, type FluentButton } from '../../dom';
 import { toCropQuery } from './crop-math';
 import { cameraButton } from './camera';
 import { AvatarPreviews } from './avatar-previews';
@@ -23,13 +23,13 @@ const KEY_STEP = 10;
 export class PhotoEditor {
   readonly element: HTMLElement;
   private readonly fileInput: HTMLInputElement;
-  private readonly dropZone: HTMLButtonElement;
+  private readonly dropZone: FluentButton;
   private readonly error: HTMLElement;
   private readonly workspace: HTMLElement;
   private readonly cropArea: HTMLElement;
   private readonly previews: AvatarPreviews;
   private readonly undecodable: HTMLElement;
-  private readonly submitButton: HTMLButtonElement;
+  private readonly submitButton: FluentButton;
   private readonly fileName: HTMLElement;
   private cropper: Cropper | null = null;
   private image: HTMLImageElement | null = null;

@@ -175,14 +175,14 @@ export class RequestSection {
   private async act(action: 'submit' | 'cancel'): Promise<void> {
     const view = this.view;
     if (!view) return;
-    for (const b of this.body.querySelectorAll('button')) b.disabled = true;
+    for (const b of this.body.querySelectorAll('fluent-button')) b.disabled = true;
     try {
       const next = await this.ctx.api.post<PhotoRequestView>(
         `/api/me/photo-requests/${encodeURIComponent(view.requestId)}/${action}`,
       );
       this.show({ ...next, preview: next.preview ?? view.preview }, true);
     } catch (err) {
-      for (const b of this.body.querySelectorAll('button')) b.disabled = false;
+      for (const b of this.body.querySelectorAll('fluent-button')) b.disabled = false;
       this.body.append(el('p', { class: 'error', role: 'alert' }, (err as Error).message));
     }
   }

@@ -1,7 +1,7 @@
 /** "Where your photo shows": the status report, system by system, with its fixes and a Refresh button. */
 import type { FixName, StatusReportJson } from '../../../../bot/src/api/tab-contract';
 import type { PageContext } from '../../page-context';
-import { button, el, present } from '../../dom';
+import { button, el, present, type FluentButton } from '../../dom';
 
 /** Fixes the service runs itself (the others happen on the page). */
 const SERVER_FIXES: readonly FixName[] = ['fix_sharepoint', 'apply_again'];
@@ -10,7 +10,7 @@ const SERVER_FIXES: readonly FixName[] = ['fix_sharepoint', 'apply_again'];
 export class StatusSection {
   readonly element: HTMLElement;
   private readonly body: HTMLElement;
-  private readonly refreshButton: HTMLButtonElement;
+  private readonly refreshButton: FluentButton;
 
   constructor(
     private readonly ctx: PageContext,

@@ -1,0 +1,33 @@
+/**
+ * The words of a reminder in one language: the tenant's own title and text where an admin set them,
+ * else the product's; a custom campaign's text as the admin typed it. The recipient's card renders
+ * them; the tab's confirmation shows them as the preview of what people get.
+ */
+import type { CampaignMessage } from '../core/broadcast/broadcast-types';
+import type { Locale } from '../core/locale';
+import { t } from './i18n';
+
+/** A reminder's words; `own*`: the admin's text (shown as typed, never as Markdown). */
+export interface ReminderWords {
+  title: string;
+  text: string;
+  button: string;
+  from: string;
+  ownTitle: boolean;
+  ownText: boolean;
+}
+
+/** The reminder `message` as a recipient with language `locale` gets it. */
+export function reminderWords(locale: Locale, message: CampaignMessage): ReminderWords {
+  const own = message.kind === 'reminder' ? message.texts?.[locale] : undefined;
+  const ownTitle = own?.title?.trim();
+  const ownText = message.kind === 'custom' ? message.text.trim() : own?.text?.trim();
+  return {
+    title: ownTitle || t(locale, 'admin.reminder.title'),
+    text: ownText || t(locale, 'admin.reminder.text'),
+    button: t(locale, 'admin.reminder.button'),
+    from: t(locale, 'admin.reminder.from'),
+    ownTitle: Boolean(ownTitle),
+    ownText: Boolean(ownText),
+  };
+}
