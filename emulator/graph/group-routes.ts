@@ -60,6 +60,38 @@ async function memberOf(call: GraphCall): Promise<void> {
   });
 }
 
+/** `startswith(displayName,'…')`, the filter Graph takes on groups without advanced query parameters ('' doubles a quote). */
+const STARTS_WITH = /^\s*startswith\(\s*displayName\s*,\s*'((?:[^']|'')*)'\s*\)\s*$/i;
+
+/**
+ * `GET /groups`: every group, or those whose display name starts with a prefix (`$filter=startswith(displayName,'…')`,
+ * case-insensitive as in Entra ID), `$select`, `$top` and paging. Other filters, `$search` and `$orderby` are
+ * refused as unsupported rather than ignored.
+ */
+async function listGroups(call: GraphCall): Promise<void> {
+  requireTenantPermission(call, 'group.read');
+  for (const opt of ['$search', '$orderby', '$expand', '$skip'])
+    if (queryParam(call, opt) !== undefined)
+      throw badRequest('Request_UnsupportedQuery', `The query option '${opt}' is not supported by the local tenant.`);
+  const raw = queryParam(call, '$filter');
+  let prefix = '';
+  if (raw !== undefined) {
+    const m = STARTS_WITH.exec(raw);
+    if (m === null) throw badRequest('Request_UnsupportedQuery', `Unsupported or invalid query filter clause: ${raw}`);
+    prefix = (m[1] as string).replace(/''/g, "'").toLowerCase();
+  }
+  const matching = call.state.directory.groups.filter((g) => g.displayName.toLowerCase().startsWith(prefix));
+  const { page, nextLink } = pageOf(
+    call,
+    matching.map((g) => groupJson(g, queryParam(call, '$select'))),
+  );
+  sendJson(call.res, 200, {
+    '@odata.context': `${GRAPH_METADATA(call.version)}#groups`,
+    ...(nextLink !== undefined ? { '@odata.nextLink': nextLink } : {}),
+    value: page.map(({ ['@odata.type']: _type, ...rest }) => rest),
+  });
+}
+
 /** `GET /groups/{id}`. */
 async function getGroup(call: GraphCall): Promise<void> {
   const group = groupOf(call);
@@ -126,9 +158,10 @@ async function getMembers(call: GraphCall): Promise<void> {
   });
 }
 
-/** Registers groups: a user's `memberOf`, a group, and its members. */
+/** Registers groups: a user's `memberOf`, the group list (with a display-name prefix), a group, and its members. */
 export function registerGroupRoutes(server: Server, state: TenantState): void {
   graphEndpoint(server, state, 'get', '/users/:id/memberOf', memberOf);
+  graphEndpoint(server, state, 'get', '/groups', listGroups);
   graphEndpoint(server, state, 'get', '/groups/:groupId', getGroup);
   graphEndpoint(server, state, 'get', '/groups/:groupId/members', getMembers);
 }

@@ -11,6 +11,7 @@ import type { BroadcastService, CampaignDraft } from '../core/broadcast/broadcas
 import type { CampaignMessage, CampaignProgress } from '../core/broadcast/broadcast-types';
 import type { Locale } from '../core/locale';
 import type { ReminderText } from '../core/settings/tenant-settings';
+import { hasMessage, t } from '../i18n/i18n';
 import { reminderWords } from '../i18n/reminder-words';
 import { requestLocale } from './http-errors';
 import type { CoverageService } from '../core/coverage/coverage-service';
@@ -25,6 +26,7 @@ import type {
   CampaignProgressJson,
   CoverageJson,
   DownloadLink,
+  GroupRefJson,
 } from './tab-contract';
 
 /** What the admin routes need. */
@@ -38,6 +40,13 @@ export interface AdminRouteDeps {
     before?: string;
     limit: number;
   }) => Promise<{ entries: AuditEntry[]; nextBefore: string | null }>;
+  /** Groups for the pickers: by display-name prefix, and one group's name. */
+  groups: {
+    search(prefix: string, limit: number): Promise<GroupRefJson[]>;
+    displayName(groupId: string): Promise<string | null>;
+  };
+  /** Display names for the people among these ids (others are left out): the audit log shows names. */
+  names: (ids: readonly string[]) => Promise<ReadonlyMap<string, string>>;
   /** The tenant's own reminder words (the preview shows what recipients get). */
   reminderTexts: () => Promise<Partial<Record<Locale, ReminderText>>>;
 }
@@ -68,6 +77,10 @@ const draftBody = z
   })
   .strict();
 
+const GROUP_SEARCH_LIMIT = 20;
+const groupQuery = z.object({ search: z.string().trim().min(1).max(120) });
+const GROUP_ID = /^[A-Za-z0-9-]{1,64}$/;
+
 const auditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(AUDIT_MAX).optional(),
   before: z
@@ -81,6 +94,7 @@ export function registerAdminRoutes(server: Server, deps: AdminRouteDeps, access
   const admin = (method: 'GET' | 'POST', path: string) =>
     ({ method, path, auth: 'tab-sso', roles: ['admin'] }) as const;
   const param = (req: Request, name: string): string => (req.params as Record<string, string | undefined>)[name] ?? '';
+  const progressJson = (p: CampaignProgress) => progressJsonOf(p, deps.groups);
 
   route(
     server,
@@ -196,6 +210,33 @@ export function registerAdminRoutes(server: Server, deps: AdminRouteDeps, access
   route(
     server,
     access,
+    admin('GET', '/api/admin/groups'),
+    jsonHandler(async (req): Promise<GroupRefJson[]> => {
+      const parsed = groupQuery.safeParse(req.query ?? {});
+      if (!parsed.success)
+        throw new AppError('input.invalid', 'Expected ?search= with 1 to 120 characters of a group name', {
+          status: 400,
+        });
+      return deps.groups.search(parsed.data.search, GROUP_SEARCH_LIMIT);
+    }),
+  );
+
+  route(
+    server,
+    access,
+    admin('GET', '/api/admin/groups/:groupId'),
+    jsonHandler(async (req): Promise<GroupRefJson> => {
+      const id = param(req, 'groupId');
+      const name = GROUP_ID.test(id) ? await deps.groups.displayName(id) : null;
+      if (name === null)
+        throw new AppError('broadcast.group_not_found', `no group ${id.slice(0, 64)}`, { status: 404 });
+      return { id, displayName: name };
+    }),
+  );
+
+  route(
+    server,
+    access,
     admin('GET', '/api/admin/audit'),
     jsonHandler(async (req): Promise<AuditPage> => {
       const parsed = auditQuery.safeParse(req.query ?? {});
@@ -204,7 +245,9 @@ export function registerAdminRoutes(server: Server, deps: AdminRouteDeps, access
           status: 400,
         });
       const page = await deps.auditPage({ before: parsed.data.before, limit: parsed.data.limit ?? AUDIT_DEFAULT });
-      return { entries: page.entries.map(auditJson), nextBefore: page.nextBefore };
+      const names = await deps.names(page.entries.flatMap((e) => [e.actorId, e.subjectId ?? '']));
+      const locale = requestLocale(req);
+      return { entries: page.entries.map((e) => auditJson(e, names, locale)), nextBefore: page.nextBefore };
     }),
   );
 }
@@ -234,23 +277,52 @@ function draftOf(body: z.infer<typeof draftBody>): CampaignDraft {
   };
 }
 
-/** A campaign's progress as the contract has it (the reminder's words are the tenant settings', not the campaign's). */
-function progressJson(p: CampaignProgress): CampaignProgressJson {
+/**
+ * A campaign's progress as the contract has it (the reminder's words are the tenant settings', not the
+ * campaign's), with the name of a group audience.
+ */
+async function progressJsonOf(p: CampaignProgress, groups: AdminRouteDeps['groups']): Promise<CampaignProgressJson> {
+  const groupName = p.audience.groupId ? await groups.displayName(p.audience.groupId).catch(() => null) : null;
   return {
     ...p,
     message: p.message.kind === 'custom' ? { kind: 'custom', text: p.message.text } : { kind: 'reminder' },
-    audience: { ...p.audience },
+    audience: { ...p.audience, ...(groupName ? { groupName } : {}) },
   };
 }
 
-function auditJson(e: AuditEntry): AuditEntryJson {
+function auditJson(e: AuditEntry, names: ReadonlyMap<string, string>, locale: Locale): AuditEntryJson {
+  const actorName = names.get(e.actorId);
+  const subjectName = e.subjectId ? names.get(e.subjectId) : undefined;
+  const why = e.outcome === 'refused' ? whyRefused(e, locale) : undefined;
   return {
     at: e.at.toISOString(),
     actorId: e.actorId,
+    ...(actorName ? { actorName } : {}),
     action: e.action,
     ...(e.subjectId ? { subjectId: e.subjectId } : {}),
+    ...(subjectName ? { subjectName } : {}),
     ...(e.requestId ? { requestId: e.requestId } : {}),
     outcome: e.outcome,
+    ...(why ? { why } : {}),
     ...(e.detail ? { detail: e.detail } : {}),
   };
+}
+
+/** The error a refusal's `reason` stands for (refusals with a `code` name it themselves). */
+const REFUSAL_CODES: Record<string, string> = {
+  policy_on_premises: 'm365.blocked_by_policy',
+  no_approver: 'approval.no_approver',
+  not_allowed: 'approval.not_approver',
+  not_found: 'request.not_found',
+};
+
+/** Why a refused entry was refused, in the caller's words: the message the refused person got. */
+function whyRefused(e: AuditEntry, locale: Locale): string | undefined {
+  const raw = e.detail?.code ?? (typeof e.detail?.reason === 'string' ? REFUSAL_CODES[e.detail.reason] : undefined);
+  const key = typeof raw === 'string' ? `errors.${raw}` : '';
+  if (!key || !hasMessage(key)) return undefined;
+  const params = Object.fromEntries(
+    Object.entries(e.detail ?? {}).filter(([, v]) => typeof v === 'number' || typeof v === 'string'),
+  );
+  return t(locale, key, params as Record<string, string | number>);
 }

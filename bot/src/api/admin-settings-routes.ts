@@ -24,6 +24,8 @@ export interface AdminSettingsDeps {
   sharePointPictures: 'auto' | 'legacy' | 'modern';
   /** Whether Headshot can write to SharePoint at all; the legacy push needs it. */
   sharePointAvailable: boolean;
+  /** Display names of the people among these ids (who last changed the settings). */
+  names: (ids: readonly string[]) => Promise<ReadonlyMap<string, string>>;
 }
 
 /** Blank means "the product's text". */
@@ -157,6 +159,8 @@ async function view(deps: AdminSettingsDeps): Promise<TenantSettingsView> {
     .filter((c): c is { at: Date; by: string | undefined } => c.at !== undefined)
     .sort((a, b) => b.at.getTime() - a.at.getTime())[0];
   const texts = settings.reminderTexts;
+  const by = latest?.by ?? null;
+  const byName = by ? (await deps.names([by])).get(by) : undefined;
   return {
     approvalPolicy: {
       requiredFor: policy.requiredFor,
@@ -173,6 +177,7 @@ async function view(deps: AdminSettingsDeps): Promise<TenantSettingsView> {
     },
     reminderTexts: { en: texts.en, fi: texts.fi, nl: texts.nl, pl: texts.pl },
     updatedAt: latest?.at.toISOString() ?? null,
-    updatedBy: latest?.by ?? null,
+    updatedBy: by,
+    ...(byName ? { updatedByName: byName } : {}),
   };
 }

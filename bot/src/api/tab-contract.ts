@@ -37,6 +37,8 @@
  *   GET  /api/admin/campaigns/:campaignId                 admin         -> CampaignProgressJson
  *   POST /api/admin/campaigns/:campaignId/cancel          admin         -> CampaignProgressJson
  *   POST /api/admin/campaigns/:campaignId/report-link     admin         -> DownloadLink
+ *   GET  /api/admin/groups?search=<name prefix>            admin         -> GroupRefJson[] (at most 20, by name)
+ *   GET  /api/admin/groups/:groupId                       admin         -> GroupRefJson (404 when there is none)
  *   GET  /api/admin/audit?limit&before                    admin         -> AuditPage
  *   GET  /api/admin/settings                              admin         -> TenantSettingsView
  *   PUT  /api/admin/settings       TenantSettingsUpdate   admin         -> TenantSettingsView
@@ -236,7 +238,10 @@ export interface DownloadLink {
 }
 
 /** A campaign's progress: the core's `CampaignProgress` is already plain JSON. */
-export type CampaignProgressJson = CampaignProgress;
+export type CampaignProgressJson = Omit<CampaignProgress, 'audience'> & {
+  /** `groupName`: a group audience's display name, when the group still exists. */
+  audience: CampaignProgress['audience'] & { groupName?: string };
+};
 
 /** `POST /api/admin/campaigns` body: the same draft the bot's compose card makes. */
 export interface CampaignDraftBody {
@@ -261,14 +266,26 @@ export interface CampaignPreviewJson {
   reminder: { title: string; text: string; button: string; from: string };
 }
 
+/** A group as the pickers show it. */
+export interface GroupRefJson {
+  id: string;
+  displayName: string;
+}
+
 /** One audit entry. */
 export interface AuditEntryJson {
   at: string;
   actorId: string;
+  /** The actor's display name, when the actor is a person in the directory. */
+  actorName?: string;
   action: string;
   subjectId?: string;
+  /** The subject's display name, when the subject is a person in the directory. */
+  subjectName?: string;
   requestId?: string;
   outcome: 'ok' | 'refused' | 'failed';
+  /** A refusal's reason in the caller's language (what the refused person was told). */
+  why?: string;
   detail?: Record<string, string | number | boolean | null>;
 }
 
@@ -306,6 +323,8 @@ export interface TenantSettingsView {
   reminderTexts: Record<TabLocale, ReminderText>;
   updatedAt: string | null;
   updatedBy: string | null;
+  /** The display name of `updatedBy`, when it is a person in the directory. */
+  updatedByName?: string;
 }
 
 /** `PUT /api/admin/settings` body: any part; what is absent stays. */

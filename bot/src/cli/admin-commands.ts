@@ -27,6 +27,7 @@ import { t } from '../i18n/i18n';
 import { createLogger } from '../logger';
 import { GraphAudienceSource } from '../m365/graph-audience';
 import type { SqlDb } from '../store/sql/sql-db';
+import { SqlAuditLog } from '../store/sql-audit-log';
 import { SqlConversationStore } from '../store/sql-conversation-store';
 import { commandContext, type CommandIo } from './prologue';
 
@@ -78,6 +79,7 @@ async function withAdmin(
       conversations: new SqlConversationStore(db),
       clock: await ctx.clock(),
       logger: createLogger('silent'),
+      audit: new SqlAuditLog(db),
     });
     if (!(await admin.admins.isAdmin(actor))) {
       io.stderr(`headshot: ${actor}: ${t('en', 'errors.admin.forbidden')}\n`);

@@ -1,9 +1,18 @@
-/** GroupDirectory on Microsoft Graph: `/users/{id}/memberOf`, `/groups/{id}`, `/groups/{id}/members` (GroupMember.Read.All). */
+/**
+ * GroupDirectory on Microsoft Graph: `/users/{id}/memberOf`, `/groups/{id}`, `/groups/{id}/members` (GroupMember.Read.All),
+ * and the group search admins pick groups with (`/groups?$filter=startswith(displayName,…)`).
+ */
 import { Client, GraphError } from '@microsoft/microsoft-graph-client';
 import type { DirectoryUser } from '../core/directory/directory-ports';
 import type { GroupDirectory } from '../core/approval/approval-ports';
 import { fromGraphError } from './graph-errors';
 import { toUser, USER_SELECT, type GraphUser } from './graph-directory';
+
+/** A group as pickers show it. */
+export interface GroupRef {
+  id: string;
+  displayName: string;
+}
 
 /** Pages read at most (999 items each); a group larger than that is not an approvers group. */
 const MAX_PAGES = 20;
@@ -45,6 +54,27 @@ export class GraphGroups implements GroupDirectory {
       return group.displayName ?? null;
     } catch (err) {
       if (isNotFound(err)) return null;
+      throw fromGraphError(err);
+    }
+  }
+
+  /**
+   * Groups whose display name starts with `prefix` (Graph's `startswith` filter, case-insensitive), at most
+   * `limit`, sorted by name. Group.Read.All.
+   */
+  async search(prefix: string, limit: number): Promise<GroupRef[]> {
+    const quoted = prefix.replace(/'/g, "''");
+    try {
+      const body = (await this.graph
+        .api('/groups')
+        .filter(`startswith(displayName,'${quoted}')`)
+        .select('id,displayName')
+        .top(limit)
+        .get()) as Page<{ id: string; displayName?: string | null }>;
+      return (body.value ?? [])
+        .map((g) => ({ id: g.id, displayName: g.displayName ?? g.id }))
+        .sort((a, b) => a.displayName.localeCompare(b.displayName));
+    } catch (err) {
       throw fromGraphError(err);
     }
   }

@@ -14,6 +14,7 @@ import { CoverageService } from '../core/coverage/coverage-service';
 import type { Clock } from '../core/clock';
 import type { ConversationStore } from '../core/conversations/conversation-ports';
 import type { Locale } from '../core/locale';
+import type { AuditLog } from '../core/audit/audit-ports';
 import type { SharePointProfiles } from '../core/status/evidence-ports';
 import { withReminderTexts } from '../core/broadcast/reminder-texts';
 import type { ReminderText } from '../core/settings/tenant-settings';
@@ -49,6 +50,8 @@ export interface AdminWiringArgs {
   sharePoint?: SharePointProfiles;
   /** Sends reminders and updates cards: the service builds a dispatcher on it; absent (the CLI), none is built. */
   outbox?: TeamsOutbox;
+  /** Campaigns created, stopped and finished are audited here. */
+  audit: AuditLog;
   /** The tenant's own reminder words per language (tenant settings), read as each reminder is sent. */
   reminderTexts?: () => Promise<Partial<Record<Locale, ReminderText>>>;
 }
@@ -116,6 +119,7 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
           baseBackoffMs: b.backoffMs,
           maxBackoffMs: 60_000,
         },
+        audit: a.audit,
         onError: (what, err) =>
           a.logger.warn({ what, err: { message: (err as Error)?.message ?? String(err) } }, 'broadcast'),
       })
@@ -129,6 +133,7 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
     newId: () => crypto.randomBytes(12).toString('base64url'),
     ratePerSecond: b.ratePerSecond,
     audience: new GraphAudienceSource(a.graph, coverageStore),
+    audit: a.audit,
   });
   return { admins, coverage, coverageStore, broadcasts, broadcastStores, dispatcher };
 }

@@ -97,6 +97,8 @@ export function composeTab(a: TabWiringArgs): TabRouteDeps {
       downloadLink: a.downloadLink,
       auditPage: (options) => a.auditStore.page(options),
       reminderTexts: async () => (await a.settings.get()).reminderTexts,
+      groups: new GraphGroups(a.graph),
+      names: (ids) => displayNames(directory, ids),
     },
     settings: {
       settings: a.settings,
@@ -105,6 +107,18 @@ export function composeTab(a: TabWiringArgs): TabRouteDeps {
       clock: a.clock,
       sharePointPictures: a.config.sharePoint.pictures,
       sharePointAvailable: a.status.sharePointAvailable,
+      names: (ids) => displayNames(directory, ids),
     },
   };
+}
+
+const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Display names of the people among `ids` (each looked up once; ids of no person are left out). */
+async function displayNames(directory: GraphDirectory, ids: readonly string[]): Promise<ReadonlyMap<string, string>> {
+  const unique = [...new Set(ids.filter((id) => OBJECT_ID.test(id)))];
+  const found = await Promise.all(
+    unique.map(async (id) => [id, (await directory.getUser(id).catch(() => null))?.displayName] as const),
+  );
+  return new Map(found.filter((pair): pair is readonly [string, string] => typeof pair[1] === 'string'));
 }

@@ -172,6 +172,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     logger,
     sharePoint,
     outbox,
+    audit,
     reminderTexts: async () => (await tenantSettings.get()).reminderTexts,
   });
 

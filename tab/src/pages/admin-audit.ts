@@ -1,4 +1,8 @@
-/** Admin page, audit log: newest first, 50 at a time, "Older" fetches the next page. */
+/**
+ * Admin page, audit log: newest first, 50 at a time, "Older" fetches the next page; `refresh()` reloads the
+ * newest after an action on the page. Who and whom by name, what as a sentence in the admin's language,
+ * a refusal with its reason. On a narrow screen each row reads as a short list (the cells carry their labels).
+ */
 import type { AuditEntryJson, AuditPage } from '../../../bot/src/api/tab-contract';
 import {
   adminSection,
@@ -8,6 +12,7 @@ import {
   showFailure,
   uid,
   type AdminSection,
+  type RefreshableSection,
   type SectionHost,
 } from './admin-dom';
 
@@ -15,7 +20,7 @@ import {
 const AUDIT_PAGE = 50;
 
 /** Builds the audit section and loads the newest entries. */
-export function auditSection(host: SectionHost): AdminSection {
+export function auditSection(host: SectionHost): RefreshableSection {
   const { ctx } = host;
   const { t, locale } = ctx;
   const section = adminSection('audit', t('auditTitle'));
@@ -23,7 +28,7 @@ export function auditSection(host: SectionHost): AdminSection {
   const body = el('tbody');
   const table = el(
     'table',
-    { class: 'hs-table hs-audit-table', 'aria-labelledby': captionId },
+    { class: 'hs-table hs-audit-table hs-stack', 'aria-labelledby': captionId },
     el('caption', { id: captionId, class: 'visually-hidden' }, t('auditCaption')),
     el(
       'thead',
@@ -46,17 +51,57 @@ export function auditSection(host: SectionHost): AdminSection {
 
   let nextBefore: string | null = null;
 
+  const headers = ['auditTime', 'auditActor', 'auditAction', 'auditSubject', 'auditOutcome'].map((key) => t(key));
+  const cell = (index: number, ...children: Array<Node | string>) =>
+    el('td', { 'data-label': headers[index] }, ...children);
+
+  const who = (id: string, name: string | undefined): string => {
+    if (name) return name;
+    if (id === 'headshot' || id.startsWith('headshot:')) return t('auditHeadshot');
+    if (id.startsWith('cli:')) return `${t('auditCli')} (${id.slice(4)})`;
+    return id;
+  };
+
+  const action = (entry: AuditEntryJson): string => {
+    const key = `auditAction_${entry.action.replace(/\./g, '_')}`;
+    const text = t(key);
+    return text === key ? entry.action : text;
+  };
+
+  const whom = (entry: AuditEntryJson): string => {
+    if (entry.subjectName) return entry.subjectName;
+    if (entry.action.startsWith('campaign.') && typeof entry.detail?.audience === 'string') {
+      const d = entry.detail;
+      const audience =
+        d.audience === 'everyone'
+          ? t('audienceEveryone')
+          : d.audience === 'group'
+            ? t('audienceGroup')
+            : t(`audience_${String(d.category)}`);
+      return t('auditCampaignSubject', { audience });
+    }
+    if (entry.subjectId && entry.subjectId === entry.actorId) return who(entry.actorId, entry.actorName);
+    return '–';
+  };
+
   const row = (entry: AuditEntryJson) => {
     const outcomeKey = `auditOutcome_${entry.outcome}`;
-    const outcome = t(outcomeKey);
+    const outcome = t(outcomeKey) === outcomeKey ? entry.outcome : t(outcomeKey);
     return el(
       'tr',
       { 'data-action': entry.action, 'data-outcome': entry.outcome },
-      el('td', {}, el('time', { datetime: entry.at }, formatInstant(entry.at, locale))),
-      el('td', {}, entry.actorId),
-      el('td', {}, entry.action),
-      el('td', {}, entry.subjectId ?? entry.requestId ?? '–'),
-      el('td', {}, outcome === outcomeKey ? entry.outcome : outcome),
+      cell(0, el('time', { datetime: entry.at }, formatInstant(entry.at, locale))),
+      cell(1, who(entry.actorId, entry.actorName)),
+      cell(2, action(entry)),
+      cell(3, whom(entry)),
+      cell(
+        4,
+        el(
+          'span',
+          { class: `hs-outcome hs-outcome-${entry.outcome}` },
+          entry.why ? t('auditRefusedWhy', { why: entry.why }) : outcome,
+        ),
+      ),
     );
   };
 
@@ -91,12 +136,15 @@ export function auditSection(host: SectionHost): AdminSection {
     }
   });
 
-  const ready = (async () => {
+  const refresh = async () => {
     try {
+      const rows = body.children.length;
+      body.replaceChildren();
       await load(null);
+      if (rows === 0 && body.children.length === 0) empty.hidden = false;
     } catch (err) {
       showFailure(host, err, alert);
     }
-  })();
-  return { element: section, ready };
+  };
+  return { element: section, ready: refresh(), refresh };
 }

@@ -1,169 +1,123 @@
 /**
  * Admin page, the form that starts a reminder: message, audience, guests/disabled, now or later.
- * Checks what it can before sending and says what is wrong next to the field, in the user's language;
- * what the server refuses is shown above the send button in its (localised) words.
+ * Checks what it can before anything leaves the page and says what is wrong next to the field, in the
+ * user's language. Sending asks first: the server counts who the audience reaches now and shows the
+ * reminder as people will read it; "Everyone" asks a second time. What the server refuses is shown
+ * above the send button in its (localised) words.
  */
-import type { CampaignDraftBody, CampaignProgressJson } from '../../../bot/src/api/tab-contract';
-import { button, el, showFailure, uid, type SectionHost } from './admin-dom';
+import type { CampaignDraftBody, CampaignPreviewJson, CampaignProgressJson } from '../../../bot/src/api/tab-contract';
+import { checkbox, confirmDialog, errorLine, nativeInput, radioGroup, textArea } from '../controls';
+import { button, el, formatInstant, formatNumber, showFailure, type SectionHost } from './admin-dom';
+import { groupPicker } from './admin-pickers';
 
 /** Longest custom text the server takes. */
 const MAX_CUSTOM_TEXT = 2000;
 
 const REMINDABLE = ['no_photo', 'placeholder_or_stale', 'hybrid_stuck'] as const;
-type Remindable = (typeof REMINDABLE)[number];
 
-/** A control with its error line (wired through aria-describedby). */
+/** A control with its error line. */
 interface Checked {
   control: HTMLElement;
   error: HTMLParagraphElement;
-}
-
-function errorLine(): HTMLParagraphElement {
-  return el('p', { id: uid('error'), class: 'error hs-field-error' });
-}
-
-function describe(control: HTMLElement, ...ids: string[]): void {
-  control.setAttribute('aria-describedby', ids.join(' '));
-}
-
-function radio(name: string, value: string, label: string, checked = false): HTMLElement {
-  const id = uid(`${name}-${value}`);
-  return el(
-    'div',
-    { class: 'hs-choice' },
-    el('input', { type: 'radio', id, name, value, checked }),
-    el('label', { for: id }, label),
-  );
-}
-
-function checkbox(name: string, label: string, value = 'on'): HTMLElement {
-  const id = uid(name);
-  return el(
-    'div',
-    { class: 'hs-choice' },
-    el('input', { type: 'checkbox', id, name, value }),
-    el('label', { for: id }, label),
-  );
 }
 
 /** Builds the form; `started` gets the campaign the server created. */
 export function campaignForm(host: SectionHost, started: (c: CampaignProgressJson) => void): HTMLElement {
   const { ctx } = host;
   const { t } = ctx;
-  const titleId = uid('campaign-form');
 
   // message
-  const customId = uid('custom-text');
-  const customCount = el('p', { id: uid('count'), class: 'hs-counter' });
-  const custom = el('textarea', { id: customId, name: 'customText', rows: 4, maxlength: MAX_CUSTOM_TEXT });
+  const messageChoice = radioGroup(
+    'message',
+    t('messageLabel'),
+    [
+      { value: 'reminder', label: t('messageReminder') },
+      { value: 'custom', label: t('messageCustom') },
+    ],
+    'reminder',
+  );
+  const custom = textArea(t('customLabel'), { name: 'customText', rows: 4, maxlength: MAX_CUSTOM_TEXT });
+  const customCount = el('p', { class: 'hs-counter' });
   const customError = errorLine();
-  describe(custom, customCount.id, customError.id);
   const countCustom = () => {
     customCount.textContent = t('counter', { used: custom.value.length, max: MAX_CUSTOM_TEXT });
   };
   custom.addEventListener('input', countCustom);
   countCustom();
-  const message = el(
-    'fieldset',
-    {},
-    el('legend', {}, t('messageLabel')),
-    radio('message', 'reminder', t('messageReminder'), true),
-    radio('message', 'custom', t('messageCustom')),
-    el('label', { for: customId }, t('customLabel')),
-    custom,
-    customCount,
-    customError,
-  );
+  const customBlock = el('div', { class: 'hs-indent' }, custom, customCount, customError);
 
   // audience
-  const categoriesError = errorLine();
-  const categories = el(
-    'fieldset',
-    { class: 'hs-nested' },
-    el('legend', {}, t('audienceCategories')),
-    ...REMINDABLE.map((key) => checkbox('category', t(`category_${key}`), key)),
-    categoriesError,
+  const audienceChoice = radioGroup(
+    'audience',
+    t('audienceLabel'),
+    [
+      ...REMINDABLE.map((key) => ({ value: `category:${key}`, label: t(`audience_${key}`) })),
+      { value: 'group', label: t('audienceGroup') },
+      { value: 'everyone', label: t('audienceEveryone') },
+    ],
+    'category:no_photo',
   );
-  describe(categories, categoriesError.id);
-  const groupId = uid('group');
-  const group = el('input', { type: 'text', id: groupId, name: 'groupId', autocomplete: 'off', spellcheck: 'false' });
+  const group = groupPicker(ctx, t('groupLabel'));
   const groupError = errorLine();
-  describe(group, groupError.id);
-  const audience = el(
-    'fieldset',
-    {},
-    el('legend', {}, t('audienceLabel')),
-    radio('audience', 'category', t('audienceCategory'), true),
-    categories,
-    radio('audience', 'group', t('audienceGroup')),
-    el('label', { for: groupId }, t('groupLabel')),
-    group,
-    groupError,
-    radio('audience', 'everyone', t('audienceEveryone')),
-    checkbox('includeGuests', t('includeGuests')),
-    checkbox('includeDisabled', t('includeDisabled')),
-  );
+  const groupBlock = el('div', { class: 'hs-indent' }, group.element, groupError);
+  const guests = checkbox(t('includeGuests'));
+  const disabled = checkbox(t('includeDisabled'));
 
   // when
-  const whenId = uid('when');
-  const when = el('input', { type: 'datetime-local', id: whenId, name: 'sendAt' });
-  const whenError = errorLine();
-  describe(when, whenError.id);
-  const schedule = el(
-    'fieldset',
-    {},
-    el('legend', {}, t('whenLabel')),
-    radio('when', 'now', t('sendNow'), true),
-    radio('when', 'later', t('sendLater')),
-    el('label', { for: whenId }, t('sendAtLabel')),
-    when,
-    whenError,
+  const whenChoice = radioGroup(
+    'when',
+    t('whenLabel'),
+    [
+      { value: 'now', label: t('sendNow') },
+      { value: 'later', label: t('sendLater') },
+    ],
+    'now',
   );
+  const when = nativeInput(t('sendAtLabel'), { type: 'datetime-local', name: 'sendAt' });
+  const whenError = errorLine();
+  const whenBlock = el('div', { class: 'hs-indent' }, when.element, whenError);
 
   const submit = button(t('send'), null, { type: 'submit', class: 'primary' });
   const formAlert = el('p', { class: 'error hs-alert', role: 'alert' });
   const form = el(
     'form',
-    { class: 'hs-form hs-campaign-form', 'aria-labelledby': titleId, novalidate: true },
-    el('h3', { id: titleId }, t('composeTitle')),
-    message,
-    audience,
-    schedule,
+    { class: 'hs-form hs-campaign-form', 'aria-label': t('composeTitle'), novalidate: true },
+    el('h3', {}, t('composeTitle')),
+    messageChoice.element,
+    customBlock,
+    audienceChoice.element,
+    groupBlock,
+    el('p', { class: 'hint' }, t('audienceFromCheck')),
+    el('div', { class: 'hs-checks' }, guests.element, disabled.element),
+    whenChoice.element,
+    whenBlock,
     el('div', { class: 'actions' }, submit),
     formAlert,
   );
 
-  const value = (name: string) => form.querySelector<HTMLInputElement>(`input[name="${name}"]:checked`)?.value;
-  const isChecked = (name: string) => form.querySelector<HTMLInputElement>(`input[name="${name}"]`)?.checked ?? false;
-  // Fields that do not apply to the current choice are disabled, so the keyboard skips them.
+  // Fields that do not apply to the current choice are hidden, so neither eye nor keyboard meets them.
   const sync = () => {
-    custom.disabled = value('message') !== 'custom';
-    group.disabled = value('audience') !== 'group';
-    for (const box of categories.querySelectorAll('input')) box.disabled = value('audience') !== 'category';
-    when.disabled = value('when') !== 'later';
+    customBlock.hidden = messageChoice.value !== 'custom';
+    groupBlock.hidden = audienceChoice.value !== 'group';
+    whenBlock.hidden = whenChoice.value !== 'later';
   };
-  form.addEventListener('change', sync);
+  for (const choice of [messageChoice, audienceChoice, whenChoice]) choice.onChange(sync);
   sync();
 
-  const fields: Checked[] = [
-    { control: custom, error: customError },
-    { control: categories, error: categoriesError },
-    { control: group, error: groupError },
-    { control: when, error: whenError },
-  ];
+  const fields = {
+    custom: { control: custom, error: customError },
+    group: { control: group.input, error: groupError },
+    when: { control: when.input, error: whenError },
+  } satisfies Record<string, Checked>;
   const setError = (field: Checked, text: string) => {
     field.error.textContent = text;
-    if (field.control instanceof HTMLFieldSetElement) {
-      field.control.classList.toggle('hs-invalid', text !== '');
-      return;
-    }
     if (text) field.control.setAttribute('aria-invalid', 'true');
     else field.control.removeAttribute('aria-invalid');
   };
 
   /** The draft, or null after marking what is wrong. */
   const draft = (): CampaignDraftBody | null => {
-    fields.forEach((f) => setError(f, ''));
+    Object.values(fields).forEach((f) => setError(f, ''));
     const wrong: Checked[] = [];
     const fail = (field: Checked, text: string) => {
       wrong.push(field);
@@ -172,38 +126,79 @@ export function campaignForm(host: SectionHost, started: (c: CampaignProgressJso
     const body: CampaignDraftBody = {
       message: { kind: 'reminder' },
       audience: { kind: 'everyone' },
-      includeGuests: isChecked('includeGuests'),
-      includeDisabled: isChecked('includeDisabled'),
+      includeGuests: guests.box.checked,
+      includeDisabled: disabled.box.checked,
     };
-    if (value('message') === 'custom') {
+    if (messageChoice.value === 'custom') {
       const text = custom.value.trim();
-      if (!text) fail(fields[0], t('customRequired'));
-      else if (text.length > MAX_CUSTOM_TEXT) fail(fields[0], t('customTooLong', { max: MAX_CUSTOM_TEXT }));
+      if (!text) fail(fields.custom, t('customRequired'));
+      else if (text.length > MAX_CUSTOM_TEXT) fail(fields.custom, t('customTooLong', { max: MAX_CUSTOM_TEXT }));
       body.message = { kind: 'custom', text };
     }
-    const kind = value('audience');
-    if (kind === 'category') {
-      const chosen = Array.from(categories.querySelectorAll<HTMLInputElement>('input:checked')).map(
-        (box) => box.value as Remindable,
-      );
-      if (chosen.length === 0) fail(fields[1], t('categoriesRequired'));
-      body.audience = { kind: 'category', categories: chosen };
-    } else if (kind === 'group') {
-      const id = group.value.trim();
-      if (!id) fail(fields[2], t('groupRequired'));
-      else if (!/^[A-Za-z0-9-]{1,64}$/.test(id)) fail(fields[2], t('groupInvalid'));
-      body.audience = { kind: 'group', groupId: id };
+    const audience = audienceChoice.value;
+    if (audience.startsWith('category:')) {
+      body.audience = {
+        kind: 'category',
+        categories: [audience.slice('category:'.length) as (typeof REMINDABLE)[number]],
+      };
+    } else if (audience === 'group') {
+      const chosen = group.chosen();
+      if (!chosen) fail(fields.group, t('groupRequired'));
+      else body.audience = { kind: 'group', groupId: chosen.id };
     }
-    if (value('when') === 'later') {
-      const at = when.value ? new Date(when.value) : null;
-      if (!at || Number.isNaN(at.getTime())) fail(fields[3], t('whenRequired'));
-      else if (at.getTime() <= Date.now()) fail(fields[3], t('whenPast'));
+    if (whenChoice.value === 'later') {
+      const at = when.input.value ? new Date(when.input.value) : null;
+      if (!at || Number.isNaN(at.getTime())) fail(fields.when, t('whenRequired'));
+      else if (at.getTime() <= Date.now()) fail(fields.when, t('whenPast'));
       else body.sendAt = at.toISOString();
     }
     if (wrong.length === 0) return body;
-    const first = wrong[0].control;
-    (first instanceof HTMLFieldSetElement ? first.querySelector<HTMLElement>('input') : first)?.focus();
+    wrong[0].control.focus();
     return null;
+  };
+
+  /** Shows who gets it and what they read, and asks; "everyone" asks twice. */
+  const confirmed = async (body: CampaignDraftBody, preview: CampaignPreviewJson): Promise<boolean> => {
+    const people = preview.recipients;
+    const count =
+      people === null
+        ? t('previewUnknown')
+        : t(people === 1 ? 'previewOne' : 'previewMany', { people: formatNumber(people, ctx.locale) });
+    const later = preview.sendAt ? t('previewAt', { at: formatInstant(preview.sendAt, ctx.locale) }) : null;
+    const card = el(
+      'figure',
+      { class: 'hs-reminder-preview' },
+      el('figcaption', { class: 'hint' }, t('previewWhat')),
+      el(
+        'div',
+        { class: 'hs-reminder-card' },
+        el('p', { class: 'hs-reminder-title' }, preview.reminder.title),
+        el('p', { class: 'hs-reminder-text' }, preview.reminder.text),
+        el('p', { class: 'hint' }, preview.reminder.from),
+        el('span', { class: 'hs-reminder-button', 'aria-hidden': 'true' }, preview.reminder.button),
+      ),
+    );
+    const first = await confirmDialog({
+      title: preview.sendAt ? t('previewTitleLater') : t('previewTitle'),
+      body: [el('p', { class: 'hs-recipients' }, count), later ? el('p', {}, later) : null, card].filter(
+        (n): n is HTMLElement => n !== null,
+      ),
+      confirm: preview.sendAt ? t('confirmSchedule') : t('confirmSend'),
+      cancel: t('confirmBack'),
+    });
+    if (!first || body.audience.kind !== 'everyone') return first;
+    return confirmDialog({
+      title: t('everyoneTitle'),
+      body: [
+        el(
+          'p',
+          {},
+          people === null ? t('everyoneBodyUnknown') : t('everyoneBody', { people: formatNumber(people, ctx.locale) }),
+        ),
+      ],
+      confirm: t('everyoneConfirm'),
+      cancel: t('confirmBack'),
+    });
   };
 
   form.addEventListener('submit', async (event) => {
@@ -213,6 +208,16 @@ export function campaignForm(host: SectionHost, started: (c: CampaignProgressJso
     if (!body) return;
     submit.disabled = true;
     try {
+      const preview = await ctx.api.post<CampaignPreviewJson>('/api/admin/campaigns/preview', body);
+      if (ctx.signal.aborted) return;
+      if (preview.recipients === 0) {
+        formAlert.textContent = t('previewNobody');
+        return;
+      }
+      if (!(await confirmed(body, preview))) {
+        submit.focus();
+        return;
+      }
       const created = await ctx.api.post<CampaignProgressJson>('/api/admin/campaigns', body);
       if (ctx.signal.aborted) return;
       ctx.announce(created.state === 'scheduled' ? t('campaignScheduled') : t('campaignStarted'));

@@ -34,7 +34,7 @@ class CampaignCard {
   private readonly heading: HTMLHeadingElement;
   private readonly stateText = el('p', { class: 'hs-campaign-state' });
   private readonly details = el('p', { class: 'hint hs-meta' });
-  private readonly progress = el('progress', { max: 1, value: 0 });
+  private readonly progress = el('fluent-progress-bar', { max: 1, value: 0 });
   private readonly numbers = el('dl', { class: 'hs-numbers' });
   private readonly cancelButton: FluentButton;
   private readonly confirm = el('div', { class: 'hs-confirm', hidden: true });
@@ -117,9 +117,9 @@ class CampaignCard {
       c.message.kind === 'custom' ? c.message.text : t('messageReminder')
     }`;
     const finished = c.sent + c.failed + c.unknown + c.cancelled;
-    this.progress.max = Math.max(c.total, 1);
-    this.progress.value = c.total > 0 ? finished : isActive(c) ? 0 : 1;
-    this.progress.textContent = `${n(finished)} / ${n(c.total)}`;
+    this.progress.setAttribute('max', String(Math.max(c.total, 1)));
+    this.progress.setAttribute('value', String(c.total > 0 ? finished : isActive(c) ? 0 : 1));
+    this.progress.setAttribute('aria-valuetext', `${n(finished)} / ${n(c.total)}`);
     const pairs: Array<[string, string]> = [
       [t('campaignTotal'), n(c.total)],
       [t('campaignSent'), n(c.sent)],
@@ -155,7 +155,7 @@ class CampaignCard {
       .filter(Boolean)
       .join(', ');
     let who: string;
-    if (a.kind === 'group') who = t('audienceGroupValue', { id: a.groupId ?? '' });
+    if (a.kind === 'group') who = t('audienceGroupValue', { id: a.groupName ?? t('groupMissing') });
     else if (a.kind === 'everyone') who = t('audienceEveryone');
     else who = a.category ? t(`category_${a.category}`) : '';
     return extras ? `${who} (${extras})` : who;
@@ -173,6 +173,7 @@ class CampaignCard {
       this.update(answer);
       this.heading.focus();
       ctx.announce(ctx.t('campaignCancelledNow'));
+      this.host.changed();
     } catch (err) {
       showFailure(this.host, err, this.alert);
     }
@@ -242,6 +243,7 @@ export function campaignsSection(host: SectionHost): AdminSection {
   };
 
   const form = campaignForm(host, (created) => {
+    host.changed();
     if (!cards.has(created.id)) {
       const card = new CampaignCard(created, host);
       cards.set(created.id, card);

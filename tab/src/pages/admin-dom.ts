@@ -14,12 +14,19 @@ export interface SectionHost {
   ctx: PageContext;
   /** The API refused the caller: the page shows only the server's message from now on. */
   forbid(err: ApiError): void;
+  /** Something was changed from the page (audited): the audit log reloads. */
+  changed(): void;
 }
 
 /** A section of the Admin page: its element, and its first load (the page waits for all before showing them). */
 export interface AdminSection {
   element: HTMLElement;
   ready: Promise<void>;
+}
+
+/** A section that can load its newest content again (the audit log after an action on the page). */
+export interface RefreshableSection extends AdminSection {
+  refresh(): Promise<void>;
 }
 
 /** A `<section>` labelled by its h2. */

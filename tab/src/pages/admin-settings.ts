@@ -18,27 +18,26 @@ import {
   type AdminSection,
   type SectionHost,
 } from './admin-dom';
+import { checkbox, errorLine, nativeInput, radioGroup, textArea, textInput } from '../controls';
+import { groupPicker } from './admin-pickers';
 
 const LOCALES: TabLocale[] = ['en', 'fi', 'nl', 'pl'];
 const MINUTES = ['remindAfterMinutes', 'escalateAfterMinutes', 'expireAfterMinutes'] as const;
 type Policy = TenantSettingsView['approvalPolicy'];
 
-function labelled(label: string, control: HTMLInputElement | HTMLTextAreaElement, ...after: Node[]): HTMLElement {
-  const id = uid(control.name || 'field');
-  control.id = id;
-  return el('div', { class: 'hs-field' }, el('label', { for: id }, label), control, ...after);
-}
-
-/** Group ids typed one per line or separated by commas or spaces. */
-function parseIds(text: string): string[] {
-  return text
-    .split(/[\s,;]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
 function sameList(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** A titled group of fields (what a fieldset was, in the Fluent look). */
+function group(title: string, ...children: Node[]): HTMLElement {
+  const id = uid('group');
+  return el(
+    'div',
+    { class: 'hs-fieldset', role: 'group', 'aria-labelledby': id },
+    el('h3', { id }, title),
+    ...children,
+  );
 }
 
 /** Builds the settings section and loads the settings. */
@@ -48,63 +47,59 @@ export function settingsSection(host: SectionHost): AdminSection {
   const section = adminSection('settings', t('settingsTitle'));
 
   // approval policy
-  const requiredFor = (value: Policy['requiredFor']) => {
-    const id = uid(`required-${value}`);
-    const input = el('input', { type: 'radio', name: 'requiredFor', id, value });
-    return {
-      input,
-      node: el('div', { class: 'hs-choice' }, input, el('label', { for: id }, t(`requiredFor_${value}`))),
-    };
-  };
-  const choices = (['everyone', 'groups', 'nobody'] as const).map(requiredFor);
-  const groupIds = el('input', { type: 'text', name: 'groupIds', autocomplete: 'off', spellcheck: 'false' });
-  const approvers = el('input', { type: 'text', name: 'approversGroupId', autocomplete: 'off', spellcheck: 'false' });
-  const minutes = MINUTES.map((key) =>
-    el('input', { type: 'number', name: key, min: 1, step: 1, inputmode: 'numeric' }),
+  const requiredFor = radioGroup(
+    'requiredFor',
+    t('requiredForLegend'),
+    (['everyone', 'groups', 'nobody'] as const).map((value) => ({ value, label: t(`requiredFor_${value}`) })),
+    'nobody',
   );
-  const minuteErrors = MINUTES.map(() => el('p', { id: uid('minutes-error'), class: 'error hs-field-error' }));
-  minutes.forEach((input, i) => input.setAttribute('aria-describedby', minuteErrors[i].id));
-  const policy = el(
-    'fieldset',
-    {},
-    el('legend', {}, t('policyLegend')),
-    el('fieldset', { class: 'hs-nested' }, el('legend', {}, t('requiredForLegend')), ...choices.map((c) => c.node)),
-    labelled(t('groupIdsLabel'), groupIds),
-    labelled(t('approversGroupLabel'), approvers),
-    ...MINUTES.map((key, i) => labelled(t(key), minutes[i], minuteErrors[i])),
+  const groupIds = groupPicker(ctx, t('groupIdsLabel'), true);
+  const approvers = groupPicker(ctx, t('approversGroupLabel'));
+  const minutes = MINUTES.map((key) =>
+    nativeInput(t(key), { type: 'number', name: key, min: 1, step: 1, inputmode: 'numeric' }),
+  );
+  const minuteErrors = MINUTES.map(() => errorLine());
+  minutes.forEach((m, i) => m.input.setAttribute('aria-describedby', minuteErrors[i].id));
+  const groupsBlock = el('div', { class: 'hs-indent' }, groupIds.element);
+  const syncPolicy = () => {
+    groupsBlock.hidden = requiredFor.value !== 'groups';
+  };
+  requiredFor.onChange(syncPolicy);
+  const policy = group(
+    t('policyLegend'),
+    requiredFor.element,
+    groupsBlock,
+    approvers.element,
+    ...minutes.flatMap((m, i) => [m.element, minuteErrors[i]]),
   );
 
   // SharePoint
-  const legacyPush = el('input', { type: 'checkbox', name: 'legacyPush' });
-  const spNote = el('p', { id: uid('sp-note'), class: 'hint' });
-  legacyPush.setAttribute('aria-describedby', spNote.id);
-  const legacyId = uid('legacy-push');
-  legacyPush.id = legacyId;
-  const sharePoint = el(
-    'fieldset',
-    {},
-    el('legend', {}, t('sharePointLegend')),
-    el('div', { class: 'hs-choice' }, legacyPush, el('label', { for: legacyId }, t('legacyPushLabel'))),
-    spNote,
-  );
+  const legacy = checkbox(t('legacyPushLabel'));
+  const legacyPush = legacy.box;
+  const spNote = el('p', { class: 'hint' });
+  const sharePoint = group(t('sharePointLegend'), legacy.element, spNote);
 
   // reminder texts
-  const texts = new Map<TabLocale, { title: HTMLInputElement; text: HTMLTextAreaElement }>();
-  const textsHint = el('p', { class: 'hint' }, t('reminderTextsHint'));
-  const reminderTexts = el('fieldset', {}, el('legend', {}, t('reminderTextsLegend')), textsHint);
+  const texts = new Map<
+    TabLocale,
+    { title: HTMLElementTagNameMap['fluent-text-input']; text: HTMLElementTagNameMap['fluent-textarea'] }
+  >();
+  const reminderTexts = group(t('reminderTextsLegend'), el('p', { class: 'hint' }, t('reminderTextsHint')));
   for (const l of LOCALES) {
-    const title = el('input', { type: 'text', name: `title-${l}`, lang: l, maxlength: 200 });
-    const text = el('textarea', { name: `text-${l}`, lang: l, rows: 3, maxlength: 2000 });
+    const title = textInput(`${t('reminderTitleLabel')} (${t(`language_${l}`)})`, {
+      type: 'text',
+      name: `title-${l}`,
+      lang: l,
+      maxlength: 200,
+    });
+    const text = textArea(`${t('reminderTextLabel')} (${t(`language_${l}`)})`, {
+      name: `text-${l}`,
+      lang: l,
+      rows: 3,
+      maxlength: 2000,
+    });
     texts.set(l, { title, text });
-    reminderTexts.append(
-      el(
-        'fieldset',
-        { class: 'hs-nested' },
-        el('legend', {}, t(`language_${l}`)),
-        labelled(t('reminderTitleLabel'), title),
-        labelled(t('reminderTextLabel'), text),
-      ),
-    );
+    reminderTexts.append(el('div', { class: 'hs-language' }, el('h4', {}, t(`language_${l}`)), title, text));
   }
 
   const updated = el('p', { class: 'hint hs-meta' });
@@ -130,12 +125,13 @@ export function settingsSection(host: SectionHost): AdminSection {
   const fill = (view: TenantSettingsView) => {
     loaded = view;
     const p = view.approvalPolicy;
-    for (const c of choices) c.input.checked = c.input.value === p.requiredFor;
-    groupIds.value = p.groupIds.join(', ');
-    approvers.value = p.approversGroupId ?? '';
+    for (const radio of requiredFor.radios) radio.checked = radio.value === p.requiredFor;
+    syncPolicy();
+    void groupIds.set(p.groupIds);
+    void approvers.set(p.approversGroupId ? [p.approversGroupId] : []);
     MINUTES.forEach((key, i) => {
-      minutes[i].value = String(p[key]);
-      minutes[i].removeAttribute('aria-invalid');
+      minutes[i].input.value = String(p[key]);
+      minutes[i].input.removeAttribute('aria-invalid');
       minuteErrors[i].textContent = '';
     });
     legacyPush.checked = view.sharePoint.legacyPush;
@@ -154,7 +150,7 @@ export function settingsSection(host: SectionHost): AdminSection {
     }
     updated.textContent =
       view.updatedAt && view.updatedBy
-        ? t('settingsUpdated', { at: formatInstant(view.updatedAt, locale), by: view.updatedBy })
+        ? t('settingsUpdated', { at: formatInstant(view.updatedAt, locale), by: view.updatedByName ?? view.updatedBy })
         : '';
   };
 
@@ -163,20 +159,21 @@ export function settingsSection(host: SectionHost): AdminSection {
     const update: TenantSettingsUpdate = {};
     const p = view.approvalPolicy;
     const next: Partial<Policy> = {};
-    const chosen = choices.find((c) => c.input.checked)?.input.value as Policy['requiredFor'] | undefined;
-    if (chosen && chosen !== p.requiredFor) next.requiredFor = chosen;
-    const ids = parseIds(groupIds.value);
+    const chosen = requiredFor.value as Policy['requiredFor'];
+    if (chosen !== p.requiredFor) next.requiredFor = chosen;
+    const ids = groupIds.all().map((g) => g.id);
     if (!sameList(ids, p.groupIds)) next.groupIds = ids;
-    const approversId = approvers.value.trim() || null;
+    const approversId = approvers.chosen()?.id ?? null;
     if (approversId !== p.approversGroupId) next.approversGroupId = approversId;
     let bad: HTMLInputElement | null = null;
     MINUTES.forEach((key, i) => {
-      const value = Number(minutes[i].value);
-      const ok = minutes[i].value.trim() !== '' && Number.isInteger(value) && value > 0;
+      const input = minutes[i].input;
+      const value = Number(input.value);
+      const ok = input.value.trim() !== '' && Number.isInteger(value) && value > 0;
       minuteErrors[i].textContent = ok ? '' : t('minutesInvalid');
-      if (ok) minutes[i].removeAttribute('aria-invalid');
-      else minutes[i].setAttribute('aria-invalid', 'true');
-      bad ??= ok ? null : minutes[i];
+      if (ok) input.removeAttribute('aria-invalid');
+      else input.setAttribute('aria-invalid', 'true');
+      bad ??= ok ? null : input;
       if (ok && value !== p[key]) next[key] = value;
     });
     if (bad) {
@@ -214,6 +211,7 @@ export function settingsSection(host: SectionHost): AdminSection {
       const view = await ctx.api.put<TenantSettingsView>('/api/admin/settings', update);
       if (ctx.signal.aborted) return;
       fill(view);
+      host.changed();
       done.textContent = t('settingsSaved');
       ctx.announce(t('settingsSaved'));
     } catch (err) {

@@ -4,6 +4,7 @@
  * instances together stay under the app's per-tenant limit), retries what Teams asks to be
  * retried, and keeps the admin's progress card current. See docs/broadcast.md.
  */
+import type { AuditLog } from '../audit/audit-ports';
 import type { Clock } from '../clock';
 import type { Locale } from '../locale';
 import { backoffMs } from './backoff';
@@ -52,6 +53,8 @@ export interface DispatcherDeps {
   settings: DispatcherSettings;
   random?: () => number;
   onError?: (what: string, err: unknown) => void;
+  /** A campaign that finishes sending is audited here (by `headshot`). */
+  audit?: AuditLog;
 }
 
 const ENQUEUE_CHUNK = 500;
@@ -245,8 +248,18 @@ export class BroadcastDispatcher {
     for (let i = 0; i < concurrency; i++) workers.push(this.worker());
     await Promise.all(workers);
     for (const c of await this.d.store.campaigns.listCampaigns(50))
-      if (c.state === 'sending' && (await this.d.store.campaigns.finishIfDone(c.id, Date.now())))
+      if (c.state === 'sending' && (await this.d.store.campaigns.finishIfDone(c.id, Date.now()))) {
+        const counts = await this.d.store.jobs.counts(c.id);
+        await this.d.audit?.append({
+          at: this.d.clock.now(),
+          actorId: 'headshot',
+          action: 'campaign.finish',
+          subjectId: c.id,
+          outcome: 'ok',
+          detail: { sent: counts.sent, failed: counts.failed },
+        });
         await this.syncProgress(true);
+      }
   }
 
   private async worker(): Promise<void> {

@@ -5,6 +5,7 @@
 import { AppError } from '../errors';
 import type { Clock } from '../clock';
 import type { AdminPolicy } from '../admin/admin-policy';
+import type { AuditLog } from '../audit/audit-ports';
 import { REMINDABLE_CATEGORIES, type CoverageCategory } from '../coverage/coverage-types';
 import type { CoverageStore } from '../coverage/coverage-service';
 import type { BroadcastStores } from './broadcast-store';
@@ -44,8 +45,23 @@ export interface BroadcastServiceDeps {
   clock: Clock;
   newId: () => string;
   ratePerSecond: number;
+  /** Campaigns created and stopped are audited. */
+  audit: AuditLog;
   /** Where audiences come from, to count them before sending (absent: categories count from the scan). */
   audience?: AudienceSource;
+}
+
+/** What the audit keeps of a campaign: its audience and message kind, and when it goes out. */
+export function campaignDetail(c: Campaign): Record<string, string | boolean> {
+  return {
+    audience: c.audience.kind,
+    ...(c.audience.category ? { category: c.audience.category } : {}),
+    ...(c.audience.groupId ? { groupId: c.audience.groupId } : {}),
+    includeGuests: c.audience.includeGuests,
+    includeDisabled: c.audience.includeDisabled,
+    message: c.message.kind,
+    sendAt: c.sendAt.toISOString(),
+  };
 }
 
 /** How many of the audience's source the campaign would reach (streams the source a page at a time). */
@@ -137,7 +153,17 @@ export class BroadcastService {
       throttled: 0,
     };
     const created = await this.d.store.campaigns.createCampaign(campaign);
-    if (created) void this.d.dispatcher?.tick();
+    if (created) {
+      await this.d.audit.append({
+        at: now,
+        actorId,
+        action: 'campaign.create',
+        subjectId: campaign.id,
+        outcome: 'ok',
+        detail: campaignDetail(campaign),
+      });
+      void this.d.dispatcher?.tick();
+    }
     return {
       campaign: created ? campaign : ((await this.d.store.campaigns.getCampaign(campaign.id)) as Campaign),
       created,
@@ -154,7 +180,16 @@ export class BroadcastService {
     await this.requireAdmin(actorId);
     await this.get(campaignId);
     const cancelled = await this.d.store.campaigns.cancel(campaignId, actorId, Date.now());
-    if (cancelled) void this.d.dispatcher?.tick();
+    if (cancelled) {
+      await this.d.audit.append({
+        at: this.d.clock.now(),
+        actorId,
+        action: 'campaign.cancel',
+        subjectId: campaignId,
+        outcome: 'ok',
+      });
+      void this.d.dispatcher?.tick();
+    }
     return cancelled;
   }
 

@@ -73,7 +73,8 @@ export class PhotoService {
         action: 'photo.receive',
         subjectId: input.userId,
         outcome: 'refused',
-        detail: { code: e.code, source: input.source, bytes: input.bytes.byteLength },
+        // The error's params (sizes, limits) too: the admin's audit log words the refusal as the person saw it.
+        detail: { ...scalarParams(e.params), code: e.code, source: input.source, bytes: input.bytes.byteLength },
       });
       throw e;
     }
@@ -441,4 +442,11 @@ function busyStateOf(request: PhotoRequest): RequestState {
   if (request.flow === 'approval') return 'approved';
   if (request.flow === 'undo') return 'failed';
   return 'previewed';
+}
+
+/** The string and number params of an error (what an audit detail can hold). */
+function scalarParams(params: Record<string, unknown>): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(params)) if (typeof v === 'string' || typeof v === 'number') out[k] = v;
+  return out;
 }
