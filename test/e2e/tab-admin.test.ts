@@ -6,11 +6,12 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import type { CoverageJson, TenantSettingsView } from '../../bot/src/api/tab-contract';
-import { DEMO_USERS } from '../../emulator';
+import { DEMO_GROUPS, DEMO_USERS } from '../../emulator';
 import { launchChromium, loopbackOnlyContext } from '../support/browser';
 import { startHarness, type Harness } from '../support/headshot';
 import { apiAs } from '../support/tab-api';
 import { axeViolations, openTab, screenshot } from '../support/tab-browser';
+import { byRole, countByRole } from '../support/ax';
 
 jest.setTimeout(120_000);
 
@@ -52,29 +53,43 @@ test('someone who is not an admin gets the API’s refusal and nothing else', as
   const page = await context.newPage();
   const refused = page.waitForResponse((res) => new URL(res.url()).pathname.startsWith('/api/admin/'));
   await page.goto(`${h.service.url}/tab/index.html?page=admin&locale=en`);
-  await page.getByRole('button', { name: 'Alex Wilber', exact: true }).click();
+  await (await byRole(page, 'button', { name: 'Alex Wilber', exact: true })).click();
   const answer = await refused;
   expect(answer.status()).toBe(403);
   const { error } = (await answer.json()) as { error: { code: string; message: string } };
   await page.getByRole('alert').filter({ hasText: error.message }).waitFor();
   expect(await page.locator('main h2').count()).toBe(0);
-  expect(await page.locator('main button, main table, main form, main svg').count()).toBe(0);
+  expect(await page.locator('main fluent-button, main table, main form, main svg').count()).toBe(0);
   await screenshot(page, 'tab-admin-refused-en');
   await context.close();
 });
 
-test('an admin scans coverage, sends a reminder to the end, reads the audit log and changes settings', async () => {
+/** Opens the Admin section behind the tab `name` and returns its panel. */
+async function openSection(page: Page, name: string) {
+  await page.getByRole('tab', { name, exact: true }).click();
+  const panel = page.locator('[role="tabpanel"]:not([hidden])');
+  await panel.waitFor();
+  return panel;
+}
+
+test('an admin scans coverage, sends a reminder after confirming it, reads the audit log and changes settings', async () => {
   const page = await openAdmin('Patti Fernandez');
   await page.getByRole('heading', { level: 1, name: 'Admin' }).waitFor();
-  // The sections come in after the heading: wait for the last one before reading them.
-  await page.locator('main h2').nth(3).waitFor();
-  const h2 = await page.locator('main h2').allTextContents();
-  expect(h2).toEqual(['Photo coverage', 'Photo reminders', 'Audit log', 'Settings']);
+  // One section at a time, behind tabs; the page is no longer one long scroll.
+  const tabs = page.getByRole('tablist', { name: 'Admin sections' });
+  await tabs.waitFor();
+  expect(await tabs.getByRole('tab').allTextContents()).toEqual([
+    'Photo coverage',
+    'Photo reminders',
+    'Audit log',
+    'Settings',
+  ]);
+  expect(await page.locator('[role="tabpanel"]:not([hidden])').count()).toBe(1);
 
   // Coverage: a scan, its numbers in a chart and a table.
-  const coverage = page.locator('section[data-section="coverage"]');
+  const coverage = await openSection(page, 'Photo coverage');
   await coverage.getByText('No coverage check has run yet.', { exact: false }).waitFor();
-  await coverage.getByRole('button', { name: 'Check now' }).click();
+  await (await byRole(coverage, 'button', { name: 'Check now' })).click();
   await coverage.getByText(/^Checked \d+ people on /).waitFor({ timeout: 30_000 });
   const view = await api<CoverageJson>(DEMO_USERS.patti, 'GET', '/api/admin/coverage');
   expect(view.state).toBe('done');
@@ -90,32 +105,53 @@ test('an admin scans coverage, sends a reminder to the end, reads the audit log 
 
   // The CSV: a signed link the browser downloads.
   const download = page.waitForEvent('download');
-  await coverage.getByRole('button', { name: 'Download CSV' }).click();
+  await (await byRole(coverage, 'button', { name: 'Download CSV' })).click();
   expect((await download).suggestedFilename()).toMatch(/\.csv$/);
   await screenshot(page, 'tab-admin-coverage-en');
 
-  // A reminder: the form says what is missing next to the field, then sends.
-  const form = page.getByRole('form', { name: 'Send a photo reminder' });
-  await form.getByRole('radio', { name: 'My own text' }).check();
-  await form.getByRole('button', { name: 'Send reminder' }).click();
-  const custom = form.getByRole('textbox', { name: 'Your text (used when you choose your own text)' });
+  // A reminder: the form says what is missing next to the field.
+  const reminders = await openSection(page, 'Photo reminders');
+  const form = reminders.getByRole('form', { name: 'Send a photo reminder' });
+  await (await byRole(form, 'radio', { name: 'My own text' })).click();
+  await (await byRole(form, 'button', { name: 'Send reminder' })).click();
   await form.getByText('Write your text, or choose the standard reminder.').waitFor();
-  expect(await custom.getAttribute('aria-invalid')).toBe('true');
-  expect(await custom.evaluate((node) => node.matches(':focus'))).toBe(true);
-  await form.getByRole('radio', { name: 'The standard reminder, in each person’s language' }).check();
-  await form.getByRole('radio', { name: 'People by photo state, from the latest check' }).check();
-  await form.getByRole('button', { name: 'Send reminder' }).click();
-  await form.getByText('Choose at least one photo state.').waitFor();
-  await form.getByRole('radio', { name: 'Everyone' }).check();
-  const created = page.waitForResponse(
+  expect(await form.locator('fluent-textarea').getAttribute('aria-invalid')).toBe('true');
+  await (await byRole(form, 'radio', { name: 'The standard reminder, in each person’s language' })).click();
+  await (await byRole(form, 'radio', { name: 'Members of a group' })).click();
+  await (await byRole(form, 'button', { name: 'Send reminder' })).click();
+  await form.getByText('Choose a group: type the start of its name and pick it from the list.').waitFor();
+
+  // Nothing goes out before the admin has seen how many people get what, and said yes.
+  let created = 0;
+  page.on('request', (req) => {
+    if (req.method() === 'POST' && new URL(req.url()).pathname === '/api/admin/campaigns') created += 1;
+  });
+  await (await byRole(form, 'radio', { name: 'Everyone' })).click();
+  await (await byRole(form, 'button', { name: 'Send reminder' })).click();
+  const confirm = page.locator('fluent-dialog', { hasText: 'Send this reminder now?' });
+  await confirm.getByText('It goes to 7 people.').waitFor();
+  await confirm.getByText('Add your profile photo').waitFor();
+  await screenshot(page, 'tab-admin-confirm-en');
+  expect(await axeViolations(page)).toEqual([]);
+  await (await byRole(page, 'button', { name: 'Go back', exact: true })).click();
+  await confirm.waitFor({ state: 'detached' });
+  expect(created).toBe(0);
+  // "Everyone" asks a second time.
+  await (await byRole(form, 'button', { name: 'Send reminder' })).click();
+  await (await byRole(page, 'button', { name: 'Send', exact: true })).click();
+  const twice = page.locator('fluent-dialog', { hasText: 'Send to everyone?' });
+  await twice.getByText('everyone in your organisation: 7 people', { exact: false }).waitFor();
+  expect(created).toBe(0);
+  const answer = page.waitForResponse(
     (res) => new URL(res.url()).pathname === '/api/admin/campaigns' && res.request().method() === 'POST',
   );
-  await form.getByRole('button', { name: 'Send reminder' }).click();
-  expect((await created).status()).toBe(200);
-  const campaign = page.locator('li[data-campaign-id]').first();
+  await (await byRole(page, 'button', { name: 'Yes, send to everyone' })).click();
+  expect((await answer).status()).toBe(200);
+  expect(created).toBe(1);
+  const campaign = reminders.locator('li[data-campaign-id]').first();
   await campaign.waitFor();
-  await page.locator('li[data-campaign-id][data-state="done"]').waitFor({ timeout: 60_000 });
-  const progress = campaign.locator('progress');
+  await reminders.locator('li[data-campaign-id][data-state="done"]').waitFor({ timeout: 60_000 });
+  const progress = campaign.locator('fluent-progress-bar');
   expect(await progress.getAttribute('value')).toBe(await progress.getAttribute('max'));
   expect(await campaign.getByText('Done', { exact: true }).count()).toBe(1);
   const sent = Number(
@@ -127,56 +163,66 @@ test('an admin scans coverage, sends a reminder to the end, reads the audit log 
   expect(sent).toBeGreaterThan(0);
   await screenshot(page, 'tab-admin-campaign-en');
 
+  // The audit log says, by name and in words, who did what (the new campaign is there without a reload).
+  const audit = await openSection(page, 'Audit log');
+  const created1 = audit.locator('tbody tr[data-action="campaign.create"]');
+  await created1.first().waitFor();
+  expect(await created1.first().locator('td').allTextContents()).toEqual([
+    expect.any(String),
+    'Patti Fernandez',
+    'Created a photo reminder',
+    'Reminder to Everyone',
+    'Done',
+  ]);
+  const headers = await audit.locator('thead th').allTextContents();
+  expect(headers).toEqual(['Time', 'By', 'Action', 'Subject', 'Outcome']);
+  expect(await audit.locator('tbody').textContent()).not.toMatch(/00000000-0000-4000-8000/);
+  const firstTime = await audit.locator('tbody tr').first().locator('time').getAttribute('datetime');
+  expect(new Date(firstTime ?? '').getTime()).not.toBeNaN();
+
   // Settings: change two things, only those are sent, and they are there after a reload.
-  const settings = page.getByRole('form', { name: 'Settings' });
-  const remind = settings.getByRole('spinbutton', { name: 'Remind approvers after (minutes)' });
+  let settings = await openSection(page, 'Settings');
+  const remind = settings.getByLabel('Remind approvers after (minutes)');
   const before = Number(await remind.inputValue());
   await remind.fill(String(before + 17));
-  const finnish = settings.getByRole('group', { name: 'Finnish' });
-  await finnish.getByRole('textbox', { name: 'Title' }).fill('Päivitä profiilikuvasi');
+  await (await byRole(settings, 'textbox', { name: 'Title (Finnish)' })).fill('Päivitä profiilikuvasi');
   const put = page.waitForRequest((req) => req.method() === 'PUT' && req.url().endsWith('/api/admin/settings'));
-  await settings.getByRole('button', { name: 'Save settings' }).click();
+  await (await byRole(settings, 'button', { name: 'Save settings' })).click();
   expect((await put).postDataJSON()).toEqual({
     approvalPolicy: { remindAfterMinutes: before + 17 },
     reminderTexts: { fi: { title: 'Päivitä profiilikuvasi', text: null } },
   });
   await settings.getByText('Settings saved.').waitFor();
+  await settings.getByText(/by Patti Fernandez\.$/).waitFor();
   const saved = await api<TenantSettingsView>(DEMO_USERS.patti, 'GET', '/api/admin/settings');
   expect(saved.approvalPolicy.remindAfterMinutes).toBe(before + 17);
   expect(saved.reminderTexts.fi.title).toBe('Päivitä profiilikuvasi');
 
+  // The section is kept in the URL: a reload comes back to Settings.
   await page.reload();
-  await page.getByRole('heading', { level: 2, name: 'Settings' }).waitFor();
-  const again = page.getByRole('form', { name: 'Settings' });
-  expect(await again.getByRole('spinbutton', { name: 'Remind approvers after (minutes)' }).inputValue()).toBe(
-    String(before + 17),
-  );
-  expect(await again.getByRole('group', { name: 'Finnish' }).getByRole('textbox', { name: 'Title' }).inputValue()).toBe(
+  settings = page.locator('[role="tabpanel"]:not([hidden])');
+  await settings.getByLabel('Remind approvers after (minutes)').waitFor();
+  expect(await settings.getByLabel('Remind approvers after (minutes)').inputValue()).toBe(String(before + 17));
+  expect(await (await byRole(settings, 'textbox', { name: 'Title (Finnish)' })).inputValue()).toBe(
     'Päivitä profiilikuvasi',
   );
-
-  // The audit log shows what happened, newest first, with times in the user's locale.
-  const audit = page.locator('section[data-section="audit"]');
-  const rows = audit.locator('tbody tr');
-  await rows.first().waitFor();
-  expect(await rows.count()).toBeGreaterThan(0);
-  const headers = await audit.locator('thead th').allTextContents();
-  expect(headers).toEqual(['Time', 'By', 'Action', 'Subject', 'Outcome']);
-  const firstTime = await rows.first().locator('time').getAttribute('datetime');
-  expect(new Date(firstTime ?? '').getTime()).not.toBeNaN();
   await screenshot(page, 'tab-admin-en');
   expect(await axeViolations(page)).toEqual([]);
   await page.context().close();
 });
 
-test('a scheduled reminder is stopped only after a confirmation, and its report downloads', async () => {
+test('a group is picked by its name; a scheduled reminder is stopped only after a confirmation, and its report downloads', async () => {
   const page = await openAdmin('Patti Fernandez');
-  const form = page.getByRole('form', { name: 'Send a photo reminder' });
-  await form.getByRole('radio', { name: 'Everyone' }).check();
-  await form.getByRole('radio', { name: 'Send later' }).check();
-  const when = form.getByLabel('Date and time (when you send later)');
+  const reminders = await openSection(page, 'Photo reminders');
+  const form = reminders.getByRole('form', { name: 'Send a photo reminder' });
+  await (await byRole(form, 'radio', { name: 'Members of a group' })).click();
+  await (await byRole(form, 'textbox', { name: 'Group' })).fill('sal');
+  await (await byRole(form, 'button', { name: 'Sales', exact: true })).click();
+  await form.getByRole('list', { name: 'Chosen groups' }).getByText('Sales').waitFor();
+  await (await byRole(form, 'radio', { name: 'Send later' })).click();
+  const when = form.getByLabel('Date and time');
   await when.fill('2001-01-01T09:00');
-  await form.getByRole('button', { name: 'Send reminder' }).click();
+  await (await byRole(form, 'button', { name: 'Send reminder' })).click();
   await form.getByText('Choose a time in the future.').waitFor();
   const later = new Date(Date.now() + 3 * 86_400_000);
   const pad = (n: number) => String(n).padStart(2, '0');
@@ -186,30 +232,38 @@ test('a scheduled reminder is stopped only after a confirmation, and its report 
   const created = page.waitForResponse(
     (res) => new URL(res.url()).pathname === '/api/admin/campaigns' && res.request().method() === 'POST',
   );
-  await form.getByRole('button', { name: 'Send reminder' }).click();
-  const { id, state } = (await (await created).json()) as { id: string; state: string };
-  expect(state).toBe('scheduled');
-  const card = page.locator(`li[data-campaign-id="${id}"]`);
+  await (await byRole(form, 'button', { name: 'Send reminder' })).click();
+  const confirm = page.locator('fluent-dialog', { hasText: 'Schedule this reminder?' });
+  await confirm.getByText('It goes to 2 people.').waitFor();
+  await (await byRole(page, 'button', { name: 'Schedule', exact: true })).click();
+  const { id, state, audience } = (await (await created).json()) as {
+    id: string;
+    state: string;
+    audience: { groupId: string; groupName: string };
+  };
+  expect([state, audience.groupId, audience.groupName]).toEqual(['scheduled', DEMO_GROUPS.sales, 'Sales']);
+  const card = reminders.locator(`li[data-campaign-id="${id}"]`);
   await card.getByText(/^Scheduled\. Starts on /).waitFor();
+  await card.getByText('Members of Sales', { exact: false }).waitFor();
 
   // Stop: first a question; "No" keeps it, "Yes" stops it.
-  await card.getByRole('button', { name: 'Stop sending' }).click();
+  await (await byRole(card, 'button', { name: 'Stop sending' })).click();
   const question = card.getByRole('group', { name: /^Stop sending this reminder\?/ });
-  expect(await question.getByRole('button', { name: 'Yes, stop sending' }).evaluate((n) => n.matches(':focus'))).toBe(
-    true,
-  );
-  await question.getByRole('button', { name: 'No, keep sending' }).click();
+  expect(
+    await (await byRole(question, 'button', { name: 'Yes, stop sending' })).evaluate((n) => n.matches(':focus')),
+  ).toBe(true);
+  await (await byRole(question, 'button', { name: 'No, keep sending' })).click();
   expect(await card.getAttribute('data-state')).toBe('scheduled');
-  await card.getByRole('button', { name: 'Stop sending' }).click();
+  await (await byRole(card, 'button', { name: 'Stop sending' })).click();
   const cancelled = page.waitForResponse((res) => res.url().endsWith(`/api/admin/campaigns/${id}/cancel`));
-  await question.getByRole('button', { name: 'Yes, stop sending' }).click();
+  await (await byRole(question, 'button', { name: 'Yes, stop sending' })).click();
   expect((await cancelled).status()).toBe(200);
-  await page.locator(`li[data-campaign-id="${id}"][data-state="cancelled"]`).waitFor();
+  await reminders.locator(`li[data-campaign-id="${id}"][data-state="cancelled"]`).waitFor();
   await page.locator('#live').getByText('The reminder was stopped.').waitFor();
-  expect(await card.getByRole('button', { name: 'Stop sending' }).count()).toBe(0);
+  expect(await countByRole(card, 'button', { name: 'Stop sending' })).toBe(0);
 
   const download = page.waitForEvent('download');
-  await card.getByRole('button', { name: 'Download the report' }).click();
+  await (await byRole(card, 'button', { name: 'Download the report' })).click();
   expect((await download).suggestedFilename()).toMatch(/\.csv$/);
   await page.context().close();
 });
@@ -217,21 +271,19 @@ test('a scheduled reminder is stopped only after a confirmation, and its report 
 test('in Dutch, with a refused setting: the server’s words next to the button', async () => {
   const page = await openAdmin('Patti Fernandez', 'nl');
   await page.getByRole('heading', { level: 1, name: 'Beheer' }).waitFor();
-  await page.locator('main h2').nth(3).waitFor();
-  expect(await page.locator('main h2').allTextContents()).toEqual([
+  expect(await page.getByRole('tab').allTextContents()).toEqual([
     'Fotodekking',
     'Fotoherinneringen',
     'Auditlogboek',
     'Instellingen',
   ]);
   // Approval for "the groups below" with no group: the server refuses it, in Dutch, and nothing is stored.
-  const settings = page.getByRole('form', { name: 'Instellingen' });
-  await settings.getByRole('radio', { name: 'Leden van de groepen hieronder' }).check();
-  await settings.getByRole('textbox', { name: /^Groepen die goedkeuring nodig hebben/ }).fill('');
+  const settings = (await openSection(page, 'Instellingen')).getByRole('form', { name: 'Instellingen' });
+  await (await byRole(settings, 'radio', { name: 'Leden van de groepen hieronder' })).click();
   const answer = page.waitForResponse(
     (res) => res.url().endsWith('/api/admin/settings') && res.request().method() === 'PUT',
   );
-  await settings.getByRole('button', { name: 'Instellingen opslaan' }).click();
+  await (await byRole(settings, 'button', { name: 'Instellingen opslaan' })).click();
   const res = await answer;
   expect(res.status()).toBe(400);
   const { error } = (await res.json()) as { error: { message: string } };

@@ -13,6 +13,7 @@ import { startHarness, type Harness } from '../support/headshot';
 import { apiAs } from '../support/tab-api';
 import { image } from '../support/photos';
 import { axeViolations, openTab, screenshot } from '../support/tab-browser';
+import { byRole, countByRole } from '../support/ax';
 
 jest.setTimeout(90_000);
 
@@ -110,7 +111,7 @@ test('a manager sees old and new photo, must give a reason to reject, and reject
 
   // Reject without a reason: the server's localised refusal, next to the reason field.
   const reason = alex.getByRole('textbox', { name: 'Reason (needed to reject; Alex Wilber will see it)' });
-  await alex.getByRole('button', { name: /^Reject/ }).click();
+  await (await byRole(alex, 'button', { name: /^Reject/ })).click();
   await alex.getByText(botT('en', 'errors.approval.reason_required')).waitFor();
   expect(await reason.getAttribute('aria-invalid')).toBe('true');
   expect(await reason.evaluate((node) => node.matches(':focus'))).toBe(true);
@@ -119,13 +120,13 @@ test('a manager sees old and new photo, must give a reason to reject, and reject
   await reason.fill('Please use a photo where your face is visible.');
   await alex.getByText('46 of 500 characters').waitFor();
   expect(await reason.getAttribute('maxlength')).toBe('500');
-  await alex.getByRole('button', { name: /^Reject/ }).click();
+  await (await byRole(alex, 'button', { name: /^Reject/ })).click();
 
   const decided = page.locator(`li[data-request-id="${request.requestId}"][data-state="rejected"]`);
   await decided.waitFor();
   await decided.getByText('Decided by Megan Bowen on', { exact: false }).waitFor();
   await decided.getByText('Please use a photo where your face is visible.', { exact: false }).first().waitFor();
-  expect(await decided.getByRole('button').count()).toBe(0);
+  expect(await countByRole(decided, 'button')).toBe(0);
   const answer = (await api<ApprovalItemView[]>(DEMO_USERS.megan, 'GET', '/api/approvals?scope=decided')).find(
     (i) => i.requestId === request.requestId,
   );
@@ -157,7 +158,7 @@ test('keyboard only, in Finnish: approve one (the local tenant gets the photo) a
 
   // Approve Adele's with the keyboard.
   await page.locator('body').focus();
-  await tabTo(page, adeleEntry.getByRole('button', { name: /^Hyväksy/ }));
+  await tabTo(page, (await byRole(adeleEntry, 'button', { name: /^Hyväksy/ })));
   await page.keyboard.press('Enter');
   await page.locator(`li[data-request-id="${adele.requestId}"]:not([data-state="pending_approval"])`).waitFor();
   const deadline = Date.now() + 20_000;
@@ -168,7 +169,7 @@ test('keyboard only, in Finnish: approve one (the local tenant gets the photo) a
   const reason = isaiahEntry.getByRole('textbox');
   await tabTo(page, reason);
   await page.keyboard.type('Kuva on sivuttain.');
-  await tabTo(page, isaiahEntry.getByRole('button', { name: /^Hylkää/ }), 5);
+  await tabTo(page, (await byRole(isaiahEntry, 'button', { name: /^Hylkää/ })), 5);
   await page.keyboard.press('Space');
   const rejected = page.locator(`li[data-request-id="${isaiah.requestId}"][data-state="rejected"]`);
   await rejected.waitFor();
@@ -186,17 +187,17 @@ test('a request closed meanwhile shows the server’s answer; a refusal is shown
   expect([first.state, second.state]).toEqual(['pending_approval', 'pending_approval']);
   const page = await openApprovals('Megan Bowen', 'en');
   const alex = page.locator(`li[data-request-id="${first.requestId}"]`);
-  await alex.getByRole('button', { name: /^Approve/ }).waitFor();
+  await (await byRole(alex, 'button', { name: /^Approve/ })).waitFor();
 
   // Alex withdraws the request while Megan looks at it: her click gets the request as it now is.
   await api(DEMO_USERS.alex, 'POST', `/api/me/photo-requests/${first.requestId}/cancel`);
   const answered = page.waitForResponse((res) => res.url().includes(`/api/approvals/${first.requestId}/decision`));
-  await alex.getByRole('button', { name: /^Approve/ }).click();
+  await (await byRole(alex, 'button', { name: /^Approve/ })).click();
   const answer = (await (await answered).json()) as ApprovalItemView;
   expect(answer).toMatchObject({ state: 'cancelled', canDecide: false });
   const closed = page.locator(`li[data-request-id="${first.requestId}"][data-state="cancelled"]`);
   await closed.getByText(answer.message).waitFor();
-  expect(await closed.getByRole('button').count()).toBe(0);
+  expect(await countByRole(closed, 'button')).toBe(0);
   await page.locator('#live').getByText(answer.message).waitFor();
 
   // A refusal (here a 409 as the contract allows, made by the test): its message, then a fresh list.
@@ -208,7 +209,7 @@ test('a request closed meanwhile shows the server’s answer; a refusal is shown
   );
   const isaiah = page.locator(`li[data-request-id="${second.requestId}"]`);
   const refreshed = page.waitForRequest((req) => req.url().endsWith('/api/approvals?scope=pending'));
-  await isaiah.getByRole('button', { name: /^Approve/ }).click();
+  await (await byRole(isaiah, 'button', { name: /^Approve/ })).click();
   await page.getByRole('alert').filter({ hasText: 'Someone else has already decided on this photo.' }).waitFor();
   await refreshed;
   // The refreshed list no longer holds Alex's withdrawn request among the pending ones.
@@ -235,7 +236,7 @@ test('the list refreshes itself every 15 seconds while shown, and stops when the
   await page.clock.fastForward(5_000);
   expect(await item.count()).toBe(0);
   await page.clock.fastForward(10_500);
-  await item.getByRole('button', { name: /^Approve/ }).waitFor();
+  await (await byRole(item, 'button', { name: /^Approve/ })).waitFor();
 
   // Leave the page: no more calls to the approvals list.
   let calls = 0;

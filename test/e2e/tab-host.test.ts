@@ -14,6 +14,7 @@ import { openInFakeHost, type FramedTab } from '../support/fake-teams-host';
 import { IMAGES } from '../support/photos';
 import { startHarness, type Harness } from '../support/headshot';
 import { axeViolations, eventually, screenshot, ssoToken, tabUrl } from '../support/tab-browser';
+import { byRole, countByRole } from '../support/ax';
 
 jest.setTimeout(90_000);
 
@@ -60,7 +61,7 @@ test('in Teams: the host’s locale, theme and token; theme changes are followed
   expect(await html.getAttribute('data-theme')).toBe('dark');
   expect(await html.getAttribute('data-host')).toBe('teams');
   expect(await host.tab.locator('ul.people').count()).toBe(0);
-  expect(await host.tab.getByRole('button', { name: COMMON_STRINGS.fi.switchPerson }).isHidden()).toBe(true);
+  expect(await host.tab.locator('#switch-person').isHidden()).toBe(true);
   await host.tab.locator('table.status-table').waitFor();
   await screenshot(host.page, 'tab-host-teams-fi-dark');
 
@@ -114,7 +115,7 @@ test('in a Teams dialog: once the photo is applied, Done closes the dialog', asy
   await press(host, '#editor-submit');
   await press(host, '#use-photo');
   await host.tab.locator('.request-state[data-state="applied"]').waitFor();
-  await press(host, `button:text-is("${MY_PHOTO_STRINGS.en['request.done']}")`);
+  await press(host, `fluent-button:text-is("${MY_PHOTO_STRINGS.en['request.done']}")`);
   await eventually(
     () => host.calls(),
     (calls) => calls.includes('tasks.completeTask'),
@@ -127,7 +128,7 @@ test('a host that refuses the token: a localised message and a way to try again'
     token: new Error('resourceDisabled'),
   });
   await host.tab.getByText(COMMON_STRINGS.nl.hostAuthFailed).waitFor();
-  await host.tab.getByRole('button', { name: COMMON_STRINGS.nl.tryAgain }).waitFor();
+  await (await byRole(host.tab, 'button', { name: COMMON_STRINGS.nl.tryAgain })).waitFor();
 });
 
 test('a frame that never answers: standalone within the timeout, and the page still works', async () => {
@@ -139,7 +140,7 @@ test('a frame that never answers: standalone within the timeout, and the page st
   expect(await host.calls()).toContain('initialize');
 
   // Keys, not a mouse click: Playwright's pointer actions fail inside a cross-origin frame here ("Object not disposable").
-  await host.tab.getByRole('button', { name: 'Alex Wilber', exact: true }).focus();
+  await (await byRole(host.tab, 'button', { name: 'Alex Wilber', exact: true })).focus();
   await host.page.keyboard.press('Enter');
   await host.tab.getByRole('heading', { level: 1, name: MY_PHOTO_STRINGS.en.title }).waitFor();
   await host.tab.locator('table.status-table').waitFor();

@@ -18,6 +18,7 @@ import { launchChromium, loopbackOnlyContext } from '../support/browser';
 import { startHarness, type Harness } from '../support/headshot';
 import { IMAGES } from '../support/photos';
 import { axeViolations, eventually, openTab, screenshot, ssoToken, tabUrl } from '../support/tab-browser';
+import { byRole, countByRole } from '../support/ax';
 
 const EN = MY_PHOTO_STRINGS.en;
 const PORTRAIT = path.join(IMAGES, 'exif-orientation-examples/Portrait_1.jpg');
@@ -99,8 +100,8 @@ test('Alex crops a photo, sees the round previews, uses it, and the local tenant
   expect(await page.getAttribute('html', 'lang')).toBe('en');
 
   await choosePhoto(page, PORTRAIT);
-  await page.getByRole('button', { name: EN['editor.zoomIn'] }).click();
-  await page.getByRole('button', { name: EN['editor.rotateRight'] }).click();
+  await (await byRole(page, 'button', { name: EN['editor.zoomIn'] })).click();
+  await (await byRole(page, 'button', { name: EN['editor.rotateRight'] })).click();
 
   expect(config.avatarSides.length).toBeGreaterThan(0);
   for (const side of config.avatarSides) {
@@ -114,7 +115,7 @@ test('Alex crops a photo, sees the round previews, uses it, and the local tenant
   await screenshot(page, 'tab-photo-cropping');
 
   const upload = page.waitForRequest((r) => r.method() === 'POST' && r.url().includes('/api/me/photo-requests?'));
-  await page.getByRole('button', { name: EN['editor.submit'] }).click();
+  await (await byRole(page, 'button', { name: EN['editor.submit'] })).click();
   const query = new URL((await upload).url()).searchParams;
   expect(query.get('rotate')).toBe('90');
   const size = Number(query.get('cropSize'));
@@ -124,7 +125,7 @@ test('Alex crops a photo, sees the round previews, uses it, and the local tenant
   expect(Number(query.get('cropTop')) + size).toBeLessThanOrEqual(1200);
 
   await page.getByRole('img', { name: EN['request.previewAlt'] }).waitFor();
-  await page.getByRole('button', { name: EN['request.use'] }).click();
+  await (await byRole(page, 'button', { name: EN['request.use'] })).click();
   await page.locator('.request-state[data-state="applied"]').waitFor();
   await page.getByRole('img', { name: EN['current.alt'] }).waitFor();
   await screenshot(page, 'tab-photo-applied');
@@ -149,8 +150,8 @@ test('with approval required for everyone, Alex waits for Megan Bowen', async ()
   try {
     const page = await openTab(context, h.service.url, { as: 'Alex Wilber' });
     await choosePhoto(page, PORTRAIT);
-    await page.getByRole('button', { name: EN['editor.submit'] }).click();
-    await page.getByRole('button', { name: EN['request.use'] }).click();
+    await (await byRole(page, 'button', { name: EN['editor.submit'] })).click();
+    await (await byRole(page, 'button', { name: EN['request.use'] })).click();
     await page.locator('.request-state[data-state="pending_approval"]').waitFor();
     expect(await page.locator('.approvers').textContent()).toBe('Waiting for approval by Megan Bowen.');
     await screenshot(page, 'tab-photo-pending-approval');
@@ -158,7 +159,7 @@ test('with approval required for everyone, Alex waits for Megan Bowen', async ()
     // A reload resumes the open request.
     await page.reload();
     await page.locator('.request-state[data-state="pending_approval"]').waitFor();
-    await page.getByRole('button', { name: EN['request.cancel'] }).click();
+    await (await byRole(page, 'button', { name: EN['request.cancel'] })).click();
     await page.locator('.request-state[data-state="cancelled"]').waitFor();
   } finally {
     await setApproval('nobody');
@@ -185,7 +186,7 @@ test('the editor works with the keyboard alone, up to the applied photo', async 
   // Listen from the start: Playwright turns on file-chooser interception asynchronously when the first
   // listener comes, and a chooser opened before that is lost (seen here about one run in six).
   const chooser = new Promise<FileChooser>((resolve) => page.once('filechooser', resolve));
-  await tabTo(page, 'button.person:text-is("Isaiah Langer")');
+  await tabTo(page, 'fluent-button.person:text-is("Isaiah Langer")');
   await page.keyboard.press('Enter');
   await page.locator('#drop-zone').waitFor();
 
@@ -214,7 +215,7 @@ test('the editor works with the keyboard alone, up to the applied photo', async 
   );
 
   const pl = MY_PHOTO_STRINGS.pl;
-  await tabTo(page, `button:text-is("${pl['editor.rotateLeft']}")`);
+  await tabTo(page, `fluent-button:text-is("${pl['editor.rotateLeft']}")`);
   await page.keyboard.press('Space');
   await tabTo(page, '#editor-submit');
   const upload = page.waitForRequest((r) => r.method() === 'POST' && r.url().includes('/api/me/photo-requests?'));
@@ -255,7 +256,7 @@ test('Finnish and Polish: the link’s language, then the person’s preferred o
   const fi = await openTab(context, h.service.url, { locale: 'fi' });
   await fi.getByRole('heading', { level: 1, name: COMMON_STRINGS.fi.signInTitle }).waitFor();
   expect(await fi.getAttribute('html', 'lang')).toBe('fi');
-  await fi.getByRole('button', { name: 'Megan Bowen', exact: true }).click();
+  await (await byRole(fi, 'button', { name: 'Megan Bowen', exact: true })).click();
   await fi.getByRole('heading', { level: 1, name: MY_PHOTO_STRINGS.fi.title }).waitFor();
   await fi.getByRole('heading', { name: MY_PHOTO_STRINGS.fi['status.title'] }).waitFor();
   await screenshot(fi, 'tab-photo-fi');
@@ -264,7 +265,7 @@ test('Finnish and Polish: the link’s language, then the person’s preferred o
   const pl = await openTab(context, h.service.url, { as: 'Isaiah Langer' });
   await pl.getByRole('heading', { level: 1, name: MY_PHOTO_STRINGS.pl.title }).waitFor();
   expect(await pl.getAttribute('html', 'lang')).toBe('pl');
-  await pl.getByRole('button', { name: MY_PHOTO_STRINGS.pl['editor.choose'] }).waitFor();
+  await (await byRole(pl, 'button', { name: MY_PHOTO_STRINGS.pl['editor.choose'] })).waitFor();
   await screenshot(pl, 'tab-photo-pl');
 });
 
@@ -294,7 +295,7 @@ test('a tampered token and an expired token are refused: "sign in again"', async
   const forged = Buffer.from(JSON.stringify({ ...claims, oid: DEMO_USERS.patti })).toString('base64url');
   expect(await reloadWithToken(page, `${header}.${forged}.${signature}`)).toBe(401);
   await page.getByText(COMMON_STRINGS.en.signInAgain).waitFor();
-  await page.getByRole('button', { name: 'Alex Wilber', exact: true }).waitFor();
+  await (await byRole(page, 'button', { name: 'Alex Wilber', exact: true })).waitFor();
 
   // A token the tenant issued three hours ago (its clock set back), long expired now.
   const now = Date.now();

@@ -3,6 +3,7 @@
  * in the user's language, a real file chosen, the preview shown on the page and
  * sent to the chat; bad files and a broken link get a clear, localised message.
  */
+import { byRole, countByRole } from '../support/ax';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,7 +53,7 @@ test('a Polish user uploads a photo on the page: preview on the page and in the 
   expect(await page.getAttribute('html', 'lang')).toBe('pl');
 
   await page.setInputFiles('#file', path.join(IMAGES, 'exif-orientation-examples/Portrait_8.jpg'));
-  await page.getByRole('button', { name: 'Prześlij' }).click();
+  await (await byRole(page, 'button', { name: 'Prześlij' })).click();
   await page.getByText(t('pl', 'upload.sent_to_chat')).waitFor();
   const src = await page.getAttribute('#preview', 'src');
   expect(src).toMatch(/^data:image\/jpeg;base64,/);
@@ -69,7 +70,7 @@ test('a file that is not a photo gets the localised reason on the page', async (
   const notAPhoto = path.join(os.tmpdir(), `headshot-not-a-photo-${process.pid}.jpg`);
   fs.writeFileSync(notAPhoto, '%PDF-1.7\nnot a photo\n');
   await page.setInputFiles('#file', notAPhoto);
-  await page.getByRole('button', { name: 'Lataa' }).click();
+  await (await byRole(page, 'button', { name: 'Lataa' })).click();
   await page.locator('#status.error').waitFor();
   expect(await page.textContent('#status')).toContain('pdf');
   fs.rmSync(notAPhoto, { force: true });
