@@ -158,7 +158,7 @@ test('keyboard only, in Finnish: approve one (the local tenant gets the photo) a
 
   // Approve Adele's with the keyboard.
   await page.locator('body').focus();
-  await tabTo(page, (await byRole(adeleEntry, 'button', { name: /^Hyväksy/ })));
+  await tabTo(page, await byRole(adeleEntry, 'button', { name: /^Hyväksy/ }));
   await page.keyboard.press('Enter');
   await page.locator(`li[data-request-id="${adele.requestId}"]:not([data-state="pending_approval"])`).waitFor();
   const deadline = Date.now() + 20_000;
@@ -169,7 +169,7 @@ test('keyboard only, in Finnish: approve one (the local tenant gets the photo) a
   const reason = isaiahEntry.getByRole('textbox');
   await tabTo(page, reason);
   await page.keyboard.type('Kuva on sivuttain.');
-  await tabTo(page, (await byRole(isaiahEntry, 'button', { name: /^Hylkää/ })), 5);
+  await tabTo(page, await byRole(isaiahEntry, 'button', { name: /^Hylkää/ }), 5);
   await page.keyboard.press('Space');
   const rejected = page.locator(`li[data-request-id="${isaiah.requestId}"][data-state="rejected"]`);
   await rejected.waitFor();

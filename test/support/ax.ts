@@ -82,7 +82,9 @@ async function query(target: Page | Frame, role: string, options: ByRoleOptions)
     const { nodes } = (await cdp.send('Accessibility.queryAXTree', { backendNodeId, role })) as { nodes: AxNode[] };
     found.push(...nodes);
   }
-  return found.filter((n) => !n.ignored && n.backendDOMNodeId !== undefined && nameMatches(n.name?.value ?? '', options));
+  return found.filter(
+    (n) => !n.ignored && n.backendDOMNodeId !== undefined && nameMatches(n.name?.value ?? '', options),
+  );
 }
 
 /**
@@ -165,7 +167,17 @@ export async function checkedState(scope: Scope, role: string, options: ByRoleOp
 export async function unnamedControls(page: Page): Promise<string[]> {
   const cdp = await session(page);
   const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AxNode[] };
-  const controls = new Set(['button', 'radio', 'checkbox', 'textbox', 'combobox', 'tab', 'link', 'spinbutton', 'switch']);
+  const controls = new Set([
+    'button',
+    'radio',
+    'checkbox',
+    'textbox',
+    'combobox',
+    'tab',
+    'link',
+    'spinbutton',
+    'switch',
+  ]);
   return nodes
     .filter((n) => !n.ignored && controls.has(n.role?.value ?? '') && (n.name?.value ?? '').trim() === '')
     .map((n) => `${n.role?.value ?? '?'} #${n.backendDOMNodeId ?? '?'}`);

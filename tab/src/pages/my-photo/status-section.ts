@@ -55,10 +55,14 @@ export class StatusSection {
         'tr',
         { 'data-system': s.system, 'data-state': s.state },
         el('th', { scope: 'row' }, s.text.system),
-        el('td', {}, el('span', { class: `state state-${stateTone(s.state)}` }, s.text.state)),
         el(
           'td',
-          {},
+          { 'data-label': t('status.state') },
+          el('span', { class: `state state-${stateTone(s.state)}` }, s.text.state),
+        ),
+        el(
+          'td',
+          { 'data-label': t('status.details') },
           s.text.reasons.length || s.text.instructions.length
             ? el('ul', { class: 'plain' }, ...[...s.text.reasons, ...s.text.instructions].map((r) => el('li', {}, r)))
             : '',
@@ -67,7 +71,7 @@ export class StatusSection {
     );
     const table = el(
       'table',
-      { class: 'status-table' },
+      { class: 'status-table hs-stack' },
       el('caption', { class: 'visually-hidden' }, t('status.caption')),
       el(
         'thead',
