@@ -83,10 +83,13 @@ describe.each(VIEWS)('$name', ({ name, open }) => {
       const context = await contextFor(width, theme);
       const page = await open(context);
       await page.waitForLoadState('networkidle');
-      const scroll = await page.evaluate(() => ({
-        scrollWidth: document.documentElement.scrollWidth,
-        clientWidth: document.documentElement.clientWidth,
-      }));
+      const scroll = await page.evaluate(() => {
+        // Runs in the page (tests compile without the DOM types).
+        const root = (
+          globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
+        ).document.documentElement;
+        return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth };
+      });
       await screenshot(page, `tab-layout-${name}-${width}-${theme}`);
       expect({ width, theme, ...scroll }).toEqual({
         width,

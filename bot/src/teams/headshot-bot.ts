@@ -15,6 +15,7 @@ import {
 import { AppError, toAppError } from '../core/errors';
 import type { Locale } from '../core/locale';
 import { activityUser, conversationOf, type ActivityUser } from './activity-user';
+import { helpCard } from './cards/help-card';
 import { welcomeCard } from './cards/welcome-card';
 import { errorCard } from './error-card';
 import { recogniseIntent } from './intents';
@@ -79,8 +80,10 @@ export class HeadshotBot extends TeamsActivityHandler {
     const { intent } = recogniseIntent(typed);
     switch (intent) {
       case 'update_photo':
-      case 'help':
         await sendHowTo({ context, user, deps: this.deps });
+        return;
+      case 'help':
+        await sendCard(context, helpCard(user.locale, { notUnderstood: false, isAdmin: await this.isAdmin(user) }));
         return;
       case 'status':
         await context.sendActivity({ type: ActivityTypes.Typing });
@@ -98,9 +101,18 @@ export class HeadshotBot extends TeamsActivityHandler {
         return;
       }
       default:
-        await sendCard(context, messageCard(user.locale, { kind: 'warning', messageKey: 'errors.input.not_a_photo' }));
-        await sendHowTo({ context, user, deps: this.deps });
+        // Not understood: say so and show what works, rather than start an update nobody asked for.
+        await sendCard(context, helpCard(user.locale, { notUnderstood: true, isAdmin: await this.isAdmin(user) }));
     }
+  }
+
+  /** Whether the help card lists the admin commands for `user`. */
+  private async isAdmin(user: ActivityUser): Promise<boolean> {
+    if (!this.deps.admin) return false;
+    return this.deps.admin.broadcasts.requireAdmin(user.userId).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** Universal Actions (Action.Execute and card refreshes): the verb table's `execute` handlers. */

@@ -49,11 +49,34 @@ const cases: { locale: Locale; tag: string }[] = [
 describe.each(cases)('bad input in $locale', ({ locale, tag }) => {
   const chat = () => h.chat({ aadObjectId: DEMO_USERS.alex, locale: tag });
 
-  test('text that is not a command gets "send a photo" and the ways to do it', async () => {
+  test('text the bot does not understand gets "I didn\'t understand" and what it can do, not the update card', async () => {
     const c = chat();
     await c.say('the weather is nice today');
-    const texts = await expectErrorCard(c, locale, 'errors.input.not_a_photo');
-    expect(texts).toContain(t(locale, 'cards.how_to.title'));
+    const cards = await c.newCards();
+    expect(cards).toHaveLength(1);
+    expectValidCard(cards[0].card);
+    const texts = cardTexts(cards[0].card);
+    expect(texts[0]).toBe(t(locale, 'cards.help.not_understood'));
+    for (const key of ['update', 'status', 'cancel', 'undo']) expect(texts).toContain(t(locale, `cards.help.${key}`));
+    // Alex is no admin: no admin commands, and no "how to send a photo" card.
+    expect(texts).not.toContain(t(locale, 'cards.help.coverage'));
+    expect(texts).not.toContain(t(locale, 'cards.how_to.title'));
+  });
+
+  test('"help" lists what the bot can do in the language; an admin also gets the admin commands', async () => {
+    const word = { en: 'help', fi: 'apua', nl: 'help', pl: 'pomoc' }[locale];
+    const alex = chat();
+    await alex.say(word);
+    const forAlex = (await alex.newCards()).flatMap((x) => cardTexts(x.card));
+    expect(forAlex[0]).toBe(t(locale, 'cards.help.title'));
+    expect(forAlex).toContain(t(locale, 'cards.help.status'));
+    expect(forAlex).not.toContain(t(locale, 'cards.help.broadcast'));
+    const patti = h.chat({ aadObjectId: DEMO_USERS.patti, locale: tag });
+    await patti.say(word);
+    const forPatti = (await patti.newCards()).flatMap((x) => cardTexts(x.card));
+    expect(forPatti).toEqual(
+      expect.arrayContaining([t(locale, 'cards.help.coverage'), t(locale, 'cards.help.broadcast')]),
+    );
   });
 
   test('a PDF sent as a file is refused by its bytes, whatever its name', async () => {
