@@ -62,14 +62,21 @@ export function lumaStats(rgb: Uint8Array, width: number, height: number): LumaS
   return { mean, stdev, laplacianVariance };
 }
 
-/** The quality warnings the statistics call for. `blurry` is not reported on flat images, where it says nothing. */
+/**
+ * The quality warnings the statistics call for. `blurry` is not reported on flat images, where it says nothing;
+ * `low_contrast` not on dark or bright ones, where darkness or glare is the cause.
+ */
 export function qualityWarnings(stats: LumaStats): PhotoWarning[] {
   const warnings: PhotoWarning[] = [];
   const round = (n: number): number => Math.round(n * 10) / 10;
-  if (stats.mean <= DARK_MEAN_LUMA_MAX) warnings.push({ code: 'dark', params: { meanLuma: round(stats.mean) } });
-  if (stats.mean >= BRIGHT_MEAN_LUMA_MIN) warnings.push({ code: 'bright', params: { meanLuma: round(stats.mean) } });
+  const dark = stats.mean <= DARK_MEAN_LUMA_MAX;
+  const bright = stats.mean >= BRIGHT_MEAN_LUMA_MIN;
+  if (dark) warnings.push({ code: 'dark', params: { meanLuma: round(stats.mean) } });
+  if (bright) warnings.push({ code: 'bright', params: { meanLuma: round(stats.mean) } });
   const flat = stats.stdev <= LOW_CONTRAST_STDEV_MAX;
-  if (flat) warnings.push({ code: 'low_contrast', params: { lumaStdev: round(stats.stdev) } });
+  // A near-black or near-white photo is flat too, but darkness or glare is the problem to name (and fix):
+  // "low contrast, washed out" would send the person the wrong way.
+  if (flat && !dark && !bright) warnings.push({ code: 'low_contrast', params: { lumaStdev: round(stats.stdev) } });
   if (!flat && stats.laplacianVariance <= BLURRY_LAPLACIAN_VARIANCE_MAX) {
     warnings.push({ code: 'blurry', params: { sharpness: round(stats.laplacianVariance) } });
   }

@@ -34,6 +34,7 @@ export function qualityHints(cropSide: number, masterSide: number, rgba: ArrayLi
   const { mean, stdDev } = luminanceStats(rgba);
   if (mean < DARK_BELOW) hints.push('dark');
   else if (mean > BRIGHT_ABOVE) hints.push('bright');
-  if (stdDev < LOW_CONTRAST_BELOW) hints.push('low_contrast');
+  // A dark or glaring crop is flat too; the hint names the cause, as the server's check does.
+  else if (stdDev < LOW_CONTRAST_BELOW) hints.push('low_contrast');
   return hints;
 }
