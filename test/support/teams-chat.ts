@@ -99,6 +99,22 @@ export class TeamsChat {
     return this.post(this.base({ type: 'installationUpdate', action: 'add' }));
   }
 
+  /**
+   * The chat (re)opens: a conversationUpdate adding the bot and the user, as Teams sends with an install and the
+   * Agents Playground sends each time it opens the conversation.
+   */
+  join(): Promise<number> {
+    return this.post(
+      this.base({
+        type: 'conversationUpdate',
+        membersAdded: [
+          { id: '28:headshot-bot', name: 'Headshot' },
+          { id: `29:${this.user.aadObjectId}`, aadObjectId: this.user.aadObjectId },
+        ],
+      }),
+    );
+  }
+
   /** The user sends a message with attachments. */
   sendAttachments(attachments: unknown[], text = ''): Promise<number> {
     return this.post(this.base({ type: 'message', text, attachments }));

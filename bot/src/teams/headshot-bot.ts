@@ -32,7 +32,8 @@ import { resolveVerb } from './verbs/dispatch';
 
 /** The Headshot bot. */
 export class HeadshotBot extends TeamsActivityHandler {
-  private readonly welcomed = new Map<string, number>();
+  /** When and on which event each conversation was last greeted. */
+  private readonly welcomed = new Map<string, { at: number; kind: string; paired: boolean }>();
 
   constructor(private readonly deps: TeamsDeps) {
     super();
@@ -55,12 +56,18 @@ export class HeadshotBot extends TeamsActivityHandler {
 
   private async welcome(context: TurnContext): Promise<void> {
     const user = await this.identify(context);
-    // Teams sends installationUpdate and conversationUpdate for one install: greet once.
+    // Teams sends installationUpdate and conversationUpdate for one install: greet once for the pair. The same
+    // kind of event again (a client reopening the chat, as the Agents Playground does) is a new visit: greet it.
     const key = context.activity.conversation.id;
-    const last = this.welcomed.get(key) ?? 0;
+    const kind = context.activity.type;
+    const last = this.welcomed.get(key);
     const now = this.deps.clock.now().getTime();
-    if (now - last < 60_000) return;
-    this.welcomed.set(key, now);
+    if (last && !last.paired && last.kind !== kind && now - last.at < 60_000) {
+      // The install's second event: already greeted.
+      this.welcomed.set(key, { ...last, paired: true });
+      return;
+    }
+    this.welcomed.set(key, { at: now, kind, paired: false });
     await sendCard(context, welcomeCard(user.locale, { uploadUrl: await this.deps.uploadLink(user) }));
   }
 

@@ -48,6 +48,18 @@ const people: { locale: Locale; tag: string; userId: string; phrase: string }[] 
   { locale: 'pl', tag: 'pl-PL', userId: DEMO_USERS.isaiah, phrase: 'zmień moje zdjęcie' },
 ];
 
+test('one welcome for an install (installationUpdate and conversationUpdate), and another when the chat is opened again', async () => {
+  const chat = h.chat({ aadObjectId: DEMO_USERS.grady, locale: 'en-US' });
+  expect(await chat.install()).toBe(200);
+  expect(await chat.join()).toBe(200);
+  const first = await chat.newCards();
+  expect(first.map((c) => cardTexts(c.card)[0])).toEqual([t('en', 'cards.welcome.title')]);
+  // The Agents Playground reopening the same conversation sends conversationUpdate again: a new visit.
+  expect(await chat.join()).toBe(200);
+  const again = await chat.newCards();
+  expect(again.map((c) => cardTexts(c.card)[0])).toEqual([t('en', 'cards.welcome.title')]);
+});
+
 describe.each(people)('the whole flow in $locale', ({ locale, tag, userId, phrase }) => {
   test('install, ask, send a photo, preview, confirm: the photo is written once, every card in the language', async () => {
     const chat = h.chat({ aadObjectId: userId, locale: tag });
