@@ -14,7 +14,7 @@ import { openInFakeHost, type FramedTab } from '../support/fake-teams-host';
 import { IMAGES } from '../support/photos';
 import { startHarness, type Harness } from '../support/headshot';
 import { axeViolations, eventually, screenshot, ssoToken, tabUrl } from '../support/tab-browser';
-import { byRole, countByRole } from '../support/ax';
+import { byRole } from '../support/ax';
 
 jest.setTimeout(90_000);
 

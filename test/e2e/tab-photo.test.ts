@@ -18,7 +18,7 @@ import { launchChromium, loopbackOnlyContext } from '../support/browser';
 import { startHarness, type Harness } from '../support/headshot';
 import { IMAGES } from '../support/photos';
 import { axeViolations, eventually, openTab, screenshot, ssoToken, tabUrl } from '../support/tab-browser';
-import { byRole, countByRole } from '../support/ax';
+import { byRole } from '../support/ax';
 
 const EN = MY_PHOTO_STRINGS.en;
 const PORTRAIT = path.join(IMAGES, 'exif-orientation-examples/Portrait_1.jpg');

@@ -3,7 +3,7 @@
  * in the user's language, a real file chosen, the preview shown on the page and
  * sent to the chat; bad files and a broken link get a clear, localised message.
  */
-import { byRole, countByRole } from '../support/ax';
+import { byRole } from '../support/ax';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -153,13 +153,6 @@ async function targetOf(scope: Scope): Promise<Page | Frame> {
   return 'page' in scope && typeof scope.page === 'function' ? (scope as Locator).page() : (scope as Page);
 }
 
-/** A checkable control's state as the accessibility tree has it ('true', 'false' or 'mixed'). */
-export async function checkedState(scope: Scope, role: string, options: ByRoleOptions): Promise<string | undefined> {
-  const [node] = await query(await targetOf(scope), role, options);
-  const checked = node?.properties?.find((p) => p.name === 'checked')?.value.value;
-  return checked === undefined ? undefined : String(checked);
-}
-
 /**
  * Every focusable node without a name (what a screen reader would announce as just "button"): the tab's pages
  * must have none. axe-core cannot see ElementInternals roles, so this covers the Fluent controls it misses.

@@ -11,7 +11,6 @@ import {
   formatInstant,
   showFailure,
   uid,
-  type AdminSection,
   type RefreshableSection,
   type SectionHost,
 } from './admin-dom';

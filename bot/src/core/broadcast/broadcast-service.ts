@@ -52,7 +52,7 @@ export interface BroadcastServiceDeps {
 }
 
 /** What the audit keeps of a campaign: its audience and message kind, and when it goes out. */
-export function campaignDetail(c: Campaign): Record<string, string | boolean> {
+function campaignDetail(c: Campaign): Record<string, string | boolean> {
   return {
     audience: c.audience.kind,
     ...(c.audience.category ? { category: c.audience.category } : {}),
