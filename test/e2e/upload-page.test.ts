@@ -40,7 +40,8 @@ async function uploadLink(
   userId: string,
 ): Promise<{ link: string; chat: ReturnType<Harness['chat']> }> {
   const chat = h.chat({ aadObjectId: userId, locale });
-  await chat.say('help');
+  // "update my photo" answers with the ways to send one, the upload page among them.
+  await chat.say('update my photo');
   const [howTo] = await chat.newCards();
   return { link: cardActions(howTo.card).find((a) => a.type === 'Action.OpenUrl')?.url as string, chat };
 }

@@ -77,9 +77,38 @@ describe('groups', () => {
     expect([missing.status, missing.json.error.code]).toEqual([404, 'Request_ResourceNotFound']);
   });
 
+  test('groups by the start of their name (startswith on displayName, any case); other queries are refused', async () => {
+    const found = await t.graph(
+      app,
+      'GET',
+      `/v1.0/groups?$filter=${encodeURIComponent("startswith(displayName,'PHO')")}&$select=id,displayName`,
+    );
+    expect(found.status).toBe(200);
+    expect(found.json.value).toEqual([{ id: DEMO_GROUPS.approvers, displayName: 'Photo approvers' }]);
+    const all = await t.graph(app, 'GET', '/v1.0/groups?$select=id');
+    expect(all.json.value.map((g: { id: string }) => g.id)).toEqual(
+      expect.arrayContaining([DEMO_GROUPS.marketing, DEMO_GROUPS.sales, DEMO_GROUPS.approvers]),
+    );
+    const quoted = await t.graph(
+      app,
+      'GET',
+      `/v1.0/groups?$filter=${encodeURIComponent("startswith(displayName,'o''brien')")}`,
+    );
+    expect(quoted.json.value).toEqual([]);
+    for (const query of [
+      `$filter=${encodeURIComponent("displayName eq 'Sales'")}`,
+      '$search=%22displayName:sa%22',
+      '$orderby=displayName',
+    ]) {
+      const refused = await t.graph(app, 'GET', `/v1.0/groups?${query}`);
+      expect([query, refused.status, refused.json.error.code]).toEqual([query, 400, 'Request_UnsupportedQuery']);
+    }
+  });
+
   test('reading groups needs a group permission', async () => {
     const token = await t.appTokenWithRoles(['ProfilePhoto.ReadWrite.All']);
     expect((await t.graph(token, 'GET', `/v1.0/groups/${DEMO_GROUPS.sales}/members`)).status).toBe(403);
+    expect((await t.graph(token, 'GET', '/v1.0/groups')).status).toBe(403);
     expect((await t.graph(token, 'GET', `/v1.0/users/${DEMO_USERS.alex}/memberOf`)).status).toBe(403);
   });
 

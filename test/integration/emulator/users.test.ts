@@ -222,9 +222,9 @@ describe('delegated access and permissions', () => {
   });
 
   test('unknown Graph segment is 400 and wrong verb is 405, both in Graph shape', async () => {
-    const unknown = await t.graph(app, 'GET', '/v1.0/groups');
+    const unknown = await t.graph(app, 'GET', '/v1.0/places');
     expect(unknown.status).toBe(400);
-    expect(unknown.json.error.message).toBe("Resource not found for the segment 'groups'.");
+    expect(unknown.json.error.message).toBe("Resource not found for the segment 'places'.");
     const verb = await t.graph(app, 'DELETE', `/v1.0/users/${DEMO_USERS.alex}`);
     expect(verb.status).toBe(405);
     expect(verb.json.error.code).toBe('Request_BadRequest');
