@@ -10,6 +10,12 @@ export interface PageStrings {
   noTicket: string;
   failed: string;
   previewAlt: string;
+  /** The chosen file's name, shown in the drop zone. */
+  chosen: string;
+  /** A file whose bytes are no photo (checked before upload, as the service checks them). */
+  notImage: string;
+  /** What the drop zone accepts. */
+  formats: string;
 }
 
 export const STRINGS: Record<PageLocale, PageStrings> = {
@@ -22,6 +28,9 @@ export const STRINGS: Record<PageLocale, PageStrings> = {
     noTicket: 'This link is incomplete. Open the upload page again from your chat with Headshot.',
     failed: 'The upload failed. Check your connection and try again.',
     previewAlt: 'Preview of your new profile photo',
+    chosen: 'Chosen: {{name}}',
+    notImage: '{{name}} is not a photo. Choose a JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIC file.',
+    formats: 'JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIC',
   },
   fi: {
     title: 'Lataa uusi profiilikuva',
@@ -32,6 +41,9 @@ export const STRINGS: Record<PageLocale, PageStrings> = {
     noTicket: 'Linkki on puutteellinen. Avaa lataussivu uudelleen Headshot-keskustelusta.',
     failed: 'Lataus epäonnistui. Tarkista yhteys ja yritä uudelleen.',
     previewAlt: 'Uuden profiilikuvasi esikatselu',
+    chosen: 'Valittu: {{name}}',
+    notImage: '{{name}} ei ole kuva. Valitse JPEG-, PNG-, WebP-, GIF-, TIFF-, AVIF- tai HEIC-tiedosto.',
+    formats: 'JPEG, PNG, WebP, GIF, TIFF, AVIF tai HEIC',
   },
   nl: {
     title: 'Een nieuwe profielfoto uploaden',
@@ -42,6 +54,9 @@ export const STRINGS: Record<PageLocale, PageStrings> = {
     noTicket: 'Deze koppeling is onvolledig. Open de uploadpagina opnieuw vanuit je chat met Headshot.',
     failed: 'Het uploaden is mislukt. Controleer je verbinding en probeer het opnieuw.',
     previewAlt: 'Voorbeeld van je nieuwe profielfoto',
+    chosen: 'Gekozen: {{name}}',
+    notImage: '{{name}} is geen foto. Kies een JPEG-, PNG-, WebP-, GIF-, TIFF-, AVIF- of HEIC-bestand.',
+    formats: 'JPEG, PNG, WebP, GIF, TIFF, AVIF of HEIC',
   },
   pl: {
     title: 'Prześlij nowe zdjęcie profilowe',
@@ -52,5 +67,8 @@ export const STRINGS: Record<PageLocale, PageStrings> = {
     noTicket: 'Ten link jest niekompletny. Otwórz stronę przesyłania ponownie z czatu z Headshot.',
     failed: 'Przesyłanie nie powiodło się. Sprawdź połączenie i spróbuj ponownie.',
     previewAlt: 'Podgląd nowego zdjęcia profilowego',
+    chosen: 'Wybrano: {{name}}',
+    notImage: '{{name}} nie jest zdjęciem. Wybierz plik JPEG, PNG, WebP, GIF, TIFF, AVIF lub HEIC.',
+    formats: 'JPEG, PNG, WebP, GIF, TIFF, AVIF lub HEIC',
   },
 };

@@ -3,6 +3,9 @@
  * upload ticket from the link's fragment; the server does all the real work and
  * also sends the preview to the user's chat.
  */
+import { photoKind } from './pages/my-photo/file-kind';
+import { applyFluentTheme } from './shell/fluent';
+import { browserTheme } from './shell/host';
 import { STRINGS, type PageLocale, type PageStrings } from './upload-strings';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -33,6 +36,7 @@ function applyStrings(s: PageStrings, locale: PageLocale): void {
   $('title').textContent = s.title;
   $('intro').textContent = s.intro;
   $('choose').textContent = s.choose;
+  $('formats').textContent = s.formats;
   $('submit').textContent = s.upload;
   $<HTMLImageElement>('preview').alt = s.previewAlt;
 }
@@ -51,6 +55,11 @@ interface UploadAnswer {
 }
 
 async function upload(ticket: string, file: File, s: PageStrings): Promise<void> {
+  // The bytes decide, as on the service: a PDF renamed .jpg never leaves the page.
+  if (photoKind(new Uint8Array(await file.slice(0, 16).arrayBuffer())) === null) {
+    showStatus(s.notImage.replace('{{name}}', file.name), true);
+    return;
+  }
   showStatus(s.uploading, false);
   $<HTMLButtonElement>('submit').disabled = true;
   try {
@@ -83,6 +92,7 @@ async function upload(ticket: string, file: File, s: PageStrings): Promise<void>
 }
 
 function init(): void {
+  applyFluentTheme(browserTheme());
   const ticket = ticketFromFragment();
   const locale = pageLocale(ticket);
   const s = STRINGS[locale];
@@ -94,8 +104,12 @@ function init(): void {
     input.disabled = true;
     return;
   }
+  const chosen = $('chosen');
   input.addEventListener('change', () => {
-    submit.disabled = !input.files?.length;
+    const file = input.files?.[0];
+    submit.disabled = !file;
+    chosen.hidden = !file;
+    chosen.textContent = file ? s.chosen.replace('{{name}}', file.name) : '';
   });
   const drop = $('drop');
   drop.addEventListener('dragover', (e) => {

@@ -136,6 +136,36 @@ test('Alex crops a photo, sees the round previews, uses it, and the local tenant
   expect(after.etag).not.toBe(before.etag);
 });
 
+test('a PDF named .jpg and a photo over the pixel limit are refused on the page, before any upload', async () => {
+  const page = await openTab(context, h.service.url, { as: 'Alex Wilber' });
+  await page.locator('#drop-zone').waitFor();
+  let uploads = 0;
+  page.on('request', (req) => {
+    if (req.method() === 'POST' && new URL(req.url()).pathname === '/api/me/photo-requests') uploads += 1;
+  });
+  const pdf = path.join(os.tmpdir(), `headshot-renamed-${process.pid}.jpg`);
+  fs.writeFileSync(pdf, '%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n');
+  await page.locator('#photo-file').setInputFiles(pdf);
+  const notImage = EN['editor.notImage'].replace('{{name}}', path.basename(pdf));
+  await page.getByRole('alert').filter({ hasText: notImage }).waitFor();
+  fs.rmSync(pdf);
+
+  // 8,000 × 7,000 is 56 megapixels, over the service's 50.
+  const huge = path.join(os.tmpdir(), `headshot-huge-${process.pid}.png`);
+  await sharp({ create: { width: 8000, height: 7000, channels: 3, background: '#808080' } })
+    .png({ compressionLevel: 9 })
+    .toFile(huge);
+  await page.locator('#photo-file').setInputFiles(huge);
+  await page
+    .getByRole('alert')
+    .filter({ hasText: 'That photo has too many pixels to process (56 megapixels; the limit is 50).' })
+    .waitFor();
+  fs.rmSync(huge);
+  expect(await page.locator('#editor-submit').getAttribute('disabled')).not.toBeNull();
+  expect(uploads).toBe(0);
+  await page.close();
+});
+
 test('a dark photo gets a live hint while cropping', async () => {
   const page = await openTab(context, h.service.url, { as: 'Adele Vance', locale: 'en' });
   await choosePhoto(page, darkPhoto);

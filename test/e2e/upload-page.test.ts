@@ -4,6 +4,8 @@
  * sent to the chat; bad files and a broken link get a clear, localised message.
  */
 import { byRole } from '../support/ax';
+import { STRINGS } from '../../tab/src/upload-strings';
+import { axeViolations, screenshot } from '../support/tab-browser';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,16 +66,25 @@ test('a Polish user uploads a photo on the page: preview on the page and in the 
   expect(cardTexts(preview.card)).toContain(t('pl', 'cards.common.use_this_photo'));
 });
 
-test('a file that is not a photo gets the localised reason on the page', async () => {
+test('a file that is not a photo gets the localised reason on the page, and is never uploaded', async () => {
   const { link } = await uploadLink('fi-FI', DEMO_USERS.megan);
   const page = await context.newPage();
+  let uploads = 0;
+  page.on('request', (req) => {
+    if (new URL(req.url()).pathname === '/api/uploads') uploads += 1;
+  });
   await page.goto(link);
   const notAPhoto = path.join(os.tmpdir(), `headshot-not-a-photo-${process.pid}.jpg`);
   fs.writeFileSync(notAPhoto, '%PDF-1.7\nnot a photo\n');
   await page.setInputFiles('#file', notAPhoto);
+  // The drop zone names the chosen file in the page's language (no browser "Choose File" control).
+  await page.getByText(`Valittu: ${path.basename(notAPhoto)}`).waitFor();
   await (await byRole(page, 'button', { name: 'Lataa' })).click();
   await page.locator('#status.error').waitFor();
-  expect(await page.textContent('#status')).toContain('pdf');
+  expect(await page.textContent('#status')).toBe(STRINGS.fi.notImage.replace('{{name}}', path.basename(notAPhoto)));
+  expect(uploads).toBe(0);
+  await screenshot(page, 'upload-page-not-a-photo-fi');
+  expect(await axeViolations(page)).toEqual([]);
   fs.rmSync(notAPhoto, { force: true });
 });
 

@@ -70,6 +70,8 @@ export interface TabConfig {
   teamsAppId: string;
   /** Largest photo upload in bytes. */
   maxUploadBytes: number;
+  /** Most pixels (width × height) the server decodes. */
+  maxPixels: number;
   /** Smallest side in pixels the server accepts (and smallest crop). */
   minSide: number;
   /** The square side the server writes to Microsoft 365 (648). */

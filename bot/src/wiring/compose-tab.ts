@@ -61,6 +61,7 @@ export function composeTab(a: TabWiringArgs): TabRouteDeps {
         localSignIn: a.mode.localSignIn !== undefined,
         teamsAppId: a.mode.catalogAppId ?? '',
         maxUploadBytes: a.config.photo.maxBytes,
+        maxPixels: a.config.photo.maxPixels,
         minSide: a.config.photo.minSide,
         masterSide: MASTER_SIDE,
         avatarSides: [...DEFAULT_AVATAR_SIDES],

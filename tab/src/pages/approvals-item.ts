@@ -11,6 +11,8 @@ export interface ItemHost {
   ctx: PageContext;
   /** A refusal that is not about the reason (someone else decided first, gone, forbidden): show it and reload. */
   refused(message: string): void;
+  /** This approver decided `item` here: its answer (`node`) moves to the decided list at once. */
+  decided(item: ApprovalItemView, node: HTMLLIElement): void;
 }
 
 /** A key that changes when what the item shows changes (the list keeps unchanged items, and what is typed in them). */
@@ -108,8 +110,13 @@ function decisionControls(item: ApprovalItemView, host: ItemHost, heading: HTMLE
 
   const button = (label: string, kind: 'approve' | 'reject') =>
     el(
-      'button',
-      { type: 'button', class: kind === 'approve' ? 'primary' : 'secondary', 'data-decision': kind },
+      'fluent-button',
+      {
+        type: 'button',
+        appearance: kind === 'approve' ? 'primary' : undefined,
+        class: kind === 'approve' ? 'primary' : 'secondary',
+        'data-decision': kind,
+      },
       label,
       el('span', { class: 'visually-hidden' }, t('forPerson', { name })),
     );
@@ -128,9 +135,9 @@ function decisionControls(item: ApprovalItemView, host: ItemHost, heading: HTMLE
         body,
       );
       if (ctx.signal.aborted) return;
-      const li = heading.closest('li');
       const next = renderApprovalItem(answer, host);
-      li?.replaceWith(next);
+      heading.closest('li')?.remove();
+      host.decided(answer, next);
       next.querySelector<HTMLElement>('h3')?.focus();
       ctx.announce(answer.message);
     } catch (err) {

@@ -28,6 +28,19 @@ class ApprovalList {
     this.empty = el('p', { class: 'hs-empty', hidden: true }, emptyText);
   }
 
+  /** Shows `node` (drawn for `item` elsewhere) first in this list, kept by later refreshes while it is unchanged. */
+  adopt(item: ApprovalItemView, node: HTMLLIElement): void {
+    this.shown.set(item.requestId, { signature: itemSignature(item), node });
+    this.list.prepend(node);
+    this.empty.hidden = true;
+  }
+
+  /** Forgets an entry that left this list on the page. */
+  drop(requestId: string): void {
+    this.shown.delete(requestId);
+    this.empty.hidden = this.list.children.length > 0;
+  }
+
   update(items: ApprovalItemView[], host: ItemHost): void {
     const nodes = items.map((item) => {
       const signature = itemSignature(item);
@@ -83,6 +96,10 @@ async function render(root: HTMLElement, ctx: PageContext): Promise<void> {
     refused(message) {
       alert.textContent = message;
       void load();
+    },
+    decided(item, node) {
+      pending.drop(item.requestId);
+      decided.adopt(item, node);
     },
   };
   const fetchScope = (scope: Scope) => ctx.api.get<ApprovalItemView[]>(`/api/approvals?scope=${scope}`);

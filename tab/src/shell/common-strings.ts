@@ -29,6 +29,7 @@ export const COMMON_STRINGS: Record<TabLocale, Record<string, string>> = {
     pageNotAvailable: 'This page is not available to you.',
     manager: 'manager',
     admin: 'admin',
+    guest: 'guest from another organisation',
   },
   fi: {
     appName: 'Headshot',
@@ -58,6 +59,7 @@ export const COMMON_STRINGS: Record<TabLocale, Record<string, string>> = {
     pageNotAvailable: 'Tämä sivu ei ole käytettävissäsi.',
     manager: 'esihenkilö',
     admin: 'ylläpitäjä',
+    guest: 'vieras toisesta organisaatiosta',
   },
   nl: {
     appName: 'Headshot',
@@ -86,6 +88,7 @@ export const COMMON_STRINGS: Record<TabLocale, Record<string, string>> = {
     pageNotAvailable: 'Deze pagina is niet beschikbaar voor je.',
     manager: 'manager',
     admin: 'beheerder',
+    guest: 'gast uit een andere organisatie',
   },
   pl: {
     appName: 'Headshot',
@@ -114,5 +117,6 @@ export const COMMON_STRINGS: Record<TabLocale, Record<string, string>> = {
     pageNotAvailable: 'Ta strona nie jest dla Ciebie dostępna.',
     manager: 'kierownik',
     admin: 'administrator',
+    guest: 'gość z innej organizacji',
   },
 };

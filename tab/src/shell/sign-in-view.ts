@@ -40,7 +40,7 @@ export function renderSignIn(root: HTMLElement, view: SignInView): void {
         'li',
         {},
         b,
-        el('span', { class: 'person-details', id: `person-${person.id}` }, details || person.userPrincipalName),
+        el('span', { class: 'person-details', id: `person-${person.id}` }, details || subtitle(person, view.t)),
       ),
     );
   }
@@ -53,4 +53,9 @@ export function renderSignIn(root: HTMLElement, view: SignInView): void {
       error,
     ),
   );
+}
+
+/** What to show under a name without a job title: a guest is said to be one (their #EXT# UPN means nothing to anyone). */
+function subtitle(person: DemoPerson, t: SignInView['t']): string {
+  return person.userPrincipalName.includes('#EXT#') ? t('guest') : person.userPrincipalName;
 }

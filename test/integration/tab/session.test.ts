@@ -21,6 +21,7 @@ test('GET /api/tab/config: what the page needs, public, from configuration', asy
     localSignIn: true,
     teamsAppId: DEMO_TEAMS_APP_ID,
     maxUploadBytes: 20 * 1024 * 1024,
+    maxPixels: 50_000_000,
     minSide: 120,
     masterSide: 648,
     avatarSides: [...DEFAULT_AVATAR_SIDES],

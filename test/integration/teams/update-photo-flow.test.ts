@@ -8,7 +8,7 @@ import { t } from '../../../bot/src/i18n/i18n';
 import type { Locale } from '../../../bot/src/core/locale';
 import { expectValidCard } from '../../support/adaptive-card-validation';
 import { useHarness } from '../../support/headshot';
-import { cardActions, cardTexts, type TeamsChat } from '../../support/teams-chat';
+import { cardActions, cardTexts, type AdaptiveCardJson, type TeamsChat } from '../../support/teams-chat';
 import { image } from '../../support/photos';
 
 const h = useHarness();
@@ -169,8 +169,12 @@ test('choose another and cancel close the preview and write nothing', async () =
 
   const second = await sendPhotoAndGetPreview(chat, image('exif-orientation-examples/Landscape_2.jpg'));
   await chat.click(second.activity, { verb: 'photo.cancel', requestId: second.requestId });
-  const [cancelled] = await chat.newCards();
-  expect(cardTexts(cancelled.card).join(' ')).toContain(t('en', 'photo.cancelled'));
+  // Said once: the preview turns into the closed card that says so, and no second card repeats it.
+  expect(await chat.newCards()).toEqual([]);
+  const closed = (await chat.all()).find((a) => a.id === second.activity.id);
+  const closedCard = closed?.attachments?.[0]?.content as AdaptiveCardJson;
+  expect(cardTexts(closedCard)).toContain(t('en', 'cards.closed.cancelled'));
+  expect(cardActions(closedCard)).toEqual([]);
 
   // Pressing confirm on the cancelled preview (a stale card) changes nothing.
   await chat.click(second.activity, { verb: 'photo.confirm', requestId: second.requestId });

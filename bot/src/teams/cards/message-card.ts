@@ -23,10 +23,11 @@ export interface MessageCardArgs {
   openUrl?: { url: string; titleKey?: string };
 }
 
-const TITLE_KEY: Readonly<Record<MessageKind, string>> = {
+const TITLE_KEY: Readonly<Record<MessageKind, string | null>> = {
   error: 'cards.message.title_error',
   warning: 'cards.message.title_warning',
-  info: 'cards.message.title_info',
+  // No "Good to know" over every notice: the message is the whole card.
+  info: null,
 };
 
 const TITLE_COLOUR: Readonly<Record<MessageKind, TextOptions['color']>> = {
@@ -41,13 +42,13 @@ export function messageCard(locale: Locale, args: MessageCardArgs): AdaptiveCard
   const params = plainParams(args.params);
   const messageKey = hasMessage(args.messageKey) ? args.messageKey : 'errors.internal';
   const message = t(locale, messageKey, params);
+  const titleKey = args.titleKey && hasMessage(args.titleKey) ? args.titleKey : TITLE_KEY[args.kind];
+  // A notice says its one thing without a heading; errors and warnings, and notices given a title, keep one.
   const body: JsonObject[] = [
-    text(t(locale, args.titleKey && hasMessage(args.titleKey) ? args.titleKey : TITLE_KEY[args.kind]), {
-      weight: 'bolder',
-      color: TITLE_COLOUR[args.kind],
-      style: 'heading',
-    }),
-    text(message, { spacing: 'small' }),
+    ...(titleKey
+      ? [text(t(locale, titleKey), { weight: 'bolder', color: TITLE_COLOUR[args.kind], style: 'heading' })]
+      : []),
+    text(message, { spacing: titleKey ? 'small' : 'default' }),
   ];
   if (params.correlationId !== undefined && String(params.correlationId) !== '') {
     body.push(

@@ -83,8 +83,9 @@ export async function confirm({ context, user, data, deps }: RequestTurn): Promi
 /** "Cancel" on the preview card. */
 export async function cancel({ context, user, data, deps }: RequestTurn): Promise<void> {
   const request = await deps.photos.cancel(data.requestId, user.userId);
-  await replaceClickedCard(context, closedCardFor(request, null));
-  await sendCard(context, messageCard(user.locale, { kind: 'info', messageKey: 'photo.cancelled' }));
+  // The closed card says it was cancelled; a reply says it again only where the card could not change.
+  if (!(await replaceClickedCard(context, closedCardFor(request, null))))
+    await sendCard(context, messageCard(user.locale, { kind: 'info', messageKey: 'photo.cancelled' }));
 }
 
 /** "Choose another" on the preview card: this one is closed, and how to send one follows. */

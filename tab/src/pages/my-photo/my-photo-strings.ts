@@ -26,14 +26,16 @@ const en = {
   'editor.fileLabel': 'Photo file',
   'editor.choose': 'Choose a photo or drag it here',
   'editor.rules':
-    'A JPEG, PNG, GIF, WebP or HEIC photo of at most {{mb}} MB and at least {{minSide}} pixels on each side.',
+    'A JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIC photo of at most {{mb}} MB and at least {{minSide}} pixels on each side.',
   'editor.takePhoto': 'Take a photo',
   'editor.cameraFailed': 'The camera could not be opened. Choose a photo file instead.',
   'editor.chosen': 'Chosen: {{name}}',
   'editor.loaded': '{{name}} is open in the crop area.',
   'editor.imageAlt': 'The photo you chose',
-  'editor.notImage': '{{name}} is not a photo. Choose a JPEG, PNG, GIF, WebP or HEIC file.',
+  'editor.notImage': '{{name}} is not a photo. Choose a JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIC file.',
   'editor.tooLarge': 'This photo is larger than {{mb}} MB. Choose a smaller one.',
+  'editor.tooManyPixels':
+    'That photo has too many pixels to process ({{received}} megapixels; the limit is {{max}}). Choose a smaller version of it.',
   'editor.tooSmall':
     'This photo is {{width}} × {{height}} pixels; it needs at least {{minSide}} pixels on each side. Choose a larger one.',
   'editor.undecodable':
@@ -107,14 +109,16 @@ const fi: Keys = {
   'editor.fileLabel': 'Kuvatiedosto',
   'editor.choose': 'Valitse kuva tai vedä se tähän',
   'editor.rules':
-    'JPEG-, PNG-, GIF-, WebP- tai HEIC-kuva, enintään {{mb}} Mt ja vähintään {{minSide}} pikseliä kummaltakin sivulta.',
+    'JPEG-, PNG-, WebP-, GIF-, TIFF-, AVIF- tai HEIC-kuva, enintään {{mb}} Mt ja vähintään {{minSide}} pikseliä kummaltakin sivulta.',
   'editor.takePhoto': 'Ota kuva',
   'editor.cameraFailed': 'Kameraa ei voitu avata. Valitse kuvatiedosto.',
   'editor.chosen': 'Valittu: {{name}}',
   'editor.loaded': '{{name}} on avattu rajausalueelle.',
   'editor.imageAlt': 'Valitsemasi kuva',
-  'editor.notImage': '{{name}} ei ole kuva. Valitse JPEG-, PNG-, GIF-, WebP- tai HEIC-tiedosto.',
+  'editor.notImage': '{{name}} ei ole kuva. Valitse JPEG-, PNG-, WebP-, GIF-, TIFF-, AVIF- tai HEIC-tiedosto.',
   'editor.tooLarge': 'Kuva on suurempi kuin {{mb}} Mt. Valitse pienempi kuva.',
+  'editor.tooManyPixels':
+    'Kuvassa on liian monta pikseliä käsiteltäväksi ({{received}} megapikseliä, kun enimmäismäärä on {{max}}). Valitse kuvasta pienempi versio.',
   'editor.tooSmall':
     'Kuva on {{width}} × {{height}} pikseliä; kummallakin sivulla tarvitaan vähintään {{minSide}} pikseliä. Valitse suurempi kuva.',
   'editor.undecodable':
@@ -186,14 +190,16 @@ const nl: Keys = {
   'editor.fileLabel': 'Fotobestand',
   'editor.choose': 'Kies een foto of sleep hem hierheen',
   'editor.rules':
-    'Een JPEG-, PNG-, GIF-, WebP- of HEIC-foto van hoogstens {{mb}} MB en minstens {{minSide}} pixels per zijde.',
+    'Een JPEG-, PNG-, WebP-, GIF-, TIFF-, AVIF- of HEIC-foto van hoogstens {{mb}} MB en minstens {{minSide}} pixels per zijde.',
   'editor.takePhoto': 'Maak een foto',
   'editor.cameraFailed': 'De camera kon niet worden geopend. Kies in plaats daarvan een fotobestand.',
   'editor.chosen': 'Gekozen: {{name}}',
   'editor.loaded': '{{name}} staat open in het bijsnijgebied.',
   'editor.imageAlt': 'De foto die je koos',
-  'editor.notImage': '{{name}} is geen foto. Kies een JPEG-, PNG-, GIF-, WebP- of HEIC-bestand.',
+  'editor.notImage': '{{name}} is geen foto. Kies een JPEG-, PNG-, WebP-, GIF-, TIFF-, AVIF- of HEIC-bestand.',
   'editor.tooLarge': 'Deze foto is groter dan {{mb}} MB. Kies een kleinere.',
+  'editor.tooManyPixels':
+    'Deze foto heeft te veel pixels om te verwerken ({{received}} megapixel; de limiet is {{max}}). Kies een kleinere versie van de foto.',
   'editor.tooSmall':
     'Deze foto is {{width}} × {{height}} pixels; hij moet minstens {{minSide}} pixels per zijde hebben. Kies een grotere.',
   'editor.undecodable':
@@ -265,14 +271,16 @@ const pl: Keys = {
   'editor.fileLabel': 'Plik zdjęcia',
   'editor.choose': 'Wybierz zdjęcie lub przeciągnij je tutaj',
   'editor.rules':
-    'Zdjęcie JPEG, PNG, GIF, WebP lub HEIC o rozmiarze do {{mb}} MB i co najmniej {{minSide}} pikseli z każdej strony.',
+    'Zdjęcie JPEG, PNG, WebP, GIF, TIFF, AVIF lub HEIC o rozmiarze do {{mb}} MB i co najmniej {{minSide}} pikseli z każdej strony.',
   'editor.takePhoto': 'Zrób zdjęcie',
   'editor.cameraFailed': 'Nie udało się włączyć aparatu. Wybierz plik ze zdjęciem.',
   'editor.chosen': 'Wybrano: {{name}}',
   'editor.loaded': '{{name}} jest otwarte w obszarze przycinania.',
   'editor.imageAlt': 'Wybrane zdjęcie',
-  'editor.notImage': '{{name}} nie jest zdjęciem. Wybierz plik JPEG, PNG, GIF, WebP lub HEIC.',
+  'editor.notImage': '{{name}} nie jest zdjęciem. Wybierz plik JPEG, PNG, WebP, GIF, TIFF, AVIF lub HEIC.',
   'editor.tooLarge': 'To zdjęcie jest większe niż {{mb}} MB. Wybierz mniejsze.',
+  'editor.tooManyPixels':
+    'To zdjęcie ma zbyt wiele pikseli, aby je przetworzyć ({{received}} Mpx, a limit to {{max}} Mpx). Wybierz jego mniejszą wersję.',
   'editor.tooSmall':
     'To zdjęcie ma {{width}} × {{height}} pikseli; potrzeba co najmniej {{minSide}} pikseli z każdej strony. Wybierz większe.',
   'editor.undecodable':

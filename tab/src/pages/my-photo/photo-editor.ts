@@ -6,7 +6,8 @@
 import Cropper from 'cropperjs';
 import type { CropQuery } from '../../../../bot/src/api/tab-contract';
 import type { PageContext } from '../../page-context';
-import { button, el, type FluentButton } from '../../dom';
+import { button, el, formatNumber, type FluentButton } from '../../dom';
+import { photoKind } from './file-kind';
 import { toCropQuery } from './crop-math';
 import { cameraButton } from './camera';
 import { AvatarPreviews } from './avatar-previews';
@@ -177,8 +178,8 @@ export class PhotoEditor {
     const { t, config } = this.ctx;
     this.clear();
     this.showError(null);
-    const heicByName = /\.(heic|heif)$/i.test(file.name);
-    if (!file.type.startsWith('image/') && !heicByName) {
+    // The bytes decide, as on the service: a PDF renamed .jpg is not a photo.
+    if (photoKind(new Uint8Array(await file.slice(0, 16).arrayBuffer())) === null) {
       this.showError(t('editor.notImage', { name: file.name }));
       return;
     }
@@ -199,6 +200,14 @@ export class PhotoEditor {
       this.undecodable.hidden = false;
       this.submitButton.disabled = false;
       this.ctx.announce(t('editor.undecodable'));
+      return;
+    }
+    const pixels = img.naturalWidth * img.naturalHeight;
+    if (pixels > config.maxPixels) {
+      this.clear();
+      const mp = (n: number) => Math.round(n / 100_000) / 10;
+      const n = (value: number) => formatNumber(mp(value), this.ctx.locale);
+      this.showError(t('editor.tooManyPixels', { received: n(pixels), max: n(config.maxPixels) }));
       return;
     }
     if (Math.min(img.naturalWidth, img.naturalHeight) < config.minSide) {
@@ -284,6 +293,9 @@ export class PhotoEditor {
     this.setBusy(true);
     try {
       await this.actions.submit(file, crop);
+      // The photo is with the service now (its request shows above): the editor starts empty for a next one.
+      this.clear();
+      this.fileInput.value = '';
     } catch (err) {
       this.showError((err as Error).message);
     } finally {

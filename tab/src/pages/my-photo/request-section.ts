@@ -119,14 +119,16 @@ export class RequestSection {
       );
     }
     if (view.state === 'failed' && view.error) details.push(el('p', { class: 'error' }, view.error.message));
-    const warnings = view.warnings.length
-      ? el(
-          'div',
-          { class: 'server-warnings' },
-          el('h3', {}, t('request.warningsTitle')),
-          el('ul', {}, ...view.warnings.map((w) => el('li', { class: 'warning', 'data-code': w.code }, w.message))),
-        )
-      : null;
+    // A preview that was discarded, replaced or ended no longer needs its warnings.
+    const warnings =
+      view.warnings.length && !END_STATES.includes(view.state)
+        ? el(
+            'div',
+            { class: 'server-warnings' },
+            el('h3', {}, t('request.warningsTitle')),
+            el('ul', {}, ...view.warnings.map((w) => el('li', { class: 'warning', 'data-code': w.code }, w.message))),
+          )
+        : null;
     const preview = view.preview
       ? el('img', {
           class: 'avatar server-preview',
