@@ -94,7 +94,10 @@ export function registerAdminRoutes(server: Server, deps: AdminRouteDeps, access
   const admin = (method: 'GET' | 'POST', path: string) =>
     ({ method, path, auth: 'tab-sso', roles: ['admin'] }) as const;
   const param = (req: Request, name: string): string => (req.params as Record<string, string | undefined>)[name] ?? '';
-  const progressJson = (p: CampaignProgress) => progressJsonOf(p, deps.groups);
+  // The campaign list is polled every 2 s while one sends: a group's name is asked of the directory once in a while,
+  // not on every poll.
+  const groupName = cachedGroupNames(deps.groups);
+  const progressJson = (p: CampaignProgress) => progressJsonOf(p, groupName);
 
   route(
     server,
@@ -281,12 +284,34 @@ function draftOf(body: z.infer<typeof draftBody>): CampaignDraft {
  * A campaign's progress as the contract has it (the reminder's words are the tenant settings', not the
  * campaign's), with the name of a group audience.
  */
-async function progressJsonOf(p: CampaignProgress, groups: AdminRouteDeps['groups']): Promise<CampaignProgressJson> {
-  const groupName = p.audience.groupId ? await groups.displayName(p.audience.groupId).catch(() => null) : null;
+async function progressJsonOf(
+  p: CampaignProgress,
+  groupName: (groupId: string) => Promise<string | null>,
+): Promise<CampaignProgressJson> {
+  const name = p.audience.groupId ? await groupName(p.audience.groupId) : null;
   return {
     ...p,
     message: p.message.kind === 'custom' ? { kind: 'custom', text: p.message.text } : { kind: 'reminder' },
-    audience: { ...p.audience, ...(groupName ? { groupName } : {}) },
+    audience: { ...p.audience, ...(name ? { groupName: name } : {}) },
+  };
+}
+
+/** How long a group's looked-up name is reused. */
+const GROUP_NAME_TTL_MS = 10 * 60_000;
+
+/** Group names from the directory, each kept for a while; a failed lookup is not kept (and gives no name). */
+function cachedGroupNames(groups: AdminRouteDeps['groups']): (groupId: string) => Promise<string | null> {
+  const known = new Map<string, { name: string | null; at: number }>();
+  return async (groupId) => {
+    const hit = known.get(groupId);
+    if (hit && Date.now() - hit.at < GROUP_NAME_TTL_MS) return hit.name;
+    try {
+      const name = await groups.displayName(groupId);
+      known.set(groupId, { name, at: Date.now() });
+      return name;
+    } catch {
+      return null;
+    }
   };
 }
 

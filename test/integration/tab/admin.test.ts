@@ -92,6 +92,18 @@ test('campaigns as Patti: create for a group, list, progress, cancel, report lin
   });
   const id = created.json.id;
   expect((await patti.get<CampaignProgressJson[]>('/api/admin/campaigns')).json.map((c) => c.id)).toContain(id);
+  // The list is polled while a campaign sends: the group's name comes from the directory once, not per poll.
+  const lookups = () =>
+    h.control<{ value: Array<{ path: string }> }>(
+      'GET',
+      `/_control/requests?method=GET&path=${encodeURIComponent(`/groups/${DEMO_GROUPS.sales}`)}`,
+    );
+  const before = (await lookups()).value.filter((r) => !r.path.includes('/members')).length;
+  for (let i = 0; i < 3; i += 1) {
+    const listed = (await patti.get<CampaignProgressJson[]>('/api/admin/campaigns')).json.find((c) => c.id === id);
+    expect(listed?.audience.groupName).toBe('Sales');
+  }
+  expect((await lookups()).value.filter((r) => !r.path.includes('/members')).length).toBe(before);
   expect((await patti.get<CampaignProgressJson>(`/api/admin/campaigns/${id}`)).json.id).toBe(id);
   const cancelled = await patti.post<CampaignProgressJson>(`/api/admin/campaigns/${id}/cancel`);
   expect(cancelled.json.state).toBe('cancelled');
