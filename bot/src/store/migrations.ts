@@ -304,4 +304,19 @@ export const MIGRATIONS: readonly string[] = [
     updated_by     TEXT NOT NULL
   );
   `,
+  // 6: every preview card the bot sent for a photo request, so that the card closes in place when the request
+  // ends (a newer photo, confirmed, cancelled, expired) or its change is undone.
+  `
+  CREATE TABLE request_cards (
+    request_id  TEXT NOT NULL,
+    user_id     TEXT NOT NULL,
+    activity_id TEXT NOT NULL,
+    reference   TEXT NOT NULL,
+    sent_at     INTEGER NOT NULL,
+    shows       TEXT NOT NULL CHECK (shows IN
+                  ('open','applied','cancelled','superseded','expired','failed','undone')),
+    PRIMARY KEY (request_id, activity_id)
+  );
+  CREATE INDEX request_cards_user ON request_cards (user_id);
+  `,
 ];

@@ -25,6 +25,7 @@ const TABLES: ReadonlyArray<{ name: string; key: string; order?: 'rowid' | 'seq'
   { name: 'broadcast_recipients', key: 'campaign_id, user_id' },
   { name: 'broadcast_pacer', key: 'id' },
   { name: 'tenant_settings', key: 'id' },
+  { name: 'request_cards', key: 'request_id, activity_id', order: 'rowid' },
 ];
 
 const BATCH = 500;

@@ -4,7 +4,7 @@
  * is refused, with a clear card, for anyone who is not an admin.
  */
 import crypto from 'node:crypto';
-import { TurnContext, type Activity } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
 import { AppError } from '../core/errors';
 import type { Locale } from '../core/locale';
 import type { CampaignDraft } from '../core/broadcast/broadcast-service';
@@ -20,7 +20,7 @@ import { card, heading, submit, text } from './cards/elements';
 import { messageCard } from './cards/message-card';
 import type { AdaptiveCard, JsonObject } from './cards/types';
 import type { AdminDownloadResource } from '../core/admin/download-resource';
-import { sendCard, type AdminFeatures } from './turn';
+import { referenceOf, sendCard, type AdminFeatures } from './turn';
 
 /** The admin features, refused when they are not configured. */
 export function adminOf(ctx: { deps: { admin?: AdminFeatures } }): AdminFeatures {
@@ -31,10 +31,6 @@ export function adminOf(ctx: { deps: { admin?: AdminFeatures } }): AdminFeatures
 /** Refuses non-admins with admin.forbidden (the error card says so in their language). */
 export async function requireAdmin(admin: AdminFeatures, user: ActivityUser): Promise<void> {
   await admin.broadcasts.requireAdmin(user.userId);
-}
-
-export function referenceOf(context: TurnContext): string {
-  return JSON.stringify(TurnContext.getConversationReference(context.activity as Activity));
 }
 
 /** Sends the coverage card; starts a scan when none is recent, and lets the scan update the card in place. */

@@ -27,7 +27,7 @@ import { recogniseAdminCommand } from './admin-intents';
 import { answerAdminCommand } from './admin-replies';
 import { sendHowTo } from './how-to';
 import { answerExecute, answerTaskFetch, answerTaskSubmit } from './invoke-answers';
-import { sendCard, type TeamsDeps } from './turn';
+import { referenceOf, sendCard, type TeamsDeps } from './turn';
 import { resolveVerb } from './verbs/dispatch';
 
 /** The Headshot bot. */
@@ -164,7 +164,8 @@ export class HeadshotBot extends TeamsActivityHandler {
       bytes,
       source: photo.kind,
     });
-    await sendPreview(context, result.request, result.preview);
+    const cardId = await sendPreview(context, result.request, result.preview);
+    if (cardId) await this.deps.previewCards?.record(result.request, referenceOf(context), cardId);
   }
 
   private async handleCardAction(context: TurnContext, user: ActivityUser, value: { verb?: unknown }): Promise<void> {

@@ -4,7 +4,8 @@ import type { PhotoRequest } from '../core/photo/request-ports';
 import type { AdaptiveCard } from './cards/types';
 import { previewCard } from './cards/preview-card';
 import { appliedCard } from './cards/applied-card';
-import { requestClosedCard } from './cards/request-closed-card';
+import { requestClosedCard, type ClosedRequestState } from './cards/request-closed-card';
+import { sendCard } from './turn';
 
 /** A JPEG as a data URI for a card image (previews only: never a full photo). */
 export function jpegDataUri(jpeg: Uint8Array): string {
@@ -25,9 +26,13 @@ export function previewCardFor(request: PhotoRequest, preview: Uint8Array, maste
   });
 }
 
-/** Sends the preview card of a request as a reply. */
-export async function sendPreview(context: TurnContext, request: PhotoRequest, preview: Uint8Array): Promise<void> {
-  await context.sendActivity({ attachments: [CardFactory.adaptiveCard(previewCardFor(request, preview))] });
+/** Sends the preview card of a request as a reply; the new message's id. */
+export async function sendPreview(
+  context: TurnContext,
+  request: PhotoRequest,
+  preview: Uint8Array,
+): Promise<string | undefined> {
+  return sendCard(context, previewCardFor(request, preview));
 }
 
 /** The success card after a photo was written. */
@@ -40,11 +45,15 @@ export function appliedCardFor(request: PhotoRequest, preview: Uint8Array, appro
   });
 }
 
-/** The closed form of a preview card, so its buttons cannot be pressed again. */
-export function closedCardFor(request: PhotoRequest, preview: Uint8Array | null): AdaptiveCard {
+/** The closed form of a preview card, so its buttons cannot be pressed again: how the request ended by default. */
+export function closedCardFor(
+  request: PhotoRequest,
+  preview: Uint8Array | null | undefined,
+  shows: ClosedRequestState = request.state as ClosedRequestState,
+): AdaptiveCard {
   return requestClosedCard(request.locale, {
-    state: request.state as 'applied' | 'cancelled' | 'superseded' | 'expired' | 'failed',
-    previewDataUri: preview ? jpegDataUri(preview) : undefined,
+    state: shows,
+    previewDataUri: preview && preview.byteLength > 0 ? jpegDataUri(preview) : undefined,
   });
 }
 

@@ -3,12 +3,12 @@
  * and the features it may call. Handlers never see the bot object (house style: teams.ts passes an
  * activity context to its routes; a handler holding the app is how import circles start).
  */
-import { CardFactory, type TurnContext } from 'botbuilder';
+import { CardFactory, TurnContext, type Activity } from 'botbuilder';
 import { AppError } from '../core/errors';
 import { TEAMS_MESSAGE_MAX_BYTES, activityBytes } from '../outbox/teams-outbox';
 import type { ConversationStore } from '../core/conversations/conversation-ports';
 import type { AdminDownloadResource } from '../core/admin/download-resource';
-import type { AttachmentFetcher } from '../core/photo/request-ports';
+import type { AttachmentFetcher, PhotoRequest, RequestCardCopy } from '../core/photo/request-ports';
 import type { PhotoService } from '../core/photo/photo-service';
 import type { ApprovalService } from '../core/approval/approval-service';
 import type { StatusService } from '../core/status/status-service';
@@ -31,6 +31,14 @@ export interface AdminFeatures {
   now: () => Date;
 }
 
+/** The preview cards of photo requests, kept so they close in place (teams/proactive/request-cards.ts). */
+export interface PreviewCardKeeper {
+  /** Keeps a preview card just sent. */
+  record(request: PhotoRequest, reference: string, activityId: string): Promise<void>;
+  /** What a kept card shows now, or null when it is not kept. */
+  showing(requestId: string, activityId: string): Promise<RequestCardCopy['shows'] | null>;
+}
+
 /** The features the Teams edge calls, wired by the composition root. */
 export interface TeamsDeps {
   photos: PhotoService;
@@ -41,6 +49,8 @@ export interface TeamsDeps {
   /** Coverage and broadcasts for admins; absent: those commands are refused. */
   admin?: AdminFeatures;
   conversations: ConversationStore;
+  /** Absent: a preview card closes only when it is the one clicked. */
+  previewCards?: PreviewCardKeeper;
   fetcher: AttachmentFetcher;
   /** Photos per user per minute: throws input.rate_limited before anything is downloaded. */
   uploadLimiter?: { take(userId: string): void };
@@ -77,4 +87,9 @@ export async function sendCard(context: TurnContext, card: AdaptiveCard): Promis
     throw new AppError('internal', `card of ${bytes} bytes is over Teams' message size (${TEAMS_MESSAGE_MAX_BYTES})`);
   const res = await context.sendActivity(activity);
   return res?.id;
+}
+
+/** The turn's conversation as a serialised reference: where a proactive update of a message sent now goes. */
+export function referenceOf(context: TurnContext): string {
+  return JSON.stringify(TurnContext.getConversationReference(context.activity as Activity));
 }

@@ -17,6 +17,7 @@ import { createLogger, type Logger } from '../logger';
 import { SharpImageProcessor } from '../photo/sharp-image-processor';
 import type { SqlDb } from '../store/sql/sql-db';
 import { SqlRequestRepository } from '../store/sql-request-repository';
+import { SqlRequestCardStore } from '../store/sql-request-cards';
 import { SqlConversationStore } from '../store/sql-conversation-store';
 import { SqlAuditLog } from '../store/sql-audit-log';
 import { SqlTenantSettingsStore } from '../store/sql-tenant-settings';
@@ -34,6 +35,7 @@ import { TeamsOutbox } from '../outbox/teams-outbox';
 import { HeadshotBot } from '../teams/headshot-bot';
 import { editorLinksFor } from '../teams/editor-links';
 import { TeamsPhotoNotifier } from '../teams/proactive/photo-notifier';
+import { TeamsRequestCards } from '../teams/proactive/request-cards';
 import { sendCard } from '../teams/turn';
 import { messageCard } from '../teams/cards/message-card';
 import { resolveLocale } from '../i18n/i18n';
@@ -131,6 +133,9 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     metrics,
   });
 
+  // Every preview card sent, so that it closes in place when its request is over.
+  const previewCards = new TeamsRequestCards(new SqlRequestCardStore(db), outbox, logger, () => clock.now());
+
   const { status, policy, sharePoint } = composeStatus({
     config,
     graph,
@@ -155,7 +160,8 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     clock,
     newId: () => crypto.randomUUID(),
     requestTtlMs: config.requestTtlHours * 3_600_000,
-    notifier: new TeamsPhotoNotifier(outbox, logger),
+    notifier: new TeamsPhotoNotifier(outbox, logger, previewCards),
+    cards: previewCards,
     policy,
     // With the tenant's legacy push on, every apply also writes SharePoint (a failure is audited, never undoes it).
     afterApply: (request) => status.afterApply(request.userId, request.userId, request.id),
@@ -196,6 +202,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     approvals,
     status,
     conversations,
+    previewCards,
     uploadLimiter,
     fetcher: new GuardedAttachmentFetcher({
       allowedHosts: config.download.allowedHosts,

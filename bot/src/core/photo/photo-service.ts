@@ -8,7 +8,15 @@ import type { Clock } from '../clock';
 import type { Locale } from '../locale';
 import type { CropRect, ImageProcessor, PrepareOptions, QuarterTurn, SquareJpeg } from './pipeline-ports';
 import type { PhotoMeta, PhotoPolicySource, ProfilePhotos } from './profile-photo-ports';
-import type { PhotoNotifier, PhotoRequest, PhotoSource, RequestRepository, RequestState } from './request-ports';
+import type {
+  PhotoNotifier,
+  PhotoRequest,
+  PhotoSource,
+  RequestCards,
+  RequestOutcome,
+  RequestRepository,
+  RequestState,
+} from './request-ports';
 import { canTransition } from './request-lifecycle';
 
 /** What the photo service needs from the world. */
@@ -22,6 +30,8 @@ export interface PhotoServiceDeps {
   /** How long a preview waits for confirmation. */
   requestTtlMs: number;
   notifier?: PhotoNotifier;
+  /** The cards each request was shown on, closed in place when it is over (or undone). */
+  cards?: RequestCards;
   /** The tenant photo policy; with source onPremises, confirm refuses before writing. */
   policy?: PhotoPolicySource;
   /**
@@ -94,6 +104,10 @@ export class PhotoService {
       version: 1,
     };
     const superseded = await requests.create(request, { master: prepared.master, preview: prepared.preview });
+    for (const id of superseded) {
+      const old = await requests.get(id);
+      if (old) await this.closeCards(old, 'superseded');
+    }
     await audit.append({
       at: now,
       actorId: input.userId,
@@ -166,6 +180,7 @@ export class PhotoService {
     const request = await this.ownedRequest(requestId, actorId, 'photo.cancel');
     const cancelled = request.state === 'previewed' ? await this.move(request.id, 'previewed', 'cancelled') : null;
     if (!cancelled) throw this.notConfirmable((await this.deps.requests.get(requestId)) ?? request);
+    await this.closeCards(cancelled, 'cancelled');
     await this.deps.audit.append({
       at: this.deps.clock.now(),
       actorId,
@@ -206,7 +221,8 @@ export class PhotoService {
       const expired = await this.move(id, 'previewed', 'expired');
       if (!expired) continue;
       count++;
-      await this.tellEnded(expired, null);
+      // The preview card says so in place; a new message only where no card could change.
+      if ((await this.closeCards(expired, 'expired')) === 0) await this.tellEnded(expired, null);
     }
     return count;
   }
@@ -326,7 +342,12 @@ export class PhotoService {
       outcome: 'ok',
       detail: { undoes: target.id, restores: previous.photo ? 'photo' : 'no_photo', asAdmin: actorId !== userId },
     });
-    return this.apply(request);
+    const restored = await this.apply(request);
+    // The undone change's preview card no longer says it is the profile photo; undoing an undo brings it back.
+    await this.closeCards(target, 'undone', (await requests.getPhoto(target.id))?.preview);
+    const origin = target.flow === 'undo' && target.undoOf ? await requests.get(target.undoOf) : null;
+    if (origin) await this.closeCards(origin, 'applied', (await requests.getPhoto(origin.id))?.preview);
+    return restored;
   }
 
   private async apply(request: PhotoRequest): Promise<RequestWithPreview> {
@@ -353,7 +374,10 @@ export class PhotoService {
       // confirmed again; an approved one back to approved (the scheduler tries again); an undo fails.
       const busy = busyStateOf(request);
       if (e.retryable && busy !== 'failed') await this.move(request.id, 'applying', busy);
-      else await this.move(request.id, 'applying', 'failed', e.code);
+      else {
+        const failed = await this.move(request.id, 'applying', 'failed', e.code);
+        if (failed && request.flow !== 'approval') await this.closeCards(failed, 'failed', photo.preview);
+      }
       await audit.append({
         at: clock.now(),
         actorId: request.userId,
@@ -375,6 +399,8 @@ export class PhotoService {
       outcome: 'ok',
       detail: { bytes: photo.master.byteLength, previousSaved, ...(request.flow ? { flow: request.flow } : {}) },
     });
+    // An approval's cards are the approval service's (the preview card became the approval card).
+    if (applied && request.flow !== 'approval') await this.closeCards(applied, 'applied', photo.preview);
     if (!removes && this.deps.afterApply) await this.deps.afterApply(applied ?? request).catch(() => undefined);
     return { request: applied ?? request, preview: photo.preview, superseded: [] };
   }
@@ -390,6 +416,20 @@ export class PhotoService {
       return await this.deps.notifier.requestEnded(request, preview, error);
     } catch {
       return false;
+    }
+  }
+
+  /** Closes the request's cards; how many show the outcome (0 without cards). Never fails the caller's work. */
+  private async closeCards(
+    request: PhotoRequest,
+    outcome: RequestOutcome,
+    preview?: Uint8Array | null,
+  ): Promise<number> {
+    if (!this.deps.cards) return 0;
+    try {
+      return await this.deps.cards.close(request, outcome, preview);
+    } catch {
+      return 0;
     }
   }
 

@@ -20,6 +20,43 @@ export interface PhotoNotifier {
   ): Promise<boolean>;
 }
 
+/** What a request's cards say once it is over: how it ended, or `undone` for an applied change someone undid. */
+export type RequestOutcome = 'applied' | 'cancelled' | 'superseded' | 'expired' | 'failed' | 'undone';
+
+/** The cards a request was shown on (Teams: its preview cards), closed in place once it is over. */
+export interface RequestCards {
+  /**
+   * Shows `outcome` on every card of the request that does not show it yet (with the photo's preview when at
+   * hand); resolves to how many cards now show it. Best effort: a card that cannot change is left as it is.
+   */
+  close(request: PhotoRequest, outcome: RequestOutcome, preview?: Uint8Array | null): Promise<number>;
+}
+
+/** One card a request was shown on: where it is (a serialised conversation reference and the message's id). */
+export interface RequestCardCopy {
+  requestId: string;
+  userId: string;
+  activityId: string;
+  reference: string;
+  sentAt: Date;
+  /** `open` while the card still has its buttons; else the outcome it shows. */
+  shows: 'open' | RequestOutcome;
+}
+
+/** Stores the cards of photo requests until nothing can change them any more. */
+export interface RequestCardStore {
+  /** Keeps a new card (shows `open`), and forgets the user's cards that can no longer change. */
+  add(copy: Omit<RequestCardCopy, 'shows'>): Promise<void>;
+  /** The cards of a request, oldest first. */
+  list(requestId: string): Promise<RequestCardCopy[]>;
+  /** Records that a card now shows `outcome`. */
+  mark(requestId: string, activityId: string, outcome: RequestOutcome): Promise<void>;
+  /** What the card shows now, or null when it is not kept. */
+  showing(requestId: string, activityId: string): Promise<RequestCardCopy['shows'] | null>;
+  /** Forgets the user's closed cards of other requests (only the newest applied change can be undone). */
+  forgetOthers(userId: string, requestId: string): Promise<void>;
+}
+
 // ---------------------------------------------------------------- persistence
 
 /**

@@ -243,4 +243,19 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     updated_by     TEXT NOT NULL
   );
   `,
+  // 2: store/migrations.ts 6, the preview cards of photo requests.
+  `
+  CREATE TABLE request_cards (
+    seq         BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+    request_id  TEXT NOT NULL,
+    user_id     TEXT NOT NULL,
+    activity_id TEXT NOT NULL,
+    reference   TEXT NOT NULL,
+    sent_at     BIGINT NOT NULL,
+    shows       TEXT NOT NULL CHECK (shows IN
+                  ('open','applied','cancelled','superseded','expired','failed','undone')),
+    PRIMARY KEY (request_id, activity_id)
+  );
+  CREATE INDEX request_cards_user ON request_cards (user_id);
+  `,
 ];

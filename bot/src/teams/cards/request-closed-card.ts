@@ -7,8 +7,8 @@ import { hasMessage, t, type MessageParams } from '../../i18n/i18n';
 import { card, heading, text, type TextOptions } from './elements';
 import type { AdaptiveCard, JsonObject } from './types';
 
-/** The end states a preview card can show. */
-export type ClosedRequestState = 'applied' | 'cancelled' | 'superseded' | 'expired' | 'failed';
+/** What a closed preview card can show: how its request ended, or that its applied change was undone. */
+export type ClosedRequestState = 'applied' | 'cancelled' | 'superseded' | 'expired' | 'failed' | 'undone';
 
 /** What the closed card shows. */
 export interface RequestClosedCardArgs {
@@ -26,6 +26,7 @@ const STATUS_COLOUR: Readonly<Record<ClosedRequestState, TextOptions['color']>> 
   superseded: 'default',
   expired: 'default',
   failed: 'attention',
+  undone: 'default',
 };
 
 /** A status line (and the photo, if given) in place of the preview's buttons. */

@@ -2,20 +2,26 @@
 import type { PhotoNotifier, PhotoRequest } from '../../core/photo/request-ports';
 import { AppError } from '../../core/errors';
 import type { Logger } from '../../logger';
-import type { TeamsOutbox } from '../../outbox/teams-outbox';
+import type { SendOutcome, TeamsOutbox } from '../../outbox/teams-outbox';
 import type { AdaptiveCard } from '../cards/types';
 import { errorCard } from '../error-card';
 import { appliedCardFor, closedCardFor, previewCardFor } from '../photo-replies';
+import type { TeamsRequestCards } from './request-cards';
 
 /** Tells a user about their photo request in the chat they have with Headshot (never opens one). */
 export class TeamsPhotoNotifier implements PhotoNotifier {
   constructor(
     private readonly outbox: TeamsOutbox,
     private readonly logger: Logger,
+    /** Keeps each preview card sent, so it closes in place when the request is over. */
+    private readonly cards?: TeamsRequestCards,
   ) {}
 
   async previewReady(request: PhotoRequest, preview: Uint8Array): Promise<boolean> {
-    return this.send(request.userId, previewCardFor(request, preview));
+    const { outcome, conversation } = await this.outbox.deliver(request.userId, () => previewCardFor(request, preview));
+    if (outcome.kind === 'sent' && conversation && this.cards)
+      await this.cards.record(request, conversation.reference, outcome.activityId);
+    return this.reported(outcome);
   }
 
   async requestEnded(
@@ -32,7 +38,11 @@ export class TeamsPhotoNotifier implements PhotoNotifier {
   }
 
   private async send(userId: string, card: AdaptiveCard): Promise<boolean> {
-    const outcome = await this.outbox.sendTo(userId, card);
+    return this.reported(await this.outbox.sendTo(userId, card));
+  }
+
+  /** True when sent; a failure other than "no chat yet" is logged. */
+  private reported(outcome: SendOutcome): boolean {
     if (outcome.kind === 'sent') return true;
     if (!(outcome.kind === 'not_sent' && outcome.reason === 'no_conversation'))
       this.logger.warn({ outcome: outcome.kind, detail: outcome.detail }, 'proactive send failed');

@@ -6,7 +6,6 @@ import {
   draftData,
   draftOf,
   newDraftId,
-  referenceOf,
   requireAdmin,
   sendLink,
   showCoverage,
@@ -16,7 +15,7 @@ import { progressCard } from '../cards/broadcast-progress-card';
 import { COMPOSE_INPUTS, composeCard } from '../cards/broadcast-compose-card';
 import { messageCard } from '../cards/message-card';
 import { reminderCard } from '../cards/reminder-card';
-import { sendCard, type Turn } from '../turn';
+import { referenceOf, sendCard, type Turn } from '../turn';
 
 type AdminVerb = (ctx: Turn) => Promise<void>;
 

@@ -11,6 +11,7 @@ import { sendHowTo } from '../how-to';
 import { appliedCardFor, closedCardFor, replaceClickedCard } from '../photo-replies';
 import { sendCard, type Turn } from '../turn';
 import type { ApprovalView } from '../../core/approval/approval-ports';
+import type { PhotoRequest } from '../../core/photo/request-ports';
 
 type RequestTurn = Turn<{ requestId: string }>;
 type OptionalRequestTurn = Turn<{ requestId?: string }>;
@@ -71,7 +72,7 @@ export async function confirm({ context, user, data, deps }: RequestTurn): Promi
         await showSubmittedForApproval(context, user, result.view, deps.approvals, () => deps.clock.now());
       return;
     }
-    await replaceClickedCard(context, closedCardFor(result.request, result.preview));
+    await closeClicked({ context, deps }, result.request, result.preview);
     await sendCard(context, appliedCardFor(result.request, result.preview));
   } catch (err) {
     const e = toAppError(err);
@@ -84,7 +85,7 @@ export async function confirm({ context, user, data, deps }: RequestTurn): Promi
 export async function cancel({ context, user, data, deps }: RequestTurn): Promise<void> {
   const request = await deps.photos.cancel(data.requestId, user.userId);
   // The closed card says it was cancelled; a reply says it again only where the card could not change.
-  if (!(await replaceClickedCard(context, closedCardFor(request, null))))
+  if (!(await closeClicked({ context, deps }, request, null)))
     await sendCard(context, messageCard(user.locale, { kind: 'info', messageKey: 'photo.cancelled' }));
 }
 
@@ -92,7 +93,7 @@ export async function cancel({ context, user, data, deps }: RequestTurn): Promis
 export async function chooseAnother(turn: RequestTurn): Promise<void> {
   const { context, user, data, deps } = turn;
   const request = await deps.photos.cancel(data.requestId, user.userId);
-  await replaceClickedCard(context, closedCardFor(request, null));
+  await closeClicked(turn, request, null);
   await sendHowTo(turn);
 }
 
@@ -116,4 +117,19 @@ export async function undo({ user, data, deps }: RequestTurn): Promise<AdaptiveC
   return current
     ? participantCard(current, user, { key })
     : messageCard(user.locale, { kind: 'info', messageKey: key });
+}
+
+/**
+ * Makes the clicked preview card show how its request ended. The photo service already closed every kept card of
+ * the request in place; the clicked one is replaced here only when it was not among them (a card sent before
+ * cards were kept, or one whose update failed). False when the card could not change.
+ */
+async function closeClicked(
+  { context, deps }: Pick<Turn, 'context' | 'deps'>,
+  request: PhotoRequest,
+  preview: Uint8Array | null,
+): Promise<boolean> {
+  const clicked = context.activity.replyToId;
+  if (clicked && (await deps.previewCards?.showing(request.id, clicked)) === request.state) return true;
+  return replaceClickedCard(context, closedCardFor(request, preview));
 }

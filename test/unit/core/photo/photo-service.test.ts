@@ -8,7 +8,12 @@ import { DEMO_APP, DEMO_TENANT_ID, DEMO_USERS, startLocalTenant, type LocalTenan
 import { AppError } from '../../../../bot/src/core/errors';
 import { PhotoService } from '../../../../bot/src/core/photo/photo-service';
 import type { Clock } from '../../../../bot/src/core/clock';
-import type { PhotoNotifier, PhotoRequest } from '../../../../bot/src/core/photo/request-ports';
+import type {
+  PhotoNotifier,
+  PhotoRequest,
+  RequestCards,
+  RequestOutcome,
+} from '../../../../bot/src/core/photo/request-ports';
 import { createGraphClient } from '../../../../bot/src/m365/graph-client';
 import { GraphProfilePhotos } from '../../../../bot/src/m365/graph-profile-photos';
 import { LocalClientCredentials } from '../../../../bot/src/m365/token-source';
@@ -48,6 +53,16 @@ class RecordingNotifier implements PhotoNotifier {
   ): Promise<boolean> {
     this.ended.push({ request, preview, error });
     return true;
+  }
+}
+
+/** Records which request's cards the service closed, and how; `shown` is what close() answers. */
+class RecordingCards implements RequestCards {
+  readonly closed: { id: string; state: string; outcome: RequestOutcome; preview: boolean }[] = [];
+  shown = 0;
+  async close(request: PhotoRequest, outcome: RequestOutcome, preview?: Uint8Array | null): Promise<number> {
+    this.closed.push({ id: request.id, state: request.state, outcome, preview: (preview?.byteLength ?? 0) > 0 });
+    return this.shown;
   }
 }
 
@@ -103,6 +118,7 @@ interface World {
   audit: SqlAuditLog;
   clock: ManualClock;
   notifier: RecordingNotifier;
+  cards: RecordingCards;
   db: SqlDb;
   /** A second service on the same database and tenant, as after a restart. */
   restart(): PhotoService;
@@ -116,6 +132,7 @@ function build(maxRetries = 0): World {
   const audit = new SqlAuditLog(db);
   const clock = new ManualClock();
   const notifier = new RecordingNotifier();
+  const cards = new RecordingCards();
   const make = () =>
     new PhotoService({
       images,
@@ -128,8 +145,9 @@ function build(maxRetries = 0): World {
       newId: () => crypto.randomUUID(),
       requestTtlMs: TTL_MS,
       notifier,
+      cards,
     });
-  return { service: make(), repo, audit, clock, notifier, db, restart: make };
+  return { service: make(), repo, audit, clock, notifier, cards, db, restart: make };
 }
 
 beforeEach(async () => {
@@ -450,5 +468,73 @@ describe('resumeInterrupted', () => {
     expect((await world.repo.get(a.request.id))?.state).toBe('applied');
     expect((await world.repo.get(m.request.id))?.state).toBe('applied');
     expect(world.notifier.ended.map((e) => e.request.userId)).toEqual([MEGAN]);
+  });
+});
+
+describe('request cards', () => {
+  test('each way a preview ends closes its cards: superseded, cancelled, applied (with the photo)', async () => {
+    const first = await world.service.receive(incoming(ALEX));
+    const second = await world.service.receive(incoming(ALEX));
+    await world.service.cancel(second.request.id, ALEX);
+    const third = await world.service.receive(incoming(ALEX));
+    await world.service.confirm(third.request.id, ALEX);
+    expect(world.cards.closed).toEqual([
+      { id: first.request.id, state: 'superseded', outcome: 'superseded', preview: false },
+      { id: second.request.id, state: 'cancelled', outcome: 'cancelled', preview: false },
+      { id: third.request.id, state: 'applied', outcome: 'applied', preview: true },
+    ]);
+  });
+
+  test('a write Microsoft 365 refuses for good closes the card as failed; a busy one leaves it open', async () => {
+    await control('POST', '/_control/faults', { method: 'PUT', path: '/photo/\\$value$', status: 503, times: 1 });
+    const busy = await world.service.receive(incoming(ALEX));
+    await rejection(world.service.confirm(busy.request.id, ALEX));
+    expect(world.cards.closed).toEqual([]);
+    await control('PUT', '/_control/photo-policy', { source: 'onPremises' });
+    await rejection(world.service.confirm(busy.request.id, ALEX));
+    expect(world.cards.closed).toEqual([{ id: busy.request.id, state: 'failed', outcome: 'failed', preview: true }]);
+  });
+
+  test('an expired preview whose card closed in place gets no second message; one without a card does', async () => {
+    world.cards.shown = 1;
+    const carded = await world.service.receive(incoming(ALEX));
+    world.clock.advance(TTL_MS);
+    expect(await world.service.expireDue()).toBe(1);
+    expect(world.cards.closed).toMatchObject([{ id: carded.request.id, outcome: 'expired' }]);
+    expect(world.notifier.ended).toEqual([]);
+
+    world.cards.shown = 0;
+    const uncarded = await world.service.receive(incoming(MEGAN));
+    world.clock.advance(TTL_MS);
+    expect(await world.service.expireDue()).toBe(1);
+    expect(world.notifier.ended).toMatchObject([{ request: { id: uncarded.request.id, state: 'expired' } }]);
+  });
+
+  test("undo marks the change's cards undone; undoing the undo marks them applied again", async () => {
+    const { request } = await world.service.receive(incoming(ALEX));
+    await world.service.confirm(request.id, ALEX);
+    world.cards.closed.length = 0;
+    const undo = await world.service.undo(ALEX, ALEX);
+    expect(world.cards.closed).toEqual([
+      { id: undo.request.id, state: 'applied', outcome: 'applied', preview: false },
+      { id: request.id, state: 'applied', outcome: 'undone', preview: true },
+    ]);
+    world.cards.closed.length = 0;
+    await world.service.undo(ALEX, ALEX);
+    expect(world.cards.closed.map((c) => [c.id, c.outcome])).toEqual([
+      [expect.any(String), 'applied'],
+      [undo.request.id, 'undone'],
+      [request.id, 'applied'],
+    ]);
+  });
+
+  test('cards that cannot be closed never fail the work', async () => {
+    world.cards.close = async () => {
+      throw new Error('store down');
+    };
+    const first = await world.service.receive(incoming(ALEX));
+    const second = await world.service.receive(incoming(ALEX));
+    expect((await world.repo.get(first.request.id))?.state).toBe('superseded');
+    expect((await world.service.confirm(second.request.id, ALEX)).request.state).toBe('applied');
   });
 });

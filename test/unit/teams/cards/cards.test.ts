@@ -25,7 +25,7 @@ const ALL_WARNINGS: PhotoWarning[] = [
   { code: 'blurry' },
   { code: 'off_centre' },
 ];
-const CLOSED_STATES: ClosedRequestState[] = ['applied', 'cancelled', 'superseded', 'expired', 'failed'];
+const CLOSED_STATES: ClosedRequestState[] = ['applied', 'cancelled', 'superseded', 'expired', 'failed', 'undone'];
 
 const previewArgs = (warnings: PhotoWarning[] = []): PreviewCardArgs =>
   Object.freeze({
