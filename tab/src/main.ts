@@ -40,6 +40,20 @@ function urlFor(page: PageId): string {
   return `${window.location.pathname}?${params.toString()}`;
 }
 
+/**
+ * The ticket of a signed sign-in link (`#signin=…`), taken out of the address so that a reload or a shared
+ * address does not carry it; null without one.
+ */
+function takeSignInTicket(): string | null {
+  const hash = new URLSearchParams(window.location.hash.slice(1));
+  const ticket = hash.get('signin');
+  if (!ticket) return null;
+  hash.delete('signin');
+  const rest = hash.toString();
+  window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}${rest ? `#${rest}` : ''}`);
+  return ticket;
+}
+
 /** The running tab. */
 class Shell {
   private me: MeView | null = null;
@@ -115,6 +129,18 @@ class Shell {
       this.showMessage(this.t.common('hostOnlyTitle'), this.t.common('hostOnly'));
       return;
     }
+    // A signed link from the bot (the editor in clients without dialogs) names the person: it wins over a stored one.
+    const ticket = takeSignInTicket();
+    if (ticket) {
+      try {
+        saveSession(await this.api.post<LocalSignInResult>('/api/local/sign-in', { ticket }));
+      } catch (err) {
+        await this.showSignIn(err instanceof ApiError ? err.message : undefined);
+        return;
+      }
+      await this.signedIn();
+      return;
+    }
     if (loadSession()) {
       try {
         await this.signedIn();
@@ -157,8 +183,7 @@ class Shell {
       people,
       notice,
       choose: async (person) => {
-        const result = await this.api.post<LocalSignInResult>('/api/local/sign-in', { userId: person.id });
-        saveSession({ ...result, userId: person.id });
+        saveSession(await this.api.post<LocalSignInResult>('/api/local/sign-in', { userId: person.id }));
         await this.signedIn();
       },
     });

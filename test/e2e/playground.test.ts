@@ -15,6 +15,10 @@ import { t } from '../../bot/src/i18n/i18n';
 import { startHarness, type Harness } from '../support/headshot';
 import { fileAttachment } from '../support/teams-chat';
 import { image } from '../support/photos';
+import { COMMON_STRINGS } from '../../tab/src/shell/common-strings';
+import { MY_PHOTO_STRINGS } from '../../tab/src/pages/my-photo/my-photo-strings';
+
+const EN_PHOTO = MY_PHOTO_STRINGS.en;
 
 const SHOTS = path.resolve(__dirname, '..', '..', 'test-results');
 
@@ -52,6 +56,19 @@ test('in the Playground: "update my photo", send a photo, "Use this photo", and 
   await page.getByText(t('en', 'cards.how_to.title')).first().waitFor({ timeout: 15_000 });
   await page.screenshot({ path: path.join(SHOTS, 'playground-how-to.png') });
 
+  // The Playground opens no dialogs: "Open the editor" opens the My photo page, signed in as Alex (no person picker).
+  expect(await page.getByText(t('en', 'cards.how_to.editor_page')).count()).toBe(1);
+  const [editor] = await Promise.all([
+    page.context().waitForEvent('page'),
+    page.getByText(t('en', 'cards.common.open_editor'), { exact: true }).last().click(),
+  ]);
+  await editor.getByText(COMMON_STRINGS.en.signedInAs.replace('{{name}}', 'Alex Wilber')).waitFor({ timeout: 15_000 });
+  await editor.getByRole('heading', { level: 1, name: EN_PHOTO.title }).waitFor();
+  // The ticket is taken out of the address once used.
+  expect(new URL(editor.url()).hash).toBe('');
+  await editor.screenshot({ path: path.join(SHOTS, 'playground-editor-page.png') });
+  await editor.close();
+
   // Teams would deliver a file sent in the chat like this; the Playground lets us inject it.
   const upload = await fetch(`${h.tenant.url}/_control/files?name=me.jpg`, {
     method: 'POST',
@@ -66,17 +83,23 @@ test('in the Playground: "update my photo", send a photo, "Use this photo", and 
   const template = (await (
     await fetch(`${playground}/_internal/v1/customActivities/template?conversationId=${conversationId}`)
   ).json()) as Record<string, unknown>;
-  const injected = await fetch(`${playground}/_internal/v1/customActivities?conversationId=${conversationId}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      ...template,
-      type: 'message',
-      text: '',
-      attachments: [fileAttachment(downloadUrl, 'me.jpg')],
-    }),
-  });
-  expect(injected.ok).toBe(true);
+  const send = () =>
+    fetch(`${playground}/_internal/v1/customActivities?conversationId=${conversationId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ...template,
+        type: 'message',
+        text: '',
+        attachments: [fileAttachment(downloadUrl, 'me.jpg')],
+      }),
+    });
+  expect((await send()).ok).toBe(true);
+  await page.getByRole('button', { name: t('en', 'cards.common.use_this_photo') }).first().waitFor({ timeout: 15_000 });
+  // A second photo: the first preview closes in place (the Playground's connector takes the update), one stays live.
+  expect((await send()).ok).toBe(true);
+  await page.getByText(t('en', 'cards.closed.superseded')).waitFor({ timeout: 15_000 });
+  expect(await page.getByRole('button', { name: t('en', 'cards.common.use_this_photo') }).count()).toBe(1);
 
   const useIt = page.getByRole('button', { name: t('en', 'cards.common.use_this_photo') }).last();
   await useIt.waitFor({ timeout: 15_000 });
@@ -84,6 +107,7 @@ test('in the Playground: "update my photo", send a photo, "Use this photo", and 
   await useIt.click();
 
   await page.getByText(t('en', 'cards.applied.title')).first().waitFor({ timeout: 15_000 });
+  await page.getByText(t('en', 'cards.closed.applied')).waitFor({ timeout: 15_000 });
   await page.screenshot({ path: path.join(SHOTS, 'playground-applied.png') });
 
   const info = await h.control<{ hasPhoto: boolean; width: number; height: number }>(

@@ -104,6 +104,13 @@ function personLink(audience: string, ttlSeconds: number): LinkKind<TicketSubjec
 /** The upload page's tickets (30 minutes by default). */
 export const uploadLink = (ttlSeconds = 30 * 60): LinkKind<TicketSubject> => personLink('headshot-upload', ttlSeconds);
 
+/**
+ * Local mode only: links that open the tab signed in as the person the bot gave them to (clients without dialogs,
+ * such as the Agents Playground, open the editor this way; 30 minutes, like the upload page's).
+ */
+export const localSignInLink = (ttlSeconds = 30 * 60): LinkKind<TicketSubject> =>
+  personLink('headshot-local-sign-in', ttlSeconds);
+
 /** Links to a person's AD-ready photo (10 minutes). */
 export const adPhotoLink = (ttlSeconds = 10 * 60): LinkKind<TicketSubject> =>
   personLink('headshot-ad-photo', ttlSeconds);

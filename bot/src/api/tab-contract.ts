@@ -83,10 +83,11 @@ export interface TabConfig {
 /** One of the local tenant's demo people (local mode only). */
 export type DemoPerson = CoreDemoPerson;
 
-/** `POST /api/local/sign-in` body. */
-export interface LocalSignInBody {
-  userId: string;
-}
+/**
+ * `POST /api/local/sign-in` body: the person picked from the list, or the ticket of a signed link the bot gave
+ * (the `#signin=` fragment of the editor link in clients without dialogs).
+ */
+export type LocalSignInBody = { userId: string } | { ticket: string };
 
 /** A token issued by the local tenant for a demo person; use it as the bearer token. */
 export type LocalSignInResult = CoreLocalSignInResult;

@@ -16,9 +16,14 @@ export interface TabSessionDeps {
   config: TabConfig;
   /** Local mode only. */
   local?: LocalSignIn;
+  /** Local mode only: the tickets of signed sign-in links (the editor link in clients without dialogs). */
+  signInLinks?: { verify(ticket: string): Promise<{ userId: string }> };
 }
 
-const signInBody: z.ZodType<LocalSignInBody> = z.object({ userId: z.string().min(1).max(200) }).strict();
+const signInBody: z.ZodType<LocalSignInBody> = z.union([
+  z.object({ userId: z.string().min(1).max(200) }).strict(),
+  z.object({ ticket: z.string().min(1).max(4000) }).strict(),
+]);
 
 /** Registers the session routes. */
 export function registerTabSessionRoutes(server: Server, deps: TabSessionDeps, access: AccessControl): void {
@@ -50,9 +55,19 @@ export function registerTabSessionRoutes(server: Server, deps: TabSessionDeps, a
       const body = await readJson(
         req,
         signInBody,
-        () => new TabError('input.invalid', 'tab.errors.person_unknown', 'expected { userId }', { status: 400 }),
+        () =>
+          new TabError('input.invalid', 'tab.errors.person_unknown', 'expected { userId } or { ticket }', {
+            status: 400,
+          }),
       );
-      return local.signIn(body.userId);
+      if ('userId' in body) return local.signIn(body.userId);
+      const subject = await deps.signInLinks?.verify(body.ticket).catch(() => null);
+      if (!subject)
+        // A bad link is bad input to a public route (400), not an ended session (401).
+        throw new TabError('input.invalid', 'tab.errors.sign_in_link', 'invalid or expired sign-in link', {
+          status: 400,
+        });
+      return local.signIn(subject.userId);
     }),
   );
 }

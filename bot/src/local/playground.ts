@@ -61,6 +61,21 @@ export function playgroundConfig(): string {
   return `# Written by Headshot at start (bot/src/local/playground.ts): the local tenant's demo people.\n${JSON.stringify(config, null, 2)}\n`;
 }
 
+/**
+ * Whether an activity came through the Playground: it gives bots its own Bot Connector, `/_connector` on a
+ * loopback address (the port can change when the usual one is busy). The Playground opens no dialogs (task/fetch).
+ */
+export function isPlaygroundConnector(serviceUrl: string | undefined): boolean {
+  if (!serviceUrl) return false;
+  try {
+    const url = new URL(serviceUrl);
+    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    return loopback && /^\/_connector\/?$/.test(url.pathname);
+  } catch {
+    return false;
+  }
+}
+
 /** Spawns `agentsplayground` and resolves once it listens (it may pick another port if ours is busy). */
 export async function startPlayground(options: PlaygroundOptions): Promise<Playground> {
   const cli = path.join(projectRoot(), 'node_modules', '@microsoft', 'm365agentsplayground', 'cli.js');

@@ -8,12 +8,17 @@ import { t } from '../i18n/i18n';
 /** The tab's pages (manifest staticTabs entityIds). */
 export type TabPageId = 'photo' | 'approvals' | 'admin';
 
-/** The editor's two addresses for one user. */
+/** The editor's two addresses for one user, and how the chat's client opens it. */
 export interface EditorLinks {
   /** The My photo page in dialog mode (`&dialog=1`): the task module's url and fallbackUrl. */
   dialogUrl: string;
   /** What an Action.OpenUrl opens where dialogs are not available. */
   tabLink: string;
+  /**
+   * Whether the chat's client opens dialogs (task/fetch). Teams does; the Agents Playground does not (it only
+   * warns "Task module (task/fetch) is not supported yet"), so there "Open the editor" opens `tabLink` instead.
+   */
+  dialogs: boolean;
 }
 
 /** A page of the tab under the service's public address; `dialog` marks it as opened in a dialog. */
@@ -31,13 +36,23 @@ export function personalTabDeepLink(appId: string, entityId: string, webUrl: str
   return `https://teams.microsoft.com/l/entity/${encodeURIComponent(appId)}/${encodeURIComponent(entityId)}?${query}`;
 }
 
-/** The editor's links; without a Teams app id (local mode, no Teams) the link is the page itself. */
-export function editorLinksFor(args: { publicBaseUrl: string; teamsAppId?: string; locale: Locale }): EditorLinks {
+/**
+ * The editor's links. With a Teams app id: the personal tab's deep link. Without one (local mode, no Teams): the
+ * page itself in the person's language, signed in as them when `signInTicket` is given (`#signin=`, a fragment,
+ * so it never reaches a server log). `dialogs` defaults to true.
+ */
+export function editorLinksFor(args: {
+  publicBaseUrl: string;
+  teamsAppId?: string;
+  locale: Locale;
+  signInTicket?: string;
+  dialogs?: boolean;
+}): EditorLinks {
   const page = tabPageUrl(args.publicBaseUrl, 'photo');
+  const local = `${page}&locale=${args.locale}${args.signInTicket ? `#signin=${args.signInTicket}` : ''}`;
   return {
     dialogUrl: tabPageUrl(args.publicBaseUrl, 'photo', true),
-    tabLink: args.teamsAppId
-      ? personalTabDeepLink(args.teamsAppId, 'photo', page, t(args.locale, 'editor.title'))
-      : page,
+    tabLink: args.teamsAppId ? personalTabDeepLink(args.teamsAppId, 'photo', page, t(args.locale, 'editor.title')) : local,
+    dialogs: args.dialogs ?? true,
   };
 }

@@ -14,11 +14,13 @@ export async function sendHowTo(turn: { context: TurnContext; user: ActivityUser
   }
   // Say before the upload whether the photo will need approval, and by whom; a directory hiccup only drops the line.
   const approval = await deps.approvals?.requirementFor(user.userId).catch(() => null);
+  const editor = await deps.editorLinks(user, context.activity.serviceUrl);
   await sendCard(
     context,
     howToSendCard(user.locale, {
       uploadUrl: await deps.uploadLink(user),
-      editorLink: deps.editorLinks(user).tabLink,
+      editorLink: editor.tabLink,
+      editorDialog: editor.dialogs,
       maxMegabytes: deps.maxUploadMegabytes,
       approverName: approval?.required && approval.approverLabel ? approval.approverLabel : undefined,
     }),

@@ -57,7 +57,7 @@ export interface TeamsDeps {
   /** A link to the upload page that identifies the user (signed, short-lived). */
   uploadLink: (user: ActivityUser) => Promise<string>;
   /** The editor (the tab's My photo page): the dialog's URL, and the link for clients without dialogs. */
-  editorLinks: (user: ActivityUser) => EditorLinks;
+  editorLinks: (user: ActivityUser, serviceUrl: string | undefined) => Promise<EditorLinks>;
   /** A short-lived signed link that downloads the user's AD-ready photo, and how long it works. */
   adPhotoLink: (user: ActivityUser) => Promise<{ url: string; minutes: number }>;
   /** A token for fetching inline images from the Bot Connector (m365 mode); undefined in local mode. */

@@ -46,6 +46,8 @@ export interface TabWiringArgs {
   clock: Clock;
   downloadLink: (userId: string, resource: AdminDownloadResource) => Promise<{ url: string; minutes: number }>;
   mode: Mode;
+  /** Local mode: the tickets of the bot's signed sign-in links. */
+  signInLinks?: { verify(ticket: string): Promise<{ userId: string }> };
 }
 
 /** Builds the tab API's dependencies. */
@@ -74,6 +76,7 @@ export function composeTab(a: TabWiringArgs): TabRouteDeps {
             admins,
           })
         : undefined,
+      signInLinks: a.mode.localSignIn ? a.signInLinks : undefined,
     },
     me: {
       directory,

@@ -40,7 +40,8 @@ import { sendCard } from '../teams/turn';
 import { messageCard } from '../teams/cards/message-card';
 import { resolveLocale } from '../i18n/i18n';
 import { SsoValidator } from '../api/sso-auth';
-import { SignedLinks, adPhotoLink, adminDownloadLink, uploadLink } from '../api/signed-links';
+import { SignedLinks, adPhotoLink, adminDownloadLink, localSignInLink, uploadLink } from '../api/signed-links';
+import { isPlaygroundConnector } from '../local/playground';
 import { adminDownloadLinks } from '../api/download-links';
 import { createServer } from '../api/server';
 import { startLocal, type LocalParts } from '../local/local-parts';
@@ -189,6 +190,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
   const tickets = new SignedLinks(ticketSecret, uploadLink(), now);
   const adPhotoTickets = new SignedLinks(ticketSecret, adPhotoLink(), now);
   const downloadTickets = new SignedLinks(ticketSecret, adminDownloadLink(), now);
+  const signInTickets = mode.localSignIn ? new SignedLinks(ticketSecret, localSignInLink(), now) : undefined;
   const uploadLimiter = new UploadRateLimiter({
     perMinute: config.uploadRate.perMinute,
     burst: config.uploadRate.burst,
@@ -212,7 +214,14 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     }),
     uploadLink: async (user) => `${publicBaseUrl}/upload#ticket=${await tickets.issue(user)}`,
     // The editor opens as a dialog; elsewhere the personal tab's deep link, and in local mode the page itself.
-    editorLinks: (user) => editorLinksFor({ publicBaseUrl, teamsAppId: mode.deepLinkAppId, locale: user.locale }),
+    editorLinks: async (user, serviceUrl) =>
+      editorLinksFor({
+        publicBaseUrl,
+        teamsAppId: mode.deepLinkAppId,
+        locale: user.locale,
+        signInTicket: await signInTickets?.issue(user),
+        dialogs: !(config.mode === 'local' && isPlaygroundConnector(serviceUrl)),
+      }),
     adPhotoLink: async (user) => ({
       url: `${publicBaseUrl}/api/status/ad-photo?ticket=${await adPhotoTickets.issue(user)}`,
       minutes: adPhotoTickets.ttlSeconds / 60,
@@ -260,6 +269,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
           clock,
           downloadLink: adminLinks,
           mode,
+          signInLinks: signInTickets,
         })
       : undefined,
     ops: {

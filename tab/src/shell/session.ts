@@ -4,9 +4,7 @@ import type { LocalSignInResult } from '../../../bot/src/api/tab-contract';
 const KEY = 'headshot.localSession';
 
 /** A stored local sign-in. */
-export interface LocalSession extends LocalSignInResult {
-  userId: string;
-}
+export type LocalSession = LocalSignInResult;
 
 /** The session of this page load: storage can be blocked (a third-party frame), the sign-in still holds until reload. */
 let current: LocalSession | null = null;

@@ -30,8 +30,44 @@ test('the how-to card offers the editor as a dialog, keeps the upload page first
   const links = actions.filter((a) => a.type === 'Action.OpenUrl');
   // Clients that look for "the" link (and older tests) still find the upload page first.
   expect(links[0]?.url).toMatch(new RegExp(`^${h.service.url}/upload#ticket=`));
-  // Local mode has no Teams to open a tab in: the link is the page itself.
-  expect(links[1]).toMatchObject({ title: t('fi', 'cards.common.open_photo_tab'), url: photoPage() });
+  // Local mode has no Teams to open a tab in: the link is the page itself, in Megan's language, signed in as her.
+  expect(links[1]).toMatchObject({ title: t('fi', 'cards.common.open_photo_tab') });
+  expect(links[1]?.url?.startsWith(`${photoPage()}&locale=fi#signin=`)).toBe(true);
+});
+
+test('the signed link signs the tab in as the person the bot gave it to; a bad one is refused in their language', async () => {
+  const chat = h.chat({ aadObjectId: DEMO_USERS.megan, locale: 'fi-FI' });
+  await chat.say('päivitä kuvani');
+  const [howTo] = await chat.newCards();
+  const link = cardActions(howTo.card).find((a) => a.title === t('fi', 'cards.common.open_photo_tab'))?.url as string;
+  const ticket = new URLSearchParams(new URL(link).hash.slice(1)).get('signin') as string;
+  const signIn = (body: unknown, language = 'fi') =>
+    fetch(`${h.service.url}/api/local/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'accept-language': language },
+      body: JSON.stringify(body),
+    });
+  const res = await signIn({ ticket });
+  expect(res.status).toBe(200);
+  const session = (await res.json()) as { userId: string; token: string };
+  expect(session.userId).toBe(DEMO_USERS.megan);
+  const me = await fetch(`${h.service.url}/api/me`, { headers: { authorization: `Bearer ${session.token}` } });
+  expect(((await me.json()) as { id: string }).id).toBe(DEMO_USERS.megan);
+
+  // Another kind of ticket (the upload page's), a forged one, and an expired one are all refused, with nobody signed in.
+  const upload = cardActions(howTo.card).find((a) => a.url?.includes('/upload#ticket='))?.url as string;
+  const uploadTicket = new URL(upload).hash.slice('#ticket='.length);
+  const forged = `${ticket.slice(0, -4)}AAAA`;
+  for (const bad of [uploadTicket, forged]) {
+    const refused = await signIn({ ticket: bad });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toBe(
+      t('fi', 'tab.errors.sign_in_link'),
+    );
+  }
+  h.clock.advance(31 * 60_000);
+  expect((await signIn({ ticket }, 'pl')).status).toBe(400);
+  expect((await signIn({ ticket, userId: DEMO_USERS.megan })).status).toBe(400);
 });
 
 test('task/fetch "photo.editor" opens the My photo page in dialog mode, titled in the user language', async () => {
@@ -74,7 +110,7 @@ test('a client without dialogs sends the button as a message: the bot answers wi
   expect(cards).toHaveLength(1);
   expectValidCard(cards[0].card);
   expect(cardTexts(cards[0].card)).toContain(t('pl', 'editor.no_dialog'));
-  expect(cardActions(cards[0].card)).toEqual([
-    { type: 'Action.OpenUrl', title: t('pl', 'cards.common.open_photo_tab'), url: photoPage(), data: undefined },
-  ]);
+  const [link] = cardActions(cards[0].card);
+  expect(link).toMatchObject({ type: 'Action.OpenUrl', title: t('pl', 'cards.common.open_photo_tab') });
+  expect(link.url?.startsWith(`${photoPage()}&locale=pl#signin=`)).toBe(true);
 });

@@ -14,6 +14,8 @@ export interface DemoPerson {
 
 /** A token issued by the local tenant for a demo person; use it as the bearer token. */
 export interface LocalSignInResult {
+  /** Who is signed in. */
+  userId: string;
   token: string;
   /** ISO instant. */
   expiresAt: string;

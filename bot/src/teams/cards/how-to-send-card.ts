@@ -17,6 +17,8 @@ export interface HowToSendCardArgs {
    * page itself. Given, the card also offers the editor as a dialog (an Action.Submit with task/fetch).
    */
   editorLink?: string;
+  /** False where the client opens no dialogs: "Open the editor" then opens `editorLink` (default true). */
+  editorDialog?: boolean;
   /** The largest upload accepted, in megabytes. */
   maxMegabytes: number;
   /** The recommended minimum side in pixels; defaults to 648. */
@@ -41,13 +43,16 @@ export function howToSendCard(locale: Locale, args: HowToSendCardArgs): Adaptive
     t(locale, 'cards.how_to.tip_size', { minSide: args.minSide ?? RECOMMENDED_SIDE }),
     t(locale, 'cards.how_to.tip_formats', { maxMegabytes: args.maxMegabytes }),
   ];
+  const dialog = args.editorDialog ?? true;
   return card(
     [
       heading(t(locale, 'cards.how_to.title')),
       text(t(locale, 'cards.how_to.intro')),
       text(t(locale, 'cards.how_to.attach'), { spacing: 'small' }),
       text(t(locale, 'cards.how_to.page'), { spacing: 'small' }),
-      ...(args.editorLink ? [text(t(locale, 'cards.how_to.editor'), { spacing: 'small' })] : []),
+      ...(args.editorLink
+        ? [text(t(locale, dialog ? 'cards.how_to.editor' : 'cards.how_to.editor_page'), { spacing: 'small' })]
+        : []),
       text(t(locale, 'cards.how_to.tips_title'), { weight: 'bolder', spacing: 'medium' }),
       text(tips.map((tip) => `- ${tip}`).join('\n'), { spacing: 'small' }),
       text(t(locale, 'cards.how_to.next_title'), { weight: 'bolder', spacing: 'medium' }),
@@ -57,13 +62,19 @@ export function howToSendCard(locale: Locale, args: HowToSendCardArgs): Adaptive
         : []),
     ],
     // The upload page stays the first link: it works in every client, with or without tabs.
-    args.editorLink
-      ? [
-          openEditorAction(locale),
-          openUrl(t(locale, 'cards.common.open_upload_page'), args.uploadUrl),
-          openUrl(t(locale, 'cards.common.open_photo_tab'), args.editorLink),
-        ]
-      : [openUrl(t(locale, 'cards.common.open_upload_page'), args.uploadUrl)],
+    !args.editorLink
+      ? [openUrl(t(locale, 'cards.common.open_upload_page'), args.uploadUrl)]
+      : dialog
+        ? [
+            openEditorAction(locale),
+            openUrl(t(locale, 'cards.common.open_upload_page'), args.uploadUrl),
+            openUrl(t(locale, 'cards.common.open_photo_tab'), args.editorLink),
+          ]
+        : // No dialogs: the editor is the page itself, so one button opens it.
+          [
+            { ...openUrl(t(locale, 'cards.common.open_editor'), args.editorLink), style: 'positive' },
+            openUrl(t(locale, 'cards.common.open_upload_page'), args.uploadUrl),
+          ],
     t(locale, 'cards.how_to.attach'),
   );
 }

@@ -34,8 +34,8 @@ export async function startFromCard(turn: OptionalRequestTurn): Promise<Adaptive
 }
 
 /** "Open the editor" where Teams opens dialogs (task/fetch): the tab's My photo page in a dialog. */
-export async function editorDialog({ user, deps }: Turn): Promise<TaskModuleTaskInfo> {
-  const { dialogUrl } = deps.editorLinks(user);
+export async function editorDialog({ context, user, deps }: Turn): Promise<TaskModuleTaskInfo> {
+  const { dialogUrl } = await deps.editorLinks(user, context.activity.serviceUrl);
   return {
     title: t(user.locale, 'editor.title'),
     url: dialogUrl,
@@ -50,7 +50,7 @@ export async function editorDialog({ user, deps }: Turn): Promise<TaskModuleTask
  * submit (no dialogs there), so answer with a link to the editor instead.
  */
 export async function editorLink({ context, user, deps }: Turn): Promise<void> {
-  const { tabLink } = deps.editorLinks(user);
+  const { tabLink } = await deps.editorLinks(user, context.activity.serviceUrl);
   await sendCard(
     context,
     messageCard(user.locale, {
