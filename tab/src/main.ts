@@ -50,7 +50,11 @@ function takeSignInTicket(): string | null {
   if (!ticket) return null;
   hash.delete('signin');
   const rest = hash.toString();
-  window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}${rest ? `#${rest}` : ''}`);
+  window.history.replaceState(
+    null,
+    '',
+    `${window.location.pathname}${window.location.search}${rest ? `#${rest}` : ''}`,
+  );
   return ticket;
 }
 

@@ -95,7 +95,10 @@ test('in the Playground: "update my photo", send a photo, "Use this photo", and 
       }),
     });
   expect((await send()).ok).toBe(true);
-  await page.getByRole('button', { name: t('en', 'cards.common.use_this_photo') }).first().waitFor({ timeout: 15_000 });
+  await page
+    .getByRole('button', { name: t('en', 'cards.common.use_this_photo') })
+    .first()
+    .waitFor({ timeout: 15_000 });
   // A second photo: the first preview closes in place (the Playground's connector takes the update), one stays live.
   expect((await send()).ok).toBe(true);
   await page.getByText(t('en', 'cards.closed.superseded')).waitFor({ timeout: 15_000 });

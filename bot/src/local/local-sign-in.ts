@@ -67,7 +67,11 @@ export class LocalTenantSignIn implements LocalSignIn {
     const body = (await res.json().catch(() => ({}))) as { access_token?: unknown };
     if (!res.ok || typeof body.access_token !== 'string')
       throw new AppError('m365.unexpected', `local tenant token issuer answered ${res.status}`);
-    return { userId: user.id, token: body.access_token, expiresAt: new Date(expiryOf(body.access_token)).toISOString() };
+    return {
+      userId: user.id,
+      token: body.access_token,
+      expiresAt: new Date(expiryOf(body.access_token)).toISOString(),
+    };
   }
 }
 

@@ -52,7 +52,9 @@ export function editorLinksFor(args: {
   const local = `${page}&locale=${args.locale}${args.signInTicket ? `#signin=${args.signInTicket}` : ''}`;
   return {
     dialogUrl: tabPageUrl(args.publicBaseUrl, 'photo', true),
-    tabLink: args.teamsAppId ? personalTabDeepLink(args.teamsAppId, 'photo', page, t(args.locale, 'editor.title')) : local,
+    tabLink: args.teamsAppId
+      ? personalTabDeepLink(args.teamsAppId, 'photo', page, t(args.locale, 'editor.title'))
+      : local,
     dialogs: args.dialogs ?? true,
   };
 }

@@ -73,7 +73,9 @@ test('after Undo the applied preview no longer says it is the profile photo', as
   const chat = h.chat({ aadObjectId: DEMO_USERS.isaiah, locale: 'pl-PL' });
   const p = await preview(chat);
   await chat.click(p.activity, { verb: 'photo.confirm', requestId: p.requestId });
-  const [appliedCard] = (await chat.newCards()).filter((c) => cardTexts(c.card).includes(t('pl', 'cards.applied.title')));
+  const [appliedCard] = (await chat.newCards()).filter((c) =>
+    cardTexts(c.card).includes(t('pl', 'cards.applied.title')),
+  );
   const undo = cardActions(appliedCard.card).find((a) => a.title === t('pl', 'cards.applied.undo'));
   expect(undo).toBeDefined();
   const answer = await chat.invoke(appliedCard.activity, 'photo.undo', undo?.data ?? {});

@@ -91,7 +91,7 @@ export async function cancel({ context, user, data, deps }: RequestTurn): Promis
 
 /** "Choose another" on the preview card: this one is closed, and how to send one follows. */
 export async function chooseAnother(turn: RequestTurn): Promise<void> {
-  const { context, user, data, deps } = turn;
+  const { user, data, deps } = turn;
   const request = await deps.photos.cancel(data.requestId, user.userId);
   await closeClicked(turn, request, null);
   await sendHowTo(turn);
