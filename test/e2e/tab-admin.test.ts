@@ -131,7 +131,7 @@ test('an admin scans coverage, sends a reminder after confirming it, reads the a
   const confirm = page.locator('fluent-dialog', { hasText: 'Send this reminder now?' });
   await confirm.getByText('It goes to 7 people.').waitFor();
   await confirm.getByText('Add your profile photo').waitFor();
-  await screenshot(page, 'tab-admin-confirm-en');
+  await screenshot(page, 'tab-admin-confirm-en', { viewport: true });
   expect(await axeViolations(page)).toEqual([]);
   await (await byRole(page, 'button', { name: 'Go back', exact: true })).click();
   await confirm.waitFor({ state: 'detached' });

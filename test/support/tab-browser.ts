@@ -93,10 +93,14 @@ export async function eventually<T>(read: () => Promise<T>, ok: (value: T) => bo
   }
 }
 
-/** Saves a full-page screenshot as test-results/<name>.png. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/**
+ * Saves a screenshot as test-results/<name>.png: the full page, or with `viewport` what is on screen (a modal
+ * dialog's backdrop covers the screen, not the whole page).
+ */
+export async function screenshot(page: Page, name: string, options: { viewport?: boolean } = {}): Promise<string> {
   fs.mkdirSync(SHOTS, { recursive: true });
   const file = path.join(SHOTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  // Transitions (a Fluent dialog fading in) run to their end first, so the picture shows what people see.
+  await page.screenshot({ path: file, fullPage: !options.viewport, animations: 'disabled' });
   return file;
 }
