@@ -129,6 +129,7 @@ export async function runPipeline(
       status: res.statusCode,
       at: meta.at,
       requestId: meta.requestId,
+      clientRequestId: meta.clientRequestId,
       ...(typeof ua === 'string' ? { userAgent: ua } : {}),
     });
     logger?.(`${method} ${path} ${res.statusCode} ${Date.now() - started}ms`);

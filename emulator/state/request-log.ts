@@ -7,6 +7,8 @@ export interface LoggedRequest {
   at: string;
   userAgent?: string;
   requestId: string;
+  /** The caller's client-request-id (or one made up); a `$batch`'s inner requests carry the batch's. */
+  clientRequestId: string;
 }
 
 const MAX_ENTRIES = 20_000;

@@ -19,7 +19,9 @@ import type { AdminDownloadResource } from '../core/admin/download-resource';
 import type { SqlAuditLog } from '../store/sql-audit-log';
 import type { SqlDb } from '../store/sql/sql-db';
 import { SqlApprovalPolicyStore } from '../store/sql-approval-policy';
+import { GraphBatchRunner } from '../m365/graph-batch';
 import { GraphDirectory } from '../m365/graph-directory';
+import { displayNamesOf } from '../m365/graph-names';
 import { GraphGroups } from '../m365/graph-groups';
 import { GraphPeople } from '../m365/graph-people';
 import { GraphProfilePhotos } from '../m365/graph-profile-photos';
@@ -53,6 +55,8 @@ export interface TabWiringArgs {
 /** Builds the tab API's dependencies. */
 export function composeTab(a: TabWiringArgs): TabRouteDeps {
   const directory = new GraphDirectory(a.graph);
+  // Names for the audit log and the settings footer: few retries, an admin is waiting for the page.
+  const nameRunner = new GraphBatchRunner(a.graph, { maxAttempts: 3, maxRetryAfterSeconds: 5 });
   const people = new GraphPeople(a.graph);
   const admins = { isAdmin: (userId: string) => a.roles.isAdmin(userId) };
   const policy = new SqlApprovalPolicyStore(a.db);
@@ -102,7 +106,7 @@ export function composeTab(a: TabWiringArgs): TabRouteDeps {
       auditPage: (options) => a.auditStore.page(options),
       reminderTexts: async () => (await a.settings.get()).reminderTexts,
       groups: new GraphGroups(a.graph),
-      names: (ids) => displayNames(directory, ids),
+      names: (ids) => displayNamesOf(nameRunner, ids),
     },
     settings: {
       settings: a.settings,
@@ -111,18 +115,7 @@ export function composeTab(a: TabWiringArgs): TabRouteDeps {
       clock: a.clock,
       sharePointPictures: a.config.sharePoint.pictures,
       sharePointAvailable: a.status.sharePointAvailable,
-      names: (ids) => displayNames(directory, ids),
+      names: (ids) => displayNamesOf(nameRunner, ids),
     },
   };
-}
-
-const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Display names of the people among `ids` (each looked up once; ids of no person are left out). */
-async function displayNames(directory: GraphDirectory, ids: readonly string[]): Promise<ReadonlyMap<string, string>> {
-  const unique = [...new Set(ids.filter((id) => OBJECT_ID.test(id)))];
-  const found = await Promise.all(
-    unique.map(async (id) => [id, (await directory.getUser(id).catch(() => null))?.displayName] as const),
-  );
-  return new Map(found.filter((pair): pair is readonly [string, string] => typeof pair[1] === 'string'));
 }

@@ -1,7 +1,8 @@
 /** The Admin page's words in every locale (same keys everywhere; Dutch informal "je"). */
-import type { PageStrings } from '../page-context';
+// Not PageStrings from page-context.ts: tests import this file, and page-context.ts needs the DOM types.
+import type { TabLocale } from '../../../bot/src/api/tab-contract';
 
-export const adminStrings: PageStrings = {
+export const adminStrings: Record<TabLocale, Record<string, string>> = {
   en: {
     title: 'Admin',
     loading: 'Loading…',

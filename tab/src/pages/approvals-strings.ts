@@ -1,7 +1,8 @@
 /** The Approvals page's words in every locale (same keys everywhere; Dutch informal "je"). */
-import type { PageStrings } from '../page-context';
+// Not PageStrings from page-context.ts: tests import this file, and page-context.ts needs the DOM types.
+import type { TabLocale } from '../../../bot/src/api/tab-contract';
 
-export const approvalsStrings: PageStrings = {
+export const approvalsStrings: Record<TabLocale, Record<string, string>> = {
   en: {
     title: 'Approvals',
     intro: 'Photos your team members want to use. The first decision counts.',

@@ -17,6 +17,7 @@ import type {
 } from '../../../bot/src/api/tab-contract';
 import { t } from '../../../bot/src/i18n/i18n';
 import { SqlTenantSettingsStore } from '../../../bot/src/store/sql-tenant-settings';
+import { SqlAuditLog } from '../../../bot/src/store/sql-audit-log';
 import { useHarness } from '../../support/headshot';
 import { image } from '../../support/photos';
 import { as, clearServiceState, type ErrorBody } from '../../support/tab-state';
@@ -238,6 +239,48 @@ test('settings: a PUT round trip, stored and audited; bad input is refused whole
   expect((await patti.get<TenantSettingsView>('/api/admin/settings')).json).toEqual(put.json);
   const after = await patti.get<AuditPage>('/api/admin/audit?limit=50');
   expect(after.json.entries.filter((e) => e.action === 'settings.update')).toHaveLength(1);
+});
+
+test('the audit log names everyone on the page, asked in one $batch and not person by person', async () => {
+  const patti = as(h, DEMO_USERS.patti);
+  const log = new SqlAuditLog(h.service.db);
+  const people = Object.values(DEMO_USERS);
+  for (const [i, subject] of people.entries())
+    await log.append({
+      at: new Date(Date.now() + i),
+      actorId: DEMO_USERS.patti,
+      action: 'photo.undo',
+      subjectId: subject,
+      outcome: 'ok',
+    });
+  const requests = async (path: string) =>
+    (
+      await h.control<{ value: { clientRequestId: string }[] }>(
+        'GET',
+        `/_control/requests?method=${path.includes('batch') ? 'POST' : 'GET'}&path=${encodeURIComponent(path)}`,
+      )
+    ).value;
+  const BATCH = '^/v1\\.0/\\$batch$';
+  const USER = '^/v1\\.0/users/[0-9a-f-]+$';
+  const [batchesBefore, usersBefore] = [(await requests(BATCH)).length, (await requests(USER)).length];
+
+  const page = await patti.get<AuditPage>(`/api/admin/audit?limit=${people.length}`);
+  expect(page.status).toBe(200);
+  const names = await Promise.all(
+    page.json.entries.map(async (e) => [e.subjectId, e.subjectName, e.actorName] as const),
+  );
+  for (const [subject, subjectName, actorName] of names) {
+    expect(subjectName).toEqual(expect.any(String));
+    expect(subjectName).not.toBe(subject);
+    expect(actorName).toBe('Patti Fernandez');
+  }
+  expect(new Set(names.map(([, name]) => name)).size).toBe(people.length);
+  // One $batch; every user read since is one of its inner requests (the local tenant logs those with the batch's id).
+  const batches = (await requests(BATCH)).slice(batchesBefore);
+  expect(batches).toHaveLength(1);
+  const reads = (await requests(USER)).slice(usersBefore);
+  expect(reads).toHaveLength(people.length);
+  expect(reads.every((r) => r.clientRequestId === batches[0].clientRequestId)).toBe(true);
 });
 
 test('the audit log pages backwards with nextBefore; a bad cursor is 400', async () => {
