@@ -268,3 +268,8 @@ output botAppId string = useMsi ? identity!.properties.clientId : appId
 output managedIdentityPrincipalId string = useMsi ? identity!.properties.principalId : site.identity.principalId
 output storageAccountName string = storage.name
 output postgresServer string = '${postgresName}.postgres.database.azure.com'
+
+// For the Microsoft 365 Agents Toolkit (m365agents.yml, arm/deploy): outputs named as its environment variables.
+output BOT_DOMAIN string = hostName
+output BOT_ENDPOINT string = 'https://${hostName}'
+output AZURE_APP_SERVICE_RESOURCE_ID string = site.id

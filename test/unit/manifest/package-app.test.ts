@@ -8,13 +8,29 @@ import addFormats from 'ajv-formats';
 import sharp from 'sharp';
 import { AppManifestUtils } from '@microsoft/app-manifest';
 import type { AppManifest } from '@microsoft/app-manifest';
-import { fillManifest, packageFiles, settingsFromEnv, writePackage } from '../../../manifest/package-app';
+import {
+  fillManifest,
+  packageFiles,
+  placeholdersIn,
+  settingsFromEnv,
+  toolkitEnvironment,
+  writePackage,
+} from '../../../manifest/package-app';
 
 const ENV = {
   MicrosoftAppId: '6f1c3a52-9a55-4c0e-8c1e-2b7d1f0a9e11',
   PUBLIC_BASE_URL: 'https://headshot.contoso.example',
 };
 const settings = settingsFromEnv(ENV, '1.2.3');
+/** The newest Teams manifest schema in @microsoft/app-manifest. */
+const NEWEST_SCHEMA = fs
+  .readdirSync(
+    path.join(path.dirname(require.resolve('@microsoft/app-manifest/package.json')), 'build/json-schemas/teams'),
+  )
+  .filter((v) => /^v1\.\d+$/.test(v))
+  .map((v) => v.slice(1))
+  .sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1]))
+  .at(-1) as string;
 
 test('the filled manifest is valid against the Teams schema shipped in @microsoft/app-manifest', async () => {
   const manifest = fillManifest(settings);
@@ -26,7 +42,56 @@ test('the filled manifest is valid against the Teams schema shipped in @microsof
     webApplicationInfo: { id: ENV.MicrosoftAppId, resource: `api://headshot.contoso.example/${ENV.MicrosoftAppId}` },
     bots: [{ botId: ENV.MicrosoftAppId, scopes: ['personal'], supportsFiles: true }],
   });
-  expect(Number((manifest.manifestVersion as string).split('.')[1])).toBeGreaterThanOrEqual(17);
+  // The newest schema @microsoft/app-manifest ships, and no legacy fields.
+  expect(manifest.manifestVersion).toBe(NEWEST_SCHEMA);
+  expect(manifest.$schema).toBe(
+    `https://developer.microsoft.com/json-schemas/teams/v${NEWEST_SCHEMA}/MicrosoftTeams.schema.json`,
+  );
+  expect(manifest).not.toHaveProperty('permissions');
+  expect(manifest).toMatchObject({ defaultInstallScope: 'personal', showLoadingIndicator: true });
+});
+
+test('the toolkit names fill the manifest, and the service names stand in for them', () => {
+  const toolkit = settingsFromEnv(
+    {
+      BOT_ID: ENV.MicrosoftAppId,
+      TEAMS_APP_ID: '0d5cc6a3-5a0b-4a39-8e55-3d3c1a2b9f00',
+      BOT_ENDPOINT: 'https://abc123-3978.euw.devtunnels.ms',
+      APP_VERSION: '2.0.1',
+      APP_DEVELOPER_NAME: 'Contoso IT',
+    },
+    '1.0.0',
+  );
+  const manifest = fillManifest(toolkit) as { id: string; version: string; developer: { name: string } };
+  expect(manifest).toMatchObject({
+    id: '0d5cc6a3-5a0b-4a39-8e55-3d3c1a2b9f00',
+    version: '2.0.1',
+    developer: { name: 'Contoso IT' },
+    validDomains: ['abc123-3978.euw.devtunnels.ms'],
+  });
+  // Every placeholder of the template has a value: a new one without a value would be caught here.
+  const template = fs.readFileSync(path.join(__dirname, '../../../manifest/manifest.json'), 'utf8');
+  expect(placeholdersIn(template).sort()).toEqual(
+    ['APP_DEVELOPER_NAME', 'APP_VERSION', 'BOT_DOMAIN', 'BOT_ENDPOINT', 'BOT_ID', 'TEAMS_APP_ID'].sort(),
+  );
+});
+
+test('--env reads env/.env.<name>, then its .user file, then the process environment', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'headshot-env-'));
+  fs.mkdirSync(path.join(root, 'env'));
+  fs.writeFileSync(
+    path.join(root, 'env', '.env.dev'),
+    'BOT_ID=a\nBOT_ENDPOINT=https://x.example\n# note\nAPP_VERSION=\n',
+  );
+  fs.writeFileSync(path.join(root, 'env', '.env.dev.user'), 'BOT_ID=b\nSECRET_BOT_PASSWORD=s\n');
+  expect(toolkitEnvironment('dev', { BOT_ENDPOINT: 'https://y.example', EMPTY: '' }, root)).toMatchObject({
+    BOT_ID: 'b',
+    BOT_ENDPOINT: 'https://y.example',
+    SECRET_BOT_PASSWORD: 's',
+    APP_VERSION: '',
+  });
+  expect(() => toolkitEnvironment('prod', {}, root)).toThrow(/env\/\.env\.prod/);
+  expect(() => toolkitEnvironment('../etc', {}, root)).toThrow(/not an environment name/);
 });
 
 test('personal tabs: My photo and Approvals under the configured https base, with the bot chat kept', async () => {
@@ -82,7 +147,9 @@ test('every localisation file is valid and names the same bot commands as the ma
   const files = packageFiles(settings);
   const schema = JSON.parse(
     fs.readFileSync(
-      require.resolve('@microsoft/app-manifest/build/json-schemas/teams/v1.24/MicrosoftTeams.Localization.schema.json'),
+      require.resolve(
+        `@microsoft/app-manifest/build/json-schemas/teams/v${NEWEST_SCHEMA}/MicrosoftTeams.Localization.schema.json`,
+      ),
       'utf8',
     ),
   );
@@ -133,8 +200,8 @@ test('the zip holds the manifest, the icons and the localisation files', () => {
 });
 
 test.each([
-  [{}, /MicrosoftAppId/],
-  [{ ...ENV, PUBLIC_BASE_URL: 'http://insecure.example' }, /PUBLIC_BASE_URL/],
+  [{}, /BOT_ID \(or MicrosoftAppId\)/],
+  [{ ...ENV, PUBLIC_BASE_URL: 'http://insecure.example' }, /BOT_ENDPOINT \(or PUBLIC_BASE_URL\)/],
   [{ ...ENV, TEAMS_APP_ID: 'x' }, /TEAMS_APP_ID/],
 ])('missing or bad settings are named: %p', (env, message) => {
   expect(() => settingsFromEnv(env, '1.0.0')).toThrow(message);
