@@ -65,7 +65,7 @@ export async function preview(
   const cards = await chat.newCards();
   const confirm = cards
     .flatMap((c) => cardActions(c.card).map((a) => ({ a, activity: c.activity })))
-    .find((x) => x.a.data?.verb === 'photo.confirm');
+    .find((x) => x.a.verb === 'photo.confirm');
   expect(confirm).toBeDefined();
   return { activity: confirm!.activity, requestId: confirm!.a.data!.requestId as string };
 }

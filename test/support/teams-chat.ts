@@ -30,6 +30,13 @@ interface ConnectorRecord {
 export class TeamsChat {
   readonly conversationId: string;
   private seen = 0;
+  /**
+   * Cards the bot answered an Action.Execute with, by message id, and how many connector updates the message had
+   * then: Teams shows the answer in place of the clicked card until the bot updates the message again.
+   */
+  private readonly answered = new Map<string, { card: AdaptiveCardJson; afterUpdates: number }>();
+  /** Cards Action.Execute answers showed since the last newAnswers(). */
+  private fresh: { activityId: string; card: AdaptiveCardJson }[] = [];
   /** The local tenant knows this chat (Teams made it when the person opened the bot). */
   private opened: Promise<void> | undefined;
 
@@ -159,10 +166,31 @@ export class TeamsChat {
       body: JSON.stringify(activity),
     });
     const text = await res.text();
-    return {
-      status: res.status,
-      body: text ? (JSON.parse(text) as { statusCode?: number; type?: string; value?: AdaptiveCardJson }) : {},
-    };
+    const body = text ? (JSON.parse(text) as { statusCode?: number; type?: string; value?: AdaptiveCardJson }) : {};
+    if (cardActivity && body.type === 'application/vnd.microsoft.card.adaptive' && body.value) {
+      const record = (await this.all(false)).find((a) => a.id === cardActivity.id);
+      this.answered.set(cardActivity.id, { card: body.value, afterUpdates: record?.updates ?? 0 });
+      this.fresh.push({ activityId: cardActivity.id, card: body.value });
+    }
+    return { status: res.status, body };
+  }
+
+  /** The user presses an Action.Execute button (`verb`, `data`): the invoke's HTTP status; its answer replaces the card. */
+  async execute(cardActivity: RecordedActivity | { id: string }, verb: string, data: Record<string, unknown>): Promise<number> {
+    return (await this.invoke(cardActivity, verb, data)).status;
+  }
+
+  /**
+   * The user presses a button of a card as Teams delivers it: an Action.Execute as an `adaptiveCard/action` invoke
+   * (its answer replaces the card), an Action.Submit as a message with the button's data.
+   */
+  async press(
+    cardActivity: RecordedActivity,
+    action: { type: string; verb?: string; data?: Record<string, unknown> },
+  ): Promise<number> {
+    if (action.type === 'Action.Execute') return this.execute(cardActivity, action.verb ?? '', action.data ?? {});
+    if (action.type === 'Action.Submit') return this.click(cardActivity, action.data ?? {});
+    throw new Error(`${action.type} is not a button the bot answers`);
   }
 
   /**
@@ -188,18 +216,33 @@ export class TeamsChat {
     };
   }
 
-  /** Every activity the bot sent to this conversation, as it stands now (updates applied). */
-  async all(): Promise<RecordedActivity[]> {
+  /**
+   * Every activity the bot sent to this conversation, as it stands now: connector updates applied, and (with
+   * `answers`) the cards Action.Execute answers put in place, as the client shows them.
+   */
+  async all(answers = true): Promise<RecordedActivity[]> {
     const res = await fetch(
       `${this.tenantUrl}/_control/connector/activities?conversationId=${encodeURIComponent(this.conversationId)}`,
     );
     const records = ((await res.json()) as { value: ConnectorRecord[] }).value;
     return records
       .filter((r) => !r.deleted)
-      .map(
-        (r) =>
-          ({ ...r.activity, id: r.id, replyToId: r.replyToId ?? undefined, updates: r.updates }) as RecordedActivity,
-      );
+      .map((r) => {
+        const activity = { ...r.activity, id: r.id, replyToId: r.replyToId ?? undefined, updates: r.updates };
+        const answer = answers ? this.answered.get(r.id) : undefined;
+        if (!answer || r.updates > answer.afterUpdates) return activity as RecordedActivity;
+        return {
+          ...activity,
+          attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: answer.card }],
+        } as RecordedActivity;
+      });
+  }
+
+  /** The cards Action.Execute answers put in place of clicked cards since the last call, oldest first. */
+  newAnswers(): { activityId: string; card: AdaptiveCardJson }[] {
+    const out = this.fresh;
+    this.fresh = [];
+    return out;
   }
 
   /** Messages (not typing indicators) the bot sent since the last call. */
@@ -250,17 +293,20 @@ export function cardTexts(card: unknown): string[] {
 /** The Action.Submit / Action.Execute data objects of a card, wherever they are. */
 export function cardActions(
   card: unknown,
-): { title?: string; type: string; data?: Record<string, unknown>; url?: string }[] {
-  const out: { title?: string; type: string; data?: Record<string, unknown>; url?: string }[] = [];
+): { title?: string; type: string; verb?: string; data?: Record<string, unknown>; url?: string }[] {
+  const out: { title?: string; type: string; verb?: string; data?: Record<string, unknown>; url?: string }[] = [];
   const walk = (v: unknown) => {
     if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
       if (typeof o.type === 'string' && o.type.startsWith('Action.')) {
+        const data = o.data as Record<string, unknown> | undefined;
         out.push({
           title: o.title as string | undefined,
           type: o.type,
-          data: o.data as Record<string, unknown> | undefined,
+          // The verb the bot gets: an Action.Execute's own, or an Action.Submit's data.verb.
+          verb: (o.verb as string | undefined) ?? (data?.verb as string | undefined),
+          data,
           url: o.url as string | undefined,
         });
       }

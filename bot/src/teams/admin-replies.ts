@@ -16,11 +16,11 @@ import type { AdminCommand } from './admin-intents';
 import { audienceLabel } from './cards/broadcast-progress-card';
 import { COMPOSE_INPUTS, composeCard } from './cards/broadcast-compose-card';
 import { ADMIN_VERBS, coverageCard } from './cards/coverage-card';
-import { card, heading, submit, text } from './cards/elements';
+import { card, heading, execute, text } from './cards/elements';
 import { messageCard } from './cards/message-card';
 import type { AdaptiveCard, JsonObject } from './cards/types';
 import type { AdminDownloadResource } from '../core/admin/download-resource';
-import { referenceOf, sendCard, type AdminFeatures } from './turn';
+import { keepCard, referenceOf, sendCard, type AdminFeatures, type KeepCard } from './turn';
 
 /** The admin features, refused when they are not configured. */
 export function adminOf(ctx: { deps: { admin?: AdminFeatures } }): AdminFeatures {
@@ -57,6 +57,29 @@ export async function showCoverage(
       id: activityId,
     });
   }
+}
+
+/**
+ * "Check again" on a coverage card: starts a scan (unless one runs), and returns the card for the clicked message,
+ * which the scan then keeps up to date (the same as showCoverage, in place of the clicked card).
+ */
+export async function coverageInPlace(
+  context: TurnContext,
+  user: ActivityUser,
+  admin: AdminFeatures,
+): Promise<AdaptiveCard | KeepCard> {
+  const clicked = context.activity.replyToId;
+  if (!clicked) {
+    await showCoverage(context, user, admin, true);
+    return keepCard(user.locale);
+  }
+  const latest = await admin.coverage.view();
+  const scanId =
+    latest?.state === 'running' ? latest.scanId : (await admin.coverage.start(`teams:${user.userId}`)).scan.id;
+  const view = await admin.coverage.view(scanId);
+  if (view?.state === 'running')
+    await admin.coverageStore.setCard(scanId, { reference: referenceOf(context), activityId: clicked, locale: user.locale });
+  return coverageCard(user.locale, view);
 }
 
 function cardReply(c: AdaptiveCard): Partial<Activity> {
@@ -164,8 +187,8 @@ export function confirmCard(
   return card(
     body,
     [
-      submit(t(locale, 'admin.compose.send'), { ...data, verb: ADMIN_VERBS.send }, 'positive'),
-      submit(t(locale, 'admin.preview.change'), { ...data, verb: ADMIN_VERBS.compose }),
+      execute(t(locale, 'admin.compose.send'), ADMIN_VERBS.send, data, 'positive'),
+      execute(t(locale, 'admin.preview.change'), ADMIN_VERBS.compose, data),
     ],
     t(locale, 'admin.preview.title'),
   );

@@ -44,29 +44,21 @@ export function approvalCardFor(
 }
 
 /**
- * After "Use this photo" sent the request to approval: the preview card the user clicked becomes the
- * request's approval card (the requester's copy, updated in place from then on), or a new message
- * where the client cannot update messages.
+ * After "Use this photo" sent the request to approval: the preview card the user clicked becomes the request's
+ * approval card (the requester's copy, kept so that it is updated in place from then on). Returns that card for
+ * the click's answer; without a clicked card it is sent as a new message.
  */
-export async function showSubmittedForApproval(
+export async function approvalCardInPlace(
   context: TurnContext,
   user: ActivityUser,
   view: ApprovalView,
   approvals: ApprovalService,
   now: () => Date,
-): Promise<void> {
+): Promise<AdaptiveCard> {
   const teamsUserId = context.activity.from?.id;
   const card = approvalCardFor(view, user.locale, 'base', { extraUserIds: teamsUserId ? [teamsUserId] : [] });
-  const attachments = [CardFactory.adaptiveCard(card)];
-  let activityId = context.activity.replyToId;
-  if (activityId) {
-    try {
-      await context.updateActivity({ id: activityId, type: 'message', attachments });
-    } catch {
-      activityId = undefined;
-    }
-  }
-  if (!activityId) activityId = (await context.sendActivity({ attachments }))?.id;
+  const activityId =
+    context.activity.replyToId ?? (await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] }))?.id;
   if (activityId) {
     const reference = JSON.stringify(TurnContext.getConversationReference(context.activity));
     await approvals.addCopy({
@@ -80,6 +72,7 @@ export async function showSubmittedForApproval(
       sentAt: now(),
     });
   }
+  return card;
 }
 
 /** The approval card as one participant sees it: approvers get the buttons, the requester the status. */

@@ -28,7 +28,7 @@ import { answerAdminCommand } from './admin-replies';
 import { sendHowTo } from './how-to';
 import { answerExecute, answerTaskFetch, answerTaskSubmit } from './invoke-answers';
 import { referenceOf, sendCard, type TeamsDeps } from './turn';
-import { resolveVerb } from './verbs/dispatch';
+import { resolveSubmit } from './verbs/dispatch';
 
 /** The Headshot bot. */
 export class HeadshotBot extends TeamsActivityHandler {
@@ -169,7 +169,7 @@ export class HeadshotBot extends TeamsActivityHandler {
   }
 
   private async handleCardAction(context: TurnContext, user: ActivityUser, value: { verb?: unknown }): Promise<void> {
-    await resolveVerb('submit', value.verb, value, { context, user, deps: this.deps })();
+    await resolveSubmit(value.verb, value, { context, user, deps: this.deps })();
   }
 
   private async identify(context: TurnContext): Promise<ActivityUser> {

@@ -16,7 +16,7 @@ import { resolveLocale, t } from '../i18n/i18n';
 import type { ActivityUser } from './activity-user';
 import type { AdaptiveCard } from './cards/types';
 import { errorCard } from './error-card';
-import type { TeamsDeps } from './turn';
+import { isKeep, type TeamsDeps } from './turn';
 import { resolveVerb } from './verbs/dispatch';
 
 /** What an invoke answer needs: the turn, who it is (checked lazily: that can fail too), the features. */
@@ -44,6 +44,13 @@ const cardResponse = (card: AdaptiveCard): AdaptiveCardInvokeResponse => ({
   value: card as unknown as Record<string, unknown>,
 });
 
+/** Leaves the clicked card as it is; Teams shows the text for a moment. */
+const messageResponse = (text: string): AdaptiveCardInvokeResponse => ({
+  statusCode: 200,
+  type: 'application/vnd.microsoft.activity.message',
+  value: text as unknown as Record<string, unknown>,
+});
+
 /** Answers one `adaptiveCard/action` invoke with the card the clicking user sees next. */
 export async function answerExecute(
   input: InvokeInput & { invokeValue: AdaptiveCardInvokeValue },
@@ -52,7 +59,8 @@ export async function answerExecute(
   const verb = typeof invokeValue.action?.verb === 'string' ? invokeValue.action.verb : '';
   try {
     const user = await input.identify();
-    return cardResponse(await resolveVerb('execute', verb, invokeValue.action?.data, { context, user, deps })());
+    const answer = await resolveVerb('execute', verb, invokeValue.action?.data, { context, user, deps })();
+    return isKeep(answer) ? messageResponse(answer.note) : cardResponse(answer);
   } catch (err) {
     const e = toAppError(err);
     logFailure(deps, context, e, err, 'card action failed', verb);

@@ -8,7 +8,7 @@ import type { ActivityUser } from './activity-user';
 import type { AdaptiveCard } from './cards/types';
 import { messageCard } from './cards/message-card';
 import { statusCard } from './cards/status-card';
-import { jpegDataUri, replaceClickedCard } from './photo-replies';
+import { jpegDataUri } from './photo-replies';
 
 /** The status card of a report, with its previews as data URIs. */
 function statusCardFor(locale: Locale, report: StatusReport): AdaptiveCard {
@@ -25,23 +25,18 @@ export async function sendStatus(context: TurnContext, status: StatusService, us
   await context.sendActivity({ attachments: [CardFactory.adaptiveCard(statusCardFor(user.locale, report))] });
 }
 
-/**
- * After a fix: says it is done, and puts a fresh report in place of the card whose button
- * was pressed (or sends it, when the client cannot update messages).
- */
-export async function sendFixed(
+/** After a fix: says it is done in a new message, and returns a fresh report for the clicked status card. */
+export async function fixedStatusCard(
   context: TurnContext,
   status: StatusService,
   user: ActivityUser,
   doneKey: string,
-): Promise<void> {
+): Promise<AdaptiveCard> {
   const report = await status.report(user.userId);
-  const fresh = statusCardFor(user.locale, report);
   await context.sendActivity({
     attachments: [CardFactory.adaptiveCard(messageCard(user.locale, { kind: 'info', messageKey: doneKey }))],
   });
-  if (!(await replaceClickedCard(context, fresh)))
-    await context.sendActivity({ attachments: [CardFactory.adaptiveCard(fresh)] });
+  return statusCardFor(user.locale, report);
 }
 
 /** The card with the download link of an AD-ready photo. */

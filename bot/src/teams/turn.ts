@@ -8,7 +8,7 @@ import { AppError } from '../core/errors';
 import { TEAMS_MESSAGE_MAX_BYTES, activityBytes } from '../outbox/teams-outbox';
 import type { ConversationStore } from '../core/conversations/conversation-ports';
 import type { AdminDownloadResource } from '../core/admin/download-resource';
-import type { AttachmentFetcher, PhotoRequest, RequestCardCopy } from '../core/photo/request-ports';
+import type { AttachmentFetcher, PhotoRequest } from '../core/photo/request-ports';
 import type { PhotoService } from '../core/photo/photo-service';
 import type { ApprovalService } from '../core/approval/approval-service';
 import type { StatusService } from '../core/status/status-service';
@@ -18,6 +18,8 @@ import type { Logger } from '../logger';
 import type { ActivityUser } from './activity-user';
 import type { AdaptiveCard } from './cards/types';
 import type { EditorLinks } from './editor-links';
+import type { Locale } from '../core/locale';
+import { t } from '../i18n/i18n';
 
 /** The admin features the bot offers (wired by the composition root). */
 export interface AdminFeatures {
@@ -35,8 +37,8 @@ export interface AdminFeatures {
 export interface PreviewCardKeeper {
   /** Keeps a preview card just sent. */
   record(request: PhotoRequest, reference: string, activityId: string): Promise<void>;
-  /** What a kept card shows now, or null when it is not kept. */
-  showing(requestId: string, activityId: string): Promise<RequestCardCopy['shows'] | null>;
+  /** Runs `work` while the click on card `activityId` is answered: closing leaves that card to the answer. */
+  answering<T>(activityId: string, work: () => Promise<T>): Promise<T>;
 }
 
 /** The features the Teams edge calls, wired by the composition root. */
@@ -92,4 +94,26 @@ export async function sendCard(context: TurnContext, card: AdaptiveCard): Promis
 /** The turn's conversation as a serialised reference: where a proactive update of a message sent now goes. */
 export function referenceOf(context: TurnContext): string {
   return JSON.stringify(TurnContext.getConversationReference(context.activity as Activity));
+}
+
+/**
+ * An Action.Execute answer that leaves the clicked card as it is (its buttons still apply, e.g. "Update my photo"
+ * on the welcome card): Teams shows `note` for a moment instead of a new card.
+ */
+export interface KeepCard {
+  keep: true;
+  note: string;
+}
+
+/** What an Action.Execute handler answers: the card the clicked message becomes, or keep it. */
+export type ExecuteAnswer = AdaptiveCard | KeepCard;
+
+/** Keeps the clicked card; the note says the answer is in the chat. */
+export function keepCard(locale: Locale): KeepCard {
+  return { keep: true, note: t(locale, 'cards.common.answered_below') };
+}
+
+/** Whether an answer keeps the clicked card. */
+export function isKeep(answer: ExecuteAnswer): answer is KeepCard {
+  return (answer as Partial<KeepCard>).keep === true;
 }

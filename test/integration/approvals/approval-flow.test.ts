@@ -36,7 +36,7 @@ const upTo = (message: string, marker = '{{') => message.split(marker)[0].trim()
 
 async function confirmForApproval(chat: TeamsChat, photo?: string) {
   const p = await preview(chat, photo);
-  expect(await chat.click(p.activity, { verb: 'photo.confirm', requestId: p.requestId })).toBe(200);
+  expect(await chat.execute(p.activity, 'photo.confirm', { requestId: p.requestId })).toBe(200);
   return p;
 }
 
@@ -288,7 +288,7 @@ describe('undo', () => {
     await setPolicy(h, '--required-for', 'nobody');
     const adele = h.chat({ aadObjectId: DEMO_USERS.adele, locale: 'nl-NL' });
     const p = await preview(adele);
-    await adele.click(p.activity, { verb: 'photo.confirm', requestId: p.requestId });
+    await adele.execute(p.activity, 'photo.confirm', { requestId: p.requestId });
     const applied = (await adele.newCards()).find((c) => texts(c.card).includes(t('nl', 'cards.applied.title')));
     expect(verbsOf(applied?.card)).toEqual(['photo.undo']);
     const undone = await adele.invoke(applied?.activity, 'photo.undo', { requestId: p.requestId });
@@ -302,7 +302,7 @@ describe('undo', () => {
     await setPolicy(h, '--required-for', 'nobody');
     const alex = h.chat({ aadObjectId: DEMO_USERS.alex, locale: 'en-US' });
     const p = await preview(alex);
-    await alex.click(p.activity, { verb: 'photo.confirm', requestId: p.requestId });
+    await alex.execute(p.activity, 'photo.confirm', { requestId: p.requestId });
     expect((await photoInfo(h, DEMO_USERS.alex)).hasPhoto).toBe(true);
 
     const res = await approvalsCli(h, 'undo', 'alexw@example.com', '--actor', 'patti', '--json');
@@ -397,7 +397,7 @@ describe('people without a manager, and policies by group', () => {
     await setPolicy(h, '--approvers-group', 'none');
     const patti = h.chat({ aadObjectId: DEMO_USERS.patti, locale: 'en-US' });
     const p = await preview(patti);
-    await patti.click(p.activity, { verb: 'photo.confirm', requestId: p.requestId });
+    await patti.execute(p.activity, 'photo.confirm', { requestId: p.requestId });
     const cards = await patti.newCards();
     expect(cards.map((c) => texts(c.card)).join('\n')).toContain(t('en', 'errors.approval.no_approver'));
     cards.forEach((c) => expectValidCard(c.card));
@@ -412,7 +412,7 @@ describe('people without a manager, and policies by group', () => {
       upTo(t('en', 'cards.how_to.approval', { approver: '{{' })),
     );
     const a = await preview(alex);
-    await alex.click(a.activity, { verb: 'photo.confirm', requestId: a.requestId });
+    await alex.execute(a.activity, 'photo.confirm', { requestId: a.requestId });
     expect(await photoWrites(h, DEMO_USERS.alex)).toEqual([200]);
 
     const isaiah = h.chat({ aadObjectId: DEMO_USERS.isaiah, locale: 'pl-PL' });

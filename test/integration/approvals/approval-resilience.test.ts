@@ -56,7 +56,7 @@ const stateOf = async (requestId: string) => (await h.service.photos.get(request
 async function alexAsks(): Promise<{ alex: TeamsChat; megan: TeamsChat; requestId: string; card: { id: string } }> {
   const alex = h.chat({ aadObjectId: DEMO_USERS.alex, locale: 'en-US' });
   const p = await preview(alex);
-  await alex.click(p.activity, { verb: 'photo.confirm', requestId: p.requestId });
+  await alex.execute(p.activity, 'photo.confirm', { requestId: p.requestId });
   const megan = await approverChat(h, DEMO_USERS.megan, 'fi-FI', p.requestId);
   const [card] = await approvalCopies(megan, p.requestId);
   return { alex, megan, requestId: p.requestId, card };

@@ -56,7 +56,7 @@ async function later(minutes: number): Promise<void> {
 test('nobody acts: a reminder, then escalation to the skip-level manager, then expiry; each told to the people concerned', async () => {
   const alex = h.chat({ aadObjectId: DEMO_USERS.alex, locale: 'en-US' });
   const p = await preview(alex);
-  await alex.click(p.activity, { verb: 'photo.confirm', requestId: p.requestId });
+  await alex.execute(p.activity, 'photo.confirm', { requestId: p.requestId });
   const megan = await approverChat(h, DEMO_USERS.megan, 'fi-FI', p.requestId);
   await alex.newCards();
 
@@ -110,7 +110,7 @@ test('nobody acts: a reminder, then escalation to the skip-level manager, then e
 test('a manager without a manager: escalation goes to the approvers group', async () => {
   const lynne = h.chat({ aadObjectId: DEMO_USERS.lynne, locale: 'fi-FI' }); // manager: Patti, who has none
   const p = await preview(lynne);
-  await lynne.click(p.activity, { verb: 'photo.confirm', requestId: p.requestId });
+  await lynne.execute(p.activity, 'photo.confirm', { requestId: p.requestId });
   await later(4 * 60 + 1);
   const megan = await approverChat(h, DEMO_USERS.megan, 'fi-FI', p.requestId); // the group, minus Patti and Lynne
   const [card] = await approvalCopies(megan, p.requestId);
@@ -122,7 +122,7 @@ test('a manager without a manager: escalation goes to the approvers group', asyn
 test("due times survive a restart: the reminder still comes, on the tenant's time", async () => {
   const alex = h.chat({ aadObjectId: DEMO_USERS.alex, locale: 'en-US' });
   const p = await preview(alex);
-  await alex.click(p.activity, { verb: 'photo.confirm', requestId: p.requestId });
+  await alex.execute(p.activity, 'photo.confirm', { requestId: p.requestId });
   await h.restart();
   await later(61);
   const megan = await approverChat(h, DEMO_USERS.megan, 'fi-FI', p.requestId);
@@ -133,7 +133,7 @@ test('a manager who blocked Headshot: the card goes to the next approver at once
   await h.control('PUT', `/_control/users/${DEMO_USERS.megan}/bot-blocked`, { blocked: true });
   const alex = h.chat({ aadObjectId: DEMO_USERS.alex, locale: 'en-US' });
   const p = await preview(alex);
-  await alex.click(p.activity, { verb: 'photo.confirm', requestId: p.requestId });
+  await alex.execute(p.activity, 'photo.confirm', { requestId: p.requestId });
   // No time passes: Megan (his manager) cannot get the card, so Patti (skip level) is asked now.
   await h.service.approvals.idle();
   const patti = await approverChat(h, DEMO_USERS.patti, 'en-US', p.requestId);

@@ -106,11 +106,11 @@ test('the admin sees coverage counted exactly as the tenant holds it, updated in
     ?.content as AdaptiveCardJson;
   expectValidCard(updated);
   expect(texts(updated)).toContain('Placeholder or outdated photo');
-  const verbs = cardActions(updated).map((a) => a.data?.verb);
+  const verbs = cardActions(updated).map((a) => a.verb);
   expect(verbs).toEqual(expect.arrayContaining(['coverage.refresh', 'coverage.csv', 'broadcast.compose']));
 
   // CSV through a short-lived signed link.
-  const csvVerb = cardActions(updated).find((a) => a.data?.verb === 'coverage.csv');
+  const csvVerb = cardActions(updated).find((a) => a.verb === 'coverage.csv');
   expect(await patti.click(first!.activity, csvVerb!.data!)).toBe(200);
   const [link] = cardsOf(await patti.newCards());
   expectValidCard(link);

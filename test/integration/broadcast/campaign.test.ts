@@ -40,7 +40,7 @@ test('a campaign reaches every recipient exactly once, within Teams limits, with
   await patti.say('broadcast');
   const [compose] = await patti.newCards();
   expectValidCard(compose?.card);
-  const send = cardActions(compose?.card).find((a) => a.data?.verb === 'broadcast.send');
+  const send = cardActions(compose?.card).find((a) => a.verb === 'broadcast.send');
 
   // Teams' documented 50 requests a second per app, below the pace we configured (150 reminders/s, each a
   // create, a member lookup and a send), plus a burst of 503s and a 429 with its own Retry-After.
@@ -65,7 +65,7 @@ test('a campaign reaches every recipient exactly once, within Teams limits, with
   expect(await patti.click(compose!.activity, data)).toBe(200);
   // Patti has no photo either, so her own reminder may arrive between (or before) these two.
   const afterClicks = await patti.newCards();
-  const progress = afterClicks.find((c) => cardActions(c.card).some((a) => a.data?.verb === 'broadcast.cancel'));
+  const progress = afterClicks.find((c) => cardActions(c.card).some((a) => a.verb === 'broadcast.cancel'));
   const already = afterClicks.find((c) => cardTexts(c.card).join(' ').includes('already sent'));
   expectValidCard(progress?.card);
   expect(cardTexts(already?.card).join(' ')).toContain('already sent');
@@ -113,7 +113,7 @@ test('a campaign reaches every recipient exactly once, within Teams limits, with
     const card = (r?.activity.attachments as Array<{ content: AdaptiveCardJson }>)[0]?.content;
     expectValidCard(card);
     expect(cardTexts(card)).toContain(TITLE[u.preferredLanguage as string]);
-    expect(cardActions(card).map((a) => a.data?.verb)).toEqual(['photo.start']);
+    expect(cardActions(card).map((a) => a.verb)).toEqual(['photo.start']);
     const installed = await h.control<{ value: unknown[] }>('GET', `/_control/users/${u.id}/installed-apps`);
     expect(installed.value).toHaveLength(1);
   }
@@ -132,7 +132,7 @@ test('a campaign reaches every recipient exactly once, within Teams limits, with
   const finalCard = final?.attachments?.[0]?.content as AdaptiveCardJson;
   expectValidCard(finalCard);
   expect(cardTexts(finalCard)).toContain(`${recipients} / ${recipients}`);
-  const report = cardActions(finalCard).find((a) => a.data?.verb === 'broadcast.report');
+  const report = cardActions(finalCard).find((a) => a.verb === 'broadcast.report');
   expect(report).toBeDefined();
 
   // The report: one line per recipient, every one sent.
@@ -161,7 +161,7 @@ test('preview shows the admin the card and who gets it; a cancelled campaign sto
   const patti = pattiChat(h);
   await patti.say('broadcast');
   const [compose] = await patti.newCards();
-  const preview = cardActions(compose?.card).find((a) => a.data?.verb === 'broadcast.preview');
+  const preview = cardActions(compose?.card).find((a) => a.verb === 'broadcast.preview');
   const data = {
     ...preview!.data,
     message: 'custom',
@@ -176,12 +176,12 @@ test('preview shows the admin the card and who gets it; a cancelled campaign sto
   expect(cardTexts(confirm?.card).join(' ')).toContain(`It will go to ${N + 2} people.`);
 
   // Scheduled for later: nothing is sent before the time; cancelling ends it with nobody messaged.
-  const send = cardActions(confirm?.card).find((a) => a.data?.verb === 'broadcast.send');
+  const send = cardActions(confirm?.card).find((a) => a.verb === 'broadcast.send');
   expect(await patti.click(confirm!.activity, { ...send!.data, sendDate: '2999-01-01', sendTime: '09:00' })).toBe(200);
   const [progress] = await patti.newCards();
   expectValidCard(progress?.card);
   expect(cardTexts(progress?.card)).toContain('Scheduled');
-  const cancel = cardActions(progress?.card).find((a) => a.data?.verb === 'broadcast.cancel');
+  const cancel = cardActions(progress?.card).find((a) => a.verb === 'broadcast.cancel');
   expect(await patti.click(progress!.activity, cancel!.data!)).toBe(200);
   const [cancelled] = await patti.newCards();
   expect(cardTexts(cancelled?.card).join(' ')).toContain('Sending stopped');

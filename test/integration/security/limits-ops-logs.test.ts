@@ -99,8 +99,8 @@ describe('operator endpoints', () => {
     const chat = h.chat({ aadObjectId: DEMO_USERS.lynne, locale: 'en-US' });
     await chat.sendFile(image('exif-orientation-examples/Portrait_1.jpg'), 'me.jpg');
     const [card] = await chat.newCards();
-    const requestId = cardActions(card.card).find((a) => a.data?.verb === 'photo.confirm')?.data?.requestId;
-    await chat.click(card.activity, { verb: 'photo.confirm', requestId });
+    const requestId = cardActions(card.card).find((a) => a.verb === 'photo.confirm')?.data?.requestId;
+    await chat.execute(card.activity, 'photo.confirm', { requestId });
     const res = await fetch(`${h.service.url}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);

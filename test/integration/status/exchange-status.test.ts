@@ -38,11 +38,11 @@ test('a hybrid user whose 40 KB AD photo never reaches Exchange: status says why
   expect(verbsOf(before.card)).toContain('photo.start');
 
   // The fix: a photo through Headshot goes straight to Exchange Online.
-  await chat.click(before.activity, { verb: 'photo.start' });
+  await chat.execute(before.activity, 'photo.start', {});
   await chat.newCards();
   expect(await chat.sendFile(image('exif-orientation-examples/Portrait_1.jpg'), 'me.jpg')).toBe(200);
   const [preview] = await chat.newCards();
-  const confirm = cardActions(preview.card).find((a) => a.data?.verb === 'photo.confirm');
+  const confirm = cardActions(preview.card).find((a) => a.verb === 'photo.confirm');
   await chat.click(preview.activity, confirm?.data as Record<string, unknown>);
   await chat.newCards();
 
@@ -78,7 +78,7 @@ test('a hybrid user can download an AD-ready 96x96 photo under 10 KB for the on-
   expect(status.rows.exchange.text).toContain(t('en', 'status.reason.hybrid_one_time_sync'));
   expect(verbsOf(status.card)).toEqual(expect.arrayContaining(['status.apply_again', 'status.ad_photo']));
 
-  await chat.click(status.activity, { verb: 'status.ad_photo' });
+  await chat.execute(status.activity, 'status.ad_photo', {});
   const [answer] = await chat.newCards();
   const link = cardActions(answer.card).find((a) => a.type === 'Action.OpenUrl');
   expect(link?.title).toBe(t('en', 'status.ad_photo.download'));
@@ -93,7 +93,7 @@ test('a hybrid user can download an AD-ready 96x96 photo under 10 KB for the on-
   expect((await fetch(`${h.service.url}/api/status/ad-photo?ticket=forged`)).status).toBe(401);
 
   // "Apply again" writes the photo Graph holds once more.
-  await chat.click(status.activity, { verb: 'status.apply_again' });
+  await chat.execute(status.activity, 'status.apply_again', {});
   const texts = (await chat.newCards()).flatMap((c) => cardTexts(c.card));
   expect(texts).toContain(t('en', 'status.done.apply_again'));
   const writes = await h.control<{ value: { status: number }[] }>(

@@ -35,7 +35,7 @@ test('policy onPremises: the bot says so before any upload, refuses at confirm, 
   // A photo sent anyway gets a preview, but confirming it is refused with the policy reason, and nothing is written.
   await chat.sendFile(image('exif-orientation-examples/Landscape_3.jpg'), 'me.jpg');
   const [preview] = await chat.newCards();
-  const confirm = cardActions(preview.card).find((a) => a.data?.verb === 'photo.confirm');
+  const confirm = cardActions(preview.card).find((a) => a.verb === 'photo.confirm');
   await chat.click(preview.activity, confirm?.data as Record<string, unknown>);
   const refused = (await chat.newCards()).flatMap((c) => cardTexts(c.card)).join(' ');
   expect(refused).toContain(t('nl', 'errors.m365.blocked_by_policy'));
@@ -98,7 +98,7 @@ test('Teams: after a change it may show the old photo (the local tenant shows it
   const [preview] = await chat.newCards();
   await chat.click(
     preview.activity,
-    cardActions(preview.card).find((a) => a.data?.verb === 'photo.confirm')?.data as Record<string, unknown>,
+    cardActions(preview.card).find((a) => a.verb === 'photo.confirm')?.data as Record<string, unknown>,
   );
   await chat.newCards();
 

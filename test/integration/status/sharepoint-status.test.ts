@@ -76,7 +76,7 @@ test('"send my photo to SharePoint now" writes the S/M/L thumbnails and profile 
   const stale = await askStatus(chat, 'en');
   expect(stale.rows.sharepoint.state).toBe('stale');
 
-  expect(await chat.click(stale.activity, { verb: 'status.fix_sharepoint' })).toBe(200);
+  expect(await chat.execute(stale.activity, 'status.fix_sharepoint', {})).toBe(200);
   const { status, messages } = await fixedStatus(chat, stale.activity, 'en');
   expect(messages.join(' ')).toContain(t('en', 'status.done.fix_sharepoint'));
   expect(status.rows.sharepoint.state).toBe('in_sync');
@@ -112,7 +112,7 @@ test('a user without a mailbox: SharePoint keeps its own upload (sync state 0) a
   expect(await h.control('POST', `/_control/sharepoint/profile-view/${DEMO_USERS.lynne}`)).toMatchObject({
     result: 'no_mailbox',
   });
-  await chat.click(status.activity, { verb: 'status.fix_sharepoint' });
+  await chat.execute(status.activity, 'status.fix_sharepoint', {});
   const { status: fixed } = await fixedStatus(chat, status.activity, 'fi');
   expect(fixed.rows.sharepoint.state).toBe('in_sync');
   expect((await photoState(h, DEMO_USERS.lynne)).sharePoint.properties).toMatchObject({
@@ -188,7 +188,7 @@ test.each(['en', 'fi', 'nl', 'pl'] as const)(
     // A fresh legacy profile: nothing copied from Exchange yet (sync state 0 on a new profile).
     expect(before.rows.sharepoint.text).toContain(t(locale, 'status.reason.sharepoint_legacy_sync_never'));
     expect(verbsOf(before.card)).toContain('status.fix_sharepoint');
-    expect(await chat.click(before.activity, { verb: 'status.fix_sharepoint' })).toBe(200);
+    expect(await chat.execute(before.activity, 'status.fix_sharepoint', {})).toBe(200);
     const { status } = await fixedStatus(chat, before.activity, locale);
     expect(status.rows.sharepoint.state).toBe('in_sync');
     expect(status.rows.sharepoint.text).not.toContain(noMailbox);

@@ -24,6 +24,7 @@ test('the how-to card offers the editor as a dialog, keeps the upload page first
   expect(actions.find((a) => a.type === 'Action.Submit')).toEqual({
     type: 'Action.Submit',
     title: t('fi', 'cards.common.open_editor'),
+    verb: 'photo.editor',
     data: EDITOR_BUTTON,
     url: undefined,
   });

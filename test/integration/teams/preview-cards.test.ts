@@ -16,7 +16,7 @@ const h = useHarness();
 async function preview(chat: TeamsChat, file = 'exif-orientation-examples/Landscape_1.jpg') {
   expect(await chat.sendFile(image(file), 'me.jpg')).toBe(200);
   const [card] = await chat.newCards();
-  const requestId = cardActions(card.card).find((a) => a.data?.verb === 'photo.confirm')?.data?.requestId as string;
+  const requestId = cardActions(card.card).find((a) => a.verb === 'photo.confirm')?.data?.requestId as string;
   expect(requestId).toEqual(expect.any(String));
   return { activity: card.activity, requestId };
 }
@@ -40,12 +40,12 @@ test('a newer photo closes the older preview in place; confirming closes the new
   expect(closed.updates).toBe(1);
   expect(cardActions((await now(chat, second.activity.id)).card).length).toBeGreaterThan(0);
 
-  await chat.click(second.activity, { verb: 'photo.confirm', requestId: second.requestId });
+  await chat.execute(second.activity, 'photo.confirm', { requestId: second.requestId });
   const applied = await now(chat, second.activity.id);
   expect(cardTexts(applied.card)).toContain(t('en', 'cards.closed.applied'));
   expect(cardActions(applied.card)).toEqual([]);
-  // Closed once, by the photo service; the click's own reply did not update it a second time.
-  expect(applied.updates).toBe(1);
+  // Closed once: by the click's answer (Action.Execute), which the photo service's closing left to it.
+  expect(applied.updates).toBe(0);
   // The superseded card is left alone from then on.
   expect((await now(chat, first.activity.id)).updates).toBe(1);
 });
@@ -53,7 +53,19 @@ test('a newer photo closes the older preview in place; confirming closes the new
 test('cancel closes the clicked card once, and says it only there', async () => {
   const chat = h.chat({ aadObjectId: DEMO_USERS.megan, locale: 'fi-FI' });
   const p = await preview(chat);
-  await chat.click(p.activity, { verb: 'photo.cancel', requestId: p.requestId });
+  await chat.execute(p.activity, 'photo.cancel', { requestId: p.requestId });
+  expect(await chat.newCards()).toEqual([]);
+  const closed = await now(chat, p.activity.id);
+  expect(cardTexts(closed.card)).toContain(t('fi', 'cards.closed.cancelled'));
+  expect(closed.updates).toBe(0);
+  expect(chat.newAnswers()).toHaveLength(1);
+});
+
+test('a preview card sent before the buttons became Action.Execute still works: its Submit closes it in place, once', async () => {
+  const chat = h.chat({ aadObjectId: DEMO_USERS.megan, locale: 'fi-FI' });
+  const p = await preview(chat);
+  // What the old card's "Cancel" sent: a message carrying the verb.
+  expect(await chat.click(p.activity, { verb: 'photo.cancel', requestId: p.requestId })).toBe(200);
   expect(await chat.newCards()).toEqual([]);
   const closed = await now(chat, p.activity.id);
   expect(cardTexts(closed.card)).toContain(t('fi', 'cards.closed.cancelled'));
@@ -72,7 +84,7 @@ test('"cancel" typed in the chat closes the open preview card too', async () => 
 test('after Undo the applied preview no longer says it is the profile photo', async () => {
   const chat = h.chat({ aadObjectId: DEMO_USERS.isaiah, locale: 'pl-PL' });
   const p = await preview(chat);
-  await chat.click(p.activity, { verb: 'photo.confirm', requestId: p.requestId });
+  await chat.execute(p.activity, 'photo.confirm', { requestId: p.requestId });
   const [appliedCard] = (await chat.newCards()).filter((c) =>
     cardTexts(c.card).includes(t('pl', 'cards.applied.title')),
   );
@@ -85,7 +97,8 @@ test('after Undo the applied preview no longer says it is the profile photo', as
   expectValidCard(closed.card);
   expect(cardTexts(closed.card)).toContain(t('pl', 'cards.closed.undone'));
   expect(cardTexts(closed.card)).not.toContain(t('pl', 'cards.closed.applied'));
-  expect(closed.updates).toBe(2);
+  // Applied: the click's answer; undone: an update from the photo service.
+  expect(closed.updates).toBe(1);
 });
 
 test('an expired preview closes in place, with no second message saying so', async () => {

@@ -24,13 +24,14 @@ const photoPuts = async (userId: string) =>
 async function preview(chat: TeamsChat) {
   await chat.sendFile(image('exif-orientation-examples/Portrait_1.jpg'), 'me.jpg');
   const [card] = await chat.newCards();
-  const requestId = cardActions(card.card).find((a) => a.data?.verb === 'photo.confirm')?.data?.requestId as string;
+  const requestId = cardActions(card.card).find((a) => a.verb === 'photo.confirm')?.data?.requestId as string;
   expect(requestId).toBeDefined();
   return { activity: card.activity, requestId };
 }
 
+/** What the person sees change: new messages, and cards the bot's answers put in place of the clicked ones. */
 const allTexts = async (chat: TeamsChat) => {
-  const cards = await chat.newCards();
+  const cards = [...(await chat.newCards()), ...chat.newAnswers()];
   cards.forEach((c) => expectValidCard(c.card));
   return cards.flatMap((c) => cardTexts(c.card)).join('\n');
 };
@@ -39,7 +40,7 @@ test('a restart between preview and confirm loses nothing: confirm still works',
   const chat = h.chat({ aadObjectId: DEMO_USERS.alex, locale: 'en-US' });
   const p = await preview(chat);
   await h.restart();
-  await chat.click(p.activity, { verb: 'photo.confirm', requestId: p.requestId });
+  await chat.execute(p.activity, 'photo.confirm', { requestId: p.requestId });
   expect(await allTexts(chat)).toContain(t('en', 'cards.applied.title'));
   expect(await photoPuts(DEMO_USERS.alex)).toEqual([200]);
 });
@@ -55,7 +56,7 @@ test('a Graph 429 with Retry-After is retried after the wait, and the photo is w
     times: 1,
   });
   const started = Date.now();
-  await chat.click(p.activity, { verb: 'photo.confirm', requestId: p.requestId });
+  await chat.execute(p.activity, 'photo.confirm', { requestId: p.requestId });
   expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   expect(await allTexts(chat)).toContain(t('en', 'cards.applied.title'));
   expect(await photoPuts(DEMO_USERS.alex)).toEqual([429, 200]);
@@ -71,9 +72,9 @@ test('Microsoft 365 busy for longer than the retries: the user is told in plain 
     retryAfterSeconds: 0,
     times: 10,
   });
-  await chat.click(p.activity, { verb: 'photo.confirm', requestId: p.requestId });
+  await chat.execute(p.activity, 'photo.confirm', { requestId: p.requestId });
   const cards = await chat.newCards();
-  const busy = cards.find((c) => cardActions(c.card).some((a) => a.data?.verb === 'photo.confirm'));
+  const busy = cards.find((c) => cardActions(c.card).some((a) => a.verb === 'photo.confirm'));
   expect(busy).toBeDefined();
   expectValidCard(busy?.card);
   expect(cardTexts(busy?.card).join('\n')).toContain(
@@ -82,7 +83,7 @@ test('Microsoft 365 busy for longer than the retries: the user is told in plain 
   expect((await photoPuts(DEMO_USERS.megan)).every((s) => s === 503)).toBe(true);
 
   await h.control('DELETE', '/_control/faults');
-  await chat.click(busy?.activity ?? p.activity, { verb: 'photo.confirm', requestId: p.requestId });
+  await chat.execute(busy?.activity ?? p.activity, 'photo.confirm', { requestId: p.requestId });
   expect(await allTexts(chat)).toContain(t('fi', 'cards.applied.title'));
   expect((await photoPuts(DEMO_USERS.megan)).filter((s) => s === 200)).toHaveLength(1);
 });
@@ -93,8 +94,8 @@ test('a double click on confirm writes the photo once; the second click is told 
   // Slow Graph down so both clicks are in flight together.
   await h.control('POST', '/_control/faults', { method: 'PUT', path: PHOTO_PATH, latencyMs: 500, times: 5 });
   await Promise.all([
-    chat.click(p.activity, { verb: 'photo.confirm', requestId: p.requestId }),
-    chat.click(p.activity, { verb: 'photo.confirm', requestId: p.requestId }),
+    chat.execute(p.activity, 'photo.confirm', { requestId: p.requestId }),
+    chat.execute(p.activity, 'photo.confirm', { requestId: p.requestId }),
   ]);
   const texts = await allTexts(chat);
   expect(texts).toContain(t('nl', 'cards.applied.title'));
@@ -112,12 +113,12 @@ test('a confirm after the preview expired is refused, and a new photo starts ove
   const chat = h.chat({ aadObjectId: DEMO_USERS.isaiah, locale: 'pl-PL' });
   const p = await preview(chat);
   h.clock.advance(25 * 3600 * 1000);
-  await chat.click(p.activity, { verb: 'photo.confirm', requestId: p.requestId });
+  await chat.execute(p.activity, 'photo.confirm', { requestId: p.requestId });
   expect(await allTexts(chat)).toContain(t('pl', 'errors.request.expired', { hours: 24 }));
   expect(await photoPuts(DEMO_USERS.isaiah)).toEqual([]);
 
   const again = await preview(chat);
-  await chat.click(again.activity, { verb: 'photo.confirm', requestId: again.requestId });
+  await chat.execute(again.activity, 'photo.confirm', { requestId: again.requestId });
   expect(await allTexts(chat)).toContain(t('pl', 'cards.applied.title'));
 });
 
@@ -125,9 +126,9 @@ test('a new photo supersedes the open preview: the old preview can no longer be 
   const chat = h.chat({ aadObjectId: DEMO_USERS.alex, locale: 'en-US' });
   const first = await preview(chat);
   const second = await preview(chat);
-  await chat.click(first.activity, { verb: 'photo.confirm', requestId: first.requestId });
+  await chat.execute(first.activity, 'photo.confirm', { requestId: first.requestId });
   expect(await allTexts(chat)).toContain(t('en', 'errors.request.closed', { state: 'superseded' }).slice(0, 20));
-  await chat.click(second.activity, { verb: 'photo.confirm', requestId: second.requestId });
+  await chat.execute(second.activity, 'photo.confirm', { requestId: second.requestId });
   expect(await allTexts(chat)).toContain(t('en', 'cards.applied.title'));
   expect(await photoPuts(DEMO_USERS.alex)).toEqual([200]);
 });
@@ -139,7 +140,7 @@ test('the logs of a whole flow hold no tokens and no photo bytes', async () => {
   const link = cardActions(howTo.card).find((a) => a.type === 'Action.OpenUrl')?.url as string;
   const ticket = link.split('#ticket=')[1];
   const p = await preview(chat);
-  await chat.click(p.activity, { verb: 'photo.confirm', requestId: p.requestId });
+  await chat.execute(p.activity, 'photo.confirm', { requestId: p.requestId });
   const logs = h.logLines.join('');
   expect(logs.length).toBeGreaterThan(0);
   expect(logs).not.toContain(ticket);

@@ -36,7 +36,7 @@ async function sendPhotoAndGetPreview(chat: TeamsChat, bytes: Uint8Array, name =
   expect(cards).toHaveLength(1);
   const [{ activity, card }] = cards;
   expectValidCard(card);
-  const confirm = cardActions(card).find((a) => a.data?.verb === 'photo.confirm');
+  const confirm = cardActions(card).find((a) => a.verb === 'photo.confirm');
   expect(confirm?.data?.requestId).toEqual(expect.any(String));
   return { activity, card, requestId: confirm?.data?.requestId as string };
 }
@@ -90,7 +90,7 @@ describe.each(people)('the whole flow in $locale', ({ locale, tag, userId, phras
     expect(await photoInfo(userId)).toEqual(before); // a preview changes nothing in Microsoft 365
 
     const [previewActivity] = (await chat.all()).filter((a) => JSON.stringify(a).includes(requestId));
-    expect(await chat.click(previewActivity, { verb: 'photo.confirm', requestId })).toBe(200);
+    expect(await chat.execute(previewActivity, 'photo.confirm', { requestId })).toBe(200);
     const after = await chat.newCards();
     const applied = after.find((c) => cardTexts(c.card).includes(t(locale, 'cards.applied.title')));
     expect(applied).toBeDefined();
@@ -104,7 +104,7 @@ describe.each(people)('the whole flow in $locale', ({ locale, tag, userId, phras
     const replaced = (await chat.all()).find((a) => a.id === previewActivity.id);
     const replacedCard = replaced?.attachments?.[0]?.content;
     expectValidCard(replacedCard);
-    expect(cardActions(replacedCard).filter((a) => a.data?.verb === 'photo.confirm')).toHaveLength(0);
+    expect(cardActions(replacedCard).filter((a) => a.verb === 'photo.confirm')).toHaveLength(0);
   });
 });
 
@@ -121,7 +121,7 @@ test('a photo pasted inline (image/*, contentUrl) works like a file', async () =
   ).toBe(200);
   const [preview] = await chat.newCards();
   expectValidCard(preview.card);
-  expect(cardActions(preview.card).map((a) => a.data?.verb)).toEqual(
+  expect(cardActions(preview.card).map((a) => a.verb)).toEqual(
     expect.arrayContaining(['photo.confirm', 'photo.choose_another', 'photo.cancel']),
   );
 });
@@ -156,19 +156,19 @@ test('the upload page posts a photo; the preview arrives in the chat and confirm
   const [preview] = await chat.newCards();
   expectValidCard(preview.card);
   expect(cardTexts(preview.card)).toContain(t('nl', 'cards.common.use_this_photo'));
-  await chat.click(preview.activity, { verb: 'photo.confirm', requestId: answer.requestId });
+  await chat.execute(preview.activity, 'photo.confirm', { requestId: answer.requestId });
   expect((await photoInfo(DEMO_USERS.adele)).hasPhoto).toBe(true);
 });
 
 test('choose another and cancel close the preview and write nothing', async () => {
   const chat = h.chat({ aadObjectId: DEMO_USERS.alex, locale: 'en-US' });
   const first = await sendPhotoAndGetPreview(chat, image('exif-orientation-examples/Landscape_1.jpg'));
-  await chat.click(first.activity, { verb: 'photo.choose_another', requestId: first.requestId });
+  await chat.execute(first.activity, 'photo.choose_another', { requestId: first.requestId });
   const [howTo] = await chat.newCards();
   expect(cardTexts(howTo.card)).toContain(t('en', 'cards.how_to.title'));
 
   const second = await sendPhotoAndGetPreview(chat, image('exif-orientation-examples/Landscape_2.jpg'));
-  await chat.click(second.activity, { verb: 'photo.cancel', requestId: second.requestId });
+  await chat.execute(second.activity, 'photo.cancel', { requestId: second.requestId });
   // Said once: the preview turns into the closed card that says so, and no second card repeats it.
   expect(await chat.newCards()).toEqual([]);
   const closed = (await chat.all()).find((a) => a.id === second.activity.id);
@@ -177,9 +177,12 @@ test('choose another and cancel close the preview and write nothing', async () =
   expect(cardActions(closedCard)).toEqual([]);
 
   // Pressing confirm on the cancelled preview (a stale card) changes nothing.
-  await chat.click(second.activity, { verb: 'photo.confirm', requestId: second.requestId });
-  const [refused] = await chat.newCards();
+  await chat.execute(second.activity, 'photo.confirm', { requestId: second.requestId });
+  // The stale card's answer says why, in its place; nothing new in the chat.
+  expect(await chat.newCards()).toEqual([]);
+  const refused = chat.newAnswers().at(-1) as { card: AdaptiveCardJson };
   expectValidCard(refused.card);
+  expect(cardTexts(refused.card).join(' ')).toContain(t('en', 'errors.request.closed', { state: 'cancelled' }));
   expect((await photoInfo(DEMO_USERS.alex)).hasPhoto).toBe(false);
   expect(await photoWrites(DEMO_USERS.alex)).toHaveLength(0);
 });

@@ -81,6 +81,7 @@ test.each(['en', 'fi', 'nl', 'pl'] as const)('%s: the how-to card with the edito
     {
       type: 'Action.Submit',
       title: t(locale, 'cards.common.open_editor'),
+      verb: 'photo.editor',
       data: { msteams: { type: 'task/fetch' }, verb: 'photo.editor' },
       url: undefined,
     },

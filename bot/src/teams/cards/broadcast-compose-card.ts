@@ -3,7 +3,7 @@ import type { Locale } from '../../core/locale';
 import { REMINDABLE_CATEGORIES } from '../../core/coverage/coverage-types';
 import { t } from '../../i18n/i18n';
 import { ADMIN_VERBS } from './coverage-card';
-import { card, heading, submit, text } from './elements';
+import { card, heading, execute, text } from './elements';
 import type { AdaptiveCard, JsonObject } from './types';
 
 /** Ids of the compose card's inputs (they come back in the action's data). */
@@ -95,8 +95,8 @@ export function composeCard(locale: Locale, d: ComposeDefaults): AdaptiveCard {
   return card(
     body,
     [
-      submit(t(locale, 'admin.compose.preview'), { verb: ADMIN_VERBS.preview, draftId: d.draftId }),
-      submit(t(locale, 'admin.compose.send'), { verb: ADMIN_VERBS.send, draftId: d.draftId }, 'positive'),
+      execute(t(locale, 'admin.compose.preview'), ADMIN_VERBS.preview, { draftId: d.draftId }),
+      execute(t(locale, 'admin.compose.send'), ADMIN_VERBS.send, { draftId: d.draftId }, 'positive'),
     ],
     t(locale, 'admin.compose.title'),
   );

@@ -4,7 +4,7 @@ import type { CampaignAudience, CampaignProgress } from '../../core/broadcast/br
 import { formatNumber, t } from '../../i18n/i18n';
 import { cardInstant } from './approval-card';
 import { ADMIN_VERBS, bar } from './coverage-card';
-import { card, facts, heading, submit, text } from './elements';
+import { card, facts, heading, execute, text } from './elements';
 import { plain } from './plain-text';
 import type { AdaptiveCard } from './types';
 
@@ -57,7 +57,7 @@ export function progressCard(locale: Locale, p: CampaignProgress): AdaptiveCard 
   );
   body.push(facts(rows));
   const actions = active
-    ? [submit(t(locale, 'admin.progress.cancel'), { verb: ADMIN_VERBS.cancel, campaignId: p.id }, 'destructive')]
-    : [submit(t(locale, 'admin.progress.report'), { verb: ADMIN_VERBS.report, campaignId: p.id })];
+    ? [execute(t(locale, 'admin.progress.cancel'), ADMIN_VERBS.cancel, { campaignId: p.id }, 'destructive')]
+    : [execute(t(locale, 'admin.progress.report'), ADMIN_VERBS.report, { campaignId: p.id })];
   return card(body, actions, title);
 }

@@ -3,7 +3,7 @@ import type { Locale } from '../../core/locale';
 import { COVERAGE_CATEGORIES, type CoverageView } from '../../core/coverage/coverage-types';
 import { formatNumber, t } from '../../i18n/i18n';
 import { cardInstant } from './approval-card';
-import { card, heading, submit, text } from './elements';
+import { card, heading, execute, text } from './elements';
 import type { AdaptiveCard, CardVerb, JsonObject } from './types';
 
 /** Verbs of the admin cards (Action.Submit). */
@@ -32,7 +32,7 @@ export function coverageCard(locale: Locale, view: CoverageView | null): Adaptiv
     body.push(text(t(locale, 'admin.coverage.none')));
     return card(
       body,
-      [submit(t(locale, 'admin.coverage.refresh'), { verb: ADMIN_VERBS.coverageRefresh })],
+      [execute(t(locale, 'admin.coverage.refresh'), ADMIN_VERBS.coverageRefresh)],
       t(locale, 'admin.coverage.none'),
     );
   }
@@ -77,12 +77,12 @@ export function coverageCard(locale: Locale, view: CoverageView | null): Adaptiv
       ],
     });
   }
-  const actions: JsonObject[] = [submit(t(locale, 'admin.coverage.refresh'), { verb: ADMIN_VERBS.coverageRefresh })];
+  const actions: JsonObject[] = [execute(t(locale, 'admin.coverage.refresh'), ADMIN_VERBS.coverageRefresh)];
   if (view.state === 'done') {
-    actions.push(submit(t(locale, 'admin.coverage.csv'), { verb: ADMIN_VERBS.coverageCsv, scanId: view.scanId }));
+    actions.push(execute(t(locale, 'admin.coverage.csv'), ADMIN_VERBS.coverageCsv, { scanId: view.scanId }));
     if (view.counts.no_photo + view.counts.placeholder_or_stale + view.counts.hybrid_stuck > 0)
       actions.push(
-        submit(t(locale, 'admin.coverage.remind'), { verb: ADMIN_VERBS.compose, audience: 'category:no_photo' }),
+        execute(t(locale, 'admin.coverage.remind'), ADMIN_VERBS.compose, { audience: 'category:no_photo' }),
       );
   }
   return card(body, actions, status);

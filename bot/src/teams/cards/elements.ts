@@ -24,7 +24,10 @@ export function heading(value: string): JsonObject {
   return text(value, { size: 'medium', weight: 'bolder', style: 'heading' });
 }
 
-/** An Action.Submit carrying a verb (and request id) back to the bot. */
+/**
+ * An Action.Submit carrying a verb back to the bot. Only for what Teams requires a Submit for: the button that opens
+ * a dialog (`msteams: { type: 'task/fetch' }`). Every other button is an Action.Execute (`execute`).
+ */
 export function submit(title: string, data: CardActionData, style?: 'positive' | 'destructive'): JsonObject {
   const clean: JsonObject = {};
   for (const [k, v] of Object.entries(data)) if (v !== undefined) clean[k] = v;
@@ -38,10 +41,12 @@ export function submit(title: string, data: CardActionData, style?: 'positive' |
 export function execute(
   title: string,
   verb: CardVerb,
-  data: Record<string, string>,
+  data: Record<string, string | undefined> = {},
   style?: 'positive' | 'destructive',
 ): JsonObject {
-  return { type: 'Action.Execute', title, verb, data: { ...data }, ...(style ? { style } : {}) };
+  const clean: Record<string, string> = {};
+  for (const [k, v] of Object.entries(data)) if (v !== undefined && k !== 'verb') clean[k] = v;
+  return { type: 'Action.Execute', title, verb, data: clean, ...(style ? { style } : {}) };
 }
 
 /** An Action.OpenUrl. */

@@ -5,7 +5,7 @@
  */
 import type { Locale } from '../../core/locale';
 import { t } from '../../i18n/i18n';
-import { card, heading, submit, text } from './elements';
+import { card, heading, execute, text } from './elements';
 import type { AdaptiveCard } from './types';
 
 /** How the card opens: a plain answer to "help", or after a message it did not understand. */
@@ -31,7 +31,7 @@ export function helpCard(locale: Locale, args: HelpCardArgs): AdaptiveCard {
         : []),
       text(t(locale, 'cards.help.language'), { isSubtle: true, size: 'small' }),
     ],
-    [submit(t(locale, 'cards.common.update_my_photo'), { verb: 'photo.start' }, 'positive')],
+    [execute(t(locale, 'cards.common.update_my_photo'), 'photo.start', {}, 'positive')],
     intro,
   );
 }

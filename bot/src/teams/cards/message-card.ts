@@ -1,7 +1,7 @@
 /** A generic localised error, warning or info card, e.g. for an AppError's message. */
 import type { Locale } from '../../core/locale';
 import { hasMessage, t, type MessageParams } from '../../i18n/i18n';
-import { card, openUrl, submit, text, type TextOptions } from './elements';
+import { card, openUrl, execute, text, type TextOptions } from './elements';
 import { plainParams } from './plain-text';
 import type { AdaptiveCard, CardVerb, JsonObject } from './types';
 
@@ -61,8 +61,7 @@ export function messageCard(locale: Locale, args: MessageCardArgs): AdaptiveCard
   const actions: JsonObject[] = [];
   if (args.retry) {
     actions.push(
-      submit(t(locale, args.retry.titleKey ?? 'cards.common.try_again'), {
-        verb: args.retry.verb,
+      execute(t(locale, args.retry.titleKey ?? 'cards.common.try_again'), args.retry.verb, {
         requestId: args.retry.requestId,
       }),
     );

@@ -2,7 +2,7 @@
 import type { Locale } from '../../core/locale';
 import type { PhotoWarning } from '../../core/photo/pipeline-ports';
 import { formatBytes, hasMessage, t } from '../../i18n/i18n';
-import { card, facts, heading, submit, text } from './elements';
+import { card, facts, heading, execute, text } from './elements';
 import { formatName } from './format-names';
 import type { AdaptiveCard, JsonObject } from './types';
 
@@ -79,9 +79,9 @@ export function previewCard(locale: Locale, args: PreviewCardArgs): AdaptiveCard
   return card(
     body,
     [
-      submit(t(locale, 'cards.common.use_this_photo'), { verb: 'photo.confirm', requestId }, 'positive'),
-      submit(t(locale, 'cards.common.choose_another'), { verb: 'photo.choose_another', requestId }),
-      submit(t(locale, 'cards.common.cancel'), { verb: 'photo.cancel', requestId }),
+      execute(t(locale, 'cards.common.use_this_photo'), 'photo.confirm', { requestId }, 'positive'),
+      execute(t(locale, 'cards.common.choose_another'), 'photo.choose_another', { requestId }),
+      execute(t(locale, 'cards.common.cancel'), 'photo.cancel', { requestId }),
     ],
     t(locale, 'cards.preview.question'),
   );

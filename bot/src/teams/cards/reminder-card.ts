@@ -2,7 +2,7 @@
 import type { Locale } from '../../core/locale';
 import type { CampaignMessage } from '../../core/broadcast/broadcast-types';
 import { reminderWords } from '../../i18n/reminder-words';
-import { card, heading, submit, text } from './elements';
+import { card, heading, execute, text } from './elements';
 import { plain } from './plain-text';
 import type { AdaptiveCard } from './types';
 
@@ -17,7 +17,7 @@ export function reminderCard(locale: Locale, message: CampaignMessage): Adaptive
   const main = words.ownText ? plain(words.text) : words.text;
   return card(
     [heading(title), text(main, { spacing: 'small' }), text(words.from, { size: 'small', isSubtle: true })],
-    [submit(words.button, { verb: 'photo.start' }, 'positive')],
+    [execute(words.button, 'photo.start', {}, 'positive')],
     words.text,
   );
 }

@@ -7,7 +7,7 @@ import type { Locale } from '../../core/locale';
 import type { FixAction, StatusReport, SyncState } from '../../core/status/status-types';
 import { t } from '../../i18n/i18n';
 import { describeVerdict, fixTitle } from '../../i18n/status-messages';
-import { card, heading, submit, text, type TextOptions } from './elements';
+import { card, heading, execute, text, type TextOptions } from './elements';
 import type { AdaptiveCard, CardVerb, JsonObject } from './types';
 
 /** What the status card shows. */
@@ -110,9 +110,10 @@ export function statusCard(locale: Locale, args: StatusCardArgs): AdaptiveCard {
     body.push({ type: 'Container', separator: true, spacing: 'medium', items });
   }
   const actions = report.fixes.map((fix) =>
-    submit(
+    execute(
       fixTitle(locale, fix),
-      { verb: FIX_VERBS[fix] },
+      FIX_VERBS[fix],
+      {},
       fix === 'upload' || fix === 'fix_sharepoint' ? 'positive' : undefined,
     ),
   );

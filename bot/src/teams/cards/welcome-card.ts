@@ -1,7 +1,7 @@
 /** The card a user gets when they install Headshot: what it does and how to start. */
 import type { Locale } from '../../core/locale';
 import { t } from '../../i18n/i18n';
-import { card, heading, openUrl, submit, text } from './elements';
+import { card, heading, openUrl, execute, text } from './elements';
 import type { AdaptiveCard } from './types';
 
 /** What the welcome card shows. */
@@ -21,7 +21,7 @@ export function welcomeCard(locale: Locale, args: WelcomeCardArgs): AdaptiveCard
       text(t(locale, 'cards.welcome.help'), { isSubtle: true }),
     ],
     [
-      submit(t(locale, 'cards.common.update_my_photo'), { verb: 'photo.start' }, 'positive'),
+      execute(t(locale, 'cards.common.update_my_photo'), 'photo.start', {}, 'positive'),
       openUrl(t(locale, 'cards.common.open_upload_page'), args.uploadUrl),
     ],
     t(locale, 'cards.welcome.intro'),

@@ -5,7 +5,6 @@
  */
 import type {
   PhotoRequest,
-  RequestCardCopy,
   RequestCardStore,
   RequestCards,
   RequestOutcome,
@@ -24,13 +23,21 @@ export class TeamsRequestCards implements RequestCards, PreviewCardKeeper {
     private readonly now: () => Date,
   ) {}
 
+  /** Cards whose click is being answered now: the answer shows the outcome, so close() leaves them alone. */
+  private readonly answeringNow = new Set<string>();
+
+  async answering<T>(activityId: string, work: () => Promise<T>): Promise<T> {
+    this.answeringNow.add(activityId);
+    try {
+      return await work();
+    } finally {
+      this.answeringNow.delete(activityId);
+    }
+  }
+
   /** Keeps a preview card just sent (the serialised reference of its chat and the message's id). */
   async record(request: PhotoRequest, reference: string, activityId: string): Promise<void> {
     await this.store.add({ requestId: request.id, userId: request.userId, activityId, reference, sentAt: this.now() });
-  }
-
-  showing(requestId: string, activityId: string): Promise<RequestCardCopy['shows'] | null> {
-    return this.store.showing(requestId, activityId);
   }
 
   async close(request: PhotoRequest, outcome: RequestOutcome, preview?: Uint8Array | null): Promise<number> {
@@ -41,7 +48,9 @@ export class TeamsRequestCards implements RequestCards, PreviewCardKeeper {
         showing++;
         continue;
       }
-      const sent = await this.outbox.update(copy.reference, copy.activityId, closedCardFor(request, preview, outcome));
+      const sent = this.answeringNow.has(copy.activityId)
+        ? ({ kind: 'sent' } as const)
+        : await this.outbox.update(copy.reference, copy.activityId, closedCardFor(request, preview, outcome));
       if (sent.kind === 'sent') {
         await this.store.mark(request.id, copy.activityId, outcome);
         showing++;

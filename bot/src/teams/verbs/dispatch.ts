@@ -3,7 +3,8 @@ import type { TurnContext } from 'botbuilder';
 import { AppError } from '../../core/errors';
 import type { ActivityUser } from '../activity-user';
 import type { CardVerb } from '../cards/types';
-import type { TeamsDeps, Turn } from '../turn';
+import { isKeep, sendCard, type TeamsDeps, type Turn } from '../turn';
+import { replaceClickedCard } from '../photo-replies';
 import { VERBS, type Delivery, type VerbEntry } from './verb-table';
 
 type Handler<D extends Delivery> = NonNullable<VerbEntry[D]>;
@@ -27,4 +28,27 @@ export function resolveVerb<D extends Delivery>(
     throw new AppError('input.invalid', `bad ${fields} in card data for ${name}`);
   }
   return () => handler({ ...turn, data: parsed.data });
+}
+
+/**
+ * An Action.Submit click: the verb's own `submit`, or else its `execute` with the answer put in place of the clicked
+ * card (sent as a new message where the card cannot change). Cards sent before their buttons became Action.Execute
+ * still sit in people's chats; their clicks arrive this way and do what the new buttons do.
+ */
+export function resolveSubmit(
+  verb: unknown,
+  raw: unknown,
+  turn: { context: TurnContext; user: ActivityUser; deps: TeamsDeps },
+): () => Promise<void> {
+  const name = typeof verb === 'string' ? verb : '';
+  const entry: VerbEntry | undefined = Object.prototype.hasOwnProperty.call(VERBS, name)
+    ? VERBS[name as CardVerb]
+    : undefined;
+  if (entry?.submit || !entry?.execute) return resolveVerb('submit', verb, raw, turn);
+  const run = resolveVerb('execute', verb, raw, turn);
+  return async () => {
+    const answer = await run();
+    if (isKeep(answer)) return;
+    if (!(await replaceClickedCard(turn.context, answer))) await sendCard(turn.context, answer);
+  };
 }

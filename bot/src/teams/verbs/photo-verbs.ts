@@ -1,36 +1,30 @@
 /** The photo verbs: start, the editor, the preview card's buttons, and undo. */
 import { ActivityTypes, type TaskModuleTaskInfo } from 'botbuilder';
-import { toAppError } from '../../core/errors';
+import { AppError, toAppError } from '../../core/errors';
 import { submitPhoto } from '../../core/photo/submit-photo';
 import { t } from '../../i18n/i18n';
-import { participantCard, showSubmittedForApproval } from '../approval-replies';
+import { approvalCardInPlace, participantCard } from '../approval-replies';
 import { messageCard } from '../cards/message-card';
 import type { AdaptiveCard } from '../cards/types';
 import { errorCard } from '../error-card';
 import { sendHowTo } from '../how-to';
-import { appliedCardFor, closedCardFor, replaceClickedCard } from '../photo-replies';
-import { sendCard, type Turn } from '../turn';
+import { appliedCardFor, closedCardFor } from '../photo-replies';
+import { keepCard, sendCard, type ExecuteAnswer, type Turn } from '../turn';
 import type { ApprovalView } from '../../core/approval/approval-ports';
-import type { PhotoRequest } from '../../core/photo/request-ports';
 
 type RequestTurn = Turn<{ requestId: string }>;
 type OptionalRequestTurn = Turn<{ requestId?: string }>;
 
-/** "Update my photo" from a card: how to send one. */
-export async function start(turn: Turn): Promise<void> {
-  await sendHowTo(turn);
-}
-
 /**
- * "Update my photo" on an approval notice (Action.Execute): how to send one, and the card stays
- * what it was (the request's approval card, or a note).
+ * "Update my photo" on a card (welcome, help, reminder, status, an approval notice): how to send one follows in the
+ * chat. The clicked card stays (an approval card is answered with its current state).
  */
-export async function startFromCard(turn: OptionalRequestTurn): Promise<AdaptiveCard> {
+export async function startFromCard(turn: OptionalRequestTurn): Promise<ExecuteAnswer> {
   const { user, data, deps } = turn;
   await sendHowTo(turn);
   if (data.requestId && deps.approvals)
     return participantCard((await deps.approvals.viewFor(data.requestId, user.userId)).view, user);
-  return messageCard(user.locale, { kind: 'info', messageKey: 'approval.start_again' });
+  return keepCard(user.locale);
 }
 
 /** "Open the editor" where Teams opens dialogs (task/fetch): the tab's My photo page in a dialog. */
@@ -61,40 +55,44 @@ export async function editorLink({ context, user, deps }: Turn): Promise<void> {
   );
 }
 
-/** "Use this photo": to approval when the policy asks (the preview becomes the approval card), else written now. */
-export async function confirm({ context, user, data, deps }: RequestTurn): Promise<void> {
+/**
+ * "Use this photo": to approval when the policy asks (the preview becomes the approval card), else written now (the
+ * preview becomes its closed form and the success card follows). Microsoft 365 busy: said in a new message with
+ * "Try again", and the preview keeps its buttons.
+ */
+export async function confirm(turn: RequestTurn): Promise<ExecuteAnswer> {
+  const { context, user, data, deps } = turn;
   const { requestId } = data;
   await context.sendActivity({ type: ActivityTypes.Typing });
   try {
-    const result = await submitPhoto(deps, requestId, user.userId);
+    const result = await answeringClicked(turn, () => submitPhoto(deps, requestId, user.userId));
     if (result.kind === 'pending_approval') {
-      if (deps.approvals)
-        await showSubmittedForApproval(context, user, result.view, deps.approvals, () => deps.clock.now());
-      return;
+      if (!deps.approvals) throw new AppError('internal', 'routed to approval without approvals');
+      return approvalCardInPlace(context, user, result.view, deps.approvals, () => deps.clock.now());
     }
-    await closeClicked({ context, deps }, result.request, result.preview);
     await sendCard(context, appliedCardFor(result.request, result.preview));
+    return closedCardFor(result.request, result.preview);
   } catch (err) {
     const e = toAppError(err);
     if (!e.retryable) throw e;
     await sendCard(context, errorCard(user.locale, e, context.activity.id, { verb: 'photo.confirm', requestId }));
+    return keepCard(user.locale);
   }
 }
 
-/** "Cancel" on the preview card. */
-export async function cancel({ context, user, data, deps }: RequestTurn): Promise<void> {
-  const request = await deps.photos.cancel(data.requestId, user.userId);
-  // The closed card says it was cancelled; a reply says it again only where the card could not change.
-  if (!(await closeClicked({ context, deps }, request, null)))
-    await sendCard(context, messageCard(user.locale, { kind: 'info', messageKey: 'photo.cancelled' }));
+/** "Cancel" on the preview card: it becomes the closed card that says so. */
+export async function cancel(turn: RequestTurn): Promise<ExecuteAnswer> {
+  const { user, data, deps } = turn;
+  const request = await answeringClicked(turn, () => deps.photos.cancel(data.requestId, user.userId));
+  return closedCardFor(request, null);
 }
 
 /** "Choose another" on the preview card: this one is closed, and how to send one follows. */
-export async function chooseAnother(turn: RequestTurn): Promise<void> {
+export async function chooseAnother(turn: RequestTurn): Promise<ExecuteAnswer> {
   const { user, data, deps } = turn;
-  const request = await deps.photos.cancel(data.requestId, user.userId);
-  await closeClicked(turn, request, null);
+  const request = await answeringClicked(turn, () => deps.photos.cancel(data.requestId, user.userId));
   await sendHowTo(turn);
+  return closedCardFor(request, null);
 }
 
 /** "Undo" on an applied card (self-service or approved): the previous photo comes back. */
@@ -120,16 +118,10 @@ export async function undo({ user, data, deps }: RequestTurn): Promise<AdaptiveC
 }
 
 /**
- * Makes the clicked preview card show how its request ended. The photo service already closed every kept card of
- * the request in place; the clicked one is replaced here only when it was not among them (a card sent before
- * cards were kept, or one whose update failed). False when the card could not change.
+ * Runs `work` (which may close the request's kept cards) while the clicked card is being answered: the keeper leaves
+ * that one to the answer, so it changes once.
  */
-async function closeClicked(
-  { context, deps }: Pick<Turn, 'context' | 'deps'>,
-  request: PhotoRequest,
-  preview: Uint8Array | null,
-): Promise<boolean> {
+function answeringClicked<T>({ context, deps }: Pick<Turn, 'context' | 'deps'>, work: () => Promise<T>): Promise<T> {
   const clicked = context.activity.replyToId;
-  if (clicked && (await deps.previewCards?.showing(request.id, clicked)) === request.state) return true;
-  return replaceClickedCard(context, closedCardFor(request, preview));
+  return deps.previewCards && clicked ? deps.previewCards.answering(clicked, work) : work();
 }

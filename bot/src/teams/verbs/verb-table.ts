@@ -3,9 +3,11 @@
  * (the compiler checks that none is missing), with the schema of its payload and the handler
  * for each way Teams delivers the click:
  *
- * - `submit`: Action.Submit, a message activity whose `value.verb` names it; replies in the chat.
  * - `execute`: Action.Execute or a card refresh, an `adaptiveCard/action` invoke; answers with the
- *   card the clicking user sees next (Universal Actions).
+ *   card the clicking user sees next (Universal Actions), or keeps the card. Every button is one.
+ * - `submit`: Action.Submit, a message activity whose `value.verb` names it. Only cards sent before the
+ *   buttons became Action.Execute (still in people's chats) and clients without invokes send these: a verb
+ *   without its own `submit` runs its `execute` and puts the answer in place of the clicked card.
  * - `fetch`: an Action.Submit with `msteams.type: 'task/fetch'`, a `task/fetch` invoke; answers
  *   with the dialog to open.
  *
@@ -14,8 +16,8 @@
  */
 import type { TaskModuleTaskInfo } from 'botbuilder';
 import type { z } from 'zod';
-import { CARD_VERBS, type AdaptiveCard, type CardVerb } from '../cards/types';
-import type { Turn } from '../turn';
+import { CARD_VERBS, type CardVerb } from '../cards/types';
+import type { ExecuteAnswer, Turn } from '../turn';
 import * as admin from './admin-verbs';
 import * as approval from './approval-verbs';
 import { adminPayload, decisionPayload, noPayload, optionalRequestPayload, requestPayload } from './payloads';
@@ -29,7 +31,7 @@ export type Delivery = 'submit' | 'execute' | 'fetch';
 export interface VerbEntry<S extends z.ZodType = z.ZodType> {
   payload: S;
   submit?: (turn: Turn<z.output<S>>) => Promise<void>;
-  execute?: (turn: Turn<z.output<S>>) => Promise<AdaptiveCard>;
+  execute?: (turn: Turn<z.output<S>>) => Promise<ExecuteAnswer>;
   fetch?: (turn: Turn<z.output<S>>) => Promise<TaskModuleTaskInfo>;
 }
 
@@ -39,32 +41,33 @@ const entry = <S extends z.ZodType>(e: VerbEntry<S>): VerbEntry<S> => e;
 /** The verb table. */
 export const VERBS = {
   // Photo: start the flow, the editor, the preview card's buttons, undo.
-  'photo.start': entry({ payload: optionalRequestPayload, submit: photo.start, execute: photo.startFromCard }),
+  'photo.start': entry({ payload: optionalRequestPayload, execute: photo.startFromCard }),
+  // The one Action.Submit: Teams opens dialogs only from a Submit with `msteams.type: 'task/fetch'`.
   'photo.editor': entry({ payload: noPayload, submit: photo.editorLink, fetch: photo.editorDialog }),
-  'photo.confirm': entry({ payload: requestPayload, submit: photo.confirm }),
-  'photo.choose_another': entry({ payload: requestPayload, submit: photo.chooseAnother }),
-  'photo.cancel': entry({ payload: requestPayload, submit: photo.cancel }),
+  'photo.confirm': entry({ payload: requestPayload, execute: photo.confirm }),
+  'photo.choose_another': entry({ payload: requestPayload, execute: photo.chooseAnother }),
+  'photo.cancel': entry({ payload: requestPayload, execute: photo.cancel }),
   'photo.undo': entry({ payload: requestPayload, execute: photo.undo }),
 
   // Status: the fix buttons of the status card.
-  'status.fix_sharepoint': entry({ payload: noPayload, submit: status.fixSharePoint }),
-  'status.apply_again': entry({ payload: noPayload, submit: status.applyAgain }),
-  'status.ad_photo': entry({ payload: noPayload, submit: status.adPhoto }),
+  'status.fix_sharepoint': entry({ payload: noPayload, execute: status.fixSharePoint }),
+  'status.apply_again': entry({ payload: noPayload, execute: status.applyAgain }),
+  'status.ad_photo': entry({ payload: noPayload, execute: status.adPhoto }),
 
-  // Approvals: the approval card (Universal Actions).
+  // Approvals: the approval card.
   'approval.approve': entry({ payload: decisionPayload, execute: approval.decide('approve') }),
   'approval.reject': entry({ payload: decisionPayload, execute: approval.decide('reject') }),
   'approval.cancel': entry({ payload: decisionPayload, execute: approval.decide('cancel') }),
   'approval.refresh': entry({ payload: requestPayload, execute: approval.refresh }),
 
   // Admin: coverage and broadcasts.
-  'coverage.refresh': entry({ payload: adminPayload, submit: admin.coverageRefresh }),
-  'coverage.csv': entry({ payload: adminPayload, submit: admin.coverageCsv }),
-  'broadcast.compose': entry({ payload: adminPayload, submit: admin.compose }),
-  'broadcast.preview': entry({ payload: adminPayload, submit: admin.preview }),
-  'broadcast.send': entry({ payload: adminPayload, submit: admin.send }),
-  'broadcast.cancel': entry({ payload: adminPayload, submit: admin.cancel }),
-  'broadcast.report': entry({ payload: adminPayload, submit: admin.report }),
+  'coverage.refresh': entry({ payload: adminPayload, execute: admin.coverageRefresh }),
+  'coverage.csv': entry({ payload: adminPayload, execute: admin.coverageCsv }),
+  'broadcast.compose': entry({ payload: adminPayload, execute: admin.compose }),
+  'broadcast.preview': entry({ payload: adminPayload, execute: admin.preview }),
+  'broadcast.send': entry({ payload: adminPayload, execute: admin.send }),
+  'broadcast.cancel': entry({ payload: adminPayload, execute: admin.cancel }),
+  'broadcast.report': entry({ payload: adminPayload, execute: admin.report }),
 } satisfies Record<CardVerb, VerbEntry>;
 
 /** The verbs that answer a delivery (for tests that hold cards against the table). */

@@ -151,7 +151,10 @@ describe.each([...LOCALES])('cards in %s', (locale) => {
   test.each(cards)('%s sends only known verbs, each with a title', (_name, c) => {
     for (const action of actionsOf(c)) {
       expect(typeof action.title).toBe('string');
-      if (action.type === 'Action.Submit') expect(verbsFor('submit')).toContain((action.data as JsonObject).verb);
+      if (action.type === 'Action.Execute') expect(verbsFor('execute')).toContain(action.verb);
+      // Action.Submit only where Teams requires one: the button that opens the editor as a dialog.
+      else if (action.type === 'Action.Submit')
+        expect(action.data).toEqual({ msteams: { type: 'task/fetch' }, verb: 'photo.editor' });
       else expect(action).toEqual({ type: 'Action.OpenUrl', title: expect.any(String), url: UPLOAD_URL });
     }
   });
@@ -169,10 +172,10 @@ describe.each([...LOCALES])('cards in %s', (locale) => {
     expect(seen).toContain(t(locale, 'cards.preview.original_value', { width: 4032, height: 3024 }));
     expect(seen).toContain(formatBytes(locale, 3_456_789));
     expect(seen.some((s) => s.includes(formatBytes(locale, 98_765)))).toBe(true);
-    expect(actionsOf(c).map((a) => [a.title, a.data])).toEqual([
-      [t(locale, 'cards.common.use_this_photo'), { verb: 'photo.confirm', requestId: REQUEST_ID }],
-      [t(locale, 'cards.common.choose_another'), { verb: 'photo.choose_another', requestId: REQUEST_ID }],
-      [t(locale, 'cards.common.cancel'), { verb: 'photo.cancel', requestId: REQUEST_ID }],
+    expect(actionsOf(c).map((a) => [a.type, a.title, a.verb, a.data])).toEqual([
+      ['Action.Execute', t(locale, 'cards.common.use_this_photo'), 'photo.confirm', { requestId: REQUEST_ID }],
+      ['Action.Execute', t(locale, 'cards.common.choose_another'), 'photo.choose_another', { requestId: REQUEST_ID }],
+      ['Action.Execute', t(locale, 'cards.common.cancel'), 'photo.cancel', { requestId: REQUEST_ID }],
     ]);
   });
 
@@ -191,9 +194,10 @@ describe.each([...LOCALES])('cards in %s', (locale) => {
     const c = welcomeCard(locale, { uploadUrl: UPLOAD_URL });
     expect(actionsOf(c)).toEqual([
       expect.objectContaining({
-        type: 'Action.Submit',
+        type: 'Action.Execute',
         title: t(locale, 'cards.common.update_my_photo'),
-        data: { verb: 'photo.start' },
+        verb: 'photo.start',
+        data: {},
       }),
       { type: 'Action.OpenUrl', title: t(locale, 'cards.common.open_upload_page'), url: UPLOAD_URL },
     ]);
@@ -240,9 +244,10 @@ describe.each([...LOCALES])('cards in %s', (locale) => {
     expect(seen.some((s) => s.includes('corr-42'))).toBe(true);
     expect(actionsOf(c)).toEqual([
       {
-        type: 'Action.Submit',
+        type: 'Action.Execute',
         title: t(locale, 'cards.common.try_again'),
-        data: { verb: 'photo.confirm', requestId: REQUEST_ID },
+        verb: 'photo.confirm',
+        data: { requestId: REQUEST_ID },
       },
     ]);
   });

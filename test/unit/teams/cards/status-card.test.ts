@@ -72,13 +72,13 @@ describe.each([...LOCALES])('the status card in %s', (locale) => {
 
   test('offers each fix as a button with a known verb and a title in the language', () => {
     const actions = cardActions(cardOf(locale));
-    expect(actions.map((a) => a.data?.verb)).toEqual([
+    expect(actions.map((a) => a.verb)).toEqual([
       'status.fix_sharepoint',
       'status.apply_again',
       'photo.start',
       'status.ad_photo',
     ]);
-    for (const a of actions) expect(CARD_VERBS).toContain(a.data?.verb);
+    for (const a of actions) expect(CARD_VERBS).toContain(a.verb);
     expect(actions.map((a) => a.title)).toEqual(
       ['fix_sharepoint', 'apply_again', 'upload', 'ad_photo'].map((f) => t(locale, `status.fix.${f}`)),
     );

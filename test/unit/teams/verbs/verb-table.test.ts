@@ -45,15 +45,18 @@ describe('verb table', () => {
       ]),
     );
     expect(verbsFor('fetch')).toEqual(['photo.editor']);
-    expect(verbsFor('submit')).toContain('photo.confirm');
-    expect(verbsFor('submit')).not.toContain('approval.approve');
+    // Every button is an Action.Execute but the one Teams needs a Submit for (the dialog): only it has a Submit
+    // handler of its own; old Submit cards reach the others through resolveSubmit.
+    expect(verbsFor('submit')).toEqual(['photo.editor']);
+    expect(verbsFor('execute')).toEqual(CARD_VERBS.filter((v) => v !== 'photo.editor'));
   });
 
   it('refuses an unknown verb, and a known verb on a delivery it does not answer', () => {
     expect(refusal(() => resolveVerb('submit', 'photo.explode', {}, turn)).code).toBe('input.invalid');
     expect(refusal(() => resolveVerb('submit', 'toString', {}, turn)).code).toBe('input.invalid');
     expect(refusal(() => resolveVerb('submit', 42, {}, turn)).code).toBe('input.invalid');
-    expect(refusal(() => resolveVerb('execute', 'photo.confirm', { requestId: 'abcdefgh' }, turn)).code).toBe(
+    expect(refusal(() => resolveVerb('execute', 'photo.editor', {}, turn)).code).toBe('input.invalid');
+    expect(refusal(() => resolveVerb('fetch', 'photo.confirm', { requestId: 'abcdefgh' }, turn)).code).toBe(
       'input.invalid',
     );
   });
@@ -64,12 +67,12 @@ describe('verb table', () => {
     ['a request id with a slash', { requestId: '../../etc/passwd' }],
     ['a number', { requestId: 12345678 }],
   ])('refuses photo.confirm with %s, naming the field', (_label, data) => {
-    const e = refusal(() => resolveVerb('submit', 'photo.confirm', data, turn));
+    const e = refusal(() => resolveVerb('execute', 'photo.confirm', data, turn));
     expect(e.code).toBe('input.invalid');
     expect(e.message).toContain('requestId');
   });
 
   it('ignores an unusable request id where the verb does not need one', () => {
-    expect(() => resolveVerb('submit', 'photo.start', { requestId: '../x' }, turn)).not.toThrow();
+    expect(() => resolveVerb('execute', 'photo.start', { requestId: '../x' }, turn)).not.toThrow();
   });
 });
