@@ -48,8 +48,7 @@ function statusRows(card: AdaptiveCardJson, locale: Locale): Record<StatusSystem
 }
 
 /** The verbs of a card's buttons. */
-export const verbsOf = (card: AdaptiveCardJson): string[] =>
-  cardActions(card).map((a) => String(a.verb ?? a.type));
+export const verbsOf = (card: AdaptiveCardJson): string[] => cardActions(card).map((a) => String(a.verb ?? a.type));
 
 /** A status card the bot sent: valid, well under Teams' size limit, in the user's language. */
 export interface StatusAnswer {

@@ -176,7 +176,11 @@ export class TeamsChat {
   }
 
   /** The user presses an Action.Execute button (`verb`, `data`): the invoke's HTTP status; its answer replaces the card. */
-  async execute(cardActivity: RecordedActivity | { id: string }, verb: string, data: Record<string, unknown>): Promise<number> {
+  async execute(
+    cardActivity: RecordedActivity | { id: string },
+    verb: string,
+    data: Record<string, unknown>,
+  ): Promise<number> {
     return (await this.invoke(cardActivity, verb, data)).status;
   }
 

@@ -78,7 +78,11 @@ export async function coverageInPlace(
     latest?.state === 'running' ? latest.scanId : (await admin.coverage.start(`teams:${user.userId}`)).scan.id;
   const view = await admin.coverage.view(scanId);
   if (view?.state === 'running')
-    await admin.coverageStore.setCard(scanId, { reference: referenceOf(context), activityId: clicked, locale: user.locale });
+    await admin.coverageStore.setCard(scanId, {
+      reference: referenceOf(context),
+      activityId: clicked,
+      locale: user.locale,
+    });
   return coverageCard(user.locale, view);
 }
 

@@ -53,10 +53,9 @@ describe('approve: Megan (fi) asks, her manager Patti (en) approves', () => {
     expect(texts(howTo.card)).toContain(t('fi', 'cards.how_to.approval', { approver: 'Patti Fernandez' }));
 
     const p = await confirmForApproval(megan);
-    // The preview card became the approval card, in place; nothing is written yet.
+    // The preview card became the approval card, in place (the click's answer); nothing is written yet.
     const [mine] = await approvalCopies(megan, p.requestId);
     expect(mine.id).toBe(p.activity.id);
-    expect(mine.updates).toBeGreaterThanOrEqual(1);
     const base = cardOf(mine);
     expectValidCard(base);
     expect(JSON.stringify(base).length).toBeLessThan(28 * 1024);
@@ -398,7 +397,7 @@ describe('people without a manager, and policies by group', () => {
     const patti = h.chat({ aadObjectId: DEMO_USERS.patti, locale: 'en-US' });
     const p = await preview(patti);
     await patti.execute(p.activity, 'photo.confirm', { requestId: p.requestId });
-    const cards = await patti.newCards();
+    const cards = [...(await patti.newCards()), ...patti.newAnswers()];
     expect(cards.map((c) => texts(c.card)).join('\n')).toContain(t('en', 'errors.approval.no_approver'));
     cards.forEach((c) => expectValidCard(c.card));
     expect(await photoWrites(h, DEMO_USERS.patti)).toEqual([]);

@@ -96,7 +96,7 @@ test('the admin sees coverage counted exactly as the tenant holds it, updated in
         texts(card).includes(`${EXPECTED.placeholder_or_stale}`) &&
         (now?.updates ?? 0) > 0 &&
         !!card &&
-        cardActions(card).some((x) => x.data?.verb === 'coverage.csv')
+        cardActions(card).some((x) => x.verb === 'coverage.csv')
       );
     },
     5_000,
@@ -111,7 +111,7 @@ test('the admin sees coverage counted exactly as the tenant holds it, updated in
 
   // CSV through a short-lived signed link.
   const csvVerb = cardActions(updated).find((a) => a.verb === 'coverage.csv');
-  expect(await patti.click(first!.activity, csvVerb!.data!)).toBe(200);
+  expect(await patti.press(first!.activity, csvVerb!)).toBe(200);
   const [link] = cardsOf(await patti.newCards());
   expectValidCard(link);
   const url = cardActions(link).find((a) => a.type === 'Action.OpenUrl')?.url as string;

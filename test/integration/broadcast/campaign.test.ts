@@ -4,6 +4,7 @@
  * tenant enforces a rate limit below the configured pace and injects 429s and 503s, and yet
  * every recipient gets it exactly once, the progress card updates in place and the counts add up.
  */
+import { t } from '../../../bot/src/i18n/i18n';
 import { startHarness, type Harness } from '../../support/headshot';
 import { expectValidCard } from '../../support/adaptive-card-validation';
 import { cardActions, cardTexts, type AdaptiveCardJson } from '../../support/teams-chat';
@@ -59,16 +60,16 @@ test('a campaign reaches every recipient exactly once, within Teams limits, with
     times: 1,
   });
 
-  // The inputs come back merged into the button's data, as Teams sends them; a double click creates one campaign.
+  // The inputs come back merged into the button's data, as Teams sends them; a double click creates one campaign,
+  // and both clicks are answered with its progress card, which takes the compose card's place.
   const data = { ...send!.data, message: 'reminder', audience: 'category:no_photo' };
-  expect(await patti.click(compose!.activity, data)).toBe(200);
-  expect(await patti.click(compose!.activity, data)).toBe(200);
-  // Patti has no photo either, so her own reminder may arrive between (or before) these two.
-  const afterClicks = await patti.newCards();
-  const progress = afterClicks.find((c) => cardActions(c.card).some((a) => a.verb === 'broadcast.cancel'));
-  const already = afterClicks.find((c) => cardTexts(c.card).join(' ').includes('already sent'));
-  expectValidCard(progress?.card);
-  expect(cardTexts(already?.card).join(' ')).toContain('already sent');
+  expect(await patti.execute(compose!.activity, 'broadcast.send', data)).toBe(200);
+  expect(await patti.execute(compose!.activity, 'broadcast.send', data)).toBe(200);
+  const answers = patti.newAnswers();
+  expect(answers).toHaveLength(2);
+  for (const a of answers) expect(cardActions(a.card).some((x) => x.verb === 'broadcast.cancel')).toBe(true);
+  const progress = { activity: compose!.activity, card: answers[0]!.card };
+  expectValidCard(progress.card);
   const [campaign] = await h.service.admin.broadcastStores.campaigns.listCampaigns(5);
   expect(await h.service.admin.broadcastStores.campaigns.listCampaigns(5)).toHaveLength(1);
 
@@ -146,7 +147,7 @@ test('a campaign reaches every recipient exactly once, within Teams limits, with
   expect(rows).toHaveLength(recipients);
   expect(rows.every((r) => r.split(',')[4] === 'sent')).toBe(true);
   // Through the bot, as a signed link.
-  expect(await patti.click(final as never, report!.data!)).toBe(200);
+  expect(await patti.press(final as never, report!)).toBe(200);
   // (Patti has no photo either: her own reminder came in before the link.)
   const link = (await patti.newCards()).pop();
   const url = cardActions(link?.card).find((a) => a.type === 'Action.OpenUrl')?.url as string;
@@ -168,7 +169,9 @@ test('preview shows the admin the card and who gets it; a cancelled campaign sto
     customText: 'Hi! Please add a photo.',
     audience: 'category:no_photo',
   };
-  expect(await patti.click(compose!.activity, data)).toBe(200);
+  expect(await patti.execute(compose!.activity, 'broadcast.preview', data)).toBe(200);
+  // The compose card stays (to change and preview again); the sample and the confirmation follow.
+  expect(patti.newAnswers()).toEqual([]);
   const [sample, confirm] = await patti.newCards();
   expectValidCard(sample?.card);
   expectValidCard(confirm?.card);
@@ -177,14 +180,25 @@ test('preview shows the admin the card and who gets it; a cancelled campaign sto
 
   // Scheduled for later: nothing is sent before the time; cancelling ends it with nobody messaged.
   const send = cardActions(confirm?.card).find((a) => a.verb === 'broadcast.send');
-  expect(await patti.click(confirm!.activity, { ...send!.data, sendDate: '2999-01-01', sendTime: '09:00' })).toBe(200);
-  const [progress] = await patti.newCards();
+  expect(
+    await patti.execute(confirm!.activity, 'broadcast.send', {
+      ...send!.data,
+      sendDate: '2999-01-01',
+      sendTime: '09:00',
+    }),
+  ).toBe(200);
+  // The confirmation becomes the progress card.
+  const [progress] = patti.newAnswers();
   expectValidCard(progress?.card);
   expect(cardTexts(progress?.card)).toContain('Scheduled');
   const cancel = cardActions(progress?.card).find((a) => a.verb === 'broadcast.cancel');
-  expect(await patti.click(progress!.activity, cancel!.data!)).toBe(200);
+  expect(await patti.press(confirm!.activity, cancel!)).toBe(200);
   const [cancelled] = await patti.newCards();
   expect(cardTexts(cancelled?.card).join(' ')).toContain('Sending stopped');
+  // And the progress card shows the stopped campaign, with its report instead of "Stop sending".
+  const [stopped] = patti.newAnswers();
+  expect(cardTexts(stopped?.card)).toContain(t('en', 'admin.progress.state.cancelled'));
+  expect(cardActions(stopped?.card).map((a) => a.verb)).toEqual(['broadcast.report']);
   const id = cancel!.data!.campaignId as string;
   expect(await h.service.admin.broadcasts.progressNow(id)).toMatchObject({ state: 'cancelled', total: 0, sent: 0 });
 });

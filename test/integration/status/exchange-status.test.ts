@@ -43,7 +43,7 @@ test('a hybrid user whose 40 KB AD photo never reaches Exchange: status says why
   expect(await chat.sendFile(image('exif-orientation-examples/Portrait_1.jpg'), 'me.jpg')).toBe(200);
   const [preview] = await chat.newCards();
   const confirm = cardActions(preview.card).find((a) => a.verb === 'photo.confirm');
-  await chat.click(preview.activity, confirm?.data as Record<string, unknown>);
+  await chat.press(preview.activity, confirm!);
   await chat.newCards();
 
   const after = await photoState(h, DEMO_USERS.isaiah);

@@ -36,8 +36,8 @@ test('policy onPremises: the bot says so before any upload, refuses at confirm, 
   await chat.sendFile(image('exif-orientation-examples/Landscape_3.jpg'), 'me.jpg');
   const [preview] = await chat.newCards();
   const confirm = cardActions(preview.card).find((a) => a.verb === 'photo.confirm');
-  await chat.click(preview.activity, confirm?.data as Record<string, unknown>);
-  const refused = (await chat.newCards()).flatMap((c) => cardTexts(c.card)).join(' ');
+  await chat.press(preview.activity, confirm!);
+  const refused = [...(await chat.newCards()), ...chat.newAnswers()].flatMap((c) => cardTexts(c.card)).join(' ');
   expect(refused).toContain(t('nl', 'errors.m365.blocked_by_policy'));
   expect((await requests()).filter((r) => r.method === 'PUT' && r.path.includes('/photo'))).toEqual([]);
 
@@ -96,9 +96,9 @@ test('Teams: after a change it may show the old photo (the local tenant shows it
   await chat.newCards();
   await chat.sendFile(image('exif-orientation-examples/Portrait_3.jpg'), 'me.jpg');
   const [preview] = await chat.newCards();
-  await chat.click(
+  await chat.press(
     preview.activity,
-    cardActions(preview.card).find((a) => a.verb === 'photo.confirm')?.data as Record<string, unknown>,
+    cardActions(preview.card).find((a) => a.verb === 'photo.confirm')!,
   );
   await chat.newCards();
 

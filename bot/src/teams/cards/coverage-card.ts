@@ -81,9 +81,7 @@ export function coverageCard(locale: Locale, view: CoverageView | null): Adaptiv
   if (view.state === 'done') {
     actions.push(execute(t(locale, 'admin.coverage.csv'), ADMIN_VERBS.coverageCsv, { scanId: view.scanId }));
     if (view.counts.no_photo + view.counts.placeholder_or_stale + view.counts.hybrid_stuck > 0)
-      actions.push(
-        execute(t(locale, 'admin.coverage.remind'), ADMIN_VERBS.compose, { audience: 'category:no_photo' }),
-      );
+      actions.push(execute(t(locale, 'admin.coverage.remind'), ADMIN_VERBS.compose, { audience: 'category:no_photo' }));
   }
   return card(body, actions, status);
 }

@@ -3,12 +3,7 @@
  * closed form in place once the request is over, through the outbox (the same connector update a click's reply
  * uses). A person who sent three photos thus has one live preview, never three with working buttons.
  */
-import type {
-  PhotoRequest,
-  RequestCardStore,
-  RequestCards,
-  RequestOutcome,
-} from '../../core/photo/request-ports';
+import type { PhotoRequest, RequestCardStore, RequestCards, RequestOutcome } from '../../core/photo/request-ports';
 import type { Logger } from '../../logger';
 import type { TeamsOutbox } from '../../outbox/teams-outbox';
 import { closedCardFor } from '../photo-replies';

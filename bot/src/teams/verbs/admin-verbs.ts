@@ -75,8 +75,12 @@ export const send: AdminVerb = async (ctx) => {
   const admin = adminOf(ctx);
   const draft = draftOf(ctx.data, ctx.context, admin.now());
   const { campaign, created } = await admin.broadcasts.create(ctx.user.userId, draft);
-  if (!created) return messageCard(ctx.user.locale, { kind: 'info', messageKey: 'admin.broadcast.already' });
   const progress = progressCard(ctx.user.locale, await admin.broadcasts.progressNow(campaign.id));
+  // A second click on the same card (both answered before either landed) shows the same campaign's progress.
+  if (!created)
+    return ctx.context.activity.replyToId
+      ? progress
+      : messageCard(ctx.user.locale, { kind: 'info', messageKey: 'admin.broadcast.already' });
   const activityId = ctx.context.activity.replyToId ?? (await sendCard(ctx.context, progress));
   if (activityId)
     await admin.broadcasts.attachProgressCard(campaign.id, {
