@@ -34,7 +34,7 @@ export async function requireAdmin(admin: AdminFeatures, user: ActivityUser): Pr
 }
 
 /** Sends the coverage card; starts a scan when none is recent, and lets the scan update the card in place. */
-export async function showCoverage(
+async function showCoverage(
   context: TurnContext,
   user: ActivityUser,
   admin: AdminFeatures,

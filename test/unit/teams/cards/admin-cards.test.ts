@@ -3,7 +3,6 @@ import { coverageCard } from '../../../../bot/src/teams/cards/coverage-card';
 import { progressCard } from '../../../../bot/src/teams/cards/broadcast-progress-card';
 import { composeCard } from '../../../../bot/src/teams/cards/broadcast-compose-card';
 import { reminderCard } from '../../../../bot/src/teams/cards/reminder-card';
-import type { JsonObject } from '../../../../bot/src/teams/cards/types';
 import { verbsFor } from '../../../../bot/src/teams/verbs/verb-table';
 import { LOCALES } from '../../../../bot/src/i18n/i18n';
 import { expectValidCard } from '../../../support/adaptive-card-validation';
