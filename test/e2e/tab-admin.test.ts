@@ -132,6 +132,12 @@ test('an admin scans coverage, sends a reminder after confirming it, reads the a
   await confirm.getByText('It goes to 7 people.').waitFor();
   await confirm.getByText('Add your profile photo').waitFor();
   await screenshot(page, 'tab-admin-confirm-en', { viewport: true });
+  // The preview is the real card, drawn by the Adaptive Cards renderer: its heading is a heading under the dialog's
+  // title, and its button is part of the picture (not focusable).
+  const drawn = confirm.locator('.hs-card-preview .ac-adaptiveCard');
+  await drawn.waitFor();
+  expect(await drawn.locator('[role="heading"]').first().getAttribute('aria-level')).toBe('3');
+  expect(await drawn.locator('button').evaluateAll((bs) => bs.map((b) => (b as HTMLElement).tabIndex))).toEqual([-1]);
   expect(await axeViolations(page)).toEqual([]);
   await (await byRole(page, 'button', { name: 'Go back', exact: true })).click();
   await confirm.waitFor({ state: 'detached' });

@@ -49,6 +49,8 @@ export interface AdminRouteDeps {
   names: (ids: readonly string[]) => Promise<ReadonlyMap<string, string>>;
   /** The tenant's own reminder words (the preview shows what recipients get). */
   reminderTexts: () => Promise<Partial<Record<Locale, ReminderText>>>;
+  /** The card a recipient gets for `message` in `locale` (the bot's own, so the preview is the real thing). */
+  reminderCard: (locale: Locale, message: CampaignMessage) => Record<string, unknown>;
 }
 
 const AUDIT_DEFAULT = 50;
@@ -176,6 +178,7 @@ export function registerAdminRoutes(server: Server, deps: AdminRouteDeps, access
         recipients,
         sendAt: draft.sendAt && draft.sendAt.getTime() > Date.now() ? draft.sendAt.toISOString() : null,
         reminder: { title: words.title, text: words.text, button: words.button, from: words.from },
+        card: deps.reminderCard(locale, message),
       };
     }),
   );

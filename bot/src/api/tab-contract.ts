@@ -267,6 +267,8 @@ export interface CampaignPreviewJson {
   sendAt: string | null;
   /** The reminder in the caller's language (recipients get it in theirs). */
   reminder: { title: string; text: string; button: string; from: string };
+  /** The Adaptive Card recipients get, in the caller's language: the tab renders it as Teams does. */
+  card: Record<string, unknown>;
 }
 
 /** A group as the pickers show it. */

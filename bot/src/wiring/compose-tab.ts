@@ -26,6 +26,7 @@ import { GraphGroups } from '../m365/graph-groups';
 import { GraphPeople } from '../m365/graph-people';
 import { GraphProfilePhotos } from '../m365/graph-profile-photos';
 import { LocalTenantSignIn } from '../local/local-sign-in';
+import { reminderCard } from '../teams/cards/reminder-card';
 import { MASTER_SIDE } from '../photo/normalise';
 import { DEFAULT_AVATAR_SIDES } from '../photo/sharp-image-processor';
 
@@ -105,6 +106,7 @@ export function composeTab(a: TabWiringArgs): TabRouteDeps {
       downloadLink: a.downloadLink,
       auditPage: (options) => a.auditStore.page(options),
       reminderTexts: async () => (await a.settings.get()).reminderTexts,
+      reminderCard: (locale, message) => reminderCard(locale, message) as unknown as Record<string, unknown>,
       groups: new GraphGroups(a.graph),
       names: (ids) => displayNamesOf(nameRunner, ids),
     },

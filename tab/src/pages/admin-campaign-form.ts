@@ -169,14 +169,8 @@ export function campaignForm(host: SectionHost, started: (c: CampaignProgressJso
       'figure',
       { class: 'hs-reminder-preview' },
       el('figcaption', { class: 'hint' }, t('previewWhat')),
-      el(
-        'div',
-        { class: 'hs-reminder-card' },
-        el('p', { class: 'hs-reminder-title' }, preview.reminder.title),
-        el('p', { class: 'hs-reminder-text' }, preview.reminder.text),
-        el('p', { class: 'hint' }, preview.reminder.from),
-        el('span', { class: 'hs-reminder-button', 'aria-hidden': 'true' }, preview.reminder.button),
-      ),
+      // The card itself, drawn by the Adaptive Cards renderer with the Teams theme: what recipients get.
+      (await import('../shell/card-preview')).renderCardPreview(preview.card),
     );
     const first = await confirmDialog({
       title: preview.sendAt ? t('previewTitleLater') : t('previewTitle'),

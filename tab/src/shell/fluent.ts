@@ -32,6 +32,12 @@ export function applyFluentTheme(theme: ThemeName): void {
   document.documentElement.dataset.theme = theme;
 }
 
+/** The design tokens of the theme applied now (what a card preview takes its colours and type from). */
+export function currentThemeTokens(): (typeof THEMES)[ThemeName] {
+  const theme = document.documentElement.dataset.theme as ThemeName | undefined;
+  return THEMES[theme && theme in THEMES ? theme : 'default'];
+}
+
 /** The Fluent elements the tab creates, typed for `el()` (the package declares no tag map of its own). */
 type FluentControl = HTMLElement & { disabled: boolean; value: string; name: string; checked: boolean };
 declare global {

@@ -21,6 +21,8 @@ import { SqlAuditLog } from '../../../bot/src/store/sql-audit-log';
 import { useHarness } from '../../support/headshot';
 import { image } from '../../support/photos';
 import { as, clearServiceState, type ErrorBody } from '../../support/tab-state';
+import { expectValidCard } from '../../support/adaptive-card-validation';
+import { cardActions, cardTexts } from '../../support/teams-chat';
 
 const h = useHarness({}, {}, async (harness) => clearServiceState(harness));
 const photo = image('exif-orientation-examples/Landscape_1.jpg');
@@ -144,7 +146,14 @@ test('a campaign preview counts who it reaches as sending would, shows the words
       button: t('fi', 'admin.reminder.button'),
       from: t('fi', 'admin.reminder.from'),
     },
+    card: expect.objectContaining({ type: 'AdaptiveCard', version: '1.5' }),
   });
+  // The card is the one recipients get (the bot's own reminder card), valid and in the caller's language.
+  expectValidCard(words.json.card);
+  expect(cardTexts(words.json.card)).toEqual(
+    expect.arrayContaining([t('fi', 'admin.reminder.title'), t('fi', 'admin.reminder.button')]),
+  );
+  expect(cardActions(words.json.card).map((a) => [a.type, a.verb])).toEqual([['Action.Execute', 'photo.start']]);
   // The tenant's own words for the language replace the product's; a custom text is shown as typed.
   // (Written to the store directly: the settings test counts the audited changes.)
   await new SqlTenantSettingsStore(h.service.db).update(
