@@ -185,6 +185,14 @@ test('with approval required for everyone, Alex waits for Megan Bowen', async ()
     await page.locator('.request-state[data-state="pending_approval"]').waitFor();
     expect(await page.locator('.approvers').textContent()).toBe('Waiting for approval by Megan Bowen.');
     await screenshot(page, 'tab-photo-pending-approval');
+    // What Megan gets: the approval card itself, drawn by the Adaptive Cards renderer when opened.
+    await page.locator('.hs-approver-card > summary', { hasText: EN['request.approverSees'] }).click();
+    const card = page.locator('.hs-approver-card .hs-card-preview .ac-adaptiveCard');
+    await card.waitFor();
+    expect(await card.textContent()).toContain('Alex Wilber');
+    expect(await card.locator('img').count()).toBeGreaterThanOrEqual(1);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'tab-photo-approver-card');
 
     // A reload resumes the open request.
     await page.reload();

@@ -6,6 +6,8 @@
 import type { Request, Server } from 'restify';
 import { AppError } from '../core/errors';
 import type { ApprovalService } from '../core/approval/approval-service';
+import type { ApprovalView } from '../core/approval/approval-ports';
+import type { Locale } from '../core/locale';
 import type { PhotoService } from '../core/photo/photo-service';
 import { submitPhoto } from '../core/photo/submit-photo';
 import type { SquareJpeg } from '../core/photo/pipeline-ports';
@@ -25,18 +27,26 @@ export interface PhotoRequestRouteDeps {
   maxBytes: number;
   /** Photos per user per minute, shared with the chat and the upload page; checked before the body is read. */
   rateLimiter?: UploadRateLimiter;
+  /** The card approvers get for a request, in `locale` (the bot's own, so the tab's preview is the real thing). */
+  approverCard?: (view: ApprovalView, locale: Locale) => Record<string, unknown>;
 }
 
 /** Registers the photo request routes. */
 export function registerPhotoRequestRoutes(server: Server, deps: PhotoRequestRouteDeps, access: AccessControl): void {
   const self = (method: 'GET' | 'POST', path: string) => ({ method, path, auth: 'tab-sso', roles: ['self'] }) as const;
 
-  const view = async (req: Request, request: PhotoRequest, avatars?: SquareJpeg[]): Promise<PhotoRequestView> =>
-    photoRequestView(requestLocale(req), request, {
+  const view = async (req: Request, request: PhotoRequest, avatars?: SquareJpeg[]): Promise<PhotoRequestView> => {
+    const locale = requestLocale(req);
+    const approval =
+      request.flow === 'approval' ? await deps.approvals.participantView(request.id, request.userId) : null;
+    return photoRequestView(locale, request, {
       preview: await deps.photos.preview(request.id),
-      approval: request.flow === 'approval' ? await deps.approvals.participantView(request.id, request.userId) : null,
+      approval,
       avatars,
+      approverCard:
+        approval?.state === 'pending_approval' && deps.approverCard ? deps.approverCard(approval, locale) : undefined,
     });
+  };
 
   /** The caller's own request; someone else's is "not found", so ids cannot be probed. */
   const own = async (req: Request): Promise<PhotoRequest> => {

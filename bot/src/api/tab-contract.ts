@@ -193,6 +193,8 @@ export interface PhotoRequestView {
     decidedAt?: string;
     /** The approver's reason on reject. */
     reason?: string;
+    /** While pending: the Adaptive Card the approvers got, in the caller's language (the tab shows it as a preview). */
+    card?: Record<string, unknown>;
   };
   /** Set in failed: the error code, with its localised message. */
   error?: { code: string; message: string };

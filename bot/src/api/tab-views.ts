@@ -19,9 +19,15 @@ function warningsJson(locale: Locale, warnings: readonly PhotoWarning[]): Warnin
 export function photoRequestView(
   locale: Locale,
   request: PhotoRequest,
-  extras: { preview?: Uint8Array | null; approval?: ApprovalView | null; avatars?: SquareJpeg[] } = {},
+  extras: {
+    preview?: Uint8Array | null;
+    approval?: ApprovalView | null;
+    avatars?: SquareJpeg[];
+    /** While pending: the approvers' card. */
+    approverCard?: Record<string, unknown>;
+  } = {},
 ): PhotoRequestView {
-  const { preview, approval, avatars } = extras;
+  const { preview, approval, avatars, approverCard } = extras;
   const { format, width, height, bytes } = request.sourceInfo;
   return {
     requestId: request.id,
@@ -42,6 +48,7 @@ export function photoRequestView(
             ...(approval.decidedByName ? { decidedByName: approval.decidedByName } : {}),
             ...(approval.decidedAt ? { decidedAt: approval.decidedAt.toISOString() } : {}),
             ...(approval.reason ? { reason: approval.reason } : {}),
+            ...(approverCard && approval.state === 'pending_approval' ? { card: approverCard } : {}),
           },
         }
       : {}),

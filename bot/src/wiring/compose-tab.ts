@@ -27,6 +27,7 @@ import { GraphPeople } from '../m365/graph-people';
 import { GraphProfilePhotos } from '../m365/graph-profile-photos';
 import { LocalTenantSignIn } from '../local/local-sign-in';
 import { reminderCard } from '../teams/cards/reminder-card';
+import { approvalCardFor } from '../teams/approval-replies';
 import { MASTER_SIDE } from '../photo/normalise';
 import { DEFAULT_AVATAR_SIDES } from '../photo/sharp-image-processor';
 
@@ -98,6 +99,7 @@ export function composeTab(a: TabWiringArgs): TabRouteDeps {
       approvals: a.approvals,
       maxBytes: a.config.photo.maxBytes,
       rateLimiter: a.uploadLimiter,
+      approverCard: (view, locale) => approvalCardFor(view, locale, 'approver') as unknown as Record<string, unknown>,
     },
     approvals: { approvals: a.approvals },
     admin: {

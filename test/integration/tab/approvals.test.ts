@@ -10,6 +10,8 @@ import { t } from '../../../bot/src/i18n/i18n';
 import { useHarness } from '../../support/headshot';
 import { image } from '../../support/photos';
 import { as, clearServiceState, type ErrorBody } from '../../support/tab-state';
+import { expectValidCard } from '../../support/adaptive-card-validation';
+import { cardActions, cardTexts } from '../../support/teams-chat';
 
 const h = useHarness({}, {}, async (harness) => clearServiceState(harness));
 const photo = image('exif-orientation-examples/Portrait_1.jpg');
@@ -51,6 +53,11 @@ test('policy everyone: pending with Megan as approver; she approves in the tab a
     message: t('en', 'tab.request.pending_approval', { names: 'Megan Bowen' }),
   });
   expect((await photoInfo(DEMO_USERS.alex)).hasPhoto).toBe(false);
+  // The card Megan got, for the tab's "what your approver sees": the approver's copy, with the decision buttons.
+  const card = pending.approval?.card;
+  expectValidCard(card);
+  expect(cardTexts(card).join(' ')).toContain('Alex Wilber');
+  expect(cardActions(card).map((x) => x.verb)).toEqual(expect.arrayContaining(['approval.approve', 'approval.reject']));
 
   const megan = as(h, DEMO_USERS.megan, 'fi');
   const list = await megan.get<ApprovalItemView[]>('/api/approvals');

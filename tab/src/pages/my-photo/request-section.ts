@@ -32,6 +32,8 @@ export class RequestSection {
   private readonly body: HTMLElement;
   private view: PhotoRequestView | null = null;
   private polling = false;
+  /** The approvers' card preview was opened (kept open when the request is drawn again). */
+  private approverCardOpen = false;
 
   constructor(
     private readonly ctx: PageContext,
@@ -108,6 +110,7 @@ export class RequestSection {
     if (view.state === 'pending_approval' && view.approval) {
       const names = view.approval.approvers.map((a) => a.displayName).join(', ');
       details.push(el('p', { class: 'approvers' }, t('request.waitingFor', { names })));
+      if (view.approval.card) details.push(this.approverCard(view.approval.card));
     }
     if (view.state === 'rejected' && view.approval?.reason) {
       details.push(
@@ -172,6 +175,30 @@ export class RequestSection {
         actions.childElementCount ? actions : null,
       ),
     );
+  }
+
+  /**
+   * "What your approver sees": the approval card itself, drawn by the Adaptive Cards renderer when first opened
+   * (the renderer loads then).
+   */
+  private approverCard(card: Record<string, unknown>): HTMLElement {
+    const { t } = this.ctx;
+    const holder = el('div', {});
+    const details = el('details', { class: 'hs-approver-card' }, el('summary', {}, t('request.approverSees')), holder);
+    const draw = async (): Promise<void> => {
+      if (holder.childElementCount) return;
+      const { renderCardPreview } = await import('../../shell/card-preview');
+      holder.replaceChildren(renderCardPreview(card));
+    };
+    details.addEventListener('toggle', () => {
+      this.approverCardOpen = details.open;
+      if (details.open) void draw();
+    });
+    if (this.approverCardOpen) {
+      details.open = true;
+      void draw();
+    }
+    return details;
   }
 
   private async act(action: 'submit' | 'cancel'): Promise<void> {
