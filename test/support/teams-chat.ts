@@ -242,6 +242,18 @@ export class TeamsChat {
       });
   }
 
+  /**
+   * Asks for a photo update with `phrase` (in the chat's language) and takes the upload page's link from the answer,
+   * with its ticket (the `#ticket=` fragment the page posts back).
+   */
+  async uploadLink(phrase: string): Promise<{ link: string; ticket: string }> {
+    await this.say(phrase);
+    const [howTo] = await this.newCards();
+    const link = cardActions(howTo?.card).find((a) => a.type === 'Action.OpenUrl')?.url;
+    if (!link) throw new Error('the answer has no upload link');
+    return { link, ticket: new URLSearchParams(new URL(link).hash.slice(1)).get('ticket') ?? '' };
+  }
+
   /** The cards Action.Execute answers put in place of clicked cards since the last call, oldest first. */
   newAnswers(): { activityId: string; card: AdaptiveCardJson }[] {
     const out = this.fresh;

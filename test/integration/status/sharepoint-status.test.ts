@@ -7,7 +7,6 @@ import { DEMO_USERS } from '../../../emulator';
 import { t } from '../../../bot/src/i18n/i18n';
 import { startHarness, type Harness } from '../../support/headshot';
 import { image } from '../../support/photos';
-import { cardActions } from '../../support/teams-chat';
 import {
   advanceClocks,
   askStatus,
@@ -164,10 +163,7 @@ test('SharePoint failing with 503 gives "unknown" for SharePoint and a report fo
 
 test("the tab asks GET /api/status with its upload ticket and gets the same report as JSON, in the ticket's language", async () => {
   const chat = h.chat({ aadObjectId: DEMO_USERS.megan, locale: 'nl-NL' });
-  await chat.say('mijn foto bijwerken');
-  const [howTo] = await chat.newCards();
-  const link = cardActions(howTo.card).find((a) => a.type === 'Action.OpenUrl')?.url as string;
-  const ticket = new URLSearchParams(new URL(link).hash.slice(1)).get('ticket') as string;
+  const { ticket } = await chat.uploadLink('mijn foto bijwerken');
   const res = await fetch(`${h.service.url}/api/status`, { headers: { authorization: `Bearer ${ticket}` } });
   expect(res.status).toBe(200);
   const json = (await res.json()) as { systems: Array<{ system: string; state: string; text: { system: string } }> };

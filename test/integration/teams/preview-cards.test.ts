@@ -114,10 +114,7 @@ test('an expired preview closes in place, with no second message saying so', asy
 
 test('a preview the upload page sent to the chat closes when a newer photo arrives in the chat', async () => {
   const chat = h.chat({ aadObjectId: DEMO_USERS.lynne, locale: 'en-US' });
-  await chat.say('update my photo');
-  const [howTo] = await chat.newCards();
-  const link = cardActions(howTo.card).find((a) => a.type === 'Action.OpenUrl')?.url as string;
-  const ticket = new URLSearchParams(new URL(link).hash.slice(1)).get('ticket') as string;
+  const { ticket } = await chat.uploadLink('update my photo');
   const res = await fetch(`${h.service.url}/api/uploads`, {
     method: 'POST',
     headers: { authorization: `Bearer ${ticket}`, 'content-type': 'application/octet-stream' },

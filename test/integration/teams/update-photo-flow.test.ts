@@ -128,10 +128,7 @@ test('a photo pasted inline (image/*, contentUrl) works like a file', async () =
 
 test('the upload page posts a photo; the preview arrives in the chat and confirm works there', async () => {
   const chat = h.chat({ aadObjectId: DEMO_USERS.adele, locale: 'nl-NL' });
-  await chat.say('mijn foto bijwerken');
-  const [howTo] = await chat.newCards();
-  const link = cardActions(howTo.card).find((a) => a.type === 'Action.OpenUrl')?.url as string;
-  const ticket = new URLSearchParams(new URL(link).hash.slice(1)).get('ticket') as string;
+  const { link, ticket } = await chat.uploadLink('mijn foto bijwerken');
 
   const page = await fetch(link.split('#')[0]);
   expect(page.status).toBe(200);
