@@ -9,7 +9,11 @@ const out = path.join(here, 'dist');
 fs.mkdirSync(out, { recursive: true });
 const common = { bundle: true, minify: true, sourcemap: true, target: ['es2020'], logLevel: 'warning' };
 // The upload page: one classic script.
-esbuild.buildSync({ ...common, entryPoints: [path.join(here, 'src', 'upload.ts')], outfile: path.join(out, 'upload.js') });
+esbuild.buildSync({
+  ...common,
+  entryPoints: [path.join(here, 'src', 'upload.ts')],
+  outfile: path.join(out, 'upload.js'),
+});
 // The tab: an ES module whose rarely used parts (the card renderer of the reminder preview) load when first needed.
 fs.rmSync(path.join(out, 'chunks'), { recursive: true, force: true });
 esbuild.buildSync({

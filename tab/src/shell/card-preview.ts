@@ -47,7 +47,13 @@ function teamsHostConfig(): HostConfig {
       },
       emphasis: { backgroundColor: tokens.colorNeutralBackground3 },
     },
-    actions: { maxActions: 6, spacing: 'default', buttonSpacing: 8, actionsOrientation: 'horizontal', actionAlignment: 'left' },
+    actions: {
+      maxActions: 6,
+      spacing: 'default',
+      buttonSpacing: 8,
+      actionsOrientation: 'horizontal',
+      actionAlignment: 'left',
+    },
     imageSizes: { small: 32, medium: 52, large: 100 },
     // Headings in the preview sit under the dialog's title (h2).
     textBlock: { headingLevel: 3 },
