@@ -129,8 +129,18 @@ if (require.main === module) {
     const { values } = parseArgs({ options: { env: { type: 'string' } } });
     const pkg = JSON.parse(fs.readFileSync(path.resolve(HERE, '..', 'package.json'), 'utf8')) as { version: string };
     const env = values.env ? toolkitEnvironment(values.env, process.env) : process.env;
+    let settings: PackageSettings;
+    try {
+      settings = settingsFromEnv(env, pkg.version);
+    } catch (err) {
+      // Empty values in env/.env.<name> are filled by provisioning.
+      if (!values.env) throw err;
+      throw new Error(
+        `${(err as Error).message}\n(env/.env.${values.env} is filled by "atk provision --env ${values.env}")`,
+      );
+    }
     const out = writePackage(
-      settingsFromEnv(env, pkg.version),
+      settings,
       values.env
         ? path.join(HERE, 'build', `appPackage.${values.env}.zip`)
         : path.resolve(HERE, '..', 'dist', 'headshot-teams-app.zip'),
