@@ -107,11 +107,8 @@ export class RequestSection {
   private draw(view: PhotoRequestView): void {
     const { t } = this.ctx;
     const details: (HTMLElement | null)[] = [];
-    if (view.state === 'pending_approval' && view.approval) {
-      const names = view.approval.approvers.map((a) => a.displayName).join(', ');
-      details.push(el('p', { class: 'approvers' }, t('request.waitingFor', { names })));
-      if (view.approval.card) details.push(this.approverCard(view.approval.card));
-    }
+    // The message already names who decides; the approvers' card shows what they got.
+    if (view.state === 'pending_approval' && view.approval?.card) details.push(this.approverCard(view.approval.card));
     if (view.state === 'rejected' && view.approval?.reason) {
       details.push(
         el(
