@@ -137,7 +137,10 @@ test('an admin scans coverage, sends a reminder after confirming it, reads the a
   const drawn = confirm.locator('.hs-card-preview .ac-adaptiveCard');
   await drawn.waitFor();
   expect(await drawn.locator('[role="heading"]').first().getAttribute('aria-level')).toBe('3');
-  expect(await drawn.locator('button').evaluateAll((bs) => bs.map((b) => b.getAttribute('tabindex')))).toEqual(['-1']);
+  expect(await drawn.locator('button').evaluateAll((bs) => bs.map((b) => b.getAttribute('tabindex')))).toEqual([
+    '-1',
+    '-1',
+  ]);
   expect(await axeViolations(page)).toEqual([]);
   await (await byRole(page, 'button', { name: 'Go back', exact: true })).click();
   await confirm.waitFor({ state: 'detached' });

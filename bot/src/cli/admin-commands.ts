@@ -252,7 +252,7 @@ export async function broadcastCommand(args: string[], io: CommandIo): Promise<n
     const draft = { message, audience: draftAudience, sendAt };
     await b.validate(draft);
     if (values['dry-run']) {
-      const recipients = await countRecipients(audience, draftAudience);
+      const recipients = await countRecipients(audience, draftAudience, admin.broadcastStores.optOuts);
       const out = { dryRun: true, recipients, audience: draftAudience, message, sendAt: sendAt?.toISOString() ?? null };
       io.stdout(json ? `${JSON.stringify(out)}\n` : `Dry run: ${recipients} recipients; nothing was queued.\n`);
       return 0;

@@ -319,4 +319,11 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX request_cards_user ON request_cards (user_id);
   `,
+  // 7: people who asked for no more photo reminders (core/broadcast/reminder-optouts.ts).
+  `
+  CREATE TABLE reminder_optouts (
+    user_id      TEXT PRIMARY KEY,
+    opted_out_at INTEGER NOT NULL
+  );
+  `,
 ];

@@ -26,6 +26,7 @@ const TABLES: ReadonlyArray<{ name: string; key: string; order?: 'rowid' | 'seq'
   { name: 'broadcast_pacer', key: 'id' },
   { name: 'tenant_settings', key: 'id' },
   { name: 'request_cards', key: 'request_id, activity_id', order: 'rowid' },
+  { name: 'reminder_optouts', key: 'user_id' },
 ];
 
 const BATCH = 500;

@@ -96,6 +96,20 @@ export class HeadshotBot extends TeamsActivityHandler {
         await context.sendActivity({ type: ActivityTypes.Typing });
         await sendStatus(context, this.deps.status, user);
         return;
+      case 'stop_reminders':
+      case 'resume_reminders': {
+        const wanted = intent === 'resume_reminders';
+        const changed = await this.remindersService().setReminders(user.userId, wanted);
+        const key = wanted
+          ? changed
+            ? 'reminders.resumed'
+            : 'reminders.not_stopped'
+          : changed
+            ? 'reminders.stopped'
+            : 'reminders.already_stopped';
+        await sendCard(context, messageCard(user.locale, { kind: 'info', messageKey: key }));
+        return;
+      }
       case 'cancel': {
         const cancelled = await this.deps.photos.cancelOpen(user.userId);
         await sendCard(
@@ -111,6 +125,12 @@ export class HeadshotBot extends TeamsActivityHandler {
         // Not understood: say so and show what works, rather than start an update nobody asked for.
         await sendCard(context, helpCard(user.locale, { notUnderstood: true, isAdmin: await this.isAdmin(user) }));
     }
+  }
+
+  /** The broadcasts, where the reminder opt-out lives (every person may use it, not only admins). */
+  private remindersService(): NonNullable<TeamsDeps['admin']>['broadcasts'] {
+    if (!this.deps.admin) throw new AppError('internal', 'reminders need the broadcast features');
+    return this.deps.admin.broadcasts;
   }
 
   /** Whether the help card lists the admin commands for `user`. */

@@ -6,7 +6,7 @@
 import type { Locale } from '../core/locale';
 
 /** The things a user can ask the bot by typing. */
-export type Intent = 'update_photo' | 'help' | 'status' | 'cancel' | 'unknown';
+export type Intent = 'update_photo' | 'help' | 'status' | 'cancel' | 'stop_reminders' | 'resume_reminders' | 'unknown';
 
 /** A recognised intent, with the language the phrase matched in (a hint only). */
 export interface RecognisedIntent {
@@ -58,6 +58,14 @@ const PL_VISIBLE =
 /** Rules per language and intent. Intents are tried in INTENT_ORDER, languages in LANGUAGE_ORDER. */
 const INTENT_TABLE: Readonly<Record<Locale, LanguageTable>> = Object.freeze({
   en: {
+    stop_reminders: [
+      { all: ['stop|no more|dont|do not|unsubscribe|mute', 'remind|reminding|reminders?'] },
+      { whole: 'unsubscribe' },
+    ],
+    resume_reminders: [
+      { all: ['remind me again'] },
+      { all: ['resume|restart|start|turn on|enable|subscribe', 'reminders?|reminding'] },
+    ],
     cancel: [
       { all: ['cancel|abort|nevermind|never mind|forget it|dont change|do not change'] },
       { whole: 'stop|no thanks|no thank you|not now' },
@@ -82,6 +90,11 @@ const INTENT_TABLE: Readonly<Record<Locale, LanguageTable>> = Object.freeze({
     ],
   },
   fi: {
+    stop_reminders: [{ all: ['lopeta|ala|ei|en halua|pois', 'muistut[a-z]*|muistuta'] }],
+    resume_reminders: [
+      { all: ['muistuta (?:taas|uudelleen|jalleen)'] },
+      { all: ['jatka|kaynnista|salli|ota kayttoon', 'muistut[a-z]*'] },
+    ],
     cancel: [
       { all: ['peruuta|peru|peruutus|peruuttaa|keskeyta|unohda|ala vaihda'] },
       { whole: 'lopeta|ei kiitos|ei sittenkaan' },
@@ -104,6 +117,11 @@ const INTENT_TABLE: Readonly<Record<Locale, LanguageTable>> = Object.freeze({
     ],
   },
   nl: {
+    stop_reminders: [{ all: ['stop|stoppen|geen|niet meer|uitschakelen|uit', 'herinner[a-z]*'] }],
+    resume_reminders: [
+      { all: ['herinner me (?:weer|opnieuw)'] },
+      { all: ['weer|opnieuw|aan|inschakelen|hervat', 'herinneringen'] },
+    ],
     cancel: [
       { all: ['annuleer[a-z]*|annuleren|afbreken|breek af|laat maar|toch niet|vergeet het|niet wijzigen'] },
       { whole: 'stop|stoppen|nee bedankt' },
@@ -123,6 +141,8 @@ const INTENT_TABLE: Readonly<Record<Locale, LanguageTable>> = Object.freeze({
     ],
   },
   pl: {
+    stop_reminders: [{ all: ['przestan|nie|wylacz|bez|koniec|stop', 'przypomin[a-z]*|przypomnien[a-z]*'] }],
+    resume_reminders: [{ all: ['znowu|ponownie|wlacz|wznow', 'przypomin[a-z]*|przypomnien[a-z]*'] }],
     cancel: [
       { all: ['anuluj[a-z]*|anulowac|przerwij|przerwac|rezygnuj[a-z]*|zrezygnuj[a-z]*|nie zmieniaj|jednak nie'] },
       { whole: 'stop|zatrzymaj|nie dziekuje' },
@@ -145,7 +165,14 @@ const INTENT_TABLE: Readonly<Record<Locale, LanguageTable>> = Object.freeze({
 });
 
 /** Intents in priority order: "cancel my photo update" cancels; "help me change my photo" updates. */
-const INTENT_ORDER: readonly KnownIntent[] = ['cancel', 'status', 'update_photo', 'help'];
+const INTENT_ORDER: readonly KnownIntent[] = [
+  'stop_reminders',
+  'resume_reminders',
+  'cancel',
+  'status',
+  'update_photo',
+  'help',
+];
 
 /** Languages in priority order, for words several share ("help", "status", "stop"). */
 const LANGUAGE_ORDER: readonly Locale[] = ['en', 'fi', 'nl', 'pl'];

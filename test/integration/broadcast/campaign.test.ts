@@ -114,7 +114,7 @@ test('a campaign reaches every recipient exactly once, within Teams limits, with
     const card = (r?.activity.attachments as Array<{ content: AdaptiveCardJson }>)[0]?.content;
     expectValidCard(card);
     expect(cardTexts(card)).toContain(TITLE[u.preferredLanguage as string]);
-    expect(cardActions(card).map((a) => a.verb)).toEqual(['photo.start']);
+    expect(cardActions(card).map((a) => a.verb)).toEqual(['photo.start', 'reminder.stop']);
     const installed = await h.control<{ value: unknown[] }>('GET', `/_control/users/${u.id}/installed-apps`);
     expect(installed.value).toHaveLength(1);
   }

@@ -153,7 +153,10 @@ test('a campaign preview counts who it reaches as sending would, shows the words
   expect(cardTexts(words.json.card)).toEqual(
     expect.arrayContaining([t('fi', 'admin.reminder.title'), t('fi', 'admin.reminder.button')]),
   );
-  expect(cardActions(words.json.card).map((a) => [a.type, a.verb])).toEqual([['Action.Execute', 'photo.start']]);
+  expect(cardActions(words.json.card).map((a) => [a.type, a.verb])).toEqual([
+    ['Action.Execute', 'photo.start'],
+    ['Action.Execute', 'reminder.stop'],
+  ]);
   // The tenant's own words for the language replace the product's; a custom text is shown as typed.
   // (Written to the store directly: the settings test counts the audited changes.)
   await new SqlTenantSettingsStore(h.service.db).update(

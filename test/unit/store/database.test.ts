@@ -53,6 +53,7 @@ test('a fresh database reaches the latest user_version with every table the stor
     'pending_photos',
     'photo_requests',
     'previous_photos',
+    'reminder_optouts',
     'request_cards',
     'settings',
     'tenant_settings',

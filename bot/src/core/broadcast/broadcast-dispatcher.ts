@@ -4,6 +4,7 @@
  * instances together stay under the app's per-tenant limit), retries what Teams asks to be
  * retried, and keeps the admin's progress card current. See docs/broadcast.md.
  */
+import { withoutOptedOut } from './reminder-optouts';
 import type { AuditLog } from '../audit/audit-ports';
 import type { Clock } from '../clock';
 import type { Locale } from '../locale';
@@ -219,7 +220,12 @@ export class BroadcastDispatcher {
   private async enqueue(c: Campaign): Promise<void> {
     for await (const page of this.d.audience.pages(c.audience)) {
       if (this.stopped) return;
-      const members = page.filter((m) => reaches(c.audience, m));
+      // Who asked for no more reminders is left out (checked as the campaign enqueues, so a wish made after a
+      // campaign was created still counts for the people it has not reached yet).
+      const members = await withoutOptedOut(
+        this.d.store.optOuts,
+        page.filter((m) => reaches(c.audience, m)),
+      );
       for (let i = 0; i < members.length; i += ENQUEUE_CHUNK) {
         const chunk = await Promise.all(
           members.slice(i, i + ENQUEUE_CHUNK).map(async (m) => ({

@@ -2,6 +2,7 @@
  * The admin's broadcast use cases: create a campaign (now or at a time), cancel it, watch its
  * progress, read its report. Every call checks that the actor is an admin.
  */
+import { withoutOptedOut, type ReminderOptOuts } from './reminder-optouts';
 import { AppError } from '../errors';
 import type { Clock } from '../clock';
 import type { AdminPolicy } from '../admin/admin-policy';
@@ -64,10 +65,23 @@ function campaignDetail(c: Campaign): Record<string, string | boolean> {
   };
 }
 
-/** How many of the audience's source the campaign would reach (streams the source a page at a time). */
-export async function countRecipients(source: AudienceSource, audience: CampaignAudience): Promise<number> {
+/**
+ * How many of the audience's source the campaign would reach (streams the source a page at a time), leaving out
+ * who opted out of reminders, as sending does.
+ */
+export async function countRecipients(
+  source: AudienceSource,
+  audience: CampaignAudience,
+  optOuts?: ReminderOptOuts,
+): Promise<number> {
   let recipients = 0;
-  for await (const page of source.pages(audience)) recipients += page.filter((m) => reaches(audience, m)).length;
+  for await (const page of source.pages(audience))
+    recipients += (
+      await withoutOptedOut(
+        optOuts,
+        page.filter((m) => reaches(audience, m)),
+      )
+    ).length;
   return recipients;
 }
 
@@ -125,7 +139,7 @@ export class BroadcastService {
       return scan ? (await this.d.coverage.counts(scan.id))[audience.category as CoverageCategory] : null;
     }
     try {
-      return await countRecipients(this.d.audience, audience);
+      return await countRecipients(this.d.audience, audience, this.d.store.optOuts);
     } catch (err) {
       // A group that does not exist is the admin's mistake and says so; anything else leaves the count unknown.
       if (audience.kind === 'group' && err instanceof AppError && err.status === 404)
@@ -191,6 +205,25 @@ export class BroadcastService {
       void this.d.dispatcher?.tick();
     }
     return cancelled;
+  }
+
+  /**
+   * Anyone may ask for no more reminders, or for them again (their own, not someone else's): recorded and audited.
+   * False when nothing changed (already so).
+   */
+  async setReminders(userId: string, wanted: boolean): Promise<boolean> {
+    const changed = wanted
+      ? await this.d.store.optOuts.optIn(userId)
+      : await this.d.store.optOuts.optOut(userId, this.d.clock.now());
+    if (changed)
+      await this.d.audit.append({
+        at: this.d.clock.now(),
+        actorId: userId,
+        action: wanted ? 'reminders.opt_in' : 'reminders.opt_out',
+        subjectId: userId,
+        outcome: 'ok',
+      });
+    return changed;
   }
 
   /** The campaign, or broadcast.not_found. */

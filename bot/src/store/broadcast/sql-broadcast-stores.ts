@@ -1,4 +1,5 @@
 /** The broadcast stores on one SQL database (shared by every instance on it). */
+import { SqlReminderOptOuts } from './sql-reminder-optouts';
 import type { BroadcastStores } from '../../core/broadcast/broadcast-store';
 import type { SqlDb } from '../sql/sql-db';
 import { SqlCampaignStore } from './sql-campaign-store';
@@ -13,5 +14,6 @@ export function sqlBroadcastStores(db: SqlDb): BroadcastStores {
     jobs: new SqlRecipientJobs(db),
     cards: new SqlProgressCards(db),
     pace: new SqlSharedPace(db),
+    optOuts: new SqlReminderOptOuts(db),
   };
 }

@@ -258,4 +258,11 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX request_cards_user ON request_cards (user_id);
   `,
+  // 3: store/migrations.ts 7, people who asked for no more photo reminders.
+  `
+  CREATE TABLE reminder_optouts (
+    user_id      TEXT PRIMARY KEY,
+    opted_out_at BIGINT NOT NULL
+  );
+  `,
 ];

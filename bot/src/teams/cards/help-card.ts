@@ -26,6 +26,7 @@ export function helpCard(locale: Locale, args: HelpCardArgs): AdaptiveCard {
       line('status'),
       line('cancel'),
       line('undo'),
+      line('reminders'),
       ...(args.isAdmin
         ? [text(t(locale, 'cards.help.admin_title'), { weight: 'bolder' }), line('coverage'), line('broadcast')]
         : []),

@@ -48,6 +48,7 @@ export const CARD_VERBS = [
   'broadcast.send',
   'broadcast.cancel',
   'broadcast.report',
+  'reminder.stop',
 ] as const;
 
 /** A card action verb. */

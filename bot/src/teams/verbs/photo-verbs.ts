@@ -125,3 +125,17 @@ function answeringClicked<T>({ context, deps }: Pick<Turn, 'context' | 'deps'>, 
   const clicked = context.activity.replyToId;
   return deps.previewCards && clicked ? deps.previewCards.answering(clicked, work) : work();
 }
+
+/**
+ * "Stop these reminders" on a reminder: recorded (every later campaign leaves this person out), and the reminder
+ * becomes the note that says so, with the way to update the photo still there.
+ */
+export async function stopReminders({ user, deps }: Turn): Promise<ExecuteAnswer> {
+  if (!deps.admin) throw new AppError('internal', 'reminders need the broadcast features');
+  const changed = await deps.admin.broadcasts.setReminders(user.userId, false);
+  return messageCard(user.locale, {
+    kind: 'info',
+    messageKey: changed ? 'reminders.stopped' : 'reminders.already_stopped',
+    retry: { verb: 'photo.start', titleKey: 'cards.common.update_my_photo' },
+  });
+}

@@ -68,6 +68,9 @@ export const VERBS = {
   'broadcast.send': entry({ payload: adminPayload, execute: admin.send }),
   'broadcast.cancel': entry({ payload: adminPayload, execute: admin.cancel }),
   'broadcast.report': entry({ payload: adminPayload, execute: admin.report }),
+
+  // Reminders: a recipient stops them from the reminder card.
+  'reminder.stop': entry({ payload: noPayload, execute: photo.stopReminders }),
 } satisfies Record<CardVerb, VerbEntry>;
 
 /** The verbs that answer a delivery (for tests that hold cards against the table). */
