@@ -50,14 +50,6 @@ export class SqlRequestCardStore implements RequestCardStore {
     ]);
   }
 
-  async showing(requestId: string, activityId: string): Promise<RequestCardCopy['shows'] | null> {
-    const row = await this.db.get<{ shows: string }>(
-      `SELECT shows FROM request_cards WHERE request_id = ? AND activity_id = ?`,
-      [requestId, activityId],
-    );
-    return row ? (row.shows as RequestCardCopy['shows']) : null;
-  }
-
   async forgetOthers(userId: string, requestId: string): Promise<void> {
     await this.db.run(`DELETE FROM request_cards WHERE user_id = ? AND request_id <> ? AND shows <> 'open'`, [
       userId,

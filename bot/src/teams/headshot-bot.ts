@@ -27,7 +27,7 @@ import { recogniseAdminCommand } from './admin-intents';
 import { answerAdminCommand } from './admin-replies';
 import { sendHowTo } from './how-to';
 import { answerExecute, answerTaskFetch, answerTaskSubmit } from './invoke-answers';
-import { referenceOf, sendCard, type TeamsDeps } from './turn';
+import { referenceOf, remindersOf, sendCard, type TeamsDeps } from './turn';
 import { resolveSubmit } from './verbs/dispatch';
 
 /** The Headshot bot. */
@@ -99,7 +99,7 @@ export class HeadshotBot extends TeamsActivityHandler {
       case 'stop_reminders':
       case 'resume_reminders': {
         const wanted = intent === 'resume_reminders';
-        const changed = await this.remindersService().setReminders(user.userId, wanted);
+        const changed = await remindersOf(this.deps).setReminders(user.userId, wanted);
         const key = wanted
           ? changed
             ? 'reminders.resumed'
@@ -125,12 +125,6 @@ export class HeadshotBot extends TeamsActivityHandler {
         // Not understood: say so and show what works, rather than start an update nobody asked for.
         await sendCard(context, helpCard(user.locale, { notUnderstood: true, isAdmin: await this.isAdmin(user) }));
     }
-  }
-
-  /** The broadcasts, where the reminder opt-out lives (every person may use it, not only admins). */
-  private remindersService(): NonNullable<TeamsDeps['admin']>['broadcasts'] {
-    if (!this.deps.admin) throw new AppError('internal', 'reminders need the broadcast features');
-    return this.deps.admin.broadcasts;
   }
 
   /** Whether the help card lists the admin commands for `user`. */

@@ -117,3 +117,9 @@ export function keepCard(locale: Locale): KeepCard {
 export function isKeep(answer: ExecuteAnswer): answer is KeepCard {
   return (answer as Partial<KeepCard>).keep === true;
 }
+
+/** Where a person's reminder opt-out lives: the broadcasts (every person may use it, not only admins). */
+export function remindersOf(deps: Pick<TeamsDeps, 'admin'>): BroadcastService {
+  if (!deps.admin) throw new AppError('internal', 'reminders need the broadcast features');
+  return deps.admin.broadcasts;
+}

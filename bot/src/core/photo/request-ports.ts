@@ -51,8 +51,6 @@ export interface RequestCardStore {
   list(requestId: string): Promise<RequestCardCopy[]>;
   /** Records that a card now shows `outcome`. */
   mark(requestId: string, activityId: string, outcome: RequestOutcome): Promise<void>;
-  /** What the card shows now, or null when it is not kept. */
-  showing(requestId: string, activityId: string): Promise<RequestCardCopy['shows'] | null>;
   /** Forgets the user's closed cards of other requests (only the newest applied change can be undone). */
   forgetOthers(userId: string, requestId: string): Promise<void>;
 }

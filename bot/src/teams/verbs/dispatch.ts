@@ -9,6 +9,11 @@ import { VERBS, type Delivery, type VerbEntry } from './verb-table';
 
 type Handler<D extends Delivery> = NonNullable<VerbEntry[D]>;
 
+/** The verb table's entry for `name`, or undefined (not an own key: "toString" is no verb). */
+function entryOf(name: string): VerbEntry | undefined {
+  return Object.prototype.hasOwnProperty.call(VERBS, name) ? VERBS[name as CardVerb] : undefined;
+}
+
 /** The handler of `verb` for `delivery`, with a turn whose data passed the verb's schema. */
 export function resolveVerb<D extends Delivery>(
   delivery: D,
@@ -17,9 +22,7 @@ export function resolveVerb<D extends Delivery>(
   turn: { context: TurnContext; user: ActivityUser; deps: TeamsDeps },
 ): () => ReturnType<Handler<D>> {
   const name = typeof verb === 'string' ? verb : '';
-  const entry: VerbEntry | undefined = Object.prototype.hasOwnProperty.call(VERBS, name)
-    ? VERBS[name as CardVerb]
-    : undefined;
+  const entry = entryOf(name);
   const handler = entry?.[delivery] as ((t: Turn<unknown>) => ReturnType<Handler<D>>) | undefined;
   if (!entry || !handler) throw new AppError('input.invalid', `unknown ${delivery} verb ${name.slice(0, 40)}`);
   const parsed = entry.payload.safeParse(raw && typeof raw === 'object' ? raw : {});
@@ -41,9 +44,7 @@ export function resolveSubmit(
   turn: { context: TurnContext; user: ActivityUser; deps: TeamsDeps },
 ): () => Promise<void> {
   const name = typeof verb === 'string' ? verb : '';
-  const entry: VerbEntry | undefined = Object.prototype.hasOwnProperty.call(VERBS, name)
-    ? VERBS[name as CardVerb]
-    : undefined;
+  const entry = entryOf(name);
   if (entry?.submit || !entry?.execute) return resolveVerb('submit', verb, raw, turn);
   const run = resolveVerb('execute', verb, raw, turn);
   return async () => {

@@ -9,7 +9,7 @@ import type { AdaptiveCard } from '../cards/types';
 import { errorCard } from '../error-card';
 import { sendHowTo } from '../how-to';
 import { appliedCardFor, closedCardFor } from '../photo-replies';
-import { keepCard, sendCard, type ExecuteAnswer, type Turn } from '../turn';
+import { keepCard, remindersOf, sendCard, type ExecuteAnswer, type Turn } from '../turn';
 import type { ApprovalView } from '../../core/approval/approval-ports';
 
 type RequestTurn = Turn<{ requestId: string }>;
@@ -131,8 +131,7 @@ function answeringClicked<T>({ context, deps }: Pick<Turn, 'context' | 'deps'>, 
  * becomes the note that says so, with the way to update the photo still there.
  */
 export async function stopReminders({ user, deps }: Turn): Promise<ExecuteAnswer> {
-  if (!deps.admin) throw new AppError('internal', 'reminders need the broadcast features');
-  const changed = await deps.admin.broadcasts.setReminders(user.userId, false);
+  const changed = await remindersOf(deps).setReminders(user.userId, false);
   return messageCard(user.locale, {
     kind: 'info',
     messageKey: changed ? 'reminders.stopped' : 'reminders.already_stopped',
