@@ -93,7 +93,9 @@ const schema = z.object({
   COVERAGE_REFRESH_HOURS: z.coerce.number().nonnegative().default(24),
   COVERAGE_MIN_PHOTO_SIDE: z.coerce.number().int().min(48).max(648).default(240),
   BROADCAST_RATE: z.coerce.number().positive().max(10_000).default(50),
-  BROADCAST_HEADROOM: z.coerce.number().min(0.5).max(1).default(0.95),
+  BROADCAST_HEADROOM: z.coerce.number().min(0.5).max(1).default(1),
+  BROADCAST_WINDOW_GUARD_MS: z.coerce.number().int().min(0).max(500).default(15),
+  BROADCAST_PROBE_SECONDS: z.coerce.number().positive().default(30),
   BROADCAST_CONCURRENCY: z.coerce.number().int().positive().max(256).default(16),
   BROADCAST_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   BROADCAST_LEASE_SECONDS: z.coerce.number().positive().default(30),
@@ -200,8 +202,12 @@ export interface Config {
   broadcast: {
     /** Bot Connector requests per second for all instances together (Teams: 50 per app per tenant). */
     ratePerSecond: number;
-    /** Share of the limit the pacer spaces requests at (jitter at 100% tips the connector's sliding window over). */
+    /** Share of the limit the pacer may use (1: all of it; less leaves room for other senders of the same app). */
     headroom: number;
+    /** Milliseconds the pace adds to Teams' one-second window, for the jitter between a grant and its arrival. */
+    windowGuardMs: number;
+    /** How long a limit learned from 429s holds before one more a second is tried. */
+    probeSeconds: number;
     concurrency: number;
     maxAttempts: number;
     leaseSeconds: number;
@@ -334,6 +340,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     broadcast: {
       ratePerSecond: e.BROADCAST_RATE,
       headroom: e.BROADCAST_HEADROOM,
+      windowGuardMs: e.BROADCAST_WINDOW_GUARD_MS,
+      probeSeconds: e.BROADCAST_PROBE_SECONDS,
       concurrency: e.BROADCAST_CONCURRENCY,
       maxAttempts: e.BROADCAST_MAX_ATTEMPTS,
       leaseSeconds: e.BROADCAST_LEASE_SECONDS,

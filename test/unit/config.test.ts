@@ -67,7 +67,9 @@ test('an empty environment is local mode with the documented defaults', () => {
     coverage: { refreshHours: 24, minPhotoSide: 240 },
     broadcast: {
       ratePerSecond: 50,
-      headroom: 0.95,
+      headroom: 1,
+      windowGuardMs: 15,
+      probeSeconds: 30,
       concurrency: 16,
       maxAttempts: 5,
       leaseSeconds: 30,

@@ -326,4 +326,11 @@ export const MIGRATIONS: readonly string[] = [
     opted_out_at INTEGER NOT NULL
   );
   `,
+  // 8: the broadcast pace becomes a sliding window with the limit Teams showed (core/broadcast/pace-window.ts),
+  // kept as JSON in the pacer's one row instead of the next free slot.
+  `
+  ALTER TABLE broadcast_pacer ADD COLUMN pace_state TEXT NOT NULL DEFAULT '';
+  ALTER TABLE broadcast_pacer DROP COLUMN next_slot_at;
+  ALTER TABLE broadcast_pacer DROP COLUMN paused_until;
+  `,
 ];

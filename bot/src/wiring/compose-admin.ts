@@ -111,6 +111,8 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
         localeOf: async (m) => (await a.conversations.get(m.userId))?.locale ?? resolveLocale(m.preferredLanguage),
         settings: {
           ratePerSecond: b.ratePerSecond * b.headroom,
+          windowGuardMs: b.windowGuardMs,
+          probeMs: b.probeSeconds * 1000,
           concurrency: b.concurrency,
           maxAttempts: b.maxAttempts,
           maxThrottles: 50,

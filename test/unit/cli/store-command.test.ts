@@ -14,6 +14,8 @@ import { sqlBroadcastStores } from '../../../bot/src/store/broadcast/sql-broadca
 import { T0, photo, previewed, tempDir } from '../../support/store-records';
 import { freshPostgresDatabase } from '../../support/stores';
 
+const RULES = { limit: 50, windowMs: 1000, guardMs: 15, probeMs: 30_000 };
+
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
@@ -75,7 +77,7 @@ test('copies everything once, in order, and again adds nothing', async () => {
       // New entries are numbered after the copied ones.
       await log.append({ at: T0, actorId: 'after', action: 'photo.receive', outcome: 'ok' });
       expect((await log.list({ limit: 1 }))[0]?.actorId).toBe('after');
-      expect(await sqlBroadcastStores(target).pace.acquireSlot(10, 5)).toBe(5);
+      expect(await sqlBroadcastStores(target).pace.tryAcquire(RULES, 5)).toEqual({ grantedAt: 5 });
     } finally {
       await target.close();
     }

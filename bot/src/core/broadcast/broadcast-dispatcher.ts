@@ -1,10 +1,12 @@
 /**
  * Sends campaigns: enqueues audiences (streamed, a page at a time), claims recipient jobs
- * with a lease, paces every Bot Connector request on the store's shared slots (all
- * instances together stay under the app's per-tenant limit), retries what Teams asks to be
- * retried, and keeps the admin's progress card current. See docs/broadcast.md.
+ * with a lease, paces every Bot Connector request on the store's shared window (all
+ * instances together stay under the app's per-tenant limit, or the lower one Teams shows),
+ * retries what Teams asks to be retried, and keeps the admin's progress card current.
+ * See docs/broadcast.md.
  */
 import { withoutOptedOut } from './reminder-optouts';
+import type { PaceRules } from './pace-window';
 import type { AuditLog } from '../audit/audit-ports';
 import type { Clock } from '../clock';
 import type { Locale } from '../locale';
@@ -24,8 +26,12 @@ import {
 
 /** Dispatcher settings (config.ts documents the defaults). */
 interface DispatcherSettings {
-  /** Bot Connector requests per second, for all instances together. */
+  /** Bot Connector requests per second, for all instances together (the most; Teams may show a lower limit). */
   ratePerSecond: number;
+  /** Milliseconds added to the one-second window the pace counts in, for jitter (pace-window.ts). */
+  windowGuardMs: number;
+  /** How long a limit learned from 429s holds before one more a second is tried (doubling after each fail). */
+  probeMs: number;
   /** Requests in flight per instance. */
   concurrency: number;
   /** Tries per recipient (throttles do not count). */
@@ -107,6 +113,9 @@ export class BroadcastDispatcher {
   private lastProgressAt = 0;
   private lastRenewAt = 0;
   private readonly random: () => number;
+  /** Workers waiting for the pace, in order; only the first asks the store. */
+  private readonly waiting: Array<{ resolve: (grantedAt: number) => void; reject: (err: unknown) => void }> = [];
+  private pacing = false;
   /** Counters for benchmarks and logs. */
   readonly stats = { requests: 0, throttled: 0, delivered: 0, retried: 0, failed: 0 };
 
@@ -178,6 +187,7 @@ export class BroadcastDispatcher {
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    for (const w of this.waiting.splice(0)) w.reject(new Error('stopped'));
     if (graceMs <= 0) return;
     const end = Date.now() + graceMs;
     while (this.inFlight.size > 0 && Date.now() < end)
@@ -303,24 +313,44 @@ export class BroadcastDispatcher {
     return this.local.shift();
   }
 
-  /** Waits for the shared pace: a slot of its own, and no pause in force. */
-  private readonly gate = async (_request?: 'message' | 'other'): Promise<void> => {
-    const interval = 1000 / this.d.settings.ratePerSecond;
-    // A slot woken up this late is given up: after a stall (GC, a busy machine) the late senders of every instance
-    // would otherwise fire together, a burst over Teams' per-second limit.
-    const maxLateMs = Math.max(50, 10 * interval);
-    for (;;) {
-      if (this.stopped) throw new Error('stopped');
-      const slot = await this.d.store.pace.acquireSlot(interval, Date.now());
-      await sleep(slot - Date.now());
-      if (this.stopped) throw new Error('stopped');
-      if (Date.now() - slot > maxLateMs) continue;
-      if (Date.now() >= (await this.d.store.pace.pausedUntil())) {
-        this.stats.requests++;
+  /** The pace's rules from the settings. */
+  get paceRules(): PaceRules {
+    const s = this.d.settings;
+    return { limit: s.ratePerSecond, windowMs: 1000, guardMs: s.windowGuardMs, probeMs: s.probeMs };
+  }
+
+  /**
+   * Waits for the shared pace: room in the window and no pause in force; resolves to the grant's time. Workers
+   * queue here so that one store call at a time per instance asks for the next grant.
+   */
+  private readonly gate = (): Promise<number> =>
+    new Promise<number>((resolve, reject) => {
+      if (this.stopped) {
+        reject(new Error('stopped'));
         return;
       }
+      this.waiting.push({ resolve, reject });
+      void this.grantInOrder();
+    });
+
+  private async grantInOrder(): Promise<void> {
+    if (this.pacing) return;
+    this.pacing = true;
+    try {
+      while (this.waiting.length > 0) {
+        if (this.stopped) throw new Error('stopped');
+        const answer = await this.d.store.pace.tryAcquire(this.paceRules, Date.now());
+        if ('grantedAt' in answer) {
+          this.stats.requests++;
+          this.waiting.shift()?.resolve(answer.grantedAt);
+        } else await sleep(answer.waitUntil - Date.now());
+      }
+    } catch (err) {
+      for (const w of this.waiting.splice(0)) w.reject(err);
+    } finally {
+      this.pacing = false;
     }
-  };
+  }
 
   private async send(job: RecipientJob): Promise<void> {
     const campaign = await this.d.store.campaigns.getCampaign(job.campaignId);
@@ -328,8 +358,10 @@ export class BroadcastDispatcher {
     // The pace is taken before the job is marked as being sent: a crash while waiting leaves it safely claimed.
     let outcome: DeliveryOutcome;
     let marked = false;
+    // The grant of the latest request: a 429 is the answer to it (the transport's requests go one after another).
+    let grantedAt = Date.now();
     const gateThenMark = async (request: 'message' | 'other'): Promise<void> => {
-      await this.gate();
+      grantedAt = await this.gate();
       if (request === 'message' && !marked) {
         if (!(await this.d.store.jobs.startSending(job, this.d.owner, Date.now()))) throw new Error('claim lost');
         marked = true;
@@ -347,10 +379,10 @@ export class BroadcastDispatcher {
       if (!(await this.d.store.jobs.startSending(job, this.d.owner, Date.now()))) return;
       job.attempts++;
     }
-    await this.record(job, outcome);
+    await this.record(job, outcome, grantedAt);
   }
 
-  private async record(job: RecipientJob, outcome: DeliveryOutcome): Promise<void> {
+  private async record(job: RecipientJob, outcome: DeliveryOutcome, grantedAt: number): Promise<void> {
     const { store, owner, settings } = this.d;
     const now = Date.now();
     switch (outcome.kind) {
@@ -371,7 +403,7 @@ export class BroadcastDispatcher {
                 random: this.random,
               });
         const until = now + Math.max(1000, waitMs);
-        await store.pace.pause(until);
+        await store.pace.throttled(this.paceRules, grantedAt, until, now);
         await store.campaigns.noteThrottled(job.campaignId);
         if (job.throttles + 1 >= settings.maxThrottles)
           await store.jobs.recordFailed(job, owner, 'throttled_too_often', now);
@@ -430,10 +462,12 @@ export class BroadcastDispatcher {
         progress.total,
       ]);
       if (key === card.synced) continue;
-      const outcome = await this.d.transport.updateProgress(card, progress, this.gate).catch((err: unknown) => {
-        this.d.onError?.('progress card', err);
-        return null;
-      });
+      const outcome = await this.d.transport
+        .updateProgress(card, progress, async () => void (await this.gate()))
+        .catch((err: unknown) => {
+          this.d.onError?.('progress card', err);
+          return null;
+        });
       // A 429 here is about the admin's own chat (its per-conversation window): try again next round, pause nobody.
       if (outcome?.kind === 'delivered' || outcome?.kind === 'failed')
         await this.d.store.cards.markProgressSynced(id, key, final);

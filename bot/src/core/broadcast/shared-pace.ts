@@ -1,11 +1,12 @@
-/** The send pace every instance shares: slots under the Teams limit, and pauses after a 429. */
+/** The send pace every instance shares: one sliding window of grants, a 429's pause, and the limit Teams showed. */
+import type { PaceAnswer, PaceRules } from './pace-window';
+
+/** The shared pace (core/broadcast/pace-window.ts decides; the store keeps the state and serialises callers). */
 export interface SharedPace {
-  /**
-   * The shared pace: reserves the next send slot (epoch ms) for one request, `intervalMs` after the previous one
-   * and not before a pause ends. Every instance on the store draws from the same slots.
-   */
-  acquireSlot(intervalMs: number, nowMs: number): Promise<number>;
-  /** After a 429: nobody sends before `untilMs`; the slots after it resume at the pace. */
-  pause(untilMs: number): Promise<void>;
-  pausedUntil(): Promise<number>;
+  /** Grants one request now when the window has room and no pause is in force; else says when to ask again. */
+  tryAcquire(rules: PaceRules, nowMs: number): Promise<PaceAnswer>;
+  /** After a 429 to the request granted at `grantedAt`: nobody sends before `untilMs`; the limit is learned. */
+  throttled(rules: PaceRules, grantedAt: number, untilMs: number, nowMs: number): Promise<void>;
+  /** The limit per second Teams showed when lower than the configured one; null while none is learned. */
+  learnedLimit(): Promise<number | null>;
 }

@@ -265,4 +265,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     opted_out_at BIGINT NOT NULL
   );
   `,
+  // 4: store/migrations.ts 8, the broadcast pace as a sliding window.
+  `
+  ALTER TABLE broadcast_pacer ADD COLUMN pace_state TEXT NOT NULL DEFAULT '';
+  ALTER TABLE broadcast_pacer DROP COLUMN next_slot_at;
+  ALTER TABLE broadcast_pacer DROP COLUMN paused_until;
+  `,
 ];

@@ -13,14 +13,19 @@ describe.each(ENGINES)('%s', (engine) => {
   });
   afterAll(() => db.close());
 
-  test('the pacer hands out one slot per interval, shared, and a pause moves every later slot', async () => {
-    const a = await store.pace.acquireSlot(20, 1_000);
-    const b = await store.pace.acquireSlot(20, 1_000);
-    const c = await store.pace.acquireSlot(20, 1_005);
-    expect([a, b, c]).toEqual([1_000, 1_020, 1_040]);
-    await store.pace.pause(5_000);
-    expect(await store.pace.acquireSlot(20, 1_050)).toBe(5_000);
-    expect(await store.pace.acquireSlot(20, 1_050)).toBe(5_020);
+  test('the pace keeps its window in the store: grants, a 429 pause and the limit it teaches outlive the caller', async () => {
+    const rules = { limit: 4, windowMs: 1000, guardMs: 10, probeMs: 30_000 };
+    expect(await store.pace.tryAcquire(rules, 1_000)).toEqual({ grantedAt: 1_000 });
+    // Half the even spacing (1000 / 4 / 2) before the next.
+    expect(await store.pace.tryAcquire(rules, 1_001)).toEqual({ waitUntil: 1_125 });
+    for (const t of [1_125, 1_250, 1_375]) expect(await store.pace.tryAcquire(rules, t)).toEqual({ grantedAt: t });
+    // Four in the window: the next when the first leaves it (1000 + 1000 + the 10 ms guard).
+    expect(await store.pace.tryAcquire(rules, 1_500)).toEqual({ waitUntil: 2_010 });
+    // A 429 to the third grant with two accepted before it: Teams allows 2 a second; nobody sends before 3,000.
+    await store.pace.throttled(rules, 1_250, 3_000, 1_260);
+    expect(await store.pace.learnedLimit()).toBe(2);
+    expect(await store.pace.tryAcquire(rules, 2_500)).toEqual({ waitUntil: 3_000 });
+    expect(await store.pace.tryAcquire(rules, 3_000)).toEqual({ grantedAt: 3_000 });
   });
 
   test('claims are exclusive, unique per recipient, and a dead owner leaves claimed jobs queued but sending ones unknown', async () => {
@@ -64,7 +69,7 @@ describe.each(ENGINES)('%s', (engine) => {
     expect(await store.jobs.counts('campaign-1')).toMatchObject({ total: 4, failed: 1, unknown: 1, waiting: 3 });
   });
 
-  test('two instances at once: every slot of the shared pace is handed out once, and every job is claimed by one', async () => {
+  test('two instances at once: the shared pace holds the window for both, and every job is claimed by one', async () => {
     const two = await openTwoInstances(engine);
     try {
       const [a, b] = [sqlBroadcastStores(two.a), sqlBroadcastStores(two.b)];
@@ -90,11 +95,16 @@ describe.each(ENGINES)('%s', (engine) => {
       expect(await a.campaigns.addRecipients('shared', 'A', people, 10_000, 0)).toBe(true);
       expect(await a.campaigns.finishEnqueue('shared', 'A', 0)).toBe(true);
 
-      // 60 slots asked for at the same moment by two instances: 60 different slots, 10 ms apart.
-      const slots = await Promise.all(
-        Array.from({ length: 60 }, (_, i) => (i % 2 ? a : b).pace.acquireSlot(10, 1_000_000)),
-      );
-      expect([...slots].sort((x, y) => x - y)).toEqual(Array.from({ length: 60 }, (_, i) => 1_000_000 + i * 10));
+      // Two instances asking at the same moments, every millisecond for 3 s: together they stay under the limit in
+      // every one-second window, and use it.
+      const rules = { limit: 20, windowMs: 1000, guardMs: 10, probeMs: 30_000 };
+      const grants: number[] = [];
+      for (let t = 1_000_000; t < 1_003_000; t += 5) {
+        const answers = await Promise.all([a.pace.tryAcquire(rules, t), b.pace.tryAcquire(rules, t)]);
+        for (const x of answers) if ('grantedAt' in x) grants.push(x.grantedAt);
+      }
+      expect(Math.max(...grants.map((t) => grants.filter((u) => u > t - 1000 && u <= t).length))).toBe(20);
+      expect(grants.length).toBeGreaterThanOrEqual(58);
 
       // Both instances claim in small batches, at the same time, until nothing is left.
       const claimed: string[] = [];

@@ -1,0 +1,152 @@
+/**
+ * The broadcast pace as pure arithmetic on a small state every instance shares (docs/broadcast.md, "Pacing").
+ *
+ * Teams counts a bot's requests per app per tenant in a sliding one-second window and answers 429 to the request
+ * that would go over. So the pace is a sliding window too: a request may go when the requests granted in the last
+ * second plus a guard number fewer than the budget. A request that was granted late (a busy machine, a stall)
+ * leaves no lost slot behind: the window only counts requests that were made, so the time is credited back.
+ * The guard covers the jitter between taking a grant and the request reaching Teams.
+ *
+ * The budget is the configured limit (`BROADCAST_RATE`; revisions of Teams' page say 50 and 30), unless Teams
+ * showed a lower one: a 429 that came while fewer than the budget were accepted in the window teaches the limit
+ * Teams enforces (the accepted count), at once and for every instance. One lesson at most halves the budget: a 429
+ * that is not about the app's limit (a busy chat, a hiccup) must not slow a campaign to a crawl. Later the pacer
+ * tries one more a second: 30 s after a lesson, twice as long after each try that fails, half as long after each
+ * one that holds, so a limit that was raised back (or a lesson that was wrong) is found without a 429 storm.
+ */
+
+/** How the pace is set. */
+export interface PaceRules {
+  /** Requests per window Headshot is configured to stay under (all instances together). */
+  limit: number;
+  /** Teams' window: 1,000 ms. */
+  windowMs: number;
+  /** Added to the window Headshot counts in, for the jitter between a grant and its arrival. */
+  guardMs: number;
+  /** How long a learned limit holds before one more a window is tried; doubles after each failed try. */
+  probeMs: number;
+}
+
+/** The shared state (one row in the store). Times are epoch ms. */
+export interface PaceState {
+  /** Grant times still in the window (window + guard), oldest first. */
+  grants: number[];
+  /** Grant times of requests Teams refused with 429, for two windows. */
+  refused: number[];
+  /** No grant before this (a 429's Retry-After). */
+  pausedUntil: number;
+  /** The limit per window Teams showed, when lower than `rules.limit`; null while none is learned. */
+  learned: number | null;
+  /** When the budget last changed: a 429 on a request granted before it says nothing about the new budget. */
+  changedAt: number;
+  /** When to try one more than the learned limit. */
+  probeAt: number;
+  /** The wait before the next try, doubled after each failed one and halved after each that held. */
+  probeGapMs: number;
+  /** The last change was a try upward (and no 429 has undone it yet). */
+  raising: boolean;
+}
+
+/** The answer to "may I send now?". */
+export type PaceAnswer = { grantedAt: number } | { waitUntil: number };
+
+/** The longest a learned limit holds between two tries (10 minutes). */
+const MAX_PROBE_GAP_MS = 600_000;
+
+/** A state with nothing sent. */
+export function emptyPaceState(): PaceState {
+  return {
+    grants: [],
+    refused: [],
+    pausedUntil: 0,
+    learned: null,
+    changedAt: 0,
+    probeAt: 0,
+    probeGapMs: 0,
+    raising: false,
+  };
+}
+
+/** Requests per window the pace allows now. */
+export function paceBudget(state: PaceState, rules: PaceRules): number {
+  return Math.max(1, Math.floor(Math.min(rules.limit, state.learned ?? rules.limit)));
+}
+
+function prune(state: PaceState, rules: PaceRules, nowMs: number): void {
+  const span = rules.windowMs + rules.guardMs;
+  let i = 0;
+  while (i < state.grants.length && (state.grants[i] as number) <= nowMs - span) i++;
+  if (i > 0) state.grants.splice(0, i);
+  state.refused = state.refused.filter((t) => t > nowMs - 2 * rules.windowMs);
+}
+
+/**
+ * Grants one request now when the window has room and no pause is in force; else says when to ask again.
+ * Changes `state` in place.
+ */
+export function tryGrant(state: PaceState, rules: PaceRules, nowMs: number): PaceAnswer {
+  if (nowMs < state.pausedUntil) return { waitUntil: state.pausedUntil };
+  if (state.learned !== null && nowMs >= state.probeAt) {
+    // Time to see whether Teams allows one more a window again; the previous try held when it was one.
+    if (state.raising) state.probeGapMs = Math.max(rules.probeMs / 8, state.probeGapMs / 2);
+    state.learned += 1;
+    state.raising = true;
+    state.changedAt = nowMs;
+    state.probeAt = nowMs + state.probeGapMs;
+    if (state.learned >= rules.limit) state.learned = null;
+  }
+  prune(state, rules, nowMs);
+  const budget = paceBudget(state, rules);
+  const span = rules.windowMs + rules.guardMs;
+  if (state.grants.length >= budget)
+    return { waitUntil: (state.grants[state.grants.length - budget] as number) + span };
+  // Half the even spacing at least, so that a window is not spent in one burst (bursts widen the jitter).
+  const last = state.grants[state.grants.length - 1];
+  const minGap = rules.windowMs / budget / 2;
+  if (last !== undefined && nowMs < last + minGap) return { waitUntil: Math.ceil(last + minGap) };
+  state.grants.push(nowMs);
+  return { grantedAt: nowMs };
+}
+
+/**
+ * After Teams answered 429 to a request granted at `grantedAt`: nobody sends before `untilMs`, and what the
+ * refusal shows about the limit is learned. Changes `state` in place.
+ */
+export function noteThrottled(
+  state: PaceState,
+  rules: PaceRules,
+  grantedAt: number,
+  untilMs: number,
+  nowMs: number,
+): void {
+  state.pausedUntil = Math.max(state.pausedUntil, untilMs);
+  prune(state, rules, nowMs);
+  // An answer this late, or to a request granted before the budget last changed (paced by the old budget),
+  // teaches nothing new.
+  const known = state.grants.length > 0 && grantedAt >= (state.grants[0] as number);
+  if (!known || grantedAt < state.changedAt) {
+    state.refused.push(grantedAt);
+    return;
+  }
+  const from = grantedAt - rules.windowMs;
+  const inWindow = (t: number) => t > from && t <= grantedAt;
+  // What Teams had accepted in its window when it refused: the grants up to this one (less itself), less those it
+  // refused.
+  const accepted = state.grants.filter(inWindow).length - 1 - state.refused.filter(inWindow).length;
+  state.refused.push(grantedAt);
+  const budget = paceBudget(state, rules);
+  const half = Math.max(1, Math.ceil(budget / 2));
+  if (state.learned === null) {
+    // At the configured limit, a refusal with the window (nearly) full is jitter: the pause is enough.
+    if (accepted >= budget - 1) return;
+    state.learned = Math.max(half, accepted);
+    state.probeGapMs = rules.probeMs;
+  } else {
+    // Below the configured limit every refusal means the learned limit (or the try above it) is too high.
+    state.learned = Math.max(half, Math.min(budget - 1, accepted));
+    state.probeGapMs = Math.min(MAX_PROBE_GAP_MS, Math.max(rules.probeMs, state.probeGapMs * 2));
+  }
+  state.raising = false;
+  state.changedAt = nowMs;
+  state.probeAt = state.pausedUntil + state.probeGapMs;
+}

@@ -1,0 +1,213 @@
+/**
+ * The broadcast pace (core/broadcast/pace-window.ts): a sliding window that credits back time a late sender did not
+ * use, and a limit learned from Teams' 429s. The simulations run the pace against the local tenant's own connector
+ * limiter (Teams' per-app sliding window) on a virtual clock, one millisecond at a time, with arrival jitter.
+ */
+import {
+  emptyPaceState,
+  noteThrottled,
+  paceBudget,
+  tryGrant,
+  type PaceRules,
+} from '../../../../bot/src/core/broadcast/pace-window';
+import { TeamsConnectorRateLimiter } from '../../../../emulator/connector/rate-limit';
+
+const RULES: PaceRules = { limit: 50, windowMs: 1000, guardMs: 15, probeMs: 30_000 };
+
+/** A small seeded generator, so a simulation is the same every run. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Simulation {
+  /** Requests Teams accepted, and when. */
+  acceptedAt: number[];
+  /** 429s. */
+  refused: number;
+  /** The pace's budget at the end. */
+  budget: number;
+}
+
+/**
+ * A sender pacing with `rules` against Teams enforcing `enforced` a second. Each request reaches Teams 1 ms plus up
+ * to `jitterMs` after its grant; a 429's answer comes back 2 ms later and pauses the pace for its Retry-After (at
+ * least 1 s). `stalls` are spans when the sender asks nothing (a busy machine).
+ */
+function simulate(o: {
+  enforced: number;
+  rules: PaceRules;
+  seconds: number;
+  jitterMs: number;
+  seed: number;
+  stalls?: Array<[number, number]>;
+}): Simulation {
+  const teams = new TeamsConnectorRateLimiter(true);
+  teams.configure({ appPerSecond: o.enforced, retryAfter: 'always' });
+  const state = emptyPaceState();
+  const rnd = random(o.seed);
+  const arrivals = new Map<number, number[]>(); // arrival time -> grant times
+  const answers = new Map<number, Array<{ grant: number; retryAfterMs: number }>>();
+  const acceptedAt: number[] = [];
+  let refused = 0;
+  let askAt = 0;
+  let n = 0;
+  for (let now = 0; now < o.seconds * 1000; now++) {
+    for (const grant of arrivals.get(now) ?? []) {
+      const d = teams.check('bot', 'send', `conversation-${n++}`, now);
+      if (d.allowed) acceptedAt.push(now);
+      else {
+        refused++;
+        const list = answers.get(now + 2) ?? [];
+        list.push({ grant, retryAfterMs: (d.retryAfterSeconds ?? 1) * 1000 });
+        answers.set(now + 2, list);
+      }
+    }
+    arrivals.delete(now);
+    for (const a of answers.get(now) ?? [])
+      noteThrottled(state, o.rules, a.grant, now + Math.max(1000, a.retryAfterMs), now);
+    answers.delete(now);
+    if ((o.stalls ?? []).some(([from, to]) => now >= from && now < to)) continue;
+    if (now < askAt) continue;
+    const answer = tryGrant(state, o.rules, now);
+    if ('grantedAt' in answer) {
+      const at = now + 1 + Math.floor(rnd() * (o.jitterMs + 1));
+      arrivals.set(at, [...(arrivals.get(at) ?? []), now]);
+    } else askAt = answer.waitUntil;
+  }
+  return { acceptedAt, refused, budget: paceBudget(state, o.rules) };
+}
+
+/** The most requests Teams accepted in any one-second window. */
+function busiestSecond(times: number[]): number {
+  let most = 0;
+  let from = 0;
+  for (let i = 0; i < times.length; i++) {
+    while ((times[from] as number) <= (times[i] as number) - 1000) from++;
+    most = Math.max(most, i - from + 1);
+  }
+  return most;
+}
+
+test('a window has room for the budget, half-evenly spaced, and then for one more when its oldest grant leaves it', () => {
+  const rules = { ...RULES, limit: 4 };
+  const s = emptyPaceState();
+  expect(tryGrant(s, rules, 0)).toEqual({ grantedAt: 0 });
+  expect(tryGrant(s, rules, 10)).toEqual({ waitUntil: 125 });
+  for (const t of [125, 250, 375]) expect(tryGrant(s, rules, t)).toEqual({ grantedAt: t });
+  expect(tryGrant(s, rules, 400)).toEqual({ waitUntil: 1015 });
+  expect(tryGrant(s, rules, 1014)).toEqual({ waitUntil: 1015 });
+  expect(tryGrant(s, rules, 1015)).toEqual({ grantedAt: 1015 });
+});
+
+test('time a stalled sender did not use is credited back: after a stall the window is full again at once', () => {
+  const rules = { ...RULES, limit: 10 };
+  const s = emptyPaceState();
+  expect(tryGrant(s, rules, 0)).toEqual({ grantedAt: 0 });
+  // The sender stalls for 900 ms. A fixed slot every 100 ms would have lost 8 of them; the window lost none.
+  let granted = 1;
+  for (let t = 900; t < 1000; t++) if ('grantedAt' in tryGrant(s, rules, t)) granted++;
+  expect(granted).toBe(3); // 900, 950 (half the even spacing), and nothing more before the first grant leaves
+  const later: number[] = [];
+  for (let t = 1000; t < 2015; t++) {
+    const a = tryGrant(s, rules, t);
+    if ('grantedAt' in a) later.push(a.grantedAt);
+  }
+  expect(later).toHaveLength(10);
+});
+
+test('a 429 with the window full is jitter: everyone pauses, nothing is learned', () => {
+  const s = emptyPaceState();
+  for (let t = 0; t < 1000; t += 10) tryGrant(s, RULES, t);
+  expect(s.grants).toHaveLength(50);
+  const last = s.grants[49] as number;
+  noteThrottled(s, RULES, last, 2_000, last + 5);
+  expect(s.learned).toBeNull();
+  expect(tryGrant(s, RULES, 1_500)).toEqual({ waitUntil: 2_000 });
+});
+
+test('a 429 with fewer accepted teaches the lower limit; older refusals teach nothing more; tries go up slowly', () => {
+  const s = emptyPaceState();
+  // 40 grants in 400 ms; Teams refuses the 31st: it allows 30.
+  for (let t = 0; t < 400; t += 10) expect('grantedAt' in tryGrant(s, RULES, t)).toBe(true);
+  // The answer to the 31st comes back after the 40th was granted.
+  noteThrottled(s, RULES, 300, 1_400, 395);
+  expect(s.learned).toBe(30);
+  // The 32nd to 40th were granted before Teams' limit was learned: their 429s pause, and leave the limit alone.
+  for (let g = 310; g < 400; g += 10) noteThrottled(s, RULES, g, 1_000 + g, 396 + g / 10);
+  expect(s.learned).toBe(30);
+  expect(paceBudget(s, RULES)).toBe(30);
+  expect(tryGrant(s, RULES, 1_000)).toEqual({ waitUntil: 1_400 });
+  // 30 s after the first pause: one more a second is tried.
+  expect(s.probeAt).toBe(1_400 + 30_000);
+  tryGrant(s, RULES, 31_400);
+  expect(s.learned).toBe(31);
+  // Teams refuses the try: back to 30, and twice as long before the next.
+  for (let t = 31_400; t < 32_100; t += 20) tryGrant(s, RULES, t);
+  expect(s.grants).toHaveLength(31);
+  const grant = s.grants[30] as number;
+  noteThrottled(s, RULES, grant, grant + 1_000, grant + 3);
+  expect(s.learned).toBe(30);
+  expect(s.probeGapMs).toBe(60_000);
+  // Tries that succeed climb back to the configured limit, which ends the learned one.
+  s.learned = 49;
+  s.probeAt = 100_000;
+  tryGrant(s, RULES, 100_000);
+  expect(s.learned).toBeNull();
+  expect(paceBudget(s, RULES)).toBe(50);
+});
+
+test('at the limit Teams enforces, the pace uses at least 0.97 of it with no 429 and never fills a second', () => {
+  const sim = simulate({ enforced: 50, rules: RULES, seconds: 120, jitterMs: 12, seed: 1 });
+  expect(sim.refused).toBe(0);
+  expect(busiestSecond(sim.acceptedAt)).toBeLessThanOrEqual(50);
+  expect(sim.acceptedAt.length / (120 * 50)).toBeGreaterThanOrEqual(0.97);
+});
+
+test('stalls cost no more than their own length: the window is used again at once after each', () => {
+  const stalls: Array<[number, number]> = Array.from({ length: 20 }, (_, i) => [i * 6_000 + 2_000, i * 6_000 + 2_400]);
+  const sim = simulate({ enforced: 50, rules: RULES, seconds: 120, jitterMs: 8, seed: 2, stalls });
+  expect(sim.refused).toBe(0);
+  // 8 s of stalls out of 120: 0.97 of the 112 s the sender could send.
+  expect(sim.acceptedAt.length / (112 * 50)).toBeGreaterThanOrEqual(0.97);
+});
+
+test('configured for 50 while Teams enforces 30: converges within 3 s, then 0.97 of 30 with rare 429s', () => {
+  const sim = simulate({ enforced: 30, rules: RULES, seconds: 600, jitterMs: 8, seed: 3 });
+  expect(sim.budget).toBe(30);
+  const after = (t: number) => sim.acceptedAt.filter((a) => a >= t).length;
+  // From the third second on, at least 0.97 of 30 a second.
+  expect(after(3_000) / (597 * 30)).toBeGreaterThanOrEqual(0.97);
+  // The first lesson and the slow tries upward (30, 60, 120, 240 s apart): at most 0.1% of requests refused.
+  expect(sim.refused).toBeLessThanOrEqual(Math.ceil(sim.acceptedAt.length / 1000));
+  expect(busiestSecond(sim.acceptedAt)).toBeLessThanOrEqual(30);
+});
+
+test('a 429 that is not about the app limit halves the budget at most, and tries that hold win the rest back soon', () => {
+  const s = emptyPaceState();
+  for (let t = 0; t < 40; t += 10) tryGrant(s, RULES, t);
+  // A busy chat's 429 with 2 accepted in the window: the budget halves, it does not fall to 2.
+  noteThrottled(s, RULES, 20, 1_030, 25);
+  expect(paceBudget(s, RULES)).toBe(25);
+  // With nothing refused, each try comes sooner than the one before: back to the full 50 within three minutes.
+  let t = 1_030;
+  while (s.learned !== null && t < 180_000) {
+    tryGrant(s, RULES, t);
+    t += 100;
+  }
+  expect(s.learned).toBeNull();
+  expect(t).toBeLessThan(180_000);
+});
+
+test('configured three times too high (150 while Teams enforces 50): two lessons, then the whole limit', () => {
+  const sim = simulate({ enforced: 50, rules: { ...RULES, limit: 150 }, seconds: 300, jitterMs: 8, seed: 4 });
+  expect(sim.budget).toBe(50);
+  expect(sim.acceptedAt.filter((a) => a >= 5_000).length / (295 * 50)).toBeGreaterThanOrEqual(0.97);
+  expect(sim.refused).toBeLessThanOrEqual(Math.ceil(sim.acceptedAt.length / 1000));
+});
