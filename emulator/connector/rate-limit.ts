@@ -106,6 +106,9 @@ export class TeamsConnectorRateLimiter {
   /** Calls refused with 429 and calls allowed since the last reset. */
   throttled = 0;
   allowed = 0;
+  /** When the first call was allowed since the last reset (virtual ms), and calls allowed in each second after it. */
+  private firstAllowedMs: number | null = null;
+  private perSecond: number[] = [];
 
   constructor(private readonly enabledByDefault = false) {
     this.limits = teamsLimits(enabledByDefault);
@@ -136,7 +139,7 @@ export class TeamsConnectorRateLimiter {
   /** Decides for one call by `botId` on `operation` in `conversationId` at virtual time `nowMs`. */
   check(botId: string, operation: ConnectorOperation, conversationId: string, nowMs: number): RateDecision {
     if (!this.limits.enabled) {
-      this.allowed++;
+      this.receipt(nowMs);
       return { allowed: true };
     }
     this.app.prune(nowMs - 1000);
@@ -162,8 +165,21 @@ export class TeamsConnectorRateLimiter {
     }
     this.app.push(nowMs);
     for (const log of touched) log.push(nowMs);
-    this.allowed++;
+    this.receipt(nowMs);
     return { allowed: true };
+  }
+
+  /** Calls allowed in each second since the first one after the last reset (for benchmarks). */
+  receipts(): { firstMs: number | null; perSecond: number[] } {
+    return { firstMs: this.firstAllowedMs, perSecond: [...this.perSecond] };
+  }
+
+  private receipt(nowMs: number): void {
+    this.allowed++;
+    this.firstAllowedMs ??= nowMs;
+    const second = Math.floor((nowMs - this.firstAllowedMs) / 1000);
+    while (this.perSecond.length <= second) this.perSecond.push(0);
+    this.perSecond[second] = (this.perSecond[second] as number) + 1;
   }
 
   /** Back to the starting limits, with no counters. */
@@ -173,6 +189,8 @@ export class TeamsConnectorRateLimiter {
     this.logs.clear();
     this.throttled = 0;
     this.allowed = 0;
+    this.firstAllowedMs = null;
+    this.perSecond = [];
   }
 
   private refuse(log: Log, requests: number, seconds: number, nowMs: number): RateDecision {

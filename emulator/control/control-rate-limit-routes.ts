@@ -21,12 +21,16 @@ const limitsPatch = z
   })
   .strict();
 
-/** `GET/PUT /_control/connector/rate-limits`: Teams' bot rate limits on the connector, and what they refused. */
+/**
+ * `GET/PUT /_control/connector/rate-limits`: Teams' bot rate limits on the connector, what they refused, and what
+ * they allowed in each second since the first allowed call (`receipts`, for benchmarks).
+ */
 export function registerControlRateLimitRoutes(server: Server, state: TenantState): void {
   const answer = () => ({
     ...state.connectorLimiter.config,
     throttled: state.connectorLimiter.throttled,
     allowed: state.connectorLimiter.allowed,
+    receipts: state.connectorLimiter.receipts(),
   });
   server.get(
     '/_control/connector/rate-limits',

@@ -74,3 +74,14 @@ test('the hourly window asks to wait minutes; reset restores the documented tabl
   ]);
   expect(l.config).toMatchObject({ enabled: true, appPerSecond: 50, retryAfter: 'sometimes' });
 });
+
+test('receipts count the calls allowed in each second after the first, and a reset clears them', () => {
+  const l = new TeamsConnectorRateLimiter(true);
+  l.configure({ appPerSecond: 3 });
+  const at = [5_000, 5_100, 5_200, 5_300, 6_050, 6_400, 8_100];
+  const allowed = at.map((t, i) => l.check('bot', 'send', `c${i}`, t).allowed);
+  expect(allowed).toEqual([true, true, true, false, true, true, true]);
+  expect(l.receipts()).toEqual({ firstMs: 5_000, perSecond: [3, 2, 0, 1] });
+  l.reset();
+  expect(l.receipts()).toEqual({ firstMs: null, perSecond: [] });
+});
