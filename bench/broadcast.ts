@@ -339,9 +339,7 @@ async function main(): Promise<void> {
   for (let run = 1; run <= RUNS; run++)
     for (const mode of MODES) {
       const f =
-        mode === 'naive'
-          ? await naive(tenant.url)
-          : await paced(tenant.url, mode === 'adaptive' ? ENFORCED : LIMIT);
+        mode === 'naive' ? await naive(tenant.url) : await paced(tenant.url, mode === 'adaptive' ? ENFORCED : LIMIT);
       rows.push([mode, f]);
       process.stdout.write(line(String(run), mode, f));
     }

@@ -27,6 +27,7 @@ const TABLES: ReadonlyArray<{ name: string; key: string; order?: 'rowid' | 'seq'
   { name: 'tenant_settings', key: 'id' },
   { name: 'request_cards', key: 'request_id, activity_id', order: 'rowid' },
   { name: 'reminder_optouts', key: 'user_id' },
+  { name: 'conversation_updates', key: 'conversation_id' },
 ];
 
 const BATCH = 500;

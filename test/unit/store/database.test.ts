@@ -47,6 +47,7 @@ test('a fresh database reaches the latest user_version with every table the stor
     'broadcast_campaigns',
     'broadcast_pacer',
     'broadcast_recipients',
+    'conversation_updates',
     'conversations',
     'coverage_scans',
     'coverage_users',

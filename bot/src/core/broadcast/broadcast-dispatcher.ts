@@ -65,6 +65,8 @@ export interface DispatcherDeps {
 }
 
 const ENQUEUE_CHUNK = 500;
+/** One progress card update per chat every 2 s at most: within Teams' 1,800 an hour (and 60 per 30 s) per chat. */
+const CONVERSATION_GAP_MS = 2_000;
 const RATE_WINDOW_MS = 10_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
@@ -171,8 +173,11 @@ export class BroadcastDispatcher {
           (c.state === 'scheduled' && c.sendAt <= this.d.clock.now()),
       );
       if (open.length === 0) {
+        // The last update of each card may wait for its chat's turn (one update every 2 s per chat).
         await this.syncProgress(true);
-        return;
+        if ((await this.d.store.cards.campaignsWithOpenCards()).length === 0 || Date.now() > end) return;
+        await sleep(pollMs);
+        continue;
       }
       if (Date.now() > end)
         throw new Error(`campaigns still open after ${timeoutMs} ms: ${open.map((c) => c.id).join(', ')}`);
@@ -462,6 +467,8 @@ export class BroadcastDispatcher {
         progress.total,
       ]);
       if (key === card.synced) continue;
+      // Every instance and campaign updating cards in this admin's chat shares its per-conversation limit.
+      if (!(await this.d.store.cards.claimConversationUpdate(card.conversationId, now, CONVERSATION_GAP_MS))) continue;
       const outcome = await this.d.transport
         .updateProgress(card, progress, async () => void (await this.gate()))
         .catch((err: unknown) => {

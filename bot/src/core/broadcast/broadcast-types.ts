@@ -65,6 +65,8 @@ export interface ProgressCardRef {
   reference: string;
   activityId: string;
   locale: Locale;
+  /** The admin's chat: Teams limits updates per conversation, whichever campaign or instance sends them. */
+  conversationId: string;
 }
 
 /** One person of an audience. */

@@ -8,4 +8,9 @@ export interface ProgressCardStore {
   /** Campaigns whose card may lag behind. */
   campaignsWithOpenCards(): Promise<string[]>;
   markProgressSynced(id: string, key: string, final: boolean): Promise<void>;
+  /**
+   * Claims the right to update a card in `conversationId` now: true when no update of that chat (by any campaign or
+   * instance) was claimed in the last `minGapMs`.
+   */
+  claimConversationUpdate(conversationId: string, nowMs: number, minGapMs: number): Promise<boolean>;
 }

@@ -10,8 +10,9 @@ export class SqlProgressCards implements ProgressCardStore {
 
   async setProgressCard(id: string, card: ProgressCardRef): Promise<void> {
     await this.db.run(
-      `UPDATE broadcast_campaigns SET progress_ref = ?, progress_activity_id = ?, progress_locale = ? WHERE id = ?`,
-      [card.reference, card.activityId, card.locale, id],
+      `UPDATE broadcast_campaigns SET progress_ref = ?, progress_activity_id = ?, progress_locale = ?,
+         progress_conversation = ? WHERE id = ?`,
+      [card.reference, card.activityId, card.locale, card.conversationId, id],
     );
   }
 
@@ -20,10 +21,12 @@ export class SqlProgressCards implements ProgressCardStore {
       progress_ref: string | null;
       progress_activity_id: string | null;
       progress_locale: string | null;
+      progress_conversation: string | null;
       progress_synced: string | null;
       progress_final: number;
     }>(
-      `SELECT progress_ref, progress_activity_id, progress_locale, progress_synced, progress_final FROM broadcast_campaigns WHERE id = ?`,
+      `SELECT progress_ref, progress_activity_id, progress_locale, progress_conversation, progress_synced, progress_final
+         FROM broadcast_campaigns WHERE id = ?`,
       [id],
     );
     if (!r?.progress_ref || !r.progress_activity_id) return null;
@@ -31,6 +34,8 @@ export class SqlProgressCards implements ProgressCardStore {
       reference: r.progress_ref,
       activityId: r.progress_activity_id,
       locale: (r.progress_locale ?? 'en') as Locale,
+      // A card kept before the chat was recorded counts on its own.
+      conversationId: r.progress_conversation ?? `campaign:${id}`,
       synced: r.progress_synced,
       final: r.progress_final === 1,
     };
@@ -50,5 +55,15 @@ export class SqlProgressCards implements ProgressCardStore {
       final ? 1 : 0,
       id,
     ]);
+  }
+
+  async claimConversationUpdate(conversationId: string, nowMs: number, minGapMs: number): Promise<boolean> {
+    const r = await this.db.run(
+      `INSERT INTO conversation_updates (conversation_id, updated_at) VALUES (?, ?)
+         ON CONFLICT (conversation_id) DO UPDATE SET updated_at = excluded.updated_at
+         WHERE conversation_updates.updated_at <= ?`,
+      [conversationId, nowMs, nowMs - minGapMs],
+    );
+    return r.changes > 0;
   }
 }

@@ -270,5 +270,12 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ALTER TABLE broadcast_pacer ADD COLUMN pace_state TEXT NOT NULL DEFAULT '';
   ALTER TABLE broadcast_pacer DROP COLUMN next_slot_at;
   ALTER TABLE broadcast_pacer DROP COLUMN paused_until;
+  -- Teams limits updates per conversation (7/1 s, 8/2 s, 60/30 s, 1800/h): the admin's chat, where progress cards
+  -- of every campaign and instance are updated, gets one at most every 2 s.
+  ALTER TABLE broadcast_campaigns ADD COLUMN progress_conversation TEXT;
+  CREATE TABLE conversation_updates (
+    conversation_id TEXT PRIMARY KEY,
+    updated_at      BIGINT NOT NULL
+  );
   `,
 ];

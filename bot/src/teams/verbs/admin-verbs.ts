@@ -87,6 +87,7 @@ export const send: AdminVerb = async (ctx) => {
       reference: referenceOf(ctx.context),
       activityId,
       locale: ctx.user.locale,
+      conversationId: ctx.context.activity.conversation.id,
     });
   return ctx.context.activity.replyToId ? progress : keepCard(ctx.user.locale);
 };

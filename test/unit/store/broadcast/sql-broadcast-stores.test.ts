@@ -118,6 +118,16 @@ describe.each(ENGINES)('%s', (engine) => {
       await Promise.all([drain(a, 'A'), drain(b, 'B'), drain(a, 'A2'), drain(b, 'B2')]);
       expect(claimed).toHaveLength(300);
       expect(new Set(claimed).size).toBe(300);
+
+      // The admin's chat: one progress card update every 2 s, whichever instance asks.
+      const claims = await Promise.all([
+        a.cards.claimConversationUpdate('19:admin-chat', 10_000, 2_000),
+        b.cards.claimConversationUpdate('19:admin-chat', 10_000, 2_000),
+      ]);
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await b.cards.claimConversationUpdate('19:admin-chat', 11_999, 2_000)).toBe(false);
+      expect(await b.cards.claimConversationUpdate('19:other-chat', 11_999, 2_000)).toBe(true);
+      expect(await b.cards.claimConversationUpdate('19:admin-chat', 12_000, 2_000)).toBe(true);
     } finally {
       await two.done();
     }
