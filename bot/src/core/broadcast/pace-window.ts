@@ -5,7 +5,14 @@
  * that would go over. So the pace is a sliding window too: a request may go when the requests granted in the last
  * second plus a guard number fewer than the budget. A request that was granted late (a busy machine, a stall)
  * leaves no lost slot behind: the window only counts requests that were made, so the time is credited back.
- * The guard covers the jitter between taking a grant and the request reaching Teams.
+ * The guard covers the jitter between taking a grant and the request reaching Teams; a 429 with the window full
+ * shows more jitter than that, and widens the guard by 5 ms (up to 100 ms); each 30 s without such a 429 narrows it
+ * by 5 ms again, so one stall costs a retry, not a slower campaign.
+ *
+ * A 429 is retried after its own Retry-After (the dispatcher does that). Everyone pauses only when Teams asks for
+ * longer than a window (Retry-After of 2 s or more, or the growing backoff of a request refused again and again):
+ * a one-second Retry-After for the app's window is already what the window waits for, and pausing every sender for
+ * a whole second on each would cost far more than the 429 itself.
  *
  * The budget is the configured limit (`BROADCAST_RATE`; revisions of Teams' page say 50 and 30), unless Teams
  * showed a lower one: a 429 that came while fewer than the budget were accepted in the window teaches the limit
@@ -33,8 +40,12 @@ export interface PaceState {
   grants: number[];
   /** Grant times of requests Teams refused with 429, for two windows. */
   refused: number[];
-  /** No grant before this (a 429's Retry-After). */
+  /** No grant before this (a 429's Retry-After longer than a window). */
   pausedUntil: number;
+  /** Guard added after 429s with the window full (more jitter than the configured guard covers). */
+  extraGuardMs: number;
+  /** When the last such 429 came, or the guard last narrowed. */
+  jitterAt: number;
   /** The limit per window Teams showed, when lower than `rules.limit`; null while none is learned. */
   learned: number | null;
   /** When the budget last changed: a 429 on a request granted before it says nothing about the new budget. */
@@ -52,6 +63,20 @@ export type PaceAnswer = { grantedAt: number } | { waitUntil: number };
 
 /** The longest a learned limit holds between two tries (10 minutes). */
 const MAX_PROBE_GAP_MS = 600_000;
+/** What one 429 with the window full adds to the guard, the most it adds in all, and how soon a step goes again. */
+const JITTER_STEP_MS = 5;
+const MAX_EXTRA_GUARD_MS = 100;
+const JITTER_NARROW_MS = 30_000;
+
+/** The span the window counts grants in: Teams' window, the guard, and what jitter added to it lately. */
+function spanOf(state: PaceState, rules: PaceRules, nowMs: number): number {
+  const steps = Math.floor((nowMs - state.jitterAt) / JITTER_NARROW_MS);
+  if (state.extraGuardMs > 0 && steps > 0) {
+    state.extraGuardMs = Math.max(0, state.extraGuardMs - steps * JITTER_STEP_MS);
+    state.jitterAt += steps * JITTER_NARROW_MS;
+  }
+  return rules.windowMs + rules.guardMs + state.extraGuardMs;
+}
 
 /** A state with nothing sent. */
 export function emptyPaceState(): PaceState {
@@ -59,6 +84,8 @@ export function emptyPaceState(): PaceState {
     grants: [],
     refused: [],
     pausedUntil: 0,
+    extraGuardMs: 0,
+    jitterAt: 0,
     learned: null,
     changedAt: 0,
     probeAt: 0,
@@ -73,7 +100,7 @@ export function paceBudget(state: PaceState, rules: PaceRules): number {
 }
 
 function prune(state: PaceState, rules: PaceRules, nowMs: number): void {
-  const span = rules.windowMs + rules.guardMs;
+  const span = spanOf(state, rules, nowMs);
   let i = 0;
   while (i < state.grants.length && (state.grants[i] as number) <= nowMs - span) i++;
   if (i > 0) state.grants.splice(0, i);
@@ -97,7 +124,7 @@ export function tryGrant(state: PaceState, rules: PaceRules, nowMs: number): Pac
   }
   prune(state, rules, nowMs);
   const budget = paceBudget(state, rules);
-  const span = rules.windowMs + rules.guardMs;
+  const span = spanOf(state, rules, nowMs);
   if (state.grants.length >= budget)
     return { waitUntil: (state.grants[state.grants.length - budget] as number) + span };
   // Half the even spacing at least, so that a window is not spent in one burst (bursts widen the jitter).
@@ -119,7 +146,7 @@ export function noteThrottled(
   untilMs: number,
   nowMs: number,
 ): void {
-  state.pausedUntil = Math.max(state.pausedUntil, untilMs);
+  if (untilMs - nowMs > rules.windowMs + rules.guardMs) state.pausedUntil = Math.max(state.pausedUntil, untilMs);
   prune(state, rules, nowMs);
   // An answer this late, or to a request granted before the budget last changed (paced by the old budget),
   // teaches nothing new.
@@ -137,8 +164,12 @@ export function noteThrottled(
   const budget = paceBudget(state, rules);
   const half = Math.max(1, Math.ceil(budget / 2));
   if (state.learned === null) {
-    // At the configured limit, a refusal with the window (nearly) full is jitter: the pause is enough.
-    if (accepted >= budget - 1) return;
+    // At the configured limit, a refusal with the window (nearly) full is jitter: a wider guard, no lesson.
+    if (accepted >= budget - 1) {
+      state.extraGuardMs = Math.min(MAX_EXTRA_GUARD_MS, state.extraGuardMs + JITTER_STEP_MS);
+      state.jitterAt = nowMs;
+      return;
+    }
     state.learned = Math.max(half, accepted);
     state.probeGapMs = rules.probeMs;
   } else {
@@ -148,5 +179,5 @@ export function noteThrottled(
   }
   state.raising = false;
   state.changedAt = nowMs;
-  state.probeAt = state.pausedUntil + state.probeGapMs;
+  state.probeAt = Math.max(nowMs, state.pausedUntil) + state.probeGapMs;
 }

@@ -15,6 +15,8 @@ const stateSchema = z.object({
   grants: z.array(z.number()),
   refused: z.array(z.number()),
   pausedUntil: z.number(),
+  extraGuardMs: z.number().nonnegative(),
+  jitterAt: z.number(),
   learned: z.number().positive().nullable(),
   changedAt: z.number(),
   probeAt: z.number(),

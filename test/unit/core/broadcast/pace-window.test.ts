@@ -122,14 +122,31 @@ test('time a stalled sender did not use is credited back: after a stall the wind
   expect(later).toHaveLength(10);
 });
 
-test('a 429 with the window full is jitter: everyone pauses, nothing is learned', () => {
+test('a 429 with the window full is jitter: the guard widens for a while, nobody pauses, nothing is learned', () => {
   const s = emptyPaceState();
   for (let t = 0; t < 1000; t += 10) tryGrant(s, RULES, t);
   expect(s.grants).toHaveLength(50);
-  const last = s.grants[49] as number;
-  noteThrottled(s, RULES, last, 2_000, last + 5);
+  expect(s.grants[49]).toBe(490);
+  // Retry-After: 1 s, for that request only.
+  noteThrottled(s, RULES, 490, 1_495, 495);
   expect(s.learned).toBeNull();
-  expect(tryGrant(s, RULES, 1_500)).toEqual({ waitUntil: 2_000 });
+  expect(s.pausedUntil).toBe(0);
+  // The first grant leaves the window 1,000 + 15 + 5 ms after it was made.
+  expect(tryGrant(s, RULES, 1_015)).toEqual({ waitUntil: 1_020 });
+  expect(tryGrant(s, RULES, 1_020)).toEqual({ grantedAt: 1_020 });
+  // 30 s without such a 429 narrows it back.
+  expect(tryGrant(s, RULES, 30_494)).toEqual({ grantedAt: 30_494 });
+  expect(s.extraGuardMs).toBe(5);
+  expect(tryGrant(s, RULES, 30_495)).toEqual({ waitUntil: 30_504 });
+  expect(s.extraGuardMs).toBe(0);
+});
+
+test('a Retry-After longer than a window pauses every sender until it ends', () => {
+  const s = emptyPaceState();
+  expect(tryGrant(s, RULES, 0)).toEqual({ grantedAt: 0 });
+  noteThrottled(s, RULES, 0, 5_010, 10);
+  expect(tryGrant(s, RULES, 20)).toEqual({ waitUntil: 5_010 });
+  expect(tryGrant(s, RULES, 5_010)).toEqual({ grantedAt: 5_010 });
 });
 
 test('a 429 with fewer accepted teaches the lower limit; older refusals teach nothing more; tries go up slowly', () => {
@@ -143,9 +160,11 @@ test('a 429 with fewer accepted teaches the lower limit; older refusals teach no
   for (let g = 310; g < 400; g += 10) noteThrottled(s, RULES, g, 1_000 + g, 396 + g / 10);
   expect(s.learned).toBe(30);
   expect(paceBudget(s, RULES)).toBe(30);
-  expect(tryGrant(s, RULES, 1_000)).toEqual({ waitUntil: 1_400 });
-  // 30 s after the first pause: one more a second is tried.
-  expect(s.probeAt).toBe(1_400 + 30_000);
+  // Nobody pauses for the one-second Retry-Afters: the window waits until only 29 of the 40 grants are in it.
+  expect(s.pausedUntil).toBe(0);
+  expect(tryGrant(s, RULES, 1_000)).toEqual({ waitUntil: 1_115 });
+  // 30 s after the lesson: one more a second is tried.
+  expect(s.probeAt).toBe(395 + 30_000);
   tryGrant(s, RULES, 31_400);
   expect(s.learned).toBe(31);
   // Teams refuses the try: back to 30, and twice as long before the next.
@@ -210,4 +229,11 @@ test('configured three times too high (150 while Teams enforces 50): two lessons
   expect(sim.budget).toBe(50);
   expect(sim.acceptedAt.filter((a) => a >= 5_000).length / (295 * 50)).toBeGreaterThanOrEqual(0.97);
   expect(sim.refused).toBeLessThanOrEqual(Math.ceil(sim.acceptedAt.length / 1000));
+});
+
+test('more jitter than the guard covers (up to 40 ms): the guard widens after a few 429s and they stop', () => {
+  const sim = simulate({ enforced: 50, rules: RULES, seconds: 600, jitterMs: 40, seed: 5 });
+  expect(sim.refused).toBeGreaterThan(0);
+  expect(sim.refused).toBeLessThanOrEqual(Math.ceil(sim.acceptedAt.length / 1000));
+  expect(sim.acceptedAt.length / (600 * 50)).toBeGreaterThanOrEqual(0.93);
 });
