@@ -17,6 +17,7 @@ const KNOWN: Record<string, (u: SeedUser) => unknown> = {
   displayName: (u) => u.displayName,
   givenName: (u) => u.givenName,
   jobTitle: (u) => u.jobTitle ?? null,
+  department: (u) => u.department ?? null,
   mail: (u) => u.mail,
   mailNickname: (u) => u.upn.split('@')[0] ?? null,
   preferredLanguage: (u) => u.preferredLanguage,

@@ -100,6 +100,7 @@ export function demoSeed(): OrgSeed {
         mailbox: 'online',
         managerId: U.megan,
         jobTitle: 'Marketing Assistant',
+        department: 'Marketing',
       },
       {
         ...member,
@@ -113,6 +114,7 @@ export function demoSeed(): OrgSeed {
         mailbox: 'online',
         managerId: U.patti,
         jobTitle: 'Marketing Manager',
+        department: 'Marketing',
         photo: { size: 648, color: '#6b4fbb' },
       },
       {
@@ -127,6 +129,7 @@ export function demoSeed(): OrgSeed {
         mailbox: 'online',
         managerId: U.megan,
         jobTitle: 'Retail Manager',
+        department: 'Retail',
       },
       {
         ...member,
@@ -140,6 +143,7 @@ export function demoSeed(): OrgSeed {
         mailbox: 'online',
         managerId: U.megan,
         jobTitle: 'Sales Rep',
+        department: 'Sales',
         onPremisesSyncEnabled: true,
         onPremisesThumbnailPhoto: { bytes: 9_216 },
       },
@@ -154,6 +158,7 @@ export function demoSeed(): OrgSeed {
         preferredLanguage: 'en-US',
         mailbox: 'online',
         jobTitle: 'President',
+        department: 'Executive Management',
         roles: ['HeadshotAdmin'],
         directoryRoles: [USER_ADMINISTRATOR_ROLE],
       },
@@ -169,6 +174,7 @@ export function demoSeed(): OrgSeed {
         mailbox: 'none',
         managerId: U.patti,
         jobTitle: 'Planner',
+        department: 'Retail',
         licensed: false,
       },
       {
@@ -197,6 +203,7 @@ export function demoSeed(): OrgSeed {
         mailbox: 'online',
         managerId: U.patti,
         jobTitle: 'Developer',
+        department: 'Research & Development',
         accountEnabled: false,
       },
       {
@@ -213,6 +220,7 @@ export function demoSeed(): OrgSeed {
         mailbox: 'onPremises',
         managerId: U.patti,
         jobTitle: 'Designer',
+        department: 'Research & Development',
       },
     ],
   };

@@ -47,6 +47,8 @@ export interface SeedUser {
   /** Whether the user holds a Microsoft 365 licence (defaults to true for members with a mailbox). */
   licensed?: boolean;
   jobTitle?: string | null;
+  /** The user's department (Graph `department`), for reports per department. */
+  department?: string | null;
   /** Windows time zone name returned by mailboxSettings (derived from the language when absent). */
   timeZone?: string;
   /**
@@ -136,6 +138,7 @@ const seedUserSchema = z.object({
   directoryRoles: z.array(z.string().uuid()).optional(),
   licensed: z.boolean().optional(),
   jobTitle: z.string().nullable().optional(),
+  department: z.string().nullable().optional(),
   timeZone: z.string().optional(),
   onPremisesThumbnailPhoto: z.object({ bytes: z.number().int().nonnegative() }).optional(),
   photo: z

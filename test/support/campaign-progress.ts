@@ -22,6 +22,7 @@ export function campaignProgress(overrides: Partial<CampaignProgress> = {}): Cam
     ratePerSecond: 47.5,
     secondsLeft: 2,
     throttled: 1,
+    funnel: null,
     ...overrides,
   };
 }

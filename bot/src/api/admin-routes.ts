@@ -23,6 +23,7 @@ import type {
   AuditEntryJson,
   AuditPage,
   CampaignPreviewJson,
+  CampaignFunnelJson,
   CampaignProgressJson,
   CoverageJson,
   DownloadLink,
@@ -190,6 +191,16 @@ export function registerAdminRoutes(server: Server, deps: AdminRouteDeps, access
     jsonHandler(async (req): Promise<CampaignProgressJson> =>
       progressJson(await deps.broadcasts.progress(callerOf(req).userId, param(req, 'campaignId'))),
     ),
+  );
+
+  route(
+    server,
+    access,
+    admin('GET', '/api/admin/campaigns/:campaignId/funnel'),
+    jsonHandler(async (req): Promise<CampaignFunnelJson> => {
+      const f = await deps.broadcasts.funnel(callerOf(req).userId, param(req, 'campaignId'));
+      return { ...f, visibleAsOf: f.visibleAsOf?.toISOString() ?? null };
+    }),
   );
 
   route(

@@ -43,6 +43,8 @@ export interface RouteRule {
 export interface AccessControl {
   sso?: SsoValidator;
   roles?: RoleResolver;
+  /** Told of each person the SSO check let in (a reminder's "opened" step). */
+  onCaller?: (userId: string) => void;
 }
 
 const rules = new WeakMap<Server, RouteRule[]>();
@@ -59,7 +61,7 @@ export function route(
     if (!access.sso || !access.roles) throw new Error(`${rule.method} ${rule.path}: tab-sso routes need SSO and roles`);
     if (!rule.roles || rule.roles.length === 0)
       throw new Error(`${rule.method} ${rule.path}: tab-sso routes need roles`);
-    handlers = [access.sso.middleware(), requireRoles(rule.roles, access.roles), ...handlers];
+    handlers = [access.sso.middleware(access.onCaller), requireRoles(rule.roles, access.roles), ...handlers];
   }
   const list = rules.get(server) ?? [];
   list.push(rule);

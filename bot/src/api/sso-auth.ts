@@ -81,8 +81,8 @@ export class SsoValidator {
     };
   }
 
-  /** Restify middleware: sets `req.ssoCaller` or answers 401/403 in the caller's language. */
-  middleware() {
+  /** Restify middleware: sets `req.ssoCaller` (and tells `onCaller`) or answers 401/403 in the caller's language. */
+  middleware(onCaller?: (userId: string) => void) {
     return (req: Request, res: Response, next: Next): void => {
       const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
       const verified = match
@@ -91,6 +91,7 @@ export class SsoValidator {
       verified.then(
         (caller) => {
           (req as SsoRequest).ssoCaller = caller;
+          onCaller?.(caller.userId);
           next();
         },
         (err: unknown) => {

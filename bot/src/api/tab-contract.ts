@@ -36,6 +36,7 @@
  *   POST /api/admin/campaigns/preview CampaignDraftBody   admin         -> CampaignPreviewJson
  *   GET  /api/admin/campaigns/:campaignId                 admin         -> CampaignProgressJson
  *   POST /api/admin/campaigns/:campaignId/cancel          admin         -> CampaignProgressJson
+ *   GET  /api/admin/campaigns/:campaignId/funnel          admin         -> CampaignFunnelJson
  *   POST /api/admin/campaigns/:campaignId/report-link     admin         -> DownloadLink
  *   GET  /api/admin/groups?search=<name prefix>            admin         -> GroupRefJson[] (at most 20, by name)
  *   GET  /api/admin/groups/:groupId                       admin         -> GroupRefJson (404 when there is none)
@@ -46,6 +47,7 @@
 
 import type { CoverageView } from '../core/coverage/coverage-types';
 import type { CampaignProgress } from '../core/broadcast/broadcast-types';
+import type { CampaignFunnel } from '../core/broadcast/funnel';
 import type {
   DemoPerson as CoreDemoPerson,
   LocalSignInResult as CoreLocalSignInResult,
@@ -246,6 +248,12 @@ export interface DownloadLink {
 export type CampaignProgressJson = Omit<CampaignProgress, 'audience'> & {
   /** `groupName`: a group audience's display name, when the group still exists. */
   audience: CampaignProgress['audience'] & { groupName?: string };
+};
+
+/** A campaign's funnel (core/broadcast/funnel.ts): counts per step, in all and per department. */
+export type CampaignFunnelJson = Omit<CampaignFunnel, 'visibleAsOf'> & {
+  /** When the coverage scan behind "visible" started (ISO), or null. */
+  visibleAsOf: string | null;
 };
 
 /** `POST /api/admin/campaigns` body: the same draft the bot's compose card makes. */

@@ -11,7 +11,7 @@ import type { CoverageUser } from '../core/coverage/coverage-types';
 import { fromGraphError } from './graph-errors';
 
 const SELECT =
-  'id,displayName,userPrincipalName,userType,preferredLanguage,onPremisesSyncEnabled,accountEnabled,assignedLicenses';
+  'id,displayName,userPrincipalName,userType,preferredLanguage,onPremisesSyncEnabled,accountEnabled,assignedLicenses,department';
 const PAGE = 999;
 
 interface GraphUserRow {
@@ -24,6 +24,7 @@ interface GraphUserRow {
   onPremisesSyncEnabled?: boolean | null;
   accountEnabled?: boolean | null;
   assignedLicenses?: unknown[] | null;
+  department?: string | null;
 }
 
 const toCoverageUser = (u: GraphUserRow): CoverageUser => ({
@@ -35,6 +36,7 @@ const toCoverageUser = (u: GraphUserRow): CoverageUser => ({
   accountEnabled: u.accountEnabled !== false,
   onPremisesSyncEnabled: u.onPremisesSyncEnabled === true,
   licensed: Array.isArray(u.assignedLicenses) && u.assignedLicenses.length > 0,
+  department: u.department?.trim() || undefined,
 });
 
 const toMember = (u: CoverageUser): AudienceMember => ({
@@ -44,6 +46,7 @@ const toMember = (u: CoverageUser): AudienceMember => ({
   preferredLanguage: u.preferredLanguage,
   userType: u.userType,
   accountEnabled: u.accountEnabled,
+  department: u.department,
 });
 
 /** Pages of a Graph collection, following `@odata.nextLink`. */

@@ -34,6 +34,7 @@ interface UserRow {
   category: CoverageCategory;
   reason: CoverageReason;
   photo_side: number | null;
+  department: string | null;
 }
 
 const toScan = (r: ScanRow): CoverageScanRecord => ({
@@ -99,12 +100,12 @@ export class SqlCoverageStore implements CoverageStore {
       if (r.changes === 0) return false;
       for (const e of entries)
         await tx.run(
-          `INSERT INTO coverage_users (scan_id, user_id, upn, display_name, preferred_language, user_type, account_enabled, category, reason, photo_side)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          `INSERT INTO coverage_users (scan_id, user_id, upn, display_name, preferred_language, user_type, account_enabled, category, reason, photo_side, department)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (scan_id, user_id) DO UPDATE SET upn = excluded.upn, display_name = excluded.display_name,
              preferred_language = excluded.preferred_language, user_type = excluded.user_type,
              account_enabled = excluded.account_enabled, category = excluded.category, reason = excluded.reason,
-             photo_side = excluded.photo_side`,
+             photo_side = excluded.photo_side, department = excluded.department`,
           [
             scanId,
             e.user.id,
@@ -116,6 +117,7 @@ export class SqlCoverageStore implements CoverageStore {
             e.category,
             e.reason,
             e.photoSide ?? null,
+            e.user.department ?? null,
           ],
         );
       return true;
@@ -180,6 +182,7 @@ export class SqlCoverageStore implements CoverageStore {
         accountEnabled: r.account_enabled === 1,
         onPremisesSyncEnabled: r.reason.startsWith('hybrid'),
         licensed: r.reason !== 'unlicensed',
+        department: r.department ?? undefined,
       },
       category: r.category,
       reason: r.reason,

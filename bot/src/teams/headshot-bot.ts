@@ -196,6 +196,7 @@ export class HeadshotBot extends TeamsActivityHandler {
     }
     // Keep the reference fresh: proactive messages (previews from the upload page, outcomes) use it.
     await this.deps.conversations.save(conversationOf(context.activity as Activity, user, this.deps.clock.now()));
+    this.deps.reminderOpenings?.seen(user.userId);
     return user;
   }
 

@@ -53,6 +53,8 @@ export interface TeamsDeps {
   conversations: ConversationStore;
   /** Absent: a preview card closes only when it is the one clicked. */
   previewCards?: PreviewCardKeeper;
+  /** Told of each person who talks to the bot (a reminder's "opened" step). */
+  reminderOpenings?: { seen(userId: string): void };
   fetcher: AttachmentFetcher;
   /** Photos per user per minute: throws input.rate_limited before anything is downloaded. */
   uploadLimiter?: { take(userId: string): void };

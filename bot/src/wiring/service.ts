@@ -9,6 +9,8 @@ import type { Server } from 'restify';
 import { CloudAdapter } from 'botbuilder';
 import type { Config } from '../config';
 import type { Clock } from '../core/clock';
+import { ReminderOpenings } from '../core/broadcast/funnel';
+import { SqlFunnelStore } from '../store/broadcast/sql-funnel';
 import { PhotoService } from '../core/photo/photo-service';
 import type { ApprovalService } from '../core/approval/approval-service';
 import { UploadRateLimiter } from '../core/photo/upload-rate-limiter';
@@ -135,6 +137,12 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
   });
 
   // Every preview card sent, so that it closes in place when its request is over.
+  // People who come back after a reminder (the bot, the tab): the "opened" step of campaign funnels.
+  const reminderOpenings = new ReminderOpenings(
+    new SqlFunnelStore(db),
+    () => clock.now(),
+    (err) => logger.warn({ err: { message: (err as Error)?.message ?? String(err) } }, 'reminder opened'),
+  );
   const previewCards = new TeamsRequestCards(new SqlRequestCardStore(db), outbox, logger, () => clock.now());
 
   const { status, policy, sharePoint } = composeStatus({
@@ -205,6 +213,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     status,
     conversations,
     previewCards,
+    reminderOpenings,
     uploadLimiter,
     fetcher: new GuardedAttachmentFetcher({
       allowedHosts: config.download.allowedHosts,
@@ -241,7 +250,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     logger,
   });
 
-  const access = composeAccess(graph, mode, admin.admins);
+  const access = { ...composeAccess(graph, mode, admin.admins), onCaller: (id: string) => reminderOpenings.seen(id) };
   const server = createServer({
     adapter,
     bot,

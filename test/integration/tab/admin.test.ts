@@ -36,6 +36,7 @@ const ADMIN_ROUTES: Array<['get' | 'post' | 'put', string]> = [
   ['post', '/api/admin/campaigns/preview'],
   ['get', '/api/admin/campaigns/abcdefgh12'],
   ['post', '/api/admin/campaigns/abcdefgh12/cancel'],
+  ['get', '/api/admin/campaigns/abcdefgh12/funnel'],
   ['post', '/api/admin/campaigns/abcdefgh12/report-link'],
   ['get', '/api/admin/audit'],
   ['get', '/api/admin/settings'],

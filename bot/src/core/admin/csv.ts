@@ -1,6 +1,6 @@
 /** CSV exports for admins (RFC 4180, UTF-8 with a BOM so that Excel reads the names right), streamed by pages. */
 import type { CoverageEntry } from '../coverage/coverage-types';
-import type { RecipientOutcome } from '../broadcast/broadcast-types';
+import type { ReportLine } from '../broadcast/broadcast-service';
 
 /**
  * A cell that a spreadsheet never runs as a formula (OWASP "CSV injection"): a formula start (= + - @, or a tab or
@@ -59,9 +59,23 @@ export const REPORT_CSV_HEADER = csvLine([
   'reason',
   'sentAt',
   'activityId',
+  'department',
+  'furthestStep',
 ]);
 
-/** One report row. */
-export function reportCsvLine(o: RecipientOutcome): string {
-  return csvLine([o.userId, o.upn, o.displayName, o.locale, o.state, o.attempts, o.reason, o.sentAt, o.activityId]);
+/** One report row: the delivery, then how far the person went after it (funnel.ts). */
+export function reportCsvLine(o: ReportLine): string {
+  return csvLine([
+    o.userId,
+    o.upn,
+    o.displayName,
+    o.locale,
+    o.state,
+    o.attempts,
+    o.reason,
+    o.sentAt,
+    o.activityId,
+    o.department,
+    o.step,
+  ]);
 }

@@ -21,8 +21,10 @@ import {
   type CampaignProgress,
   type CampaignTransport,
   type DeliveryOutcome,
+  type FunnelSummary,
   type RecipientJob,
 } from './broadcast-types';
+import { countFunnel } from './funnel';
 
 /** Dispatcher settings (config.ts documents the defaults). */
 interface DispatcherSettings {
@@ -77,6 +79,7 @@ export function progressOf(
   counts: RecipientCounts,
   sentRecently: number,
   ratePerSecond: number,
+  funnel: FunnelSummary | null = null,
 ): CampaignProgress {
   const rate = sentRecently / (RATE_WINDOW_MS / 1000);
   const active = c.state === 'sending' || c.state === 'enqueuing';
@@ -99,7 +102,15 @@ export function progressOf(
     ratePerSecond: Math.round(rate * 10) / 10,
     secondsLeft: active && counts.waiting > 0 ? Math.ceil(counts.waiting / (rate > 0 ? rate : ratePerSecond)) : null,
     throttled: c.throttled,
+    funnel,
   };
+}
+
+/** The funnel of a campaign whose sending is over (null before: the numbers still move with every send). */
+export async function funnelSummaryOf(store: BroadcastStores, c: Campaign): Promise<FunnelSummary | null> {
+  if (c.state !== 'done' && c.state !== 'cancelled') return null;
+  const { rows, visibleAsOf } = await store.funnel.funnelRows(c.id);
+  return { ...countFunnel(rows, visibleAsOf).total, visibleAsOf: visibleAsOf?.toISOString() ?? null };
 }
 
 /** One instance's sender. */
@@ -247,6 +258,7 @@ export class BroadcastDispatcher {
             userId: m.userId,
             upn: m.upn,
             displayName: m.displayName,
+            department: m.department,
             locale: await this.d.localeOf(m),
           })),
         );
@@ -490,6 +502,7 @@ export class BroadcastDispatcher {
       await this.d.store.jobs.counts(id),
       await this.d.store.jobs.sentSince(id, Date.now() - RATE_WINDOW_MS),
       this.d.settings.ratePerSecond,
+      await funnelSummaryOf(this.d.store, c),
     );
   }
 }

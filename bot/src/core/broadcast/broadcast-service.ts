@@ -2,6 +2,7 @@
  * The admin's broadcast use cases: create a campaign (now or at a time), cancel it, watch its
  * progress, read its report. Every call checks that the actor is an admin.
  */
+import { countFunnel, furthestStep, type CampaignFunnel, type FunnelStep } from './funnel';
 import { withoutOptedOut, type ReminderOptOuts } from './reminder-optouts';
 import { AppError } from '../errors';
 import type { Clock } from '../clock';
@@ -10,7 +11,7 @@ import type { AuditLog } from '../audit/audit-ports';
 import { REMINDABLE_CATEGORIES, type CoverageCategory } from '../coverage/coverage-types';
 import type { CoverageStore } from '../coverage/coverage-service';
 import type { BroadcastStores } from './broadcast-store';
-import { progressOf, type BroadcastDispatcher } from './broadcast-dispatcher';
+import { funnelSummaryOf, progressOf, type BroadcastDispatcher } from './broadcast-dispatcher';
 import {
   reaches,
   type AudienceSource,
@@ -27,6 +28,9 @@ const MAX_CUSTOM_TEXT = 2000;
 const CAMPAIGN_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 /** A campaign as the admin composed it. */
+
+/** One line of a campaign's report: the recipient's outcome, department and furthest funnel step. */
+export type ReportLine = RecipientOutcome & { department: string | null; step: FunnelStep };
 export interface CampaignDraft {
   /** Chosen by the composing card, so that a double click creates one campaign. */
   id?: string;
@@ -247,6 +251,7 @@ export class BroadcastService {
       await this.d.store.jobs.counts(c.id),
       await this.d.store.jobs.sentSince(c.id, Date.now() - 10_000),
       this.d.ratePerSecond,
+      await funnelSummaryOf(this.d.store, c),
     );
   }
 
@@ -256,14 +261,35 @@ export class BroadcastService {
     return await this.d.store.campaigns.listCampaigns(limit);
   }
 
-  /** Every recipient's outcome, a page at a time (by user id): the report streams, it is never all in memory. */
-  async *outcomes(campaignId: string, pageSize = 1000): AsyncGenerator<RecipientOutcome[]> {
+  /**
+   * Every recipient's outcome with their department and furthest funnel step, a page at a time (by user id): the
+   * report streams, it is never all in memory.
+   */
+  async *outcomes(campaignId: string, pageSize = 1000): AsyncGenerator<ReportLine[]> {
     await this.get(campaignId);
     for (let after = ''; ;) {
       const page = await this.d.store.jobs.outcomes(campaignId, after, pageSize);
       if (page.length === 0) return;
-      yield page;
+      const { rows } = await this.d.store.funnel.funnelRows(campaignId, { afterUserId: after, limit: pageSize });
+      const byUser = new Map(rows.map((r) => [r.userId, r]));
+      yield page.map((o) => {
+        const r = byUser.get(o.userId);
+        return { ...o, department: r?.department ?? null, step: r ? furthestStep(r) : 'recipients' };
+      });
       after = (page[page.length - 1] as RecipientOutcome).userId;
     }
+  }
+
+  /** The campaign's funnel (funnel.ts), in all and per department, for an admin. */
+  async funnel(actorId: string, campaignId: string): Promise<CampaignFunnel> {
+    await this.requireAdmin(actorId);
+    return this.funnelNow(campaignId);
+  }
+
+  /** The funnel without the admin check (the caller checked). */
+  async funnelNow(campaignId: string): Promise<CampaignFunnel> {
+    const c = await this.get(campaignId);
+    const { rows, visibleAsOf } = await this.d.store.funnel.funnelRows(c.id);
+    return countFunnel(rows, visibleAsOf);
   }
 }

@@ -4,6 +4,7 @@ import type { CampaignStore } from './campaign-store';
 import type { ProgressCardStore } from './progress-card-store';
 import type { RecipientJobStore } from './recipient-job-store';
 import type { SharedPace } from './shared-pace';
+import type { FunnelStore } from './funnel';
 
 /** Campaigns, their recipient jobs, their progress cards, the shared pace, and who opted out of reminders. */
 export interface BroadcastStores {
@@ -13,4 +14,6 @@ export interface BroadcastStores {
   pace: SharedPace;
   /** Who asked for no more reminders. */
   optOuts: ReminderOptOuts;
+  /** What recipients did after a campaign's reminder. */
+  funnel: FunnelStore;
 }

@@ -9,6 +9,7 @@
  *   queued | claimed ─cancel─► cancelled (end)
  */
 import type { Locale } from '../locale';
+import type { FunnelCounts } from './funnel';
 import type { CoverageCategory } from '../coverage/coverage-types';
 import type { ReminderText } from '../settings/tenant-settings';
 
@@ -78,6 +79,8 @@ export interface AudienceMember {
   preferredLanguage?: string;
   userType: 'Member' | 'Guest';
   accountEnabled: boolean;
+  /** Graph `department`, when the directory has one: the campaign's funnel is also counted per department. */
+  department?: string;
 }
 
 /** A recipient job as stored. */
@@ -162,7 +165,18 @@ export interface CampaignProgress {
   secondsLeft: number | null;
   /** 429s received. */
   throttled: number;
+  /**
+   * What recipients did after the reminder (funnel.ts), once sending is over; null while the campaign is
+   * scheduled or sending (counting it then would slow the sender for numbers that are still moving).
+   */
+  funnel: FunnelSummary | null;
 }
+
+/** A campaign's funnel in all, and the coverage scan its "visible" step is from. */
+export type FunnelSummary = FunnelCounts & {
+  /** When that scan started (ISO), or null when there has been none. */
+  visibleAsOf: string | null;
+};
 
 /** One line of the final report. */
 export interface RecipientOutcome {

@@ -8,6 +8,7 @@ export interface NewRecipient {
   upn: string;
   displayName: string;
   locale: Locale;
+  department?: string;
 }
 
 /** Campaigns and their enqueue step; every change is a compare-and-set. */

@@ -51,6 +51,8 @@ export interface CoverageUser {
   accountEnabled: boolean;
   onPremisesSyncEnabled: boolean;
   licensed: boolean;
+  /** Graph `department`, when the directory has one (reports per department). */
+  department?: string;
 }
 
 /** One user's result. */

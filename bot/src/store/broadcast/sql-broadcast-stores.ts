@@ -3,6 +3,7 @@ import { SqlReminderOptOuts } from './sql-reminder-optouts';
 import type { BroadcastStores } from '../../core/broadcast/broadcast-store';
 import type { SqlDb } from '../sql/sql-db';
 import { SqlCampaignStore } from './sql-campaign-store';
+import { SqlFunnelStore } from './sql-funnel';
 import { SqlProgressCards } from './sql-progress-cards';
 import { SqlRecipientJobs } from './sql-recipient-jobs';
 import { SqlSharedPace } from './sql-shared-pace';
@@ -15,5 +16,6 @@ export function sqlBroadcastStores(db: SqlDb): BroadcastStores {
     cards: new SqlProgressCards(db),
     pace: new SqlSharedPace(db),
     optOuts: new SqlReminderOptOuts(db),
+    funnel: new SqlFunnelStore(db),
   };
 }

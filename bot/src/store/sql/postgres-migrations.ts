@@ -277,5 +277,11 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     conversation_id TEXT PRIMARY KEY,
     updated_at      BIGINT NOT NULL
   );
+  -- A campaign's funnel (core/broadcast/funnel.ts): the department of each recipient (and of each scanned user, for
+  -- category audiences), and when the person first came back to Headshot after the reminder.
+  ALTER TABLE coverage_users ADD COLUMN department TEXT;
+  ALTER TABLE broadcast_recipients ADD COLUMN department TEXT;
+  ALTER TABLE broadcast_recipients ADD COLUMN opened_at BIGINT;
+  CREATE INDEX broadcast_recipients_user ON broadcast_recipients (user_id, state);
   `,
 ];

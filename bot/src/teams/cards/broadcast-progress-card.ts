@@ -1,6 +1,6 @@
 /** The admin's progress card, updated in place while a campaign sends; ends as the report. */
 import type { Locale } from '../../core/locale';
-import type { CampaignAudience, CampaignProgress } from '../../core/broadcast/broadcast-types';
+import type { CampaignAudience, CampaignProgress, FunnelSummary } from '../../core/broadcast/broadcast-types';
 import { formatNumber, t } from '../../i18n/i18n';
 import { cardInstant } from './approval-card';
 import { ADMIN_VERBS, bar } from './coverage-card';
@@ -56,8 +56,40 @@ export function progressCard(locale: Locale, p: CampaignProgress): AdaptiveCard 
     text(bar(p.total > 0 ? (p.sent + p.failed + p.cancelled) / p.total : 0), { color: 'accent', spacing: 'small' }),
   );
   body.push(facts(rows));
+  if (p.funnel) body.push(...funnelSection(locale, p.funnel));
   const actions = active
     ? [execute(t(locale, 'admin.progress.cancel'), ADMIN_VERBS.cancel, { campaignId: p.id }, 'destructive')]
-    : [execute(t(locale, 'admin.progress.report'), ADMIN_VERBS.report, { campaignId: p.id })];
+    : [
+        execute(t(locale, 'admin.progress.report'), ADMIN_VERBS.report, { campaignId: p.id }),
+        execute(t(locale, 'admin.funnel.refresh'), ADMIN_VERBS.refresh, { campaignId: p.id }),
+      ];
   return card(body, actions, title);
+}
+
+/** What recipients did after the reminder: each step with its count and share of those who got it. */
+function funnelSection(locale: Locale, f: FunnelSummary): AdaptiveCard['body'] {
+  const n = (v: number) => formatNumber(locale, v);
+  const share = (v: number) =>
+    f.delivered > 0
+      ? ` (${formatNumber(locale, v / f.delivered, { style: 'percent', maximumFractionDigits: 0 })})`
+      : '';
+  const rows: Array<[string, string]> = [
+    [t(locale, 'admin.funnel.delivered'), n(f.delivered)],
+    [t(locale, 'admin.funnel.opened'), `${n(f.opened)}${share(f.opened)}`],
+    [t(locale, 'admin.funnel.photo_sent'), `${n(f.photo_sent)}${share(f.photo_sent)}`],
+    [t(locale, 'admin.funnel.approved'), `${n(f.approved)}${share(f.approved)}`],
+    [t(locale, 'admin.funnel.visible'), `${n(f.visible)}${share(f.visible)}`],
+  ];
+  if (f.waitingApproval > 0) rows.push([t(locale, 'admin.funnel.waiting_approval'), n(f.waitingApproval)]);
+  if (f.rejected > 0) rows.push([t(locale, 'admin.funnel.rejected'), n(f.rejected)]);
+  if (f.failed > 0) rows.push([t(locale, 'admin.funnel.failed'), n(f.failed)]);
+  if (f.notChecked > 0) rows.push([t(locale, 'admin.funnel.not_checked_count'), n(f.notChecked)]);
+  const note = f.visibleAsOf
+    ? t(locale, 'admin.funnel.as_of', { at: cardInstant(f.visibleAsOf) })
+    : t(locale, 'admin.funnel.not_checked');
+  return [
+    text(t(locale, 'admin.funnel.title'), { weight: 'bolder', spacing: 'medium' }),
+    facts(rows),
+    text(note, { isSubtle: true, size: 'small', spacing: 'small' }),
+  ];
 }

@@ -15,6 +15,7 @@ export const ADMIN_VERBS = {
   send: 'broadcast.send',
   cancel: 'broadcast.cancel',
   report: 'broadcast.report',
+  refresh: 'broadcast.refresh',
 } as const satisfies Record<string, CardVerb>;
 
 const BAR_CELLS = 20;

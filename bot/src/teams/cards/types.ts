@@ -48,6 +48,7 @@ export const CARD_VERBS = [
   'broadcast.send',
   'broadcast.cancel',
   'broadcast.report',
+  'broadcast.refresh',
   'reminder.stop',
 ] as const;
 

@@ -92,6 +92,14 @@ export const send: AdminVerb = async (ctx) => {
   return ctx.context.activity.replyToId ? progress : keepCard(ctx.user.locale);
 };
 
+/** Update the numbers: the clicked progress card shows the campaign and its funnel as they are now. */
+export const refresh: AdminVerb = async (ctx) => {
+  const admin = adminOf(ctx);
+  await requireAdmin(admin, ctx.user);
+  const campaign = await admin.broadcasts.get(str(ctx.data.campaignId));
+  return progressCard(ctx.user.locale, await admin.broadcasts.progressNow(campaign.id));
+};
+
 /** Stop sending: said in a new message; the progress card shows the stopped campaign. */
 export const cancel: AdminVerb = async (ctx) => {
   const admin = adminOf(ctx);

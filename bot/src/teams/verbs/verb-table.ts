@@ -68,6 +68,7 @@ export const VERBS = {
   'broadcast.send': entry({ payload: adminPayload, execute: admin.send }),
   'broadcast.cancel': entry({ payload: adminPayload, execute: admin.cancel }),
   'broadcast.report': entry({ payload: adminPayload, execute: admin.report }),
+  'broadcast.refresh': entry({ payload: adminPayload, execute: admin.refresh }),
 
   // Reminders: a recipient stops them from the reminder card.
   'reminder.stop': entry({ payload: noPayload, execute: photo.stopReminders }),
