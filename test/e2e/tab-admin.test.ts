@@ -12,6 +12,7 @@ import { startHarness, type Harness } from '../support/headshot';
 import { apiAs } from '../support/tab-api';
 import { axeViolations, openTab, screenshot } from '../support/tab-browser';
 import { byRole, countByRole } from '../support/ax';
+import { preview } from '../support/approvals';
 
 jest.setTimeout(120_000);
 
@@ -171,6 +172,35 @@ test('an admin scans coverage, sends a reminder after confirming it, reads the a
   );
   expect(sent).toBeGreaterThan(0);
   await screenshot(page, 'tab-admin-campaign-en');
+
+  // What people did: once sent, the card shows the funnel, a chart with the same numbers in a table beside it.
+  const funnel = campaign.locator('section.hs-funnel');
+  await funnel.waitFor();
+  const count = (key: string) => funnel.locator(`.hs-funnel-table tr[data-key="${key}"] td`).first();
+  expect(await count('delivered').textContent()).toBe(String(sent));
+  expect(await count('photo_sent').textContent()).toBe('0');
+  expect(await funnel.locator('svg.hs-chart[role="img"]').getAttribute('aria-label')).toContain('Sent a photo: 0');
+  // The coverage check above ran before the reminder: the note says which check "shows in Microsoft 365" is from.
+  expect(await funnel.getByText('is from the coverage check of', { exact: false }).count()).toBe(1);
+  // Alex answers the reminder with a photo (approvals are off); "Update the numbers" counts him.
+  const alex = h.chat({ aadObjectId: DEMO_USERS.alex, locale: 'en-US' });
+  const p = await preview(alex);
+  expect(await alex.execute(p.activity, 'photo.confirm', { requestId: p.requestId })).toBe(200);
+  await h.service.tick(); // the write, if it was left to the background
+  await (await byRole(funnel, 'button', { name: 'Update the numbers' })).click();
+  await funnel.locator('.hs-funnel-table tr[data-key="photo_sent"] td', { hasText: /^1$/ }).waitFor();
+  expect(await count('approved').textContent()).toBe('1');
+  expect(await funnel.locator('tr', { hasText: 'Applied, not checked yet' }).locator('td').first().textContent()).toBe(
+    '1',
+  );
+  // Per department, from the directory.
+  await (await byRole(funnel, 'button', { name: 'By department' })).click();
+  const marketing = funnel.locator('.hs-funnel-departments-table tr[data-department="Marketing"] td');
+  await marketing.first().waitFor();
+  expect(await marketing.allTextContents()).toEqual(['2', '2', '1', '1', '1', '0']);
+  await funnel.scrollIntoViewIfNeeded();
+  await screenshot(page, 'tab-admin-funnel-en');
+  expect(await axeViolations(page)).toEqual([]);
 
   // The audit log says, by name and in words, who did what (the new campaign is there without a reload).
   const audit = await openSection(page, 'Audit log');

@@ -46,7 +46,7 @@
  */
 
 import type { CoverageView } from '../core/coverage/coverage-types';
-import type { CampaignProgress } from '../core/broadcast/broadcast-types';
+import type { CampaignProgress, FunnelSummary } from '../core/broadcast/broadcast-types';
 import type { CampaignFunnel } from '../core/broadcast/funnel';
 import type {
   DemoPerson as CoreDemoPerson,
@@ -249,6 +249,9 @@ export type CampaignProgressJson = Omit<CampaignProgress, 'audience'> & {
   /** `groupName`: a group audience's display name, when the group still exists. */
   audience: CampaignProgress['audience'] & { groupName?: string };
 };
+
+/** The funnel in all, as a campaign's progress carries it once sending is over. */
+export type FunnelSummaryJson = FunnelSummary;
 
 /** A campaign's funnel (core/broadcast/funnel.ts): counts per step, in all and per department. */
 export type CampaignFunnelJson = Omit<CampaignFunnel, 'visibleAsOf'> & {

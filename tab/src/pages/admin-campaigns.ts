@@ -4,6 +4,7 @@
  */
 import type { CampaignProgressJson, DownloadLink } from '../../../bot/src/api/tab-contract';
 import { campaignForm } from './admin-campaign-form';
+import { FunnelView } from './admin-funnel';
 import {
   adminSection,
   button,
@@ -40,6 +41,7 @@ class CampaignCard {
   private readonly confirm = el('div', { class: 'hs-confirm', hidden: true });
   private readonly link = el('p', { class: 'hs-download' });
   private readonly alert = el('p', { class: 'error hs-alert', role: 'alert' });
+  private readonly funnel: FunnelView;
   private campaign: CampaignProgressJson;
 
   constructor(
@@ -52,6 +54,7 @@ class CampaignCard {
     this.heading = el('h4', { id: headingId, tabindex: -1 });
     this.progress.setAttribute('aria-labelledby', headingId);
     this.cancelButton = button(t('campaignCancel'), null, { type: 'button' });
+    this.funnel = new FunnelView(host, campaign.id, (fresh) => this.update(fresh));
     const reportButton = button(t('campaignReport'), null, { type: 'button' });
     const yes = button(t('campaignCancelYes'), null, { type: 'button', class: 'primary' });
     const no = button(t('campaignCancelNo'), null, { type: 'button' });
@@ -84,6 +87,7 @@ class CampaignCard {
         this.details,
         this.progress,
         this.numbers,
+        this.funnel.element,
         el('div', { class: 'actions' }, this.cancelButton, reportButton),
         this.confirm,
         this.link,
@@ -140,6 +144,7 @@ class CampaignCard {
     this.numbers.replaceChildren(
       ...pairs.map(([term, value]) => el('div', {}, el('dt', {}, term), el('dd', {}, value))),
     );
+    this.funnel.show(c.funnel);
     if (!isActive(c)) {
       this.cancelButton.hidden = true;
       this.confirm.hidden = true;

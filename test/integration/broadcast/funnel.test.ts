@@ -80,6 +80,7 @@ test('the funnel follows each recipient from the reminder to a photo Microsoft 3
   });
 
   // A coverage scan after the changes sees Isaiah's and Alex's photos; Lynne (unlicensed) is not checked.
+  h.clock.advance(60_000);
   await pattiChat(h).say('coverage');
   await until(async () => (await h.service.admin.coverage.view())?.state === 'done', 20_000, 'scan');
   const after = await h.service.admin.broadcasts.funnel(PATTI, campaign.id);

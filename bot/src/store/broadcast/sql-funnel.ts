@@ -54,7 +54,8 @@ export class SqlFunnelStore implements FunnelStore {
       `SELECT id, started_at FROM coverage_scans WHERE state = 'done' ORDER BY started_at DESC LIMIT 1`,
     );
     const seen = new Map<string, boolean | null>();
-    const applied = scan ? rows.filter((r) => r.applied_at !== null && r.applied_at <= scan.started_at) : [];
+    // Strictly after: a scan that started in the same millisecond may have read the old photo.
+    const applied = scan ? rows.filter((r) => r.applied_at !== null && r.applied_at < scan.started_at) : [];
     for (let i = 0; scan && i < applied.length; i += 500) {
       const ids = applied.slice(i, i + 500).map((r) => r.user_id);
       for (const u of await this.db.all<{ user_id: string; category: string }>(
