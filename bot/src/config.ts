@@ -96,6 +96,7 @@ const schema = z.object({
   BROADCAST_HEADROOM: z.coerce.number().min(0.5).max(1).default(1),
   BROADCAST_WINDOW_GUARD_MS: z.coerce.number().int().min(0).max(500).default(15),
   BROADCAST_PROBE_SECONDS: z.coerce.number().positive().default(30),
+  BROADCAST_MAX_REMINDERS: z.coerce.number().int().min(0).max(100).default(3),
   BROADCAST_CONCURRENCY: z.coerce.number().int().positive().max(256).default(16),
   BROADCAST_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   BROADCAST_LEASE_SECONDS: z.coerce.number().positive().default(30),
@@ -208,6 +209,8 @@ export interface Config {
     windowGuardMs: number;
     /** How long a limit learned from 429s holds before one more a second is tried. */
     probeSeconds: number;
+    /** Reminders one person gets over 30 days at most, follow-ups included (0: no limit). */
+    maxRemindersPerPerson: number;
     concurrency: number;
     maxAttempts: number;
     leaseSeconds: number;
@@ -342,6 +345,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       headroom: e.BROADCAST_HEADROOM,
       windowGuardMs: e.BROADCAST_WINDOW_GUARD_MS,
       probeSeconds: e.BROADCAST_PROBE_SECONDS,
+      maxRemindersPerPerson: e.BROADCAST_MAX_REMINDERS,
       concurrency: e.BROADCAST_CONCURRENCY,
       maxAttempts: e.BROADCAST_MAX_ATTEMPTS,
       leaseSeconds: e.BROADCAST_LEASE_SECONDS,

@@ -73,10 +73,14 @@ const draftBody = z
         .strict(),
       z.object({ kind: z.literal('group'), groupId: z.string().min(1).max(100) }).strict(),
       z.object({ kind: z.literal('everyone') }).strict(),
+      // Those a campaign reached who have not sent a photo since (follow-ups.ts).
+      z.object({ kind: z.literal('followup'), campaignId: z.string().min(1).max(100) }).strict(),
     ]),
     includeGuests: z.boolean().optional(),
     includeDisabled: z.boolean().optional(),
     sendAt: z.iso.datetime({ offset: true }).optional(),
+    /** Days after sending to remind again those who have not sent a photo (at most 3, 1 to 60 days). */
+    followUpDays: z.array(z.number().int().min(1).max(60)).max(3).optional(),
   })
   .strict();
 
@@ -289,8 +293,11 @@ function draftOf(body: z.infer<typeof draftBody>): CampaignDraft {
         ? { kind: 'category', category: a.categories[0], ...flags }
         : a.kind === 'group'
           ? { kind: 'group', groupId: a.groupId, ...flags }
-          : { kind: 'everyone', ...flags },
+          : a.kind === 'followup'
+            ? { kind: 'followup', campaignId: a.campaignId, ...flags }
+            : { kind: 'everyone', ...flags },
     ...(body.sendAt ? { sendAt: new Date(body.sendAt) } : {}),
+    ...(body.followUpDays?.length ? { followUpDays: body.followUpDays } : {}),
   };
 }
 

@@ -265,11 +265,15 @@ export interface CampaignDraftBody {
   audience:
     | { kind: 'category'; categories: Array<'no_photo' | 'placeholder_or_stale' | 'hybrid_stuck'> }
     | { kind: 'group'; groupId: string }
-    | { kind: 'everyone' };
+    | { kind: 'everyone' }
+    /** Those campaign `campaignId` reached who have not sent a photo since. */
+    | { kind: 'followup'; campaignId: string };
   includeGuests?: boolean;
   includeDisabled?: boolean;
   /** ISO instant; absent: now. */
   sendAt?: string;
+  /** Days after sending to remind again those who have not sent a photo by then (at most 3, each 1 to 60). */
+  followUpDays?: number[];
 }
 
 /** What a draft would do, shown before the admin confirms it: how many it reaches, when, and what they read. */

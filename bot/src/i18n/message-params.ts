@@ -58,6 +58,7 @@ export const DOCUMENTED_PARAMS: Readonly<Record<string, MessageParams>> = Object
   'admin.coverage.running': { people: '1,200' },
   'admin.coverage.done': { people: '10,000', at: '14 March 2025 10:30' },
   'admin.funnel.as_of': { at: '14 March 2025 10:30' },
+  'admin.compose.followup_days': { days: 3 },
   'admin.coverage.share': { percent: '87%' },
   'admin.coverage.link': { minutes: 10 },
   'admin.preview.size': { people: '1,234' },

@@ -102,6 +102,8 @@ export class GraphAudienceSource implements AudienceSource {
         after = (rows[rows.length - 1] as { user: CoverageUser }).user.id;
       }
     }
+    // Follow-ups come from the store (core/broadcast/follow-ups.ts), never from the whole directory.
+    if (audience.kind === 'followup') throw new AppError('broadcast.invalid', 'a follow-up audience is not a directory');
     const first =
       audience.kind === 'group'
         ? `/groups/${encodeURIComponent(audience.groupId ?? '')}/members?$select=${SELECT}&$top=${PAGE}`

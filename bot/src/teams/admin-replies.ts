@@ -157,7 +157,16 @@ export function draftOf(data: Record<string, unknown>, context: TurnContext, now
       'broadcast.invalid',
       `Expected an audience like category:no_photo, group or everyone; received '${chosen.slice(0, 40)}'.`,
     );
-  return { id: id || undefined, message, audience, sendAt: sendAtOf(data, context, now) };
+  // Follow-ups come as Teams sends a multi-select choice: "3,7".
+  const followUps = str(data[COMPOSE_INPUTS.followUps]);
+  const followUpDays = followUps ? followUps.split(',').map((d) => Number(d.trim())) : [];
+  return {
+    id: id || undefined,
+    message,
+    audience,
+    sendAt: sendAtOf(data, context, now),
+    ...(followUpDays.length ? { followUpDays } : {}),
+  };
 }
 
 /** The data of a "Send" button that repeats a draft (the preview's confirm card). */

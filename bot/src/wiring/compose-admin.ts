@@ -10,6 +10,7 @@ import type { Config } from '../config';
 import { AdminPolicy } from '../core/admin/admin-policy';
 import { BroadcastDispatcher } from '../core/broadcast/broadcast-dispatcher';
 import { BroadcastService } from '../core/broadcast/broadcast-service';
+import { FollowUpAudience } from '../core/broadcast/follow-ups';
 import { CoverageService } from '../core/coverage/coverage-service';
 import type { Clock } from '../core/clock';
 import type { ConversationStore } from '../core/conversations/conversation-ports';
@@ -101,11 +102,13 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
     const counted = a.metrics ? countedTransport(t, a.metrics) : t;
     return a.reminderTexts ? withReminderTexts(counted, a.reminderTexts) : counted;
   };
+  // Audiences from the directory and coverage scans, and follow-ups from the store.
+  const audience = new FollowUpAudience(new GraphAudienceSource(a.graph, coverageStore), broadcastStores);
   const dispatcher = a.outbox
     ? new BroadcastDispatcher({
         store: broadcastStores,
         transport: withMetrics(new TeamsCampaignTransport(a.outbox)),
-        audience: new GraphAudienceSource(a.graph, coverageStore),
+        audience,
         clock: a.clock,
         owner,
         localeOf: async (m) => (await a.conversations.get(m.userId))?.locale ?? resolveLocale(m.preferredLanguage),
@@ -113,6 +116,7 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
           ratePerSecond: b.ratePerSecond * b.headroom,
           windowGuardMs: b.windowGuardMs,
           probeMs: b.probeSeconds * 1000,
+          maxRemindersPerPerson: b.maxRemindersPerPerson,
           concurrency: b.concurrency,
           maxAttempts: b.maxAttempts,
           maxThrottles: 50,
@@ -134,8 +138,9 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
     clock: a.clock,
     newId: () => crypto.randomBytes(12).toString('base64url'),
     ratePerSecond: b.ratePerSecond,
-    audience: new GraphAudienceSource(a.graph, coverageStore),
+    audience,
     audit: a.audit,
+    maxRemindersPerPerson: b.maxRemindersPerPerson,
   });
   return { admins, coverage, coverageStore, broadcasts, broadcastStores, dispatcher };
 }

@@ -76,7 +76,9 @@ export function auditSection(host: SectionHost): RefreshableSection {
           ? t('audienceEveryone')
           : d.audience === 'group'
             ? t('audienceGroup')
-            : t(`audience_${String(d.category)}`);
+            : d.audience === 'followup'
+              ? t('audienceFollowUp')
+              : t(`audience_${String(d.category)}`);
       return t('auditCampaignSubject', { audience });
     }
     if (entry.subjectId && entry.subjectId === entry.actorId) return who(entry.actorId, entry.actorName);

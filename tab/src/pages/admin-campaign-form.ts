@@ -7,10 +7,13 @@
  */
 import type { CampaignDraftBody, CampaignPreviewJson, CampaignProgressJson } from '../../../bot/src/api/tab-contract';
 import { checkbox, confirmDialog, errorLine, nativeInput, radioGroup, textArea } from '../controls';
-import { button, el, formatInstant, formatNumber, showFailure, type SectionHost } from './admin-dom';
+import { button, el, formatInstant, formatNumber, showFailure, uid, type SectionHost } from './admin-dom';
 import { groupPicker } from './admin-pickers';
 
 /** Longest custom text the server takes. */
+/** The follow-up schedules offered, in days after sending (the bot's compose card offers the same). */
+const FOLLOW_UP_DAYS = [3, 7, 14] as const;
+
 const MAX_CUSTOM_TEXT = 2000;
 
 const REMINDABLE = ['no_photo', 'placeholder_or_stale', 'hybrid_stuck'] as const;
@@ -77,6 +80,17 @@ export function campaignForm(host: SectionHost, started: (c: CampaignProgressJso
   const whenError = errorLine();
   const whenBlock = el('div', { class: 'hs-indent' }, when.element, whenError);
 
+  // follow-ups: again, later, to those who have not sent a photo by then (the bot's compose card offers the same)
+  const followUps = FOLLOW_UP_DAYS.map((days) => ({ days, ...checkbox(t('followUpDays', { days }), String(days)) }));
+  const followUpsId = uid('follow-ups');
+  const followUpBlock = el(
+    'div',
+    { role: 'group', 'aria-labelledby': followUpsId, class: 'hs-follow-ups' },
+    el('p', { id: followUpsId, class: 'hs-group-label' }, t('followUpLabel')),
+    el('div', { class: 'hs-checks' }, ...followUps.map((f) => f.element)),
+    el('p', { class: 'hint' }, t('followUpHint')),
+  );
+
   const submit = button(t('send'), null, { type: 'submit', class: 'primary' });
   const formAlert = el('p', { class: 'error hs-alert', role: 'alert' });
   const form = el(
@@ -91,6 +105,7 @@ export function campaignForm(host: SectionHost, started: (c: CampaignProgressJso
     el('div', { class: 'hs-checks' }, guests.element, disabled.element),
     whenChoice.element,
     whenBlock,
+    followUpBlock,
     el('div', { class: 'actions' }, submit),
     formAlert,
   );
@@ -152,6 +167,8 @@ export function campaignForm(host: SectionHost, started: (c: CampaignProgressJso
       else if (at.getTime() <= Date.now()) fail(fields.when, t('whenPast'));
       else body.sendAt = at.toISOString();
     }
+    const days = followUps.filter((f) => f.box.checked).map((f) => f.days);
+    if (days.length > 0) body.followUpDays = days;
     if (wrong.length === 0) return body;
     wrong[0].control.focus();
     return null;

@@ -162,6 +162,7 @@ class CampaignCard {
     let who: string;
     if (a.kind === 'group') who = t('audienceGroupValue', { id: a.groupName ?? t('groupMissing') });
     else if (a.kind === 'everyone') who = t('audienceEveryone');
+    else if (a.kind === 'followup') who = t('audienceFollowUp');
     else who = a.category ? t(`category_${a.category}`) : '';
     return extras ? `${who} (${extras})` : who;
   }

@@ -25,6 +25,7 @@ import {
   type RecipientJob,
 } from './broadcast-types';
 import { countFunnel } from './funnel';
+import { REMINDER_LIMIT_WINDOW_MS, withinReminderLimit } from './follow-ups';
 
 /** Dispatcher settings (config.ts documents the defaults). */
 interface DispatcherSettings {
@@ -34,6 +35,8 @@ interface DispatcherSettings {
   windowGuardMs: number;
   /** How long a limit learned from 429s holds before one more a second is tried (doubling after each fail). */
   probeMs: number;
+  /** Reminders one person gets over 30 days at most, whatever the campaigns (0: no limit). */
+  maxRemindersPerPerson?: number;
   /** Requests in flight per instance. */
   concurrency: number;
   /** Tries per recipient (throttles do not count). */
@@ -248,9 +251,15 @@ export class BroadcastDispatcher {
       if (this.stopped) return;
       // Who asked for no more reminders is left out (checked as the campaign enqueues, so a wish made after a
       // campaign was created still counts for the people it has not reached yet).
-      const members = await withoutOptedOut(
-        this.d.store.optOuts,
-        page.filter((m) => reaches(c.audience, m)),
+      // And so is who already got the most reminders a person gets in 30 days.
+      const members = await withinReminderLimit(
+        this.d.store.jobs,
+        await withoutOptedOut(
+          this.d.store.optOuts,
+          page.filter((m) => reaches(c.audience, m)),
+        ),
+        this.d.settings.maxRemindersPerPerson ?? 0,
+        Date.now() - REMINDER_LIMIT_WINDOW_MS,
       );
       for (let i = 0; i < members.length; i += ENQUEUE_CHUNK) {
         const chunk = await Promise.all(

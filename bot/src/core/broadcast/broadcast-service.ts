@@ -2,6 +2,13 @@
  * The admin's broadcast use cases: create a campaign (now or at a time), cancel it, watch its
  * progress, read its report. Every call checks that the actor is an admin.
  */
+import {
+  followUpSchedule,
+  followUpsOf,
+  isFollowUpOf,
+  REMINDER_LIMIT_WINDOW_MS,
+  withinReminderLimit,
+} from './follow-ups';
 import { countFunnel, furthestStep, type CampaignFunnel, type FunnelStep } from './funnel';
 import { withoutOptedOut, type ReminderOptOuts } from './reminder-optouts';
 import { AppError } from '../errors';
@@ -27,10 +34,10 @@ import {
 const MAX_CUSTOM_TEXT = 2000;
 const CAMPAIGN_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
-/** A campaign as the admin composed it. */
-
 /** One line of a campaign's report: the recipient's outcome, department and furthest funnel step. */
 export type ReportLine = RecipientOutcome & { department: string | null; step: FunnelStep };
+
+/** A campaign as the admin composed it. */
 export interface CampaignDraft {
   /** Chosen by the composing card, so that a double click creates one campaign. */
   id?: string;
@@ -38,6 +45,11 @@ export interface CampaignDraft {
   audience: CampaignAudience;
   /** Absent: now. */
   sendAt?: Date;
+  /**
+   * Days after `sendAt` to remind again the people it reached who have not sent a photo by then (follow-ups.ts):
+   * at most 3, each 1 to 60.
+   */
+  followUpDays?: number[];
 }
 
 /** What the service needs. */
@@ -54,6 +66,8 @@ export interface BroadcastServiceDeps {
   audit: AuditLog;
   /** Where audiences come from, to count them before sending (absent: categories count from the scan). */
   audience?: AudienceSource;
+  /** Reminders one person gets over 30 days at most, whatever the campaigns (0: no limit). */
+  maxRemindersPerPerson: number;
 }
 
 /** What the audit keeps of a campaign: its audience and message kind, and when it goes out. */
@@ -62,6 +76,7 @@ function campaignDetail(c: Campaign): Record<string, string | boolean> {
     audience: c.audience.kind,
     ...(c.audience.category ? { category: c.audience.category } : {}),
     ...(c.audience.groupId ? { groupId: c.audience.groupId } : {}),
+    ...(c.audience.campaignId ? { followUpOf: c.audience.campaignId } : {}),
     includeGuests: c.audience.includeGuests,
     includeDisabled: c.audience.includeDisabled,
     message: c.message.kind,
@@ -77,15 +92,20 @@ export async function countRecipients(
   source: AudienceSource,
   audience: CampaignAudience,
   optOuts?: ReminderOptOuts,
+  limit?: { jobs: BroadcastStores['jobs']; perPerson: number },
 ): Promise<number> {
   let recipients = 0;
-  for await (const page of source.pages(audience))
+  for await (const page of source.pages(audience)) {
+    const wanted = await withoutOptedOut(
+      optOuts,
+      page.filter((m) => reaches(audience, m)),
+    );
     recipients += (
-      await withoutOptedOut(
-        optOuts,
-        page.filter((m) => reaches(audience, m)),
-      )
+      limit
+        ? await withinReminderLimit(limit.jobs, wanted, limit.perPerson, Date.now() - REMINDER_LIMIT_WINDOW_MS)
+        : wanted
     ).length;
+  }
   return recipients;
 }
 
@@ -129,6 +149,9 @@ export class BroadcastService {
         'broadcast.invalid',
         `Expected a group id (a GUID); received '${String(audience.groupId).slice(0, 70)}'.`,
       );
+    // A follow-up reaches the people of a campaign that exists (broadcast.not_found otherwise).
+    if (audience.kind === 'followup') await this.get(audience.campaignId ?? '');
+    followUpSchedule(draft.followUpDays);
   }
 
   /**
@@ -143,7 +166,10 @@ export class BroadcastService {
       return scan ? (await this.d.coverage.counts(scan.id))[audience.category as CoverageCategory] : null;
     }
     try {
-      return await countRecipients(this.d.audience, audience, this.d.store.optOuts);
+      return await countRecipients(this.d.audience, audience, this.d.store.optOuts, {
+        jobs: this.d.store.jobs,
+        perPerson: this.d.maxRemindersPerPerson,
+      });
     } catch (err) {
       // A group that does not exist is the admin's mistake and says so; anything else leaves the count unknown.
       if (audience.kind === 'group' && err instanceof AppError && err.status === 404)
@@ -172,14 +198,18 @@ export class BroadcastService {
     };
     const created = await this.d.store.campaigns.createCampaign(campaign);
     if (created) {
-      await this.d.audit.append({
-        at: now,
-        actorId,
-        action: 'campaign.create',
-        subjectId: campaign.id,
-        outcome: 'ok',
-        detail: campaignDetail(campaign),
-      });
+      // Its follow-ups are scheduled with it (their ids come from its id, so a retry adds none).
+      const followUps = followUpsOf(campaign, followUpSchedule(draft.followUpDays));
+      for (const f of followUps) await this.d.store.campaigns.createCampaign(f);
+      for (const c of [campaign, ...followUps])
+        await this.d.audit.append({
+          at: now,
+          actorId,
+          action: 'campaign.create',
+          subjectId: c.id,
+          outcome: 'ok',
+          detail: campaignDetail(c),
+        });
       void this.d.dispatcher?.tick();
     }
     return {
@@ -198,16 +228,27 @@ export class BroadcastService {
     await this.requireAdmin(actorId);
     await this.get(campaignId);
     const cancelled = await this.d.store.campaigns.cancel(campaignId, actorId, Date.now());
-    if (cancelled) {
+    // Stopping a campaign stops its follow-ups that have not started.
+    const followUps = (await this.d.store.campaigns.listCampaigns(1000)).filter(
+      (c) => isFollowUpOf(c, campaignId) && c.state === 'scheduled',
+    );
+    const stopped = [
+      ...(cancelled ? [campaignId] : []),
+      ...(
+        await Promise.all(
+          followUps.map(async (f) => ((await this.d.store.campaigns.cancel(f.id, actorId, Date.now())) ? f.id : null)),
+        )
+      ).filter((id): id is string => id !== null),
+    ];
+    for (const id of stopped)
       await this.d.audit.append({
         at: this.d.clock.now(),
         actorId,
         action: 'campaign.cancel',
-        subjectId: campaignId,
+        subjectId: id,
         outcome: 'ok',
       });
-      void this.d.dispatcher?.tick();
-    }
+    if (stopped.length > 0) void this.d.dispatcher?.tick();
     return cancelled;
   }
 

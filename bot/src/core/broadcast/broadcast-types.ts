@@ -23,11 +23,13 @@ export type CampaignMessage =
 
 /** Who gets it. Guests and disabled accounts are left out unless asked for. */
 export interface CampaignAudience {
-  kind: 'category' | 'group' | 'everyone';
+  kind: 'category' | 'group' | 'everyone' | 'followup';
   /** kind `category`: from the newest finished coverage scan. */
   category?: CoverageCategory;
   /** kind `group`: direct members. */
   groupId?: string;
+  /** kind `followup`: the people this campaign reached who have not sent a photo since (follow-ups.ts). */
+  campaignId?: string;
   includeGuests: boolean;
   includeDisabled: boolean;
 }

@@ -49,6 +49,8 @@ export interface RecipientJobStore {
   counts(id: string): Promise<RecipientCounts>;
   /** Sends recorded since `sinceMs`. */
   sentSince(id: string, sinceMs: number): Promise<number>;
+  /** How many reminders (of any campaign) each of `userIds` got since `sinceMs`; people with none are left out. */
+  sentCounts(userIds: readonly string[], sinceMs: number): Promise<Map<string, number>>;
   /** Report rows after `afterUserId`, by user id. */
   outcomes(id: string, afterUserId: string, limit: number): Promise<RecipientOutcome[]>;
   /** The earliest due time of a queued job of an active campaign, or null. */

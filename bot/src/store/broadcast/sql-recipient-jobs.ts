@@ -151,6 +151,20 @@ export class SqlRecipientJobs implements RecipientJobStore {
     return r?.n ?? 0;
   }
 
+  async sentCounts(userIds: readonly string[], sinceMs: number): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (let i = 0; i < userIds.length; i += 500) {
+      const ids = userIds.slice(i, i + 500);
+      for (const r of await this.db.all<{ user_id: string; n: number }>(
+        `SELECT user_id, COUNT(*) AS n FROM broadcast_recipients
+           WHERE state = 'sent' AND sent_at >= ? AND user_id IN (${placeholders(ids.length)}) GROUP BY user_id`,
+        [sinceMs, ...ids],
+      ))
+        counts.set(r.user_id, Number(r.n));
+    }
+    return counts;
+  }
+
   async outcomes(id: string, afterUserId: string, limit: number): Promise<RecipientOutcome[]> {
     const rows = await this.db.all<RecipientRow>(
       `SELECT * FROM broadcast_recipients WHERE campaign_id = ? AND user_id > ? ORDER BY user_id LIMIT ?`,

@@ -16,7 +16,11 @@ export const COMPOSE_INPUTS = {
   includeDisabled: 'includeDisabled',
   date: 'sendDate',
   time: 'sendTime',
+  followUps: 'followUps',
 } as const;
+
+/** The follow-up schedules offered (days after sending). */
+export const FOLLOW_UP_CHOICES = [3, 7, 14] as const;
 
 /** What the card starts with. */
 export interface ComposeDefaults {
@@ -91,6 +95,18 @@ export function composeCard(locale: Locale, d: ComposeDefaults): AdaptiveCard {
         { type: 'Column', width: 'stretch', items: [{ type: 'Input.Time', id: COMPOSE_INPUTS.time }] },
       ],
     },
+    {
+      type: 'Input.ChoiceSet',
+      id: COMPOSE_INPUTS.followUps,
+      label: t(locale, 'admin.compose.followup_label'),
+      style: 'expanded',
+      isMultiSelect: true,
+      choices: FOLLOW_UP_CHOICES.map((days) => ({
+        title: t(locale, 'admin.compose.followup_days', { days }),
+        value: String(days),
+      })),
+    },
+    text(t(locale, 'admin.compose.followup_hint'), { size: 'small', isSubtle: true, spacing: 'none' }),
   ];
   return card(
     body,

@@ -15,7 +15,9 @@ export function audienceLabel(locale: Locale, a: CampaignAudience): string {
       ? t(locale, `admin.category.${a.category ?? 'no_photo'}`)
       : a.kind === 'group'
         ? t(locale, 'admin.progress.group', { id: plain(a.groupId ?? '') })
-        : t(locale, 'admin.compose.audience_everyone');
+        : a.kind === 'followup'
+          ? t(locale, 'admin.progress.followup')
+          : t(locale, 'admin.compose.audience_everyone');
   const extra = [
     a.includeGuests ? t(locale, 'admin.compose.guests') : '',
     a.includeDisabled ? t(locale, 'admin.compose.disabled') : '',
