@@ -163,19 +163,22 @@ export function noteThrottled(
   state.refused.push(grantedAt);
   const budget = paceBudget(state, rules);
   const half = Math.max(1, Math.ceil(budget / 2));
-  if (state.learned === null) {
-    // At the configured limit, a refusal with the window (nearly) full is jitter: a wider guard, no lesson.
-    if (accepted >= budget - 1) {
+  const doubled = Math.min(MAX_PROBE_GAP_MS, Math.max(rules.probeMs, state.probeGapMs * 2));
+  if (accepted >= budget - 1) {
+    if (state.raising) {
+      // The try of one more a window failed: back to the limit that held, and wait twice as long to try again.
+      state.learned = Math.max(1, budget - 1);
+      state.probeGapMs = doubled;
+    } else {
+      // A refusal with the window (nearly) full at a limit that holds is jitter: a wider guard, no lesson.
       state.extraGuardMs = Math.min(MAX_EXTRA_GUARD_MS, state.extraGuardMs + JITTER_STEP_MS);
       state.jitterAt = nowMs;
       return;
     }
-    state.learned = Math.max(half, accepted);
-    state.probeGapMs = rules.probeMs;
   } else {
-    // Below the configured limit every refusal means the learned limit (or the try above it) is too high.
-    state.learned = Math.max(half, Math.min(budget - 1, accepted));
-    state.probeGapMs = Math.min(MAX_PROBE_GAP_MS, Math.max(rules.probeMs, state.probeGapMs * 2));
+    // Teams refused with fewer accepted than the budget: that count is its limit (halving the budget at most).
+    state.probeGapMs = state.learned === null ? rules.probeMs : doubled;
+    state.learned = Math.max(half, accepted);
   }
   state.raising = false;
   state.changedAt = nowMs;

@@ -237,3 +237,32 @@ test('more jitter than the guard covers (up to 40 ms): the guard widens after a 
   expect(sim.refused).toBeLessThanOrEqual(Math.ceil(sim.acceptedAt.length / 1000));
   expect(sim.acceptedAt.length / (600 * 50)).toBeGreaterThanOrEqual(0.93);
 });
+
+test('at a learned limit, a 429 with the window full is jitter too: the limit stays, only a failed try lowers it', () => {
+  const s = emptyPaceState();
+  s.learned = 30;
+  s.probeAt = 1e12;
+  s.probeGapMs = 30_000;
+  for (let t = 0; t < 1000; t += 10) tryGrant(s, RULES, t);
+  expect(s.grants).toHaveLength(30);
+  noteThrottled(s, RULES, s.grants[29] as number, 2_000, 1_000);
+  expect([s.learned, s.extraGuardMs, s.probeGapMs]).toEqual([30, 5, 30_000]);
+  // The same refusal while trying 31 is the try failing: back to 30, twice as long before the next try.
+  const t = emptyPaceState();
+  t.learned = 30;
+  t.probeAt = 0;
+  t.probeGapMs = 30_000;
+  for (let at = 0; at < 1000; at += 10) tryGrant(t, RULES, at);
+  expect([t.learned, t.grants.length]).toEqual([31, 31]);
+  noteThrottled(t, RULES, t.grants[30] as number, 2_000, 1_000);
+  expect([t.learned, t.probeGapMs, t.extraGuardMs]).toEqual([30, 60_000, 0]);
+});
+
+test('configured for 50 while Teams enforces 30, with 30 ms of jitter: the limit learned stays within one of 30', () => {
+  // Jitter as wide as a request's share of the window blurs the count a 429 shows by one either way.
+  const sim = simulate({ enforced: 30, rules: RULES, seconds: 600, jitterMs: 30, seed: 6 });
+  expect(sim.budget).toBeGreaterThanOrEqual(29);
+  expect(sim.budget).toBeLessThanOrEqual(30);
+  expect(sim.acceptedAt.filter((a) => a >= 3_000).length / (597 * 30)).toBeGreaterThanOrEqual(0.93);
+  expect(sim.refused).toBeLessThanOrEqual(Math.ceil(sim.acceptedAt.length / 1000));
+});
