@@ -32,6 +32,7 @@ export function followUpSchedule(days: readonly number[] | undefined): number[] 
       `Expected at most ${MAX_FOLLOW_UPS} different follow-ups of 1 to ${MAX_FOLLOW_UP_DAYS} days; received ${days
         .join(', ')
         .slice(0, 60)}.`,
+      { status: 400 },
     );
   return sorted;
 }
