@@ -103,7 +103,8 @@ export class GraphAudienceSource implements AudienceSource {
       }
     }
     // Follow-ups come from the store (core/broadcast/follow-ups.ts), never from the whole directory.
-    if (audience.kind === 'followup') throw new AppError('broadcast.invalid', 'a follow-up audience is not a directory');
+    if (audience.kind === 'followup')
+      throw new AppError('broadcast.invalid', 'a follow-up audience is not a directory');
     const first =
       audience.kind === 'group'
         ? `/groups/${encodeURIComponent(audience.groupId ?? '')}/members?$select=${SELECT}&$top=${PAGE}`
