@@ -11,8 +11,8 @@ import type { AudienceMember, AudienceSource, Campaign, CampaignAudience } from 
 import { furthestStep } from './funnel';
 
 /** The most follow-ups one campaign may ask for, and how far after it they may be. */
-export const MAX_FOLLOW_UPS = 3;
-export const MAX_FOLLOW_UP_DAYS = 60;
+const MAX_FOLLOW_UPS = 3;
+const MAX_FOLLOW_UP_DAYS = 60;
 const DAY_MS = 86_400_000;
 /** The window of the reminders-per-person limit. */
 export const REMINDER_LIMIT_WINDOW_MS = 30 * DAY_MS;

@@ -20,7 +20,7 @@ export const COMPOSE_INPUTS = {
 } as const;
 
 /** The follow-up schedules offered (days after sending). */
-export const FOLLOW_UP_CHOICES = [3, 7, 14] as const;
+const FOLLOW_UP_CHOICES = [3, 7, 14] as const;
 
 /** What the card starts with. */
 export interface ComposeDefaults {
