@@ -198,7 +198,7 @@ test('preview shows the admin the card and who gets it; a cancelled campaign sto
   // And the progress card shows the stopped campaign, with its report instead of "Stop sending".
   const [stopped] = patti.newAnswers();
   expect(cardTexts(stopped?.card)).toContain(t('en', 'admin.progress.state.cancelled'));
-  expect(cardActions(stopped?.card).map((a) => a.verb)).toEqual(['broadcast.report']);
+  expect(cardActions(stopped?.card).map((a) => a.verb)).toEqual(['broadcast.report', 'broadcast.refresh']);
   const id = cancel!.data!.campaignId as string;
   expect(await h.service.admin.broadcasts.progressNow(id)).toMatchObject({ state: 'cancelled', total: 0, sent: 0 });
 });
