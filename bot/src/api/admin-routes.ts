@@ -150,7 +150,9 @@ export function registerAdminRoutes(server: Server, deps: AdminRouteDeps, access
     admin('GET', '/api/admin/campaigns'),
     jsonHandler(async (req): Promise<CampaignProgressJson[]> => {
       const campaigns = await deps.broadcasts.list(callerOf(req).userId);
-      return Promise.all(campaigns.map(async (c) => progressJson(await deps.broadcasts.progressNow(c.id))));
+      return Promise.all(
+        campaigns.map(async (c) => progressJson(await deps.broadcasts.progressNow(c.id, { cached: true }))),
+      );
     }),
   );
 

@@ -26,6 +26,7 @@ import {
   type CampaignAudience,
   type CampaignMessage,
   type CampaignProgress,
+  type FunnelSummary,
   type ProgressCardRef,
   type RecipientOutcome,
 } from './broadcast-types';
@@ -109,8 +110,14 @@ export async function countRecipients(
   return recipients;
 }
 
+/** How long a finished campaign's funnel counted for a list is shown again before it is counted anew. */
+const FUNNEL_CACHE_MS = 60_000;
+
 /** Campaigns for admins. */
 export class BroadcastService {
+  /** Funnels counted for lists, by campaign (see progressNow). */
+  private readonly funnels = new Map<string, { at: number; state: string; summary: FunnelSummary }>();
+
   constructor(private readonly d: BroadcastServiceDeps) {}
 
   /** Throws admin.forbidden unless `actorId` (object id or UPN) is an admin. */
@@ -284,15 +291,26 @@ export class BroadcastService {
     return this.progressNow(campaignId);
   }
 
-  /** Progress without the admin check (the caller checked). */
-  async progressNow(campaignId: string): Promise<CampaignProgress> {
+  /**
+   * Progress without the admin check (the caller checked). A finished campaign's funnel is counted at most once a
+   * minute for lists (`{ cached: true }`: the Admin page polls them while any campaign is scheduled or sending); a
+   * single campaign's is counted now ("Update the numbers").
+   */
+  async progressNow(campaignId: string, o: { cached?: boolean } = {}): Promise<CampaignProgress> {
     const c = await this.get(campaignId);
+    const kept = this.funnels.get(c.id);
+    const funnel =
+      o.cached && kept && Date.now() - kept.at < FUNNEL_CACHE_MS && kept.state === c.state
+        ? kept.summary
+        : await funnelSummaryOf(this.d.store, c);
+    if (funnel) this.funnels.set(c.id, { at: Date.now(), state: c.state, summary: funnel });
+    if (this.funnels.size > 200) this.funnels.clear();
     return progressOf(
       c,
       await this.d.store.jobs.counts(c.id),
       await this.d.store.jobs.sentSince(c.id, Date.now() - 10_000),
       this.d.ratePerSecond,
-      await funnelSummaryOf(this.d.store, c),
+      funnel,
     );
   }
 
