@@ -128,15 +128,12 @@ export interface FunnelStore {
   markOpened(userId: string, at: Date): Promise<void>;
 }
 
-/** How often one person's return is written, per instance: a chat or a tab session makes many requests. */
-const SEEN_EVERY_MS = 60_000;
-/** People remembered before the memory starts again. */
-const SEEN_MEMORY = 10_000;
-
-/** Records that people came back to Headshot (the bot, the tab), for the "opened" step of every campaign. */
+/**
+ * Records that people came back to Headshot (the bot, the tab), for the "opened" step of every campaign. Every turn
+ * and tab call asks: the store's check is one indexed read when there is nothing to mark, and anything shorter-lived
+ * than a reminder would miss someone who comes back right after one.
+ */
 export class ReminderOpenings {
-  private readonly last = new Map<string, number>();
-
   constructor(
     private readonly store: FunnelStore,
     private readonly now: () => Date,
@@ -145,11 +142,6 @@ export class ReminderOpenings {
 
   /** `userId` is here now; never throws and never delays the request it comes from. */
   seen(userId: string): void {
-    const at = this.now();
-    const before = this.last.get(userId);
-    if (before !== undefined && at.getTime() - before < SEEN_EVERY_MS) return;
-    if (this.last.size >= SEEN_MEMORY) this.last.clear();
-    this.last.set(userId, at.getTime());
-    this.store.markOpened(userId, at).catch(this.onError);
+    this.store.markOpened(userId, this.now()).catch(this.onError);
   }
 }

@@ -80,6 +80,12 @@ export class SqlFunnelStore implements FunnelStore {
   }
 
   async markOpened(userId: string, at: Date): Promise<void> {
+    // Most calls find nothing to mark: an indexed read first, so that they take no write lock.
+    const open = await this.db.get(
+      `SELECT 1 AS open FROM broadcast_recipients WHERE user_id = ? AND state = 'sent' AND opened_at IS NULL LIMIT 1`,
+      [userId],
+    );
+    if (!open) return;
     await this.db.run(
       `UPDATE broadcast_recipients SET opened_at = ?
          WHERE user_id = ? AND state = 'sent' AND opened_at IS NULL
