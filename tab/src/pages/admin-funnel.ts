@@ -19,6 +19,23 @@ const STEPS = [
 
 type Counts = CampaignFunnelJson['total'];
 
+/** A table with a caption, column headers and rows (whose first cell is their header). */
+function dataTable(className: string, caption: string, headers: string[], rows: HTMLElement[]): HTMLTableElement {
+  const captionId = uid(className);
+  return el(
+    'table',
+    { class: `hs-table ${className}`, 'aria-labelledby': captionId },
+    el('caption', { id: captionId }, caption),
+    el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, ...rows),
+  );
+}
+
+/** A table row headed by `label`. */
+function row(attrs: Record<string, string>, label: string, ...cells: HTMLElement[]): HTMLTableRowElement {
+  return el('tr', attrs, el('th', { scope: 'row' }, label), ...cells);
+}
+
 /** A campaign's funnel on its card; hidden while the campaign sends. */
 export class FunnelView {
   readonly element = el('section', { class: 'hs-funnel', hidden: true });
@@ -80,53 +97,25 @@ export class FunnelView {
       [t('funnelFailed'), f.failed],
       [t('funnelNotCheckedCount'), f.notChecked],
     ];
-    const captionId = uid('funnel-table');
-    const table = el(
-      'table',
-      { class: 'hs-table hs-funnel-table', 'aria-labelledby': captionId },
-      el('caption', { id: captionId }, t('funnelTableCaption')),
-      el(
-        'thead',
-        {},
-        el(
-          'tr',
-          {},
-          el('th', { scope: 'col' }, t('funnelStep')),
-          el('th', { scope: 'col' }, t('funnelPeople')),
-          el('th', { scope: 'col' }, t('funnelShare')),
-        ),
-      ),
-      el(
-        'tbody',
-        {},
-        el(
-          'tr',
-          { 'data-key': 'recipients' },
-          el('th', { scope: 'row' }, t('funnelRecipients')),
-          el('td', {}, n(f.recipients)),
-          el('td', {}, ''),
-        ),
+    const blank = () => el('td', {}, '');
+    const table = dataTable(
+      'hs-funnel-table',
+      t('funnelTableCaption'),
+      [t('funnelStep'), t('funnelPeople'), t('funnelShare')],
+      [
+        row({ 'data-key': 'recipients' }, t('funnelRecipients'), el('td', {}, n(f.recipients)), blank()),
         ...STEPS.map(([key, label]) =>
-          el(
-            'tr',
+          row(
             { 'data-key': key },
-            el('th', { scope: 'row' }, t(label)),
+            t(label),
             el('td', {}, n(f[key])),
             el('td', {}, key === 'delivered' ? '' : share(f[key])),
           ),
         ),
         ...stopped
           .filter(([, v]) => v > 0)
-          .map(([label, v]) =>
-            el(
-              'tr',
-              { class: 'hs-funnel-stopped' },
-              el('th', { scope: 'row' }, label),
-              el('td', {}, n(v)),
-              el('td', {}, ''),
-            ),
-          ),
-      ),
+          .map(([label, v]) => row({ class: 'hs-funnel-stopped' }, label, el('td', {}, n(v)), blank())),
+      ],
     );
     return [barChart(bars, summary), table];
   }
@@ -157,34 +146,17 @@ export class FunnelView {
       );
       if (ctx.signal.aborted) return;
       const n = (v: number) => formatNumber(v, locale);
-      const captionId = uid('funnel-departments');
       this.departments.replaceChildren(
-        el(
-          'table',
-          { class: 'hs-table hs-funnel-departments-table', 'aria-labelledby': captionId },
-          el('caption', { id: captionId }, t('funnelDepartmentCaption')),
-          el(
-            'thead',
-            {},
-            el(
-              'tr',
-              {},
-              el('th', { scope: 'col' }, t('funnelDepartment')),
-              el('th', { scope: 'col' }, t('funnelRecipients')),
-              ...STEPS.map(([, label]) => el('th', { scope: 'col' }, t(label))),
-            ),
-          ),
-          el(
-            'tbody',
-            {},
-            ...f.departments.map((d) =>
-              el(
-                'tr',
-                { 'data-department': d.department ?? '' },
-                el('th', { scope: 'row' }, d.department ?? t('funnelNoDepartment')),
-                el('td', {}, n(d.counts.recipients)),
-                ...STEPS.map(([key]) => el('td', {}, n(d.counts[key]))),
-              ),
+        dataTable(
+          'hs-funnel-departments-table',
+          t('funnelDepartmentCaption'),
+          [t('funnelDepartment'), t('funnelRecipients'), ...STEPS.map(([, label]) => t(label))],
+          f.departments.map((d) =>
+            row(
+              { 'data-department': d.department ?? '' },
+              d.department ?? t('funnelNoDepartment'),
+              el('td', {}, n(d.counts.recipients)),
+              ...STEPS.map(([key]) => el('td', {}, n(d.counts[key]))),
             ),
           ),
         ),
