@@ -310,6 +310,8 @@ test('a group is picked by its name; a scheduled reminder is stopped only after 
 test('in Dutch, with a refused setting: the server’s words next to the button', async () => {
   const page = await openAdmin('Patti Fernandez', 'nl');
   await page.getByRole('heading', { level: 1, name: 'Beheer' }).waitFor();
+  // The sections' tabs come once every section has loaded (the heading can come first on a busy machine).
+  await page.getByRole('tab').first().waitFor();
   expect(await page.getByRole('tab').allTextContents()).toEqual([
     'Fotodekking',
     'Fotoherinneringen',
