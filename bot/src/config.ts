@@ -97,6 +97,7 @@ const schema = z.object({
   BROADCAST_WINDOW_GUARD_MS: z.coerce.number().int().min(0).max(500).default(15),
   BROADCAST_PROBE_SECONDS: z.coerce.number().positive().default(30),
   BROADCAST_MAX_REMINDERS: z.coerce.number().int().min(0).max(100).default(3),
+  BROADCAST_QUIET_HOURS: bool.default(true),
   BROADCAST_CONCURRENCY: z.coerce.number().int().positive().max(256).default(16),
   BROADCAST_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   BROADCAST_LEASE_SECONDS: z.coerce.number().positive().default(30),
@@ -211,6 +212,8 @@ export interface Config {
     probeSeconds: number;
     /** Reminders one person gets over 30 days at most, follow-ups included (0: no limit). */
     maxRemindersPerPerson: number;
+    /** Reminders wait for each recipient's working hours when their mailbox settings give a time zone. */
+    quietHours: boolean;
     concurrency: number;
     maxAttempts: number;
     leaseSeconds: number;
@@ -346,6 +349,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       windowGuardMs: e.BROADCAST_WINDOW_GUARD_MS,
       probeSeconds: e.BROADCAST_PROBE_SECONDS,
       maxRemindersPerPerson: e.BROADCAST_MAX_REMINDERS,
+      quietHours: e.BROADCAST_QUIET_HOURS,
       concurrency: e.BROADCAST_CONCURRENCY,
       maxAttempts: e.BROADCAST_MAX_ATTEMPTS,
       leaseSeconds: e.BROADCAST_LEASE_SECONDS,

@@ -6,7 +6,7 @@ import { param, plainRoute } from '../http/route';
 import { defaultScopes, issueAppToken, issueUserToken, resourceOf, rolesOn } from '../identity/token-issuer';
 import { inspectImage } from '../images/photo-image';
 import { DEMO_APP } from '../seed/demo-seed';
-import { photoUpdateSettingsPatchSchema } from '../seed/org-seed';
+import { mailboxHoursPatchSchema, photoUpdateSettingsPatchSchema } from '../seed/org-seed';
 import type { TenantState } from '../state/tenant-state';
 import { controlBadRequest, controlBody } from './control-body';
 import { appTokenSchema, certificateSchema, policyDelaySchema, userTokenSchema } from './control-schemas';
@@ -58,6 +58,19 @@ export function registerControlTenantRoutes(server: Server, state: TenantState):
         updatedAt: state.clock.iso(),
       });
       sendJson(res, 200, { ok: true, width: info.width, height: info.height });
+    }),
+  );
+
+  // Changes a user's mailbox time zone and working hours, as they would in Outlook's settings.
+  server.patch(
+    '/_control/users/:id/mailbox-settings',
+    plainRoute(async (req, res) => {
+      const user = state.directory.find(param(req, 'id'));
+      if (user === undefined) throw new GraphError(404, 'NotFound', `No user '${param(req, 'id')}' in the seed.`);
+      const body = await controlBody(req, mailboxHoursPatchSchema);
+      if (body.timeZone !== undefined) user.timeZone = body.timeZone;
+      if (body.workingHours !== undefined) user.workingHours = body.workingHours;
+      sendJson(res, 200, { timeZone: user.timeZone ?? null, workingHours: user.workingHours ?? null });
     }),
   );
 

@@ -43,15 +43,23 @@ async function getMailboxSettings(call: GraphCall): Promise<void> {
   const err = mailboxError(user);
   if (err !== undefined) throw err;
   const locale = user.preferredLanguage ?? 'en-US';
+  const timeZone = user.timeZone ?? TIME_ZONES[locale] ?? 'UTC';
   sendJson(call.res, 200, {
     '@odata.context': `${GRAPH_METADATA(call.version)}#users('${encodeURIComponent(user.id)}')/mailboxSettings`,
     archiveFolder: null,
-    timeZone: user.timeZone ?? TIME_ZONES[locale] ?? 'UTC',
+    timeZone,
     delegateMeetingMessageDeliveryOptions: 'sendToDelegateOnly',
     dateFormat: locale === 'en-US' ? 'M/d/yyyy' : 'dd.MM.yyyy',
     timeFormat: locale === 'en-US' ? 'h:mm tt' : 'HH:mm',
     userPurpose: 'user',
     language: { locale, displayName: LANGUAGE_NAMES[locale] ?? locale },
+    // Exchange gives every mailbox working hours: Outlook's default until the user sets their own.
+    workingHours: {
+      daysOfWeek: user.workingHours?.daysOfWeek ?? ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'],
+      startTime: user.workingHours?.startTime ?? '08:00:00.0000000',
+      endTime: user.workingHours?.endTime ?? '17:00:00.0000000',
+      timeZone: { name: timeZone },
+    },
   });
 }
 

@@ -52,6 +52,11 @@ export interface SeedUser {
   /** Windows time zone name returned by mailboxSettings (derived from the language when absent). */
   timeZone?: string;
   /**
+   * The working hours mailboxSettings returns, in the mailbox's time zone (Outlook's default when absent: Monday to
+   * Friday, 08:00 to 17:00). Times as Graph writes them ("08:00:00.0000000").
+   */
+  workingHours?: { daysOfWeek: string[]; startTime: string; endTime: string };
+  /**
    * Hybrid only: the on-premises AD `thumbnailPhoto` attribute, by size: the local tenant makes a
    * 96x96 JPEG of exactly that many bytes, and the first directory sync takes it to Entra ID (and,
    * once and only if it is 10 KB or less, to Exchange Online).
@@ -121,6 +126,19 @@ export interface SeedDevice {
   operatingSystem: string;
 }
 
+const timeOfDay = z.string().regex(/^\d{2}:\d{2}:\d{2}(\.\d{7})?$/);
+const workingHoursSchema = z.object({
+  daysOfWeek: z.array(z.enum(['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'])),
+  startTime: timeOfDay,
+  endTime: timeOfDay,
+});
+
+/** A change of a user's mailbox time zone and working hours (a control route's body). */
+export const mailboxHoursPatchSchema = z
+  .object({ timeZone: z.string().min(1).max(100), workingHours: workingHoursSchema })
+  .partial()
+  .strict();
+
 const seedUserSchema = z.object({
   id: z.string().min(1),
   upn: z.string().min(3),
@@ -140,6 +158,7 @@ const seedUserSchema = z.object({
   jobTitle: z.string().nullable().optional(),
   department: z.string().nullable().optional(),
   timeZone: z.string().optional(),
+  workingHours: workingHoursSchema.optional(),
   onPremisesThumbnailPhoto: z.object({ bytes: z.number().int().nonnegative() }).optional(),
   photo: z
     .object({ size: z.number().int().min(48).max(4096), color: z.string().regex(/^#[0-9a-fA-F]{6}$/) })

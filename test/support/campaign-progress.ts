@@ -18,6 +18,7 @@ export function campaignProgress(overrides: Partial<CampaignProgress> = {}): Cam
     failed: 2,
     unknown: 1,
     waiting: 58,
+    outsideWorkingHours: 0,
     cancelled: 0,
     ratePerSecond: 47.5,
     secondsLeft: 2,

@@ -6,4 +6,7 @@ export interface Clock {
   now(): Date;
 }
 
+/** The machine's clock (production). */
+export const systemClock: Clock = { now: () => new Date() };
+
 // ---------------------------------------------------------------- images

@@ -346,4 +346,18 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE broadcast_recipients ADD COLUMN opened_at INTEGER;
   CREATE INDEX broadcast_recipients_user ON broadcast_recipients (user_id, state);
   `,
+  // 9: quiet hours (core/broadcast/quiet-hours.ts): each recipient's working hours from their mailbox settings, as
+  // JSON, read when the campaign enqueues them. And photo age for refresh reminders (core/broadcast/photo-age.ts):
+  // when Headshot applied a user's current picture, or when a coverage scan first saw it (by perceptual hash).
+  `
+  ALTER TABLE broadcast_recipients ADD COLUMN working_hours TEXT;
+  CREATE TABLE photo_sightings (
+    user_id       TEXT PRIMARY KEY,
+    etag          TEXT,
+    hash          TEXT NOT NULL,
+    first_seen_at INTEGER NOT NULL,
+    applied       INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX photo_sightings_age ON photo_sightings (first_seen_at);
+  `,
 ];

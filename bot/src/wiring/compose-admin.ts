@@ -12,7 +12,7 @@ import { BroadcastDispatcher } from '../core/broadcast/broadcast-dispatcher';
 import { BroadcastService } from '../core/broadcast/broadcast-service';
 import { FollowUpAudience } from '../core/broadcast/follow-ups';
 import { CoverageService } from '../core/coverage/coverage-service';
-import type { Clock } from '../core/clock';
+import { systemClock, type Clock } from '../core/clock';
 import type { ConversationStore } from '../core/conversations/conversation-ports';
 import type { Locale } from '../core/locale';
 import type { AuditLog } from '../core/audit/audit-ports';
@@ -25,6 +25,7 @@ import { GraphAdminDirectory } from '../m365/graph-admin-directory';
 import { GraphAudienceSource, GraphUserPages } from '../m365/graph-audience';
 import { GraphBatchRunner } from '../m365/graph-batch';
 import { GraphPhotoEvidenceReader } from '../m365/graph-photo-evidence';
+import { GraphWorkingHoursReader } from '../m365/graph-working-hours';
 import type { SqlDb } from '../store/sql/sql-db';
 import type { BroadcastStores } from '../core/broadcast/broadcast-store';
 import { sqlBroadcastStores } from '../store/broadcast/sql-broadcast-stores';
@@ -117,6 +118,8 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
           windowGuardMs: b.windowGuardMs,
           probeMs: b.probeSeconds * 1000,
           maxRemindersPerPerson: b.maxRemindersPerPerson,
+          // On a virtual clock (the local tenant's, a test's) time can jump: a held reminder is looked at every second.
+          quietHoursRecheckMs: a.clock === systemClock ? undefined : 1_000,
           concurrency: b.concurrency,
           maxAttempts: b.maxAttempts,
           maxThrottles: 50,
@@ -125,6 +128,11 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
           baseBackoffMs: b.backoffMs,
           maxBackoffMs: 60_000,
         },
+        workingHours: b.quietHours
+          ? new GraphWorkingHoursReader(scanRunner, (count) =>
+              a.logger.warn({ count }, 'broadcast: mailbox settings unreadable, reminders not held for working hours'),
+            )
+          : undefined,
         audit: a.audit,
         onError: (what, err) =>
           a.logger.warn({ what, err: { message: (err as Error)?.message ?? String(err) } }, 'broadcast'),

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'restify';
 import { CloudAdapter } from 'botbuilder';
 import type { Config } from '../config';
-import type { Clock } from '../core/clock';
+import { systemClock, type Clock } from '../core/clock';
 import { ReminderOpenings } from '../core/broadcast/funnel';
 import { SqlFunnelStore } from '../store/broadcast/sql-funnel';
 import { PhotoService } from '../core/photo/photo-service';
@@ -82,8 +82,6 @@ export interface RunningHeadshot extends LocalParts {
   tick(): Promise<void>;
   close(): Promise<void>;
 }
-
-const systemClock: Clock = { now: () => new Date() };
 
 /** Starts the service (and, in local mode, the local tenant unless one is given). */
 export async function startHeadshot(config: Readonly<Config>, options: StartOptions = {}): Promise<RunningHeadshot> {

@@ -130,6 +130,7 @@ class CampaignCard {
       [t('campaignFailed'), n(c.failed + c.unknown)],
       [t('campaignWaiting'), n(c.waiting)],
     ];
+    if (c.outsideWorkingHours > 0) pairs.push([t('campaignOutsideHours'), n(c.outsideWorkingHours)]);
     if (c.cancelled > 0) pairs.push([t('campaignCancelled'), n(c.cancelled)]);
     if (isActive(c)) {
       pairs.push([t('campaignRate'), t('campaignRateValue', { rate: formatNumber(c.ratePerSecond, locale) })]);

@@ -23,6 +23,8 @@ const APP_LIMIT = 120;
 const ENV = {
   BROADCAST_RATE: String(APP_LIMIT),
   BROADCAST_POLL_MS: '100',
+  // Wall-clock instances: reminders must not wait for anyone's working hours (quiet-hours.test.ts tests those).
+  BROADCAST_QUIET_HOURS: '0',
   BROADCAST_PROGRESS_SECONDS: '2',
   BROADCAST_BACKOFF_MS: '200',
   BROADCAST_LEASE_SECONDS: '3',

@@ -23,7 +23,9 @@ import {
   type DeliveryOutcome,
   type FunnelSummary,
   type RecipientJob,
+  type WorkingHoursReader,
 } from './broadcast-types';
+import { nextWorkingTime } from './quiet-hours';
 import { countFunnel } from './funnel';
 import { REMINDER_LIMIT_WINDOW_MS, withinReminderLimit } from './follow-ups';
 
@@ -35,6 +37,11 @@ interface DispatcherSettings {
   windowGuardMs: number;
   /** How long a limit learned from 429s holds before one more a second is tried (doubling after each fail). */
   probeMs: number;
+  /**
+   * Longest wait before a job held for quiet hours is looked at again (default: until the working hours begin).
+   * Only a clock that is not the wall clock (tests) needs a shorter one.
+   */
+  quietHoursRecheckMs?: number;
   /** Reminders one person gets over 30 days at most, whatever the campaigns (0: no limit). */
   maxRemindersPerPerson?: number;
   /** Requests in flight per instance. */
@@ -65,6 +72,8 @@ export interface DispatcherDeps {
   settings: DispatcherSettings;
   random?: () => number;
   onError?: (what: string, err: unknown) => void;
+  /** Working hours of recipients, read as they are enqueued: reminders wait for them (quiet hours). */
+  workingHours?: WorkingHoursReader;
   /** A campaign that finishes sending is audited here (by `headshot`). */
   audit?: AuditLog;
 }
@@ -101,9 +110,14 @@ export function progressOf(
     failed: counts.failed,
     unknown: counts.unknown,
     waiting: counts.waiting,
+    outsideWorkingHours: counts.outsideWorkingHours,
     cancelled: counts.cancelled,
     ratePerSecond: Math.round(rate * 10) / 10,
-    secondsLeft: active && counts.waiting > 0 ? Math.ceil(counts.waiting / (rate > 0 ? rate : ratePerSecond)) : null,
+    // Jobs held for working hours are not sent at the current rate: the time left counts the others.
+    secondsLeft:
+      active && counts.waiting > counts.outsideWorkingHours
+        ? Math.ceil((counts.waiting - counts.outsideWorkingHours) / (rate > 0 ? rate : ratePerSecond))
+        : null,
     throttled: c.throttled,
     funnel,
   };
@@ -262,13 +276,16 @@ export class BroadcastDispatcher {
         Date.now() - REMINDER_LIMIT_WINDOW_MS,
       );
       for (let i = 0; i < members.length; i += ENQUEUE_CHUNK) {
+        const slice = members.slice(i, i + ENQUEUE_CHUNK);
+        const hours = await this.d.workingHours?.read(slice.map((m) => m.userId));
         const chunk = await Promise.all(
-          members.slice(i, i + ENQUEUE_CHUNK).map(async (m) => ({
+          slice.map(async (m) => ({
             userId: m.userId,
             upn: m.upn,
             displayName: m.displayName,
             department: m.department,
             locale: await this.d.localeOf(m),
+            workingHours: hours?.get(m.userId) ?? undefined,
           })),
         );
         const now = Date.now();
@@ -381,6 +398,21 @@ export class BroadcastDispatcher {
   private async send(job: RecipientJob): Promise<void> {
     const campaign = await this.d.store.campaigns.getCampaign(job.campaignId);
     if (!campaign || campaign.state === 'cancelled') return;
+    // Quiet hours: outside the recipient's working hours the job goes back to the queue until they begin.
+    if (job.workingHours) {
+      const now = this.d.clock.now();
+      const waitMs = nextWorkingTime(job.workingHours, now).getTime() - now.getTime();
+      if (waitMs > 0) {
+        const wall = Date.now();
+        await this.d.store.jobs.holdForWorkingHours(
+          job,
+          this.d.owner,
+          wall + Math.min(waitMs, this.d.settings.quietHoursRecheckMs ?? waitMs),
+          wall,
+        );
+        return;
+      }
+    }
     // The pace is taken before the job is marked as being sent: a crash while waiting leaves it safely claimed.
     let outcome: DeliveryOutcome;
     let marked = false;

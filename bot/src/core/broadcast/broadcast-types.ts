@@ -12,6 +12,7 @@ import type { Locale } from '../locale';
 import type { FunnelCounts } from './funnel';
 import type { CoverageCategory } from '../coverage/coverage-types';
 import type { ReminderText } from '../settings/tenant-settings';
+import type { WorkingHours } from './quiet-hours';
 
 /**
  * What recipients read: the reminder, or an admin's own text (shown in every language as written).
@@ -37,6 +38,15 @@ export interface CampaignAudience {
 /** Whether a member of the audience's source gets the reminder (guests and disabled accounts only when asked for). */
 export function reaches(audience: CampaignAudience, member: AudienceMember): boolean {
   return (audience.includeGuests || member.userType !== 'Guest') && (audience.includeDisabled || member.accountEnabled);
+}
+
+/** People's working hours from their mailbox settings, for quiet hours (quiet-hours.ts). */
+export interface WorkingHoursReader {
+  /**
+   * By user id: their working hours, or null when their settings give no time zone (or they have no mailbox).
+   * A person whose settings could not be read is left out of the map: nothing holds their reminder.
+   */
+  read(userIds: readonly string[]): Promise<Map<string, WorkingHours | null>>;
 }
 
 /** A campaign's lifecycle. End states: done, cancelled. */
@@ -100,6 +110,8 @@ export interface RecipientJob {
   conversationId?: string;
   reason?: string;
   sentAt?: Date;
+  /** When the person works (quiet-hours.ts): the reminder waits for it. */
+  workingHours?: WorkingHours;
 }
 
 /**
@@ -160,6 +172,8 @@ export interface CampaignProgress {
   unknown: number;
   /** queued + claimed + sending. */
   waiting: number;
+  /** Of `waiting`: held until the recipient's working hours begin (quiet-hours.ts). */
+  outsideWorkingHours: number;
   cancelled: number;
   /** Sends per second over the last 10 seconds. */
   ratePerSecond: number;

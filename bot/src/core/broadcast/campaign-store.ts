@@ -1,4 +1,5 @@
 /** Campaigns and their enqueue step; every change is a compare-and-set. */
+import type { WorkingHours } from './quiet-hours';
 import type { Locale } from '../locale';
 import type { Campaign } from './broadcast-types';
 
@@ -9,6 +10,8 @@ export interface NewRecipient {
   displayName: string;
   locale: Locale;
   department?: string;
+  /** Their working hours, when their mailbox settings give a time zone (quiet-hours.ts). */
+  workingHours?: WorkingHours;
 }
 
 /** Campaigns and their enqueue step; every change is a compare-and-set. */

@@ -8,8 +8,13 @@ export interface RecipientCounts {
   failed: number;
   unknown: number;
   waiting: number;
+  /** Of `waiting`: held until the recipient's working hours. */
+  outsideWorkingHours: number;
   cancelled: number;
 }
+
+/** Reason of a queued job held until the recipient's working hours. */
+export const OUTSIDE_WORKING_HOURS = 'outside_working_hours';
 
 /** Reason recorded when a send may have happened but its answer was never recorded. */
 export const UNKNOWN_OUTCOME = 'unknown_outcome';
@@ -42,6 +47,8 @@ export interface RecipientJobStore {
     throttled: boolean,
     nowMs: number,
   ): Promise<boolean>;
+  /** claimed → queued, due at `untilMs`, nothing sent: the recipient is outside their working hours. */
+  holdForWorkingHours(job: RecipientJob, owner: string, untilMs: number, nowMs: number): Promise<boolean>;
   /** sending → failed with a reason. */
   recordFailed(job: RecipientJob, owner: string, reason: string, nowMs: number): Promise<boolean>;
   /** The owner's claimed jobs back to queued (shutdown). */

@@ -1,6 +1,7 @@
 /** The broadcast tables' rows, and the core's types made from them. */
 import type { Campaign, CampaignState, RecipientJob, RecipientState } from '../../core/broadcast/broadcast-types';
 import type { Locale } from '../../core/locale';
+import type { WorkingHours } from '../../core/broadcast/quiet-hours';
 
 export interface CampaignRow {
   id: string;
@@ -31,6 +32,7 @@ export interface RecipientRow {
   conversation_id: string | null;
   reason: string | null;
   sent_at: number | null;
+  working_hours: string | null;
 }
 
 export const toCampaign = (r: CampaignRow): Campaign => ({
@@ -62,4 +64,5 @@ export const toJob = (r: RecipientRow): RecipientJob => ({
   conversationId: r.conversation_id ?? undefined,
   reason: r.reason ?? undefined,
   sentAt: r.sent_at === null ? undefined : new Date(r.sent_at),
+  workingHours: r.working_hours ? (JSON.parse(r.working_hours) as WorkingHours) : undefined,
 });

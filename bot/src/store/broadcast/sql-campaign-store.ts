@@ -82,10 +82,19 @@ export class SqlCampaignStore implements CampaignStore {
         for (const r of recipients)
           added += (
             await tx.run(
-              `INSERT INTO broadcast_recipients (campaign_id, user_id, upn, display_name, locale, department, state,
-                 updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, 'queued', ?) ON CONFLICT (campaign_id, user_id) DO NOTHING`,
-              [id, r.userId, r.upn, r.displayName, r.locale, r.department ?? null, nowMs],
+              `INSERT INTO broadcast_recipients (campaign_id, user_id, upn, display_name, locale, department,
+                 working_hours, state, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?) ON CONFLICT (campaign_id, user_id) DO NOTHING`,
+              [
+                id,
+                r.userId,
+                r.upn,
+                r.displayName,
+                r.locale,
+                r.department ?? null,
+                r.workingHours ? JSON.stringify(r.workingHours) : null,
+                nowMs,
+              ],
             )
           ).changes;
         await tx.run(`UPDATE broadcast_campaigns SET enqueued = enqueued + ?, enqueue_until = ? WHERE id = ?`, [

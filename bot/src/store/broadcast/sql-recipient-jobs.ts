@@ -4,6 +4,7 @@
  * FOR UPDATE SKIP LOCKED), so two instances never take one job.
  */
 import {
+  OUTSIDE_WORKING_HOURS,
   UNKNOWN_OUTCOME,
   type RecipientCounts,
   type RecipientJobStore,
@@ -105,6 +106,15 @@ export class SqlRecipientJobs implements RecipientJobStore {
     );
   }
 
+  holdForWorkingHours(job: RecipientJob, owner: string, untilMs: number, nowMs: number): Promise<boolean> {
+    return this.changed(
+      `UPDATE broadcast_recipients SET state = 'queued', next_attempt_at = ?, reason = '${OUTSIDE_WORKING_HOURS}',
+         lease_owner = NULL, lease_until = NULL, updated_at = ?
+       WHERE campaign_id = ? AND user_id = ? AND state = 'claimed' AND lease_owner = ?`,
+      [untilMs, nowMs, job.campaignId, job.userId, owner],
+    );
+  }
+
   recordFailed(job: RecipientJob, owner: string, reason: string, nowMs: number): Promise<boolean> {
     return this.changed(
       `UPDATE broadcast_recipients SET state = 'failed', reason = ?, lease_until = NULL, updated_at = ?
@@ -124,11 +134,20 @@ export class SqlRecipientJobs implements RecipientJobStore {
   }
 
   async counts(id: string): Promise<RecipientCounts> {
-    const counts: RecipientCounts = { total: 0, sent: 0, failed: 0, unknown: 0, waiting: 0, cancelled: 0 };
-    const rows = await this.db.all<{ state: RecipientState; unknown: number; n: number }>(
-      `SELECT state, CASE WHEN reason = '${UNKNOWN_OUTCOME}' OR reason LIKE '${UNKNOWN_OUTCOME}:%' THEN 1 ELSE 0 END AS unknown,
+    const counts: RecipientCounts = {
+      total: 0,
+      sent: 0,
+      failed: 0,
+      unknown: 0,
+      waiting: 0,
+      outsideWorkingHours: 0,
+      cancelled: 0,
+    };
+    const rows = await this.db.all<{ state: RecipientState; why: number; n: number }>(
+      `SELECT state, CASE WHEN reason = '${UNKNOWN_OUTCOME}' OR reason LIKE '${UNKNOWN_OUTCOME}:%' THEN 1
+           WHEN reason = '${OUTSIDE_WORKING_HOURS}' THEN 2 ELSE 0 END AS why,
          COUNT(*) AS n
-       FROM broadcast_recipients WHERE campaign_id = ? GROUP BY state, unknown`,
+       FROM broadcast_recipients WHERE campaign_id = ? GROUP BY state, why`,
       [id],
     );
     for (const r of rows) {
@@ -136,9 +155,12 @@ export class SqlRecipientJobs implements RecipientJobStore {
       if (r.state === 'sent') counts.sent += r.n;
       else if (r.state === 'failed') {
         counts.failed += r.n;
-        if (r.unknown === 1) counts.unknown += r.n;
+        if (r.why === 1) counts.unknown += r.n;
       } else if (r.state === 'cancelled') counts.cancelled += r.n;
-      else counts.waiting += r.n;
+      else {
+        counts.waiting += r.n;
+        if (r.state === 'queued' && r.why === 2) counts.outsideWorkingHours += r.n;
+      }
     }
     return counts;
   }

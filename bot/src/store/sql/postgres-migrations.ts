@@ -284,4 +284,16 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ALTER TABLE broadcast_recipients ADD COLUMN opened_at BIGINT;
   CREATE INDEX broadcast_recipients_user ON broadcast_recipients (user_id, state);
   `,
+  // 5: store/migrations.ts 9, quiet hours and photo age.
+  `
+  ALTER TABLE broadcast_recipients ADD COLUMN working_hours TEXT;
+  CREATE TABLE photo_sightings (
+    user_id       TEXT PRIMARY KEY,
+    etag          TEXT,
+    hash          TEXT NOT NULL,
+    first_seen_at BIGINT NOT NULL,
+    applied       INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX photo_sightings_age ON photo_sightings (first_seen_at);
+  `,
 ];

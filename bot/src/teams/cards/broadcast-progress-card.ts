@@ -38,6 +38,7 @@ export function progressCard(locale: Locale, p: CampaignProgress): AdaptiveCard 
     [t(locale, 'admin.progress.failed'), n(p.failed)],
   ];
   if (p.waiting > 0 || active) rows.push([t(locale, 'admin.progress.waiting'), n(p.waiting)]);
+  if (p.outsideWorkingHours > 0) rows.push([t(locale, 'admin.progress.outside_hours'), n(p.outsideWorkingHours)]);
   if (p.cancelled > 0) rows.push([t(locale, 'admin.progress.cancelled'), n(p.cancelled)]);
   if (active && p.state !== 'scheduled') {
     rows.push([t(locale, 'admin.progress.rate'), t(locale, 'admin.progress.rate_value', { rate: n(p.ratePerSecond) })]);
