@@ -70,6 +70,7 @@ test('an empty environment is local mode with the documented defaults', () => {
       headroom: 1,
       windowGuardMs: 15,
       probeSeconds: 30,
+      quietHours: true,
       maxRemindersPerPerson: 3,
       concurrency: 16,
       maxAttempts: 5,

@@ -314,7 +314,12 @@ async function progressJsonOf(
   const name = p.audience.groupId ? await groupName(p.audience.groupId) : null;
   return {
     ...p,
-    message: p.message.kind === 'custom' ? { kind: 'custom', text: p.message.text } : { kind: 'reminder' },
+    message:
+      p.message.kind === 'custom'
+        ? { kind: 'custom', text: p.message.text }
+        : p.message.kind === 'refresh'
+          ? { kind: 'refresh' }
+          : { kind: 'reminder' },
     audience: { ...p.audience, ...(name ? { groupName: name } : {}) },
   };
 }

@@ -3,6 +3,7 @@
  * policy (its own store, checked by the same rules as `headshot approvals policy set`), the
  * SharePoint legacy push and the reminder texts. A PUT is all or nothing, and audited.
  */
+import { REFRESH_MAX_MONTHS, REFRESH_MIN_MONTHS } from '../core/settings/tenant-settings';
 import type { Request, Server } from 'restify';
 import { z } from 'zod';
 import type { AuditLog } from '../core/audit/audit-ports';
@@ -60,6 +61,13 @@ const updateBody = z
       .partial()
       .strict()
       .optional(),
+    refreshReminders: z
+      .object({
+        enabled: z.boolean(),
+        afterMonths: z.number().int().min(REFRESH_MIN_MONTHS).max(REFRESH_MAX_MONTHS),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -101,11 +109,12 @@ export function registerAdminSettingsRoutes(server: Server, deps: AdminSettingsD
       // Everything is checked: now store it, and say who changed what.
       const now = deps.clock.now();
       if (policy) await deps.policy.set(policy, now, actorId);
-      if (change.sharePoint || change.reminderTexts)
+      if (change.sharePoint || change.reminderTexts || change.refreshReminders)
         await deps.settings.update(
           {
             ...(change.sharePoint ? { legacyPush: change.sharePoint.legacyPush } : {}),
             ...(change.reminderTexts ? { reminderTexts: change.reminderTexts } : {}),
+            ...(change.refreshReminders ? { refreshReminders: change.refreshReminders } : {}),
           },
           now,
           actorId,
@@ -129,6 +138,12 @@ export function registerAdminSettingsRoutes(server: Server, deps: AdminSettingsD
             : {}),
           ...(change.sharePoint ? { legacyPush: change.sharePoint.legacyPush } : {}),
           ...(change.reminderTexts ? { reminderLocales: Object.keys(change.reminderTexts).join(',') } : {}),
+          ...(change.refreshReminders
+            ? {
+                refreshReminders: change.refreshReminders.enabled,
+                refreshAfterMonths: change.refreshReminders.afterMonths,
+              }
+            : {}),
         },
       });
       return view(deps);
@@ -176,6 +191,7 @@ async function view(deps: AdminSettingsDeps): Promise<TenantSettingsView> {
       available: deps.sharePointAvailable,
     },
     reminderTexts: { en: texts.en, fi: texts.fi, nl: texts.nl, pl: texts.pl },
+    refreshReminders: { ...settings.refreshReminders },
     updatedAt: latest?.at.toISOString() ?? null,
     updatedBy: by,
     ...(byName ? { updatedByName: byName } : {}),

@@ -343,6 +343,11 @@ export interface TenantSettingsView {
   };
   /** The reminder's words per language, overriding the product's text where set. */
   reminderTexts: Record<TabLocale, ReminderText>;
+  /**
+   * "Time for a new photo?" to people whose photo is older than `afterMonths` (6 to 120; default off, 24), sent
+   * after each coverage check that finds someone (docs/broadcast.md, refresh reminders).
+   */
+  refreshReminders: { enabled: boolean; afterMonths: number };
   updatedAt: string | null;
   updatedBy: string | null;
   /** The display name of `updatedBy`, when it is a person in the directory. */
@@ -354,4 +359,5 @@ export interface TenantSettingsUpdate {
   approvalPolicy?: Partial<TenantSettingsView['approvalPolicy']>;
   sharePoint?: { legacyPush: boolean };
   reminderTexts?: Partial<Record<TabLocale, ReminderText>>;
+  refreshReminders?: { enabled: boolean; afterMonths: number };
 }

@@ -59,6 +59,7 @@ export const DOCUMENTED_PARAMS: Readonly<Record<string, MessageParams>> = Object
   'admin.coverage.done': { people: '10,000', at: '14 March 2025 10:30' },
   'admin.funnel.as_of': { at: '14 March 2025 10:30' },
   'admin.compose.followup_days': { days: 3 },
+  'admin.progress.refresh': { months: 24 },
   'admin.coverage.share': { percent: '87%' },
   'admin.coverage.link': { minutes: 10 },
   'admin.preview.size': { people: '1,234' },

@@ -22,9 +22,11 @@ export function reminderWords(locale: Locale, message: CampaignMessage): Reminde
   const own = message.kind === 'reminder' ? message.texts?.[locale] : undefined;
   const ownTitle = own?.title?.trim();
   const ownText = message.kind === 'custom' ? message.text.trim() : own?.text?.trim();
+  // A refresh reminder has its own words: the person has a photo, only an old one.
+  const words = message.kind === 'refresh' ? 'admin.refresh' : 'admin.reminder';
   return {
-    title: ownTitle || t(locale, 'admin.reminder.title'),
-    text: ownText || t(locale, 'admin.reminder.text'),
+    title: ownTitle || t(locale, `${words}.title`),
+    text: ownText || t(locale, `${words}.text`),
     button: t(locale, 'admin.reminder.button'),
     from: t(locale, 'admin.reminder.from'),
     ownTitle: Boolean(ownTitle),

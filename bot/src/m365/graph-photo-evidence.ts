@@ -11,6 +11,7 @@ import type {
   PhotoEvidenceReader,
   PhotoScan,
 } from '../core/status/evidence-ports';
+import type { SmallPhotoReader } from '../core/coverage/photo-age';
 import type { AppError } from '../core/errors';
 import { emptyStats, innerError, type BatchOutcome, type GraphBatchRunner } from './graph-batch';
 import { toUser, USER_SELECT, type GraphUser } from './graph-directory';
@@ -57,7 +58,7 @@ function toMeta(body: unknown): PhotoMeta {
 }
 
 /** Reads photo evidence through `$batch` (User.Read.All, ProfilePhoto.Read.All, MailboxSettings.Read). */
-export class GraphPhotoEvidenceReader implements PhotoEvidenceReader {
+export class GraphPhotoEvidenceReader implements PhotoEvidenceReader, SmallPhotoReader {
   /**
    * @param statusRunner runs one person's four requests (few retries: someone is waiting)
    * @param scanRunner runs scans (more patience with throttling)
@@ -112,6 +113,24 @@ export class GraphPhotoEvidenceReader implements PhotoEvidenceReader {
           : failed(box.error);
 
     return { user, photo, mailbox };
+  }
+
+  /** The 48x48 JPEGs of many users (photo age), 20 a batch; unreadable ones left out. */
+  async smallPhotos(userIds: readonly string[]): Promise<Map<string, Uint8Array>> {
+    const out = await this.scanRunner.run(
+      userIds.map((id, i) => ({
+        id: String(i),
+        method: 'GET' as const,
+        url: `/users/${encodeURIComponent(id)}/photos/48x48/$value`,
+      })),
+    );
+    const photos = new Map<string, Uint8Array>();
+    userIds.forEach((id, i) => {
+      const answer = classify(out.get(String(i)), ['ImageNotFound']);
+      if ('ok' in answer && typeof answer.ok === 'string')
+        photos.set(id, new Uint8Array(Buffer.from(answer.ok, 'base64')));
+    });
+    return photos;
   }
 
   async scan(userIds: readonly string[]): Promise<PhotoScan> {

@@ -347,7 +347,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX broadcast_recipients_user ON broadcast_recipients (user_id, state);
   `,
   // 9: quiet hours (core/broadcast/quiet-hours.ts): each recipient's working hours from their mailbox settings, as
-  // JSON, read when the campaign enqueues them. And photo age for refresh reminders (core/broadcast/photo-age.ts):
+  // JSON, read when the campaign enqueues them. And photo age for refresh reminders (core/coverage/photo-age.ts):
   // when Headshot applied a user's current picture, or when a coverage scan first saw it (by perceptual hash).
   `
   ALTER TABLE broadcast_recipients ADD COLUMN working_hours TEXT;
@@ -358,6 +358,7 @@ export const MIGRATIONS: readonly string[] = [
     first_seen_at INTEGER NOT NULL,
     applied       INTEGER NOT NULL DEFAULT 0
   );
-  CREATE INDEX photo_sightings_age ON photo_sightings (first_seen_at);
+  -- The refresh reminder setting ({enabled, afterMonths} as JSON; null: off, 24 months).
+  ALTER TABLE tenant_settings ADD COLUMN refresh_reminders TEXT;
   `,
 ];

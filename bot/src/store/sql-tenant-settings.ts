@@ -12,6 +12,7 @@ import {
 interface Row {
   legacy_push: number;
   reminder_texts: string;
+  refresh_reminders: string | null;
   updated_at: number;
   updated_by: string;
 }
@@ -32,6 +33,9 @@ export class SqlTenantSettingsStore implements TenantSettingsStore {
     return {
       legacyPush: r.legacy_push === 1,
       reminderTexts: { ...settings.reminderTexts, ...stored },
+      refreshReminders: r.refresh_reminders
+        ? (JSON.parse(r.refresh_reminders) as TenantSettings['refreshReminders'])
+        : settings.refreshReminders,
       updatedAt: new Date(r.updated_at),
       updatedBy: r.updated_by,
     };
@@ -42,13 +46,15 @@ export class SqlTenantSettingsStore implements TenantSettingsStore {
     return this.db.transaction(async (tx) => {
       const current = await this.read(tx);
       await tx.run(
-        `INSERT INTO tenant_settings (id, legacy_push, reminder_texts, updated_at, updated_by)
-         VALUES (1, ?, ?, ?, ?)
+        `INSERT INTO tenant_settings (id, legacy_push, reminder_texts, refresh_reminders, updated_at, updated_by)
+         VALUES (1, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET legacy_push = excluded.legacy_push, reminder_texts = excluded.reminder_texts,
-           updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+           refresh_reminders = excluded.refresh_reminders, updated_at = excluded.updated_at,
+           updated_by = excluded.updated_by`,
         [
           (change.legacyPush ?? current.legacyPush) ? 1 : 0,
           JSON.stringify({ ...current.reminderTexts, ...change.reminderTexts }),
+          JSON.stringify(change.refreshReminders ?? current.refreshReminders),
           at.getTime(),
           by,
         ],

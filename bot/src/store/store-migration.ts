@@ -28,6 +28,7 @@ const TABLES: ReadonlyArray<{ name: string; key: string; order?: 'rowid' | 'seq'
   { name: 'request_cards', key: 'request_id, activity_id', order: 'rowid' },
   { name: 'reminder_optouts', key: 'user_id' },
   { name: 'conversation_updates', key: 'conversation_id' },
+  { name: 'photo_sightings', key: 'user_id' },
 ];
 
 const BATCH = 500;

@@ -11,6 +11,11 @@ import { AdminPolicy } from '../core/admin/admin-policy';
 import { BroadcastDispatcher } from '../core/broadcast/broadcast-dispatcher';
 import { BroadcastService } from '../core/broadcast/broadcast-service';
 import { FollowUpAudience } from '../core/broadcast/follow-ups';
+import { RefreshAudience, RefreshReminders } from '../core/broadcast/refresh-reminders';
+import type { RefreshSetting } from '../core/settings/tenant-settings';
+import { PhotoAges } from '../core/coverage/photo-age';
+import { SharpPictureTools } from '../photo/picture-tools';
+import { SqlPhotoSightings } from '../store/sql-photo-sightings';
 import { CoverageService } from '../core/coverage/coverage-service';
 import { systemClock, type Clock } from '../core/clock';
 import type { ConversationStore } from '../core/conversations/conversation-ports';
@@ -54,6 +59,8 @@ export interface AdminWiringArgs {
   outbox?: TeamsOutbox;
   /** Campaigns created, stopped and finished are audited here. */
   audit: AuditLog;
+  /** The refresh reminder setting (tenant settings): read on every tick. */
+  refreshSetting?: () => Promise<RefreshSetting>;
   /** The tenant's own reminder words per language (tenant settings), read as each reminder is sent. */
   reminderTexts?: () => Promise<Partial<Record<Locale, ReminderText>>>;
 }
@@ -66,6 +73,10 @@ export interface AdminWiring {
   broadcasts: BroadcastService;
   broadcastStores: BroadcastStores;
   dispatcher?: BroadcastDispatcher;
+  /** Photo age: told of every photo Headshot applies (coverage scans keep it too). */
+  photoAges: PhotoAges;
+  /** Starts the refresh campaign of the newest coverage scan when the tenant setting is on (timers.ts). */
+  startRefreshReminders: () => Promise<void>;
 }
 
 /** Builds the admin features. */
@@ -76,9 +87,19 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
   const broadcastStores = sqlBroadcastStores(a.db);
   // Scans wait out Graph throttling: the same batching engine and settings as the status scan.
   const scanRunner = new GraphBatchRunner(a.graph, { maxAttempts: 8, maxRetryAfterSeconds: 60 });
+  const evidence = new GraphPhotoEvidenceReader(scanRunner, scanRunner);
+  const pictures = new SharpPictureTools();
+  const sightings = new SqlPhotoSightings(a.db);
+  const photoAges = new PhotoAges({
+    store: sightings,
+    small: evidence,
+    hash: async (bytes) => (await pictures.fingerprint(bytes)).hash,
+    clock: a.clock,
+  });
   const coverage = new CoverageService({
     users: new GraphUserPages(a.graph),
-    evidence: new GraphPhotoEvidenceReader(scanRunner, scanRunner),
+    evidence,
+    ages: photoAges,
     // A profile's placeholder only shows in a legacy SharePoint; the modern one (SharePoint Online since MC653734,
     // and what SHAREPOINT_PICTURES=auto assumes for a whole tenant) shows the Microsoft 365 photo over it.
     sharePoint:
@@ -104,7 +125,11 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
     return a.reminderTexts ? withReminderTexts(counted, a.reminderTexts) : counted;
   };
   // Audiences from the directory and coverage scans, and follow-ups from the store.
-  const audience = new FollowUpAudience(new GraphAudienceSource(a.graph, coverageStore), broadcastStores);
+  // And refresh reminders from the newest scan and photo ages.
+  const audience = new RefreshAudience(
+    new FollowUpAudience(new GraphAudienceSource(a.graph, coverageStore), broadcastStores),
+    { coverage: coverageStore, sightings, jobs: broadcastStores.jobs, clock: a.clock },
+  );
   const dispatcher = a.outbox
     ? new BroadcastDispatcher({
         store: broadcastStores,
@@ -150,5 +175,22 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
     audit: a.audit,
     maxRemindersPerPerson: b.maxRemindersPerPerson,
   });
-  return { admins, coverage, coverageStore, broadcasts, broadcastStores, dispatcher };
+  const refreshSetting = a.refreshSetting;
+  const refresh = refreshSetting
+    ? new RefreshReminders({
+        setting: refreshSetting,
+        coverage: coverageStore,
+        create: (scanId, months) => broadcasts.createRefresh(scanId, months),
+      })
+    : undefined;
+  return {
+    admins,
+    coverage,
+    coverageStore,
+    broadcasts,
+    broadcastStores,
+    dispatcher,
+    photoAges,
+    startRefreshReminders: async () => refresh?.check(),
+  };
 }

@@ -171,7 +171,15 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     cards: previewCards,
     policy,
     // With the tenant's legacy push on, every apply also writes SharePoint (a failure is audited, never undoes it).
-    afterApply: (request) => status.afterApply(request.userId, request.userId, request.id),
+    // And the photo's age starts now (refresh reminders); a failure there only leaves the age unknown.
+    afterApply: async (request, photo) => {
+      await status.afterApply(request.userId, request.userId, request.id);
+      await admin.photoAges
+        .applied(request.userId, photo)
+        .catch((err: unknown) =>
+          logger.warn({ err: { message: (err as Error)?.message ?? String(err) } }, 'photo age'),
+        );
+    },
   });
   const approvals = composeApprovals({ db, graph, requests, audit, conversations, photos, clock, logger, outbox });
   const admin = composeAdmin({
@@ -187,6 +195,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     outbox,
     audit,
     reminderTexts: async () => (await tenantSettings.get()).reminderTexts,
+    refreshSetting: async () => (await tenantSettings.get()).refreshReminders,
   });
 
   const ticketSecret =

@@ -67,6 +67,8 @@ export async function startBackground(d: BackgroundDeps): Promise<Background> {
     await approvals.tick();
     await photos.expireDue();
     await refreshCoverage();
+    // Refresh reminders: one campaign per finished coverage scan while the tenant setting is on.
+    await admin.startRefreshReminders();
   };
   let ticking: Promise<void> | undefined;
   const scheduler = setInterval(() => {

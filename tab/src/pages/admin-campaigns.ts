@@ -118,7 +118,11 @@ class CampaignCard {
           ? c.state
           : stateLabel;
     this.details.textContent = `${t('campaignAudience')}: ${this.audienceText(c)} · ${t('campaignMessage')}: ${
-      c.message.kind === 'custom' ? c.message.text : t('messageReminder')
+      c.message.kind === 'custom'
+        ? c.message.text
+        : c.message.kind === 'refresh'
+          ? t('messageRefresh')
+          : t('messageReminder')
     }`;
     const finished = c.sent + c.failed + c.unknown + c.cancelled;
     this.progress.setAttribute('max', String(Math.max(c.total, 1)));
@@ -164,6 +168,7 @@ class CampaignCard {
     if (a.kind === 'group') who = t('audienceGroupValue', { id: a.groupName ?? t('groupMissing') });
     else if (a.kind === 'everyone') who = t('audienceEveryone');
     else if (a.kind === 'followup') who = t('audienceFollowUp');
+    else if (a.kind === 'refresh') who = t('audienceRefresh', { months: String(a.olderThanMonths ?? '') });
     else who = a.category ? t(`category_${a.category}`) : '';
     return extras ? `${who} (${extras})` : who;
   }

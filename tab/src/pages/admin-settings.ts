@@ -1,5 +1,6 @@
 /**
- * Admin page, settings: approval policy, SharePoint legacy push and the reminder's words per language.
+ * Admin page, settings: approval policy, SharePoint legacy push, refresh reminders for old photos and the
+ * reminder's words per language.
  * Save sends only what changed; the server's (localised) refusal is shown above the button.
  */
 import type {
@@ -79,6 +80,27 @@ export function settingsSection(host: SectionHost): AdminSection {
   const spNote = el('p', { class: 'hint' });
   const sharePoint = group(t('sharePointLegend'), legacy.element, spNote);
 
+  // refresh reminders: "time for a new photo?" for old photos
+  const refresh = checkbox(t('refreshLabel'));
+  const refreshOn = refresh.box;
+  const refreshMonths = nativeInput(t('refreshMonthsLabel'), {
+    type: 'number',
+    name: 'refreshMonths',
+    min: 6,
+    max: 120,
+    step: 1,
+    inputmode: 'numeric',
+  });
+  const refreshError = errorLine();
+  refreshMonths.input.setAttribute('aria-describedby', refreshError.id);
+  const refreshGroup = group(
+    t('refreshLegend'),
+    el('p', { class: 'hint' }, t('refreshHint')),
+    refresh.element,
+    refreshMonths.element,
+    refreshError,
+  );
+
   // reminder texts
   const texts = new Map<
     TabLocale,
@@ -112,6 +134,7 @@ export function settingsSection(host: SectionHost): AdminSection {
     { class: 'hs-form hs-settings-form', 'aria-label': t('settingsTitle'), novalidate: true },
     policy,
     sharePoint,
+    refreshGroup,
     reminderTexts,
     el('div', { class: 'actions' }, save),
     alert,
@@ -142,6 +165,10 @@ export function settingsSection(host: SectionHost): AdminSection {
     ]
       .filter(Boolean)
       .join(' ');
+    refreshOn.checked = view.refreshReminders.enabled;
+    refreshMonths.input.value = String(view.refreshReminders.afterMonths);
+    refreshMonths.input.removeAttribute('aria-invalid');
+    refreshError.textContent = '';
     for (const l of LOCALES) {
       const fields = texts.get(l);
       if (!fields) continue;
@@ -176,12 +203,22 @@ export function settingsSection(host: SectionHost): AdminSection {
       bad ??= ok ? null : input;
       if (ok && value !== p[key]) next[key] = value;
     });
+    const months = Number(refreshMonths.input.value);
+    const monthsOk =
+      refreshMonths.input.value.trim() !== '' && Number.isInteger(months) && months >= 6 && months <= 120;
+    refreshError.textContent = monthsOk ? '' : t('refreshMonthsInvalid');
+    if (monthsOk) refreshMonths.input.removeAttribute('aria-invalid');
+    else refreshMonths.input.setAttribute('aria-invalid', 'true');
+    bad ??= monthsOk ? null : refreshMonths.input;
     if (bad) {
       (bad as HTMLInputElement).focus();
       return null;
     }
     if (Object.keys(next).length > 0) update.approvalPolicy = next;
     if (legacyPush.checked !== view.sharePoint.legacyPush) update.sharePoint = { legacyPush: legacyPush.checked };
+    const r = view.refreshReminders;
+    if (refreshOn.checked !== r.enabled || months !== r.afterMonths)
+      update.refreshReminders = { enabled: refreshOn.checked, afterMonths: months };
     const changedTexts: Partial<Record<TabLocale, ReminderText>> = {};
     for (const l of LOCALES) {
       const fields = texts.get(l);

@@ -76,6 +76,8 @@ export const adminStrings: Record<TabLocale, Record<string, string>> = {
     campaignLeftValue: 'about {{minutes}} min',
     campaignThrottled: 'Times Teams asked to slow down',
     audienceFollowUp: 'People who haven’t sent a photo since an earlier reminder',
+    audienceRefresh: 'People whose photo is older than {{months}} months',
+    messageRefresh: '“Time for a new photo?”, in each person’s language',
     followUpLabel: 'Remind those who haven’t sent a photo',
     followUpDays: 'after {{days}} days',
     followUpHint:
@@ -137,6 +139,12 @@ export const adminStrings: Record<TabLocale, Record<string, string>> = {
     minutesInvalid: 'Enter a whole number of minutes, 1 or more.',
     sharePointLegend: 'SharePoint',
     legacyPushLabel: 'Also write photos to SharePoint’s legacy profile pictures',
+    refreshLegend: 'Reminders for old photos',
+    refreshHint:
+      'After each coverage check, people whose photo is older than this get a gentle “Time for a new photo?”, once per photo. Age counts from when Headshot applied the photo, or from the first check that saw it.',
+    refreshLabel: 'Remind people whose photo is old',
+    refreshMonthsLabel: 'Photo age, in months',
+    refreshMonthsInvalid: 'Enter a whole number of months, 6 to 120.',
     pictures_legacy: 'This tenant’s SharePoint shows legacy profile pictures.',
     pictures_modern: 'This tenant’s SharePoint shows the Microsoft 365 photo.',
     pictures_auto:
@@ -288,6 +296,8 @@ export const adminStrings: Record<TabLocale, Record<string, string>> = {
     campaignLeftValue: 'noin {{minutes}} min',
     campaignThrottled: 'Kertoja, jolloin Teams pyysi hidastamaan',
     audienceFollowUp: 'Ne, jotka eivät ole lähettäneet kuvaa aiemman muistutuksen jälkeen',
+    audienceRefresh: 'Ne, joiden kuva on yli {{months}} kuukautta vanha',
+    messageRefresh: '”Olisiko aika uudelle kuvalle?”, kullekin hänen omalla kielellään',
     followUpLabel: 'Muistuta niitä, jotka eivät ole lähettäneet kuvaa',
     followUpDays: '{{days}} päivän kuluttua',
     followUpHint:
@@ -350,6 +360,12 @@ export const adminStrings: Record<TabLocale, Record<string, string>> = {
     minutesInvalid: 'Anna minuutit kokonaislukuna, vähintään 1.',
     sharePointLegend: 'SharePoint',
     legacyPushLabel: 'Tallenna kuvat myös SharePointin vanhoihin profiilikuviin',
+    refreshLegend: 'Muistutukset vanhoista kuvista',
+    refreshHint:
+      'Jokaisen kattavuustarkistuksen jälkeen ne, joiden kuva on tätä vanhempi, saavat ystävällisen ”Olisiko aika uudelle kuvalle?” -viestin, kerran kuvaa kohden. Ikä lasketaan siitä, kun Headshot otti kuvan käyttöön, tai ensimmäisestä tarkistuksesta, joka sen näki.',
+    refreshLabel: 'Muistuta niitä, joiden kuva on vanha',
+    refreshMonthsLabel: 'Kuvan ikä kuukausina',
+    refreshMonthsInvalid: 'Anna kuukaudet kokonaislukuna, 6–120.',
     pictures_legacy: 'Tämän organisaation SharePoint näyttää vanhat profiilikuvat.',
     pictures_modern: 'Tämän organisaation SharePoint näyttää Microsoft 365 -kuvan.',
     pictures_auto:
@@ -503,6 +519,8 @@ export const adminStrings: Record<TabLocale, Record<string, string>> = {
     campaignLeftValue: 'ongeveer {{minutes}} min',
     campaignThrottled: 'Keren dat Teams vroeg om af te remmen',
     audienceFollowUp: 'Wie na een eerdere herinnering nog geen foto stuurde',
+    audienceRefresh: 'Wie een foto heeft die ouder is dan {{months}} maanden',
+    messageRefresh: '‘Tijd voor een nieuwe foto?’, in ieders eigen taal',
     followUpLabel: 'Herinner wie nog geen foto stuurde',
     followUpDays: 'na {{days}} dagen',
     followUpHint:
@@ -566,6 +584,12 @@ export const adminStrings: Record<TabLocale, Record<string, string>> = {
     minutesInvalid: 'Vul een heel aantal minuten in, 1 of meer.',
     sharePointLegend: 'SharePoint',
     legacyPushLabel: 'Foto’s ook naar de oude profielfoto’s van SharePoint schrijven',
+    refreshLegend: 'Herinneringen voor oude foto’s',
+    refreshHint:
+      'Na elke dekkingscontrole krijgt wie een foto heeft die ouder is dan dit een vriendelijk ‘Tijd voor een nieuwe foto?’, één keer per foto. De leeftijd telt vanaf het moment dat Headshot de foto instelde, of vanaf de eerste controle die hem zag.',
+    refreshLabel: 'Herinner wie een oude foto heeft',
+    refreshMonthsLabel: 'Leeftijd van de foto, in maanden',
+    refreshMonthsInvalid: 'Vul een heel aantal maanden in, 6 tot 120.',
     pictures_legacy: 'SharePoint toont in deze tenant de oude profielfoto’s.',
     pictures_modern: 'SharePoint toont in deze tenant de Microsoft 365-foto.',
     pictures_auto:
@@ -719,6 +743,8 @@ export const adminStrings: Record<TabLocale, Record<string, string>> = {
     campaignLeftValue: 'około {{minutes}} min',
     campaignThrottled: 'Ile razy Teams prosił o zwolnienie',
     audienceFollowUp: 'Osoby, które po wcześniejszym przypomnieniu nie wysłały zdjęcia',
+    audienceRefresh: 'Osoby, których zdjęcie ma ponad {{months}} miesięcy',
+    messageRefresh: '„Czas na nowe zdjęcie?”, w języku każdej osoby',
     followUpLabel: 'Przypomnij osobom, które nie wysłały zdjęcia',
     followUpDays: 'po {{days}} dniach',
     followUpHint:
@@ -782,6 +808,12 @@ export const adminStrings: Record<TabLocale, Record<string, string>> = {
     minutesInvalid: 'Wpisz pełną liczbę minut, co najmniej 1.',
     sharePointLegend: 'SharePoint',
     legacyPushLabel: 'Zapisuj zdjęcia także w starszych zdjęciach profilowych SharePoint',
+    refreshLegend: 'Przypomnienia o starych zdjęciach',
+    refreshHint:
+      'Po każdym sprawdzeniu pokrycia osoby, których zdjęcie jest starsze, dostają życzliwe „Czas na nowe zdjęcie?”, raz na zdjęcie. Wiek liczy się od chwili, gdy Headshot ustawił zdjęcie, lub od pierwszego sprawdzenia, które je zobaczyło.',
+    refreshLabel: 'Przypominaj osobom ze starym zdjęciem',
+    refreshMonthsLabel: 'Wiek zdjęcia w miesiącach',
+    refreshMonthsInvalid: 'Wpisz pełną liczbę miesięcy, od 6 do 120.',
     pictures_legacy: 'SharePoint w tej organizacji pokazuje starsze zdjęcia profilowe.',
     pictures_modern: 'SharePoint w tej organizacji pokazuje zdjęcie z Microsoft 365.',
     pictures_auto:

@@ -53,6 +53,7 @@ test('a fresh database reaches the latest user_version with every table the stor
     'coverage_users',
     'pending_photos',
     'photo_requests',
+    'photo_sightings',
     'previous_photos',
     'reminder_optouts',
     'request_cards',

@@ -2,6 +2,7 @@
  * The admin's broadcast use cases: create a campaign (now or at a time), cancel it, watch its
  * progress, read its report. Every call checks that the actor is an admin.
  */
+import { checkRefreshMonths } from './refresh-reminders';
 import {
   followUpSchedule,
   followUpsOf,
@@ -78,6 +79,7 @@ function campaignDetail(c: Campaign): Record<string, string | boolean> {
     ...(c.audience.category ? { category: c.audience.category } : {}),
     ...(c.audience.groupId ? { groupId: c.audience.groupId } : {}),
     ...(c.audience.campaignId ? { followUpOf: c.audience.campaignId } : {}),
+    ...(c.audience.olderThanMonths ? { olderThanMonths: String(c.audience.olderThanMonths) } : {}),
     includeGuests: c.audience.includeGuests,
     includeDisabled: c.audience.includeDisabled,
     message: c.message.kind,
@@ -158,6 +160,11 @@ export class BroadcastService {
       );
     // A follow-up reaches the people of a campaign that exists (broadcast.not_found otherwise).
     if (audience.kind === 'followup') await this.get(audience.campaignId ?? '');
+    if (audience.kind === 'refresh') {
+      checkRefreshMonths(audience.olderThanMonths);
+      if (!(await this.d.coverage.latestDone()))
+        throw new AppError('broadcast.no_coverage', 'no finished coverage scan');
+    }
     followUpSchedule(draft.followUpDays);
   }
 
@@ -190,6 +197,29 @@ export class BroadcastService {
   /** Creates a campaign (idempotent by draft id) and starts it when due; returns it and whether it is new. */
   async create(actorId: string, draft: CampaignDraft): Promise<{ campaign: Campaign; created: boolean }> {
     await this.requireAdmin(actorId);
+    return this.schedule(actorId, draft);
+  }
+
+  /**
+   * Headshot's own refresh campaign after the coverage scan `scanId` (refresh-reminders.ts): "time for a new
+   * photo?" to people whose photo is older than `months`. Once per scan, whichever instance asks first, and only
+   * when it reaches someone (a tenant's daily scan must not leave an empty campaign a day). Null when none was made.
+   */
+  async createRefresh(scanId: string, months: number): Promise<Campaign | null> {
+    const id = `refresh-${scanId}`.slice(0, 64);
+    if (await this.d.store.campaigns.getCampaign(id)) return null;
+    const audience: CampaignAudience = {
+      kind: 'refresh',
+      olderThanMonths: months,
+      includeGuests: false,
+      includeDisabled: false,
+    };
+    if ((await this.audienceSize(audience)) === 0) return null;
+    const { campaign, created } = await this.schedule('headshot', { id, message: { kind: 'refresh' }, audience });
+    return created ? campaign : null;
+  }
+
+  private async schedule(actorId: string, draft: CampaignDraft): Promise<{ campaign: Campaign; created: boolean }> {
     await this.validate(draft);
     const now = this.d.clock.now();
     const campaign: Campaign = {

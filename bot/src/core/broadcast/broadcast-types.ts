@@ -20,17 +20,22 @@ import type { WorkingHours } from './quiet-hours';
  * when each card is sent (withReminderTexts) and never stored with the campaign.
  */
 export type CampaignMessage =
-  { kind: 'reminder'; texts?: Partial<Record<Locale, ReminderText>> } | { kind: 'custom'; text: string };
+  | { kind: 'reminder'; texts?: Partial<Record<Locale, ReminderText>> }
+  | { kind: 'custom'; text: string }
+  /** "Time for a new photo?" (refresh-reminders.ts): for people whose photo is old. */
+  | { kind: 'refresh' };
 
 /** Who gets it. Guests and disabled accounts are left out unless asked for. */
 export interface CampaignAudience {
-  kind: 'category' | 'group' | 'everyone' | 'followup';
+  kind: 'category' | 'group' | 'everyone' | 'followup' | 'refresh';
   /** kind `category`: from the newest finished coverage scan. */
   category?: CoverageCategory;
   /** kind `group`: direct members. */
   groupId?: string;
   /** kind `followup`: the people this campaign reached who have not sent a photo since (follow-ups.ts). */
   campaignId?: string;
+  /** kind `refresh`: people whose photo is older than this many months (refresh-reminders.ts). */
+  olderThanMonths?: number;
   includeGuests: boolean;
   includeDisabled: boolean;
 }

@@ -58,6 +58,8 @@ export interface RecipientJobStore {
   sentSince(id: string, sinceMs: number): Promise<number>;
   /** How many reminders (of any campaign) each of `userIds` got since `sinceMs`; people with none are left out. */
   sentCounts(userIds: readonly string[], sinceMs: number): Promise<Map<string, number>>;
+  /** When each of `userIds` last got a refresh reminder (its campaign's send time); people with none are left out. */
+  lastRefreshReminders(userIds: readonly string[]): Promise<Map<string, Date>>;
   /** Report rows after `afterUserId`, by user id. */
   outcomes(id: string, afterUserId: string, limit: number): Promise<RecipientOutcome[]>;
   /** The earliest due time of a queued job of an active campaign, or null. */

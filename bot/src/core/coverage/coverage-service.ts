@@ -6,6 +6,7 @@
  */
 import type { Clock } from '../clock';
 import type { PhotoEvidenceReader } from '../status/evidence-ports';
+import type { PhotoAges } from './photo-age';
 import { classify, notApplicableReason } from './classify';
 import {
   COVERAGE_CATEGORIES,
@@ -85,6 +86,8 @@ export interface CoverageDeps {
   /** A photo smaller than this is stale (default 240). */
   minPhotoSide: number;
   sink?: CoverageProgressSink;
+  /** Photo age (refresh reminders): told of every photo the scan sees. */
+  ages?: Pick<PhotoAges, 'seen'>;
   /** Least time between two progress calls (default 2 s). */
   progressEveryMs?: number;
   onError?: (err: unknown) => void;
@@ -207,6 +210,12 @@ export class CoverageService {
       };
       await Promise.all(Array.from({ length: SHAREPOINT_CONCURRENCY }, worker));
     }
+    // Photo age is a side line: a failure there leaves ages as they were and the scan goes on.
+    const seen = applicable.flatMap((u) => {
+      const p = photos.get(u.id);
+      return p?.ok && p.value ? [{ userId: u.id, etag: p.value.etag }] : [];
+    });
+    await this.d.ages?.seen(seen).catch((err: unknown) => this.d.onError?.(err));
     return users.map((user) => ({
       user,
       ...classify(user, photos.get(user.id), placeholders.get(user.id) ?? null, this.d.minPhotoSide),

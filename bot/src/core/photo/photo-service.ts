@@ -38,7 +38,7 @@ export interface PhotoServiceDeps {
    * Runs after a photo was written (self-service, approved, undo restoring a photo): the SharePoint legacy push.
    * It must not throw; if it does anyway, the apply still stands.
    */
-  afterApply?: (request: PhotoRequest) => Promise<void>;
+  afterApply?: (request: PhotoRequest, photo: Uint8Array) => Promise<void>;
 }
 
 /** A photo someone sent, with who they are. */
@@ -401,7 +401,8 @@ export class PhotoService {
     });
     // An approval's cards are the approval service's (the preview card became the approval card).
     if (applied && request.flow !== 'approval') await this.closeCards(applied, 'applied', photo.preview);
-    if (!removes && this.deps.afterApply) await this.deps.afterApply(applied ?? request).catch(() => undefined);
+    if (!removes && this.deps.afterApply)
+      await this.deps.afterApply(applied ?? request, photo.master).catch(() => undefined);
     return { request: applied ?? request, preview: photo.preview, superseded: [] };
   }
 

@@ -15,11 +15,24 @@ export interface ReminderText {
 export const MAX_REMINDER_TITLE = 200;
 export const MAX_REMINDER_TEXT = 2000;
 
+/** Refresh reminders (core/broadcast/refresh-reminders.ts): on or off, and the photo age in months. */
+export interface RefreshSetting {
+  enabled: boolean;
+  afterMonths: number;
+}
+
+/** The photo ages an admin may set, in months, and the default. */
+export const REFRESH_MIN_MONTHS = 6;
+export const REFRESH_MAX_MONTHS = 120;
+const REFRESH_DEFAULT_MONTHS = 24;
+
 /** The settings as stored. */
 export interface TenantSettings {
   /** After every successful apply, also write the S/M/L thumbnails and profile properties to SharePoint. */
   legacyPush: boolean;
   reminderTexts: Record<Locale, ReminderText>;
+  /** "Time for a new photo?" to people whose photo is older than `afterMonths` (core/broadcast/refresh-reminders.ts). */
+  refreshReminders: RefreshSetting;
   updatedAt?: Date;
   updatedBy?: string;
 }
@@ -28,12 +41,17 @@ export interface TenantSettings {
 export interface TenantSettingsChange {
   legacyPush?: boolean;
   reminderTexts?: Partial<Record<Locale, ReminderText>>;
+  refreshReminders?: RefreshSetting;
 }
 
 /** The settings when an admin never set any: no legacy push, the product's reminder everywhere. */
 export function defaultTenantSettings(): TenantSettings {
   const none = (): ReminderText => ({ title: null, text: null });
-  return { legacyPush: false, reminderTexts: { en: none(), fi: none(), nl: none(), pl: none() } };
+  return {
+    legacyPush: false,
+    reminderTexts: { en: none(), fi: none(), nl: none(), pl: none() },
+    refreshReminders: { enabled: false, afterMonths: REFRESH_DEFAULT_MONTHS },
+  };
 }
 
 /** Stores the tenant settings; read on every use, so a change applies at once. */

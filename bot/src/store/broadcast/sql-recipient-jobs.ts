@@ -187,6 +187,22 @@ export class SqlRecipientJobs implements RecipientJobStore {
     return counts;
   }
 
+  async lastRefreshReminders(userIds: readonly string[]): Promise<Map<string, Date>> {
+    const last = new Map<string, Date>();
+    for (let i = 0; i < userIds.length; i += 500) {
+      const ids = userIds.slice(i, i + 500);
+      // Campaign messages are stored as JSON.stringify of the message, whose first key is its kind.
+      for (const r of await this.db.all<{ user_id: string; t: number }>(
+        `SELECT r.user_id, MAX(c.send_at) AS t FROM broadcast_recipients r JOIN broadcast_campaigns c ON c.id = r.campaign_id
+         WHERE r.state = 'sent' AND c.message LIKE '{"kind":"refresh"%' AND r.user_id IN (${placeholders(ids.length)})
+         GROUP BY r.user_id`,
+        ids,
+      ))
+        last.set(r.user_id, new Date(Number(r.t)));
+    }
+    return last;
+  }
+
   async outcomes(id: string, afterUserId: string, limit: number): Promise<RecipientOutcome[]> {
     const rows = await this.db.all<RecipientRow>(
       `SELECT * FROM broadcast_recipients WHERE campaign_id = ? AND user_id > ? ORDER BY user_id LIMIT ?`,

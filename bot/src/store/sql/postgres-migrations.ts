@@ -294,6 +294,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     first_seen_at BIGINT NOT NULL,
     applied       INTEGER NOT NULL DEFAULT 0
   );
-  CREATE INDEX photo_sightings_age ON photo_sightings (first_seen_at);
+  -- The refresh reminder setting ({enabled, afterMonths} as JSON; null: off, 24 months).
+  ALTER TABLE tenant_settings ADD COLUMN refresh_reminders TEXT;
   `,
 ];

@@ -17,7 +17,9 @@ export function audienceLabel(locale: Locale, a: CampaignAudience): string {
         ? t(locale, 'admin.progress.group', { id: plain(a.groupId ?? '') })
         : a.kind === 'followup'
           ? t(locale, 'admin.progress.followup')
-          : t(locale, 'admin.compose.audience_everyone');
+          : a.kind === 'refresh'
+            ? t(locale, 'admin.progress.refresh', { months: a.olderThanMonths ?? 0 })
+            : t(locale, 'admin.compose.audience_everyone');
   const extra = [
     a.includeGuests ? t(locale, 'admin.compose.guests') : '',
     a.includeDisabled ? t(locale, 'admin.compose.disabled') : '',

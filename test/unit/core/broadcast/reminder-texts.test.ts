@@ -79,15 +79,21 @@ test('the settings store: defaults, then changes merge by part and language, wit
       nl: { title: null, text: null },
       pl: { title: null, text: null },
     },
+    refreshReminders: { enabled: false, afterMonths: 24 },
   });
   const at = new Date('2025-03-01T09:30:00Z');
   await store.update({ reminderTexts: { fi: { title: 'Kuva', text: null } } }, at, 'patti');
   const after = await store.update({ legacyPush: true }, new Date(at.getTime() + 1000), 'megan');
   expect(after).toMatchObject({
     legacyPush: true,
+    refreshReminders: { enabled: false, afterMonths: 24 },
     reminderTexts: { fi: { title: 'Kuva', text: null }, en: { title: null, text: null } },
     updatedBy: 'megan',
   });
   expect(after.updatedAt?.toISOString()).toBe('2025-03-01T09:30:01.000Z');
+  // The refresh reminder setting is its own part: the texts stay.
+  const refresh = await store.update({ refreshReminders: { enabled: true, afterMonths: 36 } }, at, 'patti');
+  expect(refresh).toMatchObject({ legacyPush: true, refreshReminders: { enabled: true, afterMonths: 36 } });
+  expect(refresh.reminderTexts.fi).toEqual({ title: 'Kuva', text: null });
   await db.close();
 });
