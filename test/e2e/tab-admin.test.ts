@@ -219,16 +219,28 @@ test('an admin scans coverage, sends a reminder after confirming it, reads the a
   const firstTime = await audit.locator('tbody tr').first().locator('time').getAttribute('datetime');
   expect(new Date(firstTime ?? '').getTime()).not.toBeNaN();
 
-  // Settings: change two things, only those are sent, and they are there after a reload.
+  // Settings: change three things, only those are sent, and they are there after a reload. A photo age out of
+  // range is marked at the field and nothing is sent.
   let settings = await openSection(page, 'Settings');
   const remind = settings.getByLabel('Remind approvers after (minutes)');
   const before = Number(await remind.inputValue());
   await remind.fill(String(before + 17));
   await (await byRole(settings, 'textbox', { name: 'Title (Finnish)' })).fill('Päivitä profiilikuvasi');
+  const refreshOn = await byRole(settings, 'checkbox', { name: 'Remind people whose photo is old' });
+  expect(await refreshOn.evaluate((e) => (e as HTMLInputElement).checked)).toBe(false);
+  await refreshOn.click();
+  const age = settings.getByLabel('Photo age, in months');
+  expect(await age.inputValue()).toBe('24');
+  await age.fill('3');
+  await (await byRole(settings, 'button', { name: 'Save settings' })).click();
+  await settings.getByText('Enter a whole number of months, 6 to 120.').waitFor();
+  expect(await age.getAttribute('aria-invalid')).toBe('true');
+  await age.fill('36');
   const put = page.waitForRequest((req) => req.method() === 'PUT' && req.url().endsWith('/api/admin/settings'));
   await (await byRole(settings, 'button', { name: 'Save settings' })).click();
   expect((await put).postDataJSON()).toEqual({
     approvalPolicy: { remindAfterMinutes: before + 17 },
+    refreshReminders: { enabled: true, afterMonths: 36 },
     reminderTexts: { fi: { title: 'Päivitä profiilikuvasi', text: null } },
   });
   await settings.getByText('Settings saved.').waitFor();
@@ -236,6 +248,7 @@ test('an admin scans coverage, sends a reminder after confirming it, reads the a
   const saved = await api<TenantSettingsView>(DEMO_USERS.patti, 'GET', '/api/admin/settings');
   expect(saved.approvalPolicy.remindAfterMinutes).toBe(before + 17);
   expect(saved.reminderTexts.fi.title).toBe('Päivitä profiilikuvasi');
+  expect(saved.refreshReminders).toEqual({ enabled: true, afterMonths: 36 });
 
   // The section is kept in the URL: a reload comes back to Settings.
   await page.reload();
@@ -245,6 +258,7 @@ test('an admin scans coverage, sends a reminder after confirming it, reads the a
   expect(await (await byRole(settings, 'textbox', { name: 'Title (Finnish)' })).inputValue()).toBe(
     'Päivitä profiilikuvasi',
   );
+  expect(await settings.getByLabel('Photo age, in months').inputValue()).toBe('36');
   await screenshot(page, 'tab-admin-en');
   expect(await axeViolations(page)).toEqual([]);
   await page.context().close();

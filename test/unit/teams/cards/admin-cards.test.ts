@@ -4,7 +4,7 @@ import { progressCard } from '../../../../bot/src/teams/cards/broadcast-progress
 import { composeCard } from '../../../../bot/src/teams/cards/broadcast-compose-card';
 import { reminderCard } from '../../../../bot/src/teams/cards/reminder-card';
 import { verbsFor } from '../../../../bot/src/teams/verbs/verb-table';
-import { LOCALES } from '../../../../bot/src/i18n/i18n';
+import { LOCALES, t } from '../../../../bot/src/i18n/i18n';
 import { expectValidCard } from '../../../support/adaptive-card-validation';
 import { cardActions } from '../../../support/teams-chat';
 import { campaignProgress } from '../../../support/campaign-progress';
@@ -34,6 +34,12 @@ test.each([...LOCALES])('every admin card is valid Adaptive Cards 1.5 in %s, wit
     }),
     reminderCard(locale, { kind: 'reminder' }),
     reminderCard(locale, { kind: 'custom', text: 'Please add a photo' }),
+    reminderCard(locale, { kind: 'refresh' }),
+    progressCard(locale, {
+      ...progress,
+      audience: { kind: 'refresh', olderThanMonths: 24, includeGuests: false, includeDisabled: false },
+      outsideWorkingHours: 20,
+    }),
     ...(['scheduled', 'sending', 'done', 'cancelled'] as const).map((state) =>
       progressCard(locale, { ...progress, state }),
     ),
@@ -46,3 +52,21 @@ test.each([...LOCALES])('every admin card is valid Adaptive Cards 1.5 in %s, wit
     }
   }
 });
+
+test.each([...LOCALES])(
+  'a refresh reminder asks for a new photo, and the progress card counts who waits for working hours, in %s',
+  (locale) => {
+    const texts = (card: unknown) => JSON.stringify(card);
+    expect(texts(reminderCard(locale, { kind: 'refresh' }))).toContain(t(locale, 'admin.refresh.title'));
+    expect(texts(reminderCard(locale, { kind: 'refresh' }))).not.toContain(t(locale, 'admin.reminder.title'));
+    const card = progressCard(locale, {
+      ...campaignProgress(),
+      audience: { kind: 'refresh', olderThanMonths: 24, includeGuests: false, includeDisabled: false },
+      waiting: 58,
+      outsideWorkingHours: 20,
+    });
+    expect(texts(card)).toContain(t(locale, 'admin.progress.outside_hours'));
+    expect(texts(card)).toContain(JSON.stringify(t(locale, 'admin.progress.refresh', { months: 24 })).slice(1, -1));
+    expect(texts(progressCard(locale, campaignProgress()))).not.toContain(t(locale, 'admin.progress.outside_hours'));
+  },
+);
