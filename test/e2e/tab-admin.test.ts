@@ -227,7 +227,7 @@ test('an admin scans coverage, sends a reminder after confirming it, reads the a
   await remind.fill(String(before + 17));
   await (await byRole(settings, 'textbox', { name: 'Title (Finnish)' })).fill('Päivitä profiilikuvasi');
   const refreshOn = await byRole(settings, 'checkbox', { name: 'Remind people whose photo is old' });
-  expect(await refreshOn.evaluate((e) => (e as HTMLInputElement).checked)).toBe(false);
+  expect(await refreshOn.evaluate((e) => (e as unknown as { checked: boolean }).checked)).toBe(false);
   await refreshOn.click();
   const age = settings.getByLabel('Photo age, in months');
   expect(await age.inputValue()).toBe('24');

@@ -5,7 +5,12 @@
  */
 import { Client } from '@microsoft/microsoft-graph-client';
 import { AppError } from '../core/errors';
-import type { AudienceMember, AudienceSource, CampaignAudience } from '../core/broadcast/broadcast-types';
+import {
+  audienceMemberOf,
+  type AudienceMember,
+  type AudienceSource,
+  type CampaignAudience,
+} from '../core/broadcast/broadcast-types';
 import type { CoverageStore, CoverageUserSource } from '../core/coverage/coverage-service';
 import type { CoverageUser } from '../core/coverage/coverage-types';
 import { fromGraphError } from './graph-errors';
@@ -37,16 +42,6 @@ const toCoverageUser = (u: GraphUserRow): CoverageUser => ({
   onPremisesSyncEnabled: u.onPremisesSyncEnabled === true,
   licensed: Array.isArray(u.assignedLicenses) && u.assignedLicenses.length > 0,
   department: u.department?.trim() || undefined,
-});
-
-const toMember = (u: CoverageUser): AudienceMember => ({
-  userId: u.id,
-  upn: u.userPrincipalName,
-  displayName: u.displayName,
-  preferredLanguage: u.preferredLanguage,
-  userType: u.userType,
-  accountEnabled: u.accountEnabled,
-  department: u.department,
 });
 
 /** Pages of a Graph collection, following `@odata.nextLink`. */
@@ -98,7 +93,7 @@ export class GraphAudienceSource implements AudienceSource {
       for (let after = ''; ;) {
         const rows = await this.coverage.page(scan.id, after, PAGE, [audience.category]);
         if (rows.length === 0) return;
-        yield rows.map((r) => toMember(r.user));
+        yield rows.map((r) => audienceMemberOf(r.user));
         after = (rows[rows.length - 1] as { user: CoverageUser }).user.id;
       }
     }
@@ -109,6 +104,6 @@ export class GraphAudienceSource implements AudienceSource {
       audience.kind === 'group'
         ? `/groups/${encodeURIComponent(audience.groupId ?? '')}/members?$select=${SELECT}&$top=${PAGE}`
         : `/users?$select=${SELECT}&$top=${PAGE}`;
-    for await (const page of graphPages(this.graph, first)) yield page.map((u) => toMember(toCoverageUser(u)));
+    for await (const page of graphPages(this.graph, first)) yield page.map((u) => audienceMemberOf(toCoverageUser(u)));
   }
 }

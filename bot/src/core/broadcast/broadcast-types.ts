@@ -10,7 +10,7 @@
  */
 import type { Locale } from '../locale';
 import type { FunnelCounts } from './funnel';
-import type { CoverageCategory } from '../coverage/coverage-types';
+import type { CoverageCategory, CoverageUser } from '../coverage/coverage-types';
 import type { ReminderText } from '../settings/tenant-settings';
 import type { WorkingHours } from './quiet-hours';
 
@@ -98,6 +98,19 @@ export interface AudienceMember {
   accountEnabled: boolean;
   /** Graph `department`, when the directory has one: the campaign's funnel is also counted per department. */
   department?: string;
+}
+
+/** A directory user (as the coverage scan reads them) as an audience member. */
+export function audienceMemberOf(u: CoverageUser): AudienceMember {
+  return {
+    userId: u.id,
+    upn: u.userPrincipalName,
+    displayName: u.displayName,
+    preferredLanguage: u.preferredLanguage,
+    userType: u.userType,
+    accountEnabled: u.accountEnabled,
+    department: u.department,
+  };
 }
 
 /** A recipient job as stored. */

@@ -11,7 +11,7 @@ import type { Clock } from '../clock';
 import type { CoverageStore } from '../coverage/coverage-service';
 import type { PhotoSightingStore } from '../coverage/photo-age';
 import type { CoverageUser } from '../coverage/coverage-types';
-import type { AudienceMember, AudienceSource, CampaignAudience } from './broadcast-types';
+import { audienceMemberOf, type AudienceMember, type AudienceSource, type CampaignAudience } from './broadcast-types';
 import type { RecipientJobStore } from './recipient-job-store';
 import { REFRESH_MAX_MONTHS, REFRESH_MIN_MONTHS, type RefreshSetting } from '../settings/tenant-settings';
 
@@ -44,16 +44,6 @@ export function checkRefreshMonths(months: unknown): number {
     );
   return months;
 }
-
-const toMember = (u: CoverageUser): AudienceMember => ({
-  userId: u.id,
-  upn: u.userPrincipalName,
-  displayName: u.displayName,
-  preferredLanguage: u.preferredLanguage,
-  userType: u.userType,
-  accountEnabled: u.accountEnabled,
-  department: u.department,
-});
 
 /**
  * Audiences with refresh reminders: a `refresh` audience streams, from the newest finished coverage scan, the
@@ -93,7 +83,7 @@ export class RefreshAudience implements AudienceSource {
           const last = reminded.get(r.user.id);
           return last === undefined || last < (sightings.get(r.user.id)?.firstSeenAt ?? last);
         })
-        .map((r) => toMember(r.user));
+        .map((r) => audienceMemberOf(r.user));
     }
   }
 }
