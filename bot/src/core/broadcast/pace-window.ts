@@ -15,8 +15,8 @@
  * a whole second on each would cost far more than the 429 itself.
  *
  * The budget is the configured limit (`BROADCAST_RATE`; revisions of Teams' page say 50 and 30), unless Teams
- * showed a lower one: a 429 that came while fewer than the budget were accepted in the window teaches the limit
- * Teams enforces (the accepted count), at once and for every instance. One lesson at most halves the budget: a 429
+ * showed a lower one: a 429 that came while clearly fewer than the budget were accepted in the window (more than a
+ * tenth fewer) teaches the limit Teams enforces (the accepted count), at once and for every instance. One lesson at most halves the budget: a 429
  * that is not about the app's limit (a busy chat, a hiccup) must not slow a campaign to a crawl. Later the pacer
  * tries one more a second: 30 s after a lesson, twice as long after each try that fails, half as long after each
  * one that holds, so a limit that was raised back (or a lesson that was wrong) is found without a 429 storm.
@@ -56,6 +56,8 @@ export interface PaceState {
   probeGapMs: number;
   /** The last change was a try upward (and no 429 has undone it yet). */
   raising: boolean;
+  /** When 429s that looked like jitter came, for `JITTER_EVIDENCE_MS`: several close together are a limit. */
+  nearMisses: number[];
 }
 
 /** The answer to "may I send now?". */
@@ -67,6 +69,19 @@ const MAX_PROBE_GAP_MS = 600_000;
 const JITTER_STEP_MS = 5;
 const MAX_EXTRA_GUARD_MS = 100;
 const JITTER_NARROW_MS = 30_000;
+/**
+ * How far below the budget the count a 429 shows may be and still be jitter: a tenth of the budget, 1 at least.
+ * A window of Teams' length holds fewer grants than the budget (the guard), and a sender that stalls between
+ * grants and sends moves a few requests into the next window (measured: 47 of 50). Revisions of Teams' page differ
+ * far more than that (30 and 50); a real limit within a tenth of the budget is met by the wider guard instead.
+ */
+const JITTER_SHARE = 0.1;
+/**
+ * Jitter is sparse (a stall moves a few requests once); a limit a little under the budget refuses again and again.
+ * This many episodes of 429s that look like jitter (a window apart) within `JITTER_EVIDENCE_MS` are the limit.
+ */
+const JITTER_EVIDENCE = 3;
+const JITTER_EVIDENCE_MS = 10_000;
 
 /** The span the window counts grants in: Teams' window, the guard, and what jitter added to it lately. */
 function spanOf(state: PaceState, rules: PaceRules, nowMs: number): number {
@@ -91,6 +106,7 @@ export function emptyPaceState(): PaceState {
     probeAt: 0,
     probeGapMs: 0,
     raising: false,
+    nearMisses: [],
   };
 }
 
@@ -164,19 +180,29 @@ export function noteThrottled(
   const budget = paceBudget(state, rules);
   const half = Math.max(1, Math.ceil(budget / 2));
   const doubled = Math.min(MAX_PROBE_GAP_MS, Math.max(rules.probeMs, state.probeGapMs * 2));
-  if (accepted >= budget - 1) {
+  if (accepted >= budget - Math.max(1, Math.ceil(budget * JITTER_SHARE))) {
     if (state.raising) {
       // The try of one more a window failed: back to the limit that held, and wait twice as long to try again.
       state.learned = Math.max(1, budget - 1);
       state.probeGapMs = doubled;
     } else {
-      // A refusal with the window (nearly) full at a limit that holds is jitter: a wider guard, no lesson.
-      state.extraGuardMs = Math.min(MAX_EXTRA_GUARD_MS, state.extraGuardMs + JITTER_STEP_MS);
-      state.jitterAt = nowMs;
-      return;
+      // One stall refuses a few requests at once: 429s within a window of the last one are the same episode.
+      const recent = state.nearMisses.filter((t) => t > nowMs - JITTER_EVIDENCE_MS);
+      const last = recent[recent.length - 1];
+      state.nearMisses = last !== undefined && nowMs - last < rules.windowMs ? recent : [...recent, nowMs];
+      if (state.nearMisses.length < JITTER_EVIDENCE) {
+        // A refusal with the window (nearly) full at a limit that holds is jitter: a wider guard, no lesson.
+        state.extraGuardMs = Math.min(MAX_EXTRA_GUARD_MS, state.extraGuardMs + JITTER_STEP_MS);
+        state.jitterAt = nowMs;
+        return;
+      }
+      // Refused again and again with the window nearly full: Teams' limit is a little lower than the budget.
+      state.nearMisses = [];
+      state.probeGapMs = state.learned === null ? rules.probeMs : doubled;
+      state.learned = Math.max(half, Math.min(accepted, budget - 1));
     }
   } else {
-    // Teams refused with fewer accepted than the budget: that count is its limit (halving the budget at most).
+    // Teams refused with clearly fewer accepted than the budget: that count is its limit (halving it at most).
     state.probeGapMs = state.learned === null ? rules.probeMs : doubled;
     state.learned = Math.max(half, accepted);
   }

@@ -22,6 +22,7 @@ const stateSchema = z.object({
   probeAt: z.number(),
   probeGapMs: z.number().nonnegative(),
   raising: z.boolean(),
+  nearMisses: z.array(z.number()).default([]),
 });
 
 /** The stored state; a row the schema does not know (written by an older version, or empty) starts afresh. */
