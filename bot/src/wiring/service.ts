@@ -257,7 +257,10 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     logger,
   });
 
-  const access = { ...composeAccess(graph, mode, admin.admins), onCaller: (id: string) => reminderOpenings.seen(id) };
+  const access = {
+    ...composeAccess(graph, mode, admin.admins, local?.clock ?? systemClock),
+    onCaller: (id: string) => reminderOpenings.seen(id),
+  };
   const server = createServer({
     adapter,
     bot,
@@ -345,8 +348,11 @@ function composeAccess(
   graph: ReturnType<typeof createGraphClient>,
   mode: Mode,
   admins: AdminPolicy,
+  /** The token issuer's time: the machine's, or the local tenant's virtual clock (not a test's business clock). */
+  issuerClock: Clock,
 ): { sso?: SsoValidator; roles: GraphRoleResolver } {
   const roles = new GraphRoleResolver(new GraphDirectory(graph), admins);
   if (mode.sso.audiences.length === 0) return { roles };
-  return { sso: new SsoValidator(mode.sso), roles };
+  // Token times on the issuer's clock: the local tenant signs tokens at its own (virtual) time.
+  return { sso: new SsoValidator({ ...mode.sso, now: () => issuerClock.now() }), roles };
 }

@@ -136,7 +136,8 @@ class CampaignCard {
     ];
     if (c.outsideWorkingHours > 0) pairs.push([t('campaignOutsideHours'), n(c.outsideWorkingHours)]);
     if (c.cancelled > 0) pairs.push([t('campaignCancelled'), n(c.cancelled)]);
-    if (isActive(c)) {
+    // While everyone left waits for their working hours there is no speed or time left to show.
+    if (isActive(c) && !(c.waiting > 0 && c.waiting === c.outsideWorkingHours)) {
       pairs.push([t('campaignRate'), t('campaignRateValue', { rate: formatNumber(c.ratePerSecond, locale) })]);
       pairs.push([
         t('campaignLeft'),

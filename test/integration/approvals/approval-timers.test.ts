@@ -8,6 +8,7 @@ import { t } from '../../../bot/src/i18n/i18n';
 import { expectValidCard } from '../../support/adaptive-card-validation';
 import { startHarness, type Harness } from '../../support/headshot';
 import { cardTexts } from '../../support/teams-chat';
+import { as } from '../../support/tab-state';
 import {
   approvalCopies,
   approverChat,
@@ -148,4 +149,11 @@ test('a manager who blocked Headshot: the card goes to the next approver at once
     '/_control/connector/activities',
   );
   expect(value.some((r) => r.activity.recipient?.aadObjectId === DEMO_USERS.megan)).toBe(false);
+});
+
+test('after the tenant clock moves two years, a tab sign-in made then is valid: tokens are checked on its time', async () => {
+  await later(2 * 365 * 24 * 60);
+  // A token the local tenant signs now carries its virtual time; the service checks it on the same clock.
+  const answer = await as(h, DEMO_USERS.patti).get<{ approvalPolicy: unknown }>('/api/admin/settings');
+  expect(answer.status).toBe(200);
 });

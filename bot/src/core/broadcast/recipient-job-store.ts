@@ -58,7 +58,10 @@ export interface RecipientJobStore {
   sentSince(id: string, sinceMs: number): Promise<number>;
   /** How many reminders (of any campaign) each of `userIds` got since `sinceMs`; people with none are left out. */
   sentCounts(userIds: readonly string[], sinceMs: number): Promise<Map<string, number>>;
-  /** When each of `userIds` last got a refresh reminder (its campaign's send time); people with none are left out. */
+  /**
+   * When each of `userIds` last got a refresh reminder, or has one waiting (its campaign's send time); people with
+   * none are left out.
+   */
   lastRefreshReminders(userIds: readonly string[]): Promise<Map<string, Date>>;
   /** Report rows after `afterUserId`, by user id. */
   outcomes(id: string, afterUserId: string, limit: number): Promise<RecipientOutcome[]>;

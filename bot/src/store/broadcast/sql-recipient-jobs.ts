@@ -191,10 +191,12 @@ export class SqlRecipientJobs implements RecipientJobStore {
     const last = new Map<string, Date>();
     for (let i = 0; i < userIds.length; i += 500) {
       const ids = userIds.slice(i, i + 500);
-      // Campaign messages are stored as JSON.stringify of the message, whose first key is its kind.
+      // Campaign messages are stored as JSON.stringify of the message, whose first key is its kind. A reminder still
+      // waiting (for working hours, say) counts: the next scan's campaign must not queue a second one.
       for (const r of await this.db.all<{ user_id: string; t: number }>(
         `SELECT r.user_id, MAX(c.send_at) AS t FROM broadcast_recipients r JOIN broadcast_campaigns c ON c.id = r.campaign_id
-         WHERE r.state = 'sent' AND c.message LIKE '{"kind":"refresh"%' AND r.user_id IN (${placeholders(ids.length)})
+         WHERE r.state IN ('queued','claimed','sending','sent') AND c.message LIKE '{"kind":"refresh"%'
+           AND r.user_id IN (${placeholders(ids.length)})
          GROUP BY r.user_id`,
         ids,
       ))

@@ -42,7 +42,9 @@ export function progressCard(locale: Locale, p: CampaignProgress): AdaptiveCard 
   if (p.waiting > 0 || active) rows.push([t(locale, 'admin.progress.waiting'), n(p.waiting)]);
   if (p.outsideWorkingHours > 0) rows.push([t(locale, 'admin.progress.outside_hours'), n(p.outsideWorkingHours)]);
   if (p.cancelled > 0) rows.push([t(locale, 'admin.progress.cancelled'), n(p.cancelled)]);
-  if (active && p.state !== 'scheduled') {
+  // While everyone left waits for their working hours there is no speed to show.
+  const held = p.waiting > 0 && p.waiting === p.outsideWorkingHours;
+  if (active && p.state !== 'scheduled' && !held) {
     rows.push([t(locale, 'admin.progress.rate'), t(locale, 'admin.progress.rate_value', { rate: n(p.ratePerSecond) })]);
     if (p.secondsLeft !== null)
       rows.push([

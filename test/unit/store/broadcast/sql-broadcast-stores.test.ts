@@ -69,6 +69,44 @@ describe.each(ENGINES)('%s', (engine) => {
     expect(await store.jobs.counts('campaign-1')).toMatchObject({ total: 4, failed: 1, unknown: 1, waiting: 3 });
   });
 
+  test('a refresh reminder counts from its campaign time once queued, held for working hours or sent; not once failed', async () => {
+    const sendAt = new Date('2027-06-01T08:00:00Z');
+    await store.campaigns.createCampaign({
+      id: 'refresh-scan-1',
+      createdBy: 'headshot',
+      createdAt: sendAt,
+      message: { kind: 'refresh' },
+      audience: { kind: 'refresh', olderThanMonths: 24, includeGuests: false, includeDisabled: false },
+      sendAt,
+      state: 'scheduled',
+      enqueued: 0,
+      throttled: 0,
+    });
+    expect(await store.campaigns.claimEnqueue('refresh-scan-1', 'A', 10_000, 0, sendAt)).toBe(true);
+    const people = ['r1', 'r2', 'r3'].map((userId) => ({
+      userId,
+      upn: userId,
+      displayName: userId,
+      locale: 'en' as const,
+    }));
+    expect(await store.campaigns.addRecipients('refresh-scan-1', 'A', people, 10_000, 0)).toBe(true);
+    await store.campaigns.finishEnqueue('refresh-scan-1', 'A', 0);
+    const claimed = await store.jobs.claim('A', 10, 10_000, 0);
+    const job = (id: string) => claimed.find((j) => j.userId === id)!;
+    // r1 waits for working hours, r2 is sent, r3 fails: only r1 and r2 have their refresh reminder.
+    expect(await store.jobs.holdForWorkingHours(job('r1'), 'A', 50_000, 1)).toBe(true);
+    expect(await store.jobs.startSending(job('r2'), 'A', 1)).toBe(true);
+    expect(await store.jobs.recordSent(job('r2'), 'A', 'act-2', 'conv-2', 2)).toBe(true);
+    expect(await store.jobs.startSending(job('r3'), 'A', 1)).toBe(true);
+    expect(await store.jobs.recordFailed(job('r3'), 'A', 'blocked', 2)).toBe(true);
+    const last = await store.jobs.lastRefreshReminders(['r1', 'r2', 'r3', 'nobody']);
+    expect([...last.entries()].sort()).toEqual([
+      ['r1', sendAt],
+      ['r2', sendAt],
+    ]);
+    expect(await store.jobs.counts('refresh-scan-1')).toMatchObject({ waiting: 1, outsideWorkingHours: 1, sent: 1 });
+  });
+
   test('two instances at once: the shared pace holds the window for both, and every job is claimed by one', async () => {
     const two = await openTwoInstances(engine);
     try {

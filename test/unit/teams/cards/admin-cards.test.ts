@@ -68,5 +68,11 @@ test.each([...LOCALES])(
     expect(texts(card)).toContain(t(locale, 'admin.progress.outside_hours'));
     expect(texts(card)).toContain(JSON.stringify(t(locale, 'admin.progress.refresh', { months: 24 })).slice(1, -1));
     expect(texts(progressCard(locale, campaignProgress()))).not.toContain(t(locale, 'admin.progress.outside_hours'));
+    // Everyone left waits for working hours: no speed to show.
+    const rate = t(locale, 'admin.progress.rate');
+    expect(texts(card)).toContain(rate);
+    expect(texts(progressCard(locale, { ...campaignProgress(), waiting: 20, outsideWorkingHours: 20 }))).not.toContain(
+      rate,
+    );
   },
 );
