@@ -30,24 +30,48 @@ export function differenceHash(pixels: Uint8Array, channels = 1): string {
   return hex;
 }
 
+/** The picture upright on white (EXIF orientation applied, transparency flattened). */
+const upright = (input: Buffer) => sharp(input).rotate().flatten({ background: '#ffffff' });
+
+/** The 64-bit difference hash of a picture. */
+async function hashOf(input: Buffer): Promise<string> {
+  const { data, info } = await upright(input)
+    .greyscale()
+    .resize(9, 8, { fit: 'fill' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return differenceHash(new Uint8Array(data), info.channels);
+}
+
 /** PictureTools with sharp (small images only; no limiter needed). */
 export class SharpPictureTools implements PictureTools {
   async fingerprint(bytes: Uint8Array): Promise<PictureFingerprint> {
     try {
       const input = Buffer.from(bytes);
       const meta = await sharp(input).metadata();
-      const base = () => sharp(input).rotate().flatten({ background: '#ffffff' });
-      const [{ data, info }, preview] = await Promise.all([
-        base().greyscale().resize(9, 8, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true }),
-        base().resize(STATUS_PREVIEW_SIDE, STATUS_PREVIEW_SIDE, { fit: 'cover' }).jpeg({ quality: 70 }).toBuffer(),
+      const [hash, preview] = await Promise.all([
+        hashOf(input),
+        upright(input)
+          .resize(STATUS_PREVIEW_SIDE, STATUS_PREVIEW_SIDE, { fit: 'cover' })
+          .jpeg({ quality: 70 })
+          .toBuffer(),
       ]);
       const oriented = meta.autoOrient ?? { width: meta.width ?? 0, height: meta.height ?? 0 };
       return {
-        hash: differenceHash(new Uint8Array(data), info.channels),
+        hash,
         width: oriented.width,
         height: oriented.height,
         preview: new Uint8Array(preview),
       };
+    } catch (err) {
+      throw unreadable(err);
+    }
+  }
+
+  /** Only the difference hash of `fingerprint` (photo age needs no preview); throws AppError (photo.corrupt). */
+  async hash(bytes: Uint8Array): Promise<string> {
+    try {
+      return await hashOf(Buffer.from(bytes));
     } catch (err) {
       throw unreadable(err);
     }

@@ -93,7 +93,7 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
   const photoAges = new PhotoAges({
     store: sightings,
     small: evidence,
-    hash: async (bytes) => (await pictures.fingerprint(bytes)).hash,
+    hash: (bytes) => pictures.hash(bytes),
     clock: a.clock,
   });
   const coverage = new CoverageService({
