@@ -81,6 +81,10 @@ const schema = z.object({
     .regex(/^\s*\d+\s*,\s*\d+\s*,\s*\d+\s*$/, 'three sizes in pixels, S,M,L, like 48,72,200')
     .default('48,72,200'),
   TEAMS_PHOTO_CACHE_DAYS: z.coerce.number().positive().default(60),
+  // Follow-through (docs/status.md): check each system after a photo change until it shows the new photo.
+  FOLLOW_THROUGH: bool.default(true),
+  FOLLOW_THROUGH_EVERY_HOURS: z.coerce.number().int().min(1).max(24).default(6),
+  FOLLOW_THROUGH_LIMIT_HOURS: z.coerce.number().int().min(2).max(336).default(72),
   AD_PHOTO_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -192,6 +196,8 @@ export interface Config {
     teamsCacheDays: number;
     /** Largest AD-ready photo (Exchange takes AD photos up to 10 KB). */
     adPhotoMaxBytes: number;
+    /** Follow-through: on, and its schedule after the first hour (every 6 h up to 72 h). */
+    followThrough: { enabled: boolean; everyHours: number; limitHours: number };
   };
   /** Who is an admin (any rule); local mode without any rule: the app role `HeadshotAdmin` (Patti in the demo). */
   admins: { upns: string[]; groupId?: string; appRole?: string };
@@ -340,7 +346,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         number,
       ],
     },
-    status: { teamsCacheDays: e.TEAMS_PHOTO_CACHE_DAYS, adPhotoMaxBytes: e.AD_PHOTO_MAX_BYTES },
+    status: {
+      teamsCacheDays: e.TEAMS_PHOTO_CACHE_DAYS,
+      adPhotoMaxBytes: e.AD_PHOTO_MAX_BYTES,
+      followThrough: {
+        enabled: e.FOLLOW_THROUGH,
+        everyHours: e.FOLLOW_THROUGH_EVERY_HOURS,
+        limitHours: e.FOLLOW_THROUGH_LIMIT_HOURS,
+      },
+    },
     admins: adminRules(mode, e.ADMIN_UPNS, e.ADMIN_GROUP_ID, e.ADMIN_APP_ROLE),
     coverage: { refreshHours: e.COVERAGE_REFRESH_HOURS, minPhotoSide: e.COVERAGE_MIN_PHOTO_SIDE },
     broadcast: {

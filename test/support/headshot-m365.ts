@@ -38,6 +38,7 @@ export async function startM365Harness(env: Record<string, string> = {}): Promis
     LOG_LEVEL: 'debug',
     // As in headshot.ts: broadcasts must not depend on the hour the test runs.
     BROADCAST_QUIET_HOURS: '0',
+    FOLLOW_THROUGH: '0',
     MicrosoftAppId: DEMO_APP.clientId,
     MicrosoftAppPassword: DEMO_APP.clientSecret,
     MicrosoftAppTenantId: DEMO_TENANT_ID,

@@ -79,6 +79,9 @@ export async function startHarness(env: Record<string, string> = {}, options: Ha
     // The test clock starts at the real time and the demo people work from Seattle to Helsinki: with quiet hours,
     // a broadcast test would depend on the hour it runs. Tests of quiet hours turn them on and set the clock.
     BROADCAST_QUIET_HOURS: '0',
+    // Follow-through messages would arrive in the chats of tests about other things whenever they tick; its own
+    // tests turn it on.
+    FOLLOW_THROUGH: '0',
     ...env,
   });
   const start = () =>

@@ -61,7 +61,11 @@ test('an empty environment is local mode with the documented defaults', () => {
     download: { timeoutMs: 15_000, allowedHosts: [], allowLoopback: true },
     uploadTicketSecret: undefined,
     sharePoint: { mySiteUrl: undefined, resource: undefined, pictures: 'auto', thumbnailSides: [48, 72, 200] },
-    status: { teamsCacheDays: 60, adPhotoMaxBytes: 10240 },
+    status: {
+      teamsCacheDays: 60,
+      adPhotoMaxBytes: 10240,
+      followThrough: { enabled: true, everyHours: 6, limitHours: 72 },
+    },
     approvals: { teamsAppId: undefined, tickSeconds: 60 },
     admins: { upns: [], appRole: 'HeadshotAdmin' },
     coverage: { refreshHours: 24, minPhotoSide: 240 },

@@ -5,6 +5,9 @@
 import type { DirectoryUser, MailboxKind } from '../core/directory/directory-ports';
 import type { PhotoMeta } from '../core/photo/profile-photo-ports';
 import type {
+  FollowUpAnswer,
+  FollowUpAsk,
+  FollowUpReader,
   GraphPhoto,
   GraphPhotoEvidence,
   Observed,
@@ -52,13 +55,42 @@ function classify(
   return { error: innerError(outcome) };
 }
 
+/** The user of an inner answer: null when there is no such user. */
+function userOf(outcome: BatchOutcome | undefined): Observed<DirectoryUser | null> {
+  const answer = classify(outcome, ['Request_ResourceNotFound']);
+  return 'ok' in answer
+    ? { ok: true, value: toUser(answer.ok as GraphUser) }
+    : 'absent' in answer
+      ? { ok: true, value: null }
+      : failed(answer.error);
+}
+
+/** The mailbox kind of a mailboxSettings answer (the user decides what "no Exchange Online mailbox" means). */
+function mailboxOf(outcome: BatchOutcome | undefined, user: Observed<DirectoryUser | null>): Observed<MailboxKind> {
+  const box = classify(outcome, ['MailboxNotEnabledForRESTAPI', 'MailboxNotHostedInExchangeOnline']);
+  if ('ok' in box) return { ok: true, value: 'online' };
+  if ('error' in box) return failed(box.error);
+  if (box.absent === 'MailboxNotHostedInExchangeOnline') return { ok: true, value: 'onPremises' };
+  return user.ok ? { ok: true, value: withoutExchangeOnline(user.value) } : user;
+}
+
+/** A 48x48 photo answer: the JPEG, or null when the user has none. */
+function smallOf(outcome: BatchOutcome | undefined): Observed<Uint8Array | null> {
+  const answer = classify(outcome, ['ImageNotFound']);
+  if ('absent' in answer) return { ok: true, value: null };
+  if ('error' in answer) return failed(answer.error);
+  return typeof answer.ok === 'string'
+    ? { ok: true, value: new Uint8Array(Buffer.from(answer.ok, 'base64')) }
+    : failed(innerError({ status: 502, headers: {}, body: undefined }));
+}
+
 function toMeta(body: unknown): PhotoMeta {
   const m = body as { width?: number; height?: number; '@odata.mediaEtag'?: string };
   return { width: m.width ?? 0, height: m.height ?? 0, etag: m['@odata.mediaEtag'] };
 }
 
 /** Reads photo evidence through `$batch` (User.Read.All, ProfilePhoto.Read.All, MailboxSettings.Read). */
-export class GraphPhotoEvidenceReader implements PhotoEvidenceReader, SmallPhotoReader {
+export class GraphPhotoEvidenceReader implements PhotoEvidenceReader, SmallPhotoReader, FollowUpReader {
   /**
    * @param statusRunner runs one person's four requests (few retries: someone is waiting)
    * @param scanRunner runs scans (more patience with throttling)
@@ -78,13 +110,7 @@ export class GraphPhotoEvidenceReader implements PhotoEvidenceReader, SmallPhoto
       { id: 'mailbox', method: 'GET', url: `/users/${u}/mailboxSettings` },
     ]);
 
-    const userAnswer = classify(out.get('user'), ['Request_ResourceNotFound']);
-    const user: Observed<DirectoryUser | null> =
-      'ok' in userAnswer
-        ? { ok: true, value: toUser(userAnswer.ok as GraphUser) }
-        : 'absent' in userAnswer
-          ? { ok: true, value: null }
-          : failed(userAnswer.error);
+    const user = userOf(out.get('user'));
 
     const meta = classify(out.get('photo'), ['ImageNotFound']);
     const small = classify(out.get('small'), ['ImageNotFound']);
@@ -100,19 +126,38 @@ export class GraphPhotoEvidenceReader implements PhotoEvidenceReader, SmallPhoto
         },
       };
 
-    const box = classify(out.get('mailbox'), ['MailboxNotEnabledForRESTAPI', 'MailboxNotHostedInExchangeOnline']);
-    const mailbox: Observed<MailboxKind> =
-      'ok' in box
-        ? { ok: true, value: 'online' }
-        : 'absent' in box
-          ? box.absent === 'MailboxNotHostedInExchangeOnline'
-            ? { ok: true, value: 'onPremises' }
-            : user.ok
-              ? { ok: true, value: withoutExchangeOnline(user.value) }
-              : user
-          : failed(box.error);
+    return { user, photo, mailbox: mailboxOf(out.get('mailbox'), user) };
+  }
 
-    return { user, photo, mailbox };
+  /**
+   * What follow-up checks ask (follow-through): per person the user and mailbox kind (first check) and the 48x48
+   * photo, all in `$batch`es of 20 with the scan's patience for throttling.
+   */
+  async readMany(asks: readonly FollowUpAsk[]): Promise<Map<string, FollowUpAnswer>> {
+    const requests = asks.flatMap((a, i) => {
+      const u = encodeURIComponent(a.userId);
+      return [
+        ...(a.subject
+          ? [
+              { id: `${i}u`, method: 'GET' as const, url: `/users/${u}?$select=${USER_SELECT}` },
+              { id: `${i}m`, method: 'GET' as const, url: `/users/${u}/mailboxSettings` },
+            ]
+          : []),
+        ...(a.photo ? [{ id: `${i}p`, method: 'GET' as const, url: `/users/${u}/photos/48x48/$value` }] : []),
+      ];
+    });
+    const out = requests.length > 0 ? await this.scanRunner.run(requests) : new Map<string, BatchOutcome>();
+    const answers = new Map<string, FollowUpAnswer>();
+    asks.forEach((a, i) => {
+      const answer: FollowUpAnswer = {};
+      if (a.subject) {
+        answer.user = userOf(out.get(`${i}u`));
+        answer.mailbox = mailboxOf(out.get(`${i}m`), answer.user);
+      }
+      if (a.photo) answer.photo = smallOf(out.get(`${i}p`));
+      answers.set(a.userId, answer);
+    });
+    return answers;
   }
 
   /** The 48x48 JPEGs of many users (photo age), 20 a batch; unreadable ones left out. */

@@ -361,4 +361,29 @@ export const MIGRATIONS: readonly string[] = [
   -- The refresh reminder setting ({enabled, afterMonths} as JSON; null: off, 24 months).
   ALTER TABLE tenant_settings ADD COLUMN refresh_reminders TEXT;
   `,
+  // 10: follow-through (core/status/follow-through.ts): one row per photo change Headshot made, checked on a
+  // back-off schedule until every system shows it; systems, subject and messages as JSON.
+  `
+  CREATE TABLE photo_follow_ups (
+    id              TEXT PRIMARY KEY,
+    user_id         TEXT NOT NULL,
+    kind            TEXT NOT NULL,
+    locale          TEXT NOT NULL,
+    changed_at      INTEGER NOT NULL,
+    expected_hash   TEXT NOT NULL,
+    state           TEXT NOT NULL,
+    checks          INTEGER NOT NULL DEFAULT 0,
+    due_at          INTEGER,
+    subject         TEXT,
+    systems         TEXT NOT NULL,
+    messages        TEXT NOT NULL DEFAULT '[]',
+    last_checked_at INTEGER,
+    ended_at        INTEGER,
+    lease_owner     TEXT,
+    lease_until     INTEGER
+  );
+  CREATE INDEX photo_follow_ups_due ON photo_follow_ups (state, due_at);
+  CREATE INDEX photo_follow_ups_user ON photo_follow_ups (user_id, state);
+  CREATE INDEX photo_follow_ups_changed ON photo_follow_ups (changed_at);
+  `,
 ];

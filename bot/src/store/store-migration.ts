@@ -29,6 +29,7 @@ const TABLES: ReadonlyArray<{ name: string; key: string; order?: 'rowid' | 'seq'
   { name: 'reminder_optouts', key: 'user_id' },
   { name: 'conversation_updates', key: 'conversation_id' },
   { name: 'photo_sightings', key: 'user_id' },
+  { name: 'photo_follow_ups', key: 'id' },
 ];
 
 const BATCH = 500;

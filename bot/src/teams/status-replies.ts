@@ -10,10 +10,11 @@ import { messageCard } from './cards/message-card';
 import { statusCard } from './cards/status-card';
 import { jpegDataUri } from './photo-replies';
 
-/** The status card of a report, with its previews as data URIs. */
-function statusCardFor(locale: Locale, report: StatusReport): AdaptiveCard {
+/** The status card of a report, with its previews as data URIs (and a sentence before it). */
+export function statusCardFor(locale: Locale, report: StatusReport, intro?: string): AdaptiveCard {
   return statusCard(locale, {
     report,
+    intro,
     photoPreview: report.photo?.picture ? jpegDataUri(report.photo.picture.preview) : undefined,
     sharePointPreview: report.sharePointPicture ? jpegDataUri(report.sharePointPicture.preview) : undefined,
   });

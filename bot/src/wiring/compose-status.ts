@@ -30,6 +30,8 @@ export interface StatusWiringArgs {
   clock: Clock;
   /** The tenant setting "write SharePoint's legacy thumbnails on every apply" (the service); absent: never. */
   legacyPush?: () => Promise<boolean>;
+  /** After "apply again" wrote a photo (follow-through). */
+  applied?: (userId: string, photo: Uint8Array, at: Date) => Promise<void>;
 }
 
 /** The status service and the policy reader (the photo flow checks the policy too). */
@@ -38,10 +40,20 @@ export interface StatusWiring {
   policy: PhotoPolicySource;
   /** SharePoint profiles, when a My Site Host is configured (the admin coverage scan reads placeholders). */
   sharePoint?: SharePointProfiles;
+  /** Graph evidence in batches (follow-through reads many people's photos with it). */
+  evidence: GraphPhotoEvidenceReader;
 }
 
 /** Builds the status use cases on Graph, SharePoint REST and sharp. */
-export function composeStatus({ config, graph, mode, audit, clock, legacyPush }: StatusWiringArgs): StatusWiring {
+export function composeStatus({
+  config,
+  graph,
+  mode,
+  audit,
+  clock,
+  legacyPush,
+  applied,
+}: StatusWiringArgs): StatusWiring {
   const policy = new GraphPhotoPolicy(graph);
   const sharePoint = mode.sharePoint
     ? new RestSharePointProfiles({ ...mode.sharePoint, tokens: mode.tokens })
@@ -69,6 +81,7 @@ export function composeStatus({ config, graph, mode, audit, clock, legacyPush }:
       adPhotoMaxBytes: config.status.adPhotoMaxBytes,
     },
     legacyPush,
+    applied,
   });
-  return { status, policy, sharePoint };
+  return { status, policy, sharePoint, evidence };
 }

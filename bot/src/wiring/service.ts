@@ -53,6 +53,8 @@ import { composeAdmin, type AdminWiring } from './compose-admin';
 import { composeTab } from './compose-tab';
 import { resolveMode, type Mode } from './mode';
 import { startBackground } from './timers';
+import { composeFollowThrough } from './compose-follow-through';
+import type { FollowUpStore } from '../core/status/follow-through-types';
 
 /** Overrides for tests and tools. */
 export interface StartOptions {
@@ -72,6 +74,8 @@ export interface RunningHeadshot extends LocalParts {
   approvals: ApprovalService;
   /** Coverage and broadcasts (docs/broadcast.md). */
   admin: AdminWiring;
+  /** Follow-ups of photo changes (the time-to-visible report). */
+  followUps: FollowUpStore;
   /** The store (SQLite or PostgreSQL). */
   db: SqlDb;
   /** The HTTP server (route enumeration in tests). */
@@ -143,13 +147,26 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
   );
   const previewCards = new TeamsRequestCards(new SqlRequestCardStore(db), outbox, logger, () => clock.now());
 
-  const { status, policy, sharePoint } = composeStatus({
+  const { status, policy, sharePoint, evidence } = composeStatus({
     config,
     graph,
     mode,
     audit,
     clock,
     legacyPush: async () => (await tenantSettings.get()).legacyPush,
+    applied: async (userId, photo, at) =>
+      follow.afterApplyAgain(userId, photo, at, (await conversations.get(userId))?.locale),
+  });
+  // Follow-through: after every photo write, check each system until it shows the new photo.
+  const follow = composeFollowThrough({
+    config,
+    db,
+    evidence,
+    sharePoint,
+    status: () => status,
+    outbox,
+    clock,
+    logger,
   });
   const photos = new PhotoService({
     images: new SharpImageProcessor({
@@ -174,6 +191,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     // And the photo's age starts now (refresh reminders); a failure there only leaves the age unknown.
     afterApply: async (request, photo) => {
       await status.afterApply(request.userId, request.userId, request.id);
+      await follow.afterApply(request, photo);
       await admin.photoAges
         .applied(request.userId, photo)
         .catch((err: unknown) =>
@@ -313,6 +331,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     photos,
     approvals,
     admin,
+    followThrough: follow.followThrough,
     metrics,
     clock,
     syncClock: local?.clock ? () => local.clock!.sync() : undefined,
@@ -329,6 +348,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     photos,
     approvals,
     admin,
+    followUps: follow.store,
     db,
     server,
     metrics,

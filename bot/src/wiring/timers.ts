@@ -1,12 +1,14 @@
 /**
  * The service's background work, in one place: on start, finish what a dead process left half
  * done; then the expiry sweep, the scheduler tick (approval reminders, escalations, expiry and
- * writes; stale previews; the coverage refresh), the broadcast dispatcher and the metrics log.
+ * writes; stale previews; the coverage refresh; refresh reminders; follow-through checks), the broadcast dispatcher
+ * and the metrics log.
  */
 import type { Config } from '../config';
 import type { ApprovalService } from '../core/approval/approval-service';
 import type { PhotoService } from '../core/photo/photo-service';
 import type { Clock } from '../core/clock';
+import type { FollowThrough } from '../core/status/follow-through';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { AdminWiring } from './compose-admin';
@@ -17,6 +19,8 @@ export interface BackgroundDeps {
   photos: PhotoService;
   approvals: ApprovalService;
   admin: AdminWiring;
+  /** Follow-through of photo changes; null when turned off. */
+  followThrough: FollowThrough | null;
   metrics: Metrics;
   clock: Clock;
   /** Local mode: brings the clock to the local tenant's virtual time before each tick. */
@@ -69,6 +73,9 @@ export async function startBackground(d: BackgroundDeps): Promise<Background> {
     await refreshCoverage();
     // Refresh reminders: one campaign per finished coverage scan while the tenant setting is on.
     await admin.startRefreshReminders();
+    // Follow-through: the checks now due (what a dead process held is taken over when its lease runs out).
+    const checked = await d.followThrough?.runDue();
+    if (checked) logger.debug({ checked }, 'follow-through checks');
   };
   let ticking: Promise<void> | undefined;
   const scheduler = setInterval(() => {

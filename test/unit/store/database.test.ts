@@ -52,6 +52,7 @@ test('a fresh database reaches the latest user_version with every table the stor
     'coverage_scans',
     'coverage_users',
     'pending_photos',
+    'photo_follow_ups',
     'photo_requests',
     'photo_sightings',
     'previous_photos',

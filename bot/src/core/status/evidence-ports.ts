@@ -103,3 +103,27 @@ export interface PictureTools {
   /** A 96x96 JPEG of at most `maxBytes` for on-premises AD's thumbnailPhoto. */
   adThumbnail(bytes: Uint8Array, maxBytes: number): Promise<Uint8Array>;
 }
+
+/** What a follow-up check asks Graph about one person. */
+export interface FollowUpAsk {
+  userId: string;
+  /** The user and their mailbox kind (the first check). */
+  subject: boolean;
+  /** The 48x48 photo Graph serves. */
+  photo: boolean;
+}
+
+/** What Graph answered for one person; a part not asked is absent. */
+export interface FollowUpAnswer {
+  /** null when there is no such user. */
+  user?: Observed<DirectoryUser | null>;
+  mailbox?: Observed<MailboxKind>;
+  /** The 48x48 JPEG; null when the user has no photo. */
+  photo?: Observed<Uint8Array | null>;
+}
+
+/** Reads what follow-up checks need for many people at once, in Graph `$batch`es of 20. */
+export interface FollowUpReader {
+  /** By user id. */
+  readMany(asks: readonly FollowUpAsk[]): Promise<Map<string, FollowUpAnswer>>;
+}

@@ -48,6 +48,8 @@ export interface StatusServiceDeps {
   settings: StatusSettings;
   /** The tenant's setting: every apply also writes SharePoint's legacy thumbnails; absent means never. */
   legacyPush?: () => Promise<boolean>;
+  /** Called after "apply again" wrote `photo` (follow-through starts watching it); never fails the fix. */
+  applied?: (userId: string, photo: Uint8Array, at: Date) => Promise<void>;
 }
 
 /** Audit actions that change the photo Microsoft 365 holds (they start Teams' caching delay). */
@@ -166,6 +168,7 @@ export class StatusService {
     const bytes = await this.currentPhoto(userId);
     await this.audited(actorId, userId, 'status.apply_again', () => this.deps.photos.put(userId, bytes));
     await this.afterApply(actorId, userId);
+    await this.deps.applied?.(userId, bytes, this.deps.clock.now()).catch(() => undefined);
   }
 
   /** A 96x96 JPEG of the current photo, at most adPhotoMaxBytes, for on-premises AD's thumbnailPhoto. */

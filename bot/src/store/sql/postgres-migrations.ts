@@ -297,4 +297,28 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   -- The refresh reminder setting ({enabled, afterMonths} as JSON; null: off, 24 months).
   ALTER TABLE tenant_settings ADD COLUMN refresh_reminders TEXT;
   `,
+  // 6: store/migrations.ts 10, follow-through.
+  `
+  CREATE TABLE photo_follow_ups (
+    id              TEXT PRIMARY KEY,
+    user_id         TEXT NOT NULL,
+    kind            TEXT NOT NULL,
+    locale          TEXT NOT NULL,
+    changed_at      BIGINT NOT NULL,
+    expected_hash   TEXT NOT NULL,
+    state           TEXT NOT NULL,
+    checks          INTEGER NOT NULL DEFAULT 0,
+    due_at          BIGINT,
+    subject         TEXT,
+    systems         TEXT NOT NULL,
+    messages        TEXT NOT NULL DEFAULT '[]',
+    last_checked_at BIGINT,
+    ended_at        BIGINT,
+    lease_owner     TEXT,
+    lease_until     BIGINT
+  );
+  CREATE INDEX photo_follow_ups_due ON photo_follow_ups (state, due_at);
+  CREATE INDEX photo_follow_ups_user ON photo_follow_ups (user_id, state);
+  CREATE INDEX photo_follow_ups_changed ON photo_follow_ups (changed_at);
+  `,
 ];

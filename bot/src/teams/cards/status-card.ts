@@ -16,6 +16,8 @@ export interface StatusCardArgs {
   /** `data:image/jpeg;base64,...` previews of at most 48 px. */
   photoPreview?: string;
   sharePointPreview?: string;
+  /** A sentence before the report (a follow-up says why it sends the card). */
+  intro?: string;
 }
 
 /** The verb each fix button sends (uploading starts the usual photo flow). */
@@ -67,6 +69,7 @@ export function statusCard(locale: Locale, args: StatusCardArgs): AdaptiveCard {
       : '';
   const body: JsonObject[] = [
     heading(t(locale, 'status.title')),
+    ...(args.intro ? [text(args.intro)] : []),
     {
       type: 'ColumnSet',
       columns: [
