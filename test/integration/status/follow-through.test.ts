@@ -7,9 +7,11 @@
 import { DEMO_USERS } from '../../../emulator';
 import { t } from '../../../bot/src/i18n/i18n';
 import type { Locale } from '../../../bot/src/core/locale';
+import { createLogger } from '../../../bot/src/logger';
+import { startHeadshot } from '../../../bot/src/wiring/service';
 import { expectValidCard } from '../../support/adaptive-card-validation';
 import { preview } from '../../support/approvals';
-import { startHarness, type Harness } from '../../support/headshot';
+import { captureLogs, startHarness, type Harness } from '../../support/headshot';
 import { useLegacySharePoint, verbsOf } from '../../support/status-reports';
 import { cardTexts, type AdaptiveCardJson, type TeamsChat } from '../../support/teams-chat';
 
@@ -232,4 +234,52 @@ test('read budget: three changes checked together cost one Graph $batch and one 
   expect(inner).toHaveLength(9);
   expect(sharePoint).toHaveLength(3);
   for (const chat of people) await chat.newCards();
+});
+
+test('a restart between the change and its checks loses nothing; a check a dead process held is taken over once its lease runs out', async () => {
+  const alex = h.chat({ aadObjectId: DEMO_USERS.alex, locale: 'en-US' });
+  const adele = h.chat({ aadObjectId: DEMO_USERS.adele, locale: 'nl-NL' });
+  const alexChange = await changePhoto(alex);
+  await h.restart();
+  await later(1);
+  expect((await followUps(alex, 'en')).map((m) => m.kind)).toEqual(['visible']);
+  expect(await h.service.followUps.get(alexChange)).toMatchObject({ state: 'visible', checks: 1 });
+
+  // A process claims Adele's first check and dies before saving it.
+  const adeleChange = await changePhoto(adele);
+  const { now } = await h.control<{ now: string }>('GET', '/_control/clock');
+  const at = (minutes: number) => new Date(Date.parse(now) + minutes * 60_000);
+  const held = await h.service.followUps.claimDue('dead-process', 10, at(6), at(1));
+  expect(held.map((f) => f.id)).toEqual([adeleChange]);
+  await later(1);
+  expect(await followUps(adele, 'nl')).toEqual([]);
+  await later(5); // the lease ran out
+  const [message, ...more] = await followUps(adele, 'nl');
+  expect(more).toEqual([]);
+  expect(textOf(message!.card)).toContain(
+    'Je nieuwe foto is nu te zien in Outlook, SharePoint en Delve en je Microsoft 365-profiel.',
+  );
+  expect(await h.service.followUps.get(adeleChange)).toMatchObject({ state: 'visible', checks: 1 });
+});
+
+test('two instances on one store: each change is checked by one of them, and the message is sent once', async () => {
+  const { sink } = captureLogs();
+  const second = await startHeadshot(h.service.config, {
+    localTenantUrl: h.tenant.url,
+    logger: createLogger('warn', sink),
+    shutdownGraceMs: 200,
+  });
+  try {
+    const people = [
+      { chat: h.chat({ aadObjectId: DEMO_USERS.alex, locale: 'en-US' }), locale: 'en' as const },
+      { chat: h.chat({ aadObjectId: DEMO_USERS.adele, locale: 'nl-NL' }), locale: 'nl' as const },
+      { chat: h.chat({ aadObjectId: DEMO_USERS.patti, locale: 'en-US' }), locale: 'en' as const },
+    ];
+    for (const p of people) await changePhoto(p.chat);
+    await h.control('POST', '/_control/clock/advance', { seconds: 60 });
+    await Promise.all([h.service.tick(), second.tick(), h.service.tick(), second.tick()]);
+    for (const p of people) expect((await followUps(p.chat, p.locale)).map((m) => m.kind)).toEqual(['visible']);
+  } finally {
+    await second.close();
+  }
 });
