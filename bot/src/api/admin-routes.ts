@@ -1,6 +1,7 @@
 /**
  * The tab's admin page: coverage (the newest scan, start one, a CSV link), broadcast campaigns
- * (list, create, progress, cancel, a report link) and the audit log a page at a time. Every
+ * (list, create, progress, cancel, a report link), the audit log a page at a time, and follow-through's
+ * time-to-visible report. Every
  * route is `admin`; the services check the admin again where they always do.
  */
 import type { Request, Server } from 'restify';
@@ -13,6 +14,8 @@ import type { Locale } from '../core/locale';
 import type { ReminderText } from '../core/settings/tenant-settings';
 import { hasMessage, t } from '../i18n/i18n';
 import { reminderWords } from '../i18n/reminder-words';
+import { timeToVisibleJson } from '../i18n/follow-through-messages';
+import { TIME_TO_VISIBLE_DEFAULTS, type TimeToVisibleReport } from '../core/status/time-to-visible';
 import { requestLocale } from './http-errors';
 import type { CoverageService } from '../core/coverage/coverage-service';
 import { REMINDABLE_CATEGORIES, type CoverageCategory } from '../core/coverage/coverage-types';
@@ -28,6 +31,7 @@ import type {
   CoverageJson,
   DownloadLink,
   GroupRefJson,
+  TimeToVisibleJson,
 } from './tab-contract';
 
 /** What the admin routes need. */
@@ -52,6 +56,9 @@ export interface AdminRouteDeps {
   reminderTexts: () => Promise<Partial<Record<Locale, ReminderText>>>;
   /** The card a recipient gets for `message` in `locale` (the bot's own, so the preview is the real thing). */
   reminderCard: (locale: Locale, message: CampaignMessage) => Record<string, unknown>;
+  /** Follow-through's time-to-visible report over the last 30 days, and how long Teams may keep an old photo. */
+  timeToVisible: () => Promise<TimeToVisibleReport>;
+  teamsCacheDays: number;
 }
 
 const AUDIT_DEFAULT = 50;
@@ -271,6 +278,21 @@ export function registerAdminRoutes(server: Server, deps: AdminRouteDeps, access
       const names = await deps.names(page.entries.flatMap((e) => [e.actorId, e.subjectId ?? '']));
       const locale = requestLocale(req);
       return { entries: page.entries.map((e) => auditJson(e, names, locale)), nextBefore: page.nextBefore };
+    }),
+  );
+
+  route(
+    server,
+    access,
+    admin('GET', '/api/admin/follow-through'),
+    jsonHandler(async (req): Promise<TimeToVisibleJson> => {
+      const report = await deps.timeToVisible();
+      const names = await deps.names(report.late.map((c) => c.userId));
+      return timeToVisibleJson(requestLocale(req), report, {
+        teamsCacheDays: deps.teamsCacheDays,
+        lateAfterHours: TIME_TO_VISIBLE_DEFAULTS.lateAfterHours,
+        names,
+      });
     }),
   );
 }

@@ -43,6 +43,7 @@
  *   GET  /api/admin/audit?limit&before                    admin         -> AuditPage
  *   GET  /api/admin/settings                              admin         -> TenantSettingsView
  *   PUT  /api/admin/settings       TenantSettingsUpdate   admin         -> TenantSettingsView
+ *   GET  /api/admin/follow-through                        admin         -> TimeToVisibleJson (last 30 days)
  */
 
 import type { CoverageView } from '../core/coverage/coverage-types';
@@ -360,4 +361,60 @@ export interface TenantSettingsUpdate {
   sharePoint?: { legacyPush: boolean };
   reminderTexts?: Partial<Record<TabLocale, ReminderText>>;
   refreshReminders?: { enabled: boolean; afterMonths: number };
+}
+
+// ---------------------------------------------------------------- follow-through
+
+/** One followed system's figures (core/status/time-to-visible.ts), with its localised name and durations. */
+interface SystemTimesJson {
+  system: 'entra' | 'exchange' | 'sharepoint';
+  name: string;
+  /** Changes it showed; minutes to show them (null without any), and the same as words ("4 min"). */
+  visible: number;
+  medianMinutes: number | null;
+  p95Minutes: number | null;
+  median: string;
+  p95: string;
+  waiting: number;
+  notVisible: number;
+  notApplicable: number;
+  unknown: number;
+}
+
+/** A change not visible everywhere after the late line. */
+interface LateChangeJson {
+  id: string;
+  userId: string;
+  userPrincipalName: string | null;
+  displayName: string | null;
+  kind: 'self_service' | 'approval' | 'undo' | 'apply_again';
+  kindText: string;
+  changedAt: string;
+  changedAtText: string;
+  state: 'watching' | 'not_visible' | 'visible' | 'superseded';
+  stateText: string;
+  /** Each system still waiting, with its reason code (null when not known yet) and the reason in words. */
+  waiting: Array<{ system: 'entra' | 'exchange' | 'sharepoint'; name: string; reason: string | null; text: string }>;
+}
+
+/** `GET /api/admin/follow-through`: how long each system took to show new photos, over the last 30 days. */
+export interface TimeToVisibleJson {
+  from: string;
+  to: string;
+  changes: number;
+  lateAfterHours: number;
+  systems: SystemTimesJson[];
+  /** Teams is never measured (no API tells what a client cached): the sentence saying so. */
+  teams: { measured: false; cacheDays: number; text: string };
+  late: LateChangeJson[];
+  /** The report's own words: its heading, the late list's, and the table's column headers. */
+  text: {
+    heading: string;
+    lateHeading: string;
+    lateNone: string;
+    columns: Record<
+      'system' | 'shown' | 'median' | 'p95' | 'waiting' | 'notShown' | 'notApplicable' | 'unknown',
+      string
+    >;
+  };
 }

@@ -1,6 +1,6 @@
 /**
  * `headshot status <upn|id> [--json] [--ad-photo <file>]`: one person's photo status, system
- * by system, for admins and scripts. Exit 0 with a report, 2 for bad input or an unknown
+ * by system, for admins and scripts; `headshot status --report`: the time-to-visible report of follow-through. Exit 0 with a report, 2 for bad input or an unknown
  * user, 1 for anything else that kept the report from being made.
  */
 import fs from 'node:fs';
@@ -13,9 +13,14 @@ import type { StatusReport } from '../core/status/status-types';
 import { formatBytes, resolveLocale, t } from '../i18n/i18n';
 import { describeVerdict, fixTitle, plainDate, reportJson } from '../i18n/status-messages';
 import { composeStatus } from '../wiring/compose-status';
+import { TIME_TO_VISIBLE_DEFAULTS, timeToVisibleOf } from '../core/status/time-to-visible';
+import { timeToVisibleJson, timeToVisibleText } from '../i18n/follow-through-messages';
+import { SqlFollowUps } from '../store/sql-follow-ups';
 import { commandContext, type CommandIo } from './prologue';
 
-const STATUS_USAGE = 'headshot status <userPrincipalName|id> [--json] [--ad-photo <file>] [--locale en|fi|nl|pl]';
+const STATUS_USAGE =
+  'headshot status <userPrincipalName|id> [--json] [--ad-photo <file>] [--locale en|fi|nl|pl]\n' +
+  '       headshot status --report [--days 1-90] [--json] [--locale en|fi|nl|pl]';
 
 /** The command has no audit log of its own: it only reads (and an AD photo is a file on the admin's disk). */
 const NO_AUDIT: AuditLog = { append: async () => undefined, list: async () => [] };
@@ -67,6 +72,8 @@ export async function statusCommand(args: string[], io: CommandIo = defaultIo): 
         json: { type: 'boolean', default: false },
         'ad-photo': { type: 'string' },
         locale: { type: 'string' },
+        report: { type: 'boolean', default: false },
+        days: { type: 'string' },
       },
     });
   } catch (err) {
@@ -75,6 +82,11 @@ export async function statusCommand(args: string[], io: CommandIo = defaultIo): 
   }
   const { values, positionals } = parsed;
   const locale = resolveLocale(values.locale ?? io.env.LANG?.split('.')[0]?.replace('_', '-'));
+  if (values.report) return followThroughReport(values, positionals, locale, io);
+  if (values.days !== undefined) {
+    io.stderr(`--days goes with --report\nUsage: ${STATUS_USAGE}\n`);
+    return 2;
+  }
   const subject = positionals[0];
   if (positionals.length !== 1 || !subject || /[\s/\\?#]/.test(subject)) {
     io.stderr(`Usage: ${STATUS_USAGE}\n`);
@@ -128,4 +140,44 @@ export async function statusCommand(args: string[], io: CommandIo = defaultIo): 
   if (report.upn === undefined) return 1;
   if (adPhoto && 'error' in adPhoto) return adPhoto.error.code === 'm365.no_photo' ? 2 : 1;
   return 0;
+}
+
+/**
+ * `headshot status --report`: how long each system took to show the photos Headshot changed (follow-through), read
+ * from the service's store. Exit 0 with a report, 2 for bad input, 1 when the store cannot be read.
+ */
+async function followThroughReport(
+  values: { json: boolean; days?: string; 'ad-photo'?: string },
+  positionals: string[],
+  locale: Locale,
+  io: CommandIo,
+): Promise<number> {
+  const days = values.days === undefined ? TIME_TO_VISIBLE_DEFAULTS.days : Number(values.days);
+  if (positionals.length > 0 || values['ad-photo'] !== undefined || !Number.isInteger(days) || days < 1 || days > 90) {
+    io.stderr(`Usage: ${STATUS_USAGE}\n`);
+    return 2;
+  }
+  const ctx = commandContext(io);
+  if (typeof ctx === 'number') return ctx;
+  let db;
+  try {
+    db = await ctx.openDb();
+  } catch (err) {
+    io.stderr(`error: ${(err as Error).message}\n`);
+    return 1;
+  }
+  try {
+    const options = { ...TIME_TO_VISIBLE_DEFAULTS, days };
+    // The tenant's time: in local mode the local tenant's virtual clock, as the service uses.
+    const now = (await ctx.clock()).now();
+    const report = await timeToVisibleOf(new SqlFollowUps(db), now, options);
+    const json = timeToVisibleJson(locale, report, {
+      teamsCacheDays: ctx.config.status.teamsCacheDays,
+      lateAfterHours: options.lateAfterHours,
+    });
+    io.stdout(values.json ? `${JSON.stringify({ ok: true, ...json })}\n` : timeToVisibleText(json));
+    return 0;
+  } finally {
+    await db.close();
+  }
 }

@@ -31,6 +31,8 @@ import { approvalCardFor } from '../teams/approval-replies';
 import { MASTER_SIDE } from '../photo/normalise';
 import { DEFAULT_AVATAR_SIDES } from '../photo/sharp-image-processor';
 
+import type { FollowUpStore } from '../core/status/follow-through-types';
+import { timeToVisibleOf } from '../core/status/time-to-visible';
 /** What the tab's wiring needs. */
 export interface TabWiringArgs {
   config: Readonly<Config>;
@@ -46,6 +48,8 @@ export interface TabWiringArgs {
   /** The audit log's own store (paging). */
   auditStore: SqlAuditLog;
   settings: TenantSettingsStore;
+  /** Follow-through's store (the time-to-visible report). */
+  followUps: FollowUpStore;
   uploadLimiter: UploadRateLimiter;
   clock: Clock;
   downloadLink: (userId: string, resource: AdminDownloadResource) => Promise<{ url: string; minutes: number }>;
@@ -111,6 +115,8 @@ export function composeTab(a: TabWiringArgs): TabRouteDeps {
       reminderCard: (locale, message) => reminderCard(locale, message) as unknown as Record<string, unknown>,
       groups: new GraphGroups(a.graph),
       names: (ids) => displayNamesOf(nameRunner, ids),
+      timeToVisible: () => timeToVisibleOf(a.followUps, a.clock.now()),
+      teamsCacheDays: a.config.status.teamsCacheDays,
     },
     settings: {
       settings: a.settings,

@@ -298,6 +298,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
           approvals,
           status,
           admin,
+          followUps: follow.store,
           roles: access.roles,
           audit,
           auditStore,

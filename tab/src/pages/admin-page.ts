@@ -1,5 +1,5 @@
 /**
- * The Admin page (Headshot admins): photo coverage, reminder campaigns, the audit log and the tenant's
+ * The Admin page (Headshot admins): photo coverage, reminder campaigns, time to visible, the audit log and the tenant's
  * settings, one section at a time behind Fluent tabs (the chosen one is kept in the URL as `section=`).
  * The API decides who is an admin: when any call answers 403 the page shows the server's message and
  * nothing else, and stops its polling.
@@ -11,11 +11,13 @@ import { coverageSection } from './admin-coverage';
 import { el, uid, type AdminSection, type SectionHost } from './admin-dom';
 import { settingsSection } from './admin-settings';
 import { adminStrings } from './admin-strings';
+import { visibilitySection } from './admin-visibility';
 
 /** The sections, in tab order, with their titles' keys. */
 const SECTIONS = [
   ['coverage', 'coverageTitle'],
   ['reminders', 'campaignsTitle'],
+  ['visibility', 'visibilityTitle'],
   ['audit', 'auditTitle'],
   ['settings', 'settingsTitle'],
 ] as const;
@@ -61,6 +63,7 @@ async function render(root: HTMLElement, ctx: PageContext): Promise<void> {
   const built: Record<SectionId, AdminSection> = {
     coverage: coverageSection(host),
     reminders: campaignsSection(host),
+    visibility: visibilitySection(host),
     audit,
     settings: settingsSection(host),
   };

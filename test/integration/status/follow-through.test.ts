@@ -10,7 +10,7 @@ import type { Locale } from '../../../bot/src/core/locale';
 import { createLogger } from '../../../bot/src/logger';
 import { startHeadshot } from '../../../bot/src/wiring/service';
 import { expectValidCard } from '../../support/adaptive-card-validation';
-import { preview } from '../../support/approvals';
+import { changePhoto, later as laterOn } from '../../support/follow-through';
 import { captureLogs, startHarness, type Harness } from '../../support/headshot';
 import { useLegacySharePoint, verbsOf } from '../../support/status-reports';
 import { cardTexts, type AdaptiveCardJson, type TeamsChat } from '../../support/teams-chat';
@@ -28,19 +28,7 @@ beforeEach(async () => {
   await h.service.tick(); // the service notices
 });
 
-/** Moves the local tenant's clock, then lets the service's scheduler run once. */
-async function later(minutes: number): Promise<void> {
-  await h.control('POST', '/_control/clock/advance', { seconds: minutes * 60 });
-  await h.service.tick();
-}
-
-/** The person sends a photo and confirms it: Headshot writes it (self-service, no approval). */
-async function changePhoto(chat: TeamsChat, photo?: string): Promise<string> {
-  const p = await preview(chat, photo);
-  expect(await chat.execute(p.activity, 'photo.confirm', { requestId: p.requestId })).toBe(200);
-  await chat.newCards(); // the applied card
-  return p.requestId;
-}
+const later = (minutes: number) => laterOn(h, minutes);
 
 /** The follow-up messages among the chat's new cards (valid cards, in the person's language). */
 async function followUps(chat: TeamsChat, locale: Locale): Promise<{ kind: string; card: AdaptiveCardJson }[]> {

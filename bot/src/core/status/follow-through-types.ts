@@ -27,7 +27,7 @@ export type Visibility =
   | { state: 'unknown'; reason: ReasonCode };
 
 /** What changed the photo. */
-export const CHANGE_KINDS = ['self_service', 'approval', 'undo', 'apply_again', 'import'] as const;
+export const CHANGE_KINDS = ['self_service', 'approval', 'undo', 'apply_again'] as const;
 
 /** What changed the photo. */
 export type ChangeKind = (typeof CHANGE_KINDS)[number];

@@ -11,6 +11,7 @@ import {
   type FollowedSystem,
   type FollowUp,
   type FollowUpState,
+  type FollowUpStore,
   type Visibility,
 } from './follow-through-types';
 import type { ReasonCode } from './status-types';
@@ -120,4 +121,17 @@ export function timeToVisible(
     .filter((c): c is LateChange => c !== null)
     .sort((a, b) => a.changedAt.getTime() - b.changedAt.getTime());
   return { from, to: now, changes: inWindow.length, systems, late };
+}
+
+/** Most follow-ups one report reads: far more than a month of changes in a large tenant. */
+const REPORT_MAX_FOLLOW_UPS = 200_000;
+
+/** The report from the store, as of `now`. */
+export async function timeToVisibleOf(
+  store: Pick<FollowUpStore, 'since'>,
+  now: Date,
+  options: TimeToVisibleOptions = TIME_TO_VISIBLE_DEFAULTS,
+): Promise<TimeToVisibleReport> {
+  const from = new Date(now.getTime() - options.days * 86_400_000);
+  return timeToVisible(await store.since(from, REPORT_MAX_FOLLOW_UPS), now, options);
 }
