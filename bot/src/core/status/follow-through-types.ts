@@ -26,11 +26,8 @@ export type Visibility =
   | { state: 'not_applicable'; reason: ReasonCode }
   | { state: 'unknown'; reason: ReasonCode };
 
-/** What changed the photo. */
-export const CHANGE_KINDS = ['self_service', 'approval', 'undo', 'apply_again'] as const;
-
-/** What changed the photo. */
-export type ChangeKind = (typeof CHANGE_KINDS)[number];
+/** What changed the photo: the person (self-service), an approval, an undo, or "apply again" on the status card. */
+export type ChangeKind = 'self_service' | 'approval' | 'undo' | 'apply_again';
 
 /**
  * Where a follow-up is:
@@ -117,9 +114,6 @@ export interface FollowUpSchedule {
   /** Hours after the change when the last check is made (72). */
   limitHours: number;
 }
-
-/** The default schedule: 1, 5, 15, 60 minutes, then every 6 hours up to 72 hours (16 checks). */
-export const DEFAULT_SCHEDULE: FollowUpSchedule = { everyHours: 6, limitHours: 72 };
 
 /** Minutes after the change of every check, in order; the last is at the limit. */
 export function checkTimesMinutes(s: FollowUpSchedule): number[] {

@@ -11,6 +11,7 @@
  * status report (4 requests), at most twice per change.
  */
 import type { Clock } from '../clock';
+import type { DirectoryUser } from '../directory/directory-ports';
 import { toAppError } from '../errors';
 import type { FollowUpAnswer, FollowUpReader, SharePointProfiles } from './evidence-ports';
 import {
@@ -96,7 +97,7 @@ export function systemsFor(subject: FollowUpSubject, sharePoint: boolean): Follo
 }
 
 /** True when no system is still waiting. */
-export function nothingWaiting(f: Pick<FollowUp, 'systems'>): boolean {
+function nothingWaiting(f: Pick<FollowUp, 'systems'>): boolean {
   return FOLLOWED_SYSTEMS.every((s) => f.systems[s].state !== 'waiting');
 }
 
@@ -247,9 +248,9 @@ export class FollowThrough {
 
 /** The person as Graph describes them; 'gone' when the user no longer exists; null when it could not be read. */
 function subjectOf(answer: FollowUpAnswer): FollowUpSubject | 'gone' | null {
+  if (answer.user?.ok && answer.user.value === null) return 'gone';
   if (!answer.user?.ok || !answer.mailbox?.ok) return null;
-  const user = answer.user.value;
-  if (user === null) return 'gone';
+  const user = answer.user.value as DirectoryUser;
   return {
     upn: user.userPrincipalName,
     guest: user.userType === 'Guest',

@@ -28,7 +28,7 @@ export interface TimeToVisibleOptions {
 export const TIME_TO_VISIBLE_DEFAULTS: TimeToVisibleOptions = { days: 30, lateAfterHours: 24 };
 
 /** One system's figures. */
-export interface SystemTimes {
+interface SystemTimes {
   system: FollowedSystem;
   /** Changes it showed, and the minutes it took (null without any). */
   visible: number;
@@ -44,7 +44,7 @@ export interface SystemTimes {
 }
 
 /** A change still not visible everywhere after the late line. */
-export interface LateChange {
+interface LateChange {
   id: string;
   userId: string;
   upn?: string;
