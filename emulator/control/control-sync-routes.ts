@@ -12,6 +12,14 @@ import { controlBadRequest, controlBody } from './control-body';
 
 const picturesSchema = z.object({ pictures: z.enum(['legacy', 'modern']) });
 const teamsCacheSchema = z.object({ refreshAfterSeconds: z.number().int().min(0) });
+const directorySyncScheduleSchema = z.object({
+  everyMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .nullable(),
+});
 const throttlingSchema = z.object({ photoRequestsPerSecond: z.number().positive().max(100_000).nullable() });
 
 function userOr404(state: TenantState, idOrUpn: string): SeedUser {
@@ -111,6 +119,20 @@ export function registerControlSyncRoutes(server: Server, state: TenantState): v
     '/_control/directory-sync',
     plainRoute(async (_req, res) => {
       sendJson(res, 200, { at: state.clock.iso(), value: state.sync.directorySync() });
+    }),
+  );
+
+  // Entra Connect's scheduler: a cycle every `everyMinutes` of virtual time (30 by default), or null for none.
+  server.get(
+    '/_control/directory-sync/schedule',
+    plainRoute(async (_req, res) => sendJson(res, 200, { everyMinutes: state.sync.directorySyncMinutes })),
+  );
+
+  server.put(
+    '/_control/directory-sync/schedule',
+    plainRoute(async (req, res) => {
+      state.sync.directorySyncMinutes = (await controlBody(req, directorySyncScheduleSchema)).everyMinutes;
+      sendJson(res, 200, { everyMinutes: state.sync.directorySyncMinutes });
     }),
   );
 

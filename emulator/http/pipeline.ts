@@ -112,6 +112,8 @@ export async function runPipeline(
     path = path.replace(/%24/gi, '$');
     req.url = path + query;
   }
+  // Entra Connect's scheduled cycles run on the virtual clock: whatever the clock has passed happens first.
+  state.sync.catchUp();
   const meta = assignRequestMeta(req, state.clock.iso());
   if (family === 'graph' || family === 'connector') {
     res.setHeader('request-id', meta.requestId);

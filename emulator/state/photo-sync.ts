@@ -12,6 +12,11 @@ const EXCHANGE_AD_PHOTO_LIMIT = 10 * 1024;
 export const AD_THUMBNAIL_LIMIT = 100 * 1024;
 /** Legacy SharePoint copies from Exchange at most this often. */
 const SHAREPOINT_SYNC_INTERVAL_MS = 24 * 3600 * 1000;
+/**
+ * Entra Connect's scheduler runs a sync cycle every 30 minutes by default (Microsoft Entra Connect Sync: Scheduler,
+ * learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-sync-feature-scheduler).
+ */
+const DEFAULT_DIRECTORY_SYNC_MINUTES = 30;
 /** Default time after which a Teams client's cached photo is refreshed (the service's user cache: 3 days). */
 const DEFAULT_TEAMS_REFRESH_SECONDS = 3 * 24 * 3600;
 
@@ -91,6 +96,10 @@ async function thumbnail(photo: StoredPhoto, side: number): Promise<Buffer> {
 export class PhotoSync {
   sharePointPictures: SharePointPictures = 'legacy';
   teamsRefreshSeconds = DEFAULT_TEAMS_REFRESH_SECONDS;
+  /** Minutes between scheduled directory sync cycles on the virtual clock; null: only when asked (control API). */
+  directorySyncMinutes: number | null = DEFAULT_DIRECTORY_SYNC_MINUTES;
+  /** When the schedule's last cycle ran (virtual ms); null until the first request after a reset. */
+  private lastCycleMs: number | null = null;
   private readonly ad = new Map<string, AdThumbnail>();
   private readonly exchangeImport = new Map<string, ExchangeImport>();
   private readonly teams = new Map<string, TeamsView>();
@@ -101,6 +110,8 @@ export class PhotoSync {
   reset(pictures: SharePointPictures): void {
     this.sharePointPictures = pictures;
     this.teamsRefreshSeconds = DEFAULT_TEAMS_REFRESH_SECONDS;
+    this.directorySyncMinutes = DEFAULT_DIRECTORY_SYNC_MINUTES;
+    this.lastCycleMs = null;
     this.ad.clear();
     this.exchangeImport.clear();
     this.teams.clear();
@@ -165,16 +176,37 @@ export class PhotoSync {
   }
 
   /**
-   * One Entra Connect run: every changed AD thumbnail of a synced user replaces Entra ID's photo;
-   * Exchange Online takes it only at the user's first sync, and only if it is 10 KB or less.
+   * The scheduled sync cycles the virtual clock has passed since the last one: one delta cycle carries every AD
+   * change made up to the newest cycle time (a change after it waits for the next). Called before each request.
    */
-  directorySync(): DirectorySyncResult[] {
+  catchUp(): DirectorySyncResult[] {
+    if (this.directorySyncMinutes === null) return [];
+    const now = this.t.clock.nowMs();
+    const interval = this.directorySyncMinutes * 60_000;
+    if (this.lastCycleMs === null || now < this.lastCycleMs) {
+      this.lastCycleMs = now;
+      return [];
+    }
+    if (now - this.lastCycleMs < interval) return [];
+    const cycleAt = now - ((now - this.lastCycleMs) % interval);
+    this.lastCycleMs = cycleAt;
+    return this.directorySync(cycleAt);
+  }
+
+  /**
+   * One Entra Connect run: every changed AD thumbnail of a synced user replaces Entra ID's photo;
+   * Exchange Online takes it only at the user's first sync, and only if it is 10 KB or less. `cycleAt`: the
+   * scheduled cycle's time (changes after it wait for the next); default now.
+   */
+  directorySync(cycleAt?: number): DirectorySyncResult[] {
     const results: DirectorySyncResult[] = [];
     const now = this.t.clock.nowMs();
+    const cutoff = cycleAt ?? now;
     for (const user of this.t.directory.users) {
       const key = user.id.toLowerCase();
       const thumb = this.ad.get(key);
       if (!user.onPremisesSyncEnabled || thumb === undefined || thumb.syncedAtMs !== null) continue;
+      if (thumb.changedAtMs > cutoff) continue;
       const photo = {
         bytes: thumb.bytes,
         contentType: 'image/jpeg' as const,

@@ -247,6 +247,33 @@ describe('how photos move', () => {
     expect((await put(next, DEMO_USERS.alex)).status).toBe(400); // not synced from AD
   });
 
+  test("Entra Connect's schedule: an AD change reaches Entra ID at the next cycle of the virtual clock, every 30 minutes", async () => {
+    expect((await t.control('GET', '/_control/directory-sync/schedule')).json).toEqual({ everyMinutes: 30 });
+    await state(DEMO_USERS.isaiah); // a request after the reset: the schedule's first cycle is now
+    const next = await sharp(jpeg).resize(96, 96).jpeg({ quality: 60 }).toBuffer();
+    await t.control('POST', '/_control/clock/advance', { seconds: 10 * 60 });
+    expect(
+      (await call(`${t.url}/_control/users/${DEMO_USERS.isaiah}/ad-thumbnail`, { method: 'PUT', body: next })).status,
+    ).toBe(200);
+    await t.control('POST', '/_control/clock/advance', { seconds: 19 * 60 });
+    expect((await state(DEMO_USERS.isaiah)).ad.syncedAt).toBeNull();
+    await t.control('POST', '/_control/clock/advance', { seconds: 2 * 60 });
+    const synced = await state(DEMO_USERS.isaiah);
+    expect(synced.ad).toMatchObject({ exchangeImport: 'imported' });
+    expect(synced.ad.syncedAt).not.toBeNull();
+    // Entra ID has the new AD photo; Exchange keeps the seed's (its one import is used).
+    expect([synced.entra.bytes, synced.exchange.bytes]).toEqual([next.length, 9216]);
+    // A change right after a cycle waits for the next; with the schedule off, only an explicit run carries it.
+    expect((await t.control('PUT', '/_control/directory-sync/schedule', { everyMinutes: null })).json).toEqual({
+      everyMinutes: null,
+    });
+    const third = await sharp(jpeg).resize(96, 96).jpeg({ quality: 40 }).toBuffer();
+    await call(`${t.url}/_control/users/${DEMO_USERS.isaiah}/ad-thumbnail`, { method: 'PUT', body: third });
+    await t.control('POST', '/_control/clock/advance', { seconds: 3600 });
+    expect((await state(DEMO_USERS.isaiah)).entra.bytes).toBe(next.length);
+    expect((await t.control('PUT', '/_control/directory-sync/schedule', { everyMinutes: 0 })).status).toBe(400);
+  });
+
   test('Teams shows what it cached until its cache is due or the user signs in again', async () => {
     const before = (await state(DEMO_USERS.megan)).teams.photo.etag;
     await t.graph(await t.appToken(), 'PUT', `/v1.0/users/${DEMO_USERS.megan}/photo/$value`, {
