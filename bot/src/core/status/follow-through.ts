@@ -139,8 +139,8 @@ export class FollowThrough {
         photo: f.subject === null || f.systems.entra.state === 'waiting' || f.systems.exchange.state === 'waiting',
       })),
     );
-    const checked: FollowUp[] = [];
-    for (const f of batch) checked.push(await this.applyGraph(f, answers.get(f.userId) ?? {}, now));
+    // Hashing the answers runs on sharp's thread pool: all of a batch at once.
+    const checked = await Promise.all(batch.map((f) => this.applyGraph(f, answers.get(f.userId) ?? {}, now)));
     await this.checkSharePoint(checked, now);
     for (const f of checked) await this.conclude(f, now);
   }
