@@ -32,6 +32,7 @@ import {
   type SeedUser,
 } from '../emulator';
 import { BroadcastDispatcher } from '../bot/src/core/broadcast/broadcast-dispatcher';
+import { benchUsers } from './bench-users';
 import { resolveLocale } from '../bot/src/i18n/i18n';
 import { BotConnectorClient, type ConnectorAnswer } from '../bot/src/m365/bot-connector-client';
 import { GraphAppInstaller } from '../bot/src/m365/graph-app-installer';
@@ -74,19 +75,11 @@ interface Figures {
 }
 
 function seed(): OrgSeed {
-  const users: SeedUser[] = Array.from({ length: USERS }, (_, i) => ({
-    id: `user-${String(i).padStart(5, '0')}`,
-    upn: `user${i}@bench.test`,
-    displayName: `User ${i}`,
-    givenName: null,
-    surname: null,
-    mail: `user${i}@bench.test`,
-    userType: 'Member',
-    preferredLanguage: LANGS[i % LANGS.length] as string,
-    accountEnabled: true,
-    onPremisesSyncEnabled: false,
-    mailbox: 'online',
-  }));
+  const users = benchUsers(
+    USERS,
+    (i) => ({ preferredLanguage: LANGS[i % LANGS.length] as string }),
+    (i) => String(i).padStart(5, '0'),
+  );
   return {
     tenantId: TENANT,
     domain: 'bench.test',

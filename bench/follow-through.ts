@@ -18,7 +18,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { DEMO_APP, startLocalTenant, type OrgSeed, type SeedUser } from '../emulator';
+import { DEMO_APP, startLocalTenant, type OrgSeed } from '../emulator';
+import { benchUsers } from './bench-users';
 import { FollowThrough } from '../bot/src/core/status/follow-through';
 import { samePicture } from '../bot/src/core/status/picture-match';
 import { createGraphClient } from '../bot/src/m365/graph-client';
@@ -34,20 +35,7 @@ const RATE = Number(process.env.RATE ?? 300);
 const TENANT = 'bench-tenant';
 
 function seed(): OrgSeed {
-  const users: SeedUser[] = Array.from({ length: USERS }, (_, i) => ({
-    id: `user-${i}`,
-    upn: `user${i}@bench.test`,
-    displayName: `User ${i}`,
-    givenName: null,
-    surname: null,
-    mail: `user${i}@bench.test`,
-    userType: 'Member',
-    preferredLanguage: 'en-US',
-    accountEnabled: true,
-    onPremisesSyncEnabled: false,
-    mailbox: 'online',
-    photo: { size: 96, color: '#2b579a' },
-  }));
+  const users = benchUsers(USERS, () => ({ photo: { size: 96, color: '#2b579a' } }));
   return {
     tenantId: TENANT,
     domain: 'bench.test',

@@ -13,7 +13,8 @@
  * Knobs: USERS (10000), RATE (photo requests per second per app, 300: below what either mode reaches
  * unthrottled here, so throttling decides), WITH_PHOTO (1 in N users has a photo, 3).
  */
-import { DEMO_APP, startLocalTenant, type OrgSeed, type SeedUser } from '../emulator';
+import { DEMO_APP, startLocalTenant, type OrgSeed } from '../emulator';
+import { benchUsers } from './bench-users';
 import { createGraphClient } from '../bot/src/m365/graph-client';
 import { GraphBatchRunner, PHOTO_CONCURRENCY } from '../bot/src/m365/graph-batch';
 import { GraphPhotoEvidenceReader } from '../bot/src/m365/graph-photo-evidence';
@@ -41,20 +42,7 @@ interface Figures {
 }
 
 function seed(): OrgSeed {
-  const users: SeedUser[] = Array.from({ length: USERS }, (_, i) => ({
-    id: `user-${i}`,
-    upn: `user${i}@bench.test`,
-    displayName: `User ${i}`,
-    givenName: null,
-    surname: null,
-    mail: `user${i}@bench.test`,
-    userType: 'Member',
-    preferredLanguage: 'en-US',
-    accountEnabled: true,
-    onPremisesSyncEnabled: false,
-    mailbox: 'online',
-    ...(i % WITH_PHOTO === 0 ? { photo: { size: 96, color: '#2b579a' } } : {}),
-  }));
+  const users = benchUsers(USERS, (i) => (i % WITH_PHOTO === 0 ? { photo: { size: 96, color: '#2b579a' } } : {}));
   return {
     tenantId: TENANT,
     domain: 'bench.test',

@@ -50,9 +50,9 @@ export interface FollowUpSubject {
 /** What a message told the person. */
 export type FollowUpMessage = 'partial' | 'visible' | 'not_visible' | 'muted';
 
-/** One followed change. */
-export interface FollowUp {
-  /** The change's id: the photo request's, or the audit entry's for "apply again". */
+/** A change to start following. */
+export interface NewFollowUp {
+  /** The change's id: the photo request's, or a new one for "apply again". */
   id: string;
   userId: string;
   kind: ChangeKind;
@@ -61,6 +61,10 @@ export interface FollowUp {
   changedAt: Date;
   /** Difference hash of the picture Headshot wrote (16 hex digits). */
   expectedHash: string;
+}
+
+/** One followed change. */
+export interface FollowUp extends NewFollowUp {
   state: FollowUpState;
   /** Checks done so far. */
   checks: number;
@@ -72,16 +76,6 @@ export interface FollowUp {
   messages: FollowUpMessage[];
   lastCheckedAt: Date | null;
   endedAt: Date | null;
-}
-
-/** A change to start following. */
-export interface NewFollowUp {
-  id: string;
-  userId: string;
-  kind: ChangeKind;
-  locale: Locale;
-  changedAt: Date;
-  expectedHash: string;
 }
 
 /** Durable follow-ups: they survive restarts, and a claim gives each to one instance at a time. */
