@@ -162,4 +162,11 @@ export class SqlFollowUps implements FollowUpStore {
     const r = await this.db.get<Row>(`SELECT * FROM photo_follow_ups WHERE id = ?`, [id]);
     return r ? toFollowUp(r) : null;
   }
+
+  async forgetEndedBefore(before: Date): Promise<number> {
+    const done = await this.db.run(`DELETE FROM photo_follow_ups WHERE changed_at < ? AND state <> 'watching'`, [
+      before.getTime(),
+    ]);
+    return done.changes;
+  }
 }

@@ -101,6 +101,19 @@ describe.each(ENGINES)('%s', (engine) => {
     expect((await store.since(at(1), 10)).map((f) => f.id)).toEqual(['r2']);
   });
 
+  test('retention forgets ended follow-ups of old changes, never one still watching', async () => {
+    await store.start(change('old-ended', 'u1', 0), at(1));
+    await store.start(change('old-watching', 'u2', 0), at(1));
+    await store.start(change('new-ended', 'u3', 10), at(11));
+    const claimed = await store.claimDue('a', 10, at(30), at(20));
+    for (const f of claimed.filter((c) => c.id !== 'old-watching'))
+      await store.save('a', { ...f, state: 'visible', dueAt: null, endedAt: at(20) });
+    expect(await store.forgetEndedBefore(at(5))).toBe(1);
+    expect(await store.get('old-ended')).toBeNull();
+    expect(await store.get('old-watching')).not.toBeNull();
+    expect(await store.get('new-ended')).not.toBeNull();
+  });
+
   test('two owners claiming at once never take the same follow-up', async () => {
     for (let i = 0; i < 40; i++) await store.start(change(`r${i}`, `u${i}`), at(1));
     const [a, b] = await Promise.all([store.claimDue('a', 25, at(10), at(2)), store.claimDue('b', 25, at(10), at(2))]);

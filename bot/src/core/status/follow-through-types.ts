@@ -96,6 +96,8 @@ export interface FollowUpStore {
   since(since: Date, limit: number): Promise<FollowUp[]>;
   /** One follow-up, or null. */
   get(id: string): Promise<FollowUp | null>;
+  /** Deletes follow-ups that ended, of changes made before `before`; resolves to how many. */
+  forgetEndedBefore(before: Date): Promise<number>;
 }
 
 /** The first checks, in minutes after the change (then every `everyHours` up to the limit). */

@@ -69,6 +69,8 @@ export interface FollowThroughDeps {
 const LEASE_MS = 5 * 60_000;
 /** Most batches one run takes on, so a tick ends even when thousands are due. */
 const MAX_BATCHES_PER_RUN = 50;
+/** Follow-ups that ended are kept this long (the report reads at most 90 days back). */
+const RETENTION_DAYS = 90;
 /** At most this many messages per change. */
 const MAX_MESSAGES = 2;
 
@@ -112,8 +114,10 @@ export class FollowThrough {
     await this.d.store.start({ ...change, expectedHash }, first);
   }
 
-  /** Checks every due follow-up (in batches); resolves to how many were checked. */
+  /** Checks every due follow-up (in batches); resolves to how many were checked. Forgets ended ones past retention. */
   async runDue(): Promise<number> {
+    const retention = new Date(this.d.clock.now().getTime() - RETENTION_DAYS * 86_400_000);
+    await this.d.store.forgetEndedBefore(retention);
     let checked = 0;
     for (let i = 0; i < MAX_BATCHES_PER_RUN; i++) {
       const now = this.d.clock.now();
@@ -206,8 +210,11 @@ export class FollowThrough {
       } else if (dueAt === null) {
         next = { ...next, state: 'not_visible', dueAt: null, endedAt: now };
         report = await this.reportOf(next);
-        if (report) next = { ...next, systems: withReasons(next.systems, report) };
-        say = 'not_visible';
+        // Without a report there is no card to send: the follow-up ends without one (the failure is logged).
+        if (report) {
+          next = { ...next, systems: withReasons(next.systems, report) };
+          say = 'not_visible';
+        }
       } else {
         next = { ...next, dueAt };
         // After the first hour, one word about what still waits (and its fix), if anything shows already.

@@ -109,6 +109,11 @@ class MemoryStore implements FollowUpStore {
   async get(id: string) {
     return this.rows.get(id) ?? null;
   }
+  async forgetEndedBefore(before: Date) {
+    const old = [...this.rows.values()].filter((r) => r.state !== 'watching' && r.changedAt < before);
+    for (const r of old) this.rows.delete(r.id);
+    return old.length;
+  }
 }
 
 const NEW = new Uint8Array([1]);
@@ -287,4 +292,16 @@ test('at most two messages: a partial one at the hour, then the last at the limi
     messages: ['partial', 'not_visible'],
   });
   expect(await r.at(100 * 60)).toBe(0);
+});
+
+test('when the status report cannot be read at the end, the follow-up ends without a card and says so in the log', async () => {
+  const r = rig(member, async () => OLD);
+  await r.change('c1');
+  (r.ft as unknown as { d: { report: () => Promise<StatusReport> } }).d.report = async () => {
+    throw new AppError('m365.unavailable', 'Graph is down');
+  };
+  for (const m of checkTimesMinutes(SCHEDULE)) await r.at(m);
+  expect(r.sent).toEqual([]);
+  expect(r.store.rows.get('c1')).toMatchObject({ state: 'not_visible', messages: [] });
+  expect(r.errors.filter((e) => e === 'follow-up status report failed')).toHaveLength(2); // at the hour and at the end
 });
