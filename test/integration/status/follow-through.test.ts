@@ -10,6 +10,7 @@ import type { Locale } from '../../../bot/src/core/locale';
 import { createLogger } from '../../../bot/src/logger';
 import { startHeadshot } from '../../../bot/src/wiring/service';
 import { expectValidCard } from '../../support/adaptive-card-validation';
+import { approvalCopies, approverChat, preview, setPolicy } from '../../support/approvals';
 import { changePhoto, later as laterOn } from '../../support/follow-through';
 import { captureLogs, startHarness, type Harness } from '../../support/headshot';
 import { useLegacySharePoint, verbsOf } from '../../support/status-reports';
@@ -269,5 +270,24 @@ test('two instances on one store: each change is checked by one of them, and the
     for (const p of people) expect((await followUps(p.chat, p.locale)).map((m) => m.kind)).toEqual(['visible']);
   } finally {
     await second.close();
+  }
+});
+
+test('an approved photo is followed as an approval: the requester hears once it shows', async () => {
+  await setPolicy(h, '--required-for', 'everyone');
+  try {
+    const alex = h.chat({ aadObjectId: DEMO_USERS.alex, locale: 'en-US' });
+    const p = await preview(alex);
+    expect(await alex.execute(p.activity, 'photo.confirm', { requestId: p.requestId })).toBe(200);
+    const megan = await approverChat(h, DEMO_USERS.megan, 'fi-FI', p.requestId);
+    const [card] = await approvalCopies(megan, p.requestId);
+    expect((await megan.invoke(card!, 'approval.approve', { requestId: p.requestId })).status).toBe(200);
+    await h.service.tick(); // the approved photo is written
+    await alex.newCards();
+    await later(1);
+    expect((await followUps(alex, 'en')).map((m) => m.kind)).toEqual(['visible']);
+    expect(await h.service.followUps.get(p.requestId)).toMatchObject({ kind: 'approval', state: 'visible' });
+  } finally {
+    await setPolicy(h, '--required-for', 'nobody');
   }
 });
