@@ -13,8 +13,8 @@ import { expectValidCard } from '../../support/adaptive-card-validation';
 import { approvalCopies, approverChat, preview, setPolicy } from '../../support/approvals';
 import { changePhoto, later as laterOn } from '../../support/follow-through';
 import { captureLogs, startHarness, type Harness } from '../../support/headshot';
-import { useLegacySharePoint, verbsOf } from '../../support/status-reports';
-import { cardTexts, type AdaptiveCardJson, type TeamsChat } from '../../support/teams-chat';
+import { askStatus, useLegacySharePoint, verbsOf } from '../../support/status-reports';
+import { cardActions, cardTexts, type AdaptiveCardJson, type TeamsChat } from '../../support/teams-chat';
 
 let h: Harness;
 
@@ -290,4 +290,33 @@ test('an approved photo is followed as an approval: the requester hears once it 
   } finally {
     await setPolicy(h, '--required-for', 'nobody');
   }
+});
+
+test('an undo that brings the old photo back, and "apply again", are followed too', async () => {
+  // Megan has a photo: her change, then Undo on the applied card, restores it.
+  const megan = h.chat({ aadObjectId: DEMO_USERS.megan, locale: 'fi-FI' });
+  const p = await preview(megan);
+  expect(await megan.execute(p.activity, 'photo.confirm', { requestId: p.requestId })).toBe(200);
+  const [applied] = (await megan.newCards()).filter((c) => cardTexts(c.card).includes(t('fi', 'cards.applied.title')));
+  const undo = cardActions(applied!.card).find((a) => a.verb === 'photo.undo');
+  expect((await megan.invoke(applied!.activity, 'photo.undo', undo?.data ?? {})).body.statusCode).toBe(200);
+  await megan.newCards();
+  expect(await h.service.followUps.get(p.requestId)).toMatchObject({ state: 'superseded' });
+  const undone = (await h.service.followUps.since(new Date(0), 1000)).filter(
+    (f) => f.userId === DEMO_USERS.megan && f.state === 'watching',
+  );
+  expect(undone.map((f) => f.kind)).toEqual(['undo']);
+  await later(1);
+  expect((await followUps(megan, 'fi')).map((m) => m.kind)).toEqual(['visible']);
+
+  // "Apply again" on the status card writes the same photo once more: a new change to follow.
+  const status = await askStatus(megan, 'fi');
+  expect(await megan.execute(status.activity, 'status.apply_again', {})).toBe(200);
+  await megan.newCards();
+  const again = (await h.service.followUps.since(new Date(0), 1000)).filter(
+    (f) => f.userId === DEMO_USERS.megan && f.state === 'watching',
+  );
+  expect(again.map((f) => [f.kind, f.locale])).toEqual([['apply_again', 'fi']]);
+  await later(1);
+  expect((await followUps(megan, 'fi')).map((m) => m.kind)).toEqual(['visible']);
 });
