@@ -103,7 +103,11 @@ export async function answerAdminCommand(
   await sendCard(context, composeCard(user.locale, { draftId: newDraftId() }));
 }
 
-export const newDraftId = (): string => crypto.randomBytes(12).toString('base64url');
+/**
+ * A new campaign id (a draft's id becomes its campaign's): base64url after a letter, so that it never starts with
+ * "-", which `headshot broadcast report <id>` would read as an option (it did, now and then, in CI).
+ */
+export const newDraftId = (): string => `c${crypto.randomBytes(12).toString('base64url')}`;
 
 export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 

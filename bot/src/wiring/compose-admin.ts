@@ -39,6 +39,7 @@ import { TeamsCampaignTransport } from '../teams/proactive/campaign-transport';
 import { countedTransport, type Metrics } from '../metrics';
 import type { CampaignTransport } from '../core/broadcast/broadcast-types';
 import { TeamsCoverageSink } from '../teams/proactive/coverage-sink';
+import { newDraftId } from '../teams/admin-replies';
 import type { TeamsOutbox } from '../outbox/teams-outbox';
 import type { Mode } from './mode';
 
@@ -169,7 +170,7 @@ export function composeAdmin(a: AdminWiringArgs): AdminWiring {
     admins,
     dispatcher,
     clock: a.clock,
-    newId: () => crypto.randomBytes(12).toString('base64url'),
+    newId: newDraftId,
     ratePerSecond: b.ratePerSecond,
     audience,
     audit: a.audit,
