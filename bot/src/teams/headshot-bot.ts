@@ -92,6 +92,10 @@ export class HeadshotBot extends TeamsActivityHandler {
       case 'help':
         await sendCard(context, helpCard(user.locale, { notUnderstood: false, isAdmin: await this.isAdmin(user) }));
         return;
+      case 'greeting':
+        // "hi" is not a question nobody understood: greet back, with what Headshot does.
+        await sendCard(context, welcomeCard(user.locale, { uploadUrl: await this.deps.uploadLink(user) }));
+        return;
       case 'status':
         await context.sendActivity({ type: ActivityTypes.Typing });
         await sendStatus(context, this.deps.status, user);

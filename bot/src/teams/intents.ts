@@ -6,7 +6,8 @@
 import type { Locale } from '../core/locale';
 
 /** The things a user can ask the bot by typing. */
-export type Intent = 'update_photo' | 'help' | 'status' | 'cancel' | 'stop_reminders' | 'resume_reminders' | 'unknown';
+export type Intent =
+  'update_photo' | 'help' | 'status' | 'cancel' | 'stop_reminders' | 'resume_reminders' | 'greeting' | 'unknown';
 
 /** A recognised intent, with the language the phrase matched in (a hint only). */
 export interface RecognisedIntent {
@@ -58,6 +59,9 @@ const PL_VISIBLE =
 /** Rules per language and intent. Intents are tried in INTENT_ORDER, languages in LANGUAGE_ORDER. */
 const INTENT_TABLE: Readonly<Record<Locale, LanguageTable>> = Object.freeze({
   en: {
+    greeting: [
+      { whole: 'hi|hello|hey|hiya|howdy|good (?:morning|afternoon|evening|day)|(?:hi|hello|hey) (?:there|headshot)' },
+    ],
     stop_reminders: [
       { all: ['stop|no more|dont|do not|unsubscribe|mute', 'remind|reminding|reminders?'] },
       { whole: 'unsubscribe' },
@@ -90,6 +94,12 @@ const INTENT_TABLE: Readonly<Record<Locale, LanguageTable>> = Object.freeze({
     ],
   },
   fi: {
+    greeting: [
+      {
+        whole:
+          'hei|moi|moikka|moro|terve|huomenta|hyvaa (?:huomenta|paivaa|iltaa)|paivaa|iltaa|hei headshot|moi headshot',
+      },
+    ],
     stop_reminders: [{ all: ['lopeta|ala|ei|en halua|pois', 'muistut[a-z]*|muistuta'] }],
     resume_reminders: [
       { all: ['muistuta (?:taas|uudelleen|jalleen)'] },
@@ -117,6 +127,9 @@ const INTENT_TABLE: Readonly<Record<Locale, LanguageTable>> = Object.freeze({
     ],
   },
   nl: {
+    greeting: [
+      { whole: 'hoi|hallo|hallo daar|goedemorgen|goedemiddag|goedenavond|goeiedag|dag|hoi headshot|hallo headshot' },
+    ],
     stop_reminders: [{ all: ['stop|stoppen|geen|niet meer|uitschakelen|uit', 'herinner[a-z]*'] }],
     resume_reminders: [
       { all: ['herinner me (?:weer|opnieuw)'] },
@@ -141,6 +154,7 @@ const INTENT_TABLE: Readonly<Record<Locale, LanguageTable>> = Object.freeze({
     ],
   },
   pl: {
+    greeting: [{ whole: 'czesc|hej|witam|witaj|siema|dzien dobry|dobry wieczor|czesc headshot|hej headshot' }],
     stop_reminders: [{ all: ['przestan|nie|wylacz|bez|koniec|stop', 'przypomin[a-z]*|przypomnien[a-z]*'] }],
     resume_reminders: [{ all: ['znowu|ponownie|wlacz|wznow', 'przypomin[a-z]*|przypomnien[a-z]*'] }],
     cancel: [
@@ -172,6 +186,8 @@ const INTENT_ORDER: readonly KnownIntent[] = [
   'status',
   'update_photo',
   'help',
+  // Last: only a message that is nothing but a greeting.
+  'greeting',
 ];
 
 /** Languages in priority order, for words several share ("help", "status", "stop"). */

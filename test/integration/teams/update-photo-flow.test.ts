@@ -60,6 +60,19 @@ test('one welcome for an install (installationUpdate and conversationUpdate), an
   expect(again.map((c) => cardTexts(c.card)[0])).toEqual([t('en', 'cards.welcome.title')]);
 });
 
+test.each([
+  ['en-US', 'en', 'Hi!'],
+  ['fi-FI', 'fi', 'moi'],
+  ['nl-NL', 'nl', 'Hallo'],
+  ['pl-PL', 'pl', 'Cześć'],
+] as const)('a greeting (%s) gets the welcome, not "I didn\'t understand"', async (tag, locale, greeting) => {
+  const chat = h.chat({ aadObjectId: DEMO_USERS.lynne, locale: tag });
+  expect(await chat.say(greeting)).toBe(200);
+  const cards = await chat.newCards();
+  expect(cards.map((c) => cardTexts(c.card)[0])).toEqual([t(locale, 'cards.welcome.title')]);
+  expectValidCard(cards[0]!.card);
+});
+
 describe.each(people)('the whole flow in $locale', ({ locale, tag, userId, phrase }) => {
   test('install, ask, send a photo, preview, confirm: the photo is written once, every card in the language', async () => {
     const chat = h.chat({ aadObjectId: userId, locale: tag });

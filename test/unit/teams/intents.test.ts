@@ -18,6 +18,10 @@ const EN: Case[] = [
   ['my photo', 'update_photo'],
   ['help', 'help'],
   ['Help!', 'help'],
+  ['hi', 'greeting'],
+  ['Hello!', 'greeting'],
+  ['good morning', 'greeting'],
+  ['hey there', 'greeting'],
   ['what can you do', 'help'],
   ['What can you do?', 'help'],
   ['how does this work', 'help'],
@@ -39,6 +43,9 @@ const EN: Case[] = [
 ];
 
 const FI: Case[] = [
+  ['hei', 'greeting'],
+  ['Moi!', 'greeting'],
+  ['hyvää huomenta', 'greeting'],
   ['päivitä kuvani', 'update_photo'],
   ['Päivitä kuvani!', 'update_photo'],
   ['paivita kuvani', 'update_photo'],
@@ -66,6 +73,8 @@ const FI: Case[] = [
 ];
 
 const NL: Case[] = [
+  ['hallo', 'greeting'],
+  ['Goedemorgen', 'greeting'],
   ['mijn foto bijwerken', 'update_photo'],
   ['wijzig mijn profielfoto', 'update_photo'],
   ['nieuwe foto', 'update_photo'],
@@ -89,6 +98,8 @@ const NL: Case[] = [
 ];
 
 const PL: Case[] = [
+  ['dzień dobry', 'greeting'],
+  ['Cześć!', 'greeting'],
   ['zmień moje zdjęcie', 'update_photo'],
   ['zmien moje zdjecie', 'update_photo'],
   ['zaktualizuj zdjęcie profilowe', 'update_photo'],
@@ -116,17 +127,12 @@ const PL: Case[] = [
 ];
 
 const NEGATIVE = [
-  'hello',
-  'hi',
   "what's the weather",
   'photosynthesis',
   'thanks',
   'change my password',
   'update the report',
   'kuvaus',
-  'hei',
-  'hallo',
-  'dzień dobry',
   'fotograaf',
   'photography class',
   '',
@@ -155,6 +161,12 @@ describe('recogniseIntent', () => {
     });
   });
 
+  test('a greeting followed by a request is the request', () => {
+    expect(recogniseIntent('hi, update my photo').intent).toBe('update_photo');
+    expect(recogniseIntent('hei, kuvan tila').intent).toBe('status');
+    expect(recogniseIntent('hello there, how are you doing today').intent).toBe('unknown');
+  });
+
   test.each(NEGATIVE)('%p is not an intent', (text) => {
     expect(recogniseIntent(text)).toEqual({ intent: 'unknown' });
   });
@@ -167,7 +179,7 @@ describe('recogniseIntent', () => {
     });
     expect(recogniseIntent('<p>fotostatus <at>Headshot</at></p>')).toEqual({ intent: 'status', locale: 'nl' });
     // The mention's own words never count: a bot called "Help" does not make everything help.
-    expect(recogniseIntent('<at>Help Desk</at> hello').intent).toBe('unknown');
+    expect(recogniseIntent('<at>Help Desk</at> nice weather').intent).toBe('unknown');
   });
 
   test('is case- and diacritic-insensitive', () => {
