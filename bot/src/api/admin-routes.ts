@@ -59,6 +59,8 @@ export interface AdminRouteDeps {
   /** Follow-through's time-to-visible report over the last 30 days, and how long Teams may keep an old photo. */
   timeToVisible: () => Promise<TimeToVisibleReport>;
   teamsCacheDays: number;
+  /** Whether follow-through runs (FOLLOW_THROUGH). */
+  followThroughEnabled: boolean;
 }
 
 const AUDIT_DEFAULT = 50;
@@ -292,6 +294,7 @@ export function registerAdminRoutes(server: Server, deps: AdminRouteDeps, access
         teamsCacheDays: deps.teamsCacheDays,
         lateAfterHours: TIME_TO_VISIBLE_DEFAULTS.lateAfterHours,
         names,
+        enabled: deps.followThroughEnabled,
       });
     }),
   );

@@ -402,6 +402,8 @@ export interface TimeToVisibleJson {
   from: string;
   to: string;
   changes: number;
+  /** Whether follow-through runs here (FOLLOW_THROUGH); `text.off` says so when it does not. */
+  enabled: boolean;
   lateAfterHours: number;
   systems: SystemTimesJson[];
   /** Teams is never measured (no API tells what a client cached): the sentence saying so. */
@@ -412,6 +414,7 @@ export interface TimeToVisibleJson {
     heading: string;
     lateHeading: string;
     lateNone: string;
+    off?: string;
     columns: Record<
       'system' | 'shown' | 'median' | 'p95' | 'waiting' | 'notShown' | 'notApplicable' | 'unknown',
       string

@@ -174,6 +174,7 @@ async function followThroughReport(
     const json = timeToVisibleJson(locale, report, {
       teamsCacheDays: ctx.config.status.teamsCacheDays,
       lateAfterHours: options.lateAfterHours,
+      enabled: ctx.config.status.followThrough.enabled,
     });
     io.stdout(values.json ? `${JSON.stringify({ ok: true, ...json })}\n` : timeToVisibleText(json));
     return 0;

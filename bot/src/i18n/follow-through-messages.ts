@@ -24,6 +24,8 @@ export interface TimeToVisibleWordsArgs {
   lateAfterHours: number;
   /** Display names of people in the late list, when known. */
   names?: ReadonlyMap<string, string>;
+  /** Whether follow-through runs (FOLLOW_THROUGH); when off, the report says so above its figures. */
+  enabled: boolean;
 }
 
 /** The report as JSON, with every word in `locale`. */
@@ -38,6 +40,7 @@ export function timeToVisibleJson(
     from: report.from.toISOString(),
     to: report.to.toISOString(),
     changes: report.changes,
+    enabled: args.enabled,
     lateAfterHours: args.lateAfterHours,
     systems: report.systems.map((s) => ({
       ...s,
@@ -79,6 +82,7 @@ export function timeToVisibleJson(
         count: report.late.length,
       }),
       lateNone: t(locale, 'follow_up.report.late_none', { hours: args.lateAfterHours }),
+      ...(args.enabled ? {} : { off: t(locale, 'follow_up.report.off') }),
       columns: {
         system: t(locale, 'follow_up.report.system'),
         shown: t(locale, 'follow_up.report.shown'),
@@ -110,7 +114,16 @@ export function timeToVisibleText(json: TimeToVisibleJson): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
-  const out = [json.text.heading, '', line(header), ...rows.map(line), '', json.teams.text, ''];
+  const out = [
+    ...(json.text.off ? [json.text.off, ''] : []),
+    json.text.heading,
+    '',
+    line(header),
+    ...rows.map(line),
+    '',
+    json.teams.text,
+    '',
+  ];
   if (json.late.length === 0) out.push(json.text.lateNone);
   else {
     out.push(json.text.lateHeading);

@@ -117,6 +117,7 @@ export function composeTab(a: TabWiringArgs): TabRouteDeps {
       names: (ids) => displayNamesOf(nameRunner, ids),
       timeToVisible: () => timeToVisibleOf(a.followUps, a.clock.now()),
       teamsCacheDays: a.config.status.teamsCacheDays,
+      followThroughEnabled: a.config.status.followThrough.enabled,
     },
     settings: {
       settings: a.settings,

@@ -22,6 +22,7 @@ export function visibilitySection(host: SectionHost): AdminSection {
   const { ctx } = host;
   const { t, locale } = ctx;
   const section = adminSection('visibility', t('visibilityTitle'));
+  const off = el('p', { class: 'hs-visibility-off', role: 'status', hidden: true });
   const heading = el('p', { class: 'hs-visibility-heading' });
   const captionId = uid('visibility-caption');
   const head = el('tr', {});
@@ -41,6 +42,7 @@ export function visibilitySection(host: SectionHost): AdminSection {
   const refreshButton = button(t('visibilityRefresh'), null, { type: 'button', class: 'secondary' });
   section.append(
     el('p', { class: 'hs-hint' }, t('visibilityIntro')),
+    off,
     heading,
     el('div', { class: 'hs-table-wrap' }, table),
     teams,
@@ -51,6 +53,8 @@ export function visibilitySection(host: SectionHost): AdminSection {
   );
 
   const show = (r: TimeToVisibleJson) => {
+    off.hidden = r.enabled;
+    off.textContent = r.text.off ?? '';
     heading.textContent = r.text.heading;
     const labels = COLUMNS.map((c) => r.text.columns[c]);
     head.replaceChildren(...labels.map((label) => el('th', { scope: 'col' }, label)));

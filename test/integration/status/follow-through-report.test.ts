@@ -22,12 +22,19 @@ afterAll(async () => {
 });
 
 async function report(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return reportWith({}, ...args);
+}
+
+async function reportWith(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   const code = await statusCommand(args, {
     stdout: (s) => void (out += s),
     stderr: (s) => void (err += s),
-    env: { DATA_DIR: h.dataDir, LOCAL_TENANT_PORT: String(new URL(h.tenant.url).port), PLAYGROUND: '0' },
+    env: { DATA_DIR: h.dataDir, LOCAL_TENANT_PORT: String(new URL(h.tenant.url).port), PLAYGROUND: '0', ...env },
   });
   return { code, out, err };
 }
@@ -37,6 +44,8 @@ test('the JSON report: times per system, Teams not measured, and the change stil
   expect({ code, err }).toEqual({ code: 0, err: '' });
   const json = JSON.parse(out) as TimeToVisibleJson & { ok: boolean };
   expect(json.changes).toBe(2);
+  expect(json.enabled).toBe(true);
+  expect(json.text.off).toBeUndefined();
   const bySystem = Object.fromEntries(json.systems.map((s) => [s.system, s]));
   // Outlook showed Alex's photo at the first check; Grady has no Exchange Online mailbox.
   expect(bySystem.exchange).toMatchObject({ visible: 1, medianMinutes: 1, p95Minutes: 1, notApplicable: 1 });
@@ -83,4 +92,13 @@ test('the Admin API gives the same report with names, to admins only', async () 
   expect(answer.json.text.columns.median).toBe('Mediaan');
   const alex = await as(h, DEMO_USERS.alex).get('/api/admin/follow-through');
   expect(alex.status).toBe(403);
+});
+
+test('with follow-through turned off the report says so first, and still shows what was measured before', async () => {
+  const { code, out } = await reportWith({ FOLLOW_THROUGH: '0' }, '--report');
+  expect(code).toBe(0);
+  expect(out.split('\n')[0]).toBe(
+    'Follow-through is turned off here (FOLLOW_THROUGH=0): new photo changes are not checked, and the figures below are from before.',
+  );
+  expect(out).toContain('(2 followed)');
 });
