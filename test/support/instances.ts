@@ -45,6 +45,9 @@ export async function startInstance(name: string, env: Record<string, string>): 
       PORT: String(port),
       DATA_DIR: dataDir,
       PLAYGROUND: '0',
+      // As in headshot.ts: a follow-up message of the photo test would share Teams' rate limit with the broadcast
+      // test, which runs the pace at the whole limit (BROADCAST_HEADROOM=1 leaves no room for other senders).
+      FOLLOW_THROUGH: '0',
       LOG_LEVEL: 'warn',
       ...env,
     },

@@ -18,6 +18,10 @@ import type { SendOutcome, TeamsOutbox } from '../../outbox/teams-outbox';
 import { messageCard } from '../cards/message-card';
 import { statusCardFor } from '../status-replies';
 
+/** Tries of one message when Teams is throttling or busy, and the longest wait between them. */
+const MAX_TRIES = 3;
+const MAX_WAIT_SECONDS = 30;
+
 /** "Outlook, SharePoint and Delve and your Microsoft 365 profile", as the language joins a list. */
 export function systemList(locale: Locale, systems: readonly FollowedSystem[]): string {
   const names = systems.map((s) => t(locale, `follow_up.system.${s}`));
@@ -51,11 +55,12 @@ export class TeamsFollowUpNotifier implements FollowUpMessenger {
     private readonly outbox: TeamsOutbox,
     private readonly logger: Logger,
     private readonly schedule: Pick<FollowUpSchedule, 'limitHours'>,
+    private readonly wait: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
 
   async visible(f: FollowUp): Promise<boolean> {
-    return this.reported(
-      await this.outbox.deliver(
+    return this.sent(() =>
+      this.outbox.deliver(
         f.userId,
         (c) =>
           messageCard(c.locale, {
@@ -70,8 +75,8 @@ export class TeamsFollowUpNotifier implements FollowUpMessenger {
   }
 
   async notYet(f: FollowUp, report: StatusReport, final: boolean): Promise<boolean> {
-    return this.reported(
-      await this.outbox.deliver(
+    return this.sent(() =>
+      this.outbox.deliver(
         f.userId,
         (c) => statusCardFor(c.locale, report, notYetIntro(c.locale, f, final, this.schedule)),
         { locale: f.locale },
@@ -79,9 +84,21 @@ export class TeamsFollowUpNotifier implements FollowUpMessenger {
     );
   }
 
-  private reported({ outcome }: { outcome: SendOutcome }): boolean {
-    if (outcome.kind === 'sent') return true;
-    this.logger.warn({ outcome: outcome.kind, detail: outcome.detail }, 'follow-up message not sent');
-    return false;
+  /**
+   * Sends, and sends again when Teams was certainly not given the message because it was throttled or busy (at most
+   * three tries, after its Retry-After, at most 30 s): other senders share the app's rate limit with broadcasts.
+   */
+  private async sent(send: () => Promise<{ outcome: SendOutcome }>): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      const { outcome } = await send();
+      if (outcome.kind === 'sent') return true;
+      const again = outcome.kind === 'not_sent' && (outcome.reason === 'throttled' || outcome.reason === 'busy');
+      if (again && attempt < MAX_TRIES) {
+        await this.wait(Math.min(MAX_WAIT_SECONDS, outcome.retryAfterSeconds ?? attempt) * 1000);
+        continue;
+      }
+      this.logger.warn({ outcome: outcome.kind, detail: outcome.detail, attempt }, 'follow-up message not sent');
+      return false;
+    }
   }
 }
