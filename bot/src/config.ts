@@ -66,6 +66,8 @@ const schema = z.object({
   PHOTO_CONCURRENCY: z.coerce.number().int().positive().optional(),
   PHOTO_QUEUE_LIMIT: z.coerce.number().int().nonnegative().default(8),
   PHOTO_HEIC_MEMORY_MB: z.coerce.number().int().min(64).default(640),
+  FACE_CHECK: bool.default(true),
+  FACE_CHECK_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(8_000),
   REQUEST_TTL_HOURS: z.coerce.number().positive().default(24),
   DOWNLOAD_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   ALLOWED_DOWNLOAD_HOSTS: z.string().optional(),
@@ -168,6 +170,8 @@ export interface Config {
     queueLimit: number;
     /** Memory all HEIC decodes may hold at once (WebAssembly, outside the heap limits); also caps a HEIC's pixels. */
     heicMemoryMb: number;
+    /** The photo guidelines' face check (a detector in a worker thread); off: attention crop, no face rules. */
+    faceCheck: { enabled: boolean; timeoutMs: number };
   };
   requestTtlHours: number;
   download: { timeoutMs: number; allowedHosts: string[]; allowLoopback: boolean };
@@ -321,6 +325,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       concurrency: e.PHOTO_CONCURRENCY,
       queueLimit: e.PHOTO_QUEUE_LIMIT,
       heicMemoryMb: e.PHOTO_HEIC_MEMORY_MB,
+      faceCheck: { enabled: e.FACE_CHECK, timeoutMs: e.FACE_CHECK_TIMEOUT_MS },
     },
     requestTtlHours: e.REQUEST_TTL_HOURS,
     download: {

@@ -56,6 +56,7 @@ test('an empty environment is local mode with the documented defaults', () => {
       concurrency: undefined,
       queueLimit: 8,
       heicMemoryMb: 640,
+      faceCheck: { enabled: true, timeoutMs: 8_000 },
     },
     requestTtlHours: 24,
     download: { timeoutMs: 15_000, allowedHosts: [], allowLoopback: true },

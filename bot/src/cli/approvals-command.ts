@@ -109,6 +109,7 @@ function summaryJson({ request, approval }: ApprovalSummary): Record<string, unk
 /** The command never prepares photos; undo restores bytes Headshot kept. */
 const NO_PIPELINE: ImageProcessor = {
   prepare: () => Promise.reject(new Error('the approvals command does not prepare photos')),
+  scanFaces: () => Promise.reject(new Error('the approvals command does not scan photos')),
   refusalNow: () => null,
 };
 

@@ -21,19 +21,34 @@ export interface RawRgb {
   channels: 3;
 }
 
+/** The master, and the square of the rotated source it was cut from. */
+export interface RenderedMaster extends RawRgb {
+  square: CropRect;
+}
+
 /** Raw-input options for a sharp pipeline over `raw`. */
 export function rawInput(raw: RawRgb): SharpOptions {
   return { raw: { width: raw.width, height: raw.height, channels: raw.channels } };
 }
 
-function finish(pipeline: Sharp, deadline: Deadline): Promise<RawRgb> {
+function finish(
+  pipeline: Sharp,
+  deadline: Deadline,
+): Promise<RawRgb & { cropOffsetLeft: number; cropOffsetTop: number }> {
   return pipeline
     .timeout({ seconds: deadline.sharpSeconds() })
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true })
     .then(({ data, info }) => {
       if (info.channels !== 3) throw new Error(`Expected 3 channels after normalising but received ${info.channels}`);
-      return { data, width: info.width, height: info.height, channels: 3 as const };
+      return {
+        data,
+        width: info.width,
+        height: info.height,
+        channels: 3 as const,
+        cropOffsetLeft: info.cropOffsetLeft ?? 0,
+        cropOffsetTop: info.cropOffsetTop ?? 0,
+      };
     });
 }
 
@@ -62,19 +77,53 @@ export function rotatedSize(source: { width: number; height: number }, rotate: Q
  * The 648x648 master. Without a crop, sharp's `attention` strategy picks the
  * square (one pass, with shrink-on-load). With a crop, see `renderCrop`.
  */
-export function renderMaster(
+export async function renderMaster(
   source: SourceImage,
   crop: CropRect | undefined,
   background: string,
   deadline: Deadline,
   rotate: QuarterTurn = 0,
-): Promise<RawRgb> {
-  if (crop) return renderCrop(source, crop, background, deadline, rotate);
+): Promise<RenderedMaster> {
+  if (crop) return { ...(await renderCrop(source, crop, background, deadline, rotate)), square: crop };
   const pipeline = normalised(source, background, rotate).resize(MASTER_SIDE, MASTER_SIDE, {
     fit: 'cover',
     position: 'attention',
   });
-  return finish(pipeline, deadline);
+  const { cropOffsetLeft, cropOffsetTop, ...master } = await finish(pipeline, deadline);
+  // sharp reports where it cut, as negative offsets in the resized image: back to source pixels.
+  const [width, height] = rotatedSize(source, rotate);
+  const size = Math.min(width, height);
+  const scale = size / MASTER_SIDE;
+  const place = (offset: number, room: number): number => Math.min(Math.max(0, Math.round(-offset * scale)), room);
+  return {
+    ...master,
+    square: { left: place(cropOffsetLeft, width - size), top: place(cropOffsetTop, height - size), size },
+  };
+}
+
+/** A downscaled copy of the upright image, and the size of the image it stands for. */
+export interface LookImage extends RawRgb {
+  fullWidth: number;
+  fullHeight: number;
+}
+
+/**
+ * The whole image after EXIF orientation and `rotate`, at most `longSide` px on its long side (never
+ * enlarged), for the face detector. JPEG shrink-on-load makes this cheap.
+ */
+export async function lookImage(
+  source: SourceImage,
+  background: string,
+  rotate: QuarterTurn,
+  longSide: number,
+  deadline: Deadline,
+): Promise<LookImage> {
+  const [fullWidth, fullHeight] = rotatedSize(source, rotate);
+  const pixels = await finish(
+    normalised(source, background, rotate).resize(longSide, longSide, { fit: 'inside', withoutEnlargement: true }),
+    deadline,
+  );
+  return { ...pixels, fullWidth, fullHeight };
 }
 
 /**

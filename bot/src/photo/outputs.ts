@@ -22,7 +22,7 @@ export interface OutputSides {
 }
 
 /** The images of a PreparedPhoto. */
-export type PhotoOutputs = Omit<PreparedPhoto, 'source' | 'warnings'>;
+export type PhotoOutputs = Omit<PreparedPhoto, 'source' | 'warnings' | 'faceCheck'>;
 
 /** `master` resized to side x side with Lanczos (anti-aliased, sharp). */
 async function lanczos(master: RawRgb, side: number, deadline: Deadline): Promise<RawRgb> {

@@ -18,6 +18,7 @@ import type { PreparedPhoto } from '../core/photo/pipeline-ports';
 import { resolveLocale, t } from '../i18n/i18n';
 import { AD_THUMBNAIL_MAX_BYTES, MASTER_MAX_BYTES, PREVIEW_TARGET_BYTES, smallOutputBudget } from './encode';
 import { tooLargeBytesError } from './photo-errors';
+import { faceCheckerFor } from './face-check';
 import { SharpImageProcessor } from './sharp-image-processor';
 
 /** Where a command reads its environment and writes its text, so tests can run it in-process. */
@@ -141,9 +142,12 @@ export async function runPhotoPrepare(args: string[], io: CliIo): Promise<number
 
   let photo: PreparedPhoto;
   try {
-    photo = await new SharpImageProcessor({ ...config.photo, concurrency: 1, queueLimit: 0 }).prepare(
-      new Uint8Array(bytes),
-    );
+    photo = await new SharpImageProcessor({
+      ...config.photo,
+      concurrency: 1,
+      queueLimit: 0,
+      faces: faceCheckerFor(config.photo.faceCheck),
+    }).prepare(new Uint8Array(bytes));
   } catch (err) {
     const e = toAppError(err);
     if (e.code === 'internal') return fault(`internal error while preparing ${file}: ${e.message}`);

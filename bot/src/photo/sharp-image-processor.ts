@@ -31,12 +31,22 @@
  * - dark, bright -> meanLuma (0-255)
  * - low_contrast -> lumaStdev
  * - blurry       -> sharpness (Laplacian variance)
- * - off_centre   -> subjectX, subjectY (percent of the side; a saliency heuristic, no face detection)
+ * - off_centre   -> subjectX, subjectY (percent of the side; a saliency heuristic, only when no face was found)
+ * - no_face, multiple_faces (count), face_too_small (facePercent, minPercent), face_cut_off (visiblePercent),
+ *   face_not_centred -> the photo guidelines (core/photo/face-rules.ts), when a FaceChecker is given
+ * - face_check_unavailable -> the detector gave no answer in time; the photo was cropped without it
+ *
+ * With a FaceChecker and no crop from the user, the square is placed around the largest face
+ * (face-rules.ts faceSquare), never smaller than 648 px of the source where the image allows (the
+ * automatic crop does not enlarge); without a face, libvips' attention crop as before.
  */
 import os from 'node:os';
 import { AppError } from '../core/errors';
+import { faceFindings, faceSquare, mainFace } from '../core/photo/face-rules';
 import type {
   CropRect,
+  FaceCheck,
+  FaceScan,
   ImageFormat,
   ImageProcessor,
   PreparedPhoto,
@@ -49,6 +59,7 @@ import { normaliseDecodeError } from './decode-error';
 import { Deadline } from './deadline';
 import { detectFormat } from './detect-format';
 import { QueueFullError, WorkLimiter } from './limiter';
+import type { FaceChecker, FaceCheckResult } from './face-check';
 import { MASTER_SIDE, renderMaster, rotatedSize } from './normalise';
 import { renderOutputs } from './outputs';
 import {
@@ -103,6 +114,8 @@ export interface SharpImageProcessorOptions {
   thumbnailSides?: { s: number; m: number; l: number };
   /** Avatar sides in px, each 1..648; default DEFAULT_AVATAR_SIDES. */
   avatarSides?: readonly number[];
+  /** Checks faces (the photo guidelines); absent: no face check, the attention crop. */
+  faces?: FaceChecker;
 }
 
 /** Throws the AppError for bytes that are empty, too large or not a decodable format; returns the format. Cheap: no decoding. */
@@ -147,17 +160,38 @@ export class SharpImageProcessor implements ImageProcessor {
     this.limiter = new WorkLimiter(options.concurrency ?? os.availableParallelism(), options.queueLimit);
   }
 
-  /** Validates and normalises one upload; throws AppError (photo.*, input.invalid) on bad input or when busy. */
   /** photo.busy when a photo would be refused now (every slot busy, the queue full), else null. */
   refusalNow(): Error | null {
     return this.limiter.full ? busyError(this.limiter.retryAfterSeconds()) : null;
   }
 
-  async prepare(input: Uint8Array, options: PrepareOptions = {}): Promise<PreparedPhoto> {
+  /** Validates and normalises one upload; throws AppError (photo.*, input.invalid) on bad input or when busy. */
+  prepare(input: Uint8Array, options: PrepareOptions = {}): Promise<PreparedPhoto> {
     // Cheap checks first, without taking a slot.
     const format = checkUpload(input, this.options.maxBytes);
     const rotate = checkRotate(options.rotate);
+    return this.withinBudget(format, (deadline) => this.process(input, format, options.crop, rotate, deadline));
+  }
 
+  /** The faces of an upload and the automatic square around them, under the same limits and budget as prepare. */
+  scanFaces(input: Uint8Array, options: Pick<PrepareOptions, 'rotate'> = {}): Promise<FaceScan> {
+    const format = checkUpload(input, this.options.maxBytes);
+    const rotate = checkRotate(options.rotate);
+    return this.withinBudget(format, async (deadline) => {
+      const { maxPixels, minSide, background } = this.options;
+      const source = await openSource(input, format, { maxPixels, heicMemory: this.heicMemory }, deadline);
+      if (Math.min(source.width, source.height) < minSide) throw tooSmallError(source.width, source.height, minSide);
+      const [width, height] = rotatedSize(source, rotate);
+      if (!this.options.faces) return { status: 'off', width, height, faces: [] };
+      const check = await this.options.faces.check(input, source, rotate, background, deadline);
+      if (check.status !== 'checked') return { status: 'unavailable', width, height, faces: [] };
+      const suggested = this.automaticSquare(check, width, height);
+      return { status: 'checked', width, height, faces: check.faces, ...(suggested ? { suggested } : {}) };
+    });
+  }
+
+  /** Runs `work` in a slot of the limiter, within the per-photo time budget, with the pipeline's errors. */
+  private async withinBudget<T>(format: ImageFormat, work: (deadline: Deadline) => Promise<T>): Promise<T> {
     let startTimer = (): void => {};
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
@@ -165,15 +199,15 @@ export class SharpImageProcessor implements ImageProcessor {
         timer = setTimeout(() => reject(decodeTimeoutError(this.timeoutMs)), this.timeoutMs);
       };
     });
-    const work = this.limiter.run(() => {
+    const running = this.limiter.run(() => {
       // The budget starts when the photo gets a slot, not while it queues.
       startTimer();
-      return this.process(input, format, options.crop, rotate, new Deadline(this.timeoutMs));
+      return work(new Deadline(this.timeoutMs));
     });
     // If the budget runs out first, the work still settles later: never leave that rejection unhandled.
-    work.catch(() => undefined);
+    running.catch(() => undefined);
     try {
-      return await Promise.race([work, timedOut]);
+      return await Promise.race([running, timedOut]);
     } catch (err) {
       if (err instanceof QueueFullError) throw busyError(err.retryAfterSeconds);
       throw normaliseDecodeError(err, { format, maxPixels: this.options.maxPixels, timeoutMs: this.timeoutMs });
@@ -194,20 +228,39 @@ export class SharpImageProcessor implements ImageProcessor {
     const { width, height } = source;
     if (Math.min(width, height) < minSide) throw tooSmallError(width, height, minSide);
     // The crop is in the rotated image's pixel space.
-    if (crop) validateCrop(crop, ...rotatedSize(source, rotate), minSide);
+    const [rotatedWidth, rotatedHeight] = rotatedSize(source, rotate);
+    if (crop) validateCrop(crop, rotatedWidth, rotatedHeight, minSide);
     deadline.check();
 
-    const master = await renderMaster(source, crop, background, deadline, rotate);
+    const check = this.options.faces
+      ? await this.options.faces.check(input, source, rotate, background, deadline)
+      : undefined;
     deadline.check();
+    const automatic = crop ? undefined : check && this.automaticSquare(check, rotatedWidth, rotatedHeight);
+    const master = await renderMaster(source, crop ?? automatic, background, deadline, rotate);
+    deadline.check();
+    const square = master.square;
+    const faceCheck = describeFaceCheck(check, square, !crop);
     const outputs = renderOutputs(master, { thumbnails: this.thumbnailSides, avatars: this.avatarSides }, deadline);
     outputs.catch(() => undefined);
     // Main-thread statistics while sharp's threads encode.
+    const facesFound = faceCheck.status === 'checked' && faceCheck.faces.length > 0;
     const warnings: PhotoWarning[] = [
-      ...(crop ? sizeWarning(crop.size, crop.size) : sizeWarning(width, height)),
+      ...((crop ?? automatic) ? sizeWarning(square.size, square.size) : sizeWarning(width, height)),
       ...qualityWarnings(lumaStats(master.data, MASTER_SIDE, MASTER_SIDE)),
-      ...offCentreWarning(subjectPosition(master.data, MASTER_SIDE)),
+      // Where the face is known, the face rules say whether it is placed well; the saliency guess would only repeat them.
+      ...(facesFound ? [] : offCentreWarning(subjectPosition(master.data, MASTER_SIDE))),
+      ...faceWarnings(faceCheck),
     ];
-    return { ...(await outputs), source: describe(source, input.length), warnings };
+    return { ...(await outputs), source: describe(source, input.length), warnings, faceCheck };
+  }
+
+  /** The square around the largest face, at least 648 px of the source where the image has them (never enlarged). */
+  private automaticSquare(check: FaceCheckResult, width: number, height: number): CropRect | undefined {
+    const main = check.status === 'checked' ? mainFace(check.faces) : null;
+    if (!main) return undefined;
+    const floor = Math.max(this.options.minSide, Math.min(MASTER_SIDE, width, height));
+    return faceSquare(main, width, height, floor);
   }
 }
 
@@ -218,6 +271,23 @@ function checkRotate(rotate: unknown): QuarterTurn {
   throw new AppError('input.invalid', `Expected rotate 0, 90, 180 or 270 but received ${String(rotate)}`, {
     params: { field: 'rotate' },
   });
+}
+
+/** The port's view of a check. */
+function describeFaceCheck(check: FaceCheckResult | undefined, square: CropRect, automatic: boolean): FaceCheck {
+  if (!check) return { status: 'off' };
+  if (check.status === 'unavailable') return { status: 'unavailable', reason: check.reason };
+  return { status: 'checked', faces: check.faces, square, automatic };
+}
+
+/** The face rules a checked photo breaks, as warnings; a check without an answer is a note. */
+function faceWarnings(check: FaceCheck): PhotoWarning[] {
+  if (check.status === 'off') return [];
+  if (check.status === 'unavailable') return [{ code: 'face_check_unavailable', params: { reason: check.reason } }];
+  if (check.faces.length === 0) return [{ code: 'no_face' }];
+  return faceFindings(check.faces, check.square, { automatic: check.automatic }).map((f) =>
+    f.params ? { code: f.rule, params: f.params } : { code: f.rule },
+  );
 }
 
 function describe(source: SourceImage, bytes: number): PreparedPhoto['source'] {

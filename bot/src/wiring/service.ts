@@ -16,6 +16,7 @@ import type { ApprovalService } from '../core/approval/approval-service';
 import { UploadRateLimiter } from '../core/photo/upload-rate-limiter';
 import type { AdminPolicy } from '../core/admin/admin-policy';
 import { createLogger, type Logger } from '../logger';
+import { faceCheckerFor } from '../photo/face-check';
 import { SharpImageProcessor } from '../photo/sharp-image-processor';
 import type { SqlDb } from '../store/sql/sql-db';
 import { SqlRequestRepository } from '../store/sql-request-repository';
@@ -177,6 +178,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
       concurrency: config.photo.concurrency,
       queueLimit: config.photo.queueLimit,
       heicMemoryMb: config.photo.heicMemoryMb,
+      faces: faceCheckerFor(config.photo.faceCheck),
     }),
     photos: new GraphProfilePhotos(graph),
     requests,

@@ -1,4 +1,5 @@
 /** The image pipeline as the photo use cases see it (sharp behind it). */
+import type { FaceBox, FaceRule } from './face-rules';
 
 /** Raster formats the pipeline accepts, detected from the bytes. */
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'tiff' | 'avif' | 'heic';
@@ -15,8 +16,36 @@ export interface CropRect {
 
 /** A quality warning: accepted, but the user should know. */
 export interface PhotoWarning {
-  code: 'small' | 'dark' | 'bright' | 'low_contrast' | 'blurry' | 'off_centre';
+  code: 'small' | 'dark' | 'bright' | 'low_contrast' | 'blurry' | 'off_centre' | FaceRule | 'face_check_unavailable';
   params?: Record<string, string | number>;
+}
+
+/**
+ * What the face check of one photo found (face-rules.ts has the rules). `off`: this deployment does not
+ * check faces. `unavailable`: the detector gave no answer in time; the photo was cropped without it.
+ */
+export type FaceCheck =
+  | {
+      status: 'checked';
+      /** Every face found, in the pixel space of the rotated image (as CropRect). */
+      faces: FaceBox[];
+      /** The square the photo was cut from, in the same space (placed by libvips' attention crop when no face was found). */
+      square: CropRect;
+      /** The square was placed by the pipeline, not chosen by the user. */
+      automatic: boolean;
+    }
+  | { status: 'off' }
+  | { status: 'unavailable'; reason: 'timeout' | 'busy' | 'failed' };
+
+/** The faces of an image before anyone crops it: what the tab's editor outlines, and the square it starts with. */
+export interface FaceScan {
+  status: 'checked' | 'off' | 'unavailable';
+  /** Size of the image after EXIF orientation and `rotate`. */
+  width: number;
+  height: number;
+  faces: FaceBox[];
+  /** The automatic square around the face; absent without one. */
+  suggested?: CropRect;
 }
 
 /** Options for one run of the pipeline. */
@@ -48,6 +77,7 @@ export interface PreparedPhoto {
   avatars: SquareJpeg[];
   source: PhotoSourceInfo;
   warnings: PhotoWarning[];
+  faceCheck: FaceCheck;
 }
 
 /** What came in: format, size after orientation, bytes, and the orientation found. */
@@ -64,6 +94,8 @@ export interface PhotoSourceInfo {
 export interface ImageProcessor {
   /** Validates and normalises one upload; throws AppError (photo.*) on bad input or when busy. */
   prepare(input: Uint8Array, options?: PrepareOptions): Promise<PreparedPhoto>;
+  /** The faces of an upload and the square the pipeline would cut around them; throws as prepare does on bad input. */
+  scanFaces(input: Uint8Array, options?: Pick<PrepareOptions, 'rotate'>): Promise<FaceScan>;
   /** The photo.busy refusal a photo would get now (every slot and the queue taken), or null: callers ask before reading an upload. */
   refusalNow(): Error | null;
 }
