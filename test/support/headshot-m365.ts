@@ -39,6 +39,8 @@ export async function startM365Harness(env: Record<string, string> = {}): Promis
     // As in headshot.ts: broadcasts must not depend on the hour the test runs.
     BROADCAST_QUIET_HOURS: '0',
     FOLLOW_THROUGH: '0',
+    // The face check costs ~0.4 s a photo: on in the tests about it (test/integration/photo/face-check*.test.ts).
+    FACE_CHECK: '0',
     MicrosoftAppId: DEMO_APP.clientId,
     MicrosoftAppPassword: DEMO_APP.clientSecret,
     MicrosoftAppTenantId: DEMO_TENANT_ID,

@@ -82,6 +82,8 @@ export async function startHarness(env: Record<string, string> = {}, options: Ha
     // Follow-through messages would arrive in the chats of tests about other things whenever they tick; its own
     // tests turn it on.
     FOLLOW_THROUGH: '0',
+    // The face check costs ~0.4 s a photo: on in the tests about it (test/integration/photo/face-check*.test.ts).
+    FACE_CHECK: '0',
     ...env,
   });
   const start = () =>

@@ -4,6 +4,7 @@
  * SharePoint legacy push and the reminder texts. A PUT is all or nothing, and audited.
  */
 import { REFRESH_MAX_MONTHS, REFRESH_MIN_MONTHS } from '../core/settings/tenant-settings';
+import { FACE_RULE_ACTIONS, FACE_RULES, type FaceRule, type FaceRuleAction } from '../core/photo/face-rules';
 import type { Request, Server } from 'restify';
 import { z } from 'zod';
 import type { AuditLog } from '../core/audit/audit-ports';
@@ -25,6 +26,8 @@ export interface AdminSettingsDeps {
   sharePointPictures: 'auto' | 'legacy' | 'modern';
   /** Whether Headshot can write to SharePoint at all; the legacy push needs it. */
   sharePointAvailable: boolean;
+  /** The deployment checks faces (FACE_CHECK): the face rules have an effect. */
+  faceCheckEnabled: boolean;
   /** Display names of the people among these ids (who last changed the settings). */
   names: (ids: readonly string[]) => Promise<ReadonlyMap<string, string>>;
 }
@@ -68,6 +71,15 @@ const updateBody = z
       })
       .strict()
       .optional(),
+    faceRules: z
+      .object(
+        Object.fromEntries(
+          FACE_RULES.map((rule) => [rule, z.enum(FACE_RULE_ACTIONS as [FaceRuleAction, ...FaceRuleAction[]])]),
+        ) as Record<FaceRule, z.ZodEnum<Record<FaceRuleAction, FaceRuleAction>>>,
+      )
+      .partial()
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -109,12 +121,13 @@ export function registerAdminSettingsRoutes(server: Server, deps: AdminSettingsD
       // Everything is checked: now store it, and say who changed what.
       const now = deps.clock.now();
       if (policy) await deps.policy.set(policy, now, actorId);
-      if (change.sharePoint || change.reminderTexts || change.refreshReminders)
+      if (change.sharePoint || change.reminderTexts || change.refreshReminders || change.faceRules)
         await deps.settings.update(
           {
             ...(change.sharePoint ? { legacyPush: change.sharePoint.legacyPush } : {}),
             ...(change.reminderTexts ? { reminderTexts: change.reminderTexts } : {}),
             ...(change.refreshReminders ? { refreshReminders: change.refreshReminders } : {}),
+            ...(change.faceRules ? { faceRules: change.faceRules } : {}),
           },
           now,
           actorId,
@@ -142,6 +155,13 @@ export function registerAdminSettingsRoutes(server: Server, deps: AdminSettingsD
             ? {
                 refreshReminders: change.refreshReminders.enabled,
                 refreshAfterMonths: change.refreshReminders.afterMonths,
+              }
+            : {}),
+          ...(change.faceRules
+            ? {
+                faceRules: Object.entries(change.faceRules)
+                  .map(([rule, action]) => `${rule}=${action}`)
+                  .join(','),
               }
             : {}),
         },
@@ -192,6 +212,8 @@ async function view(deps: AdminSettingsDeps): Promise<TenantSettingsView> {
     },
     reminderTexts: { en: texts.en, fi: texts.fi, nl: texts.nl, pl: texts.pl },
     refreshReminders: { ...settings.refreshReminders },
+    faceRules: { ...settings.faceRules },
+    faceCheckEnabled: deps.faceCheckEnabled,
     updatedAt: latest?.at.toISOString() ?? null,
     updatedBy: by,
     ...(byName ? { updatedByName: byName } : {}),

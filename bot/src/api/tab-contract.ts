@@ -349,6 +349,13 @@ export interface TenantSettingsView {
    * after each coverage check that finds someone (docs/broadcast.md, refresh reminders).
    */
   refreshReminders: { enabled: boolean; afterMonths: number };
+  /**
+   * The photo guidelines: per face rule, off, warn (default), approval (the photo goes to the manager's approval
+   * even when approvals are otherwise off, with the reason on the approver's card) or refuse.
+   */
+  faceRules: Record<FaceRuleName, FaceRuleActionName>;
+  /** This deployment checks faces (FACE_CHECK); when it does not, the rules have no effect. */
+  faceCheckEnabled: boolean;
   updatedAt: string | null;
   updatedBy: string | null;
   /** The display name of `updatedBy`, when it is a person in the directory. */
@@ -361,7 +368,13 @@ export interface TenantSettingsUpdate {
   sharePoint?: { legacyPush: boolean };
   reminderTexts?: Partial<Record<TabLocale, ReminderText>>;
   refreshReminders?: { enabled: boolean; afterMonths: number };
+  faceRules?: Partial<Record<FaceRuleName, FaceRuleActionName>>;
 }
+
+/** The face rules (core/photo/face-rules.ts). */
+export type FaceRuleName = 'no_face' | 'multiple_faces' | 'face_too_small' | 'face_cut_off' | 'face_not_centred';
+/** What a face rule does. */
+export type FaceRuleActionName = 'off' | 'warn' | 'approval' | 'refuse';
 
 // ---------------------------------------------------------------- follow-through
 

@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'photo.too_small',
   'photo.busy',
   'photo.decode_timeout',
+  // the tenant's photo guidelines refuse it (message key guidelines.refused.<rule>)
+  'photo.guideline',
   // the user has no photo to show (HTTP 404)
   'photo.none',
   // getting the photo in

@@ -191,12 +191,31 @@ export async function runPhotoPrepare(args: string[], io: CliIo): Promise<number
       (r) =>
         `  ${pad(r.name, 14)}${pad(`${r.width}x${r.height}`, 10)}${pad(r.format, 8)}${pad(r.bytes, 9)}${pad(r.budgetBytes, 9)}${path.basename(r.file)}`,
     ),
+    faceCheckLine(photo.faceCheck),
     warnings.length ? 'Warnings:' : 'Warnings: none',
     ...warnings.map((w) => `  ${w.code}: ${w.message}`),
   ].join('\n');
   print(
-    { ok: true, input: { file, format, width, height, bytes: size, orientation }, outputs: reports, warnings },
+    {
+      ok: true,
+      input: { file, format, width, height, bytes: size, orientation },
+      outputs: reports,
+      faceCheck: photo.faceCheck,
+      warnings,
+    },
     text,
   );
   return EXIT.accepted;
+}
+
+/** One line on the face check: what was found, and the square the photo was cut from. */
+function faceCheckLine(check: PreparedPhoto['faceCheck']): string {
+  if (check.status === 'off') return 'Face check: off (FACE_CHECK=0)';
+  if (check.status === 'unavailable') return `Face check: no answer (${check.reason}); cropped without it`;
+  const { left, top, size } = check.square;
+  const faces = check.faces
+    .map((f) => `${f.width}x${f.height} at ${f.x},${f.y} (score ${f.score.toFixed(2)})`)
+    .join('; ');
+  const how = check.automatic ? 'placed automatically' : 'as given';
+  return `Face check: ${check.faces.length} face(s)${faces ? `: ${faces}` : ''}; square ${size} px at ${left},${top}, ${how}`;
 }

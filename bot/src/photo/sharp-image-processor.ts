@@ -166,7 +166,7 @@ export class SharpImageProcessor implements ImageProcessor {
   }
 
   /** Validates and normalises one upload; throws AppError (photo.*, input.invalid) on bad input or when busy. */
-  prepare(input: Uint8Array, options: PrepareOptions = {}): Promise<PreparedPhoto> {
+  async prepare(input: Uint8Array, options: PrepareOptions = {}): Promise<PreparedPhoto> {
     // Cheap checks first, without taking a slot.
     const format = checkUpload(input, this.options.maxBytes);
     const rotate = checkRotate(options.rotate);
@@ -174,7 +174,7 @@ export class SharpImageProcessor implements ImageProcessor {
   }
 
   /** The faces of an upload and the automatic square around them, under the same limits and budget as prepare. */
-  scanFaces(input: Uint8Array, options: Pick<PrepareOptions, 'rotate'> = {}): Promise<FaceScan> {
+  async scanFaces(input: Uint8Array, options: Pick<PrepareOptions, 'rotate'> = {}): Promise<FaceScan> {
     const format = checkUpload(input, this.options.maxBytes);
     const rotate = checkRotate(options.rotate);
     return this.withinBudget(format, async (deadline) => {

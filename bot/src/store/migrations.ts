@@ -386,4 +386,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX photo_follow_ups_user ON photo_follow_ups (user_id, state);
   CREATE INDEX photo_follow_ups_changed ON photo_follow_ups (changed_at);
   `,
+  // 11: the photo guidelines (core/photo/face-rules.ts).
+  `
+  -- What each face rule does ({rule: 'off'|'warn'|'approval'|'refuse'} as JSON; null: warn for every rule).
+  ALTER TABLE tenant_settings ADD COLUMN face_rules TEXT;
+  -- The face check of the photo Headshot applied: the rules it broke, comma-separated ('' none), or
+  -- 'unavailable'; null when Headshot did not apply it or applied it before face checks.
+  ALTER TABLE photo_sightings ADD COLUMN face_check TEXT;
+  `,
 ];

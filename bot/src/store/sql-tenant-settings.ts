@@ -13,6 +13,7 @@ interface Row {
   legacy_push: number;
   reminder_texts: string;
   refresh_reminders: string | null;
+  face_rules: string | null;
   updated_at: number;
   updated_by: string;
 }
@@ -36,6 +37,11 @@ export class SqlTenantSettingsStore implements TenantSettingsStore {
       refreshReminders: r.refresh_reminders
         ? (JSON.parse(r.refresh_reminders) as TenantSettings['refreshReminders'])
         : settings.refreshReminders,
+      // Rules added after an admin saved keep the default.
+      faceRules: {
+        ...settings.faceRules,
+        ...(r.face_rules ? (JSON.parse(r.face_rules) as TenantSettings['faceRules']) : {}),
+      },
       updatedAt: new Date(r.updated_at),
       updatedBy: r.updated_by,
     };
@@ -46,15 +52,16 @@ export class SqlTenantSettingsStore implements TenantSettingsStore {
     return this.db.transaction(async (tx) => {
       const current = await this.read(tx);
       await tx.run(
-        `INSERT INTO tenant_settings (id, legacy_push, reminder_texts, refresh_reminders, updated_at, updated_by)
-         VALUES (1, ?, ?, ?, ?, ?)
+        `INSERT INTO tenant_settings (id, legacy_push, reminder_texts, refresh_reminders, face_rules, updated_at, updated_by)
+         VALUES (1, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET legacy_push = excluded.legacy_push, reminder_texts = excluded.reminder_texts,
-           refresh_reminders = excluded.refresh_reminders, updated_at = excluded.updated_at,
-           updated_by = excluded.updated_by`,
+           refresh_reminders = excluded.refresh_reminders, face_rules = excluded.face_rules,
+           updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
         [
           (change.legacyPush ?? current.legacyPush) ? 1 : 0,
           JSON.stringify({ ...current.reminderTexts, ...change.reminderTexts }),
           JSON.stringify(change.refreshReminders ?? current.refreshReminders),
+          JSON.stringify({ ...current.faceRules, ...change.faceRules }),
           at.getTime(),
           by,
         ],

@@ -126,6 +126,7 @@ export function composeTab(a: TabWiringArgs): TabRouteDeps {
       clock: a.clock,
       sharePointPictures: a.config.sharePoint.pictures,
       sharePointAvailable: a.status.sharePointAvailable,
+      faceCheckEnabled: a.config.photo.faceCheck.enabled,
       names: (ids) => displayNamesOf(nameRunner, ids),
     },
   };

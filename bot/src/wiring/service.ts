@@ -189,6 +189,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     notifier: new TeamsPhotoNotifier(outbox, logger, previewCards),
     cards: previewCards,
     policy,
+    guidelines: async () => (await tenantSettings.get()).faceRules,
     // With the tenant's legacy push on, every apply also writes SharePoint (a failure is audited, never undoes it).
     // And the photo's age starts now (refresh reminders); a failure there only leaves the age unknown.
     afterApply: async (request, photo) => {

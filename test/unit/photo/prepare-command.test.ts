@@ -73,13 +73,15 @@ describe('runPhotoPrepare (in-process)', () => {
   it('accepted: exit 0, every output written, the text report names input and outputs', async () => {
     const file = write('Portrait_6.jpg', image('exif-orientation-examples/Portrait_6.jpg'));
     const out = path.join(tmp, 'text-out');
-    const cli = io();
+    // The corpus has no faces: this test is about the outputs, the face check has its own below.
+    const cli = io({ FACE_CHECK: '0' });
     expect(await runPhotoPrepare([file, '--out', out], cli)).toBe(0);
     expect(cli.out).toContain('Accepted:');
     expect(cli.out).toContain('input: jpeg, 1200x1800 px (after orientation)');
     expect(cli.out).toContain('EXIF orientation 6');
     for (const name of OUTPUT_NAMES)
       expect(cli.out).toMatch(new RegExp(`^  ${name} +\\d+x\\d+ +jpeg +\\d+ +\\d+ +\\S+\\.jpg$`, 'm'));
+    expect(cli.out).toContain('Face check: off (FACE_CHECK=0)');
     expect(cli.out).toContain('Warnings: none');
     expect(fs.readdirSync(out)).toHaveLength(OUTPUT_NAMES.length);
     expect(fs.readdirSync(out)).toEqual(
@@ -100,7 +102,7 @@ describe('runPhotoPrepare (in-process)', () => {
       await sharp(image('exif-orientation-examples/Landscape_1.jpg')).resize(300, 200).png().toBuffer(),
     );
     const out = path.join(tmp, 'json-out');
-    const cli = io();
+    const cli = io({ FACE_CHECK: '0' });
     expect(await runPhotoPrepare([file, '--out', out, '--json'], cli)).toBe(0);
     const lines = cli.out.trim().split('\n');
     expect(lines).toHaveLength(1);

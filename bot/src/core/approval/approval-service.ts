@@ -3,6 +3,7 @@
  * decide (approve, reject with a reason), cancel, look at a request. What happens later
  * (writing, reminders, escalation, expiry, card updates) is the ApprovalWorker's.
  */
+import { rulesNeedingApproval } from '../photo/photo-guidelines';
 import { AppError } from '../errors';
 import type { AuditEntry, AuditLog } from '../audit/audit-ports';
 import type { Clock } from '../clock';
@@ -66,8 +67,8 @@ export class ApprovalService {
   }
 
   /** Whether the user's next photo needs approval, and from whom (for the how-to card). */
-  requirementFor(userId: string): Promise<ApprovalRequirement> {
-    return this.deps.resolver.requirementFor(userId, this.deps.clock.now());
+  requirementFor(userId: string, options: { force?: boolean } = {}): Promise<ApprovalRequirement> {
+    return this.deps.resolver.requirementFor(userId, this.deps.clock.now(), options);
   }
 
   /**
@@ -82,7 +83,10 @@ export class ApprovalService {
     if (request.state === 'pending_approval') return this.routed(request);
     if (request.state !== 'previewed' || request.expiresAt.getTime() <= clock.now().getTime()) return { routed: false };
 
-    const requirement = await this.requirementFor(request.userId);
+    // The photo guidelines may ask for approval of this photo even where the policy does not.
+    const requirement = await this.requirementFor(request.userId, {
+      force: rulesNeedingApproval(request.warnings).length > 0,
+    });
     if (!requirement.required) {
       // The new photo goes live without approval: older requests still waiting must never overwrite it.
       for (const id of await approvals.supersedePending(request.userId, clock.now())) void this.worker.sync(id);

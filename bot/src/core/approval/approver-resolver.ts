@@ -25,14 +25,14 @@ export class ApproverResolver {
     private readonly policies: ApprovalPolicyStore,
   ) {}
 
-  /** The requirement for `userId` under the current policy; `approvers` may be empty when nobody can approve. */
-  async requirementFor(userId: string, at: Date): Promise<ApprovalRequirement> {
+  /**
+   * The requirement for `userId` under the current policy; `approvers` may be empty when nobody can approve.
+   * `force`: the photo guidelines ask for approval of this photo, whatever the policy says about who needs it.
+   */
+  async requirementFor(userId: string, at: Date, options: { force?: boolean } = {}): Promise<ApprovalRequirement> {
     const policy = await this.policies.get();
-    if (policy.requiredFor === 'nobody') return { required: false };
-    if (policy.requiredFor === 'groups') {
-      const member = new Set(await this.groups.memberOf(userId));
-      if (!policy.groupIds.some((g) => member.has(g))) return { required: false };
-    }
+    // Approvers and timings always come from the policy; with `force`, not who needs approval.
+    if (!options.force && !(await this.policyAsks(policy, userId))) return { required: false };
     const manager = usable(await this.directory.getManager(userId), userId);
     if (manager)
       return {
@@ -43,6 +43,14 @@ export class ApproverResolver {
       };
     const group = await this.approversGroup(policy, userId, [], at);
     return { required: true, approvers: group.approvers, approverLabel: group.label ?? '', policy: policy };
+  }
+
+  /** Whether the policy asks for approval of `userId`'s photos. */
+  private async policyAsks(policy: ApprovalPolicy, userId: string): Promise<boolean> {
+    if (policy.requiredFor === 'nobody') return false;
+    if (policy.requiredFor === 'everyone') return true;
+    const member = new Set(await this.groups.memberOf(userId));
+    return policy.groupIds.some((g) => member.has(g));
   }
 
   /** Who to add when nobody decided in time: the skip-level manager, else the approvers group (minus who already may decide). */

@@ -66,8 +66,11 @@ export const FACE_GEOMETRY = Object.freeze({
   otherFaceMinSize: 0.4,
   /** Another face counts for `multiple_faces` once this share of it is inside the square. */
   otherFaceMinInside: 0.15,
-  /** `face_not_centred` when the face's centre is further than this share of the side from where it should be. */
-  maxCentreOffset: 0.2,
+  /**
+   * `face_not_centred` when the face's centre is further than this share of the side from where it should be
+   * (as subject-position.ts's off_centre: a quarter of the side, where a round frame starts to crowd the face).
+   */
+  maxCentreOffset: 0.25,
 });
 
 /** The person's face: the largest one (the highest score among equals). */
@@ -128,7 +131,7 @@ export function faceFindings(
   const others = faces.filter((f) => f !== main && Math.max(f.width, f.height) >= mainSide * g.otherFaceMinSize);
   const othersInside = others.filter((f) => shareInside(f, square) >= g.otherFaceMinInside);
   const counted = options.automatic ? others : othersInside;
-  if (counted.length > 0) findings.push({ rule: 'multiple_faces', params: { count: counted.length + 1 } });
+  if (counted.length > 0) findings.push({ rule: 'multiple_faces', params: { faces: counted.length + 1 } });
   const visible = shareInside(main, square);
   if (visible < g.minVisibleShare) {
     findings.push({ rule: 'face_cut_off', params: { visiblePercent: Math.round(visible * 100) } });

@@ -18,6 +18,8 @@ import type {
   RequestState,
 } from './request-ports';
 import { canTransition } from './request-lifecycle';
+import { applyGuidelines } from './photo-guidelines';
+import { defaultFaceRules, type FaceRulePolicy } from '../settings/tenant-settings';
 
 /** What the photo service needs from the world. */
 export interface PhotoServiceDeps {
@@ -39,6 +41,8 @@ export interface PhotoServiceDeps {
    * It must not throw; if it does anyway, the apply still stands.
    */
   afterApply?: (request: PhotoRequest, photo: Uint8Array) => Promise<void>;
+  /** The tenant's photo guidelines (what each face rule does); absent: every rule warns. */
+  guidelines?: () => Promise<FaceRulePolicy>;
 }
 
 /** A photo someone sent, with who they are. */
@@ -75,6 +79,7 @@ export class PhotoService {
       const options: PrepareOptions = input.crop ? { crop: input.crop } : {};
       if (input.rotate) options.rotate = input.rotate;
       prepared = await images.prepare(input.bytes, options);
+      prepared = { ...prepared, warnings: applyGuidelines(prepared.warnings, await this.guidelines()) };
     } catch (err) {
       const e = toAppError(err);
       await audit.append({
@@ -124,6 +129,16 @@ export class PhotoService {
       },
     });
     return { request, preview: prepared.preview, superseded, avatars: prepared.avatars };
+  }
+
+  /** The guidelines now; settings that cannot be read leave every rule a warning (nothing refused on a read error). */
+  private async guidelines(): Promise<FaceRulePolicy> {
+    if (!this.deps.guidelines) return defaultFaceRules();
+    try {
+      return await this.deps.guidelines();
+    } catch {
+      return defaultFaceRules();
+    }
   }
 
   /** Receives a photo from outside the chat and sends its preview to the user's chat. */

@@ -18,6 +18,8 @@ export interface CropRect {
 export interface PhotoWarning {
   code: 'small' | 'dark' | 'bright' | 'low_contrast' | 'blurry' | 'off_centre' | FaceRule | 'face_check_unavailable';
   params?: Record<string, string | number>;
+  /** The tenant's photo guidelines send a photo with this warning to approval (photo-guidelines.ts). */
+  needsApproval?: boolean;
 }
 
 /**

@@ -4,6 +4,7 @@
  * language. The approval policy has its own store (approval-ports.ts). No SDK here.
  */
 import type { Locale } from '../locale';
+import { FACE_RULES, type FaceRule, type FaceRuleAction } from '../photo/face-rules';
 
 /** The reminder's words in one language; null falls back to the product's text. */
 export interface ReminderText {
@@ -33,6 +34,8 @@ export interface TenantSettings {
   reminderTexts: Record<Locale, ReminderText>;
   /** "Time for a new photo?" to people whose photo is older than `afterMonths` (core/broadcast/refresh-reminders.ts). */
   refreshReminders: RefreshSetting;
+  /** The photo guidelines: what each face rule does (core/photo/face-rules.ts); default `warn` for all. */
+  faceRules: FaceRulePolicy;
   updatedAt?: Date;
   updatedBy?: string;
 }
@@ -42,6 +45,15 @@ export interface TenantSettingsChange {
   legacyPush?: boolean;
   reminderTexts?: Partial<Record<Locale, ReminderText>>;
   refreshReminders?: RefreshSetting;
+  faceRules?: Partial<FaceRulePolicy>;
+}
+
+/** What each face rule does: nothing, a warning, approval by the manager, or a refusal. */
+export type FaceRulePolicy = Record<FaceRule, FaceRuleAction>;
+
+/** Every rule warns: the product's default. */
+export function defaultFaceRules(): FaceRulePolicy {
+  return Object.fromEntries(FACE_RULES.map((rule) => [rule, 'warn'])) as FaceRulePolicy;
 }
 
 /** The settings when an admin never set any: no legacy push, the product's reminder everywhere. */
@@ -51,6 +63,7 @@ export function defaultTenantSettings(): TenantSettings {
     legacyPush: false,
     reminderTexts: { en: none(), fi: none(), nl: none(), pl: none() },
     refreshReminders: { enabled: false, afterMonths: REFRESH_DEFAULT_MONTHS },
+    faceRules: defaultFaceRules(),
   };
 }
 

@@ -321,4 +321,9 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX photo_follow_ups_user ON photo_follow_ups (user_id, state);
   CREATE INDEX photo_follow_ups_changed ON photo_follow_ups (changed_at);
   `,
+  // 7: store/migrations.ts 11, the photo guidelines.
+  `
+  ALTER TABLE tenant_settings ADD COLUMN face_rules TEXT;
+  ALTER TABLE photo_sightings ADD COLUMN face_check TEXT;
+  `,
 ];

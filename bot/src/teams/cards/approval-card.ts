@@ -119,6 +119,8 @@ export function approvalCard(locale: Locale, raw: ApprovalCardArgs): AdaptiveCar
   const warnings = a.warnings.filter((w) => hasMessage(`warnings.${w.code}`));
   if (pending && a.audience !== 'requester' && warnings.length > 0) {
     body.push(text(t(locale, 'cards.approval.warnings_title'), { weight: 'bolder', spacing: 'medium' }));
+    if (warnings.some((w) => w.needsApproval))
+      body.push(text(t(locale, 'cards.approval.guideline_reason'), { spacing: 'small' }));
     for (const w of warnings)
       body.push(text(t(locale, `warnings.${w.code}`, w.params), { color: 'warning', spacing: 'small' }));
   }

@@ -74,6 +74,8 @@ export function previewCard(locale: Locale, args: PreviewCardArgs): AdaptiveCard
     body.push(text(t(locale, 'cards.preview.warnings_title'), { weight: 'bolder', spacing: 'medium' }));
     for (const w of warnings)
       body.push(text(t(locale, `warnings.${w.code}`, w.params), { color: 'attention', spacing: 'small' }));
+    if (warnings.some((w) => w.needsApproval))
+      body.push(text(t(locale, 'cards.preview.guideline_approval'), { spacing: 'small' }));
   }
   body.push(text(t(locale, 'cards.preview.question'), { spacing: 'medium' }));
   return card(
