@@ -99,6 +99,21 @@ export function nativeInput(
   return { element: el('div', { class: 'hs-native-field' }, el('label', { for: id }, label), input), input };
 }
 
+/** A native select with its label: the choices as (value, label). */
+export function nativeSelect(
+  label: string,
+  name: string,
+  choices: Array<{ value: string; label: string }>,
+): { element: HTMLElement; select: HTMLSelectElement } {
+  const id = uid('select');
+  const select = el(
+    'select',
+    { id, name, class: 'hs-input' },
+    ...choices.map((c) => el('option', { value: c.value }, c.label)),
+  );
+  return { element: el('div', { class: 'hs-native-field' }, el('label', { for: id }, label), select), select };
+}
+
 /** An error line under a control (announced politely when it changes). */
 export function errorLine(): HTMLParagraphElement {
   return el('p', { id: uid('error'), class: 'error hs-field-error', 'aria-live': 'polite' });

@@ -18,7 +18,7 @@ import { route, type AccessControl } from './route-rules';
 import { callerOf, jsonHandler } from './tab-http';
 import { photoRequestView } from './tab-views';
 import { busyGuard, declaredSizeGuard, parseCropQuery, rateLimitGuard, readPhotoBody } from './upload-guards';
-import type { PhotoRequestView } from './tab-contract';
+import type { FaceScanJson, PhotoRequestView } from './tab-contract';
 
 /** What the photo request routes need. */
 export interface PhotoRequestRouteDeps {
@@ -27,6 +27,8 @@ export interface PhotoRequestRouteDeps {
   maxBytes: number;
   /** Photos per user per minute, shared with the chat and the upload page; checked before the body is read. */
   rateLimiter?: UploadRateLimiter;
+  /** Face scans per user per minute (one per photo chosen in the editor; each runs the detector). */
+  scanLimiter?: UploadRateLimiter;
   /** The card approvers get for a request, in `locale` (the bot's own, so the tab's preview is the real thing). */
   approverCard?: (view: ApprovalView, locale: Locale) => Record<string, unknown>;
 }
@@ -79,6 +81,30 @@ export function registerPhotoRequestRoutes(server: Server, deps: PhotoRequestRou
         rotate,
       });
       return view(req, result.request, result.avatars ?? []);
+    }),
+  );
+
+  route(
+    server,
+    access,
+    self('POST', '/api/me/photo-faces'),
+    busyGuard(() => deps.photos.busyNow()),
+    rateLimitGuard(deps.scanLimiter, (req) => callerOf(req).userId),
+    declaredSizeGuard(deps.maxBytes),
+    jsonHandler(async (req): Promise<FaceScanJson> => {
+      const { crop, rotate } = parseCropQuery(req.query);
+      if (crop) throw new AppError('input.invalid', 'a face scan takes no crop', { status: 400 });
+      const scan = await deps.photos.scanFaces(await readPhotoBody(req, deps.maxBytes), rotate);
+      const { suggested } = scan;
+      return {
+        status: scan.status,
+        width: scan.width,
+        height: scan.height,
+        faces: scan.faces.map(({ x, y, width, height, score }) => ({ x, y, width, height, score })),
+        ...(suggested
+          ? { suggested: { cropLeft: suggested.left, cropTop: suggested.top, cropSize: suggested.size } }
+          : {}),
+      };
     }),
   );
 

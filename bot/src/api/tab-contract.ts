@@ -22,6 +22,7 @@
  *   POST /api/me/status/fixes/:fix                        self          -> StatusReportJson (fix_sharepoint | apply_again)
  *   GET  /api/me/ad-photo                                 self          -> image/jpeg (AD-ready 96x96, at most 10 KB)
  *   POST /api/me/photo-requests?cropLeft&cropTop&cropSize&rotate   raw image body -> PhotoRequestView (state previewed)
+ *   POST /api/me/photo-faces?rotate                       raw image body -> FaceScanJson (nothing stored)
  *   GET  /api/me/photo-requests/latest                    self          -> PhotoRequestView | 404 request.not_found
  *   GET  /api/me/photo-requests/:requestId                self          -> PhotoRequestView
  *   POST /api/me/photo-requests/:requestId/submit         self          -> PhotoRequestView (pending_approval or applied)
@@ -153,6 +154,17 @@ export interface CropQuery {
   cropSize: number;
   /** Clockwise quarter turns applied after EXIF orientation: 0, 90, 180 or 270 (default 0). */
   rotate?: 0 | 90 | 180 | 270;
+}
+
+/** The faces of an image before it is cropped (`POST /api/me/photo-faces`), in its pixels after EXIF orientation and `rotate`. */
+export interface FaceScanJson {
+  /** `off`: this deployment does not check faces; `unavailable`: no answer in time (the upload still works). */
+  status: 'checked' | 'off' | 'unavailable';
+  width: number;
+  height: number;
+  faces: Array<{ x: number; y: number; width: number; height: number; score: number }>;
+  /** The square the service would cut around the face; absent without a face. */
+  suggested?: { cropLeft: number; cropTop: number; cropSize: number };
 }
 
 /** A quality warning, localised. */

@@ -51,6 +51,8 @@ export interface TabWiringArgs {
   /** Follow-through's store (the time-to-visible report). */
   followUps: FollowUpStore;
   uploadLimiter: UploadRateLimiter;
+  /** Face scans of the tab's editor: twice the photo allowance (a scan comes before each upload). */
+  scanLimiter: UploadRateLimiter;
   clock: Clock;
   downloadLink: (userId: string, resource: AdminDownloadResource) => Promise<{ url: string; minutes: number }>;
   mode: Mode;
@@ -103,6 +105,7 @@ export function composeTab(a: TabWiringArgs): TabRouteDeps {
       approvals: a.approvals,
       maxBytes: a.config.photo.maxBytes,
       rateLimiter: a.uploadLimiter,
+      scanLimiter: a.scanLimiter,
       approverCard: (view, locale) => approvalCardFor(view, locale, 'approver') as unknown as Record<string, unknown>,
     },
     approvals: { approvals: a.approvals },

@@ -232,6 +232,11 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     burst: config.uploadRate.burst,
     now: () => clock.now().getTime(),
   });
+  const scanLimiter = new UploadRateLimiter({
+    perMinute: config.uploadRate.perMinute * 2,
+    burst: config.uploadRate.burst * 2,
+    now: () => clock.now().getTime(),
+  });
   let publicBaseUrl = config.publicBaseUrl ?? '';
   const adminLinks = adminDownloadLinks(downloadTickets, () => publicBaseUrl);
 
@@ -307,6 +312,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
           auditStore,
           settings: tenantSettings,
           uploadLimiter,
+          scanLimiter,
           clock,
           downloadLink: adminLinks,
           mode,

@@ -4,6 +4,8 @@
  * Save sends only what changed; the server's (localised) refusal is shown above the button.
  */
 import type {
+  FaceRuleActionName,
+  FaceRuleName,
   ReminderText,
   TabLocale,
   TenantSettingsUpdate,
@@ -19,10 +21,12 @@ import {
   type AdminSection,
   type SectionHost,
 } from './admin-dom';
-import { checkbox, errorLine, nativeInput, radioGroup, textArea, textInput } from '../controls';
+import { checkbox, errorLine, nativeInput, nativeSelect, radioGroup, textArea, textInput } from '../controls';
 import { groupPicker } from './admin-pickers';
 
 const LOCALES: TabLocale[] = ['en', 'fi', 'nl', 'pl'];
+const FACE_RULES: FaceRuleName[] = ['no_face', 'multiple_faces', 'face_too_small', 'face_cut_off', 'face_not_centred'];
+const FACE_ACTIONS: FaceRuleActionName[] = ['off', 'warn', 'approval', 'refuse'];
 const MINUTES = ['remindAfterMinutes', 'escalateAfterMinutes', 'expireAfterMinutes'] as const;
 type Policy = TenantSettingsView['approvalPolicy'];
 
@@ -124,6 +128,23 @@ export function settingsSection(host: SectionHost): AdminSection {
     reminderTexts.append(el('div', { class: 'hs-language' }, el('h4', {}, t(`language_${l}`)), title, text));
   }
 
+  // photo guidelines: what each face rule does
+  const faceRules = FACE_RULES.map((rule) => ({
+    rule,
+    ...nativeSelect(
+      t(`faceRule_${rule}`),
+      `faceRule_${rule}`,
+      FACE_ACTIONS.map((action) => ({ value: action, label: t(`faceAction_${action}`) })),
+    ),
+  }));
+  const faceNote = el('p', { class: 'hint' });
+  const guidelines = group(
+    t('guidelinesLegend'),
+    el('p', { class: 'hint' }, t('guidelinesHint')),
+    faceNote,
+    ...faceRules.map((r) => r.element),
+  );
+
   const updated = el('p', { class: 'hint hs-meta' });
   const save = button(t('save'), null, { type: 'submit', class: 'primary' });
   const alert = el('p', { class: 'error hs-alert', role: 'alert' });
@@ -135,6 +156,7 @@ export function settingsSection(host: SectionHost): AdminSection {
     policy,
     sharePoint,
     refreshGroup,
+    guidelines,
     reminderTexts,
     el('div', { class: 'actions' }, save),
     alert,
@@ -165,6 +187,9 @@ export function settingsSection(host: SectionHost): AdminSection {
     ]
       .filter(Boolean)
       .join(' ');
+    for (const r of faceRules) r.select.value = view.faceRules[r.rule];
+    faceNote.textContent = view.faceCheckEnabled ? '' : t('faceCheckOff');
+    faceNote.hidden = view.faceCheckEnabled;
     refreshOn.checked = view.refreshReminders.enabled;
     refreshMonths.input.value = String(view.refreshReminders.afterMonths);
     refreshMonths.input.removeAttribute('aria-invalid');
@@ -228,6 +253,12 @@ export function settingsSection(host: SectionHost): AdminSection {
       if (now.title !== (before.title || null) || now.text !== (before.text || null)) changedTexts[l] = now;
     }
     if (Object.keys(changedTexts).length > 0) update.reminderTexts = changedTexts;
+    const changedRules: Partial<Record<FaceRuleName, FaceRuleActionName>> = {};
+    for (const r of faceRules) {
+      const action = r.select.value as FaceRuleActionName;
+      if (action !== view.faceRules[r.rule]) changedRules[r.rule] = action;
+    }
+    if (Object.keys(changedRules).length > 0) update.faceRules = changedRules;
     return update;
   };
 

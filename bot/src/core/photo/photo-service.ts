@@ -6,7 +6,7 @@ import { AppError, toAppError } from '../errors';
 import type { AuditLog } from '../audit/audit-ports';
 import type { Clock } from '../clock';
 import type { Locale } from '../locale';
-import type { CropRect, ImageProcessor, PrepareOptions, QuarterTurn, SquareJpeg } from './pipeline-ports';
+import type { CropRect, FaceScan, ImageProcessor, PrepareOptions, QuarterTurn, SquareJpeg } from './pipeline-ports';
 import type { PhotoMeta, PhotoPolicySource, ProfilePhotos } from './profile-photo-ports';
 import type {
   PhotoNotifier,
@@ -129,6 +129,15 @@ export class PhotoService {
       },
     });
     return { request, preview: prepared.preview, superseded, avatars: prepared.avatars };
+  }
+
+  /**
+   * The faces of a photo before it is cropped, and the square the pipeline would cut (the tab's editor starts
+   * there and outlines them). Stores nothing; the pipeline remembers the answer, so the upload that follows
+   * does not run the detector again.
+   */
+  scanFaces(bytes: Uint8Array, rotate?: QuarterTurn): Promise<FaceScan> {
+    return this.deps.images.scanFaces(bytes, rotate ? { rotate } : {});
   }
 
   /** The guidelines now; settings that cannot be read leave every rule a warning (nothing refused on a read error). */

@@ -4,7 +4,7 @@
  */
 import type { PageContext } from '../../page-context';
 import { el } from '../../dom';
-import { qualityHints, type QualityHint } from './quality';
+import { qualityHints } from './quality';
 
 const SAMPLE_SIDE = 32;
 const HINT_SETTLE_MS = 500;
@@ -54,7 +54,7 @@ export class AvatarPreviews {
    * Redraws every preview from one crop rendered at `render(side)` (twice the largest preview, for sharp
    * edges on high-density screens) and updates the hints; `cropSide` is the crop's side in source pixels.
    */
-  draw(render: (side: number) => HTMLCanvasElement | null, cropSide: number): void {
+  draw(render: (side: number) => HTMLCanvasElement | null, cropSide: number, faceRules: readonly string[] = []): void {
     const largest = Math.max(...this.canvases.map((p) => p.side), SAMPLE_SIDE) * 2;
     const master = render(largest);
     if (!master || master.width === 0) return;
@@ -72,7 +72,10 @@ export class AvatarPreviews {
     if (!sg) return;
     sg.drawImage(master, 0, 0, SAMPLE_SIDE, SAMPLE_SIDE);
     const pixels = sg.getImageData(0, 0, SAMPLE_SIDE, SAMPLE_SIDE).data;
-    this.showHints(qualityHints(cropSide, this.ctx.config.masterSide, pixels));
+    this.showHints([
+      ...faceRules.map((rule) => `face.${rule}`),
+      ...qualityHints(cropSide, this.ctx.config.masterSide, pixels).map((hint) => `quality.${hint}`),
+    ]);
   }
 
   /** Forgets the hints (a new photo, or the page was left). */
@@ -83,7 +86,7 @@ export class AvatarPreviews {
   }
 
   /** Shows the hints once they hold still, and only when they changed: the live region is read, not spammed. */
-  private showHints(hints: QualityHint[]): void {
+  private showHints(hints: string[]): void {
     const key = hints.join(',');
     window.clearTimeout(this.hintTimer);
     if (key === this.shownHints) return;
@@ -92,7 +95,7 @@ export class AvatarPreviews {
       const { t, config } = this.ctx;
       this.hintList.replaceChildren(
         ...hints.map((hint) =>
-          el('li', { class: 'warning', 'data-hint': hint }, t(`quality.${hint}`, { masterSide: config.masterSide })),
+          el('li', { class: 'warning', 'data-hint': hint.split('.')[1] }, t(hint, { masterSide: config.masterSide })),
         ),
       );
     }, HINT_SETTLE_MS);

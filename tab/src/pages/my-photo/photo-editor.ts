@@ -8,9 +8,10 @@ import type { CropQuery } from '../../../../bot/src/api/tab-contract';
 import type { PageContext } from '../../page-context';
 import { button, el, formatNumber, type FluentButton } from '../../dom';
 import { photoKind } from './file-kind';
-import { toCropQuery } from './crop-math';
+import { normaliseRotate, toCropQuery } from './crop-math';
 import { cameraButton } from './camera';
 import { AvatarPreviews } from './avatar-previews';
+import { FaceGuide, faceHints } from './face-guide';
 
 /** What the editor does with a checked photo. */
 export interface EditorActions {
@@ -29,6 +30,7 @@ export class PhotoEditor {
   private readonly workspace: HTMLElement;
   private readonly cropArea: HTMLElement;
   private readonly previews: AvatarPreviews;
+  private readonly faces: FaceGuide;
   private readonly undecodable: HTMLElement;
   private readonly submitButton: FluentButton;
   private readonly fileName: HTMLElement;
@@ -91,10 +93,12 @@ export class PhotoEditor {
       button(t('editor.reset'), () => this.cropper?.reset()),
     );
     this.previews = new AvatarPreviews(ctx);
+    this.faces = new FaceGuide(ctx);
     this.workspace = el(
       'div',
       { class: 'crop-workspace', hidden: true },
       el('p', { id: 'crop-help', class: 'hint' }, t('editor.cropHelp')),
+      this.faces.statusElement,
       el('div', { class: 'crop-row' }, this.cropArea, tools),
       this.previews.element,
       this.previews.hintsElement,
@@ -167,6 +171,7 @@ export class PhotoEditor {
     window.cancelAnimationFrame(this.frame);
     this.frame = 0;
     this.previews.clear();
+    this.faces.clear();
     this.workspace.hidden = true;
     this.undecodable.hidden = true;
     this.fileName.hidden = true;
@@ -229,7 +234,12 @@ export class PhotoEditor {
       checkOrientation: false,
       background: false,
       toggleDragModeOnDblclick: false,
-      ready: () => this.schedule(),
+      ready: () => {
+        const container = this.cropArea.querySelector<HTMLElement>('.cropper-container');
+        if (container) this.faces.attach(container);
+        void this.findFaces(file);
+        this.schedule();
+      },
       crop: () => this.schedule(),
     });
     this.submitButton.disabled = false;
@@ -269,13 +279,34 @@ export class PhotoEditor {
     });
   }
 
+  /** Asks the service where the faces are; starts the square where the service would cut, unless the user moved it. */
+  private async findFaces(file: File): Promise<void> {
+    const scan = await this.faces.load(file, () => this.file !== file);
+    const cropper = this.cropper;
+    if (!scan || !cropper || this.file !== file) return;
+    const suggested = scan.suggested;
+    if (suggested && normaliseRotate(cropper.getData().rotate) === 0) {
+      cropper.setData({
+        x: suggested.cropLeft,
+        y: suggested.cropTop,
+        width: suggested.cropSize,
+        height: suggested.cropSize,
+      });
+    }
+    this.schedule();
+  }
+
   private update(): void {
     const cropper = this.cropper;
-    if (!cropper) return;
+    const image = this.image;
+    if (!cropper || !image) return;
     const data = cropper.getData(true);
+    const crop = toCropQuery(data, { width: image.naturalWidth, height: image.naturalHeight }, this.ctx.config.minSide);
+    this.faces.place({ ...cropper.getCanvasData(), rotate: data.rotate });
     this.previews.draw(
       (side) => cropper.getCroppedCanvas({ width: side, height: side, imageSmoothingQuality: 'high' }),
       Math.min(data.width, data.height),
+      faceHints(this.faces.scan, crop),
     );
   }
 
