@@ -17,6 +17,8 @@ export interface AdminDownloadDeps {
   tickets: SignedLinks<DownloadSubject>;
   broadcasts: BroadcastService;
   coverage: CoverageStore;
+  /** The face check column of users' current photos (photo-age.ts faceCheckColumn). */
+  faceChecks: (userIds: readonly string[]) => Promise<Map<string, string>>;
 }
 
 const PAGE = 1000;
@@ -66,7 +68,8 @@ export function registerAdminDownloadRoutes(server: Server, deps: AdminDownloadD
         for (let after = ''; ;) {
           const rows = await deps.coverage.page(scanId, after, PAGE);
           if (rows.length === 0) return;
-          for (const r of rows) yield coverageCsvLine(r);
+          const faces = await deps.faceChecks(rows.map((r) => r.user.id));
+          for (const r of rows) yield coverageCsvLine(r, faces.get(r.user.id));
           after = (rows[rows.length - 1] as (typeof rows)[number]).user.id;
         }
       });

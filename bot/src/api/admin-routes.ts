@@ -37,6 +37,8 @@ import type {
 /** What the admin routes need. */
 export interface AdminRouteDeps {
   coverage: CoverageService;
+  /** What the face checks of the photos Headshot applied found (photo-age.ts). */
+  faceCheckSummary: () => Promise<NonNullable<CoverageJson['faceChecks']>>;
   broadcasts: BroadcastService;
   /** Signed CSV links (the same the bot hands out). */
   downloadLink: (userId: string, resource: AdminDownloadResource) => Promise<DownloadLink>;
@@ -127,7 +129,7 @@ export function registerAdminRoutes(server: Server, deps: AdminRouteDeps, access
         res.end('null');
         return undefined;
       }
-      return view;
+      return { ...view, faceChecks: await deps.faceCheckSummary() } satisfies CoverageJson;
     }),
   );
 

@@ -248,8 +248,13 @@ export interface ApprovalItemView {
 
 // ---------------------------------------------------------------- admin
 
-/** Coverage: the core's `CoverageView` is already plain JSON (ISO strings, counts). */
-export type CoverageJson = CoverageView;
+/**
+ * Coverage: the core's `CoverageView` (plain JSON: ISO strings, counts), with what the face checks of the photos
+ * Headshot applied found (photo guidelines; the coverage CSV has the same per person in its `faceCheck` column).
+ */
+export type CoverageJson = CoverageView & {
+  faceChecks?: { checked: number; clean: number; unavailable: number; byRule: Partial<Record<FaceRuleName, number>> };
+};
 
 /** A signed, short-lived download link (coverage CSV, campaign report). */
 export interface DownloadLink {

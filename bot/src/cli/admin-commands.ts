@@ -132,7 +132,8 @@ export async function coverageCommand(args: string[], io: CommandIo): Promise<nu
       for (let after = ''; ;) {
         const rows = await admin.coverageStore.page(view.scanId, after, 1000);
         if (rows.length === 0) break;
-        io.stdout(rows.map(coverageCsvLine).join(''));
+        const faces = await admin.photoAges.faceChecks(rows.map((r) => r.user.id));
+        io.stdout(rows.map((r) => coverageCsvLine(r, faces.get(r.user.id))).join(''));
         after = rows[rows.length - 1]?.user.id ?? '';
       }
     } else io.stdout(values.json ? `${JSON.stringify(view)}\n` : `${coverageText(view)}\n`);

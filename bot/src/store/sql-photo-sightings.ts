@@ -11,6 +11,7 @@ interface Row {
   hash: string;
   first_seen_at: number;
   applied: number;
+  face_check: string | null;
 }
 
 /** PhotoSightingStore on SQL. */
@@ -31,9 +32,18 @@ export class SqlPhotoSightings implements PhotoSightingStore {
           hash: r.hash,
           firstSeenAt: new Date(Number(r.first_seen_at)),
           applied: r.applied === 1,
+          faceCheck: r.face_check ?? null,
         });
     }
     return out;
+  }
+
+  async faceCheckCounts(): Promise<Map<string, number>> {
+    const rows = await this.db.all<{ face_check: string; n: number | string }>(
+      `SELECT face_check, COUNT(*) AS n FROM photo_sightings WHERE applied = 1 AND face_check IS NOT NULL
+       GROUP BY face_check`,
+    );
+    return new Map(rows.map((r) => [r.face_check, Number(r.n)]));
   }
 
   async put(sightings: readonly PhotoSighting[]): Promise<void> {
@@ -42,10 +52,10 @@ export class SqlPhotoSightings implements PhotoSightingStore {
       async (tx) => {
         for (const s of sightings)
           await tx.run(
-            `INSERT INTO photo_sightings (user_id, etag, hash, first_seen_at, applied) VALUES (?, ?, ?, ?, ?)
+            `INSERT INTO photo_sightings (user_id, etag, hash, first_seen_at, applied, face_check) VALUES (?, ?, ?, ?, ?, ?)
            ON CONFLICT (user_id) DO UPDATE SET etag = excluded.etag, hash = excluded.hash,
-             first_seen_at = excluded.first_seen_at, applied = excluded.applied`,
-            [s.userId, s.etag, s.hash, s.firstSeenAt.getTime(), s.applied ? 1 : 0],
+             first_seen_at = excluded.first_seen_at, applied = excluded.applied, face_check = excluded.face_check`,
+            [s.userId, s.etag, s.hash, s.firstSeenAt.getTime(), s.applied ? 1 : 0, s.faceCheck],
           );
         // Upserts on the key only: concurrent scans and applies must not fail each other.
       },

@@ -111,6 +111,7 @@ export function composeTab(a: TabWiringArgs): TabRouteDeps {
     approvals: { approvals: a.approvals },
     admin: {
       coverage: a.admin.coverage,
+      faceCheckSummary: () => a.admin.photoAges.faceCheckSummary(),
       broadcasts: a.admin.broadcasts,
       downloadLink: a.downloadLink,
       auditPage: (options) => a.auditStore.page(options),

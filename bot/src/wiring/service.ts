@@ -17,6 +17,7 @@ import { UploadRateLimiter } from '../core/photo/upload-rate-limiter';
 import type { AdminPolicy } from '../core/admin/admin-policy';
 import { createLogger, type Logger } from '../logger';
 import { faceCheckerFor } from '../photo/face-check';
+import { faceCheckOf } from '../core/coverage/photo-age';
 import { SharpImageProcessor } from '../photo/sharp-image-processor';
 import type { SqlDb } from '../store/sql/sql-db';
 import { SqlRequestRepository } from '../store/sql-request-repository';
@@ -196,7 +197,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
       await status.afterApply(request.userId, request.userId, request.id);
       await follow.afterApply(request, photo);
       await admin.photoAges
-        .applied(request.userId, photo)
+        .applied(request.userId, photo, faceCheckOf(request))
         .catch((err: unknown) =>
           logger.warn({ err: { message: (err as Error)?.message ?? String(err) } }, 'photo age'),
         );
@@ -293,7 +294,12 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     logger,
     upload: { photos, tickets, maxBytes: config.photo.maxBytes, rateLimiter: uploadLimiter },
     status: { status, tickets, adPhotoTickets },
-    adminDownloads: { tickets: downloadTickets, broadcasts: admin.broadcasts, coverage: admin.coverageStore },
+    adminDownloads: {
+      tickets: downloadTickets,
+      broadcasts: admin.broadcasts,
+      coverage: admin.coverageStore,
+      faceChecks: (userIds) => admin.photoAges.faceChecks(userIds),
+    },
     health: () => ({ mode: config.mode }),
     access,
     // The tab's API needs the SSO check (always configured in local mode; in m365 mode from SSO_AUDIENCE or the app id).

@@ -35,12 +35,13 @@ export function coverageSection(host: SectionHost): AdminSection {
   // Not a live region: progress would be read out every second; start and end are announced.
   const state = el('p', { class: 'hs-scan-state' });
   const share = el('p', { class: 'hs-share' });
+  const faces = el('p', { class: 'hint hs-face-checks' });
   const figure = el('div', { class: 'hs-chart-wrap' });
   const alert = el('p', { class: 'error hs-alert', role: 'alert' });
   const link = el('p', { class: 'hs-download' });
   const scanButton = button(t('scanNow'), null, { type: 'button', class: 'primary' });
   const csvButton = button(t('downloadCsv'), null, { type: 'button', class: 'secondary', disabled: true });
-  section.append(state, share, figure, el('div', { class: 'actions' }, scanButton, csvButton), link, alert);
+  section.append(state, share, faces, figure, el('div', { class: 'actions' }, scanButton, csvButton), link, alert);
 
   let current: CoverageJson | null = null;
   let polling = false;
@@ -66,6 +67,24 @@ export function coverageSection(host: SectionHost): AdminSection {
         ? t('coverageShareNone')
         : t('coverageShare', { percent: formatNumber(view.coverage, locale, { style: 'percent' }) });
     figure.replaceChildren(...numbers(view));
+    faces.textContent = faceLine(view);
+  };
+
+  /** What the face checks of the photos Headshot applied found (the CSV has it per person). */
+  const faceLine = (view: CoverageJson): string => {
+    const f = view.faceChecks;
+    if (!f || f.checked === 0) return '';
+    const n = (value: number) => formatNumber(value, locale);
+    const broken = Object.entries(f.byRule)
+      .filter(([, count]) => (count ?? 0) > 0)
+      .map(([rule, count]) => `${t(`faceRule_${rule}`)}: ${n(count ?? 0)}`);
+    return [
+      t('faceChecksLine', { checked: n(f.checked), clean: n(f.clean) }),
+      broken.length ? t('faceChecksBroken', { rules: broken.join(', ') }) : '',
+      f.unavailable ? t('faceChecksUnavailable', { count: n(f.unavailable) }) : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
   };
 
   const numbers = (view: CoverageJson): Node[] => {

@@ -147,6 +147,10 @@ export const adminStrings: Record<TabLocale, Record<string, string>> = {
     legacyPushLabel: 'Also write photos to SharePoint’s legacy profile pictures',
     refreshLegend: 'Reminders for old photos',
     guidelinesLegend: 'Photo guidelines',
+    faceChecksLine:
+      'Face check of the photos Headshot applied: {{checked}} checked, {{clean}} within the photo guidelines.',
+    faceChecksBroken: 'Broken: {{rules}}.',
+    faceChecksUnavailable: '{{count}} could not be checked.',
     guidelinesHint:
       'Headshot looks for the face in every new photo. Choose what each finding does: nothing, a warning, approval by the manager (even when approvals are otherwise off), or a refusal.',
     faceCheckOff: 'The face check is turned off in this deployment (FACE_CHECK=0), so these rules have no effect.',
@@ -387,6 +391,10 @@ export const adminStrings: Record<TabLocale, Record<string, string>> = {
     legacyPushLabel: 'Tallenna kuvat myös SharePointin vanhoihin profiilikuviin',
     refreshLegend: 'Muistutukset vanhoista kuvista',
     guidelinesLegend: 'Kuvaohjeet',
+    faceChecksLine:
+      'Headshotin asettamien kuvien kasvotarkistus: {{checked}} tarkistettu, {{clean}} kuvaohjeiden mukaisia.',
+    faceChecksBroken: 'Poikkeamat: {{rules}}.',
+    faceChecksUnavailable: '{{count}} jäi tarkistamatta.',
     guidelinesHint:
       'Headshot etsii kasvot jokaisesta uudesta kuvasta. Valitse, mitä kukin havainto tekee: ei mitään, varoitus, esihenkilön hyväksyntä (vaikka hyväksynnät olisivat muuten pois päältä) tai hylkäys.',
     faceCheckOff:
@@ -631,6 +639,10 @@ export const adminStrings: Record<TabLocale, Record<string, string>> = {
     legacyPushLabel: 'Foto’s ook naar de oude profielfoto’s van SharePoint schrijven',
     refreshLegend: 'Herinneringen voor oude foto’s',
     guidelinesLegend: 'Fotorichtlijnen',
+    faceChecksLine:
+      'Gezichtscontrole van de foto’s die Headshot instelde: {{checked}} gecontroleerd, {{clean}} volgens de fotorichtlijnen.',
+    faceChecksBroken: 'Afwijkingen: {{rules}}.',
+    faceChecksUnavailable: '{{count}} konden niet worden gecontroleerd.',
     guidelinesHint:
       'Headshot zoekt het gezicht in elke nieuwe foto. Kies wat elke bevinding doet: niets, een waarschuwing, goedkeuring door de manager (ook als goedkeuring verder uit staat) of een weigering.',
     faceCheckOff:
@@ -875,6 +887,10 @@ export const adminStrings: Record<TabLocale, Record<string, string>> = {
     legacyPushLabel: 'Zapisuj zdjęcia także w starszych zdjęciach profilowych SharePoint',
     refreshLegend: 'Przypomnienia o starych zdjęciach',
     guidelinesLegend: 'Wytyczne dotyczące zdjęć',
+    faceChecksLine:
+      'Sprawdzanie twarzy na zdjęciach ustawionych przez Headshot: sprawdzono {{checked}}, zgodnych z wytycznymi: {{clean}}.',
+    faceChecksBroken: 'Niezgodności: {{rules}}.',
+    faceChecksUnavailable: 'Nie udało się sprawdzić: {{count}}.',
     guidelinesHint:
       'Headshot szuka twarzy na każdym nowym zdjęciu. Wybierz, co robi każde ustalenie: nic, ostrzeżenie, zatwierdzenie przez przełożonego (nawet gdy zatwierdzanie jest poza tym wyłączone) lub odrzucenie.',
     faceCheckOff: 'Sprawdzanie twarzy jest wyłączone w tym wdrożeniu (FACE_CHECK=0), więc te reguły nie działają.',

@@ -32,10 +32,11 @@ export const COVERAGE_CSV_HEADER = csvLine([
   'photoSide',
   'userType',
   'accountEnabled',
+  'faceCheck',
 ]);
 
-/** One coverage row. */
-export function coverageCsvLine(e: CoverageEntry): string {
+/** One coverage row; `faceCheck` is photo-age.ts faceCheckColumn's value ('' when unknown). */
+export function coverageCsvLine(e: CoverageEntry, faceCheck = ''): string {
   return csvLine([
     e.user.id,
     e.user.userPrincipalName,
@@ -45,6 +46,7 @@ export function coverageCsvLine(e: CoverageEntry): string {
     e.photoSide ?? '',
     e.user.userType,
     e.user.accountEnabled ? 'true' : 'false',
+    faceCheck,
   ]);
 }
 

@@ -7,6 +7,7 @@
  */
 import type { Clock } from '../clock';
 import { samePicture } from '../status/picture-match';
+import { FACE_RULES } from '../photo/face-rules';
 
 /** What is known of a user's current picture. */
 export interface PhotoSighting {
@@ -18,6 +19,23 @@ export interface PhotoSighting {
   /** When Headshot applied it (`applied`), or when a scan first saw it. */
   firstSeenAt: Date;
   applied: boolean;
+  /**
+   * The face check of the photo Headshot applied (photo guidelines): the face rules it broke, comma-separated
+   * ('' none), or 'unavailable'; null when Headshot did not apply it, or checked no faces then.
+   */
+  faceCheck: string | null;
+}
+
+/** Photos Headshot applied, by what their face check found. */
+export interface FaceCheckSummary {
+  /** Applied photos with a face check. */
+  checked: number;
+  /** ... that broke no face rule. */
+  clean: number;
+  /** ... whose check had no answer. */
+  unavailable: number;
+  /** Per face rule, how many broke it (a photo may break several). */
+  byRule: Record<string, number>;
 }
 
 /** Where sightings are kept, one per user. */
@@ -26,6 +44,8 @@ export interface PhotoSightingStore {
   get(userIds: readonly string[]): Promise<Map<string, PhotoSighting>>;
   /** Inserts or replaces. */
   put(sightings: readonly PhotoSighting[]): Promise<void>;
+  /** How many applied photos have each face check value (null values left out). */
+  faceCheckCounts(): Promise<Map<string, number>>;
 }
 
 /** The 48x48 photos Graph serves, many at a time. */
@@ -47,15 +67,36 @@ interface PhotoAgeDeps {
 export class PhotoAges {
   constructor(private readonly d: PhotoAgeDeps) {}
 
-  /** Headshot applied `photo` as the user's picture now (the same picture applied again keeps its age). */
-  async applied(userId: string, photo: Uint8Array): Promise<void> {
+  /**
+   * Headshot applied `photo` as the user's picture now (the same picture applied again keeps its age), with what
+   * its face check found (PhotoSighting.faceCheck).
+   */
+  async applied(userId: string, photo: Uint8Array, faceCheck: string | null = null): Promise<void> {
     const hash = await this.d.hash(photo);
     const known = (await this.d.store.get([userId])).get(userId);
     await this.d.store.put([
       known && samePicture(known.hash, hash)
-        ? { ...known, etag: null }
-        : { userId, etag: null, hash, firstSeenAt: this.d.clock.now(), applied: true },
+        ? { ...known, etag: null, applied: true, faceCheck }
+        : { userId, etag: null, hash, firstSeenAt: this.d.clock.now(), applied: true, faceCheck },
     ]);
+  }
+
+  /** The face check column of each user's current photo ('' when Headshot did not apply it or did not check it). */
+  async faceChecks(userIds: readonly string[]): Promise<Map<string, string>> {
+    const known = await this.d.store.get(userIds);
+    return new Map([...known].map(([id, s]) => [id, faceCheckColumn(s)]));
+  }
+
+  /** What the face checks of the photos Headshot applied found. */
+  async faceCheckSummary(): Promise<FaceCheckSummary> {
+    const summary: FaceCheckSummary = { checked: 0, clean: 0, unavailable: 0, byRule: {} };
+    for (const [value, count] of await this.d.store.faceCheckCounts()) {
+      summary.checked += count;
+      if (value === 'unavailable') summary.unavailable += count;
+      else if (value === '') summary.clean += count;
+      else for (const rule of value.split(',')) summary.byRule[rule] = (summary.byRule[rule] ?? 0) + count;
+    }
+    return summary;
   }
 
   /**
@@ -79,9 +120,33 @@ export class PhotoAges {
       updates.push(
         before && samePicture(before.hash, hash)
           ? { ...before, etag: p.etag ?? null }
-          : { userId: p.userId, etag: p.etag ?? null, hash, firstSeenAt: now, applied: false },
+          : { userId: p.userId, etag: p.etag ?? null, hash, firstSeenAt: now, applied: false, faceCheck: null },
       );
     }
     await this.d.store.put(updates);
   }
+}
+
+/**
+ * The CSV's face check of a photo: 'ok', the rules it broke joined by '+', or 'unavailable'; '' when Headshot did
+ * not apply the photo now shown (a scan saw another one since) or did not check its faces.
+ */
+export function faceCheckColumn(sighting: PhotoSighting | undefined): string {
+  if (!sighting?.applied || sighting.faceCheck === null) return '';
+  if (sighting.faceCheck === '') return 'ok';
+  return sighting.faceCheck.split(',').join('+');
+}
+
+/** The stored face check of an applied request: its face warnings, or null when faces were not checked. */
+export function faceCheckOf(request: {
+  warnings: ReadonlyArray<{ code: string }>;
+  sourceInfo: { faceCheck?: string };
+}): string | null {
+  const status = request.sourceInfo.faceCheck;
+  if (status === 'unavailable') return 'unavailable';
+  if (status !== 'checked') return null;
+  return request.warnings
+    .map((w) => w.code)
+    .filter((c) => (FACE_RULES as readonly string[]).includes(c))
+    .join(',');
 }

@@ -30,6 +30,7 @@ describe('PhotoAges', () => {
       store: {
         get: async (ids) => new Map(ids.filter((id) => rows.has(id)).map((id) => [id, rows.get(id)!])),
         put: async (s) => s.forEach((x) => rows.set(x.userId, x)),
+        faceCheckCounts: async () => new Map(),
       },
       small: {
         smallPhotos: async (ids) => {
