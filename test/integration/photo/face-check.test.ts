@@ -5,7 +5,13 @@
  * Fixtures: test/fixtures/faces (SOURCES.md), group photos from the @vladmandic/face-api package.
  */
 import { DEMO_USERS } from '../../../emulator';
-import type { FaceScanJson, PhotoRequestView, TenantSettingsView } from '../../../bot/src/api/tab-contract';
+import type {
+  CoverageJson,
+  DownloadLink,
+  FaceScanJson,
+  PhotoRequestView,
+  TenantSettingsView,
+} from '../../../bot/src/api/tab-contract';
 import { t } from '../../../bot/src/i18n/i18n';
 import { expectValidCard } from '../../support/adaptive-card-validation';
 import { approverChat, approvalCopies, auditJson, cardOf, photoWrites, setPolicy } from '../../support/approvals';
@@ -153,4 +159,33 @@ test('the admin settings show and keep the rules; a bad action is refused and ch
     body: { faceRules: { no_face: 'off' } },
   });
   expect(notAdmin.status).toBe(403);
+});
+
+test('coverage: the face check of each photo Headshot applied, in the JSON summary and the CSV column', async () => {
+  const patti = as(h, DEMO_USERS.patti, 'en');
+  const alex = as(h, DEMO_USERS.alex, 'en');
+  const megan = as(h, DEMO_USERS.megan, 'en');
+  await setPolicy(h, '--required-for', 'nobody');
+  const apply = async (who: typeof alex, bytes: Buffer) => {
+    const up = await who.post<PhotoRequestView>('/api/me/photo-requests', { raw: bytes });
+    expect(up.status).toBe(200);
+    const done = await who.post<PhotoRequestView>(`/api/me/photo-requests/${up.json.requestId}/submit`);
+    expect(done.json.state).toBe('applied');
+  };
+  await apply(alex, await groupPhoto());
+  await apply(megan, faceFixture('astronaut.jpg'));
+
+  const started = await patti.post<CoverageJson>('/api/admin/coverage/scans');
+  await h.service.admin.coverage.idle();
+  const done = await patti.get<CoverageJson>('/api/admin/coverage');
+  expect(done.json.faceChecks?.byRule.multiple_faces).toBeGreaterThanOrEqual(1);
+  expect(done.json.faceChecks?.clean).toBeGreaterThanOrEqual(1);
+
+  const link = await patti.post<DownloadLink>(`/api/admin/coverage/${started.json.scanId}/csv-link`);
+  const lines = (await (await fetch(link.json.url)).text()).split(/\r?\n/);
+  expect(lines[0]).toMatch(/,faceCheck$/);
+  expect(lines.find((l) => l.includes('alexw@example.com'))).toMatch(/,multiple_faces$/);
+  expect(lines.find((l) => l.includes('meganb@example.com'))).toMatch(/,ok$/);
+  // Someone Headshot never gave a photo: nothing to say.
+  expect(lines.find((l) => l.includes('adelev@example.com'))).toMatch(/,$/);
 });
