@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import type { FaceBox } from '../../bot/src/core/photo/face-rules';
 
 /** What an image shows. */
-export type FaceSetKind =
+type FaceSetKind =
   'portrait' | 'person_far' | 'group' | 'animal' | 'object' | 'landscape' | 'illustration' | 'portrait_from_group';
 
 /** One labelled image: its bytes, and its faces in its own pixel space. */

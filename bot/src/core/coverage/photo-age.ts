@@ -131,7 +131,7 @@ export class PhotoAges {
  * The CSV's face check of a photo: 'ok', the rules it broke joined by '+', or 'unavailable'; '' when Headshot did
  * not apply the photo now shown (a scan saw another one since) or did not check its faces.
  */
-export function faceCheckColumn(sighting: PhotoSighting | undefined): string {
+function faceCheckColumn(sighting: PhotoSighting | undefined): string {
   if (!sighting?.applied || sighting.faceCheck === null) return '';
   if (sighting.faceCheck === '') return 'ok';
   return sighting.faceCheck.split(',').join('+');
