@@ -64,7 +64,14 @@ describe('PhotoAges', () => {
       { userId: 'u1', etag: 'e1' },
       { userId: 'u2', etag: 'e2' },
     ]);
-    expect(rows.get('u1')).toEqual({ userId: 'u1', etag: 'e1', hash: A, firstSeenAt: T0, applied: false });
+    expect(rows.get('u1')).toEqual({
+      userId: 'u1',
+      etag: 'e1',
+      hash: A,
+      firstSeenAt: T0,
+      applied: false,
+      faceCheck: null,
+    });
 
     // A year later: u1's ETag changed but the picture is the same; u2 has a new picture; nothing else is downloaded.
     now = new Date('2027-01-01T00:00:00Z');
@@ -97,7 +104,14 @@ describe('PhotoAges', () => {
 
   test('an apply dates the picture exactly; applying the same picture again keeps its age', async () => {
     await ages().applied('u1', Buffer.from(A));
-    expect(rows.get('u1')).toEqual({ userId: 'u1', etag: null, hash: A, firstSeenAt: T0, applied: true });
+    expect(rows.get('u1')).toEqual({
+      userId: 'u1',
+      etag: null,
+      hash: A,
+      firstSeenAt: T0,
+      applied: true,
+      faceCheck: null,
+    });
     now = new Date('2026-06-01T00:00:00Z');
     await ages().applied('u1', Buffer.from(A_NEAR));
     expect(rows.get('u1')).toMatchObject({ firstSeenAt: T0 });
