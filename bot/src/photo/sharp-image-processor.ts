@@ -252,12 +252,7 @@ export class SharpImageProcessor implements ImageProcessor {
       ...(facesFound ? [] : offCentreWarning(subjectPosition(master.data, MASTER_SIDE))),
       ...faceWarnings(faceCheck),
     ];
-    return {
-      ...(await outputs),
-      source: { ...describe(source, input.length), faceCheck: faceCheck.status },
-      warnings,
-      faceCheck,
-    };
+    return { ...(await outputs), source: describe(source, input.length), warnings, faceCheck };
   }
 
   /** The square around the largest face, at least 648 px of the source where the image has them (never enlarged). */

@@ -135,7 +135,9 @@ test('the CLI gives the same numbers as JSON and CSV', async () => {
     .replace(/^\uFEFF/, '')
     .trim()
     .split('\r\n');
-  expect(rows[0]).toBe('userId,userPrincipalName,displayName,category,reason,photoSide,userType,accountEnabled');
+  expect(rows[0]).toBe(
+    'userId,userPrincipalName,displayName,category,reason,photoSide,userType,accountEnabled,faceCheck',
+  );
   expect(rows).toHaveLength(TOTAL + 1);
   expect(rows.find((r) => r.startsWith('stale-3,'))).toContain(',placeholder_or_stale,small_photo,96,');
 });

@@ -207,9 +207,14 @@ describe('when the detector cannot answer, the photo is still prepared', () => {
         worst = Math.max(worst, now - last - 5);
         last = now;
       }, 5);
+      const started = performance.now();
       for (let i = 0; i < 3; i++) await own.detect(new Uint8Array(data), info.width, info.height, 30_000);
+      const perDetection = (performance.now() - started) / 3;
       clearInterval(timer);
-      expect(worst).toBeLessThan(50);
+      // On the main thread, each detection would stall the loop for its whole length (about 0.3 s here). In the
+      // worker the loop keeps turning; the bound leaves room for a machine busy with other tests
+      // (bench/face-check.ts measures the loop's delay on a quiet one).
+      expect(worst).toBeLessThan(Math.min(200, perDetection * 0.6));
     } finally {
       await own.close();
     }

@@ -102,7 +102,11 @@ export class PhotoService {
       state: 'previewed',
       source: input.source,
       warnings: prepared.warnings,
-      sourceInfo: prepared.source,
+      // Kept with the request: the coverage's face check column is taken from it once the photo is applied.
+      sourceInfo:
+        prepared.faceCheck && prepared.faceCheck.status !== 'off'
+          ? { ...prepared.source, faceCheck: prepared.faceCheck.status }
+          : prepared.source,
       createdAt: now,
       updatedAt: now,
       expiresAt: new Date(now.getTime() + requestTtlMs),

@@ -90,8 +90,6 @@ export interface PhotoSourceInfo {
   bytes: number;
   /** EXIF orientation found, 1-8 (1 when absent or invalid, and for HEIC, whose decoder applies the file's own rotation). */
   orientation: number;
-  /** How the face check went for this upload (absent on requests stored before face checks). */
-  faceCheck?: FaceCheck['status'];
 }
 
 /** The image pipeline. */

@@ -89,7 +89,11 @@ export interface PhotoRequest {
   source: PhotoSource;
   warnings: PhotoWarning[];
   /** The upload's PreparedPhoto['source']; `orientation` is absent on requests stored before it was recorded. */
-  sourceInfo: Omit<PhotoSourceInfo, 'orientation'> & { orientation?: number };
+  sourceInfo: Omit<PhotoSourceInfo, 'orientation'> & {
+    orientation?: number;
+    /** How the face check went (absent when faces were not checked, and on requests stored before face checks). */
+    faceCheck?: 'checked' | 'unavailable';
+  };
   createdAt: Date;
   updatedAt: Date;
   expiresAt: Date;

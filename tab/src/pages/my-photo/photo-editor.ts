@@ -279,7 +279,7 @@ export class PhotoEditor {
     });
   }
 
-  /** Asks the service where the faces are; starts the square where the service would cut, unless the user moved it. */
+  /** Asks the service where the faces are; starts the square where the service would cut (unless the photo was turned meanwhile). */
   private async findFaces(file: File): Promise<void> {
     const scan = await this.faces.load(file, () => this.file !== file);
     const cropper = this.cropper;

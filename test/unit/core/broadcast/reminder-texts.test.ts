@@ -80,6 +80,13 @@ test('the settings store: defaults, then changes merge by part and language, wit
       pl: { title: null, text: null },
     },
     refreshReminders: { enabled: false, afterMonths: 24 },
+    faceRules: {
+      no_face: 'warn',
+      multiple_faces: 'warn',
+      face_too_small: 'warn',
+      face_cut_off: 'warn',
+      face_not_centred: 'warn',
+    },
   });
   const at = new Date('2025-03-01T09:30:00Z');
   await store.update({ reminderTexts: { fi: { title: 'Kuva', text: null } } }, at, 'patti');
