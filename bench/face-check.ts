@@ -21,7 +21,7 @@ import type { PreparedPhoto } from '../bot/src/core/photo/pipeline-ports';
 import { FaceChecker } from '../bot/src/photo/face-check';
 import { WorkerFaceDetector } from '../bot/src/photo/face-detector';
 import { SharpImageProcessor } from '../bot/src/photo/sharp-image-processor';
-import { labelledImages, portraitsFromGroups, type LabelledImage } from '../test/support/face-set';
+import { iou, labelledImages, portraitsFromGroups } from '../test/support/face-set';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const TIMEOUT_MS = 20_000;
@@ -36,15 +36,6 @@ function processor(faces?: FaceChecker): SharpImageProcessor {
     queueLimit: 64,
     ...(faces ? { faces } : {}),
   });
-}
-
-/** Overlap of two boxes as intersection over union. */
-function iou(a: LabelledImage['faces'][number], b: LabelledImage['faces'][number]): number {
-  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  if (w <= 0 || h <= 0) return 0;
-  const i = w * h;
-  return i / (a.width * a.height + b.width * b.height - i);
 }
 
 function ratio(n: number, d: number): string {

@@ -127,3 +127,11 @@ export async function portraitsFromGroups(images: LabelledImage[]): Promise<Labe
   }
   return portraits;
 }
+
+/** Overlap of two boxes as intersection over union (0-1). */
+export function iou(a: FaceBox, b: FaceBox): number {
+  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+  if (w <= 0 || h <= 0) return 0;
+  return (w * h) / (a.width * a.height + b.width * b.height - w * h);
+}

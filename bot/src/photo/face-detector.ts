@@ -60,8 +60,9 @@ const MAX_FACES = 20;
 
 /**
  * The worker, as source: an `eval` worker needs no file beside the compiled code, so it runs the same
- * under ts-jest and tsc output (as heic-decoder.ts). TensorFlow.js prints notices with console.*:
- * silenced, so `--json` output stays clean.
+ * under ts-jest and tsc output (as heic-decoder.ts). TensorFlow.js and its WebAssembly module print
+ * with console.*: silenced, so `--json` output stays clean. The worker's stdio is not piped to us: piped
+ * streams would keep an idle worker, and so a finished CLI or test run, alive.
  */
 const WORKER_SOURCE = `
 'use strict';
@@ -209,19 +210,16 @@ export class WorkerFaceDetector implements FaceDetector {
       eval: true,
       workerData: { ...modulePaths(), minScore: this.options.minScore, maxFaces: MAX_FACES },
       resourceLimits: { maxOldGenerationSizeMb: this.options.heapMb, maxYoungGenerationSizeMb: 32 },
-      stdout: true,
-      stderr: true,
     });
     this.counts.workersStarted++;
     this.worker = worker;
     this.ready = false;
-    worker.stdout.resume();
-    worker.stderr.resume();
-    // The worker must not keep a finished CLI or test alive.
-    worker.unref();
     worker.on('message', (answer: Answer) => this.onAnswer(worker, answer));
     worker.once('error', (err) => this.onWorkerGone(worker, `detector failed: ${err.message}`));
     worker.once('exit', (code) => this.onWorkerGone(worker, `detector exited with code ${code}`));
+    // An idle worker must not keep a finished CLI or test alive. After the listeners: adding a 'message' listener
+    // refs the worker's port again. A job waiting for an answer is kept alive by its own timer.
+    worker.unref();
     return worker;
   }
 

@@ -170,6 +170,8 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     clock,
     logger,
   });
+  // The face check's detector (a worker thread), stopped with the service.
+  const faces = faceCheckerFor(config.photo.faceCheck);
   const photos = new PhotoService({
     images: new SharpImageProcessor({
       maxBytes: config.photo.maxBytes,
@@ -179,7 +181,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
       concurrency: config.photo.concurrency,
       queueLimit: config.photo.queueLimit,
       heicMemoryMb: config.photo.heicMemoryMb,
-      faces: faceCheckerFor(config.photo.faceCheck),
+      faces,
     }),
     photos: new GraphProfilePhotos(graph),
     requests,
@@ -373,6 +375,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
       await playground?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await background.stop(options.shutdownGraceMs ?? 5_000);
+      await faces?.close();
       await db.close();
       await local?.localTenant?.close();
     },

@@ -8,7 +8,7 @@ import type { PreparedPhoto } from '../../../bot/src/core/photo/pipeline-ports';
 import { FaceChecker } from '../../../bot/src/photo/face-check';
 import { FaceCheckUnavailable, WorkerFaceDetector, type FaceDetector } from '../../../bot/src/photo/face-detector';
 import { SharpImageProcessor } from '../../../bot/src/photo/sharp-image-processor';
-import { faceFixture, labelledImages } from '../../support/face-set';
+import { faceFixture, iou, labelledImages } from '../../support/face-set';
 
 jest.setTimeout(60_000);
 
@@ -32,13 +32,6 @@ const codes = (photo: PreparedPhoto) => photo.warnings.map((w) => w.code);
 function checked(photo: PreparedPhoto): Extract<PreparedPhoto['faceCheck'], { status: 'checked' }> {
   if (photo.faceCheck.status !== 'checked') throw new Error(`face check ${photo.faceCheck.status}`);
   return photo.faceCheck;
-}
-
-function iou(a: FaceBox, b: FaceBox): number {
-  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  if (w <= 0 || h <= 0) return 0;
-  return (w * h) / (a.width * a.height + b.width * b.height - w * h);
 }
 
 const ASTRONAUT_FACE: FaceBox = { x: 170, y: 65, width: 80, height: 98, score: 1 };
