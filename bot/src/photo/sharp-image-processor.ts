@@ -32,7 +32,7 @@
  * - low_contrast -> lumaStdev
  * - blurry       -> sharpness (Laplacian variance)
  * - off_centre   -> subjectX, subjectY (percent of the side; a saliency heuristic, only when no face was found)
- * - no_face, multiple_faces (count), face_too_small (facePercent, minPercent), face_cut_off (visiblePercent),
+ * - no_face, multiple_faces (faces), face_too_small (facePercent, minPercent), face_cut_off (visiblePercent),
  *   face_not_centred -> the photo guidelines (core/photo/face-rules.ts), when a FaceChecker is given
  * - face_check_unavailable -> the detector gave no answer in time; the photo was cropped without it
  *
