@@ -199,10 +199,18 @@ export class WorkerFaceDetector implements FaceDetector {
     const worker = this.worker ?? this.startWorker();
     if (!this.ready) return; // 'ready' pumps again
     const job = this.queue.shift()!;
+    // A copy in an ArrayBuffer of its own, which the worker then owns: the caller's pixels stay usable, and a
+    // Buffer from sharp or Node's pool (which newer Node refuses to transfer) is never handed over.
+    const copy = new Uint8Array(job.rgb.length);
+    copy.set(job.rgb);
+    try {
+      worker.postMessage({ id: job.id, width: job.width, height: job.height, data: copy.buffer }, [copy.buffer]);
+    } catch (err) {
+      this.settle(job, new FaceCheckUnavailable('failed', `cannot hand the photo to the detector: ${String(err)}`));
+      this.pump();
+      return;
+    }
     this.running = job;
-    // A copy the worker owns: the caller's pixels stay usable.
-    const data = job.rgb.slice().buffer;
-    worker.postMessage({ id: job.id, width: job.width, height: job.height, data }, [data]);
   }
 
   private startWorker(): Worker {

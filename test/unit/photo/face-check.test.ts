@@ -188,6 +188,13 @@ describe('when the detector cannot answer, the photo is still prepared', () => {
     }
   });
 
+  it("sharp's own Buffer is handed over as a copy (newer Node refuses to transfer it) and stays usable", async () => {
+    const { data, info } = await sharp(faceFixture('astronaut.jpg')).raw().toBuffer({ resolveWithObject: true });
+    const before = Buffer.from(data);
+    expect(await detector.detect(data, info.width, info.height, 30_000)).toHaveLength(1);
+    expect(data.equals(before)).toBe(true);
+  });
+
   it('the event loop stays free while the worker detects', async () => {
     const own = new WorkerFaceDetector();
     try {
