@@ -7,7 +7,7 @@
  */
 import type { Clock } from '../clock';
 import { samePicture } from '../status/picture-match';
-import { FACE_RULES } from '../photo/face-rules';
+import { isFaceRule } from '../photo/face-rules';
 
 /** What is known of a user's current picture. */
 export interface PhotoSighting {
@@ -147,6 +147,6 @@ export function faceCheckOf(request: {
   if (status !== 'checked') return null;
   return request.warnings
     .map((w) => w.code)
-    .filter((c) => (FACE_RULES as readonly string[]).includes(c))
+    .filter(isFaceRule)
     .join(',');
 }

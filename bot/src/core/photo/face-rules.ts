@@ -37,6 +37,11 @@ export const FACE_RULES: readonly FaceRule[] = Object.freeze([
   'face_not_centred',
 ]);
 
+/** Whether a warning code is one of the face rules. */
+export function isFaceRule(code: string): code is FaceRule {
+  return (FACE_RULES as readonly string[]).includes(code);
+}
+
 /** What an admin may choose per rule. */
 export type FaceRuleAction = 'off' | 'warn' | 'approval' | 'refuse';
 

@@ -6,13 +6,9 @@
  * it never refuses a photo and never sends one to approval.
  */
 import { AppError } from '../errors';
-import { FACE_RULES, type FaceRule } from './face-rules';
+import { isFaceRule, type FaceRule } from './face-rules';
 import type { PhotoWarning } from './pipeline-ports';
 import type { FaceRulePolicy } from '../settings/tenant-settings';
-
-function isFaceRule(code: PhotoWarning['code']): code is FaceRule {
-  return (FACE_RULES as readonly string[]).includes(code);
-}
 
 /** The warnings as the policy wants them shown; throws photo.guideline (HTTP 422) for a rule set to refuse. */
 export function applyGuidelines(warnings: readonly PhotoWarning[], policy: FaceRulePolicy): PhotoWarning[] {
