@@ -394,4 +394,58 @@ export const MIGRATIONS: readonly string[] = [
   -- 'unavailable'; null when Headshot did not apply it or applied it before face checks.
   ALTER TABLE photo_sightings ADD COLUMN face_check TEXT;
   `,
+  // 12: bulk import (core/import/): jobs, their rows (with the prepared photos until the job ends), and per
+  // person what the last import wrote and what Microsoft 365 showed after (content and perceptual hashes).
+  `
+  CREATE TABLE import_jobs (
+    id            TEXT PRIMARY KEY,
+    created_by    TEXT NOT NULL,
+    source_name   TEXT NOT NULL,
+    source_path   TEXT,
+    options       TEXT NOT NULL,
+    state         TEXT NOT NULL,
+    error         TEXT,
+    checked_files INTEGER NOT NULL DEFAULT 0,
+    total_files   INTEGER,
+    locale        TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    updated_at    INTEGER NOT NULL,
+    lease_owner   TEXT,
+    lease_until   INTEGER
+  );
+  CREATE INDEX import_jobs_state ON import_jobs (state, created_at);
+  CREATE TABLE import_items (
+    job_id        TEXT NOT NULL,
+    seq           INTEGER NOT NULL,
+    file          TEXT NOT NULL,
+    bytes         INTEGER NOT NULL,
+    content_hash  TEXT,
+    user_id       TEXT,
+    upn           TEXT,
+    display_name  TEXT,
+    matched_by    TEXT,
+    plan          TEXT NOT NULL,
+    reason        TEXT,
+    reason_params TEXT,
+    warnings      TEXT NOT NULL DEFAULT '[]',
+    outcome       TEXT NOT NULL,
+    request_id    TEXT,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    not_before    INTEGER,
+    error         TEXT,
+    master        BLOB,
+    preview       BLOB,
+    PRIMARY KEY (job_id, seq)
+  );
+  CREATE INDEX import_items_outcome ON import_items (job_id, outcome, seq);
+  CREATE TABLE import_fingerprints (
+    user_id      TEXT PRIMARY KEY,
+    job_id       TEXT NOT NULL,
+    request_id   TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    shown_hash   TEXT,
+    shown_etag   TEXT,
+    applied_at   INTEGER NOT NULL
+  );
+  `,
 ];

@@ -57,6 +57,23 @@ export interface IncomingPhoto {
   rotate?: QuarterTurn;
 }
 
+/** A photo an admin's import prepared for one person. */
+export interface ImportedPhoto {
+  /** Chosen by the import before the write, so that a restart finds the request. */
+  requestId: string;
+  userId: string;
+  tenantId: string;
+  locale: Locale;
+  master: Uint8Array;
+  preview: Uint8Array;
+  warnings: PhotoRequest['warnings'];
+  importId: string;
+  /** The admin who runs the import. */
+  actorId: string;
+  /** Size of the source file. */
+  bytes: number;
+}
+
 /** A request together with its card preview. */
 export interface RequestWithPreview {
   request: PhotoRequest;
@@ -154,6 +171,73 @@ export class PhotoService {
     }
   }
 
+  /**
+   * Writes a photo an admin's import prepared, as a request of the person's (source `import`, id given by the
+   * import so that a restart finds it): created `applying` and written at once, or, when a restart finds the
+   * request already there, finished from its state (an applied request is not written again). Throws what the
+   * write threw; a retryable failure leaves the request failed, and the import tries again with a new one.
+   */
+  async applyImported(input: ImportedPhoto): Promise<PhotoRequest> {
+    const existing = await this.deps.requests.get(input.requestId);
+    if (existing) {
+      if (existing.state === 'applied') return existing;
+      if (existing.state === 'applying') return (await this.apply(existing)).request;
+      throw new AppError('internal', `import request ${input.requestId} is ${existing.state}`);
+    }
+    const request = this.importedRequest(input, 'applying');
+    await this.createImported(request, input);
+    return (await this.apply(request)).request;
+  }
+
+  /** An import's photo as a previewed request of the person's, for the approval flow to take (nothing written). */
+  async receiveImported(input: ImportedPhoto): Promise<PhotoRequest> {
+    const existing = await this.deps.requests.get(input.requestId);
+    if (existing) return existing;
+    const request = this.importedRequest(input, 'previewed');
+    await this.createImported(request, input);
+    return request;
+  }
+
+  /** Stores an import's request; a preview the person still had open is superseded (its cards say so). */
+  private async createImported(request: PhotoRequest, input: ImportedPhoto): Promise<void> {
+    const superseded = await this.deps.requests.create(request, { master: input.master, preview: input.preview });
+    for (const id of superseded) {
+      const old = await this.deps.requests.get(id);
+      if (old) await this.closeCards(old, 'superseded');
+    }
+    await this.auditImported(input);
+  }
+
+  private importedRequest(input: ImportedPhoto, state: RequestState): PhotoRequest {
+    const now = this.deps.clock.now();
+    return {
+      id: input.requestId,
+      userId: input.userId,
+      tenantId: input.tenantId,
+      locale: input.locale,
+      state,
+      source: 'import',
+      warnings: input.warnings,
+      sourceInfo: { format: 'jpeg', width: 648, height: 648, bytes: input.bytes },
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: new Date(now.getTime() + this.deps.requestTtlMs),
+      version: 1,
+    };
+  }
+
+  private async auditImported(input: ImportedPhoto): Promise<void> {
+    await this.deps.audit.append({
+      at: this.deps.clock.now(),
+      actorId: input.actorId,
+      action: 'photo.receive',
+      subjectId: input.userId,
+      requestId: input.requestId,
+      outcome: 'ok',
+      detail: { source: 'import', importId: input.importId, warnings: input.warnings.map((w) => w.code).join(',') || null },
+    });
+  }
+
   /** Receives a photo from outside the chat and sends its preview to the user's chat. */
   async receiveAndNotify(input: IncomingPhoto): Promise<RequestWithPreview & { delivered: boolean }> {
     const result = await this.receive(input);
@@ -225,7 +309,10 @@ export class PhotoService {
    * Approved requests are the approval service's to finish (it also updates their cards).
    */
   async resumeInterrupted(): Promise<number> {
-    const stuck = (await this.deps.requests.listByState('applying')).filter((r) => r.flow !== 'approval');
+    // Imports finish their own (core/import/import-service.ts): the person did not ask, so nobody is told.
+    const stuck = (await this.deps.requests.listByState('applying')).filter(
+      (r) => r.flow !== 'approval' && r.source !== 'import',
+    );
     for (const request of stuck) {
       let error: AppError | undefined;
       let preview: Uint8Array | null = null;
@@ -509,6 +596,7 @@ export class PhotoService {
 /** Where a request goes when Microsoft 365 is busy while writing it. */
 function busyStateOf(request: PhotoRequest): RequestState {
   if (request.flow === 'approval') return 'approved';
+  if (request.source === 'import') return 'failed';
   if (request.flow === 'undo') return 'failed';
   return 'previewed';
 }

@@ -74,7 +74,7 @@ export type RequestState =
   | 'superseded';
 
 /** How the photo reached us. */
-export type PhotoSource = 'teams-file' | 'inline-image' | 'upload-page' | 'tab' | 'undo';
+export type PhotoSource = 'teams-file' | 'inline-image' | 'upload-page' | 'tab' | 'undo' | 'import';
 
 /** Which use case owns a request: absent is self-service (confirm writes at once). */
 type RequestFlow = 'approval' | 'undo';

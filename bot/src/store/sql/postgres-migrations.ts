@@ -326,4 +326,57 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ALTER TABLE tenant_settings ADD COLUMN face_rules TEXT;
   ALTER TABLE photo_sightings ADD COLUMN face_check TEXT;
   `,
+  // 8: store/migrations.ts 12, bulk import.
+  `
+  CREATE TABLE import_jobs (
+    id            TEXT PRIMARY KEY,
+    created_by    TEXT NOT NULL,
+    source_name   TEXT NOT NULL,
+    source_path   TEXT,
+    options       TEXT NOT NULL,
+    state         TEXT NOT NULL,
+    error         TEXT,
+    checked_files INTEGER NOT NULL DEFAULT 0,
+    total_files   INTEGER,
+    locale        TEXT NOT NULL,
+    created_at    BIGINT NOT NULL,
+    updated_at    BIGINT NOT NULL,
+    lease_owner   TEXT,
+    lease_until   BIGINT
+  );
+  CREATE INDEX import_jobs_state ON import_jobs (state, created_at);
+  CREATE TABLE import_items (
+    job_id        TEXT NOT NULL,
+    seq           INTEGER NOT NULL,
+    file          TEXT NOT NULL,
+    bytes         BIGINT NOT NULL,
+    content_hash  TEXT,
+    user_id       TEXT,
+    upn           TEXT,
+    display_name  TEXT,
+    matched_by    TEXT,
+    plan          TEXT NOT NULL,
+    reason        TEXT,
+    reason_params TEXT,
+    warnings      TEXT NOT NULL DEFAULT '[]',
+    outcome       TEXT NOT NULL,
+    request_id    TEXT,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    not_before    BIGINT,
+    error         TEXT,
+    master        BYTEA,
+    preview       BYTEA,
+    PRIMARY KEY (job_id, seq)
+  );
+  CREATE INDEX import_items_outcome ON import_items (job_id, outcome, seq);
+  CREATE TABLE import_fingerprints (
+    user_id      TEXT PRIMARY KEY,
+    job_id       TEXT NOT NULL,
+    request_id   TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    shown_hash   TEXT,
+    shown_etag   TEXT,
+    applied_at   BIGINT NOT NULL
+  );
+  `,
 ];
