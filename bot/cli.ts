@@ -12,6 +12,7 @@ import { approvalsCommand } from './src/cli/approvals-command';
 import { auditCommand } from './src/cli/audit-command';
 import { broadcastCommand, coverageCommand } from './src/cli/admin-commands';
 import { storeCommand } from './src/cli/store-command';
+import { importCommand } from './src/cli/import-command';
 import { demoSeed, startLocalTenant } from '../emulator';
 
 const USAGE = `Usage:
@@ -23,6 +24,8 @@ const USAGE = `Usage:
   headshot coverage --as <upn> [--json|--csv] [--cached]
   headshot broadcast --as <upn> --audience <category|group:<id>|everyone> --message <file|reminder> [--at <time>] [--dry-run]
   headshot broadcast report|cancel <campaignId> --as <upn> [--json|--csv]   headshot broadcast list --as <upn>
+  headshot import <folder|zip> --as <upn> [--match auto|upn|mail|employeeId|name] [--dry-run] [--only-missing] [--overwrite-changed] [--approval] [--json]
+  headshot import apply|undo|cancel|report <importId> --as <upn>   headshot import list --as <upn>
   headshot store migrate --from sqlite:<file> --to postgres://user@host:port/database [--json]
 `;
 
@@ -84,6 +87,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     );
   if (command === 'broadcast')
     return broadcastCommand(
+      [sub, ...rest].filter((a): a is string => a !== undefined),
+      io,
+    );
+  if (command === 'import')
+    return importCommand(
       [sub, ...rest].filter((a): a is string => a !== undefined),
       io,
     );

@@ -110,6 +110,17 @@ const schema = z.object({
   BROADCAST_PROGRESS_SECONDS: z.coerce.number().positive().default(3),
   BROADCAST_POLL_MS: z.coerce.number().int().positive().default(1000),
   BROADCAST_BACKOFF_MS: z.coerce.number().int().positive().default(1000),
+  /** Bulk import (docs/import.md): Graph's directory write limits the import paces within, per app and per tenant. */
+  IMPORT_WRITES_PER_150S: z.coerce.number().int().positive().max(1_000_000).default(3_000),
+  IMPORT_WRITES_PER_5MIN: z.coerce.number().int().positive().max(1_000_000).default(18_000),
+  /** Share of each window left to people changing their own photo while an import writes. */
+  IMPORT_HEADROOM: z.coerce.number().min(0).max(0.9).default(0.1),
+  IMPORT_MAX_FILES: z.coerce.number().int().positive().max(200_000).default(20_000),
+  /** Most bytes of an import once unpacked, and of a zip uploaded from the tab. */
+  IMPORT_MAX_MEGABYTES: z.coerce.number().int().positive().max(100_000).default(4_096),
+  IMPORT_MAX_RATIO: z.coerce.number().positive().max(10_000).default(100),
+  IMPORT_POLL_MS: z.coerce.number().int().positive().default(1000),
+  IMPORT_LEASE_SECONDS: z.coerce.number().positive().default(30),
   TEAMS_SERVICE_URL: z.url().optional(),
 });
 
@@ -232,6 +243,17 @@ export interface Config {
     backoffMs: number;
     /** Teams' service URL for people Headshot never talked to (m365; default: the newest stored chat's). */
     serviceUrl?: string;
+  };
+  /** Bulk import (docs/import.md). */
+  import: {
+    writesPer150s: number;
+    writesPer5min: number;
+    headroom: number;
+    maxFiles: number;
+    maxBytes: number;
+    maxRatio: number;
+    pollMs: number;
+    leaseSeconds: number;
   };
 }
 
@@ -376,6 +398,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pollMs: e.BROADCAST_POLL_MS,
       backoffMs: e.BROADCAST_BACKOFF_MS,
       serviceUrl: e.TEAMS_SERVICE_URL?.replace(/\/$/, ''),
+    },
+    import: {
+      writesPer150s: e.IMPORT_WRITES_PER_150S,
+      writesPer5min: e.IMPORT_WRITES_PER_5MIN,
+      headroom: e.IMPORT_HEADROOM,
+      maxFiles: e.IMPORT_MAX_FILES,
+      maxBytes: e.IMPORT_MAX_MEGABYTES * 1_048_576,
+      maxRatio: e.IMPORT_MAX_RATIO,
+      pollMs: e.IMPORT_POLL_MS,
+      leaseSeconds: e.IMPORT_LEASE_SECONDS,
     },
   };
   if (mode === 'm365' && config.sharePoint.mySiteUrl && credential?.kind === 'secret') {

@@ -21,6 +21,13 @@ const directorySyncScheduleSchema = z.object({
     .nullable(),
 });
 const throttlingSchema = z.object({ photoRequestsPerSecond: z.number().positive().max(100_000).nullable() });
+const writeWindowSchema = z.object({
+  limit: z.number().int().positive().max(10_000_000),
+  windowSeconds: z.number().positive().max(86_400),
+});
+const directoryWritesSchema = z.object({
+  limits: z.object({ perApp: writeWindowSchema, perTenant: writeWindowSchema }).nullable(),
+});
 
 function userOr404(state: TenantState, idOrUpn: string): SeedUser {
   const user = state.directory.find(idOrUpn);
@@ -176,6 +183,20 @@ export function registerControlSyncRoutes(server: Server, state: TenantState): v
     plainRoute(async (req, res) => {
       state.sync.teamsRefreshSeconds = (await controlBody(req, teamsCacheSchema)).refreshAfterSeconds;
       sendJson(res, 200, { refreshAfterSeconds: state.sync.teamsRefreshSeconds });
+    }),
+  );
+
+  // Graph's directory write limits on photo writes (on by default with Microsoft's numbers; null turns them off).
+  server.get(
+    '/_control/throttling/directory-writes',
+    plainRoute(async (_req, res) => sendJson(res, 200, state.writeLimiter.status())),
+  );
+
+  server.put(
+    '/_control/throttling/directory-writes',
+    plainRoute(async (req, res) => {
+      state.writeLimiter.configure((await controlBody(req, directoryWritesSchema)).limits);
+      sendJson(res, 200, state.writeLimiter.status());
     }),
   );
 

@@ -18,6 +18,7 @@ const KNOWN: Record<string, (u: SeedUser) => unknown> = {
   givenName: (u) => u.givenName,
   jobTitle: (u) => u.jobTitle ?? null,
   department: (u) => u.department ?? null,
+  employeeId: (u) => u.employeeId ?? null,
   mail: (u) => u.mail,
   mailNickname: (u) => u.upn.split('@')[0] ?? null,
   preferredLanguage: (u) => u.preferredLanguage,

@@ -49,6 +49,12 @@ function applyCors(req: IncomingMessage, res: ServerResponse): boolean {
 const PHOTO_PATH = /^\/(?:v1\.0|beta)\/(?:users\/[^/]+|me)\/photos?(?:\/|$)/;
 
 /** The calling app of a bearer token, read without verifying it (the route verifies); 'anonymous' when unreadable. */
+/** The request said it can wait (`x-ms-throttle-priority: low`). */
+function lowPriority(req: IncomingMessage): boolean {
+  const v = req.headers['x-ms-throttle-priority'];
+  return typeof v === 'string' && v.trim().toLowerCase() === 'low';
+}
+
 function callerAppId(req: IncomingMessage): string {
   const token = /^Bearer\s+([^.\s]+)\.([^.\s]+)\./i.exec(req.headers.authorization ?? '');
   if (token === null) return 'anonymous';
@@ -133,6 +139,7 @@ export async function runPipeline(
       requestId: meta.requestId,
       clientRequestId: meta.clientRequestId,
       ...(typeof ua === 'string' ? { userAgent: ua } : {}),
+      ...(lowPriority(req) ? { throttlePriority: 'low' } : {}),
     });
     logger?.(`${method} ${path} ${res.statusCode} ${Date.now() - started}ms`);
   });
@@ -142,6 +149,17 @@ export async function runPipeline(
   if (hit?.answer !== undefined) {
     answerFault(req, res, family, hit.answer);
     return true;
+  }
+  if (family === 'graph' && PHOTO_PATH.test(path) && ['PUT', 'PATCH', 'DELETE'].includes(method)) {
+    const write = state.writeLimiter.take(callerAppId(req), lowPriority(req));
+    if (!write.allowed) {
+      const message =
+        'Too many directory writes for this application and tenant. Retry after the time given in Retry-After.';
+      sendJson(res, 429, graphErrorBody(req, 'TooManyRequests', message), {
+        'Retry-After': String(write.retryAfterSeconds),
+      });
+      return true;
+    }
   }
   if (family === 'graph' && PHOTO_PATH.test(path)) {
     const decision = state.photoLimiter.take(callerAppId(req));

@@ -49,6 +49,8 @@ export interface SeedUser {
   jobTitle?: string | null;
   /** The user's department (Graph `department`), for reports per department. */
   department?: string | null;
+  /** The HR system's id of the person (Graph `employeeId`), what photo files from HR are often named after. */
+  employeeId?: string | null;
   /** Windows time zone name returned by mailboxSettings (derived from the language when absent). */
   timeZone?: string;
   /**
@@ -157,6 +159,7 @@ const seedUserSchema = z.object({
   licensed: z.boolean().optional(),
   jobTitle: z.string().nullable().optional(),
   department: z.string().nullable().optional(),
+  employeeId: z.string().max(16).nullable().optional(),
   timeZone: z.string().optional(),
   workingHours: workingHoursSchema.optional(),
   onPremisesThumbnailPhoto: z.object({ bytes: z.number().int().nonnegative() }).optional(),

@@ -6,6 +6,8 @@ export interface LoggedRequest {
   /** Arrival time on the virtual clock (ISO). */
   at: string;
   userAgent?: string;
+  /** `low` when the request carried `x-ms-throttle-priority: low`. */
+  throttlePriority?: 'low';
   requestId: string;
   /** The caller's client-request-id (or one made up); a `$batch`'s inner requests carry the batch's. */
   clientRequestId: string;

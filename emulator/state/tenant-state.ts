@@ -11,6 +11,7 @@ import { VirtualClock } from './clock';
 import { Directory } from './directory';
 import { FaultInjector } from './fault-injector';
 import { PhotoRateLimiter } from './photo-rate-limit';
+import { DirectoryWriteLimiter, GRAPH_DIRECTORY_WRITE_LIMITS } from './directory-write-limit';
 import { PhotoStore } from './photo-store';
 import { PhotoSync } from './photo-sync';
 import { RequestLog } from './request-log';
@@ -34,6 +35,8 @@ export class TenantState {
   readonly sharePoint = new SharePointStore();
   readonly sync: PhotoSync = new PhotoSync(this);
   readonly photoLimiter = new PhotoRateLimiter();
+  /** Graph's directory write limits on photo writes (on, with Microsoft's numbers, after every reset). */
+  readonly writeLimiter = new DirectoryWriteLimiter();
   readonly faults = new FaultInjector();
   readonly requests = new RequestLog();
   readonly connector = new ActivityLog();
@@ -118,6 +121,7 @@ export class TenantState {
     this.connector.clear();
     this.connectorLimiter.reset();
     this.photoLimiter.configure(null);
+    this.writeLimiter.configure(GRAPH_DIRECTORY_WRITE_LIMITS);
     this.files.clear();
     await this.applySeed(this.initialSeed);
   }

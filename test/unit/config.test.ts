@@ -85,6 +85,16 @@ test('an empty environment is local mode with the documented defaults', () => {
       backoffMs: 1000,
       serviceUrl: undefined,
     },
+    import: {
+      writesPer150s: 3000,
+      writesPer5min: 18000,
+      headroom: 0.1,
+      maxFiles: 20000,
+      maxBytes: 4096 * 1048576,
+      maxRatio: 100,
+      pollMs: 1000,
+      leaseSeconds: 30,
+    },
   });
 });
 

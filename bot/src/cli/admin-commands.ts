@@ -30,6 +30,9 @@ import type { SqlDb } from '../store/sql/sql-db';
 import { SqlAuditLog } from '../store/sql-audit-log';
 import { SqlConversationStore } from '../store/sql-conversation-store';
 import { commandContext, type CommandIo } from './prologue';
+import type { Client } from '@microsoft/microsoft-graph-client';
+import type { Clock } from '../core/clock';
+import type { Mode } from '../wiring/mode';
 
 const COVERAGE_USAGE = `Usage:
   headshot coverage --as <userPrincipalName> [--json|--csv] [--cached]
@@ -43,18 +46,27 @@ const BROADCAST_USAGE = `Usage:
   headshot broadcast list --as <upn> [--json]
 `;
 
-class UsageError extends Error {}
+/** A command line that cannot be run as given (exit 2, with the usage). */
+export class UsageError extends Error {}
 const NOT_ADMIN = 77;
 
+/** What an admin command runs with. */
 interface Context {
   config: Readonly<Config>;
   db: SqlDb;
   admin: AdminWiring;
   audience: GraphAudienceSource;
   actor: string;
+  graph: Client;
+  mode: Mode;
+  clock: Clock;
 }
 
-async function withAdmin(
+/**
+ * Runs `run` for the admin `as` names (else HEADSHOT_AS); anyone else is exit 77. Usage errors are exit 2, AppErrors
+ * of `badInput` families (and broadcast.*) exit 2, anything else exit 1.
+ */
+export async function withAdmin(
   io: CommandIo,
   usage: string,
   as: string | undefined,
@@ -71,13 +83,14 @@ async function withAdmin(
   const db = await ctx.openDb();
   try {
     const graph = ctx.graph();
+    const clock = await ctx.clock();
     const admin = composeAdmin({
       config,
       db,
       graph,
       mode: ctx.mode,
       conversations: new SqlConversationStore(db),
-      clock: await ctx.clock(),
+      clock,
       logger: createLogger('silent'),
       audit: new SqlAuditLog(db),
     });
@@ -85,7 +98,16 @@ async function withAdmin(
       io.stderr(`headshot: ${actor}: ${t('en', 'errors.admin.forbidden')}\n`);
       return NOT_ADMIN;
     }
-    return await run({ config, db, admin, audience: new GraphAudienceSource(graph, admin.coverageStore), actor });
+    return await run({
+      config,
+      db,
+      admin,
+      audience: new GraphAudienceSource(graph, admin.coverageStore),
+      actor,
+      graph,
+      mode: ctx.mode,
+      clock,
+    });
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.stderr(`${(err as Error).message}\n${usage}`);
@@ -94,7 +116,7 @@ async function withAdmin(
     const e = toAppError(err);
     io.stderr(`headshot: ${e.code}: ${e.message}\n`);
     if (e.code === 'admin.forbidden') return NOT_ADMIN;
-    return e.code.startsWith('broadcast.') ? 2 : 1;
+    return e.code.startsWith('broadcast.') || e.code.startsWith('import.') ? 2 : 1;
   } finally {
     await db.close();
   }

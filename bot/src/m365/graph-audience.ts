@@ -55,7 +55,7 @@ async function* graphPages(graph: Client, first: string): AsyncGenerator<GraphUs
       throw fromGraphError(err);
     }
     yield (body.value ?? []).filter((o) => !o['@odata.type'] || o['@odata.type'] === '#microsoft.graph.user');
-    next = relative(body['@odata.nextLink']);
+    next = relativeNextLink(body['@odata.nextLink']);
   }
 }
 
@@ -63,7 +63,7 @@ async function* graphPages(graph: Client, first: string): AsyncGenerator<GraphUs
  * A nextLink as a path under the version root: the SDK takes only https URLs as absolute, so the
  * local tenant's http links (and any link) are passed as path and query.
  */
-function relative(link: string | undefined): string | undefined {
+export function relativeNextLink(link: string | undefined): string | undefined {
   if (!link || !/^https?:\/\//i.test(link)) return link;
   const u = new URL(link);
   return `${u.pathname.replace(/^\/(v1\.0|beta)(?=\/)/, '')}${u.search}`;

@@ -1,5 +1,5 @@
 /** ProfilePhotos on Microsoft Graph: `/users/{id}/photo`. */
-import { Client, GraphError, ResponseType } from '@microsoft/microsoft-graph-client';
+import { Client, GraphError, GraphRequest, ResponseType } from '@microsoft/microsoft-graph-client';
 import type { PhotoMeta, ProfilePhotos } from '../core/photo/profile-photo-ports';
 import { fromGraphError, graphErrorCode } from './graph-errors';
 
@@ -7,13 +7,29 @@ import { fromGraphError, graphErrorCode } from './graph-errors';
 const isImageNotFound = (err: unknown): boolean =>
   err instanceof GraphError && err.statusCode === 404 && graphErrorCode(err) === 'ImageNotFound';
 
+/**
+ * Graph's header for work that can wait: under load Graph throttles low-priority requests first, so people
+ * changing their own photo keep priority over a bulk import (Microsoft Graph throttling guidance,
+ * "x-ms-throttle-priority").
+ */
+const LOW_PRIORITY = 'x-ms-throttle-priority';
+
 /** Reads and writes profile photos through the Graph client (app permission ProfilePhoto.ReadWrite.All). */
 export class GraphProfilePhotos implements ProfilePhotos {
-  constructor(private readonly graph: Client) {}
+  /** `lowPriority`: every request says it can wait (the import's reads). */
+  constructor(
+    private readonly graph: Client,
+    private readonly options: { lowPriority?: boolean } = {},
+  ) {}
+
+  private api(path: string, lowPriority = false): GraphRequest {
+    const request = this.graph.api(path);
+    return lowPriority || this.options.lowPriority ? request.header(LOW_PRIORITY, 'low') : request;
+  }
 
   async getMeta(userId: string): Promise<PhotoMeta | null> {
     try {
-      const meta = (await this.graph.api(`/users/${encodeURIComponent(userId)}/photo`).get()) as {
+      const meta = (await this.api(`/users/${encodeURIComponent(userId)}/photo`).get()) as {
         width?: number;
         height?: number;
         '@odata.mediaEtag'?: string;
@@ -27,8 +43,7 @@ export class GraphProfilePhotos implements ProfilePhotos {
 
   async get(userId: string): Promise<Uint8Array | null> {
     try {
-      const body = (await this.graph
-        .api(`/users/${encodeURIComponent(userId)}/photo/$value`)
+      const body = (await this.api(`/users/${encodeURIComponent(userId)}/photo/$value`)
         .responseType(ResponseType.ARRAYBUFFER)
         .get()) as ArrayBuffer;
       return new Uint8Array(body);
@@ -38,11 +53,10 @@ export class GraphProfilePhotos implements ProfilePhotos {
     }
   }
 
-  async put(userId: string, jpeg: Uint8Array): Promise<void> {
+  async put(userId: string, jpeg: Uint8Array, options: { lowPriority?: boolean } = {}): Promise<void> {
     try {
       // image/jpeg, not octet-stream: the SDK's RetryHandler only retries bodies it considers buffered.
-      await this.graph
-        .api(`/users/${encodeURIComponent(userId)}/photo/$value`)
+      await this.api(`/users/${encodeURIComponent(userId)}/photo/$value`, options.lowPriority)
         .header('Content-Type', 'image/jpeg')
         .put(Buffer.from(jpeg));
     } catch (err) {
@@ -52,7 +66,7 @@ export class GraphProfilePhotos implements ProfilePhotos {
 
   async remove(userId: string): Promise<void> {
     try {
-      await this.graph.api(`/users/${encodeURIComponent(userId)}/photo/$value`).delete();
+      await this.api(`/users/${encodeURIComponent(userId)}/photo/$value`).delete();
     } catch (err) {
       if (isImageNotFound(err)) return;
       throw fromGraphError(err);

@@ -54,7 +54,12 @@ export function parseMapping(text: string): MappingRow[] {
     const clean = text.replace(/^\uFEFF/, '');
     const firstLine = clean.split(/\r?\n/, 1)[0] ?? '';
     const delimiter = firstLine.includes(';') && !firstLine.includes(',') ? ';' : ',';
-    records = parseCsv(clean, { delimiter, skip_empty_lines: true, trim: true, relax_column_count: true }) as string[][];
+    records = parseCsv(clean, {
+      delimiter,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+    }) as string[][];
   } catch (err) {
     throw new AppError('import.invalid_mapping', (err as Error).message, { status: 400, params: { line: 0 } });
   }
@@ -115,7 +120,12 @@ function readEntry(zip: ZipFile, entry: Entry, max: number): Promise<Uint8Array>
         size += chunk.length;
         if (size > max) {
           stream.destroy();
-          reject(new AppError('import.archive_too_big', `entry ${entry.fileName}`, { status: 413, params: { file: entry.fileName } }));
+          reject(
+            new AppError('import.archive_too_big', `entry ${entry.fileName}`, {
+              status: 413,
+              params: { file: entry.fileName },
+            }),
+          );
           return;
         }
         chunks.push(chunk);
@@ -176,7 +186,8 @@ export async function openZipSource(file: string, name: string, limits: ArchiveL
           status: 413,
           params: { max: limits.maxFiles },
         });
-      const bomb = e.uncompressedSize > 1_048_576 && e.uncompressedSize > limits.maxRatio * Math.max(1, e.compressedSize);
+      const bomb =
+        e.uncompressedSize > 1_048_576 && e.uncompressedSize > limits.maxRatio * Math.max(1, e.compressedSize);
       if (bomb || total > limits.maxTotalBytes)
         throw new AppError('import.archive_too_big', `inflates to ${total}`, {
           status: 413,
@@ -211,6 +222,7 @@ export async function openZipSource(file: string, name: string, limits: ArchiveL
           yield {
             path: e.fileName,
             bytes: e.uncompressedSize,
+            maxBytes: limits.maxEntryBytes,
             ...(problem ? { problem } : {}),
             read: () => readEntry(z, e, limits.maxEntryBytes),
           };
@@ -286,6 +298,7 @@ export async function openFolderSource(dir: string, limits: ArchiveLimits): Prom
         yield {
           path: f.rel,
           bytes: f.size,
+          maxBytes: limits.maxEntryBytes,
           ...(problem ? { problem } : {}),
           read: async () => {
             // O_NOFOLLOW: a file swapped for a link after the listing is refused, not followed.
@@ -293,7 +306,10 @@ export async function openFolderSource(dir: string, limits: ArchiveLimits): Prom
             try {
               const { size } = await handle.stat();
               if (size > limits.maxEntryBytes)
-                throw new AppError('import.archive_too_big', `entry ${f.rel}`, { status: 413, params: { file: f.rel } });
+                throw new AppError('import.archive_too_big', `entry ${f.rel}`, {
+                  status: 413,
+                  params: { file: f.rel },
+                });
               return new Uint8Array(await handle.readFile());
             } finally {
               await handle.close();

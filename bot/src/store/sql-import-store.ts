@@ -138,11 +138,11 @@ const marks = (n: number): string => Array.from({ length: n }, () => '?').join('
 export class SqlImportStore implements ImportStore {
   constructor(private readonly db: SqlDb) {}
 
-  async createJob(job: ImportJob): Promise<void> {
+  async createJob(job: ImportJob, owner: string, leaseUntil: Date): Promise<void> {
     await this.db.run(
       `INSERT INTO import_jobs (id, created_by, source_name, source_path, options, state, error, checked_files,
-         total_files, locale, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         total_files, locale, created_at, updated_at, lease_owner, lease_until)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         job.id,
         job.createdBy,
@@ -156,6 +156,8 @@ export class SqlImportStore implements ImportStore {
         job.locale,
         job.createdAt.getTime(),
         job.updatedAt.getTime(),
+        owner,
+        leaseUntil.getTime(),
       ],
     );
   }

@@ -16,9 +16,7 @@ import type { ApprovalService } from '../core/approval/approval-service';
 import { UploadRateLimiter } from '../core/photo/upload-rate-limiter';
 import type { AdminPolicy } from '../core/admin/admin-policy';
 import { createLogger, type Logger } from '../logger';
-import { faceCheckerFor } from '../photo/face-check';
 import { faceCheckOf } from '../core/coverage/photo-age';
-import { SharpImageProcessor } from '../photo/sharp-image-processor';
 import type { SqlDb } from '../store/sql/sql-db';
 import { SqlRequestRepository } from '../store/sql-request-repository';
 import { SqlRequestCardStore } from '../store/sql-request-cards';
@@ -56,6 +54,7 @@ import { composeTab } from './compose-tab';
 import { resolveMode, type Mode } from './mode';
 import { startBackground } from './timers';
 import { composeFollowThrough } from './compose-follow-through';
+import { composeImport, configuredPipeline, startImportWorker, type ImportWiring } from './compose-import';
 import type { FollowUpStore } from '../core/status/follow-through-types';
 
 /** Overrides for tests and tools. */
@@ -78,6 +77,8 @@ export interface RunningHeadshot extends LocalParts {
   admin: AdminWiring;
   /** Follow-ups of photo changes (the time-to-visible report). */
   followUps: FollowUpStore;
+  /** Bulk import (docs/import.md). */
+  imports: ImportWiring;
   /** The store (SQLite or PostgreSQL). */
   db: SqlDb;
   /** The HTTP server (route enumeration in tests). */
@@ -170,19 +171,10 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     clock,
     logger,
   });
-  // The face check's detector (a worker thread), stopped with the service.
-  const faces = faceCheckerFor(config.photo.faceCheck);
+  // The pipeline, with the face check's detector (a worker thread, stopped with the service).
+  const { images, faces } = configuredPipeline(config);
   const photos = new PhotoService({
-    images: new SharpImageProcessor({
-      maxBytes: config.photo.maxBytes,
-      maxPixels: config.photo.maxPixels,
-      minSide: config.photo.minSide,
-      background: config.photo.background,
-      concurrency: config.photo.concurrency,
-      queueLimit: config.photo.queueLimit,
-      heicMemoryMb: config.photo.heicMemoryMb,
-      faces,
-    }),
+    images,
     photos: new GraphProfilePhotos(graph),
     requests,
     audit,
@@ -206,6 +198,20 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     },
   });
   const approvals = composeApprovals({ db, graph, requests, audit, conversations, photos, clock, logger, outbox });
+  // Bulk import: the service checks uploads and writes every import (docs/import.md).
+  const imports = composeImport({
+    config,
+    db,
+    graph,
+    tenantId: mode.tenantId,
+    images,
+    audit,
+    clock,
+    policy,
+    guidelines: async () => (await tenantSettings.get()).faceRules,
+    photos,
+    approvals,
+  });
   const admin = composeAdmin({
     config,
     metrics,
@@ -355,6 +361,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     syncClock: local?.clock ? () => local.clock!.sync() : undefined,
     logger,
   });
+  const importWorker = startImportWorker(imports, { pollMs: config.import.pollMs, logger });
   const playground = await local?.startPlayground(`${url}/api/messages`, logger);
 
   return {
@@ -367,6 +374,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     approvals,
     admin,
     followUps: follow.store,
+    imports,
     db,
     server,
     metrics,
@@ -374,6 +382,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
     async close() {
       await playground?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await importWorker.stop(options.shutdownGraceMs ?? 5_000);
       await background.stop(options.shutdownGraceMs ?? 5_000);
       await faces?.close();
       await db.close();

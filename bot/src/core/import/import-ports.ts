@@ -20,6 +20,8 @@ export interface ImportEntry {
   path: string;
   bytes: number;
   problem?: EntryProblem;
+  /** The largest a photo file may be, for `too_large`. */
+  maxBytes: number;
   read(): Promise<Uint8Array>;
 }
 
@@ -52,7 +54,8 @@ export interface ImportPeopleSource {
 
 /** Jobs, their rows with the prepared photos, and what earlier imports wrote. */
 export interface ImportStore {
-  createJob(job: ImportJob): Promise<void>;
+  /** Stores a new job, held by `owner` until `leaseUntil` (the check it starts with). */
+  createJob(job: ImportJob, owner: string, leaseUntil: Date): Promise<void>;
   getJob(id: string): Promise<ImportJob | null>;
   /** Newest first. */
   listJobs(limit: number): Promise<ImportJob[]>;

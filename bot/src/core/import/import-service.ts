@@ -63,6 +63,11 @@ export interface ImportServiceDeps {
   leaseMs: number;
   /** Waits (tests pass a fake). */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Elapsed time for the pace, Retry-After and the write rate (default Date.now): Graph's windows run on real time,
+   * whatever the business clock says (the local tenant's virtual clock, a test's clock).
+   */
+  wallMs?: () => number;
 }
 
 /** Hamming distance of two perceptual hashes in hex. */
@@ -90,10 +95,18 @@ interface Checked {
 
 export class ImportService {
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly wallMs: () => number;
   private readonly writtenAt: number[] = [];
+  private stopping = false;
 
   constructor(private readonly deps: ImportServiceDeps) {
     this.sleep = deps.sleep ?? defaultSleep;
+    this.wallMs = deps.wallMs ?? Date.now;
+  }
+
+  /** Stops the work in hand at the next row (shutdown); the job's lease runs out and whoever is next goes on. */
+  stop(): void {
+    this.stopping = true;
   }
 
   /** A new job in `checking`, held by `owner` while it checks `source`. */
@@ -103,6 +116,7 @@ export class ImportService {
     options: ImportOptions,
     locale: Locale,
     owner: string,
+    sourcePath?: string,
   ): Promise<ImportJob> {
     const { store, clock, newId, audit } = this.deps;
     const busy = (await store.listJobs(20)).find((j) => j.state === 'checking' && j.createdBy === actorId);
@@ -119,9 +133,9 @@ export class ImportService {
       createdAt: now,
       updatedAt: now,
       locale,
+      ...(sourcePath ? { sourcePath } : {}),
     };
-    await store.createJob(job);
-    await store.claimJob(owner, ['checking'], new Date(now.getTime() + this.deps.leaseMs), now);
+    await store.createJob(job, owner, new Date(now.getTime() + this.deps.leaseMs));
     await audit.append({
       at: now,
       actorId,
@@ -154,7 +168,7 @@ export class ImportService {
       let stopped = false;
       const running = new Set<Promise<void>>();
       for await (const entry of source.entries()) {
-        if (stopped) break;
+        if (stopped || this.stopping) break;
         seq++;
         if (done.has(seq)) continue;
         const mine = seq;
@@ -177,7 +191,7 @@ export class ImportService {
         if (running.size >= Math.max(1, this.deps.checkConcurrency)) await Promise.race(running);
       }
       await Promise.all(running);
-      if (stopped) {
+      if (stopped || this.stopping) {
         await store.releaseJob(jobId, owner);
         return await this.job(jobId);
       }
@@ -211,7 +225,7 @@ export class ImportService {
 
   private async allItems(jobId: string): Promise<ImportItem[]> {
     const out: ImportItem[] = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await this.deps.store.items(jobId, after, 1000);
       if (page.length === 0) return out;
       out.push(...page);
@@ -236,7 +250,16 @@ export class ImportService {
       outcome: 'not_written',
       attempts: 0,
     };
-    if (entry.problem) return { item: { ...base, reason: entry.problem } };
+    if (entry.problem)
+      return {
+        item: {
+          ...base,
+          reason: entry.problem,
+          ...(entry.problem === 'too_large'
+            ? { reasonParams: { maxMegabytes: Math.round(entry.maxBytes / 1_048_576) } }
+            : {}),
+        },
+      };
     const address = ctx.mapped.get(entry.path.toLowerCase());
     const match: MatchResult = address ? ctx.index.byAddress(address) : ctx.index.match(entry.path, job.options.match);
     if (match.kind === 'no_match')
@@ -280,7 +303,12 @@ export class ImportService {
       const e = toAppError(err);
       if (e.code === 'import.archive_unreadable' || e.code === 'import.archive_too_big') throw e;
       return {
-        item: { ...named, plan: 'invalid', reason: 'photo', reasonParams: { ...named.reasonParams, ...scalar(e.params), code: e.code } },
+        item: {
+          ...named,
+          plan: 'invalid',
+          reason: 'photo',
+          reasonParams: { ...named.reasonParams, ...scalar(e.params), code: e.code },
+        },
       };
     }
     const contentHash = this.deps.hash(bytes);
@@ -289,7 +317,7 @@ export class ImportService {
       warnings = applyGuidelines(prepared.warnings, ctx.guidelines);
     } catch (err) {
       const e = toAppError(err);
-      const rule = typeof e.messageKey === 'string' ? e.messageKey.split('.').pop() ?? '' : '';
+      const rule = typeof e.messageKey === 'string' ? (e.messageKey.split('.').pop() ?? '') : '';
       return {
         item: {
           ...named,
@@ -310,7 +338,9 @@ export class ImportService {
   }
 
   /** The pipeline, waiting while it is busy with people's own photos (an import never takes their place). */
-  private async prepare(bytes: Uint8Array): Promise<{ master: Uint8Array; preview: Uint8Array; warnings: PhotoWarning[] }> {
+  private async prepare(
+    bytes: Uint8Array,
+  ): Promise<{ master: Uint8Array; preview: Uint8Array; warnings: PhotoWarning[] }> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.deps.images.prepare(bytes);
@@ -340,7 +370,11 @@ export class ImportService {
       return { plan: 'changed', reason: 'changed' };
     }
     const elsewhere = await this.changedElsewhere(print, meta);
-    if (elsewhere) return { plan: 'changed_elsewhere', reason: options.overwriteChanged ? 'changed_elsewhere_overwrite' : 'changed_elsewhere' };
+    if (elsewhere)
+      return {
+        plan: 'changed_elsewhere',
+        reason: options.overwriteChanged ? 'changed_elsewhere_overwrite' : 'changed_elsewhere',
+      };
     if (print.contentHash === contentHash) return { plan: 'unchanged', reason: 'same_file' };
     return { plan: 'changed', reason: 'changed' };
   }
@@ -350,10 +384,7 @@ export class ImportService {
    * is far from the one read back after the write (the same ETag needs no second read; a new ETag alone is not a
    * change: Microsoft 365 re-encodes photos as it syncs them).
    */
-  private async changedElsewhere(
-    print: ImportFingerprint,
-    meta: { etag?: string } | null,
-  ): Promise<boolean> {
+  private async changedElsewhere(print: ImportFingerprint, meta: { etag?: string } | null): Promise<boolean> {
     if (!meta) return true;
     if (print.shownEtag && meta.etag && print.shownEtag === meta.etag) return false;
     const shown = await this.deps.photos.get(print.userId);
@@ -370,7 +401,12 @@ export class ImportService {
       list.push(item);
       byPerson.set(item.person.id, list);
     }
-    const rows: Array<{ seq: number; plan: ImportPlan; reason: string; reasonParams: Record<string, string | number> }> = [];
+    const rows: Array<{
+      seq: number;
+      plan: ImportPlan;
+      reason: string;
+      reasonParams: Record<string, string | number>;
+    }> = [];
     for (const list of byPerson.values()) {
       if (list.length < 2) continue;
       for (const i of list)
@@ -451,10 +487,20 @@ export class ImportService {
     return this.job(jobId);
   }
 
+  /** The newest imports first. */
+  list(limit: number): Promise<ImportJob[]> {
+    return this.deps.store.listJobs(limit);
+  }
+
+  /** Rows after `afterSeq`, in order. */
+  items(jobId: string, afterSeq: number, limit: number): Promise<ImportItem[]> {
+    return this.deps.store.items(jobId, afterSeq, limit);
+  }
+
   async progress(jobId: string): Promise<ImportProgress> {
     const job = await this.job(jobId);
     const counts = await this.deps.store.counts(jobId);
-    const now = this.deps.clock.now().getTime();
+    const now = this.wallMs();
     return {
       job,
       counts,
@@ -506,14 +552,14 @@ export class ImportService {
     const { store, clock, pace } = this.deps;
     const batch = this.deps.batch ?? 25;
     for (;;) {
-      if (!(await store.renewJob(job.id, owner, this.leaseEnd()))) return;
+      if (this.stopping || !(await store.renewJob(job.id, owner, this.leaseEnd()))) return;
       const current = await store.getJob(job.id);
       if (current?.state !== 'applying') return;
-      const rows = await store.due(job.id, ['writing', 'waiting'], clock.now(), batch);
+      const rows = await store.due(job.id, ['writing', 'waiting'], new Date(this.wallMs()), batch);
       if (rows.length === 0) {
         const next = await store.nextDue(job.id);
         if (next) {
-          await this.sleep(Math.max(50, Math.min(5_000, next.getTime() - clock.now().getTime())));
+          await this.sleep(Math.max(50, Math.min(5_000, next.getTime() - this.wallMs())));
           continue;
         }
         await store.moveJob(job.id, ['applying'], 'done', clock.now());
@@ -530,9 +576,10 @@ export class ImportService {
       }
       for (const row of rows) {
         if (row.outcome === 'waiting') {
-          for (let wait = pace.tryTake(clock.now().getTime()); wait > 0; wait = pace.tryTake(clock.now().getTime()))
+          for (let wait = pace.tryTake(this.wallMs()); wait > 0; wait = pace.tryTake(this.wallMs()))
             await this.sleep(Math.min(wait, 5_000));
         }
+        if (this.stopping) return;
         const stop = await this.writeRow(job, row);
         if (stop) break;
       }
@@ -545,7 +592,10 @@ export class ImportService {
     if (!photoService || !row.person) return false;
     const requestId = row.requestId ?? this.deps.newId();
     if (row.outcome === 'waiting') {
-      const took = await store.moveItem(job.id, row.seq, ['waiting'], 'writing', { requestId, attempts: row.attempts + 1 });
+      const took = await store.moveItem(job.id, row.seq, ['waiting'], 'writing', {
+        requestId,
+        attempts: row.attempts + 1,
+      });
       if (!took) return false;
     }
     const photo = await store.photo(job.id, row.seq);
@@ -572,7 +622,7 @@ export class ImportService {
       } else {
         await photoService.applyImported(input);
         await store.moveItem(job.id, row.seq, ['writing'], 'applied', { requestId });
-        this.writtenAt.push(clock.now().getTime());
+        this.writtenAt.push(this.wallMs());
         if (this.writtenAt.length > 5_000) this.writtenAt.splice(0, this.writtenAt.length - 5_000);
         await this.rememberShown(row, requestId, job.id);
       }
@@ -590,11 +640,11 @@ export class ImportService {
       const e = toAppError(err);
       if (e.retryable) {
         const waitMs = Math.max(1, e.retryAfterSeconds ?? 5) * 1000;
-        this.deps.pace.throttled(clock.now().getTime(), waitMs);
+        this.deps.pace.throttled(this.wallMs(), waitMs);
         // A new request next time: this one ended failed (nothing written).
         await store.moveItem(job.id, row.seq, ['writing'], 'waiting', {
           requestId: this.deps.newId(),
-          notBefore: new Date(clock.now().getTime() + waitMs),
+          notBefore: new Date(this.wallMs() + waitMs),
           error: e.code,
         });
         return true;
@@ -658,17 +708,28 @@ export class ImportService {
     const { store, clock, photoService } = this.deps;
     if (!photoService) return;
     for (;;) {
-      if (!(await store.renewJob(job.id, owner, this.leaseEnd()))) return;
-      const rows = await store.due(job.id, ['applied'], clock.now(), this.deps.batch ?? 25);
+      if (this.stopping || !(await store.renewJob(job.id, owner, this.leaseEnd()))) return;
+      const rows = await store.due(job.id, ['applied'], new Date(this.wallMs()), this.deps.batch ?? 25);
       if (rows.length === 0) {
         await store.moveJob(job.id, ['undoing'], 'undone', clock.now());
         return;
       }
       for (const row of rows) {
         if (!row.person || !row.requestId) continue;
-        for (let wait = this.deps.pace.tryTake(clock.now().getTime()); wait > 0; wait = this.deps.pace.tryTake(clock.now().getTime()))
+        for (let wait = this.deps.pace.tryTake(this.wallMs()); wait > 0; wait = this.deps.pace.tryTake(this.wallMs()))
           await this.sleep(Math.min(wait, 5_000));
         try {
+          // Only a photo Microsoft 365 still shows as the import left it is put back: a change made since (by the
+          // person in Outlook or Teams, by a later import) stays.
+          const print = await store.fingerprint(row.person.id);
+          if (
+            !print ||
+            print.jobId !== job.id ||
+            (await this.changedElsewhere(print, await this.deps.photos.getMeta(row.person.id)))
+          ) {
+            await store.moveItem(job.id, row.seq, ['applied'], 'kept', { error: 'photo_changed_since' });
+            continue;
+          }
           await photoService.undo(row.person.id, job.createdBy, { requestId: row.requestId, asAdmin: true });
           await store.moveItem(job.id, row.seq, ['applied'], 'undone', {});
           await store.dropFingerprint(row.person.id, job.id);
@@ -680,7 +741,7 @@ export class ImportService {
           } else if (e.code === 'undo.nothing_to_undo') {
             await store.moveItem(job.id, row.seq, ['applied'], 'kept', { error: 'photo_changed_since' });
           } else if (e.retryable) {
-            this.deps.pace.throttled(clock.now().getTime(), Math.max(1, e.retryAfterSeconds ?? 5) * 1000);
+            this.deps.pace.throttled(this.wallMs(), Math.max(1, e.retryAfterSeconds ?? 5) * 1000);
             break;
           } else {
             await store.moveItem(job.id, row.seq, ['applied'], 'kept', { error: e.code });

@@ -70,30 +70,14 @@ export function writesPhoto(plan: ImportPlan, options: Pick<ImportOptions, 'over
  * writes nothing); an undo moves applied rows to `undone` or `kept` (the person's photo changed since).
  */
 export type ImportOutcome =
-  | 'not_written'
-  | 'waiting'
-  | 'writing'
-  | 'applied'
-  | 'sent_for_approval'
-  | 'failed'
-  | 'cancelled'
-  | 'undone'
-  | 'kept';
+  'not_written' | 'waiting' | 'writing' | 'applied' | 'sent_for_approval' | 'failed' | 'cancelled' | 'undone' | 'kept';
 
 /**
  * The job: `checking` (files read, matched, prepared), `checked` (the table is ready; nothing written), `applying`,
  * `done`, `cancelled`, `failed` (the check could not finish: the archive was unreadable, or a restart lost the
  * upload), `undoing`, `undone`.
  */
-export type ImportState =
-  | 'checking'
-  | 'checked'
-  | 'applying'
-  | 'done'
-  | 'cancelled'
-  | 'failed'
-  | 'undoing'
-  | 'undone';
+export type ImportState = 'checking' | 'checked' | 'applying' | 'done' | 'cancelled' | 'failed' | 'undoing' | 'undone';
 
 /** One import. */
 export interface ImportJob {

@@ -31,7 +31,10 @@ export class WritePace {
 
   /** `headroom`: the share of each window left to everyone else (0.1 = the import takes at most 90%). */
   constructor(limits: readonly PaceLimit[], headroom = 0.1) {
-    this.budgets = limits.map((l) => ({ budget: Math.max(1, Math.floor(l.limit * (1 - headroom))), windowMs: l.windowMs }));
+    this.budgets = limits.map((l) => ({
+      budget: Math.max(1, Math.floor(l.limit * (1 - headroom))),
+      windowMs: l.windowMs,
+    }));
     this.longest = Math.max(1, ...limits.map((l) => l.windowMs));
   }
 

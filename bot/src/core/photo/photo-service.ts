@@ -234,7 +234,11 @@ export class PhotoService {
       subjectId: input.userId,
       requestId: input.requestId,
       outcome: 'ok',
-      detail: { source: 'import', importId: input.importId, warnings: input.warnings.map((w) => w.code).join(',') || null },
+      detail: {
+        source: 'import',
+        importId: input.importId,
+        warnings: input.warnings.map((w) => w.code).join(',') || null,
+      },
     });
   }
 
@@ -482,7 +486,8 @@ export class PhotoService {
     }
     try {
       if (removes) await photos.remove(request.userId);
-      else await photos.put(request.userId, photo.master);
+      // An import's write says it can wait: Graph then throttles it before people's own changes.
+      else await photos.put(request.userId, photo.master, request.source === 'import' ? { lowPriority: true } : {});
     } catch (err) {
       const e = toAppError(err);
       // Throttled or down: nothing was written. A self-service request goes back to previewed and can be

@@ -13,8 +13,8 @@ export interface ProfilePhotos {
   getMeta(userId: string): Promise<PhotoMeta | null>;
   /** The current photo's bytes at the largest size, or null when there is none. */
   get(userId: string): Promise<Uint8Array | null>;
-  /** Writes a JPEG as the user's photo. Throws AppError (m365.*) on failure. */
-  put(userId: string, jpeg: Uint8Array): Promise<void>;
+  /** Writes a JPEG as the user's photo (`lowPriority`: bulk work that can wait). Throws AppError (m365.*) on failure. */
+  put(userId: string, jpeg: Uint8Array, options?: { lowPriority?: boolean }): Promise<void>;
   /** Removes the user's photo (undo back to "no photo"); succeeds when there is none. Throws AppError (m365.*) on failure. */
   remove(userId: string): Promise<void>;
 }
