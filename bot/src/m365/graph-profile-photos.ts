@@ -1,5 +1,5 @@
 /** ProfilePhotos on Microsoft Graph: `/users/{id}/photo`. */
-import { Client, GraphError, GraphRequest, ResponseType } from '@microsoft/microsoft-graph-client';
+import { Client, GraphError, GraphRequest, ResponseType, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import type { PhotoMeta, ProfilePhotos } from '../core/photo/profile-photo-ports';
 import { fromGraphError, graphErrorCode } from './graph-errors';
 
@@ -56,9 +56,11 @@ export class GraphProfilePhotos implements ProfilePhotos {
   async put(userId: string, jpeg: Uint8Array, options: { lowPriority?: boolean } = {}): Promise<void> {
     try {
       // image/jpeg, not octet-stream: the SDK's RetryHandler only retries bodies it considers buffered.
-      await this.api(`/users/${encodeURIComponent(userId)}/photo/$value`, options.lowPriority)
-        .header('Content-Type', 'image/jpeg')
-        .put(Buffer.from(jpeg));
+      const request = this.api(`/users/${encodeURIComponent(userId)}/photo/$value`, options.lowPriority);
+      // Bulk writes are paced by their caller, which must see each 429 (its Retry-After pauses every write); the
+      // SDK's own retry would wait inside the one request instead.
+      if (options.lowPriority) request.middlewareOptions([new RetryHandlerOptions(1, 0)]);
+      await request.header('Content-Type', 'image/jpeg').put(Buffer.from(jpeg));
     } catch (err) {
       throw fromGraphError(err);
     }

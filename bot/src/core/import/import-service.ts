@@ -84,7 +84,12 @@ export function hashDistance(a: string, b: string): number {
   return d;
 }
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** A wait that does not keep the process alive (a stopping service's worker lets go at its next step). */
+const defaultSleep = (ms: number): Promise<void> =>
+  new Promise((r) => {
+    const timer = setTimeout(r, ms) as { unref?: () => void };
+    timer.unref?.();
+  });
 
 /** A row decided while checking, with its photo (kept only for rows that can be written). */
 interface Checked {
@@ -590,7 +595,15 @@ export class ImportService {
   private async writeRow(job: ImportJob, row: ImportItem): Promise<boolean> {
     const { store, clock, photoService } = this.deps;
     if (!photoService || !row.person) return false;
-    const requestId = row.requestId ?? this.deps.newId();
+    let requestId = row.requestId ?? this.deps.newId();
+    if (row.outcome === 'writing') {
+      // Left by a dead process: a request that ended without the photo (a failed write) is replaced by a new one.
+      const left = await photoService.get(requestId);
+      if (left && ['failed', 'cancelled', 'expired', 'superseded', 'rejected'].includes(left.state)) {
+        requestId = this.deps.newId();
+        if (!(await store.moveItem(job.id, row.seq, ['writing'], 'writing', { requestId }))) return false;
+      }
+    }
     if (row.outcome === 'waiting') {
       const took = await store.moveItem(job.id, row.seq, ['waiting'], 'writing', {
         requestId,
@@ -601,6 +614,9 @@ export class ImportService {
     const photo = await store.photo(job.id, row.seq);
     try {
       if (!photo) throw new AppError('internal', `row ${row.seq} has no photo`);
+      // A write a dead process left unrecorded: when Microsoft 365 already shows the photo, it is not sent again.
+      if (row.outcome === 'writing' && !job.options.approval && (await this.showsAlready(row.person.id, photo.master)))
+        await photoService.finishImportedShown(requestId);
       const input = {
         requestId,
         userId: row.person.id,
@@ -659,6 +675,18 @@ export class ImportService {
         outcome: 'failed',
         detail: { importId: job.id, code: e.code },
       });
+      return false;
+    }
+  }
+
+  /** True when Microsoft 365 shows this photo for the person now (within SAME_PHOTO_DISTANCE); false on a read error. */
+  private async showsAlready(userId: string, master: Uint8Array): Promise<boolean> {
+    try {
+      const shown = await this.deps.photos.get(userId);
+      if (!shown) return false;
+      const [a, b] = await Promise.all([this.deps.perceptualHash(shown), this.deps.perceptualHash(master)]);
+      return hashDistance(a, b) <= SAME_PHOTO_DISTANCE;
+    } catch {
       return false;
     }
   }

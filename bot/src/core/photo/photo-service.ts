@@ -189,6 +189,29 @@ export class PhotoService {
     return (await this.apply(request)).request;
   }
 
+  /**
+   * Finishes an import's request a dead process left `applying` when Microsoft 365 already shows its photo (the
+   * write went through, its answer was never recorded): applied without a second write. Null when it is not there.
+   */
+  async finishImportedShown(requestId: string): Promise<PhotoRequest | null> {
+    const request = await this.deps.requests.get(requestId);
+    if (request?.state !== 'applying' || request.source !== 'import') return request;
+    const photo = await this.deps.requests.getPhoto(requestId);
+    const applied = await this.move(requestId, 'applying', 'applied');
+    await this.deps.audit.append({
+      at: this.deps.clock.now(),
+      actorId: request.userId,
+      action: 'photo.apply',
+      subjectId: request.userId,
+      requestId,
+      outcome: 'ok',
+      detail: { bytes: photo?.master.byteLength ?? 0, found: 'already_shown' },
+    });
+    if (applied && photo && this.deps.afterApply)
+      await this.deps.afterApply(applied, photo.master).catch(() => undefined);
+    return applied;
+  }
+
   /** An import's photo as a previewed request of the person's, for the approval flow to take (nothing written). */
   async receiveImported(input: ImportedPhoto): Promise<PhotoRequest> {
     const existing = await this.deps.requests.get(input.requestId);
