@@ -1,6 +1,7 @@
 /**
  * Admin downloads behind short-lived signed links (the bot hands them out): `GET
- * /api/admin/coverage.csv?ticket=` and `GET /api/admin/broadcast-report.csv?ticket=`. The
+ * /api/admin/coverage.csv?ticket=`, `GET /api/admin/broadcast-report.csv?ticket=` and
+ * `GET /api/admin/import-report.csv?ticket=`. The
  * admin comes from the ticket and is checked again; rows are streamed a page at a time.
  */
 import type { Request, Response, Server } from 'restify';
@@ -9,6 +10,9 @@ import { COVERAGE_CSV_HEADER, CSV_BOM, REPORT_CSV_HEADER, coverageCsvLine, repor
 import type { BroadcastService } from '../core/broadcast/broadcast-service';
 import type { CoverageStore } from '../core/coverage/coverage-service';
 import { sendError } from './http-errors';
+import type { ImportService } from '../core/import/import-service';
+import { IMPORT_REPORT_HEADER, importReportLine } from '../i18n/import-messages';
+import { resolveLocale } from '../i18n/i18n';
 import { route, type AccessControl } from './route-rules';
 import type { DownloadSubject, SignedLinks } from './signed-links';
 
@@ -19,6 +23,8 @@ export interface AdminDownloadDeps {
   coverage: CoverageStore;
   /** The face check column of users' current photos (photo-age.ts faceCheckColumn). */
   faceChecks: (userIds: readonly string[]) => Promise<Map<string, string>>;
+  /** Bulk imports (their reports). */
+  imports?: ImportService;
 }
 
 const PAGE = 1000;
@@ -73,6 +79,31 @@ export function registerAdminDownloadRoutes(server: Server, deps: AdminDownloadD
           after = (rows[rows.length - 1] as (typeof rows)[number]).user.id;
         }
       });
+    } catch (err) {
+      sendError(req, res, err);
+    }
+  });
+
+  route(server, access, rule('/api/admin/import-report.csv'), async (req: Request, res: Response) => {
+    try {
+      const importId = await subjectOf(req, deps, 'import');
+      if (!deps.imports) throw new AppError('import.not_found', 'imports are not set up', { status: 404 });
+      const imports = deps.imports;
+      // In the words of the admin who made the import; not found answers before any byte is written.
+      const locale = resolveLocale((await imports.job(importId)).locale);
+      await streamCsv(
+        res,
+        `headshot-import-${importId}.csv`,
+        IMPORT_REPORT_HEADER.replace(CSV_BOM, ''),
+        async function* () {
+          for (let after = 0; ;) {
+            const rows = await imports.items(importId, after, PAGE);
+            if (rows.length === 0) return;
+            for (const r of rows) yield importReportLine(locale, r);
+            after = (rows[rows.length - 1] as (typeof rows)[number]).seq;
+          }
+        },
+      );
     } catch (err) {
       sendError(req, res, err);
     }

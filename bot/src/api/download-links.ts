@@ -1,4 +1,4 @@
-/** Links to the admin CSV downloads (coverage, campaign reports). */
+/** Links to the admin CSV downloads (coverage, campaign reports, import reports). */
 import type { AdminDownloadResource } from '../core/admin/download-resource';
 import type { DownloadSubject, SignedLinks } from './signed-links';
 
@@ -8,8 +8,12 @@ import type { DownloadSubject, SignedLinks } from './signed-links';
  */
 export function adminDownloadLinks(tickets: SignedLinks<DownloadSubject>, baseUrl: () => string) {
   return async (userId: string, resource: AdminDownloadResource): Promise<{ url: string; minutes: number }> => {
-    const name = resource.kind === 'coverage' ? `coverage:${resource.scanId}` : `report:${resource.campaignId}`;
-    const file = resource.kind === 'coverage' ? 'coverage.csv' : 'broadcast-report.csv';
+    const [name, file] =
+      resource.kind === 'coverage'
+        ? [`coverage:${resource.scanId}`, 'coverage.csv']
+        : resource.kind === 'report'
+          ? [`report:${resource.campaignId}`, 'broadcast-report.csv']
+          : [`import:${resource.importId}`, 'import-report.csv'];
     const ticket = await tickets.issue({ userId, resource: name });
     return { url: `${baseUrl()}/api/admin/${file}?ticket=${ticket}`, minutes: tickets.ttlSeconds / 60 };
   };

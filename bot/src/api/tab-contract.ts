@@ -45,9 +45,17 @@
  *   GET  /api/admin/settings                              admin         -> TenantSettingsView
  *   PUT  /api/admin/settings       TenantSettingsUpdate   admin         -> TenantSettingsView
  *   GET  /api/admin/follow-through                        admin         -> TimeToVisibleJson (last 30 days)
+ *   GET  /api/admin/imports                               admin         -> ImportProgressJson[] (the 20 newest)
+ *   POST /api/admin/imports?name&match&onlyMissing&overwriteChanged&approval   raw zip body -> ImportProgressJson (checking)
+ *   POST /api/admin/imports/folder  ImportFolderBody       admin, local mode only (404 otherwise) -> ImportProgressJson
+ *   GET  /api/admin/imports/:importId                     admin         -> ImportProgressJson
+ *   GET  /api/admin/imports/:importId/items?after&limit   admin         -> ImportItemJson[] (in file order)
+ *   POST /api/admin/imports/:importId/apply|cancel|undo   admin         -> ImportProgressJson
+ *   POST /api/admin/imports/:importId/report-link         admin         -> DownloadLink (the CSV report)
  */
 
 import type { CoverageView } from '../core/coverage/coverage-types';
+import type { ImportCounts, ImportItem, ImportJob } from '../core/import/import-types';
 import type { CampaignProgress, FunnelSummary } from '../core/broadcast/broadcast-types';
 import type { CampaignFunnel } from '../core/broadcast/funnel';
 import type {
@@ -450,4 +458,30 @@ export interface TimeToVisibleJson {
       string
     >;
   };
+}
+
+/** An import as the Admin page shows it (docs/import.md): the job, its counts, and how the writing goes. */
+export interface ImportProgressJson {
+  job: Omit<ImportJob, 'sourcePath' | 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };
+  counts: ImportCounts;
+  toWrite: number;
+  perMinute: number;
+  throttled: number;
+}
+
+/** One row of an import's table, with its words in the caller's language. */
+export interface ImportItemJson extends Omit<ImportItem, 'notBefore' | 'jobId'> {
+  planText: string;
+  outcomeText: string;
+  reasonText: string;
+  warningTexts: string[];
+}
+
+/** `POST /api/admin/imports/folder` (local mode): a folder on the service's machine. */
+export interface ImportFolderBody {
+  path: string;
+  match?: ImportJob['options']['match'];
+  onlyMissing?: boolean;
+  overwriteChanged?: boolean;
+  approval?: boolean;
 }

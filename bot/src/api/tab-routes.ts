@@ -7,6 +7,7 @@ import { registerPhotoRequestRoutes, type PhotoRequestRouteDeps } from './photo-
 import { registerApprovalRoutes, type ApprovalRouteDeps } from './approval-routes';
 import { registerAdminRoutes, type AdminRouteDeps } from './admin-routes';
 import { registerAdminSettingsRoutes, type AdminSettingsDeps } from './admin-settings-routes';
+import { registerAdminImportRoutes, type ImportRouteDeps } from './admin-import-routes';
 
 /** Everything the tab's API needs. */
 export interface TabRouteDeps {
@@ -16,6 +17,7 @@ export interface TabRouteDeps {
   approvals: ApprovalRouteDeps;
   admin: AdminRouteDeps;
   settings: AdminSettingsDeps;
+  imports: ImportRouteDeps;
 }
 
 /** Registers the tab's API (no answer is cached: security-headers.ts sends no-store on every one). */
@@ -26,4 +28,5 @@ export function registerTabRoutes(server: Server, deps: TabRouteDeps, access: Ac
   registerApprovalRoutes(server, deps.approvals, access);
   registerAdminRoutes(server, deps.admin, access);
   registerAdminSettingsRoutes(server, deps.settings, access);
+  registerAdminImportRoutes(server, deps.imports, access);
 }

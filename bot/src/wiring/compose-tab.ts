@@ -33,6 +33,7 @@ import { DEFAULT_AVATAR_SIDES } from '../photo/sharp-image-processor';
 
 import type { FollowUpStore } from '../core/status/follow-through-types';
 import { timeToVisibleOf } from '../core/status/time-to-visible';
+import type { ImportWiring } from './compose-import';
 /** What the tab's wiring needs. */
 export interface TabWiringArgs {
   config: Readonly<Config>;
@@ -58,6 +59,8 @@ export interface TabWiringArgs {
   mode: Mode;
   /** Local mode: the tickets of the bot's signed sign-in links. */
   signInLinks?: { verify(ticket: string): Promise<{ userId: string }> };
+  /** Bulk import (docs/import.md). */
+  imports: ImportWiring;
 }
 
 /** Builds the tab API's dependencies. */
@@ -132,6 +135,15 @@ export function composeTab(a: TabWiringArgs): TabRouteDeps {
       sharePointAvailable: a.status.sharePointAvailable,
       faceCheckEnabled: a.config.photo.faceCheck.enabled,
       names: (ids) => displayNamesOf(nameRunner, ids),
+    },
+    imports: {
+      imports: a.imports.service,
+      limits: a.imports.limits,
+      uploadDir: a.imports.uploadDir,
+      // A zip is at most what it unpacks to.
+      maxUploadBytes: a.config.import.maxBytes,
+      folders: a.config.mode === 'local',
+      downloadLink: a.downloadLink,
     },
   };
 }

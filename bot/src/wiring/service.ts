@@ -307,6 +307,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
       broadcasts: admin.broadcasts,
       coverage: admin.coverageStore,
       faceChecks: (userIds) => admin.photoAges.faceChecks(userIds),
+      imports: imports.service,
     },
     health: () => ({ mode: config.mode }),
     access,
@@ -331,6 +332,7 @@ export async function startHeadshot(config: Readonly<Config>, options: StartOpti
           downloadLink: adminLinks,
           mode,
           signInLinks: signInTickets,
+          imports,
         })
       : undefined,
     ops: {

@@ -1,2 +1,3 @@
-/** What an admin download link points at: a coverage scan's CSV or a campaign's report (the chat and the tab alike). */
-export type AdminDownloadResource = { kind: 'coverage'; scanId: string } | { kind: 'report'; campaignId: string };
+/** What an admin download link points at: a coverage scan's CSV, a campaign's report or an import's report (the chat and the tab alike). */
+export type AdminDownloadResource =
+  { kind: 'coverage'; scanId: string } | { kind: 'report'; campaignId: string } | { kind: 'import'; importId: string };

@@ -152,6 +152,11 @@ export class ImportService {
     return job;
   }
 
+  /** Lets go of a job `owner` created, for the service's worker to check (an upload). */
+  handOver(jobId: string, owner: string): Promise<void> {
+    return this.deps.store.releaseJob(jobId, owner);
+  }
+
   /**
    * Reads every file of `source`, matches it, runs the pipeline and decides what applying would do; stores each
    * row as it goes (a check taken over after a restart starts after the last stored row). Ends `checked`, or
