@@ -7,7 +7,7 @@
  */
 
 /** One sliding window. */
-export interface WriteWindow {
+interface WriteWindow {
   limit: number;
   windowSeconds: number;
 }

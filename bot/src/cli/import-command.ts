@@ -292,7 +292,7 @@ export async function importCommand(args: string[], io: CommandIo): Promise<numb
 }
 
 /** A job as scripts see it (where the machine keeps the source is left out). */
-export function publicJob(j: ImportJob): Omit<ImportJob, 'sourcePath'> {
+function publicJob(j: ImportJob): Omit<ImportJob, 'sourcePath'> {
   const { sourcePath: _hidden, ...rest } = j;
   return rest;
 }

@@ -33,7 +33,7 @@ export const planLabel = (locale: Locale, item: ImportItem): string => t(locale,
 export const outcomeLabel = (locale: Locale, item: ImportItem): string => t(locale, `import.outcomes.${item.outcome}`);
 
 /** The pipeline's warnings of a row, in words, separated by " | ". */
-export function warningWords(locale: Locale, item: ImportItem): string {
+function warningWords(locale: Locale, item: ImportItem): string {
   return item.warnings.map((w) => t(locale, `warnings.${w.code}`, w.params ?? {})).join(' | ');
 }
 

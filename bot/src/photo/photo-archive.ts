@@ -156,7 +156,7 @@ function refusalOf(err: unknown): AppError {
  * Opens a zip and checks it as a whole (names, links, count, sizes). Throws AppError import.archive_unreadable,
  * import.archive_unsafe, import.too_many_files, import.archive_too_big or import.empty.
  */
-export async function openZipSource(file: string, name: string, limits: ArchiveLimits): Promise<ImportSource> {
+async function openZipSource(file: string, name: string, limits: ArchiveLimits): Promise<ImportSource> {
   let zip: ZipFile;
   try {
     zip = await openZip(file);
@@ -256,7 +256,7 @@ async function walk(root: string): Promise<Array<{ rel: string; size: number; li
     for (const d of names) {
       const full = path.join(dir, d.name);
       const rel = path.relative(root, full).split(path.sep).join('/');
-      if (ignored(d.isDirectory() ? `${rel}/` : rel)) continue;
+      if (ignored(rel)) continue;
       if (d.isSymbolicLink()) out.push({ rel, size: 0, link: true });
       else if (d.isDirectory()) await visit(full);
       else if (d.isFile()) out.push({ rel, size: (await fsp.lstat(full)).size, link: false });
@@ -267,7 +267,7 @@ async function walk(root: string): Promise<Array<{ rel: string; size: number; li
 }
 
 /** Opens a folder (local mode and the CLI) with the same limits as a zip. */
-export async function openFolderSource(dir: string, limits: ArchiveLimits): Promise<ImportSource> {
+async function openFolderSource(dir: string, limits: ArchiveLimits): Promise<ImportSource> {
   let listed: Array<{ rel: string; size: number; link: boolean }>;
   try {
     listed = await walk(dir);

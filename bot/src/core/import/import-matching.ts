@@ -1,7 +1,8 @@
 /**
  * Which person a file is for, from its name (docs/import.md, "Matching"). Pure: the people come in as a list.
  *
- * A file name (without its folder and extension) is compared with each person's UPN, mail, employeeId, and name
+ * A file name (without its folder and extension) is compared with each person's UPN (or the part before the @),
+ * mail (or its part before the @), employeeId, and name
  * in the forms photographers and HR systems use: "First Last", "Last, First", "first.last", "first_last". Case and
  * accents are folded ("Łukasz Żółć" is "lukasz zolc"). A name more than one person has is never guessed: the row
  * is ambiguous and names the candidates. A mapping.csv (file, UPN or mail) beside the photos decides for the files
@@ -80,6 +81,7 @@ export class PeopleIndex {
   private readonly byUpn = new Map<string, MatchablePerson[]>();
   private readonly byAlias = new Map<string, MatchablePerson[]>();
   private readonly byMail = new Map<string, MatchablePerson[]>();
+  private readonly byMailAlias = new Map<string, MatchablePerson[]>();
   private readonly byEmployeeId = new Map<string, MatchablePerson[]>();
   private readonly byName = new Map<string, MatchablePerson[]>();
 
@@ -93,7 +95,7 @@ export class PeopleIndex {
     push(this.byAlias, upn.split('@')[0], p);
     if (p.mail) {
       push(this.byMail, fold(p.mail), p);
-      push(this.byAlias, fold(p.mail).split('@')[0], p);
+      push(this.byMailAlias, fold(p.mail).split('@')[0], p);
     }
     if (p.employeeId) push(this.byEmployeeId, fold(p.employeeId), p);
     const names = new Set<string>();
@@ -116,7 +118,7 @@ export class PeopleIndex {
     const key = fold(stem);
     const tries: Array<[MatchedBy, () => MatchablePerson[] | undefined]> = [
       ['upn', () => this.byUpn.get(key) ?? (key.includes('@') ? undefined : this.byAlias.get(key))],
-      ['mail', () => this.byMail.get(key)],
+      ['mail', () => this.byMail.get(key) ?? (key.includes('@') ? undefined : this.byMailAlias.get(key))],
       ['employeeId', () => this.byEmployeeId.get(key)],
       ['name', () => this.byName.get(fileNameKey(stem))],
     ];

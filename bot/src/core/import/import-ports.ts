@@ -13,7 +13,7 @@ import type { MatchablePerson } from './import-matching';
  * Why an entry of the archive is not read as a photo: an archive inside the archive, an encrypted entry, one
  * larger than a photo may be, or a symbolic link in a folder (never followed).
  */
-export type EntryProblem = 'nested_archive' | 'encrypted' | 'too_large' | 'symlink';
+type EntryProblem = 'nested_archive' | 'encrypted' | 'too_large' | 'symlink';
 
 /** One file of a zip or folder; `read` streams it into memory (one at a time, at most the photo limit). */
 export interface ImportEntry {

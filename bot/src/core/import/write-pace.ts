@@ -15,12 +15,6 @@ export interface PaceLimit {
   windowMs: number;
 }
 
-/** Graph's documented write limits for directory objects (per app and tenant; per tenant). */
-export const GRAPH_DIRECTORY_WRITE_LIMITS: readonly PaceLimit[] = [
-  { limit: 3_000, windowMs: 150_000 },
-  { limit: 18_000, windowMs: 300_000 },
-];
-
 /** A sliding-window pacer of writes; times are epoch ms from the caller's clock. */
 export class WritePace {
   private readonly grants: number[] = [];
