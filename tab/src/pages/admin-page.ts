@@ -1,5 +1,5 @@
 /**
- * The Admin page (Headshot admins): photo coverage, reminder campaigns, time to visible, the audit log and the tenant's
+ * The Admin page (Headshot admins): photo coverage, reminder campaigns, bulk import, time to visible, the audit log and the tenant's
  * settings, one section at a time behind Fluent tabs (the chosen one is kept in the URL as `section=`).
  * The API decides who is an admin: when any call answers 403 the page shows the server's message and
  * nothing else, and stops its polling.
@@ -8,6 +8,7 @@ import type { ApiError, PageContext, TabPage } from '../page-context';
 import { auditSection } from './admin-audit';
 import { campaignsSection } from './admin-campaigns';
 import { coverageSection } from './admin-coverage';
+import { importSection } from './admin-import';
 import { el, uid, type AdminSection, type SectionHost } from './admin-dom';
 import { settingsSection } from './admin-settings';
 import { adminStrings } from './admin-strings';
@@ -17,6 +18,7 @@ import { visibilitySection } from './admin-visibility';
 const SECTIONS = [
   ['coverage', 'coverageTitle'],
   ['reminders', 'campaignsTitle'],
+  ['import', 'importTitle'],
   ['visibility', 'visibilityTitle'],
   ['audit', 'auditTitle'],
   ['settings', 'settingsTitle'],
@@ -63,6 +65,7 @@ async function render(root: HTMLElement, ctx: PageContext): Promise<void> {
   const built: Record<SectionId, AdminSection> = {
     coverage: coverageSection(host),
     reminders: campaignsSection(host),
+    import: importSection(host),
     visibility: visibilitySection(host),
     audit,
     settings: settingsSection(host),
