@@ -25,7 +25,7 @@ import { openImportSource } from '../photo/photo-archive';
 import { requestLocale } from './http-errors';
 import { route, type AccessControl } from './route-rules';
 import { callerOf, jsonHandler, readJson } from './tab-http';
-import type { DownloadLink, ImportItemJson, ImportProgressJson } from './tab-contract';
+import type { DownloadLink, ImportFolderBody, ImportItemJson, ImportProgressJson } from './tab-contract';
 
 /** What the import routes need. */
 export interface ImportRouteDeps {
@@ -174,7 +174,7 @@ export function registerAdminImportRoutes(server: Server, deps: ImportRouteDeps,
     admin('POST', '/api/admin/imports/folder'),
     jsonHandler(async (req, res): Promise<ImportProgressJson> => {
       if (!deps.folders) throw new AppError('input.not_found', 'folders are for local mode', { status: 404 });
-      const body = await readJson(req, folderBody, invalid);
+      const body: Required<ImportFolderBody> = await readJson(req, folderBody, invalid);
       const { path: folder, ...options } = body;
       const resolved = path.resolve(folder);
       const stat = await fsp.stat(resolved).catch(() => null);

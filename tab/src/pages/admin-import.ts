@@ -4,7 +4,12 @@
  * happen), then import with a confirmation and follow the progress live (polled every second); afterwards the
  * CSV report and undo. The newest import is shown when the page opens, so a running one can be followed again.
  */
-import type { DownloadLink, ImportItemJson, ImportProgressJson } from '../../../bot/src/api/tab-contract';
+import type {
+  DownloadLink,
+  ImportFolderBody,
+  ImportItemJson,
+  ImportProgressJson,
+} from '../../../bot/src/api/tab-contract';
 import { checkbox, confirmDialog, nativeInput, nativeSelect } from '../controls';
 import {
   adminSection,
@@ -37,6 +42,8 @@ export function importSection(host: SectionHost): AdminSection {
 
   // --- the form
   const file = nativeInput(t('importFile'), { type: 'file', accept: '.zip,application/zip', name: 'zip' });
+  // Local mode only: a folder on the machine the service runs on.
+  const folder = ctx.config.mode === 'local' ? nativeInput(t('importFolder'), { type: 'text', name: 'folder' }) : null;
   const match = nativeSelect(
     t('importMatch'),
     'match',
@@ -52,6 +59,7 @@ export function importSection(host: SectionHost): AdminSection {
     { class: 'hs-import-form', novalidate: true },
     el('p', { class: 'hint' }, t('importHint')),
     file.element,
+    ...(folder ? [folder.element] : []),
     match.element,
     el('div', { class: 'hs-options' }, onlyMissing.element, overwrite.element, approval.element),
     el('div', { class: 'actions' }, check),
@@ -250,13 +258,14 @@ export function importSection(host: SectionHost): AdminSection {
     void (async () => {
       formAlert.textContent = '';
       const chosen = file.input.files?.[0];
-      if (!chosen) {
+      const folderPath = folder?.input.value.trim() ?? '';
+      if (!chosen && !folderPath) {
         formAlert.textContent = t('importNoFile');
         file.input.focus();
         return;
       }
       const query = new URLSearchParams({
-        name: chosen.name,
+        name: chosen?.name ?? '',
         match: match.select.value,
         onlyMissing: String(onlyMissing.box.checked),
         overwriteChanged: String(overwrite.box.checked),
@@ -264,11 +273,20 @@ export function importSection(host: SectionHost): AdminSection {
       });
       check.toggleAttribute('disabled', true);
       try {
-        const p = await ctx.api.upload<ImportProgressJson>(
-          `/api/admin/imports?${query.toString()}`,
-          chosen,
-          'application/zip',
-        );
+        const folderBody: ImportFolderBody = {
+          path: folderPath,
+          match: match.select.value as ImportFolderBody['match'],
+          onlyMissing: onlyMissing.box.checked,
+          overwriteChanged: overwrite.box.checked,
+          approval: approval.box.checked,
+        };
+        const p = chosen
+          ? await ctx.api.upload<ImportProgressJson>(
+              `/api/admin/imports?${query.toString()}`,
+              chosen,
+              'application/zip',
+            )
+          : await ctx.api.post<ImportProgressJson>('/api/admin/imports/folder', folderBody);
         if (ctx.signal.aborted) return;
         rows = [];
         rowsOf = '';

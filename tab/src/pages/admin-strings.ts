@@ -249,6 +249,7 @@ export const adminStrings: Record<TabLocale, Record<string, string>> = {
     importHint:
       'Upload a zip of photos named after each person: their UPN or mail (alexw@contoso.com.jpg), employee ID, or name (“Alex Wilber.jpg”, “Wilber, Alex.jpg”). A mapping.csv with file name and UPN decides for the files it lists. Nothing is written until you confirm.',
     importFile: 'Zip of photos',
+    importFolder: 'Or a folder on this machine (local mode)',
     importMatch: 'Match file names by',
     importMatch_auto: 'Anything that fits (UPN, mail, employee ID, name)',
     importMatch_upn: 'UPN only',
@@ -568,6 +569,7 @@ export const adminStrings: Record<TabLocale, Record<string, string>> = {
     importHint:
       'Lataa zip-paketti kuvista, jotka on nimetty henkilön mukaan: UPN tai sähköposti (alexw@contoso.com.jpg), työntekijänumero tai nimi (”Alex Wilber.jpg”, ”Wilber, Alex.jpg”). mapping.csv, jossa on tiedoston nimi ja UPN, ratkaisee luettelemiensa tiedostojen osalta. Mitään ei kirjoiteta ennen kuin vahvistat.',
     importFile: 'Kuvien zip-paketti',
+    importFolder: 'Tai kansio tällä koneella (paikallinen tila)',
     importMatch: 'Yhdistä tiedostonimet',
     importMatch_auto: 'Millä tahansa sopivalla (UPN, sähköposti, työntekijänumero, nimi)',
     importMatch_upn: 'Vain UPN',
@@ -888,6 +890,7 @@ export const adminStrings: Record<TabLocale, Record<string, string>> = {
     importHint:
       'Upload een zip met foto’s die naar elke persoon zijn genoemd: hun UPN of e-mailadres (alexw@contoso.com.jpg), personeelsnummer of naam (‘Alex Wilber.jpg’, ‘Wilber, Alex.jpg’). Een mapping.csv met bestandsnaam en UPN beslist voor de bestanden die erin staan. Er wordt niets geschreven tot je bevestigt.',
     importFile: 'Zip met foto’s',
+    importFolder: 'Of een map op deze computer (lokale modus)',
     importMatch: 'Bestandsnamen koppelen op',
     importMatch_auto: 'Alles wat past (UPN, e-mail, personeelsnummer, naam)',
     importMatch_upn: 'Alleen UPN',
@@ -1206,6 +1209,7 @@ export const adminStrings: Record<TabLocale, Record<string, string>> = {
     importHint:
       'Prześlij archiwum zip ze zdjęciami nazwanymi według osób: ich UPN lub adresu e-mail (alexw@contoso.com.jpg), identyfikatora pracownika albo imienia i nazwiska („Alex Wilber.jpg”, „Wilber, Alex.jpg”). Plik mapping.csv z nazwą pliku i UPN rozstrzyga dla plików, które wymienia. Nic nie zostanie zapisane, dopóki nie potwierdzisz.',
     importFile: 'Archiwum zip ze zdjęciami',
+    importFolder: 'Albo folder na tym komputerze (tryb lokalny)',
     importMatch: 'Dopasuj nazwy plików według',
     importMatch_auto: 'Czegokolwiek, co pasuje (UPN, e-mail, identyfikator pracownika, imię i nazwisko)',
     importMatch_upn: 'Tylko UPN',
