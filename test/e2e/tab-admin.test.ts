@@ -82,6 +82,7 @@ test('an admin scans coverage, sends a reminder after confirming it, reads the a
   expect(await tabs.getByRole('tab').allTextContents()).toEqual([
     'Photo coverage',
     'Photo reminders',
+    'Import photos',
     'Time to visible',
     'Audit log',
     'Settings',
@@ -330,6 +331,7 @@ test('in Dutch, with a refused setting: the server’s words next to the button'
   expect(await page.getByRole('tab').allTextContents()).toEqual([
     'Fotodekking',
     'Fotoherinneringen',
+    'Foto’s importeren',
     'Tijd tot zichtbaar',
     'Auditlogboek',
     'Instellingen',

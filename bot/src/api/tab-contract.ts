@@ -46,11 +46,13 @@
  *   PUT  /api/admin/settings       TenantSettingsUpdate   admin         -> TenantSettingsView
  *   GET  /api/admin/follow-through                        admin         -> TimeToVisibleJson (last 30 days)
  *   GET  /api/admin/imports                               admin         -> ImportProgressJson[] (the 20 newest)
- *   POST /api/admin/imports?name&match&onlyMissing&overwriteChanged&approval   raw zip body -> ImportProgressJson (checking)
+ *   POST /api/admin/imports?name&match&onlyMissing&overwriteChanged&approval  admin, raw zip body -> ImportProgressJson (checking)
  *   POST /api/admin/imports/folder  ImportFolderBody       admin, local mode only (404 otherwise) -> ImportProgressJson
  *   GET  /api/admin/imports/:importId                     admin         -> ImportProgressJson
  *   GET  /api/admin/imports/:importId/items?after&limit   admin         -> ImportItemJson[] (in file order)
- *   POST /api/admin/imports/:importId/apply|cancel|undo   admin         -> ImportProgressJson
+ *   POST /api/admin/imports/:importId/apply               admin         -> ImportProgressJson (applying)
+ *   POST /api/admin/imports/:importId/cancel              admin         -> ImportProgressJson (cancelled)
+ *   POST /api/admin/imports/:importId/undo                admin         -> ImportProgressJson (undoing)
  *   POST /api/admin/imports/:importId/report-link         admin         -> DownloadLink (the CSV report)
  */
 

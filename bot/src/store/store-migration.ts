@@ -30,6 +30,9 @@ const TABLES: ReadonlyArray<{ name: string; key: string; order?: 'rowid' | 'seq'
   { name: 'conversation_updates', key: 'conversation_id' },
   { name: 'photo_sightings', key: 'user_id' },
   { name: 'photo_follow_ups', key: 'id' },
+  { name: 'import_jobs', key: 'id' },
+  { name: 'import_items', key: 'job_id, seq' },
+  { name: 'import_fingerprints', key: 'user_id' },
 ];
 
 const BATCH = 500;

@@ -88,7 +88,7 @@ describe('every route has a rule', () => {
         return `${method} ${p} ${rule}`;
       },
     );
-    expect(listed.length).toBe(32);
+    expect(listed.length).toBe(41);
     const registered = routeRules(h.service.server).map(
       (r) => `${r.method} ${r.path} ${r.auth}${r.roles && r.auth === 'tab-sso' ? ` ${r.roles.join(',')}` : ''}`,
     );

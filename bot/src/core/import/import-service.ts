@@ -305,23 +305,25 @@ export class ImportService {
     if (ctx.blocked) return { item: { ...named, plan: 'refused', reason: 'policy_on_premises' } };
 
     let bytes: Uint8Array;
-    let prepared;
     try {
       bytes = await entry.read();
-      prepared = await this.prepare(bytes);
     } catch (err) {
       const e = toAppError(err);
       if (e.code === 'import.archive_unreadable' || e.code === 'import.archive_too_big') throw e;
-      return {
-        item: {
-          ...named,
-          plan: 'invalid',
-          reason: 'photo',
-          reasonParams: { ...named.reasonParams, ...scalar(e.params), code: e.code },
-        },
-      };
+      return { item: this.unusable(named, e) };
     }
     const contentHash = this.deps.hash(bytes);
+    const decided = await this.decide(p.id, contentHash, job.options);
+    // The pipeline runs only for rows that may be written: a second run of the same files reads and hashes them,
+    // and asks Microsoft 365 what it shows, nothing more.
+    if (!writesPhoto(decided.plan, job.options))
+      return { item: { ...named, contentHash, plan: decided.plan, reason: decided.reason } };
+    let prepared;
+    try {
+      prepared = await this.prepare(bytes);
+    } catch (err) {
+      return { item: { ...this.unusable(named, toAppError(err)), contentHash } };
+    }
     let warnings: PhotoWarning[];
     try {
       warnings = applyGuidelines(prepared.warnings, ctx.guidelines);
@@ -339,11 +341,20 @@ export class ImportService {
         },
       };
     }
-    const decided = await this.decide(p.id, contentHash, job.options);
     return {
       item: { ...named, contentHash, warnings, plan: decided.plan, reason: decided.reason },
       master: prepared.master,
       preview: prepared.preview,
+    };
+  }
+
+  /** A row whose file is not a photo the pipeline takes: the pipeline's own reason, in the row's words. */
+  private unusable(named: ImportItem & { reasonParams: Record<string, string | number> }, e: AppError): ImportItem {
+    return {
+      ...named,
+      plan: 'invalid',
+      reason: 'photo',
+      reasonParams: { ...named.reasonParams, ...scalar(e.params), code: e.code },
     };
   }
 
