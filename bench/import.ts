@@ -9,8 +9,8 @@
  * limit (1,200 a minute), 429s, the service process's peak RSS, the second run's time and writes.
  *
  * Run from the repo root (/work/main):
- *   npx esbuild bench/import.ts --bundle --platform=node --packages=external --outfile=/tmp/import-bench.js \
- *     && NODE_PATH=node_modules node /tmp/import-bench.js
+ *   npx esbuild bench/import.ts --bundle --platform=node --packages=external --outfile=node_modules/.bench/import.js \
+ *     && node node_modules/.bench/import.js
  * Knobs: COUNT (10000), SIDE (256, the photos' side in px).
  */
 import { spawn } from 'node:child_process';
@@ -35,7 +35,11 @@ function seed(): OrgSeed {
   return {
     tenantId: TENANT,
     domain: 'bench.test',
-    users: benchUsers(COUNT, () => ({}), (i) => String(i).padStart(5, '0')),
+    users: benchUsers(
+      COUNT,
+      () => ({}),
+      (i) => String(i).padStart(5, '0'),
+    ),
     apps: [{ ...DEMO_APP, displayName: 'Headshot', roles: [...DEMO_APP_ROLES] }],
     teamsApps: [{ id: DEMO_TEAMS_APP_ID, externalId: DEMO_APP.clientId, displayName: 'Headshot' }],
   };
