@@ -18,7 +18,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { DEMO_APP, DEMO_APP_ROLES, DEMO_TEAMS_APP_ID, startLocalTenant, type OrgSeed } from '../emulator';
+import {
+  DEMO_APP,
+  DEMO_APP_ROLES,
+  DEMO_TEAMS_APP_ID,
+  DEMO_TENANT_ID,
+  startLocalTenant,
+  type OrgSeed,
+} from '../emulator';
 import { loadConfig } from '../bot/src/config';
 import { createLogger } from '../bot/src/logger';
 import { startHeadshot } from '../bot/src/wiring/service';
@@ -27,13 +34,13 @@ import { benchUsers } from './bench-users';
 
 const COUNT = Number(process.env.COUNT ?? 10_000);
 const SIDE = Number(process.env.SIDE ?? 256);
-const TENANT = '6d0c0f0a-1a2b-4c3d-8e9f-0a1b2c3d4e5f';
 /** Graph's per-app directory write limit, a minute. */
 const LIMIT_PER_MINUTE = (3_000 / 150) * 60;
 
 function seed(): OrgSeed {
   return {
-    tenantId: TENANT,
+    // The demo tenant and app: the service in local mode signs in as the demo app of the demo tenant.
+    tenantId: DEMO_TENANT_ID,
     domain: 'bench.test',
     users: benchUsers(
       COUNT,
@@ -131,6 +138,7 @@ async function main(): Promise<void> {
     await imports.check(job.id, source, 'bench');
     const checkSeconds = (Date.now() - t) / 1000;
     const checked = await imports.progress(job.id);
+    if (checked.job.state !== 'checked') throw new Error(`the check ended ${checked.job.state}: ${checked.job.error}`);
     t = Date.now();
     const { queued } = await imports.apply(job.id, 'bench-admin');
     for (;;) {
