@@ -19,7 +19,7 @@
  * Knobs: USERS (10000), LIMIT (connector requests per second per app, 50), ENFORCED (30), CONCURRENCY (16),
  * MODES (paced,adaptive,naive), RUNS (3), GUARD_MS (the product's BROADCAST_WINDOW_GUARD_MS, 15).
  */
-import { spawn } from 'node:child_process';
+import { startTenantProcess } from './tenant-process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -284,31 +284,6 @@ async function naive(url: string): Promise<Figures> {
     );
   });
   return figures(url, LIMIT, (Date.now() - t0) / 1000, rss, heap);
-}
-
-/** The local tenant in a child process (its own core, and its memory is not counted as the product's). */
-async function startTenantProcess(): Promise<{ url: string; close: () => Promise<void> }> {
-  const child = spawn(process.execPath, [process.argv[1] as string], {
-    env: { ...process.env, BENCH_ROLE: 'tenant' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      const m = /^TENANT (\S+)$/m.exec(buffered);
-      if (m) resolve(m[1] as string);
-    });
-    child.once('exit', (code) => reject(new Error(`tenant process exited with ${code}`)));
-  });
-  return {
-    url,
-    close: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
 }
 
 async function main(): Promise<void> {

@@ -13,7 +13,6 @@
  *     && node node_modules/.bench/import.js
  * Knobs: COUNT (10000), SIDE (256, the photos' side in px).
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +26,7 @@ import {
   type OrgSeed,
 } from '../emulator';
 import { loadConfig } from '../bot/src/config';
+import { startTenantProcess } from './tenant-process';
 import { createLogger } from '../bot/src/logger';
 import { startHeadshot } from '../bot/src/wiring/service';
 import { openImportSource } from '../bot/src/photo/photo-archive';
@@ -49,31 +49,6 @@ function seed(): OrgSeed {
     ),
     apps: [{ ...DEMO_APP, displayName: 'Headshot', roles: [...DEMO_APP_ROLES] }],
     teamsApps: [{ id: DEMO_TEAMS_APP_ID, externalId: DEMO_APP.clientId, displayName: 'Headshot' }],
-  };
-}
-
-/** The local tenant in a child process. */
-async function startTenantProcess(): Promise<{ url: string; close: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--max-old-space-size=4096', process.argv[1] as string], {
-    env: { ...process.env, BENCH_ROLE: 'tenant' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      const m = /^TENANT (\S+)$/m.exec(buffered);
-      if (m) resolve(m[1] as string);
-    });
-    child.once('exit', (code) => reject(new Error(`tenant process exited with ${code}`)));
-  });
-  return {
-    url,
-    close: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
   };
 }
 
@@ -111,7 +86,7 @@ async function main(): Promise<void> {
   let t = Date.now();
   await makePhotos(photos);
   process.stdout.write(`import: ${COUNT} photos of ${SIDE} px made in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
-  const tenant = await startTenantProcess();
+  const tenant = await startTenantProcess(['--max-old-space-size=4096']);
   const config = loadConfig({
     PORT: '0',
     DATA_DIR: path.join(work, 'data'),

@@ -186,19 +186,9 @@ export function importSection(host: SectionHost): AdminSection {
       progress.setAttribute('value', job.state === 'checked' ? '0' : '1');
     }
     const pairs: Array<[string, string]> = [[t('importFiles'), n(counts.files)]];
-    for (const plan of [
-      'new',
-      'changed',
-      'unchanged',
-      'changed_elsewhere',
-      'skipped',
-      'no_match',
-      'ambiguous',
-      'duplicate',
-      'refused',
-      'invalid',
-    ] as const)
-      if (counts.plans[plan] > 0) pairs.push([t(`importPlan_${plan}`), n(counts.plans[plan])]);
+    // The plans in the service's own order (its counts name every plan).
+    for (const [plan, count] of Object.entries(counts.plans))
+      if (count > 0) pairs.push([t(`importPlan_${plan}`), n(count)]);
     if (written > 0) pairs.push([job.options.approval ? t('importSentForApproval') : t('importWritten'), n(written)]);
     if (counts.outcomes.failed > 0) pairs.push([t('importFailedRows'), n(counts.outcomes.failed)]);
     if (counts.outcomes.undone + counts.outcomes.kept > 0) {
