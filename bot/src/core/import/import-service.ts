@@ -570,7 +570,7 @@ export class ImportService {
 
   /** Writes the job's waiting rows in order, paced, until none is left or the lease is lost. */
   private async write(job: ImportJob, owner: string): Promise<void> {
-    const { store, clock, pace } = this.deps;
+    const { store, clock } = this.deps;
     const batch = this.deps.batch ?? 25;
     for (;;) {
       if (this.stopping || !(await store.renewJob(job.id, owner, this.leaseEnd()))) return;
@@ -596,10 +596,7 @@ export class ImportService {
         return;
       }
       for (const row of rows) {
-        if (row.outcome === 'waiting') {
-          for (let wait = pace.tryTake(this.wallMs()); wait > 0; wait = pace.tryTake(this.wallMs()))
-            await this.sleep(Math.min(wait, 5_000));
-        }
+        if (row.outcome === 'waiting') await this.takeWrite();
         if (this.stopping) return;
         const stop = await this.writeRow(job, row);
         if (stop) break;
@@ -609,7 +606,7 @@ export class ImportService {
 
   /** One row: recorded as writing (with its request id) before the write, then its outcome. True: pause the batch. */
   private async writeRow(job: ImportJob, row: ImportItem): Promise<boolean> {
-    const { store, clock, photoService } = this.deps;
+    const { store, photoService } = this.deps;
     if (!photoService || !row.person) return false;
     let requestId = row.requestId ?? this.deps.newId();
     if (row.outcome === 'writing') {
@@ -658,14 +655,9 @@ export class ImportService {
         if (this.writtenAt.length > 5_000) this.writtenAt.splice(0, this.writtenAt.length - 5_000);
         await this.rememberShown(row, requestId, job.id);
       }
-      await this.deps.audit.append({
-        at: clock.now(),
-        actorId: job.createdBy,
-        action: 'import.write',
-        subjectId: row.person.id,
-        requestId,
-        outcome: 'ok',
-        detail: { importId: job.id, file: row.file.slice(0, 200), approval: job.options.approval },
+      await this.auditWrite(job, row, requestId, 'ok', {
+        file: row.file.slice(0, 200),
+        approval: job.options.approval,
       });
       return false;
     } catch (err) {
@@ -682,17 +674,34 @@ export class ImportService {
         return true;
       }
       await store.moveItem(job.id, row.seq, ['writing'], 'failed', { error: e.code });
-      await this.deps.audit.append({
-        at: clock.now(),
-        actorId: job.createdBy,
-        action: 'import.write',
-        subjectId: row.person.id,
-        requestId,
-        outcome: 'failed',
-        detail: { importId: job.id, code: e.code },
-      });
+      await this.auditWrite(job, row, requestId, 'failed', { code: e.code });
       return false;
     }
+  }
+
+  /** The audit entry of one row's write: the admin acted, on the row's person, for the import. */
+  private async auditWrite(
+    job: ImportJob,
+    row: ImportItem,
+    requestId: string,
+    outcome: 'ok' | 'failed',
+    detail: Record<string, string | number | boolean>,
+  ): Promise<void> {
+    await this.deps.audit.append({
+      at: this.deps.clock.now(),
+      actorId: job.createdBy,
+      action: 'import.write',
+      subjectId: row.person?.id ?? '',
+      requestId,
+      outcome,
+      detail: { importId: job.id, ...detail },
+    });
+  }
+
+  /** Waits until the pace lets one more write go (shared by writes and undo). */
+  private async takeWrite(): Promise<void> {
+    for (let wait = this.deps.pace.tryTake(this.wallMs()); wait > 0; wait = this.deps.pace.tryTake(this.wallMs()))
+      await this.sleep(Math.min(wait, 5_000));
   }
 
   /** True when Microsoft 365 shows this photo for the person now (within SAME_PHOTO_DISTANCE); false on a read error. */
@@ -760,8 +769,7 @@ export class ImportService {
       }
       for (const row of rows) {
         if (!row.person || !row.requestId) continue;
-        for (let wait = this.deps.pace.tryTake(this.wallMs()); wait > 0; wait = this.deps.pace.tryTake(this.wallMs()))
-          await this.sleep(Math.min(wait, 5_000));
+        await this.takeWrite();
         try {
           // Only a photo Microsoft 365 still shows as the import left it is put back: a change made since (by the
           // person in Outlook or Teams, by a later import) stays.
