@@ -107,6 +107,27 @@ test('the same zip again writes nothing; undo restores the photos from before', 
   expect(await photoWrites(h, adele, 'DELETE')).toEqual([204]);
 });
 
+test('a restart while an upload is being checked: the next service goes on from the last row it stored', async () => {
+  // Each read of a person's photo takes 400 ms, so the check is still running when the service stops.
+  await h.control('POST', '/_control/faults', { method: 'GET', path: '/photo$', latencyMs: 400, times: 3 });
+  const zip = zipOf(
+    Object.fromEntries(
+      ['alexw', 'adelev', 'isaiahl', 'meganb', 'lynner'].map((u, i) => [`${u}@example.com.jpg`, PHOTOS[i]!]),
+    ),
+  );
+  const res = await as(h, patti).post<ImportProgressJson>('/api/admin/imports?name=five.zip', { raw: zip });
+  const id = res.json.job.id;
+  await until(async () => (await h.service.imports.service.progress(id)).counts.files >= 1, 10_000, 'a first row');
+  await h.restart();
+  // The dead owner's lease runs out on the service's clock; the upload is still on this machine.
+  h.clock.advance(60_000);
+  const checked = await waitFor(id, (p) => p.job.state === 'checked');
+  expect(checked.counts.files).toBe(5);
+  expect(checked.counts.plans.new).toBe(5);
+  const files = (await rows(id)).map((r) => r.file).sort();
+  expect(new Set(files).size).toBe(5);
+});
+
 test('a hostile or broken upload is refused at once in the caller’s language, and leaves nothing', async () => {
   const patti_ = as(h, patti, 'nl');
   const traversal = await patti_.post<ErrorBody>('/api/admin/imports', { raw: zipWithName('../x.jpg', PHOTOS[0]!) });

@@ -206,6 +206,19 @@ test('two files for one person are both listed as duplicates and neither is writ
   expect(r.code).toBe(3);
 });
 
+test('a tenant that keeps photos on-premises: every matched row is refused with the reason, nothing written', async () => {
+  await h.control('PUT', '/_control/photo-policy', { source: 'onPremises' });
+  const dir = folder({ 'alexw@example.com.jpg': PHOTOS[0]!, 'nobody.jpg': PHOTOS[1]! });
+  const r = await run(h, dir, '--json');
+  expect(r.code).toBe(3);
+  const rows = byFile(r.json());
+  expect(rows['alexw@example.com.jpg']).toMatchObject({ plan: 'refused', reason: 'policy_on_premises' });
+  expect(rows['nobody.jpg']).toMatchObject({ plan: 'no_match' });
+  expect(await photoWrites(h, alex)).toEqual([]);
+  const report = await run(h, 'report', r.json().job.id, '--csv', '--locale', 'fi');
+  expect(report.out).toContain(t('fi', 'import.reasons.policy_on_premises'));
+});
+
 test('mapping.csv decides for the files it names', async () => {
   const zip = zipFile(
     zipOf({
