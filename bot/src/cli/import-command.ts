@@ -143,7 +143,7 @@ async function follow(
     bar?.setTotal(total(progress));
     bar?.update(done(progress), { rate: progress.perMinute, state: progress.job.state });
     const line = `${progress.job.state} ${done(progress)}/${total(progress)}`;
-    if (!bar && !quiet && line !== last) {
+    if (!bar && !quiet && line !== last && states.includes(progress.job.state)) {
       io.stderr(`${line}\n`);
       last = line;
     }
