@@ -28,6 +28,7 @@ import { SharpImageProcessor } from '../photo/sharp-image-processor';
 import { openImportSource, type ArchiveLimits } from '../photo/photo-archive';
 import type { SqlDb } from '../store/sql/sql-db';
 import { SqlImportStore } from '../store/sql-import-store';
+import { SqlRequestRepository } from '../store/sql-request-repository';
 
 /** What the import is made of. */
 export interface ImportParts {
@@ -83,6 +84,7 @@ export function composeImport(p: ImportParts): ImportWiring {
     maxRatio: config.import.maxRatio,
   };
   const uploadDir = path.resolve(config.dataDir, 'imports');
+  const requests = new SqlRequestRepository(p.db);
   const service = new ImportService({
     store: new SqlImportStore(p.db),
     tenantId: p.tenantId,
@@ -97,6 +99,7 @@ export function composeImport(p: ImportParts): ImportWiring {
     perceptualHash,
     policy: p.policy,
     guidelines: p.guidelines,
+    requestState: async (id) => (await requests.get(id))?.state ?? null,
     photoService: p.photos,
     approvals: p.approvals,
     pace: new WritePace(

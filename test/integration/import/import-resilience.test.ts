@@ -131,4 +131,19 @@ test('--approval sends each photo to the person’s manager instead of writing i
   // The same file again waits for that decision: nothing new is sent.
   const again = await cli(h, dir, '--dry-run', '--json');
   expect(JSON.parse(again.out)).toMatchObject({ items: [{ plan: 'unchanged', reason: 'awaiting_approval' }] });
+  // Megan (Alex's manager) approves: the photo is written, and the same file is then simply unchanged.
+  await h.service.approvals.decide(items[0]!.requestId, megan, 'approve');
+  await until(async () => (await photoWrites(h, alex)).length === 1, 10_000, 'the approved write');
+  const approved = await cli(h, dir, '--dry-run', '--json');
+  expect(JSON.parse(approved.out)).toMatchObject({ items: [{ plan: 'unchanged', reason: 'same_file' }] });
+});
+
+test('--approval, rejected: the next run sees the person as new again', async () => {
+  const dir = photoFolder({ 'alexw@example.com.jpg': PHOTOS[1]! });
+  dirs.push(dir);
+  const sent = JSON.parse((await cli(h, dir, '--approval', '--json')).out) as { items: Array<{ requestId: string }> };
+  await h.service.approvals.decide(sent.items[0]!.requestId, megan, 'reject', 'Not a work photo');
+  const next = await cli(h, dir, '--dry-run', '--json');
+  expect(JSON.parse(next.out)).toMatchObject({ items: [{ plan: 'new' }] });
+  expect(await photoWrites(h, alex)).toEqual([]);
 });

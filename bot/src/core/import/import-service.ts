@@ -14,6 +14,7 @@ import type { Locale } from '../locale';
 import type { ImageProcessor, PhotoWarning } from '../photo/pipeline-ports';
 import type { PhotoPolicySource, ProfilePhotos } from '../photo/profile-photo-ports';
 import type { PhotoService } from '../photo/photo-service';
+import type { RequestState } from '../photo/request-ports';
 import type { ApprovalService } from '../approval/approval-service';
 import { applyGuidelines } from '../photo/photo-guidelines';
 import { defaultFaceRules, type FaceRulePolicy } from '../settings/tenant-settings';
@@ -30,6 +31,9 @@ import {
   type ImportState,
 } from './import-types';
 import { WritePace } from './write-pace';
+
+/** States of a photo request that an approver may still write. */
+const WAITING_FOR_APPROVAL = new Set<RequestState>(['previewed', 'pending_approval', 'approved', 'applying']);
 
 /** Two perceptual hashes this close (of 64 bits) are one photo re-encoded, not another photo. */
 export const SAME_PHOTO_DISTANCE = 10;
@@ -51,6 +55,8 @@ export interface ImportServiceDeps {
   perceptualHash: (bytes: Uint8Array) => Promise<string>;
   policy?: PhotoPolicySource;
   guidelines?: () => Promise<FaceRulePolicy>;
+  /** Where a photo request is now (null: there is none); for photos an earlier import sent for approval. */
+  requestState?: (requestId: string) => Promise<RequestState | null>;
   /** The service's photo use cases; absent in a process that only checks (the CLI). */
   photoService?: PhotoService;
   approvals?: ApprovalService;
@@ -380,15 +386,33 @@ export class ImportService {
     options: ImportOptions,
   ): Promise<{ plan: ImportPlan; reason: string }> {
     const { store, photos } = this.deps;
-    const [print, meta] = await Promise.all([store.fingerprint(userId), photos.getMeta(userId)]);
+    const [found, meta] = await Promise.all([store.fingerprint(userId), photos.getMeta(userId)]);
+    let print = found;
+    if (print && print.shownHash === null) {
+      // Sent for approval by an earlier import: where that request is now decides.
+      const state = this.deps.requestState ? await this.deps.requestState(print.requestId) : 'pending_approval';
+      if (state === 'applied') {
+        // Approved and written since: what Microsoft 365 shows now is the import's photo from here on.
+        const shown = meta ? await photos.get(userId) : null;
+        print = {
+          ...print,
+          shownHash: shown ? await this.deps.perceptualHash(shown) : '',
+          shownEtag: meta?.etag ?? null,
+        };
+        await store.saveFingerprint(print);
+      } else if (state && WAITING_FOR_APPROVAL.has(state)) {
+        // Not decided yet: the same file waits for that decision, another file replaces it.
+        if (print.contentHash === contentHash) return { plan: 'unchanged', reason: 'awaiting_approval' };
+        return { plan: 'changed', reason: 'changed' };
+      } else {
+        // Rejected, expired or gone: as if that import had never sent it.
+        await store.dropFingerprint(userId, print.jobId);
+        print = null;
+      }
+    }
     if (!print) {
       if (meta && options.onlyMissing) return { plan: 'skipped', reason: 'has_photo' };
       return { plan: 'new', reason: meta ? 'replaces' : 'first_photo' };
-    }
-    if (print.shownHash === null) {
-      // Sent for approval by an earlier import and not decided yet: the same file waits, another file is new.
-      if (print.contentHash === contentHash) return { plan: 'unchanged', reason: 'awaiting_approval' };
-      return { plan: 'changed', reason: 'changed' };
     }
     const elsewhere = await this.changedElsewhere(print, meta);
     if (elsewhere)
