@@ -140,3 +140,10 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   return new AppError('internal', err instanceof Error ? err.message : String(err), { cause: err });
 }
+
+/** The string and number params of an error (what an audit detail or a stored reason can hold). */
+export function scalarParams(params: Record<string, unknown>): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(params)) if (typeof v === 'string' || typeof v === 'number') out[k] = v;
+  return out;
+}

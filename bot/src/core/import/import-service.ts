@@ -7,17 +7,17 @@
  * process that dies mid-import leaves a job whose lease runs out; whoever takes it next (any instance) finishes
  * the rows left `writing` from their photo requests (a request already applied is not written again) and goes on.
  */
-import { AppError, toAppError } from '../errors';
+import { AppError, scalarParams, toAppError } from '../errors';
 import type { AuditLog } from '../audit/audit-ports';
 import type { Clock } from '../clock';
 import type { Locale } from '../locale';
 import type { ImageProcessor, PhotoWarning } from '../photo/pipeline-ports';
-import type { PhotoPolicySource, ProfilePhotos } from '../photo/profile-photo-ports';
+import { keepsPhotosOnPremises, type PhotoPolicySource, type ProfilePhotos } from '../photo/profile-photo-ports';
 import type { PhotoService } from '../photo/photo-service';
 import type { RequestState } from '../photo/request-ports';
 import type { ApprovalService } from '../approval/approval-service';
-import { applyGuidelines } from '../photo/photo-guidelines';
-import { defaultFaceRules, type FaceRulePolicy } from '../settings/tenant-settings';
+import { applyGuidelines, currentGuidelines } from '../photo/photo-guidelines';
+import type { FaceRulePolicy } from '../settings/tenant-settings';
 import { PeopleIndex, type MatchablePerson, type MatchResult } from './import-matching';
 import type { ImportEntry, ImportPeopleSource, ImportSource, ImportStore } from './import-ports';
 import {
@@ -176,8 +176,8 @@ export class ImportService {
       const index = new PeopleIndex(await this.allPeople());
       const mapping = await source.mapping();
       const mapped = new Map((mapping ?? []).map((m) => [m.file.toLowerCase(), m.address]));
-      const blocked = await this.blockedByPolicy();
-      const guidelines = await this.guidelines();
+      const blocked = await keepsPhotosOnPremises(this.deps.policy);
+      const guidelines = await currentGuidelines(this.deps.guidelines);
       const done = new Set((await this.allItems(jobId)).map((i) => i.seq));
       let seq = 0;
       let checked = done.size;
@@ -360,7 +360,7 @@ export class ImportService {
       ...named,
       plan: 'invalid',
       reason: 'photo',
-      reasonParams: { ...named.reasonParams, ...scalar(e.params), code: e.code },
+      reasonParams: { ...named.reasonParams, ...scalarParams(e.params), code: e.code },
     };
   }
 
@@ -826,33 +826,8 @@ export class ImportService {
       }
     }
   }
-
-  /** True when the tenant policy keeps photos on-premises (unreadable: not blocked; Graph refuses the write itself). */
-  private async blockedByPolicy(): Promise<boolean> {
-    if (!this.deps.policy) return false;
-    try {
-      return (await this.deps.policy.get()).source === 'onPremises';
-    } catch {
-      return false;
-    }
-  }
-
-  private async guidelines(): Promise<FaceRulePolicy> {
-    if (!this.deps.guidelines) return defaultFaceRules();
-    try {
-      return await this.deps.guidelines();
-    } catch {
-      return defaultFaceRules();
-    }
-  }
 }
 
 function wrongState(state: ImportState): AppError {
   return new AppError('import.wrong_state', `import is ${state}`, { params: { state } });
-}
-
-function scalar(params: Record<string, unknown>): Record<string, string | number> {
-  const out: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(params)) if (typeof v === 'string' || typeof v === 'number') out[k] = v;
-  return out;
 }

@@ -8,7 +8,7 @@
 import { AppError } from '../errors';
 import { isFaceRule, type FaceRule } from './face-rules';
 import type { PhotoWarning } from './pipeline-ports';
-import type { FaceRulePolicy } from '../settings/tenant-settings';
+import { defaultFaceRules, type FaceRulePolicy } from '../settings/tenant-settings';
 
 /** The warnings as the policy wants them shown; throws photo.guideline (HTTP 422) for a rule set to refuse. */
 export function applyGuidelines(warnings: readonly PhotoWarning[], policy: FaceRulePolicy): PhotoWarning[] {
@@ -35,4 +35,14 @@ export function applyGuidelines(warnings: readonly PhotoWarning[], policy: FaceR
 /** The face rules among `warnings` that ask for approval (marked by applyGuidelines). */
 export function rulesNeedingApproval(warnings: readonly PhotoWarning[]): FaceRule[] {
   return warnings.filter((w) => w.needsApproval && isFaceRule(w.code)).map((w) => w.code as FaceRule);
+}
+
+/** The guidelines now; settings that cannot be read leave every rule a warning (nothing refused on a read error). */
+export async function currentGuidelines(read?: () => Promise<FaceRulePolicy>): Promise<FaceRulePolicy> {
+  if (!read) return defaultFaceRules();
+  try {
+    return await read();
+  } catch {
+    return defaultFaceRules();
+  }
 }

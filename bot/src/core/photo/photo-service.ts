@@ -2,12 +2,17 @@
  * The "update my photo" use cases: receive a photo, confirm it, cancel it, and
  * finish work a restart interrupted. No SDK here: everything goes through ports.
  */
-import { AppError, toAppError } from '../errors';
+import { AppError, scalarParams, toAppError } from '../errors';
 import type { AuditLog } from '../audit/audit-ports';
 import type { Clock } from '../clock';
 import type { Locale } from '../locale';
 import type { CropRect, FaceScan, ImageProcessor, PrepareOptions, QuarterTurn, SquareJpeg } from './pipeline-ports';
-import type { PhotoMeta, PhotoPolicySource, ProfilePhotos } from './profile-photo-ports';
+import {
+  keepsPhotosOnPremises,
+  type PhotoMeta,
+  type PhotoPolicySource,
+  type ProfilePhotos,
+} from './profile-photo-ports';
 import type {
   PhotoNotifier,
   PhotoRequest,
@@ -18,8 +23,8 @@ import type {
   RequestState,
 } from './request-ports';
 import { canTransition } from './request-lifecycle';
-import { applyGuidelines } from './photo-guidelines';
-import { defaultFaceRules, type FaceRulePolicy } from '../settings/tenant-settings';
+import { applyGuidelines, currentGuidelines } from './photo-guidelines';
+import type { FaceRulePolicy } from '../settings/tenant-settings';
 
 /** What the photo service needs from the world. */
 export interface PhotoServiceDeps {
@@ -96,7 +101,10 @@ export class PhotoService {
       const options: PrepareOptions = input.crop ? { crop: input.crop } : {};
       if (input.rotate) options.rotate = input.rotate;
       prepared = await images.prepare(input.bytes, options);
-      prepared = { ...prepared, warnings: applyGuidelines(prepared.warnings, await this.guidelines()) };
+      prepared = {
+        ...prepared,
+        warnings: applyGuidelines(prepared.warnings, await currentGuidelines(this.deps.guidelines)),
+      };
     } catch (err) {
       const e = toAppError(err);
       await audit.append({
@@ -159,16 +167,6 @@ export class PhotoService {
    */
   scanFaces(bytes: Uint8Array, rotate?: QuarterTurn): Promise<FaceScan> {
     return this.deps.images.scanFaces(bytes, rotate ? { rotate } : {});
-  }
-
-  /** The guidelines now; settings that cannot be read leave every rule a warning (nothing refused on a read error). */
-  private async guidelines(): Promise<FaceRulePolicy> {
-    if (!this.deps.guidelines) return defaultFaceRules();
-    try {
-      return await this.deps.guidelines();
-    } catch {
-      return defaultFaceRules();
-    }
   }
 
   /**
@@ -287,7 +285,7 @@ export class PhotoService {
         params: { hours: Math.round(this.deps.requestTtlMs / 3_600_000) },
       });
     }
-    if (request.state === 'previewed' && (await this.blockedByPolicy())) {
+    if (request.state === 'previewed' && (await keepsPhotosOnPremises(this.deps.policy))) {
       await this.deps.audit.append({
         at: now,
         actorId,
@@ -302,16 +300,6 @@ export class PhotoService {
     const claimed = request.state === 'previewed' ? await this.move(request.id, 'previewed', 'applying') : null;
     if (!claimed) throw this.notConfirmable((await this.deps.requests.get(requestId)) ?? request);
     return this.apply(claimed);
-  }
-
-  /** True when the tenant policy keeps photos on-premises; a policy that cannot be read does not block (Graph refuses the write itself then). */
-  private async blockedByPolicy(): Promise<boolean> {
-    if (!this.deps.policy) return false;
-    try {
-      return (await this.deps.policy.get()).source === 'onPremises';
-    } catch {
-      return false;
-    }
   }
 
   /** Cancels a previewed request of the actor's. */
@@ -627,11 +615,4 @@ function busyStateOf(request: PhotoRequest): RequestState {
   if (request.source === 'import') return 'failed';
   if (request.flow === 'undo') return 'failed';
   return 'previewed';
-}
-
-/** The string and number params of an error (what an audit detail can hold). */
-function scalarParams(params: Record<string, unknown>): Record<string, string | number> {
-  const out: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(params)) if (typeof v === 'string' || typeof v === 'number') out[k] = v;
-  return out;
 }

@@ -33,3 +33,13 @@ export interface PhotoPolicySource {
   /** The current policy; throws AppError (m365.*) when it cannot be read. */
   get(): Promise<PhotoPolicy>;
 }
+
+/** True when the tenant policy keeps photos on-premises; a policy that cannot be read does not block (Graph refuses the write itself then). */
+export async function keepsPhotosOnPremises(policy?: PhotoPolicySource): Promise<boolean> {
+  if (!policy) return false;
+  try {
+    return (await policy.get()).source === 'onPremises';
+  } catch {
+    return false;
+  }
+}
